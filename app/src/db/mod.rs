@@ -1,0 +1,126 @@
+//! Database access (server only): connecting with safe settings, write transactions,
+//! and small queries shared by features.
+
+pub mod settings;
+
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
+};
+
+/// Why the database could not be opened. The message never contains a password.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("unsupported database URL '{0}': use sqlite://PATH or postgres://USER@HOST/DB")]
+    UnsupportedScheme(String),
+    #[error("cannot open database {url}: {source}")]
+    Open { url: String, source: DbErr },
+}
+
+/// How long a writer waits for SQLite's lock before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Opens the database at `url`.
+///
+/// SQLite runs in WAL mode with `synchronous=FULL` and foreign keys on (an HMIS must
+/// not lose a committed exit on power loss); PostgreSQL gets a connection pool.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
+    let shown = redact_url(url);
+    let mut options = ConnectOptions::new(url.to_string());
+    options.sqlx_logging(false).connect_timeout(Duration::from_secs(10));
+    if url.starts_with("sqlite:") {
+        options
+            .max_connections(8)
+            .min_connections(1)
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Full)
+                    .foreign_keys(true)
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                    .create_if_missing(true)
+            });
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        options.max_connections(20).min_connections(1);
+    } else {
+        return Err(ConnectError::UnsupportedScheme(shown));
+    }
+    let db = Database::connect(options)
+        .await
+        .map_err(|source| ConnectError::Open { url: shown.clone(), source })?;
+    // Connecting is lazy for some drivers: make sure the database really answers.
+    db.ping().await.map_err(|source| ConnectError::Open { url: shown, source })?;
+    Ok(db)
+}
+
+/// The URL with any password replaced by `***`, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+/// Starts a transaction for a user action that writes. On SQLite it takes the write
+/// lock at once (`BEGIN IMMEDIATE`), so two writers never deadlock upgrading a read.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
+/// "SQLite" or "PostgreSQL", for people.
+pub fn backend_name(db: &impl ConnectionTrait) -> &'static str {
+    match db.get_database_backend() {
+        DatabaseBackend::Sqlite => "SQLite",
+        DatabaseBackend::Postgres => "PostgreSQL",
+        DatabaseBackend::MySql => "MySQL",
+        _ => "unknown",
+    }
+}
+
+/// How many schema migrations have been applied.
+pub async fn migrations_applied(db: &impl ConnectionTrait) -> Result<u32, DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM seaql_migrations",
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("seaql_migrations".into()))?;
+    let n: i64 = row.try_get("", "n")?;
+    u32::try_from(n).map_err(|e| DbErr::Custom(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://hearth:s3cret@db.internal:5432/hearth"),
+            "postgres://hearth:***@db.internal:5432/hearth"
+        );
+        assert_eq!(redact_url("postgres://postgres@127.0.0.1/x"), "postgres://postgres@127.0.0.1/x");
+        assert_eq!(redact_url("sqlite://data/hearth.db?mode=rwc"), "sqlite://data/hearth.db?mode=rwc");
+    }
+
+    #[tokio::test]
+    async fn unknown_schemes_are_refused_with_a_clear_message() {
+        let err = connect("mysql://root:pw@localhost/x").await.unwrap_err();
+        assert!(matches!(err, ConnectError::UnsupportedScheme(_)));
+        assert!(err.to_string().contains("mysql://root:***@localhost/x"));
+    }
+}

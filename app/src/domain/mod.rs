@@ -1,0 +1,4 @@
+//! Pure HUD rules and code lists: no IO, no leptos, no database, no clock (today is
+//! always a parameter). Both the server and the browser call these.
+
+pub mod dates;

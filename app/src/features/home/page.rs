@@ -1,0 +1,79 @@
+use leptos::prelude::*;
+use leptos::server::ServerAction;
+use leptos_meta::Title;
+
+use super::api::{GetSystemStatus, SystemStatus, get_system_status};
+use crate::error::AppError;
+use crate::ui::layout::ErrorPanel;
+use crate::ui::status::Loading;
+
+/// Home: the CoC, today's date in its time zone, and a live database check.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let check = ServerAction::<GetSystemStatus>::new();
+    // Server-rendered on first load; re-read after every check (also without JS: the
+    // form posts to the server function and the browser comes back to this page).
+    let status = Resource::new(move || check.version().get(), |_| get_system_status());
+
+    view! {
+        <Title text="Home" />
+        <section class="page">
+            <Transition fallback=Loading>
+                <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors /> }>
+                    {move || Suspend::new(async move {
+                        let current = match check.value().get() {
+                            Some(Ok(fresh)) => Ok(fresh),
+                            _ => status.await,
+                        };
+                        current.map(|s| view! { <StatusView status=s /> })
+                    })}
+                </ErrorBoundary>
+            </Transition>
+            <ActionForm action=check attr:class="inline-form">
+                <button type="submit" class="button" disabled=move || check.pending().get()>
+                    {move || if check.pending().get() { "Checking…" } else { "Check database again" }}
+                </button>
+            </ActionForm>
+            {move || {
+                check
+                    .value()
+                    .get()
+                    .and_then(Result::err)
+                    .map(|e: AppError| {
+                        view! {
+                            <p class="notice notice--error" role="alert">
+                                {e.to_string()}
+                            </p>
+                        }
+                    })
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn StatusView(status: SystemStatus) -> impl IntoView {
+    let today = status.today.format("%A, %B %-d, %Y").to_string();
+    let checked = status.checked_at.format("%H:%M:%S%.3f UTC").to_string();
+    let database_ms = format!("{:.1} ms", status.database_ms);
+    view! {
+        <h1>{status.coc_name}</h1>
+        <p class="lead">
+            "Today in the CoC is " <strong data-testid="coc-today">{today}</strong> " ("
+            {status.time_zone} ")."
+        </p>
+        <div class="card" aria-labelledby="system-status-title">
+            <h2 id="system-status-title">"System status"</h2>
+            <dl class="facts">
+                <dt>"Database"</dt>
+                <dd data-testid="database-backend">{status.database}</dd>
+                <dt>"Schema migrations applied"</dt>
+                <dd data-testid="migrations-applied">{status.migrations_applied}</dd>
+                <dt>"Database answered in"</dt>
+                <dd>{database_ms}</dd>
+                <dt>"Last checked"</dt>
+                <dd data-testid="checked-at">{checked}</dd>
+            </dl>
+        </div>
+    }
+}

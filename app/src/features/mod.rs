@@ -1,0 +1,4 @@
+//! One folder per capability: `api.rs` (server functions and DTOs), pages, and the
+//! server-only `service.rs`.
+
+pub mod home;

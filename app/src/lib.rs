@@ -1,0 +1,52 @@
+//! Hearth's application: everything the server renders and the browser hydrates.
+//!
+//! Layout (see DESIGN.md): `domain/` pure HUD rules, `features/<name>/` one folder per
+//! capability, `ui/` shared widgets, `db/` (server only) database access.
+
+pub mod domain;
+pub mod error;
+pub mod features;
+pub mod routes;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+
+pub use routes::App;
+
+/// The HTML document around the app. Rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="stylesheet" id="leptos" href="/pkg/hearth.css" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Sets up what every page shares: meta tags and the document title.
+pub fn provide_shell_context() {
+    provide_meta_context();
+}
+
+/// The default document title; pages add their own with `<Title>`.
+#[component]
+pub fn DefaultTitle() -> impl IntoView {
+    view! { <Title formatter=|text: String| if text.is_empty() { "Hearth".to_string() } else { format!("{text} · Hearth") } /> }
+}

@@ -1,0 +1,52 @@
+//! The one route table and its path constants.
+
+use leptos::prelude::*;
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+use crate::features::home::HomePage;
+use crate::ui::layout::{AppLayout, ComingSoonPage, NotFoundPage};
+
+pub const HOME: &str = "/";
+pub const CLIENTS: &str = "/clients";
+pub const ANNUAL_ASSESSMENTS: &str = "/annual-assessments";
+pub const COORDINATED_ENTRY: &str = "/coordinated-entry";
+pub const REPORTS: &str = "/reports";
+pub const ADMIN: &str = "/admin";
+
+/// The areas shown in the main navigation, in order.
+pub const NAV_AREAS: [(&str, &str); 5] = [
+    (CLIENTS, "Clients"),
+    (ANNUAL_ASSESSMENTS, "Annual Assessments"),
+    (COORDINATED_ENTRY, "Coordinated Entry"),
+    (REPORTS, "Reports"),
+    (ADMIN, "Admin"),
+];
+
+#[component]
+pub fn App() -> impl IntoView {
+    crate::provide_shell_context();
+    view! {
+        <crate::DefaultTitle />
+        <Router>
+            <AppLayout>
+                <Routes fallback=NotFoundPage>
+                    <Route path=StaticSegment("") view=HomePage />
+                    <Route path=StaticSegment("clients") view=|| view! { <ComingSoonPage area="Clients" /> } />
+                    <Route
+                        path=StaticSegment("annual-assessments")
+                        view=|| view! { <ComingSoonPage area="Annual Assessments" /> }
+                    />
+                    <Route
+                        path=StaticSegment("coordinated-entry")
+                        view=|| view! { <ComingSoonPage area="Coordinated Entry" /> }
+                    />
+                    <Route path=StaticSegment("reports") view=|| view! { <ComingSoonPage area="Reports" /> } />
+                    <Route path=StaticSegment("admin") view=|| view! { <ComingSoonPage area="Admin" /> } />
+                </Routes>
+            </AppLayout>
+        </Router>
+    }
+}

@@ -1,0 +1,90 @@
+//! Server-side application state, provided to every server function and page render
+//! as Leptos context.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use leptos::prelude::*;
+use sea_orm::DatabaseConnection;
+
+use crate::error::AppError;
+
+/// Where "now" comes from. Tests and demos can pin it; everything else uses the system.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clock {
+    System,
+    Fixed(DateTime<Utc>),
+}
+
+impl Clock {
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Fixed(at) => *at,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    /// The CoC's time zone: every HUD date ("today", "not in the future", windows) is
+    /// a calendar date in this zone, never in UTC.
+    pub time_zone: Tz,
+    pub clock: Clock,
+}
+
+impl AppState {
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Today's calendar date in the CoC's time zone.
+    pub fn today(&self) -> NaiveDate {
+        self.now().with_timezone(&self.time_zone).date_naive()
+    }
+}
+
+/// The state provided by the server. Its absence is a wiring bug, logged and shown
+/// to the user as an internal error.
+pub fn use_app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState was not provided to this request");
+        AppError::Internal
+    })
+}
+
+/// Sets the HTTP status of a server function's response from its error, so that
+/// clients (and logs) see 403, 404, 422 … instead of a blanket 500.
+///
+/// A plain HTML form post (JavaScript off) is left alone: server_fn answers it with a
+/// redirect back to the form carrying the error, and a status here would break it.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result
+        && !is_html_form_post()
+        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+    {
+        response.set_status(err.status_code());
+    }
+    result
+}
+
+fn is_html_form_post() -> bool {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.headers.get(http::header::ACCEPT)?.to_str().ok().map(|a| a.contains("text/html")))
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn today_is_the_coc_calendar_date_not_utc() {
+        // 7 pm in Missouri on Nov 24 is already Nov 25 in UTC.
+        let at = Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap();
+        let clock = Clock::Fixed(at);
+        let chicago: Tz = "America/Chicago".parse().unwrap();
+        assert_eq!(clock.now().with_timezone(&chicago).date_naive(), NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+    }
+}

@@ -1,0 +1,4 @@
+//! Shared widgets used by every feature.
+
+pub mod layout;
+pub mod status;

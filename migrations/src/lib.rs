@@ -1,0 +1,15 @@
+//! Hearth's schema, one file per change (`mYYYYMMDD_HHMMSS_verb_noun.rs`).
+//! Every migration runs on SQLite and PostgreSQL; `tests/` proves it on both.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_create_settings;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261124_000001_create_settings::Migration)]
+    }
+}

@@ -1,0 +1,139 @@
+//! Configuration, layered: built-in defaults < `hearth.toml` < environment variables <
+//! command-line flags.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Settings read from `hearth.toml` (every key optional).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub database_url: Option<String>,
+    pub addr: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+    pub site_root: Option<PathBuf>,
+    pub time_zone: Option<String>,
+}
+
+/// The resolved configuration the server runs with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    /// Where cargo-leptos put the compiled site (wasm, js, css, assets).
+    pub site_root: PathBuf,
+    /// The CoC's IANA time zone, e.g. America/Chicago.
+    pub time_zone: chrono_tz::Tz,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("config file {path} is not valid: {message}")]
+    Parse { path: String, message: String },
+    #[error("unknown time zone '{0}': use an IANA name such as America/Chicago")]
+    TimeZone(String),
+    #[error("cannot create data directory {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+}
+
+pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
+pub const DEFAULT_TIME_ZONE: &str = "America/Chicago";
+
+/// Values that came from flags or the environment (clap reads both).
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub config_file: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub addr: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+    pub site_root: Option<PathBuf>,
+    pub time_zone: Option<String>,
+}
+
+impl Config {
+    pub fn load(overrides: Overrides) -> Result<Self, ConfigError> {
+        let file = match &overrides.config_file {
+            Some(path) => read_file(path)?,
+            None if Path::new("hearth.toml").exists() => read_file(Path::new("hearth.toml"))?,
+            None => FileConfig::default(),
+        };
+        let data_dir = overrides.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = overrides.database_url.or(file.database_url).unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", data_dir.join("hearth.db").display())
+        });
+        let addr = overrides
+            .addr
+            .or(file.addr)
+            .unwrap_or_else(|| DEFAULT_ADDR.parse().expect("the default address is valid"));
+        let site_root = overrides
+            .site_root
+            .or(file.site_root)
+            .or_else(|| std::env::var_os("LEPTOS_SITE_ROOT").map(PathBuf::from))
+            .unwrap_or_else(default_site_root);
+        let tz_name = overrides.time_zone.or(file.time_zone).unwrap_or_else(|| DEFAULT_TIME_ZONE.into());
+        let time_zone = tz_name.parse().map_err(|_| ConfigError::TimeZone(tz_name.clone()))?;
+        Ok(Config { database_url, addr, data_dir, site_root, time_zone })
+    }
+
+    /// Creates the data directory when the database is the default SQLite file in it.
+    pub fn ensure_data_dir(&self) -> Result<(), ConfigError> {
+        if self.database_url.starts_with("sqlite:") {
+            std::fs::create_dir_all(&self.data_dir).map_err(|source| ConfigError::DataDir {
+                path: self.data_dir.display().to_string(),
+                source,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+    toml::from_str(&text)
+        .map_err(|e| ConfigError::Parse { path: path.display().to_string(), message: e.message().to_string() })
+}
+
+/// Where `cargo leptos build` writes the site, relative to the workspace root.
+fn default_site_root() -> PathBuf {
+    PathBuf::from("target/site")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_beat_the_file_and_the_file_beats_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("hearth.toml");
+        std::fs::write(&file, "addr = \"127.0.0.1:4000\"\ntime_zone = \"America/New_York\"\n").unwrap();
+        let config = Config::load(Overrides {
+            config_file: Some(file),
+            time_zone: Some("America/Denver".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(config.addr.port(), 4000);
+        assert_eq!(config.time_zone.name(), "America/Denver");
+        assert!(config.database_url.starts_with("sqlite://data/hearth.db"));
+    }
+
+    #[test]
+    fn unknown_time_zones_and_keys_are_clear_errors() {
+        let err = Config::load(Overrides { time_zone: Some("Mars/Olympus".into()), ..Default::default() })
+            .unwrap_err();
+        assert!(err.to_string().contains("Mars/Olympus"));
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("hearth.toml");
+        std::fs::write(&file, "databse_url = \"x\"\n").unwrap();
+        let err = Config::load(Overrides { config_file: Some(file), ..Default::default() }).unwrap_err();
+        assert!(err.to_string().contains("databse_url"), "{err}");
+    }
+}

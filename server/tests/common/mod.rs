@@ -1,0 +1,173 @@
+//! Test harness: the real Hearth router on 127.0.0.1:0 against a fresh database —
+//! a temporary SQLite file, or a new PostgreSQL database on the server at
+//! 127.0.0.1:5432 (required when CI=true, skipped with a message otherwise).
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use app::state::{AppState, Clock};
+use hearth_server::config::Config;
+use hearth_server::router::Server;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use tokio::sync::oneshot;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running server and a way to talk to it.
+pub struct TestApp {
+    pub base_url: String,
+    pub client: reqwest::Client,
+    pub db: DatabaseConnection,
+    pub backend: Backend,
+    shutdown: Option<oneshot::Sender<()>>,
+    _database: TestDatabase,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    /// Calls a server function (`/api/<endpoint>`) the way the hydrated page does:
+    /// a form-encoded POST, JSON back.
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("Accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("request reaches the server")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Starts Hearth on a free port with a fresh, migrated database. Returns `None` for
+/// PostgreSQL when no server answers and CI is not set.
+pub async fn spawn(backend: Backend) -> Option<TestApp> {
+    let database = TestDatabase::create(backend).await?;
+    let db = app::db::connect(&database.url).await.expect("test database opens");
+    Migrator::up(&db, None).await.expect("migrations apply");
+    let config = Config {
+        database_url: database.url.clone(),
+        addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+        data_dir: database.dir.clone().unwrap_or_else(std::env::temp_dir),
+        site_root: PathBuf::from("../target/site"),
+        time_zone: "America/Chicago".parse().expect("valid zone"),
+    };
+    let state = AppState { db: db.clone(), time_zone: config.time_zone, clock: Clock::System };
+    let server = Server::bind_with_state(&config, state).await.expect("binds a free port");
+    let base_url = format!("http://{}", server.local_addr());
+    let (tx, rx) = oneshot::channel();
+    tokio::spawn(server.run(async {
+        let _ = rx.await;
+    }));
+    let client = reqwest::Client::builder().cookie_store(true).build().expect("http client");
+    Some(TestApp { base_url, client, db, backend, shutdown: Some(tx), _database: database })
+}
+
+/// The PostgreSQL server tests use; override with HEARTH_TEST_POSTGRES_URL.
+pub fn postgres_admin_url() -> String {
+    std::env::var("HEARTH_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// A database that exists for one test and is removed afterwards.
+struct TestDatabase {
+    url: String,
+    dir: Option<PathBuf>,
+    _tempdir: Option<tempfile::TempDir>,
+    postgres_name: Option<String>,
+}
+
+impl TestDatabase {
+    async fn create(backend: Backend) -> Option<Self> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("hearth.db").display());
+                Some(TestDatabase { url, dir: Some(dir.path().to_path_buf()), _tempdir: Some(dir), postgres_name: None })
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_admin_url();
+                let admin = match Database::connect(&admin_url).await {
+                    Ok(admin) => admin,
+                    Err(err) if !in_ci() => {
+                        eprintln!(
+                            "SKIPPED: no PostgreSQL answers at {} ({err}); PostgreSQL tests run when one does (and are required when CI=true).",
+                            app::db::redact_url(&admin_url)
+                        );
+                        return None;
+                    }
+                    Err(err) => panic!("CI=true requires PostgreSQL at {}: {err}", app::db::redact_url(&admin_url)),
+                };
+                let name = format!("hearth_test_{}", uuid::Uuid::new_v4().simple());
+                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+                let _ = admin.close().await;
+                let url = match admin_url.rsplit_once('/') {
+                    Some((server, _db)) => format!("{server}/{name}"),
+                    None => panic!("HEARTH_TEST_POSTGRES_URL needs a database path"),
+                };
+                Some(TestDatabase { url, dir: None, _tempdir: None, postgres_name: Some(name) })
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some(name) = self.postgres_name.take() else { return };
+        // Drop runs outside async code: use a small runtime on its own thread.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            runtime.block_on(async {
+                let admin = Database::connect(&postgres_admin_url()).await.ok()?;
+                admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok()?;
+                admin.close().await.ok()
+            })
+        })
+        .join();
+    }
+}
+
+/// Defines `NAME::sqlite` and `NAME::postgres`, each running `BODY` with a fresh
+/// `TestApp` bound to `app`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $app = common::spawn(common::Backend::Sqlite).await.expect("SQLite is always available");
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some($app) = common::spawn(common::Backend::Postgres).await else { return };
+                $body
+            }
+        }
+    };
+}
