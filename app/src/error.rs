@@ -25,7 +25,9 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("{0}")]
     Conflict(String),
-    #[error("Something went wrong on the server. Please try again; if it keeps happening, tell your HMIS administrator.")]
+    #[error(
+        "Something went wrong on the server. Please try again; if it keeps happening, tell your HMIS administrator."
+    )]
     Internal,
     /// The request never reached the server function (network, encoding).
     #[error("Hearth could not be reached: {0}")]
@@ -35,15 +37,19 @@ pub enum AppError {
 impl AppError {
     /// The error for one field.
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
-        AppError::Validation(vec![FieldError { field: field.into(), message: message.into() }])
+        AppError::Validation(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
     }
 
     /// The message for a field, when this is a validation error that names it.
     pub fn message_for(&self, field: &str) -> Option<&str> {
         match self {
-            AppError::Validation(errors) => {
-                errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
-            }
+            AppError::Validation(errors) => errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message.as_str()),
             _ => None,
         }
     }
@@ -85,7 +91,10 @@ mod tests {
     #[test]
     fn validation_errors_name_their_field() {
         let err = AppError::field("exit_date", "Exit date cannot be in the future.");
-        assert_eq!(err.message_for("exit_date"), Some("Exit date cannot be in the future."));
+        assert_eq!(
+            err.message_for("exit_date"),
+            Some("Exit date cannot be in the future.")
+        );
         assert_eq!(err.message_for("destination"), None);
         assert_eq!(err.status_code(), http::StatusCode::UNPROCESSABLE_ENTITY);
     }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -25,6 +25,9 @@ pub const NAV_AREAS: [(&str, &str); 5] = [
     (ADMIN, "Admin"),
 ];
 
+/// Every page renders with `SsrMode::Async`: the server waits for the page's data and
+/// sends complete HTML, so pages work with JavaScript off and can set their status
+/// (404, 403) from what the data says.
 #[component]
 pub fn App() -> impl IntoView {
     crate::provide_shell_context();
@@ -33,18 +36,20 @@ pub fn App() -> impl IntoView {
         <Router>
             <AppLayout>
                 <Routes fallback=NotFoundPage>
-                    <Route path=StaticSegment("") view=HomePage />
-                    <Route path=StaticSegment("clients") view=|| view! { <ComingSoonPage area="Clients" /> } />
+                    <Route ssr=SsrMode::Async path=StaticSegment("") view=HomePage />
+                    <Route ssr=SsrMode::Async path=StaticSegment("clients") view=|| view! { <ComingSoonPage area="Clients" /> } />
                     <Route
+                        ssr=SsrMode::Async
                         path=StaticSegment("annual-assessments")
                         view=|| view! { <ComingSoonPage area="Annual Assessments" /> }
                     />
                     <Route
+                        ssr=SsrMode::Async
                         path=StaticSegment("coordinated-entry")
                         view=|| view! { <ComingSoonPage area="Coordinated Entry" /> }
                     />
-                    <Route path=StaticSegment("reports") view=|| view! { <ComingSoonPage area="Reports" /> } />
-                    <Route path=StaticSegment("admin") view=|| view! { <ComingSoonPage area="Admin" /> } />
+                    <Route ssr=SsrMode::Async path=StaticSegment("reports") view=|| view! { <ComingSoonPage area="Reports" /> } />
+                    <Route ssr=SsrMode::Async path=StaticSegment("admin") view=|| view! { <ComingSoonPage area="Admin" /> } />
                 </Routes>
             </AppLayout>
         </Router>

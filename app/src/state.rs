@@ -70,7 +70,14 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 
 fn is_html_form_post() -> bool {
     use_context::<http::request::Parts>()
-        .and_then(|parts| parts.headers.get(http::header::ACCEPT)?.to_str().ok().map(|a| a.contains("text/html")))
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(http::header::ACCEPT)?
+                .to_str()
+                .ok()
+                .map(|a| a.contains("text/html"))
+        })
         .unwrap_or(false)
 }
 
@@ -85,6 +92,9 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0).unwrap();
         let clock = Clock::Fixed(at);
         let chicago: Tz = "America/Chicago".parse().unwrap();
-        assert_eq!(clock.now().with_timezone(&chicago).date_naive(), NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+        assert_eq!(
+            clock.now().with_timezone(&chicago).date_naive(),
+            NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+        );
     }
 }

@@ -62,7 +62,10 @@ pub enum CliError {
     #[error("database migration failed: {0}")]
     Migrate(sea_orm::DbErr),
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("server stopped: {0}")]
     Serve(std::io::Error),
 }
@@ -87,7 +90,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     tracing::info!(database = %app::db::redact_url(&config.database_url), "database ready");
     match command {
         Command::Migrate => {
-            let applied = app::db::migrations_applied(&db).await.map_err(CliError::Migrate)?;
+            let applied = app::db::migrations_applied(&db)
+                .await
+                .map_err(CliError::Migrate)?;
             println!("Database is up to date ({applied} migrations applied).");
             Ok(())
         }
@@ -98,7 +103,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> Result<(), CliError> {
     let server = router::Server::bind(&config, db)
         .await
-        .map_err(|source| CliError::Bind { addr: config.addr, source })?;
+        .map_err(|source| CliError::Bind {
+            addr: config.addr,
+            source,
+        })?;
     println!("Hearth is serving on http://{}", server.local_addr());
     server.run_until_shutdown().await.map_err(CliError::Serve)
 }

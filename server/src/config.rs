@@ -62,10 +62,14 @@ impl Config {
             None if Path::new("hearth.toml").exists() => read_file(Path::new("hearth.toml"))?,
             None => FileConfig::default(),
         };
-        let data_dir = overrides.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
-        let database_url = overrides.database_url.or(file.database_url).unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", data_dir.join("hearth.db").display())
-        });
+        let data_dir = overrides
+            .data_dir
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = overrides
+            .database_url
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("hearth.db").display()));
         let addr = overrides
             .addr
             .or(file.addr)
@@ -75,9 +79,20 @@ impl Config {
             .or(file.site_root)
             .or_else(|| std::env::var_os("LEPTOS_SITE_ROOT").map(PathBuf::from))
             .unwrap_or_else(default_site_root);
-        let tz_name = overrides.time_zone.or(file.time_zone).unwrap_or_else(|| DEFAULT_TIME_ZONE.into());
-        let time_zone = tz_name.parse().map_err(|_| ConfigError::TimeZone(tz_name.clone()))?;
-        Ok(Config { database_url, addr, data_dir, site_root, time_zone })
+        let tz_name = overrides
+            .time_zone
+            .or(file.time_zone)
+            .unwrap_or_else(|| DEFAULT_TIME_ZONE.into());
+        let time_zone = tz_name
+            .parse()
+            .map_err(|_| ConfigError::TimeZone(tz_name.clone()))?;
+        Ok(Config {
+            database_url,
+            addr,
+            data_dir,
+            site_root,
+            time_zone,
+        })
     }
 
     /// Creates the data directory when the database is the default SQLite file in it.
@@ -93,10 +108,14 @@ impl Config {
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
-    toml::from_str(&text)
-        .map_err(|e| ConfigError::Parse { path: path.display().to_string(), message: e.message().to_string() })
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: path.display().to_string(),
+        message: e.message().to_string(),
+    })
 }
 
 /// Where `cargo leptos build` writes the site, relative to the workspace root.
@@ -112,7 +131,11 @@ mod tests {
     fn flags_beat_the_file_and_the_file_beats_defaults() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("hearth.toml");
-        std::fs::write(&file, "addr = \"127.0.0.1:4000\"\ntime_zone = \"America/New_York\"\n").unwrap();
+        std::fs::write(
+            &file,
+            "addr = \"127.0.0.1:4000\"\ntime_zone = \"America/New_York\"\n",
+        )
+        .unwrap();
         let config = Config::load(Overrides {
             config_file: Some(file),
             time_zone: Some("America/Denver".into()),
@@ -126,14 +149,21 @@ mod tests {
 
     #[test]
     fn unknown_time_zones_and_keys_are_clear_errors() {
-        let err = Config::load(Overrides { time_zone: Some("Mars/Olympus".into()), ..Default::default() })
-            .unwrap_err();
+        let err = Config::load(Overrides {
+            time_zone: Some("Mars/Olympus".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
         assert!(err.to_string().contains("Mars/Olympus"));
 
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("hearth.toml");
         std::fs::write(&file, "databse_url = \"x\"\n").unwrap();
-        let err = Config::load(Overrides { config_file: Some(file), ..Default::default() }).unwrap_err();
+        let err = Config::load(Overrides {
+            config_file: Some(file),
+            ..Default::default()
+        })
+        .unwrap_err();
         assert!(err.to_string().contains("databse_url"), "{err}");
     }
 }

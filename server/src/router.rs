@@ -73,7 +73,11 @@ pub struct Server {
 
 impl Server {
     pub async fn bind(config: &Config, db: DatabaseConnection) -> std::io::Result<Self> {
-        let state = AppState { db, time_zone: config.time_zone, clock: Clock::System };
+        let state = AppState {
+            db,
+            time_zone: config.time_zone,
+            clock: Clock::System,
+        };
         Self::bind_with_state(config, state).await
     }
 
@@ -85,7 +89,9 @@ impl Server {
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
     }
 
     /// Serves until Ctrl-C or SIGTERM, then finishes in-flight requests.
@@ -98,9 +104,12 @@ impl Server {
         let listener = self.listener.tap_io(|tcp| {
             let _ = tcp.set_nodelay(true);
         });
-        axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
+        axum::serve(
+            listener,
+            self.router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
     }
 }
 

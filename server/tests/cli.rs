@@ -4,21 +4,33 @@ use std::process::Command;
 
 fn hearth() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hearth"));
-    cmd.env_remove("DATABASE_URL").env_remove("HEARTH_CONFIG").env("RUST_LOG", "off");
+    cmd.env_remove("DATABASE_URL")
+        .env_remove("HEARTH_CONFIG")
+        .env("RUST_LOG", "off");
     cmd
 }
 
 #[test]
 fn a_bad_database_url_is_one_clear_line_and_a_failure() {
-    for url in ["mysql://root:secret@localhost/hmis", "postgres://nobody:pw@127.0.0.1:1/none", "sqlite:///nonexistent-dir/x/y.db"] {
-        let output = hearth().args(["migrate", "--database-url", url]).output().unwrap();
+    for url in [
+        "mysql://root:secret@localhost/hmis",
+        "postgres://nobody:pw@127.0.0.1:1/none",
+        "sqlite:///nonexistent-dir/x/y.db",
+    ] {
+        let output = hearth()
+            .args(["migrate", "--database-url", url])
+            .output()
+            .unwrap();
         assert!(!output.status.success(), "{url} must fail");
         let stderr = String::from_utf8_lossy(&output.stderr);
         let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
         assert_eq!(lines.len(), 1, "one line for {url}, got: {stderr}");
         assert!(lines[0].starts_with("error: "), "{stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
-        assert!(!stderr.contains("secret") && !stderr.contains(":pw@"), "passwords are never printed: {stderr}");
+        assert!(
+            !stderr.contains("secret") && !stderr.contains(":pw@"),
+            "passwords are never printed: {stderr}"
+        );
     }
 }
 
@@ -26,12 +38,26 @@ fn a_bad_database_url_is_one_clear_line_and_a_failure() {
 fn migrate_creates_the_default_sqlite_database_in_the_data_dir() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let output = hearth().current_dir(dir.path()).args(["migrate", "--data-dir"]).arg(&data).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = hearth()
+        .current_dir(dir.path())
+        .args(["migrate", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(data.join("hearth.db").exists());
     assert!(String::from_utf8_lossy(&output.stdout).contains("up to date"));
     // Running it again is a no-op, not an error.
-    let again = hearth().current_dir(dir.path()).args(["migrate", "--data-dir"]).arg(&data).output().unwrap();
+    let again = hearth()
+        .current_dir(dir.path())
+        .args(["migrate", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
     assert!(again.status.success());
 }
 

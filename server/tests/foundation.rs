@@ -33,7 +33,10 @@ on_both_databases!(home_page_is_rendered_on_the_server, |app| {
     let response = app.client.get(app.url("/")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
-    assert!(html.contains("Hearth Continuum of Care"), "SSR shows the CoC name read from the database");
+    assert!(
+        html.contains("Hearth Continuum of Care"),
+        "SSR shows the CoC name read from the database"
+    );
     assert!(html.contains("System status"));
     assert!(html.contains("/pkg/hearth.js"), "hydration scripts are linked");
 });
@@ -57,7 +60,13 @@ on_both_databases!(unknown_pages_answer_404_with_a_way_home, |app| {
 });
 
 on_both_databases!(coming_soon_areas_say_so, |app| {
-    for path in ["/clients", "/annual-assessments", "/coordinated-entry", "/reports", "/admin"] {
+    for path in [
+        "/clients",
+        "/annual-assessments",
+        "/coordinated-entry",
+        "/reports",
+        "/admin",
+    ] {
         let response = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
         let html = response.text().await.unwrap();
@@ -68,7 +77,10 @@ on_both_databases!(coming_soon_areas_say_so, |app| {
 on_both_databases!(plain_form_posts_redirect_back_to_the_page, |app| {
     // Without JavaScript, the "Check database again" button posts a form: the server
     // runs the function and sends the browser back where it came from.
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let response = client
         .post(app.url("/api/system_status"))
         .header("Accept", "text/html")
@@ -79,5 +91,9 @@ on_both_databases!(plain_form_posts_redirect_back_to_the_page, |app| {
         .unwrap();
     assert_eq!(response.status(), 302);
     let location = response.headers()["location"].to_str().unwrap();
-    assert_eq!(location.trim_end_matches('?'), app.url("/"), "back to the page, with no error attached");
+    assert_eq!(
+        location.trim_end_matches('?'),
+        app.url("/"),
+        "back to the page, with no error attached"
+    );
 });

@@ -7,9 +7,8 @@ use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, DbErr, SqliteTransactionMode, Statement, TransactionOptions,
-    TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction,
+    DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 /// Why the database could not be opened. The message never contains a password.
@@ -31,7 +30,9 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
     let shown = redact_url(url);
     let mut options = ConnectOptions::new(url.to_string());
-    options.sqlx_logging(false).connect_timeout(Duration::from_secs(10));
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10));
     if url.starts_with("sqlite:") {
         options
             .max_connections(8)
@@ -50,9 +51,14 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
     }
     let db = Database::connect(options)
         .await
-        .map_err(|source| ConnectError::Open { url: shown.clone(), source })?;
+        .map_err(|source| ConnectError::Open {
+            url: shown.clone(),
+            source,
+        })?;
     // Connecting is lazy for some drivers: make sure the database really answers.
-    db.ping().await.map_err(|source| ConnectError::Open { url: shown, source })?;
+    db.ping()
+        .await
+        .map_err(|source| ConnectError::Open { url: shown, source })?;
     Ok(db)
 }
 
@@ -113,8 +119,14 @@ mod tests {
             redact_url("postgres://hearth:s3cret@db.internal:5432/hearth"),
             "postgres://hearth:***@db.internal:5432/hearth"
         );
-        assert_eq!(redact_url("postgres://postgres@127.0.0.1/x"), "postgres://postgres@127.0.0.1/x");
-        assert_eq!(redact_url("sqlite://data/hearth.db?mode=rwc"), "sqlite://data/hearth.db?mode=rwc");
+        assert_eq!(
+            redact_url("postgres://postgres@127.0.0.1/x"),
+            "postgres://postgres@127.0.0.1/x"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/hearth.db?mode=rwc"),
+            "sqlite://data/hearth.db?mode=rwc"
+        );
     }
 
     #[tokio::test]

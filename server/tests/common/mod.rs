@@ -60,7 +60,9 @@ impl Drop for TestApp {
 /// PostgreSQL when no server answers and CI is not set.
 pub async fn spawn(backend: Backend) -> Option<TestApp> {
     let database = TestDatabase::create(backend).await?;
-    let db = app::db::connect(&database.url).await.expect("test database opens");
+    let db = app::db::connect(&database.url)
+        .await
+        .expect("test database opens");
     Migrator::up(&db, None).await.expect("migrations apply");
     let config = Config {
         database_url: database.url.clone(),
@@ -69,15 +71,31 @@ pub async fn spawn(backend: Backend) -> Option<TestApp> {
         site_root: PathBuf::from("../target/site"),
         time_zone: "America/Chicago".parse().expect("valid zone"),
     };
-    let state = AppState { db: db.clone(), time_zone: config.time_zone, clock: Clock::System };
-    let server = Server::bind_with_state(&config, state).await.expect("binds a free port");
+    let state = AppState {
+        db: db.clone(),
+        time_zone: config.time_zone,
+        clock: Clock::System,
+    };
+    let server = Server::bind_with_state(&config, state)
+        .await
+        .expect("binds a free port");
     let base_url = format!("http://{}", server.local_addr());
     let (tx, rx) = oneshot::channel();
     tokio::spawn(server.run(async {
         let _ = rx.await;
     }));
-    let client = reqwest::Client::builder().cookie_store(true).build().expect("http client");
-    Some(TestApp { base_url, client, db, backend, shutdown: Some(tx), _database: database })
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("http client");
+    Some(TestApp {
+        base_url,
+        client,
+        db,
+        backend,
+        shutdown: Some(tx),
+        _database: database,
+    })
 }
 
 /// The PostgreSQL server tests use; override with HEARTH_TEST_POSTGRES_URL.
@@ -104,7 +122,12 @@ impl TestDatabase {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}?mode=rwc", dir.path().join("hearth.db").display());
-                Some(TestDatabase { url, dir: Some(dir.path().to_path_buf()), _tempdir: Some(dir), postgres_name: None })
+                Some(TestDatabase {
+                    url,
+                    dir: Some(dir.path().to_path_buf()),
+                    _tempdir: Some(dir),
+                    postgres_name: None,
+                })
             }
             Backend::Postgres => {
                 let admin_url = postgres_admin_url();
@@ -117,16 +140,27 @@ impl TestDatabase {
                         );
                         return None;
                     }
-                    Err(err) => panic!("CI=true requires PostgreSQL at {}: {err}", app::db::redact_url(&admin_url)),
+                    Err(err) => panic!(
+                        "CI=true requires PostgreSQL at {}: {err}",
+                        app::db::redact_url(&admin_url)
+                    ),
                 };
                 let name = format!("hearth_test_{}", uuid::Uuid::new_v4().simple());
-                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create test database");
                 let _ = admin.close().await;
                 let url = match admin_url.rsplit_once('/') {
                     Some((server, _db)) => format!("{server}/{name}"),
                     None => panic!("HEARTH_TEST_POSTGRES_URL needs a database path"),
                 };
-                Some(TestDatabase { url, dir: None, _tempdir: None, postgres_name: Some(name) })
+                Some(TestDatabase {
+                    url,
+                    dir: None,
+                    _tempdir: None,
+                    postgres_name: Some(name),
+                })
             }
         }
     }
@@ -134,13 +168,21 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        let Some(name) = self.postgres_name.take() else { return };
+        let Some(name) = self.postgres_name.take() else {
+            return;
+        };
         // Drop runs outside async code: use a small runtime on its own thread.
         let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
             runtime.block_on(async {
                 let admin = Database::connect(&postgres_admin_url()).await.ok()?;
-                admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await.ok()?;
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await
+                    .ok()?;
                 admin.close().await.ok()
             })
         })
@@ -159,13 +201,17 @@ macro_rules! on_both_databases {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let $app = common::spawn(common::Backend::Sqlite).await.expect("SQLite is always available");
+                let $app = common::spawn(common::Backend::Sqlite)
+                    .await
+                    .expect("SQLite is always available");
                 $body
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let Some($app) = common::spawn(common::Backend::Postgres).await else { return };
+                let Some($app) = common::spawn(common::Backend::Postgres).await else {
+                    return;
+                };
                 $body
             }
         }

@@ -1,0 +1,67 @@
+import { defineConfig } from "@playwright/test";
+
+// Hearth's browser tests run in Debian's Chromium (never a downloaded browser) against
+// a real `hearth` server started here with a fresh SQLite database.
+const port = Number(process.env.HEARTH_E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+
+const chromium = {
+  browserName: "chromium" as const,
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: [
+      "--no-sandbox",
+      "--disable-dev-shm-usage",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  },
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  workers: process.env.CI ? 2 : undefined,
+  reporter: process.env.CI ? [["list"], ["html", { open: "never" }]] : "list",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "tablet",
+      grepInvert: /@nojs-only/,
+      use: { ...chromium, viewport: { width: 768, height: 1024 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 },
+    },
+    {
+      name: "desktop",
+      grepInvert: /@nojs-only/,
+      use: { ...chromium, viewport: { width: 1366, height: 900 } },
+    },
+    {
+      // Pages that must work without JavaScript: server-rendered forms posting to
+      // server functions. Tests tagged @nojs run here too.
+      name: "no-javascript",
+      grep: /@nojs/,
+      use: { ...chromium, viewport: { width: 1024, height: 768 }, javaScriptEnabled: false },
+    },
+  ],
+  webServer: {
+    command: "../scripts/e2e-server.sh",
+    url: `${baseURL}/readyz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: { HEARTH_E2E_PORT: String(port) },
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});

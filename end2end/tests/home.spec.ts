@@ -1,0 +1,64 @@
+import { test, expect } from "./fixtures";
+
+test.describe("home page", () => {
+  test("shows the CoC read from the database and re-checks it through a server function", async ({ page, gotoPage }) => {
+    await gotoPage("/");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hearth Continuum of Care");
+    await expect(page.getByTestId("database-backend")).toHaveText("SQLite");
+    const checkedAt = page.getByTestId("checked-at");
+    const before = await checkedAt.textContent();
+
+    const serverCall = page.waitForResponse((r) => r.url().endsWith("/api/system_status") && r.status() === 200);
+    await page.getByRole("button", { name: "Check database again" }).click();
+    await serverCall;
+
+    // Updated in place by the hydrated page: same document, new answer.
+    await expect(checkedAt).not.toHaveText(before ?? "");
+    await expect(page.getByRole("button", { name: "Check database again" })).toBeEnabled();
+  });
+
+  test("renders on the server and its form works without JavaScript @nojs", async ({ page, gotoPage }) => {
+    await gotoPage("/");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hearth Continuum of Care");
+    await expect(page.getByTestId("coc-today")).toHaveText(/\w+day, \w+ \d{1,2}, \d{4}/);
+    const before = await page.getByTestId("checked-at").textContent();
+    await page.getByRole("button", { name: "Check database again" }).click();
+    await expect(page).toHaveURL(/\/\??$/);
+    await expect(page.getByTestId("checked-at")).not.toHaveText(before ?? "");
+  });
+});
+
+test.describe("app shell", () => {
+  test("navigation reaches every area, each clearly marked as coming @nojs", async ({ page, gotoPage }) => {
+    await gotoPage("/");
+    const nav = page.getByRole("navigation", { name: "Main" });
+    for (const area of ["Clients", "Annual Assessments", "Coordinated Entry", "Reports", "Admin"]) {
+      await nav.getByRole("link", { name: area }).click();
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(area);
+      await expect(page.getByRole("status")).toContainText("Coming soon");
+      await expect(nav.getByRole("link", { name: area })).toHaveAttribute("aria-current", "page");
+    }
+    await page.getByRole("link", { name: "Hearth" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hearth Continuum of Care");
+  });
+
+  test.describe(() => {
+    test.use({ allowedConsoleErrors: [/404/] });
+    test("unknown addresses show a 404 page with a way home @nojs", async ({ page }) => {
+      const response = await page.goto("/no/such/page");
+      expect(response?.status()).toBe(404);
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
+      await page.getByRole("link", { name: "Go to the home page" }).click();
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hearth Continuum of Care");
+    });
+  });
+
+  test("the layout fits a tablet without sideways scrolling", async ({ page, gotoPage }) => {
+    await gotoPage("/");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    const button = page.getByRole("button", { name: "Check database again" });
+    const box = await button.boundingBox();
+    expect(box?.height).toBeGreaterThanOrEqual(44);
+  });
+});

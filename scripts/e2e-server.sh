@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Starts the release `hearth` for the browser tests: a fresh SQLite database in a
+# temporary directory, the compiled site from target/site. Playwright stops it.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+target="${CARGO_TARGET_DIR:-$HOME/.cache/hearth-target}"
+bin="${HEARTH_BIN:-$target/release/hearth}"
+data="$(mktemp -d -t hearth-e2e.XXXXXX)"
+trap 'rm -rf "$data"' EXIT
+cd "$root"
+unset DATABASE_URL HEARTH_CONFIG
+"$bin" serve \
+  --addr "127.0.0.1:${HEARTH_E2E_PORT:-3100}" \
+  --data-dir "$data" \
+  --site-root "$root/target/site" &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT INT TERM
+wait $pid
