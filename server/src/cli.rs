@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use migration::{Migrator, MigratorTrait};
 
-use crate::config::{Config, ConfigError, Overrides};
+use crate::config::{Config, ConfigError, FileConfig};
 use crate::router;
 
 #[derive(Debug, Parser)]
@@ -76,14 +76,16 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Serve(args) => args.clone(),
         Command::Migrate => ServeArgs::default(),
     };
-    let config = Config::load(Overrides {
-        config_file: cli.global.config,
-        database_url: cli.global.database_url,
-        addr: serve_args.addr,
-        data_dir: cli.global.data_dir,
-        site_root: serve_args.site_root,
-        time_zone: cli.global.time_zone,
-    })?;
+    let config = Config::load(
+        cli.global.config.as_deref(),
+        FileConfig {
+            database_url: cli.global.database_url,
+            addr: serve_args.addr,
+            data_dir: cli.global.data_dir,
+            site_root: serve_args.site_root,
+            time_zone: cli.global.time_zone,
+        },
+    )?;
     config.ensure_data_dir()?;
     let db = app::db::connect(&config.database_url).await?;
     Migrator::up(&db, None).await.map_err(CliError::Migrate)?;

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-/// Settings read from `hearth.toml` (every key optional).
+/// Settings read from `hearth.toml` (every key optional); also the shape of the
+/// values given by flags and environment variables.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
@@ -15,6 +16,19 @@ pub struct FileConfig {
     pub data_dir: Option<PathBuf>,
     pub site_root: Option<PathBuf>,
     pub time_zone: Option<String>,
+}
+
+impl FileConfig {
+    /// Each setting from `self`, or from `lower` where `self` has none.
+    fn or(self, lower: FileConfig) -> FileConfig {
+        FileConfig {
+            database_url: self.database_url.or(lower.database_url),
+            addr: self.addr.or(lower.addr),
+            data_dir: self.data_dir.or(lower.data_dir),
+            site_root: self.site_root.or(lower.site_root),
+            time_zone: self.time_zone.or(lower.time_zone),
+        }
+    }
 }
 
 /// The resolved configuration the server runs with.
@@ -44,45 +58,28 @@ pub enum ConfigError {
 pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
 pub const DEFAULT_TIME_ZONE: &str = "America/Chicago";
 
-/// Values that came from flags or the environment (clap reads both).
-#[derive(Debug, Default, Clone)]
-pub struct Overrides {
-    pub config_file: Option<PathBuf>,
-    pub database_url: Option<String>,
-    pub addr: Option<SocketAddr>,
-    pub data_dir: Option<PathBuf>,
-    pub site_root: Option<PathBuf>,
-    pub time_zone: Option<String>,
-}
-
 impl Config {
-    pub fn load(overrides: Overrides) -> Result<Self, ConfigError> {
-        let file = match &overrides.config_file {
+    /// Resolves the configuration: `overrides` (flags and environment variables, which
+    /// clap reads) win over the config file, which wins over the defaults.
+    pub fn load(config_file: Option<&Path>, overrides: FileConfig) -> Result<Self, ConfigError> {
+        let file = match config_file {
             Some(path) => read_file(path)?,
             None if Path::new("hearth.toml").exists() => read_file(Path::new("hearth.toml"))?,
             None => FileConfig::default(),
         };
-        let data_dir = overrides
-            .data_dir
-            .or(file.data_dir)
-            .unwrap_or_else(|| PathBuf::from("data"));
-        let database_url = overrides
+        let layered = overrides.or(file);
+        let data_dir = layered.data_dir.unwrap_or_else(|| PathBuf::from("data"));
+        let database_url = layered
             .database_url
-            .or(file.database_url)
             .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("hearth.db").display()));
-        let addr = overrides
+        let addr = layered
             .addr
-            .or(file.addr)
             .unwrap_or_else(|| DEFAULT_ADDR.parse().expect("the default address is valid"));
-        let site_root = overrides
+        let site_root = layered
             .site_root
-            .or(file.site_root)
             .or_else(|| std::env::var_os("LEPTOS_SITE_ROOT").map(PathBuf::from))
             .unwrap_or_else(default_site_root);
-        let tz_name = overrides
-            .time_zone
-            .or(file.time_zone)
-            .unwrap_or_else(|| DEFAULT_TIME_ZONE.into());
+        let tz_name = layered.time_zone.unwrap_or_else(|| DEFAULT_TIME_ZONE.into());
         let time_zone = tz_name
             .parse()
             .map_err(|_| ConfigError::TimeZone(tz_name.clone()))?;
@@ -136,11 +133,13 @@ mod tests {
             "addr = \"127.0.0.1:4000\"\ntime_zone = \"America/New_York\"\n",
         )
         .unwrap();
-        let config = Config::load(Overrides {
-            config_file: Some(file),
-            time_zone: Some("America/Denver".into()),
-            ..Default::default()
-        })
+        let config = Config::load(
+            Some(&file),
+            FileConfig {
+                time_zone: Some("America/Denver".into()),
+                ..Default::default()
+            },
+        )
         .unwrap();
         assert_eq!(config.addr.port(), 4000);
         assert_eq!(config.time_zone.name(), "America/Denver");
@@ -149,21 +148,20 @@ mod tests {
 
     #[test]
     fn unknown_time_zones_and_keys_are_clear_errors() {
-        let err = Config::load(Overrides {
-            time_zone: Some("Mars/Olympus".into()),
-            ..Default::default()
-        })
+        let err = Config::load(
+            None,
+            FileConfig {
+                time_zone: Some("Mars/Olympus".into()),
+                ..Default::default()
+            },
+        )
         .unwrap_err();
         assert!(err.to_string().contains("Mars/Olympus"));
 
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("hearth.toml");
         std::fs::write(&file, "databse_url = \"x\"\n").unwrap();
-        let err = Config::load(Overrides {
-            config_file: Some(file),
-            ..Default::default()
-        })
-        .unwrap_err();
+        let err = Config::load(Some(&file), FileConfig::default()).unwrap_err();
         assert!(err.to_string().contains("databse_url"), "{err}");
     }
 }
