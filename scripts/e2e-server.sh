@@ -12,6 +12,7 @@ unset DATABASE_URL HEARTH_CONFIG
 "$bin" serve \
   --addr "127.0.0.1:${HEARTH_E2E_PORT:-3100}" \
   --data-dir "$data" \
+  --demo \
   --site-root "$root/target/site" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT INT TERM

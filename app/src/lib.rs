@@ -21,6 +21,14 @@ pub use routes::App;
 
 /// The HTML document around the app. Rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The security middleware chose this response's CSP nonce; the hydration scripts
+    // carry it so they run under the policy (and nothing else inline does).
+    #[cfg(feature = "ssr")]
+    if let Some(nonce) =
+        use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<state::CspNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">

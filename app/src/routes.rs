@@ -3,9 +3,10 @@
 use leptos::prelude::*;
 use leptos_router::{
     SsrMode, StaticSegment,
-    components::{Route, Router, Routes},
+    components::{ParentRoute, Route, Router, Routes},
 };
 
+use crate::features::access::{LoginPage, RequireSession, SettingsPage, provide_session};
 use crate::features::home::HomePage;
 use crate::ui::layout::{AppLayout, ComingSoonPage, NotFoundPage};
 
@@ -15,6 +16,8 @@ pub const ANNUAL_ASSESSMENTS: &str = "/annual-assessments";
 pub const COORDINATED_ENTRY: &str = "/coordinated-entry";
 pub const REPORTS: &str = "/reports";
 pub const ADMIN: &str = "/admin";
+pub const LOGIN: &str = "/login";
+pub const SETTINGS: &str = "/settings";
 
 /// The areas shown in the main navigation, in order.
 pub const NAV_AREAS: [(&str, &str); 5] = [
@@ -31,25 +34,42 @@ pub const NAV_AREAS: [(&str, &str); 5] = [
 #[component]
 pub fn App() -> impl IntoView {
     crate::provide_shell_context();
+    provide_session();
     view! {
         <crate::DefaultTitle />
         <Router>
             <AppLayout>
                 <Routes fallback=NotFoundPage>
-                    <Route ssr=SsrMode::Async path=StaticSegment("") view=HomePage />
-                    <Route ssr=SsrMode::Async path=StaticSegment("clients") view=|| view! { <ComingSoonPage area="Clients" /> } />
-                    <Route
-                        ssr=SsrMode::Async
-                        path=StaticSegment("annual-assessments")
-                        view=|| view! { <ComingSoonPage area="Annual Assessments" /> }
-                    />
-                    <Route
-                        ssr=SsrMode::Async
-                        path=StaticSegment("coordinated-entry")
-                        view=|| view! { <ComingSoonPage area="Coordinated Entry" /> }
-                    />
-                    <Route ssr=SsrMode::Async path=StaticSegment("reports") view=|| view! { <ComingSoonPage area="Reports" /> } />
-                    <Route ssr=SsrMode::Async path=StaticSegment("admin") view=|| view! { <ComingSoonPage area="Admin" /> } />
+                    <Route ssr=SsrMode::Async path=StaticSegment("login") view=LoginPage />
+                    <ParentRoute ssr=SsrMode::Async path=StaticSegment("") view=RequireSession>
+                        <Route ssr=SsrMode::Async path=StaticSegment("") view=HomePage />
+                        <Route ssr=SsrMode::Async path=StaticSegment("settings") view=SettingsPage />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=StaticSegment("clients")
+                            view=|| view! { <ComingSoonPage area="Clients" /> }
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=StaticSegment("annual-assessments")
+                            view=|| view! { <ComingSoonPage area="Annual Assessments" /> }
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=StaticSegment("coordinated-entry")
+                            view=|| view! { <ComingSoonPage area="Coordinated Entry" /> }
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=StaticSegment("reports")
+                            view=|| view! { <ComingSoonPage area="Reports" /> }
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=StaticSegment("admin")
+                            view=|| view! { <ComingSoonPage area="Admin" /> }
+                        />
+                    </ParentRoute>
                 </Routes>
             </AppLayout>
         </Router>

@@ -6,27 +6,56 @@ use chrono_tz::Tz;
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
 
+use crate::domain::access::SessionPolicy;
 use crate::error::AppError;
 
-/// Where "now" comes from. Tests and demos can pin it; everything else uses the system.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Where "now" comes from. Tests set it by hand; everything else uses the system.
+#[derive(Clone, Debug)]
 pub enum Clock {
     System,
     Fixed(DateTime<Utc>),
+    /// A clock tests move forward (shared by every clone of the state).
+    Manual(std::sync::Arc<std::sync::Mutex<DateTime<Utc>>>),
 }
 
 impl Clock {
+    pub fn manual(start: DateTime<Utc>) -> Self {
+        Clock::Manual(std::sync::Arc::new(std::sync::Mutex::new(start)))
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         match self {
             Clock::System => Utc::now(),
             Clock::Fixed(at) => *at,
+            Clock::Manual(at) => *at.lock().unwrap_or_else(|poisoned| poisoned.into_inner()),
+        }
+    }
+
+    /// Moves a manual clock forward; other clocks ignore it.
+    pub fn advance(&self, by: chrono::Duration) {
+        if let Clock::Manual(at) = self {
+            let mut guard = at.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            *guard += by;
         }
     }
 }
 
+/// Session and cookie settings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Security {
+    pub session: SessionPolicy,
+    /// Served over TLS: cookies get `Secure` and the `__Host-` prefix, responses HSTS.
+    pub secure_cookies: bool,
+}
+
+/// The CSP nonce of this response, set by the security middleware.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CspNonce(pub String);
+
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    pub security: Security,
     /// The CoC's time zone: every HUD date ("today", "not in the future", windows) is
     /// a calendar date in this zone, never in UTC.
     pub time_zone: Tz,
@@ -68,7 +97,7 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     result
 }
 
-fn is_html_form_post() -> bool {
+pub fn is_html_form_post() -> bool {
     use_context::<http::request::Parts>()
         .and_then(|parts| {
             parts

@@ -1,4 +1,8 @@
-import { test, expect } from "./fixtures";
+import { test, expect, signIn } from "./fixtures";
+
+test.beforeEach(async ({ page, javaScriptEnabled }) => {
+  await signIn(page, "casemanager", javaScriptEnabled !== false);
+});
 
 test.describe("home page", () => {
   test("shows the CoC read from the database and re-checks it through a server function", async ({ page, gotoPage }) => {
@@ -43,7 +47,6 @@ test.describe("app shell", () => {
   });
 
   test.describe(() => {
-    test.use({ allowedConsoleErrors: [/404/] });
     test("unknown addresses show a 404 page with a way home @nojs", async ({ page }) => {
       const response = await page.goto("/no/such/page");
       expect(response?.status()).toBe(404);

@@ -33,6 +33,12 @@ pub struct GlobalArgs {
     /// The CoC's IANA time zone [default: America/Chicago]
     #[arg(long, global = true, env = "HEARTH_TIME_ZONE")]
     pub time_zone: Option<String>,
+    /// Served over TLS (directly or behind a proxy): Secure cookies, HSTS
+    #[arg(long, global = true, env = "HEARTH_SECURE_COOKIES")]
+    pub secure_cookies: Option<bool>,
+    /// Sign users out after this many idle seconds [default: 1800]
+    #[arg(long, global = true, env = "HEARTH_SESSION_IDLE_SECONDS")]
+    pub session_idle_seconds: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -41,6 +47,24 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit
     Migrate,
+    /// Create a user; the password is read from the first line of standard input
+    CreateUser(CreateUserArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CreateUserArgs {
+    #[arg(long)]
+    pub username: String,
+    #[arg(long)]
+    pub first_name: String,
+    #[arg(long, default_value = "")]
+    pub last_name: String,
+    /// Make the user an HMIS admin (of the organization given, created if missing)
+    #[arg(long)]
+    pub admin: bool,
+    /// Organization the admin works in
+    #[arg(long, default_value = "HMIS Lead Agency")]
+    pub organization: String,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -51,6 +75,9 @@ pub struct ServeArgs {
     /// Directory of the compiled site (wasm, js, css) [default: target/site]
     #[arg(long, env = "HEARTH_SITE_ROOT")]
     pub site_root: Option<PathBuf>,
+    /// On an empty database, create demo organizations and users and print their logins
+    #[arg(long)]
+    pub demo: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,13 +95,72 @@ pub enum CliError {
     },
     #[error("server stopped: {0}")]
     Serve(std::io::Error),
+    #[error("{0}")]
+    App(app::error::AppError),
+    #[error("{0}")]
+    Usage(String),
+}
+
+async fn create_user_command(db: &sea_orm::DatabaseConnection, args: CreateUserArgs) -> Result<(), CliError> {
+    use app::domain::access::Workgroup;
+    use app::features::access::service::{NewUser, create_organization, create_user};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .map_err(|e| CliError::Usage(format!("cannot read the password from standard input: {e}")))?;
+    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    let now = chrono::Utc::now();
+    let mut access = Vec::new();
+    if args.admin {
+        use app::db::entities::organization;
+        let existing = organization::Entity::find()
+            .filter(organization::Column::OrganizationName.eq(&args.organization))
+            .one(db)
+            .await
+            .map_err(CliError::Migrate)?;
+        let organization_id = match existing {
+            Some(org) => org.organization_id,
+            None => create_organization(db, &args.organization, false, false, now)
+                .await
+                .map_err(CliError::Migrate)?,
+        };
+        access.push((organization_id, Workgroup::HmisAdmin));
+    }
+    let new = NewUser {
+        username: args.username.clone(),
+        first_name: args.first_name,
+        last_name: args.last_name,
+        email: None,
+        password,
+        access,
+    };
+    match create_user(db, new, now).await {
+        Ok(_) => {
+            println!(
+                "Created user {}{}.",
+                args.username,
+                if args.admin { " (HMIS admin)" } else { "" }
+            );
+            Ok(())
+        }
+        Err(app::error::AppError::Validation(errors)) => Err(CliError::Usage(
+            errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )),
+        Err(e) => Err(CliError::App(e)),
+    }
 }
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
     let serve_args = match &command {
         Command::Serve(args) => args.clone(),
-        Command::Migrate => ServeArgs::default(),
+        _ => ServeArgs::default(),
     };
     let config = Config::load(
         cli.global.config.as_deref(),
@@ -84,6 +170,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             data_dir: cli.global.data_dir,
             site_root: serve_args.site_root,
             time_zone: cli.global.time_zone,
+            secure_cookies: cli.global.secure_cookies,
+            session_idle_seconds: cli.global.session_idle_seconds,
         },
     )?;
     config.ensure_data_dir()?;
@@ -98,7 +186,19 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("Database is up to date ({applied} migrations applied).");
             Ok(())
         }
-        Command::Serve(_) => serve(config, db).await,
+        Command::CreateUser(args) => create_user_command(&db, args).await,
+        Command::Serve(args) => {
+            if args.demo {
+                let created = crate::demo::seed(&db, chrono::Utc::now())
+                    .await
+                    .map_err(CliError::App)?;
+                if !created.is_empty() {
+                    tracing::info!(users = created.len(), "demo organizations and users created");
+                }
+                println!("{}", crate::demo::describe());
+            }
+            serve(config, db).await
+        }
     }
 }
 

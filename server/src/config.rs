@@ -16,6 +16,10 @@ pub struct FileConfig {
     pub data_dir: Option<PathBuf>,
     pub site_root: Option<PathBuf>,
     pub time_zone: Option<String>,
+    /// Served over TLS (directly or behind a TLS-terminating proxy).
+    pub secure_cookies: Option<bool>,
+    /// Sign out after this many seconds without a request (default 1800).
+    pub session_idle_seconds: Option<u64>,
 }
 
 impl FileConfig {
@@ -27,6 +31,8 @@ impl FileConfig {
             data_dir: self.data_dir.or(lower.data_dir),
             site_root: self.site_root.or(lower.site_root),
             time_zone: self.time_zone.or(lower.time_zone),
+            secure_cookies: self.secure_cookies.or(lower.secure_cookies),
+            session_idle_seconds: self.session_idle_seconds.or(lower.session_idle_seconds),
         }
     }
 }
@@ -41,6 +47,7 @@ pub struct Config {
     pub site_root: PathBuf,
     /// The CoC's IANA time zone, e.g. America/Chicago.
     pub time_zone: chrono_tz::Tz,
+    pub security: app::state::Security,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,6 +58,8 @@ pub enum ConfigError {
     Parse { path: String, message: String },
     #[error("unknown time zone '{0}': use an IANA name such as America/Chicago")]
     TimeZone(String),
+    #[error("session_idle_seconds must be at least 5, not {0}")]
+    IdleTimeout(u64),
     #[error("cannot create data directory {path}: {source}")]
     DataDir { path: String, source: std::io::Error },
 }
@@ -83,12 +92,24 @@ impl Config {
         let time_zone = tz_name
             .parse()
             .map_err(|_| ConfigError::TimeZone(tz_name.clone()))?;
+        let mut security = app::state::Security {
+            secure_cookies: layered.secure_cookies.unwrap_or(false),
+            ..Default::default()
+        };
+        if let Some(seconds) = layered.session_idle_seconds {
+            if seconds < 5 {
+                return Err(ConfigError::IdleTimeout(seconds));
+            }
+            security.session.idle =
+                chrono::Duration::seconds(i64::try_from(seconds).unwrap_or(i64::MAX / 1000));
+        }
         Ok(Config {
             database_url,
             addr,
             data_dir,
             site_root,
             time_zone,
+            security,
         })
     }
 

@@ -3,5 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod router;
+pub mod security;
 pub mod telemetry;

@@ -18,6 +18,9 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
+use crate::security::{SecurityHeaders, protect};
+use app::features::access::middleware::load_session;
+use tower_http::limit::RequestBodyLimitLayer;
 
 /// Builds the whole router for `state`, serving compiled assets from `site_root`.
 pub fn app_router(state: AppState, leptos_options: LeptosOptions) -> Router {
@@ -36,9 +39,22 @@ pub fn app_router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let health = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .with_state(Arc::new(state));
-    health.merge(pages).layer(TraceLayer::new_for_http())
+        .with_state(Arc::new(state.clone()));
+    let secure = state.security.secure_cookies;
+    health
+        .merge(pages)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), load_session))
+        .layer(axum::middleware::from_fn_with_state(
+            SecurityHeaders { tls: secure },
+            protect,
+        ))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http())
 }
+
+/// Request bodies larger than this are refused (413). Forms are small; the HMIS CSV
+/// import will get its own, larger limit on its own route.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The process is up.
 async fn healthz() -> &'static str {
@@ -75,6 +91,7 @@ impl Server {
     pub async fn bind(config: &Config, db: DatabaseConnection) -> std::io::Result<Self> {
         let state = AppState {
             db,
+            security: config.security,
             time_zone: config.time_zone,
             clock: Clock::System,
         };

@@ -6,7 +6,9 @@ mod common;
 use app::features::home::api::SystemStatus;
 
 on_both_databases!(system_status_is_read_from_the_database, |app| {
-    let response = app.call("system_status", &[]).await;
+    app.seed_demo().await;
+    let client = app.signed_in("casemanager").await;
+    let response = app.call_as(&client, "system_status", &[]).await;
     assert_eq!(response.status(), 200);
     let status: SystemStatus = response.json().await.expect("JSON body");
     assert_eq!(status.coc_name, "Hearth Continuum of Care");
@@ -25,12 +27,28 @@ on_both_databases!(system_status_reflects_a_changed_setting, |app| {
         .execute_unprepared("UPDATE settings SET value = 'Riverside County CoC' WHERE key = 'coc_name'")
         .await
         .unwrap();
-    let status: SystemStatus = app.call("system_status", &[]).await.json().await.unwrap();
+    app.seed_demo().await;
+    let client = app.signed_in("casemanager").await;
+    let status: SystemStatus = app
+        .call_as(&client, "system_status", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(status.coc_name, "Riverside County CoC");
 });
 
+on_both_databases!(system_status_needs_a_session, |app| {
+    let response = app.call("system_status", &[]).await;
+    assert_eq!(response.status(), 401);
+    let error: app::error::AppError = response.json().await.unwrap();
+    assert_eq!(error, app::error::AppError::Unauthorized);
+});
+
 on_both_databases!(home_page_is_rendered_on_the_server, |app| {
-    let response = app.client.get(app.url("/")).send().await.unwrap();
+    app.seed_demo().await;
+    let client = app.signed_in("casemanager").await;
+    let response = client.get(app.url("/")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
     assert!(
@@ -60,6 +78,8 @@ on_both_databases!(unknown_pages_answer_404_with_a_way_home, |app| {
 });
 
 on_both_databases!(coming_soon_areas_say_so, |app| {
+    app.seed_demo().await;
+    let client = app.signed_in("casemanager").await;
     for path in [
         "/clients",
         "/annual-assessments",
@@ -67,7 +87,7 @@ on_both_databases!(coming_soon_areas_say_so, |app| {
         "/reports",
         "/admin",
     ] {
-        let response = app.client.get(app.url(path)).send().await.unwrap();
+        let response = client.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
         let html = response.text().await.unwrap();
         assert!(html.contains("Coming soon"), "{path} is marked as coming");
@@ -77,18 +97,23 @@ on_both_databases!(coming_soon_areas_say_so, |app| {
 on_both_databases!(plain_form_posts_redirect_back_to_the_page, |app| {
     // Without JavaScript, the "Check database again" button posts a form: the server
     // runs the function and sends the browser back where it came from.
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let response = client
-        .post(app.url("/api/system_status"))
-        .header("Accept", "text/html")
-        .header("Referer", app.url("/"))
-        .form(&[] as &[(&str, &str)])
-        .send()
-        .await
-        .unwrap();
+    app.seed_demo().await;
+    let client = app.signed_in("casemanager").await;
+    let post = |client: reqwest::Client| {
+        let url = app.url("/api/system_status");
+        let referer = app.url("/");
+        async move {
+            client
+                .post(url)
+                .header("Accept", "text/html")
+                .header("Referer", referer)
+                .form(&[] as &[(&str, &str)])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let response = post(client).await;
     assert_eq!(response.status(), 302);
     let location = response.headers()["location"].to_str().unwrap();
     assert_eq!(
@@ -96,4 +121,35 @@ on_both_databases!(plain_form_posts_redirect_back_to_the_page, |app| {
         app.url("/"),
         "back to the page, with no error attached"
     );
+
+    // Signed out, the same post comes back with the error for the form to show.
+    let anonymous = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = post(anonymous).await;
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap();
+    assert!(location.contains("__err="), "{location}");
+});
+
+on_both_databases!(signed_out_visitors_are_sent_to_sign_in, |app| {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for path in ["/", "/clients", "/settings"] {
+        // As a browser asks for a page.
+        let response = client
+            .get(app.url(path))
+            .header("Accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 302, "{path}");
+        assert_eq!(response.headers()["location"], "/login", "{path}");
+    }
+    let login = client.get(app.url("/login")).send().await.unwrap();
+    assert_eq!(login.status(), 200);
+    assert!(login.text().await.unwrap().contains("Sign in to Hearth"));
 });

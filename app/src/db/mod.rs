@@ -1,7 +1,15 @@
 //! Database access (server only): connecting with safe settings, write transactions,
 //! and small queries shared by features.
 
+pub mod audit;
+pub mod entities;
 pub mod settings;
+
+/// A new record ID: a UUID v7 (time-ordered) as 32 hex digits, which is also a valid
+/// HUD CSV ID (S32).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().simple().to_string()
+}
 
 use std::time::Duration;
 

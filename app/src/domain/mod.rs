@@ -1,4 +1,5 @@
 //! Pure HUD rules and code lists: no IO, no leptos, no database, no clock (today is
 //! always a parameter). Both the server and the browser call these.
 
+pub mod access;
 pub mod dates;

@@ -1,4 +1,5 @@
 //! One folder per capability: `api.rs` (server functions and DTOs), pages, and the
 //! server-only `service.rs`.
 
+pub mod access;
 pub mod home;

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
+use crate::features::access::{BackDateBanner, UserMenu, use_session};
 use crate::routes::{HOME, NAV_AREAS};
 
 /// Header, navigation and main content area.
@@ -26,12 +27,13 @@ pub fn AppLayout(children: Children) -> impl IntoView {
                     <span class="brand__mark" aria-hidden="true">"⌂"</span>
                     <span class="brand__name">"Hearth"</span>
                 </a>
-                <div class="context-slot" aria-label="Your data context">
-                    <span class="context-slot__label">"Not signed in"</span>
+                <div class="context-slot">
+                    <UserMenu />
                 </div>
             </div>
             <MainNav />
         </header>
+        <BackDateBanner />
         <main id="main" class="app-main" tabindex="-1">
             {children()}
         </main>
@@ -41,29 +43,40 @@ pub fn AppLayout(children: Children) -> impl IntoView {
     }
 }
 
+/// The areas; shown once signed in (the sign-in page has nothing to navigate to).
 #[component]
 fn MainNav() -> impl IntoView {
     let location = use_location();
+    let session = use_session();
     view! {
-        <nav class="main-nav" aria-label="Main">
-            <ul>
-                {NAV_AREAS
-                    .into_iter()
-                    .map(|(path, label)| {
-                        let current = move || {
-                            location.pathname.with(|p| p.starts_with(path)).then_some("page")
-                        };
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                matches!(session.await, Ok(Some(_)))
+                    .then(|| {
                         view! {
-                            <li>
-                                <a href=path aria-current=current>
-                                    {label}
-                                </a>
-                            </li>
+                            <nav class="main-nav" aria-label="Main">
+                                <ul>
+                                    {NAV_AREAS
+                                        .into_iter()
+                                        .map(|(path, label)| {
+                                            let current = move || {
+                                                location.pathname.with(|p| p.starts_with(path)).then_some("page")
+                                            };
+                                            view! {
+                                                <li>
+                                                    <a href=path aria-current=current>
+                                                        {label}
+                                                    </a>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </nav>
                         }
                     })
-                    .collect_view()}
-            </ul>
-        </nav>
+            })}
+        </Suspense>
     }
 }
 

@@ -22,6 +22,7 @@ pub enum Backend {
 
 /// A running server and a way to talk to it.
 pub struct TestApp {
+    pub state: AppState,
     pub base_url: String,
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
@@ -48,6 +49,70 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Creates the demo organizations and users (see `hearth serve --demo`).
+    pub async fn seed_demo(&self) {
+        hearth_server::demo::seed(&self.db, self.state.now())
+            .await
+            .expect("demo data");
+    }
+
+    /// A fresh client (its own cookie jar) signed in as `username` (a demo user).
+    pub async fn signed_in(&self, username: &str) -> reqwest::Client {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("http client");
+        let response = client
+            .post(self.url("/api/login"))
+            .header("Accept", "application/json")
+            .form(&[
+                ("username", username),
+                ("password", hearth_server::demo::DEMO_PASSWORD),
+            ])
+            .send()
+            .await
+            .expect("login request");
+        assert_eq!(
+            response.status(),
+            200,
+            "{username} signs in: {}",
+            response.text().await.unwrap_or_default()
+        );
+        client
+    }
+
+    /// Calls a server function with `client`'s cookies.
+    pub async fn call_as(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("Accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("request reaches the server")
+    }
+
+    /// The audit actions recorded so far, oldest first.
+    pub async fn audit_actions(&self) -> Vec<String> {
+        use sea_orm::{EntityTrait, QueryOrder};
+        app::db::entities::audit_log::Entity::find()
+            .order_by_asc(app::db::entities::audit_log::Column::AuditId)
+            .all(&self.db)
+            .await
+            .expect("audit log")
+            .into_iter()
+            .map(|row| row.action)
+            .collect()
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -70,13 +135,15 @@ pub async fn spawn(backend: Backend) -> Option<TestApp> {
         data_dir: database.dir.clone().unwrap_or_else(std::env::temp_dir),
         site_root: PathBuf::from("../target/site"),
         time_zone: "America/Chicago".parse().expect("valid zone"),
+        security: app::state::Security::default(),
     };
     let state = AppState {
         db: db.clone(),
+        security: config.security,
         time_zone: config.time_zone,
-        clock: Clock::System,
+        clock: Clock::manual(chrono::Utc::now()),
     };
-    let server = Server::bind_with_state(&config, state)
+    let server = Server::bind_with_state(&config, state.clone())
         .await
         .expect("binds a free port");
     let base_url = format!("http://{}", server.local_addr());
@@ -89,6 +156,7 @@ pub async fn spawn(backend: Backend) -> Option<TestApp> {
         .build()
         .expect("http client");
     Some(TestApp {
+        state,
         base_url,
         client,
         db,

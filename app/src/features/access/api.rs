@@ -1,0 +1,125 @@
+//! Server functions for sign-in, the data context and Back Date mode.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::access::Workgroup;
+use crate::error::AppError;
+
+/// The signed-in user as the browser sees them (no password hash, no token).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub username: String,
+    pub full_name: String,
+    pub initials: String,
+    pub context: Option<ContextInfo>,
+    pub back_date: Option<NaiveDate>,
+    /// When the session ends if the user does nothing.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The organization and workgroup the user is acting in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContextInfo {
+    pub organization_id: String,
+    pub organization_name: String,
+    pub workgroup: Workgroup,
+}
+
+/// One context the user may choose.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessOption {
+    pub user_access_id: String,
+    pub organization_name: String,
+    pub workgroup: Workgroup,
+    pub current: bool,
+}
+
+/// Where the browser goes after a session change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Next {
+    pub path: String,
+}
+
+/// The current session, or `None` when signed out.
+#[server(prefix = "/api", endpoint = "session")]
+pub async fn get_session() -> Result<Option<SessionInfo>, AppError> {
+    Ok(super::guard::current().map(|s| s.info()))
+}
+
+/// Signs in. Five failures in a row lock the account for 15 minutes.
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(username: String, password: String) -> Result<Next, AppError> {
+    let state = crate::state::use_app_state()?;
+    let request = super::guard::request_info();
+    let result = super::service::login(&state, &request, &username, &password).await;
+    finish(result)
+}
+
+/// Signs out of this session.
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<Next, AppError> {
+    let state = crate::state::use_app_state()?;
+    let result = match super::guard::current() {
+        Some(session) => super::service::logout(&state, &session).await,
+        None => Ok(Next {
+            path: crate::routes::LOGIN.to_string(),
+        }),
+    };
+    finish(result)
+}
+
+/// The contexts the signed-in user may act in.
+#[server(prefix = "/api", endpoint = "access_options")]
+pub async fn list_access_options() -> Result<Vec<AccessOption>, AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = crate::state::respond(super::guard::require_user())?;
+    crate::state::respond(super::service::access_options(&state, &session).await)
+}
+
+/// Acts as one of the user's access rows from now on. Audited.
+#[server(prefix = "/api", endpoint = "set_context")]
+pub async fn set_context(user_access_id: String) -> Result<Next, AppError> {
+    let state = crate::state::use_app_state()?;
+    let result = match super::guard::require_user() {
+        Ok(session) => super::service::set_context(&state, &session, &user_access_id).await,
+        Err(e) => Err(e),
+    };
+    finish(result)
+}
+
+/// Turns on Back Date mode with `back_date` (not in the future).
+#[server(prefix = "/api", endpoint = "set_back_date")]
+pub async fn set_back_date(back_date: String) -> Result<Next, AppError> {
+    let state = crate::state::use_app_state()?;
+    let result = match super::guard::require_user() {
+        Ok(session) => super::service::set_back_date(&state, &session, &back_date).await,
+        Err(e) => Err(e),
+    };
+    finish(result)
+}
+
+/// Turns Back Date mode off.
+#[server(prefix = "/api", endpoint = "clear_back_date")]
+pub async fn clear_back_date() -> Result<Next, AppError> {
+    let state = crate::state::use_app_state()?;
+    let result = match super::guard::require_user() {
+        Ok(session) => super::service::clear_back_date(&state, &session).await,
+        Err(e) => Err(e),
+    };
+    finish(result)
+}
+
+/// A session change ends with the browser on `next`: a redirect for a plain form
+/// post (no JavaScript), the path in the answer otherwise (the page reloads there).
+#[cfg(feature = "ssr")]
+fn finish(result: Result<Next, AppError>) -> Result<Next, AppError> {
+    let result = crate::state::respond(result);
+    if let Ok(next) = &result
+        && crate::state::is_html_form_post()
+    {
+        leptos_axum::redirect(&next.path);
+    }
+    result
+}

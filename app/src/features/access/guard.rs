@@ -1,0 +1,191 @@
+//! Server-side permission checks. Every server function starts with one of these; a
+//! button hidden in the UI is never the check.
+
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+use chrono::{DateTime, NaiveDate, Utc};
+use leptos::prelude::*;
+
+use super::api::{ContextInfo, SessionInfo};
+use crate::db::audit::Actor;
+use crate::domain::access::{Workgroup, initials};
+use crate::error::AppError;
+
+/// The signed-in session of this request, loaded by the session middleware.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CurrentSession {
+    pub session_id: String,
+    pub user_id: String,
+    pub username: String,
+    pub full_name: String,
+    pub context: Option<ActingContext>,
+    pub back_date: Option<NaiveDate>,
+    pub expires_at: DateTime<Utc>,
+    pub ip: Option<String>,
+}
+
+/// The organization and workgroup a user acts in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActingContext {
+    pub organization_id: String,
+    pub organization_name: String,
+    pub workgroup: Workgroup,
+    pub victim_service_provider: bool,
+}
+
+impl CurrentSession {
+    pub fn info(&self) -> SessionInfo {
+        SessionInfo {
+            username: self.username.clone(),
+            full_name: self.full_name.clone(),
+            initials: initials(&self.full_name),
+            context: self.context.as_ref().map(|c| ContextInfo {
+                organization_id: c.organization_id.clone(),
+                organization_name: c.organization_name.clone(),
+                workgroup: c.workgroup,
+            }),
+            back_date: self.back_date,
+            expires_at: self.expires_at,
+        }
+    }
+
+    /// Who is acting, for the audit log.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.user_id.clone()),
+            username: Some(self.username.clone()),
+            ip: self.ip.clone(),
+            organization_id: self.context.as_ref().map(|c| c.organization_id.clone()),
+            workgroup: self.context.as_ref().map(|c| c.workgroup.code().to_string()),
+        }
+    }
+
+    /// The acting context, which every data-entry action needs.
+    pub fn require_context(&self) -> Result<&ActingContext, AppError> {
+        self.context.as_ref().ok_or(AppError::Conflict(
+            "Choose the organization and workgroup you are working in first (Settings).".into(),
+        ))
+    }
+
+    /// Refuses unless the user acts in one of `allowed` (HMIS admins act everywhere).
+    pub fn require_workgroup(&self, allowed: &[Workgroup]) -> Result<&ActingContext, AppError> {
+        let context = self.require_context()?;
+        if context.workgroup == Workgroup::HmisAdmin || allowed.contains(&context.workgroup) {
+            Ok(context)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Refuses unless the user acts in `organization_id` (the owning organization of a
+    /// record), or is an HMIS admin.
+    pub fn require_organization(&self, organization_id: &str) -> Result<&ActingContext, AppError> {
+        let context = self.require_context()?;
+        if context.workgroup == Workgroup::HmisAdmin || context.organization_id == organization_id {
+            Ok(context)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// What the request says about where it came from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestInfo {
+    pub ip: Option<String>,
+}
+
+impl RequestInfo {
+    pub fn from_parts(parts: &http::request::Parts) -> Self {
+        RequestInfo {
+            ip: parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string()),
+        }
+    }
+}
+
+pub fn request_info() -> RequestInfo {
+    use_context::<http::request::Parts>()
+        .map(|p| RequestInfo::from_parts(&p))
+        .unwrap_or_default()
+}
+
+/// The signed-in session, if any.
+pub fn current() -> Option<CurrentSession> {
+    use_context::<http::request::Parts>()?
+        .extensions
+        .get::<CurrentSession>()
+        .cloned()
+}
+
+/// Refuses without a session.
+pub fn require_user() -> Result<CurrentSession, AppError> {
+    current().ok_or(AppError::Unauthorized)
+}
+
+/// Refuses without a session, without a context, or outside the allowed workgroups.
+pub fn require(allowed: &[Workgroup]) -> Result<CurrentSession, AppError> {
+    let session = require_user()?;
+    session.require_workgroup(allowed)?;
+    Ok(session)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(workgroup: Workgroup, org: &str) -> CurrentSession {
+        CurrentSession {
+            session_id: "s".into(),
+            user_id: "u".into(),
+            username: "pat".into(),
+            full_name: "Pat Lee".into(),
+            context: Some(ActingContext {
+                organization_id: org.into(),
+                organization_name: "Org".into(),
+                workgroup,
+                victim_service_provider: false,
+            }),
+            back_date: None,
+            expires_at: Utc::now(),
+            ip: None,
+        }
+    }
+
+    #[test]
+    fn workgroups_are_checked_and_hmis_admins_pass() {
+        let cm = session(Workgroup::CaseManager, "a");
+        assert!(cm.require_workgroup(&[Workgroup::CaseManager]).is_ok());
+        assert_eq!(
+            cm.require_workgroup(&[Workgroup::Supervisor]).unwrap_err(),
+            AppError::Forbidden
+        );
+        let admin = session(Workgroup::HmisAdmin, "coc");
+        assert!(admin.require_workgroup(&[Workgroup::Supervisor]).is_ok());
+    }
+
+    #[test]
+    fn records_belong_to_their_organization() {
+        let cm = session(Workgroup::CaseManager, "a");
+        assert!(cm.require_organization("a").is_ok());
+        assert_eq!(cm.require_organization("b").unwrap_err(), AppError::Forbidden);
+        assert!(
+            session(Workgroup::HmisAdmin, "coc")
+                .require_organization("b")
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn no_context_means_choose_one_first() {
+        let mut s = session(Workgroup::CaseManager, "a");
+        s.context = None;
+        assert!(matches!(
+            s.require_workgroup(&[Workgroup::CaseManager]),
+            Err(AppError::Conflict(_))
+        ));
+    }
+}

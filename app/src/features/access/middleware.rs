@@ -1,0 +1,73 @@
+//! The session middleware: reads the session cookie, loads the session (or clears an
+//! ended one), and hands it to pages and server functions as a request extension.
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::header::{COOKIE, SET_COOKIE};
+use http::{HeaderMap, HeaderValue, StatusCode};
+
+use super::guard::RequestInfo;
+use super::service;
+use crate::state::AppState;
+
+pub async fn load_session(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/healthz" || path == "/readyz" {
+        return next.run(request).await;
+    }
+    let secure = state.security.secure_cookies;
+    let mut clear_cookie = false;
+    if let Some(token) = read_cookie(request.headers(), service::cookie_name(secure)) {
+        let (parts, body) = request.into_parts();
+        let info = RequestInfo::from_parts(&parts);
+        request = Request::from_parts(parts, body);
+        match service::load_session(&state, &token, &info).await {
+            Ok(Some(session)) => {
+                request.extensions_mut().insert(session);
+            }
+            Ok(None) => clear_cookie = true,
+            Err(err) => {
+                tracing::error!(error = %err, "loading the session failed");
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Hearth cannot reach its database. Try again shortly.",
+                )
+                    .into_response();
+            }
+        }
+    }
+    let mut response = next.run(request).await;
+    if clear_cookie && let Ok(value) = HeaderValue::from_str(&service::clear_cookie(secure)) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+    response
+}
+
+/// The value of cookie `name`, if the request carries it.
+pub fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_string())
+        .filter(|value| !value.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_by_name() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_static("a=1; hearth_session=tok; b=2"));
+        assert_eq!(read_cookie(&headers, "hearth_session").as_deref(), Some("tok"));
+        assert_eq!(read_cookie(&headers, "hearth"), None);
+        headers.insert(COOKIE, HeaderValue::from_static("hearth_session="));
+        assert_eq!(read_cookie(&headers, "hearth_session"), None);
+    }
+}

@@ -1,0 +1,15 @@
+//! Access: sign-in, sessions, the data context (organization + workgroup), Back Date
+//! mode, and the server-side permission checks every other feature calls.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod guard;
+#[cfg(feature = "ssr")]
+pub mod middleware;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use pages::{
+    BackDateBanner, LoginPage, RequireSession, SettingsPage, UserMenu, provide_session, use_session,
+};

@@ -1,0 +1,257 @@
+//! Sign-in page, settings panel (context, Back Date, sign out), the header's user
+//! menu, and the guard around every signed-in page.
+
+use leptos::prelude::*;
+use leptos::server::ServerAction;
+use leptos_meta::Title;
+use leptos_router::components::{Outlet, Redirect};
+use leptos_router::hooks::use_location;
+
+use super::api::{
+    ClearBackDate, Login, Logout, Next, SessionInfo, SetBackDate, SetContext, get_session,
+    list_access_options,
+};
+use crate::error::AppError;
+use crate::routes;
+use crate::ui::form::{FieldMessage, FormMessage};
+use crate::ui::layout::ErrorPanel;
+use crate::ui::status::Loading;
+
+/// The session of this page load, shared by the header and the pages.
+#[derive(Clone, Copy)]
+pub struct SessionResource(pub Resource<Result<Option<SessionInfo>, AppError>>);
+
+pub fn provide_session() {
+    provide_context(SessionResource(Resource::new(|| (), |_| get_session())));
+}
+
+pub fn use_session() -> Resource<Result<Option<SessionInfo>, AppError>> {
+    expect_context::<SessionResource>().0
+}
+
+/// Watches a session-changing action: on success the whole page reloads at the
+/// answer's path (so header, menus and caches reflect the new session); returns the
+/// action's error for the form to show.
+fn watch(value: Signal<Option<Result<Next, AppError>>>) -> Signal<Option<AppError>> {
+    Effect::new(move |_| {
+        if let Some(Ok(next)) = value.get() {
+            let _ = window().location().set_href(&next.path);
+        }
+    });
+    Signal::derive(move || value.get().and_then(Result::err))
+}
+
+/// Wraps every signed-in page: signed out → the sign-in page; no context yet → the
+/// settings panel to choose one.
+#[component]
+pub fn RequireSession() -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match session.await {
+                    Ok(Some(info)) => {
+                        let on_settings = location.pathname.get_untracked() == routes::SETTINGS;
+                        if info.context.is_none() && !on_settings {
+                            view! { <Redirect path=routes::SETTINGS /> }.into_any()
+                        } else {
+                            view! { <Outlet /> }.into_any()
+                        }
+                    }
+                    Ok(None) => view! { <Redirect path=routes::LOGIN /> }.into_any(),
+                    Err(e) => {
+                        let errors = ArcRwSignal::new(Errors::default());
+                        errors.update(|list| list.insert_with_default_key(e));
+                        view! { <ErrorPanel errors /> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let session = use_session();
+    let action = ServerAction::<Login>::new();
+    let error = watch(Signal::derive(move || action.value().get()));
+    view! {
+        <Title text="Sign in" />
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                matches!(session.await, Ok(Some(_))).then(|| view! { <Redirect path=routes::HOME /> })
+            })}
+        </Suspense>
+        <section class="page page--narrow">
+            <h1>"Sign in to Hearth"</h1>
+            <ActionForm action attr:class="form card">
+                <FormMessage error />
+                <div class="field">
+                    <label for="username">"Username"</label>
+                    <input id="username" name="username" autocomplete="username" autocapitalize="none" required />
+                    <FieldMessage error field="username" />
+                </div>
+                <div class="field">
+                    <label for="password">"Password"</label>
+                    <input id="password" name="password" type="password" autocomplete="current-password" required />
+                    <FieldMessage error field="password" />
+                </div>
+                <button type="submit" class="button" disabled=move || action.pending().get()>
+                    "Sign in"
+                </button>
+            </ActionForm>
+            <p class="hint">
+                "Hearth signs you out after 30 minutes without activity. Five wrong passwords in a row lock the account for 15 minutes."
+            </p>
+        </section>
+    }
+}
+
+/// Header part: the user's context and initials (opening the settings panel), and
+/// the Back Date banner while Back Date mode is on.
+#[component]
+pub fn UserMenu() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match session.await {
+                    Ok(Some(info)) => {
+                        let context = info
+                            .context
+                            .as_ref()
+                            .map(|c| format!("{} · {}", c.workgroup.label(), c.organization_name))
+                            .unwrap_or_else(|| "Choose a context".to_string());
+                        view! {
+                            <a class="user-menu" href=routes::SETTINGS title="Settings: context, back date, sign out">
+                                <span class="user-menu__context" data-testid="current-context">{context}</span>
+                                <span class="user-menu__initials" aria-label=format!("Settings for {}", info.full_name)>
+                                    {info.initials.clone()}
+                                </span>
+                            </a>
+                        }
+                            .into_any()
+                    }
+                    _ => view! { <a class="user-menu" href=routes::LOGIN>"Sign in"</a> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Shown under the header while Back Date mode is on.
+#[component]
+pub fn BackDateBanner() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let date = session.await.ok().flatten().and_then(|s| s.back_date)?;
+                Some(view! {
+                    <div class="back-date-banner" role="status" data-testid="back-date-banner">
+                        <strong>"Back Date mode: "</strong>
+                        {format!("new entries default to {}", date.format("%B %-d, %Y"))}
+                        " · "
+                        <a href=routes::SETTINGS>"Change or clear"</a>
+                    </div>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// The settings panel: data context, Back Date, sign out.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let session = use_session();
+    let options = Resource::new(|| (), |_| list_access_options());
+    let choose = ServerAction::<SetContext>::new();
+    let set_date = ServerAction::<SetBackDate>::new();
+    let clear_date = ServerAction::<ClearBackDate>::new();
+    let logout = ServerAction::<Logout>::new();
+    let choose_error = watch(Signal::derive(move || choose.value().get()));
+    let date_error = watch(Signal::derive(move || set_date.value().get()));
+    let clear_error = watch(Signal::derive(move || clear_date.value().get()));
+    let logout_error = watch(Signal::derive(move || logout.value().get()));
+
+    view! {
+        <Title text="Settings" />
+        <section class="page settings">
+            <h1>"Settings"</h1>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    let info = session.await.ok().flatten()?;
+                    let back_date = info.back_date;
+                    let list = options.await;
+                    Some(view! {
+                        <p class="lead">{format!("Signed in as {} ({})", info.full_name, info.username)}</p>
+                        <div class="card">
+                            <h2 id="context-title">"Work as"</h2>
+                            <p class="hint">"Choose the organization and workgroup you are entering data for."</p>
+                            {match list {
+                                Ok(list) if list.is_empty() => view! {
+                                    <p class="notice notice--error" role="alert">
+                                        "You have no access to any organization yet. Ask your agency or HMIS administrator."
+                                    </p>
+                                }.into_any(),
+                                Ok(list) => view! {
+                                    <ActionForm action=choose attr:class="form" attr:aria-labelledby="context-title">
+                                        <FormMessage error=choose_error />
+                                        <fieldset class="choices">
+                                            <legend class="visually-hidden">"Context"</legend>
+                                            {list.into_iter().map(|option| view! {
+                                                <label class="choice">
+                                                    <input type="radio" name="user_access_id" value=option.user_access_id.clone() checked=option.current required />
+                                                    <span>
+                                                        <strong>{option.workgroup.label()}</strong>
+                                                        " · "
+                                                        {option.organization_name.clone()}
+                                                    </span>
+                                                </label>
+                                            }).collect_view()}
+                                        </fieldset>
+                                        <button type="submit" class="button">"Use this context"</button>
+                                    </ActionForm>
+                                }.into_any(),
+                                Err(e) => view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> }.into_any(),
+                            }}
+                        </div>
+                        <div class="card">
+                            <h2>"Back Date"</h2>
+                            <p class="hint">
+                                "Entering paper forms from an earlier day? Set a back date: it becomes the default of every date you enter until you clear it."
+                            </p>
+                            {back_date.map(|d| view! {
+                                <p class="notice notice--info" data-testid="back-date-current">
+                                    {format!("Back Date mode is on: {}", d.format("%B %-d, %Y"))}
+                                </p>
+                            })}
+                            <ActionForm action=set_date attr:class="form form--inline">
+                                <div class="field">
+                                    <label for="back_date">"Back date"</label>
+                                    <input id="back_date" name="back_date" type="date" required value=back_date.map(|d| d.to_string()) />
+                                    <FieldMessage error=date_error field="back_date" />
+                                </div>
+                                <button type="submit" class="button">"Set back date"</button>
+                            </ActionForm>
+                            {back_date.map(|_| view! {
+                                <ActionForm action=clear_date attr:class="form">
+                                    <FormMessage error=clear_error />
+                                    <button type="submit" class="button button--secondary">"Clear back date"</button>
+                                </ActionForm>
+                            })}
+                        </div>
+                        <div class="card">
+                            <h2>"Sign out"</h2>
+                            <ActionForm action=logout attr:class="form">
+                                <FormMessage error=logout_error />
+                                <button type="submit" class="button button--secondary">"Sign out"</button>
+                            </ActionForm>
+                        </div>
+                    })
+                })}
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,561 @@
+//! Sign-in, sessions and context on the database.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use base64::Engine as _;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, ModelTrait,
+    QueryFilter, QueryOrder, Set,
+};
+use sha2::{Digest, Sha256};
+
+use super::api::{AccessOption, Next};
+use super::guard::{ActingContext, CurrentSession, RequestInfo};
+use crate::db::audit::{self, Actor, Event};
+use crate::db::entities::{organization, session, user, user_access};
+use crate::domain::access::{self, Workgroup};
+use crate::error::AppError;
+use crate::routes;
+use crate::state::AppState;
+
+const WRONG_CREDENTIALS: &str = "Username or password is incorrect.";
+
+// ---------------------------------------------------------------------------
+// Passwords
+
+/// Hashes a password with argon2id on a blocking thread (it is slow on purpose).
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        use rand::RngCore as _;
+        let mut bytes = [0u8; 16];
+        rand::rng().fill_bytes(&mut bytes);
+        let salt = SaltString::encode_b64(&bytes)?;
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+    })
+    .await
+    .map_err(|e| internal("password hashing task", e))?
+    .map_err(|e| internal("password hashing", e))
+}
+
+/// Checks a password against a stored hash on a blocking thread.
+async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || {
+        let parsed = PasswordHash::new(&hash).map_err(|e| e.to_string())?;
+        Ok::<bool, String>(
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok(),
+        )
+    })
+    .await
+    .map_err(|e| internal("password check task", e))?
+    .map_err(|e| internal("stored password hash", e))
+}
+
+/// A hash of nothing in particular, verified when the username is unknown so that
+/// "no such user" takes as long as "wrong password".
+static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+async fn dummy_hash() -> Result<String, AppError> {
+    if let Some(hash) = DUMMY_HASH.get() {
+        return Ok(hash.clone());
+    }
+    let hash = hash_password("not-a-real-password-0".into()).await?;
+    Ok(DUMMY_HASH.get_or_init(|| hash).clone())
+}
+
+fn internal(what: &str, err: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %err, "{what} failed");
+    AppError::Internal
+}
+
+// ---------------------------------------------------------------------------
+// Users
+
+/// What an administrator (or the CLI) gives to create a user.
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub username: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: Option<String>,
+    pub password: String,
+    pub access: Vec<(String, Workgroup)>,
+}
+
+/// Creates a user and their access rows in one transaction, after checking the
+/// password policy. Returns the new UserID.
+pub async fn create_user(
+    db: &sea_orm::DatabaseConnection,
+    new: NewUser,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let username = normalize_username(&new.username);
+    if username.is_empty()
+        || username.len() > 64
+        || !username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
+        return Err(AppError::field(
+            "username",
+            "Use 1–64 letters, digits, dots, dashes or underscores.",
+        ));
+    }
+    if new.first_name.trim().is_empty() {
+        return Err(AppError::field("first_name", "First name is required."));
+    }
+    let problems = access::password_problems(&new.password, &username);
+    if !problems.is_empty() {
+        return Err(AppError::field("password", problems.join(" ")));
+    }
+    if user::Entity::find()
+        .filter(user::Column::Username.eq(&username))
+        .one(db)
+        .await?
+        .is_some()
+    {
+        return Err(AppError::field("username", "That username is taken."));
+    }
+    let password_hash = hash_password(new.password).await?;
+    let user_id = crate::db::new_id();
+    let txn = crate::db::begin_write(db).await?;
+    user::ActiveModel {
+        user_id: Set(user_id.clone()),
+        username: Set(username),
+        first_name: Set(new.first_name.trim().to_string()),
+        last_name: Set(new.last_name.trim().to_string()),
+        email: Set(new.email),
+        password_hash: Set(password_hash),
+        is_active: Set(true),
+        must_change_password: Set(false),
+        failed_logins: Set(0),
+        locked_until: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    for (organization_id, workgroup) in new.access {
+        user_access::ActiveModel {
+            user_access_id: Set(crate::db::new_id()),
+            user_id: Set(user_id.clone()),
+            organization_id: Set(organization_id),
+            workgroup: Set(workgroup.code().to_string()),
+            created_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(user_id)
+}
+
+pub fn normalize_username(username: &str) -> String {
+    username.trim().to_lowercase()
+}
+
+/// Creates an organization. Returns its OrganizationID.
+pub async fn create_organization(
+    db: &impl ConnectionTrait,
+    name: &str,
+    coordinated_entry: bool,
+    victim_service_provider: bool,
+    now: DateTime<Utc>,
+) -> Result<String, DbErr> {
+    let organization_id = crate::db::new_id();
+    organization::ActiveModel {
+        organization_id: Set(organization_id.clone()),
+        organization_name: Set(name.to_string()),
+        victim_service_provider: Set(victim_service_provider),
+        coordinated_entry: Set(coordinated_entry),
+        created_at: Set(now),
+        updated_at: Set(now),
+        date_deleted: Set(None),
+    }
+    .insert(db)
+    .await?;
+    Ok(organization_id)
+}
+
+// ---------------------------------------------------------------------------
+// Sign-in and sessions
+
+/// The cookie's name: `__Host-` prefixed (and Secure) when served over TLS.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-hearth_session"
+    } else {
+        "hearth_session"
+    }
+}
+
+pub fn session_cookie(token: &str, secure: bool, max_age: Duration) -> String {
+    let secure_attr = if secure { "; Secure" } else { "" };
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure_attr}",
+        cookie_name(secure),
+        max_age.num_seconds()
+    )
+}
+
+pub fn clear_cookie(secure: bool) -> String {
+    session_cookie("", secure, Duration::zero())
+}
+
+/// The stored session ID for a cookie token.
+pub fn token_hash(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn new_token() -> String {
+    use rand::RngCore as _;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub async fn login(
+    state: &AppState,
+    request: &RequestInfo,
+    username: &str,
+    password: &str,
+) -> Result<Next, AppError> {
+    let now = state.now();
+    let username = normalize_username(username);
+    if username.is_empty() || password.is_empty() {
+        return Err(AppError::Validation(
+            [
+                ("username", username.is_empty()),
+                ("password", password.is_empty()),
+            ]
+            .into_iter()
+            .filter(|(_, missing)| *missing)
+            .map(|(field, _)| crate::error::FieldError {
+                field: field.into(),
+                message: "Required.".into(),
+            })
+            .collect(),
+        ));
+    }
+    let attempt_actor = Actor {
+        username: Some(username.clone()),
+        ip: request.ip.clone(),
+        ..Default::default()
+    };
+    let found = user::Entity::find()
+        .filter(user::Column::Username.eq(&username))
+        .one(&state.db)
+        .await?;
+    let Some(account) = found else {
+        verify_password(password.to_string(), dummy_hash().await?).await?;
+        audit::record(
+            &state.db,
+            now,
+            &attempt_actor,
+            Event::new("login_failed").detail("unknown username"),
+        )
+        .await?;
+        return Err(AppError::Conflict(WRONG_CREDENTIALS.into()));
+    };
+    let actor = Actor {
+        user_id: Some(account.user_id.clone()),
+        ..attempt_actor
+    };
+    if access::is_locked(account.locked_until, now) {
+        audit::record(&state.db, now, &actor, Event::new("login_refused_locked")).await?;
+        return Err(AppError::Conflict(locked_message()));
+    }
+    let valid = verify_password(password.to_string(), account.password_hash.clone()).await?;
+    if !valid || !account.is_active {
+        let failed = access::after_failed_login(account.failed_logins, now);
+        let mut active = account.clone().into_active_model();
+        active.failed_logins = Set(failed.failed_logins);
+        active.locked_until = Set(failed.locked_until.or(account.locked_until));
+        active.updated_at = Set(now);
+        active.update(&state.db).await?;
+        let detail = if account.is_active {
+            "wrong password"
+        } else {
+            "disabled account"
+        };
+        audit::record(&state.db, now, &actor, Event::new("login_failed").detail(detail)).await?;
+        if failed.locked_until.is_some() {
+            audit::record(&state.db, now, &actor, Event::new("account_locked")).await?;
+            return Err(AppError::Conflict(locked_message()));
+        }
+        return Err(AppError::Conflict(WRONG_CREDENTIALS.into()));
+    }
+
+    let rows = user_access::Entity::find()
+        .filter(user_access::Column::UserId.eq(&account.user_id))
+        .all(&state.db)
+        .await?;
+    let token = new_token();
+    let session_id = token_hash(&token);
+    let (organization_id, workgroup) = match rows.as_slice() {
+        // One access row: straight in.
+        [only] => (Some(only.organization_id.clone()), Some(only.workgroup.clone())),
+        _ => (None, None),
+    };
+    let has_context = organization_id.is_some();
+    let txn = crate::db::begin_write(&state.db).await?;
+    let mut active = account.clone().into_active_model();
+    active.failed_logins = Set(0);
+    active.locked_until = Set(None);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    session::ActiveModel {
+        session_id: Set(session_id),
+        user_id: Set(account.user_id.clone()),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        organization_id: Set(organization_id.clone()),
+        workgroup: Set(workgroup.clone()),
+        back_date: Set(None),
+        ip: Set(request.ip.clone()),
+    }
+    .insert(&txn)
+    .await?;
+    let actor = Actor {
+        organization_id,
+        workgroup,
+        ..actor
+    };
+    audit::record(&txn, now, &actor, Event::new("login")).await?;
+    txn.commit().await?;
+
+    set_response_cookie(&session_cookie(
+        &token,
+        state.security.secure_cookies,
+        state.security.session.absolute,
+    ));
+    let next = if has_context {
+        routes::HOME
+    } else {
+        routes::SETTINGS
+    };
+    Ok(Next {
+        path: next.to_string(),
+    })
+}
+
+fn locked_message() -> String {
+    format!(
+        "Too many failed sign-ins: this account is locked for {} minutes. Try again later or ask your administrator.",
+        access::LOCKOUT_MINUTES
+    )
+}
+
+fn set_response_cookie(cookie: &str) {
+    if let (Some(response), Ok(value)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(cookie),
+    ) {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
+pub async fn logout(state: &AppState, current: &CurrentSession) -> Result<Next, AppError> {
+    let now = state.now();
+    session::Entity::delete_by_id(current.session_id.clone())
+        .exec(&state.db)
+        .await?;
+    audit::record(&state.db, now, &current.actor(), Event::new("logout")).await?;
+    set_response_cookie(&clear_cookie(state.security.secure_cookies));
+    Ok(Next {
+        path: routes::LOGIN.to_string(),
+    })
+}
+
+/// Loads the session for a cookie token; `Ok(None)` when there is none or it has
+/// ended (an ended session is deleted and audited).
+pub async fn load_session(
+    state: &AppState,
+    token: &str,
+    request: &RequestInfo,
+) -> Result<Option<CurrentSession>, DbErr> {
+    let now = state.now();
+    let Some((row, Some(account))) = session::Entity::find_by_id(token_hash(token))
+        .find_also_related(user::Entity)
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let policy = state.security.session;
+    if !policy.is_alive(row.created_at, row.last_seen_at, now) || !account.is_active {
+        let actor = Actor {
+            user_id: Some(account.user_id.clone()),
+            username: Some(account.username.clone()),
+            ip: request.ip.clone(),
+            ..Default::default()
+        };
+        row.delete(&state.db).await?;
+        audit::record(&state.db, now, &actor, Event::new("session_expired")).await?;
+        return Ok(None);
+    }
+    // Touch at most every 15 seconds: fewer writes, same timeout to the minute.
+    let last_seen_at = if now - row.last_seen_at > Duration::seconds(15) {
+        let mut active = row.clone().into_active_model();
+        active.last_seen_at = Set(now);
+        active.update(&state.db).await?;
+        now
+    } else {
+        row.last_seen_at
+    };
+    let context = match (
+        &row.organization_id,
+        row.workgroup.as_deref().and_then(Workgroup::from_code),
+    ) {
+        (Some(organization_id), Some(workgroup)) => organization::Entity::find_by_id(organization_id.clone())
+            .one(&state.db)
+            .await?
+            .map(|org| ActingContext {
+                organization_id: org.organization_id,
+                organization_name: org.organization_name,
+                workgroup,
+                victim_service_provider: org.victim_service_provider,
+            }),
+        _ => None,
+    };
+    Ok(Some(CurrentSession {
+        session_id: row.session_id,
+        user_id: account.user_id.clone(),
+        username: account.username.clone(),
+        full_name: account.full_name(),
+        context,
+        back_date: row.back_date,
+        expires_at: policy.expires_at(row.created_at, last_seen_at),
+        ip: request.ip.clone(),
+    }))
+}
+
+// ---------------------------------------------------------------------------
+// Context and Back Date
+
+pub async fn access_options(
+    state: &AppState,
+    current: &CurrentSession,
+) -> Result<Vec<AccessOption>, AppError> {
+    let rows = user_access::Entity::find()
+        .filter(user_access::Column::UserId.eq(&current.user_id))
+        .find_also_related(organization::Entity)
+        .order_by_asc(user_access::Column::CreatedAt)
+        .all(&state.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(row, org)| {
+            let workgroup = Workgroup::from_code(&row.workgroup)?;
+            let org = org?;
+            let current = current
+                .context
+                .as_ref()
+                .is_some_and(|c| c.organization_id == org.organization_id && c.workgroup == workgroup);
+            Some(AccessOption {
+                user_access_id: row.user_access_id,
+                organization_name: org.organization_name,
+                workgroup,
+                current,
+            })
+        })
+        .collect())
+}
+
+pub async fn set_context(
+    state: &AppState,
+    current: &CurrentSession,
+    user_access_id: &str,
+) -> Result<Next, AppError> {
+    let now = state.now();
+    let row = user_access::Entity::find_by_id(user_access_id.to_string())
+        .one(&state.db)
+        .await?
+        // Someone else's access row is as unknown as a missing one.
+        .filter(|row| row.user_id == current.user_id)
+        .ok_or_else(|| AppError::field("user_access_id", "Choose one of your contexts."))?;
+    let txn = crate::db::begin_write(&state.db).await?;
+    let Some(existing) = session::Entity::find_by_id(current.session_id.clone())
+        .one(&txn)
+        .await?
+    else {
+        return Err(AppError::Unauthorized);
+    };
+    let mut active = existing.into_active_model();
+    active.organization_id = Set(Some(row.organization_id.clone()));
+    active.workgroup = Set(Some(row.workgroup.clone()));
+    active.update(&txn).await?;
+    let actor = Actor {
+        organization_id: Some(row.organization_id.clone()),
+        workgroup: Some(row.workgroup.clone()),
+        ..current.actor()
+    };
+    let from = current
+        .context
+        .as_ref()
+        .map(|c| format!("{} as {}", c.organization_id, c.workgroup.code()))
+        .unwrap_or_else(|| "none".into());
+    audit::record(
+        &txn,
+        now,
+        &actor,
+        Event::new("context_changed")
+            .on("user_access", &row.user_access_id)
+            .detail(format!("from {from}")),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Next {
+        path: routes::HOME.to_string(),
+    })
+}
+
+pub async fn set_back_date(
+    state: &AppState,
+    current: &CurrentSession,
+    back_date: &str,
+) -> Result<Next, AppError> {
+    let date = NaiveDate::parse_from_str(back_date.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::field("back_date", "Enter a date (YYYY-MM-DD)."))?;
+    access::check_back_date(date, state.today()).map_err(|message| AppError::field("back_date", message))?;
+    update_back_date(state, current, Some(date)).await?;
+    Ok(Next {
+        path: routes::SETTINGS.to_string(),
+    })
+}
+
+pub async fn clear_back_date(state: &AppState, current: &CurrentSession) -> Result<Next, AppError> {
+    update_back_date(state, current, None).await?;
+    Ok(Next {
+        path: routes::SETTINGS.to_string(),
+    })
+}
+
+async fn update_back_date(
+    state: &AppState,
+    current: &CurrentSession,
+    date: Option<NaiveDate>,
+) -> Result<(), AppError> {
+    let txn = crate::db::begin_write(&state.db).await?;
+    let Some(existing) = session::Entity::find_by_id(current.session_id.clone())
+        .one(&txn)
+        .await?
+    else {
+        return Err(AppError::Unauthorized);
+    };
+    let mut active = existing.into_active_model();
+    active.back_date = Set(date);
+    active.update(&txn).await?;
+    let event = match date {
+        Some(d) => Event::new("back_date_set").detail(d.to_string()),
+        None => Event::new("back_date_cleared"),
+    };
+    audit::record(&txn, state.now(), &current.actor(), event).await?;
+    txn.commit().await?;
+    Ok(())
+}
