@@ -18,7 +18,7 @@ TEST_PACKAGES := -p app -p migration -p server --features app/ssr
 
 ## make run: install what is missing, build, migrate, serve on http://127.0.0.1:3000
 run: bootstrap build
-	$(HEARTH) serve
+	$(HEARTH) serve --demo
 
 ## make test: install what is missing, then every check and test
 test: bootstrap-test lint unit-and-integration e2e

@@ -4,6 +4,8 @@ import { defineConfig } from "@playwright/test";
 // a real `hearth` server started here with a fresh SQLite database.
 const port = Number(process.env.HEARTH_E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+// A second server whose sessions time out after 12 idle seconds (idle.spec.ts).
+export const shortIdlePort = port + 1;
 
 const chromium = {
   browserName: "chromium" as const,
@@ -55,13 +57,24 @@ export default defineConfig({
       use: { ...chromium, viewport: { width: 1024, height: 768 }, javaScriptEnabled: false },
     },
   ],
-  webServer: {
-    command: "../scripts/e2e-server.sh",
-    url: `${baseURL}/readyz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    env: { HEARTH_E2E_PORT: String(port) },
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: "../scripts/e2e-server.sh",
+      url: `${baseURL}/readyz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: { HEARTH_E2E_PORT: String(port) },
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+      command: "../scripts/e2e-server.sh --session-idle-seconds 12",
+      url: `http://127.0.0.1:${shortIdlePort}/readyz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: { HEARTH_E2E_PORT: String(shortIdlePort) },
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  ],
 });

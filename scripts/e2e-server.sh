@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the release `hearth` for the browser tests: a fresh SQLite database in a
-# temporary directory, the compiled site from target/site. Playwright stops it.
+# temporary directory, the compiled site from target/site, demo users. Extra
+# arguments go to `hearth serve`. Playwright stops it.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$HOME/.cache/hearth-target}"
@@ -13,7 +14,8 @@ unset DATABASE_URL HEARTH_CONFIG
   --addr "127.0.0.1:${HEARTH_E2E_PORT:-3100}" \
   --data-dir "$data" \
   --demo \
-  --site-root "$root/target/site" &
+  --site-root "$root/target/site" \
+  "$@" &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT INT TERM
 wait $pid

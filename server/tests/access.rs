@@ -108,16 +108,26 @@ on_both_databases!(sessions_end_after_thirty_idle_minutes, |app| {
     app.seed_demo().await;
     let client = app.signed_in("casemanager").await;
     app.state.clock.advance(chrono::Duration::minutes(29));
-    assert!(
-        session_of(&app, &client).await.is_some(),
-        "29 minutes idle: still signed in"
-    );
+    let session = session_of(&app, &client)
+        .await
+        .expect("29 minutes idle: still signed in");
+    assert_eq!(session.idle_seconds, 1800);
+    assert_eq!(session.seconds_left, 60);
+    // Reading the session (the idle watcher's poll) is not activity …
+    app.state.clock.advance(chrono::Duration::seconds(59));
+    assert_eq!(session_of(&app, &client).await.unwrap().seconds_left, 1);
+    // … but any other request is, and so is "Stay signed in".
+    assert_eq!(app.call_as(&client, "system_status", &[]).await.status(), 200);
+    assert_eq!(session_of(&app, &client).await.unwrap().seconds_left, 1800);
     app.state.clock.advance(chrono::Duration::minutes(29));
-    assert!(
-        session_of(&app, &client).await.is_some(),
-        "activity restarted the idle timer"
-    );
-    app.state.clock.advance(chrono::Duration::minutes(31));
+    let kept: SessionInfo = app
+        .call_as(&client, "keep_alive", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kept.seconds_left, 1800);
+    app.state.clock.advance(chrono::Duration::minutes(30));
     let response = app.call_as(&client, "session", &[]).await;
     let cleared = response
         .headers()
@@ -129,18 +139,25 @@ on_both_databases!(sessions_end_after_thirty_idle_minutes, |app| {
     );
     assert_eq!(response.json::<Option<SessionInfo>>().await.unwrap(), None);
     assert!(app.audit_actions().await.contains(&"session_expired".to_string()));
+    assert_eq!(
+        app.call_as(&client, "keep_alive", &[]).await.status(),
+        401,
+        "too late to stay signed in"
+    );
 });
 
 on_both_databases!(sessions_end_twelve_hours_after_sign_in, |app| {
     app.seed_demo().await;
     let client = app.signed_in("casemanager").await;
-    for _ in 0..23 {
+    for _ in 0..24 {
         app.state
             .clock
-            .advance(chrono::Duration::minutes(30) - chrono::Duration::seconds(1));
-        assert!(session_of(&app, &client).await.is_some());
+            .advance(chrono::Duration::minutes(30) - chrono::Duration::seconds(2));
+        assert_eq!(app.call_as(&client, "keep_alive", &[]).await.status(), 200);
     }
-    app.state.clock.advance(chrono::Duration::minutes(30));
+    // 24 × 29m58s = 11h59m12s: still inside the 12 hours, however active.
+    assert_eq!(session_of(&app, &client).await.unwrap().seconds_left, 48);
+    app.state.clock.advance(chrono::Duration::minutes(1));
     assert_eq!(session_of(&app, &client).await, None);
 });
 
@@ -150,6 +167,7 @@ on_both_databases!(server_functions_refuse_without_a_session, |app| {
         ("set_context", vec![("user_access_id", "x")]),
         ("set_back_date", vec![("back_date", "2026-11-01")]),
         ("clear_back_date", vec![]),
+        ("keep_alive", vec![]),
         ("system_status", vec![]),
     ] {
         let response = app.call(endpoint, &form).await;

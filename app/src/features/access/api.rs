@@ -17,6 +17,10 @@ pub struct SessionInfo {
     pub back_date: Option<NaiveDate>,
     /// When the session ends if the user does nothing.
     pub expires_at: DateTime<Utc>,
+    /// Seconds left at the moment the server answered (immune to clock skew).
+    pub seconds_left: i64,
+    /// The idle timeout, in seconds.
+    pub idle_seconds: i64,
 }
 
 /// The organization and workgroup the user is acting in.
@@ -42,10 +46,19 @@ pub struct Next {
     pub path: String,
 }
 
-/// The current session, or `None` when signed out.
+/// The current session, or `None` when signed out. Reading it does not restart the
+/// idle timer (the idle watcher polls it).
 #[server(prefix = "/api", endpoint = "session")]
 pub async fn get_session() -> Result<Option<SessionInfo>, AppError> {
     Ok(super::guard::current().map(|s| s.info()))
+}
+
+/// Keeps the session alive ("Stay signed in"): restarts the idle timer.
+#[server(prefix = "/api", endpoint = "keep_alive")]
+pub async fn keep_alive() -> Result<SessionInfo, AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = crate::state::respond(super::guard::require_user())?;
+    crate::state::respond(super::service::keep_alive(&state, &session).await)
 }
 
 /// Signs in. Five failures in a row lock the account for 15 minutes.

@@ -22,6 +22,9 @@ pub struct CurrentSession {
     pub context: Option<ActingContext>,
     pub back_date: Option<NaiveDate>,
     pub expires_at: DateTime<Utc>,
+    /// When the server loaded the session (for `seconds_left`).
+    pub loaded_at: DateTime<Utc>,
+    pub idle_seconds: i64,
     pub ip: Option<String>,
 }
 
@@ -47,6 +50,12 @@ impl CurrentSession {
             }),
             back_date: self.back_date,
             expires_at: self.expires_at,
+            // Rounded: PostgreSQL keeps microseconds, so a stored instant may read back a
+            // hair earlier than written.
+            seconds_left: ((self.expires_at - self.loaded_at).num_milliseconds() + 500)
+                .div_euclid(1000)
+                .max(0),
+            idle_seconds: self.idle_seconds,
         }
     }
 
@@ -151,6 +160,8 @@ mod tests {
             }),
             back_date: None,
             expires_at: Utc::now(),
+            loaded_at: Utc::now(),
+            idle_seconds: 1800,
             ip: None,
         }
     }

@@ -22,7 +22,12 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
         let (parts, body) = request.into_parts();
         let info = RequestInfo::from_parts(&parts);
         request = Request::from_parts(parts, body);
-        match service::load_session(&state, &token, &info).await {
+        let touch = if parts_path_is_poll(&request) {
+            service::Touch::No
+        } else {
+            service::Touch::Yes
+        };
+        match service::load_session(&state, &token, &info, touch).await {
             Ok(Some(session)) => {
                 request.extensions_mut().insert(session);
             }
@@ -42,6 +47,11 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
         response.headers_mut().append(SET_COOKIE, value);
     }
     response
+}
+
+/// The idle watcher's poll (`/api/session`) reads the session without keeping it alive.
+fn parts_path_is_poll(request: &Request) -> bool {
+    request.uri().path() == "/api/session"
 }
 
 /// The value of cookie `name`, if the request carries it.

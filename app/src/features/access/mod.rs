@@ -4,12 +4,14 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod guard;
+mod idle;
 #[cfg(feature = "ssr")]
 pub mod middleware;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 
+pub use idle::IdleWatch;
 pub use pages::{
     BackDateBanner, LoginPage, RequireSession, SettingsPage, UserMenu, provide_session, use_session,
 };

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, Redirect};
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_query_map};
 
 use super::api::{
     ClearBackDate, Login, Logout, Next, SessionInfo, SetBackDate, SetContext, get_session,
@@ -74,6 +74,7 @@ pub fn RequireSession() -> impl IntoView {
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let session = use_session();
+    let query = use_query_map();
     let action = ServerAction::<Login>::new();
     let error = watch(Signal::derive(move || action.value().get()));
     view! {
@@ -85,6 +86,14 @@ pub fn LoginPage() -> impl IntoView {
         </Suspense>
         <section class="page page--narrow">
             <h1>"Sign in to Hearth"</h1>
+            {move || {
+                (query.with(|q| q.get("reason")).as_deref() == Some("idle"))
+                    .then(|| view! {
+                        <p class="notice notice--info" role="status">
+                            "You were signed out after a period without activity. Please sign in again."
+                        </p>
+                    })
+            }}
             <ActionForm action attr:class="form card">
                 <FormMessage error />
                 <div class="field">
@@ -124,6 +133,7 @@ pub fn UserMenu() -> impl IntoView {
                             .map(|c| format!("{} · {}", c.workgroup.label(), c.organization_name))
                             .unwrap_or_else(|| "Choose a context".to_string());
                         view! {
+                            <super::IdleWatch info=info.clone() />
                             <a class="user-menu" href=routes::SETTINGS title="Settings: context, back date, sign out">
                                 <span class="user-menu__context" data-testid="current-context">{context}</span>
                                 <span class="user-menu__initials" aria-label=format!("Settings for {}", info.full_name)>

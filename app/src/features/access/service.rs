@@ -372,12 +372,21 @@ pub async fn logout(state: &AppState, current: &CurrentSession) -> Result<Next, 
     })
 }
 
+/// Whether loading a session counts as activity (restarts the idle timer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Touch {
+    Yes,
+    /// The idle watcher's poll: reading the session must not keep it alive.
+    No,
+}
+
 /// Loads the session for a cookie token; `Ok(None)` when there is none or it has
 /// ended (an ended session is deleted and audited).
 pub async fn load_session(
     state: &AppState,
     token: &str,
     request: &RequestInfo,
+    touch: Touch,
 ) -> Result<Option<CurrentSession>, DbErr> {
     let now = state.now();
     let Some((row, Some(account))) = session::Entity::find_by_id(token_hash(token))
@@ -400,7 +409,7 @@ pub async fn load_session(
         return Ok(None);
     }
     // Touch at most every 15 seconds: fewer writes, same timeout to the minute.
-    let last_seen_at = if now - row.last_seen_at > Duration::seconds(15) {
+    let last_seen_at = if touch == Touch::Yes && now - row.last_seen_at > Duration::seconds(15) {
         let mut active = row.clone().into_active_model();
         active.last_seen_at = Set(now);
         active.update(&state.db).await?;
@@ -431,8 +440,34 @@ pub async fn load_session(
         context,
         back_date: row.back_date,
         expires_at: policy.expires_at(row.created_at, last_seen_at),
+        loaded_at: now,
+        idle_seconds: policy.idle.num_seconds(),
         ip: request.ip.clone(),
     }))
+}
+
+/// "Stay signed in": restarts the idle timer now.
+pub async fn keep_alive(
+    state: &AppState,
+    current: &CurrentSession,
+) -> Result<super::api::SessionInfo, AppError> {
+    let now = state.now();
+    let Some(row) = session::Entity::find_by_id(current.session_id.clone())
+        .one(&state.db)
+        .await?
+    else {
+        return Err(AppError::Unauthorized);
+    };
+    let created_at = row.created_at;
+    let mut active = row.into_active_model();
+    active.last_seen_at = Set(now);
+    active.update(&state.db).await?;
+    let refreshed = CurrentSession {
+        expires_at: state.security.session.expires_at(created_at, now),
+        loaded_at: now,
+        ..current.clone()
+    };
+    Ok(refreshed.info())
 }
 
 // ---------------------------------------------------------------------------
