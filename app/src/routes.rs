@@ -6,7 +6,8 @@ use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
 };
 
-use crate::features::access::{LoginPage, RequireSession, SettingsPage, provide_session};
+use crate::features::access::{ChangePasswordPage, LoginPage, RequireSession, SettingsPage, provide_session};
+use crate::features::admin::{AdminPage, AuditLogPage, UsersPage};
 use crate::features::home::HomePage;
 use crate::ui::layout::{AppLayout, ComingSoonPage, NotFoundPage};
 
@@ -16,8 +17,13 @@ pub const ANNUAL_ASSESSMENTS: &str = "/annual-assessments";
 pub const COORDINATED_ENTRY: &str = "/coordinated-entry";
 pub const REPORTS: &str = "/reports";
 pub const ADMIN: &str = "/admin";
+pub const ADMIN_USERS: &str = "/admin/users";
+pub const ADMIN_AUDIT: &str = "/admin/audit";
+/// Served by the server crate (a download, not a page).
+pub const ADMIN_AUDIT_CSV: &str = "/admin/audit.csv";
 pub const LOGIN: &str = "/login";
 pub const SETTINGS: &str = "/settings";
+pub const CHANGE_PASSWORD: &str = "/settings/password";
 
 /// The areas shown in the main navigation, in order.
 pub const NAV_AREAS: [(&str, &str); 5] = [
@@ -46,6 +52,11 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::Async path=StaticSegment("settings") view=SettingsPage />
                         <Route
                             ssr=SsrMode::Async
+                            path=(StaticSegment("settings"), StaticSegment("password"))
+                            view=ChangePasswordPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
                             path=StaticSegment("clients")
                             view=|| view! { <ComingSoonPage area="Clients" /> }
                         />
@@ -64,10 +75,16 @@ pub fn App() -> impl IntoView {
                             path=StaticSegment("reports")
                             view=|| view! { <ComingSoonPage area="Reports" /> }
                         />
+                        <Route ssr=SsrMode::Async path=StaticSegment("admin") view=AdminPage />
                         <Route
                             ssr=SsrMode::Async
-                            path=StaticSegment("admin")
-                            view=|| view! { <ComingSoonPage area="Admin" /> }
+                            path=(StaticSegment("admin"), StaticSegment("users"))
+                            view=UsersPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("admin"), StaticSegment("audit"))
+                            view=AuditLogPage
                         />
                     </ParentRoute>
                 </Routes>

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod downloads;
 pub mod router;
 pub mod security;
 pub mod telemetry;

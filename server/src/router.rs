@@ -39,6 +39,7 @@ pub fn app_router(state: AppState, leptos_options: LeptosOptions) -> Router {
     let health = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route(app::routes::ADMIN_AUDIT_CSV, get(crate::downloads::audit_csv))
         .with_state(Arc::new(state.clone()));
     let secure = state.security.secure_cookies;
     health

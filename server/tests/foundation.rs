@@ -85,7 +85,6 @@ on_both_databases!(coming_soon_areas_say_so, |app| {
         "/annual-assessments",
         "/coordinated-entry",
         "/reports",
-        "/admin",
     ] {
         let response = client.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");

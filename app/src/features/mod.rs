@@ -2,4 +2,5 @@
 //! server-only `service.rs`.
 
 pub mod access;
+pub mod admin;
 pub mod home;

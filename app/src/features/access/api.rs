@@ -21,6 +21,8 @@ pub struct SessionInfo {
     pub seconds_left: i64,
     /// The idle timeout, in seconds.
     pub idle_seconds: i64,
+    /// An administrator reset the password: it must be changed before anything else.
+    pub must_change_password: bool,
 }
 
 /// The organization and workgroup the user is acting in.
@@ -97,6 +99,30 @@ pub async fn set_context(user_access_id: String) -> Result<Next, AppError> {
     let state = crate::state::use_app_state()?;
     let result = match super::guard::require_user() {
         Ok(session) => super::service::set_context(&state, &session, &user_access_id).await,
+        Err(e) => Err(e),
+    };
+    finish(result)
+}
+
+/// Changes the signed-in user's password. Every other session of the user ends.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<Next, AppError> {
+    let state = crate::state::use_app_state()?;
+    let result = match super::guard::require_user() {
+        Ok(session) => {
+            super::service::change_password(
+                &state,
+                &session,
+                &current_password,
+                &new_password,
+                &confirm_password,
+            )
+            .await
+        }
         Err(e) => Err(e),
     };
     finish(result)

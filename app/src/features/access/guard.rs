@@ -25,6 +25,7 @@ pub struct CurrentSession {
     /// When the server loaded the session (for `seconds_left`).
     pub loaded_at: DateTime<Utc>,
     pub idle_seconds: i64,
+    pub must_change_password: bool,
     pub ip: Option<String>,
 }
 
@@ -56,6 +57,7 @@ impl CurrentSession {
                 .div_euclid(1000)
                 .max(0),
             idle_seconds: self.idle_seconds,
+            must_change_password: self.must_change_password,
         }
     }
 
@@ -162,6 +164,7 @@ mod tests {
             expires_at: Utc::now(),
             loaded_at: Utc::now(),
             idle_seconds: 1800,
+            must_change_password: false,
             ip: None,
         }
     }

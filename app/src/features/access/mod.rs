@@ -13,5 +13,6 @@ pub mod service;
 
 pub use idle::IdleWatch;
 pub use pages::{
-    BackDateBanner, LoginPage, RequireSession, SettingsPage, UserMenu, provide_session, use_session,
+    BackDateBanner, ChangePasswordPage, LoginPage, RequireSession, SettingsPage, UserMenu, provide_session,
+    use_session,
 };

@@ -52,8 +52,11 @@ pub fn RequireSession() -> impl IntoView {
             {move || Suspend::new(async move {
                 match session.await {
                     Ok(Some(info)) => {
-                        let on_settings = location.pathname.get_untracked() == routes::SETTINGS;
-                        if info.context.is_none() && !on_settings {
+                        let path = location.pathname.get_untracked();
+                        let on_settings = path == routes::SETTINGS;
+                        if info.must_change_password && path != routes::CHANGE_PASSWORD {
+                            view! { <Redirect path=routes::CHANGE_PASSWORD /> }.into_any()
+                        } else if info.context.is_none() && !on_settings && path != routes::CHANGE_PASSWORD {
                             view! { <Redirect path=routes::SETTINGS /> }.into_any()
                         } else {
                             view! { <Outlet /> }.into_any()
@@ -253,6 +256,12 @@ pub fn SettingsPage() -> impl IntoView {
                             })}
                         </div>
                         <div class="card">
+                            <h2>"Password"</h2>
+                            <p>
+                                <a class="button button--secondary" href=routes::CHANGE_PASSWORD>"Change password"</a>
+                            </p>
+                        </div>
+                        <div class="card">
                             <h2>"Sign out"</h2>
                             <ActionForm action=logout attr:class="form">
                                 <FormMessage error=logout_error />
@@ -262,6 +271,49 @@ pub fn SettingsPage() -> impl IntoView {
                     })
                 })}
             </Transition>
+        </section>
+    }
+}
+
+/// Change password; also where a user lands after an administrator reset theirs.
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let session = use_session();
+    let action = ServerAction::<super::api::ChangePassword>::new();
+    let error = watch(Signal::derive(move || action.value().get()));
+    view! {
+        <Title text="Change password" />
+        <section class="page page--narrow">
+            <h1>"Change password"</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    session.await.ok().flatten().filter(|s| s.must_change_password).map(|_| view! {
+                        <p class="notice notice--info" role="status">
+                            "Your password was reset by an administrator. Choose a new one to continue."
+                        </p>
+                    })
+                })}
+            </Suspense>
+            <ActionForm action attr:class="form card">
+                <FormMessage error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                <div class="field">
+                    <label for="current_password">"Current password"</label>
+                    <input id="current_password" name="current_password" type="password" autocomplete="current-password" required />
+                    <FieldMessage error field="current_password" />
+                </div>
+                <div class="field">
+                    <label for="new_password">"New password"</label>
+                    <input id="new_password" name="new_password" type="password" autocomplete="new-password" minlength="8" required />
+                    <p class="hint">"At least 8 characters with a letter and a number; not your username, not a common password."</p>
+                    <FieldMessage error field="new_password" />
+                </div>
+                <div class="field">
+                    <label for="confirm_password">"New password again"</label>
+                    <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required />
+                    <FieldMessage error field="confirm_password" />
+                </div>
+                <button type="submit" class="button">"Change password"</button>
+            </ActionForm>
         </section>
     }
 }

@@ -442,6 +442,7 @@ pub async fn load_session(
         expires_at: policy.expires_at(row.created_at, last_seen_at),
         loaded_at: now,
         idle_seconds: policy.idle.num_seconds(),
+        must_change_password: account.must_change_password,
         ip: request.ip.clone(),
     }))
 }
@@ -593,4 +594,69 @@ async fn update_back_date(
     audit::record(&txn, state.now(), &current.actor(), event).await?;
     txn.commit().await?;
     Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Passwords (change, reset) and ending sessions
+
+pub async fn change_password(
+    state: &AppState,
+    current: &CurrentSession,
+    current_password: &str,
+    new_password: &str,
+    confirm_password: &str,
+) -> Result<Next, AppError> {
+    let now = state.now();
+    let Some(account) = user::Entity::find_by_id(current.user_id.clone())
+        .one(&state.db)
+        .await?
+    else {
+        return Err(AppError::Unauthorized);
+    };
+    if !verify_password(current_password.to_string(), account.password_hash.clone()).await? {
+        return Err(AppError::field(
+            "current_password",
+            "That is not your current password.",
+        ));
+    }
+    let problems = access::password_problems(new_password, &account.username);
+    if !problems.is_empty() {
+        return Err(AppError::field("new_password", problems.join(" ")));
+    }
+    if new_password == current_password {
+        return Err(AppError::field(
+            "new_password",
+            "Choose a password different from the current one.",
+        ));
+    }
+    if new_password != confirm_password {
+        return Err(AppError::field(
+            "confirm_password",
+            "The two new passwords differ.",
+        ));
+    }
+    let hash = hash_password(new_password.to_string()).await?;
+    let txn = crate::db::begin_write(&state.db).await?;
+    let mut active = account.into_active_model();
+    active.password_hash = Set(hash);
+    active.must_change_password = Set(false);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    // Signed out everywhere else: a changed password shuts out whoever knew the old one.
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(&current.user_id))
+        .filter(session::Column::SessionId.ne(&current.session_id))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        now,
+        &current.actor(),
+        Event::new("password_changed").on("user", &current.user_id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Next {
+        path: routes::HOME.to_string(),
+    })
 }

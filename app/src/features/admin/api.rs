@@ -1,0 +1,156 @@
+//! Server functions for user administration and the audit log.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::access::Workgroup;
+use crate::error::AppError;
+
+/// Rows per page in admin lists.
+pub const PAGE_SIZE: u64 = 25;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub user_id: String,
+    pub username: String,
+    pub full_name: String,
+    pub is_active: bool,
+    pub locked: bool,
+    pub must_change_password: bool,
+    /// "Case Manager · Riverside Family Shelter", …
+    pub access: Vec<String>,
+    pub open_sessions: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserPage {
+    pub users: Vec<UserRow>,
+    pub page: u64,
+    pub pages: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationOption {
+    pub organization_id: String,
+    pub organization_name: String,
+}
+
+/// What the user-creation form offers this administrator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserFormChoices {
+    pub organizations: Vec<OrganizationOption>,
+    pub workgroups: Vec<Workgroup>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub at: DateTime<Utc>,
+    pub username: Option<String>,
+    pub ip: Option<String>,
+    pub organization_id: Option<String>,
+    pub workgroup: Option<String>,
+    pub action: String,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
+    pub personal_id: Option<String>,
+    pub detail: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub rows: Vec<AuditRow>,
+    pub page: u64,
+    pub has_more: bool,
+}
+
+/// Filters of the audit log search; dates are CoC calendar dates (YYYY-MM-DD).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    pub username: Option<String>,
+    pub personal_id: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+fn admin() -> Result<crate::features::access::guard::CurrentSession, AppError> {
+    crate::state::respond(crate::features::access::guard::require(&[Workgroup::AgencyAdmin]))
+}
+
+#[server(prefix = "/api", endpoint = "list_users")]
+pub async fn list_users(search: Option<String>, page: Option<u64>) -> Result<UserPage, AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = admin()?;
+    crate::state::respond(
+        super::service::list_users(&state, &session, search.as_deref(), page.unwrap_or(0)).await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "user_form_options")]
+pub async fn user_form_options() -> Result<UserFormChoices, AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = admin()?;
+    crate::state::respond(super::service::user_form_options(&state, &session).await)
+}
+
+/// Creates a user with one access row and a temporary password they must change.
+#[server(prefix = "/api", endpoint = "create_user")]
+pub async fn create_user_account(
+    username: String,
+    first_name: String,
+    last_name: String,
+    organization_id: String,
+    workgroup: String,
+    temporary_password: String,
+) -> Result<String, AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = admin()?;
+    let form = super::service::NewAccount {
+        username,
+        first_name,
+        last_name,
+        organization_id,
+        workgroup,
+        temporary_password,
+    };
+    crate::state::respond(super::service::create_account(&state, &session, form).await)
+}
+
+/// Sets a temporary password; the user must change it at next sign-in. Their
+/// sessions end.
+#[server(prefix = "/api", endpoint = "reset_password")]
+pub async fn reset_user_password(user_id: String, temporary_password: String) -> Result<(), AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = admin()?;
+    crate::state::respond(
+        super::service::reset_password(&state, &session, &user_id, &temporary_password).await,
+    )
+}
+
+/// Disables or re-enables an account. Disabling ends its sessions.
+#[server(prefix = "/api", endpoint = "set_user_active")]
+pub async fn set_user_active(user_id: String, active: bool) -> Result<(), AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = admin()?;
+    crate::state::respond(super::service::set_active(&state, &session, &user_id, active).await)
+}
+
+/// Signs a user out everywhere.
+#[server(prefix = "/api", endpoint = "end_user_sessions")]
+pub async fn end_user_sessions(user_id: String) -> Result<u64, AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = admin()?;
+    crate::state::respond(super::service::end_sessions(&state, &session, &user_id).await)
+}
+
+/// Searches the audit log (HMIS admins).
+#[server(prefix = "/api", endpoint = "search_audit_log")]
+pub async fn search_audit_log(
+    #[server(default)] filter: AuditFilter,
+    page: Option<u64>,
+) -> Result<AuditPage, AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = crate::state::respond(crate::features::access::guard::require(&[Workgroup::HmisAdmin]))?;
+    crate::state::respond(super::service::search_audit(&state, &session, &filter, page.unwrap_or(0)).await)
+}

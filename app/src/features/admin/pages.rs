@@ -1,0 +1,356 @@
+//! Admin pages: the admin home, users, and the audit log.
+
+use leptos::prelude::*;
+use leptos::server::ServerAction;
+use leptos_meta::Title;
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::use_query_map;
+
+use super::api::{
+    AuditFilter, CreateUserAccount, EndUserSessions, ResetUserPassword, SetUserActive, UserRow, list_users,
+    search_audit_log, user_form_options,
+};
+use crate::domain::access::Workgroup;
+use crate::features::access::use_session;
+use crate::routes;
+use crate::ui::form::{FieldMessage, FormMessage};
+use crate::ui::layout::ErrorPanel;
+use crate::ui::status::Loading;
+
+fn errors_view(e: crate::error::AppError) -> AnyView {
+    let errors = ArcRwSignal::new(Errors::default());
+    errors.update(|list| list.insert_with_default_key(e));
+    view! { <ErrorPanel errors /> }.into_any()
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Title text="Admin" />
+        <section class="page">
+            <h1>"Admin"</h1>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    let workgroup = session.await.ok().flatten().and_then(|s| s.context).map(|c| c.workgroup);
+                    let admin = matches!(workgroup, Some(Workgroup::AgencyAdmin | Workgroup::HmisAdmin));
+                    let hmis = workgroup == Some(Workgroup::HmisAdmin);
+                    view! {
+                        {(!admin).then(|| view! {
+                            <p class="notice notice--info" role="status">
+                                "Administration is for agency and HMIS administrators. Switch context in Settings if you are one."
+                            </p>
+                        })}
+                        <ul class="link-cards">
+                            {admin.then(|| view! {
+                                <li><A href=routes::ADMIN_USERS>"Users"</A><span>"Accounts, access, password resets, sessions"</span></li>
+                            })}
+                            {hmis.then(|| view! {
+                                <li><A href=routes::ADMIN_AUDIT>"Audit log"</A><span>"Who did what, when — search and CSV download"</span></li>
+                            })}
+                            <li class="link-cards__soon"><span class="link-cards__title">"Organizations and projects"</span><span>"Coming soon"</span></li>
+                        </ul>
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let query = use_query_map();
+    let create = ServerAction::<CreateUserAccount>::new();
+    let reset = ServerAction::<ResetUserPassword>::new();
+    let toggle = ServerAction::<SetUserActive>::new();
+    let end = ServerAction::<EndUserSessions>::new();
+    let users = Resource::new(
+        move || {
+            (
+                query.with(|q| (q.get("q"), q.get("page").and_then(|p| p.parse::<u64>().ok()))),
+                create.version().get() + reset.version().get() + toggle.version().get() + end.version().get(),
+            )
+        },
+        |((search, page), _)| list_users(search, page),
+    );
+    let options = Resource::new(|| (), |_| user_form_options());
+    let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let reset_error = Signal::derive(move || reset.value().get().and_then(Result::err));
+    let row_error = Signal::derive(move || {
+        toggle
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| end.value().get().and_then(Result::err))
+    });
+
+    view! {
+        <Title text="Users" />
+        <section class="page">
+            <h1>"Users"</h1>
+            <Form method="GET" action="" attr:class="form form--inline" attr:role="search">
+                <div class="field">
+                    <label for="q">"Find a user"</label>
+                    <input id="q" name="q" type="search" value=move || query.with(|q| q.get("q")) />
+                </div>
+                <button type="submit" class="button">"Search"</button>
+            </Form>
+            <FormMessage error=reset_error />
+            <FormMessage error=row_error />
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match users.await {
+                        Ok(page) => view! {
+                            <table class="data-table">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"User"</th>
+                                        <th scope="col">"Access"</th>
+                                        <th scope="col">"Status"</th>
+                                        <th scope="col">"Actions"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {page.users.into_iter().map(|user| view! { <UserRowView user reset toggle end /> }).collect_view()}
+                                </tbody>
+                            </table>
+                            <p class="hint">{format!("Page {} of {}", page.page + 1, page.pages.max(1))}</p>
+                        }.into_any(),
+                        Err(e) => errors_view(e),
+                    }
+                })}
+            </Transition>
+            <div class="card">
+                <h2>"Add a user"</h2>
+                <p class="hint">"The new user signs in with the temporary password and must choose their own."</p>
+                <ActionForm action=create attr:class="form">
+                    <FormMessage error=create_error />
+                    <div class="field">
+                        <label for="new-username">"Username"</label>
+                        <input id="new-username" name="username" autocapitalize="none" required />
+                        <FieldMessage error=create_error field="username" />
+                    </div>
+                    <div class="field">
+                        <label for="new-first">"First name"</label>
+                        <input id="new-first" name="first_name" required />
+                        <FieldMessage error=create_error field="first_name" />
+                    </div>
+                    <div class="field">
+                        <label for="new-last">"Last name"</label>
+                        <input id="new-last" name="last_name" />
+                    </div>
+                    <Suspense fallback=Loading>
+                        {move || Suspend::new(async move {
+                            options.await.ok().map(|options| view! {
+                                <div class="field">
+                                    <label for="new-org">"Organization"</label>
+                                    <select id="new-org" name="organization_id" required>
+                                        {options.organizations.into_iter().map(|o| view! {
+                                            <option value=o.organization_id>{o.organization_name}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="new-workgroup">"Workgroup"</label>
+                                    <select id="new-workgroup" name="workgroup" required>
+                                        {options.workgroups.into_iter().map(|w| view! {
+                                            <option value=w.code()>{w.label()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                            })
+                        })}
+                    </Suspense>
+                    <div class="field">
+                        <label for="new-password">"Temporary password"</label>
+                        <input id="new-password" name="temporary_password" type="password" autocomplete="new-password" required />
+                        <FieldMessage error=create_error field="temporary_password" />
+                    </div>
+                    <button type="submit" class="button">"Add user"</button>
+                </ActionForm>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn UserRowView(
+    user: UserRow,
+    reset: ServerAction<ResetUserPassword>,
+    toggle: ServerAction<SetUserActive>,
+    end: ServerAction<EndUserSessions>,
+) -> impl IntoView {
+    let status = match (user.is_active, user.locked, user.must_change_password) {
+        (false, _, _) => "Disabled".to_string(),
+        (true, true, _) => "Locked".to_string(),
+        (true, false, true) => "Must change password".to_string(),
+        (true, false, false) => "Active".to_string(),
+    };
+    let sessions = format!("{} open session(s)", user.open_sessions);
+    let id = user.user_id.clone();
+    let id2 = user.user_id.clone();
+    let id3 = user.user_id.clone();
+    let password_id = format!("reset-{}", user.user_id);
+    let row_id = format!("user-{}", user.username);
+    let password_label = format!("Temporary password for {}", user.username);
+    view! {
+        <tr data-testid=row_id>
+            <td>
+                <strong>{user.full_name.clone()}</strong>
+                <br />
+                <span class="hint">{user.username.clone()}</span>
+            </td>
+            <td>{user.access.join("; ")}</td>
+            <td>{status} <br /> <span class="hint">{sessions}</span></td>
+            <td class="actions">
+                <ActionForm action=reset attr:class="form form--inline">
+                    <input type="hidden" name="user_id" value=id />
+                    <label for=password_id.clone() class="visually-hidden">
+                        {password_label}
+                    </label>
+                    <input id=password_id name="temporary_password" type="password" placeholder="Temporary password" autocomplete="new-password" required />
+                    <button type="submit" class="button button--secondary">"Reset password"</button>
+                </ActionForm>
+                <ActionForm action=toggle attr:class="form form--inline">
+                    <input type="hidden" name="user_id" value=id2 />
+                    <input type="hidden" name="active" value=(!user.is_active).to_string() />
+                    <button type="submit" class="button button--secondary">
+                        {if user.is_active { "Disable" } else { "Enable" }}
+                    </button>
+                </ActionForm>
+                <ActionForm action=end attr:class="form form--inline">
+                    <input type="hidden" name="user_id" value=id3 />
+                    <button type="submit" class="button button--secondary">"End sessions"</button>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        query.with(|q| AuditFilter {
+            username: q.get("username"),
+            personal_id: q.get("personal_id"),
+            from: q.get("from"),
+            to: q.get("to"),
+        })
+    };
+    let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0));
+    let rows = Resource::new(
+        move || (filter(), page()),
+        |(filter, page)| search_audit_log(filter, Some(page)),
+    );
+    let csv_href = move || {
+        let f = filter();
+        let pairs = [
+            ("username", f.username),
+            ("personal_id", f.personal_id),
+            ("from", f.from),
+            ("to", f.to),
+        ];
+        let query: Vec<String> = pairs
+            .into_iter()
+            .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| format!("{k}={}", encode(&v))))
+            .collect();
+        format!("{}?{}", routes::ADMIN_AUDIT_CSV, query.join("&"))
+    };
+    let value = move |key: &'static str| move || query.with(|q| q.get(key));
+    view! {
+        <Title text="Audit log" />
+        <section class="page">
+            <h1>"Audit log"</h1>
+            <Form method="GET" action="" attr:class="form form--inline" attr:role="search">
+                <div class="field">
+                    <label for="username">"User"</label>
+                    <input id="username" name="username" value=value("username") />
+                </div>
+                <div class="field">
+                    <label for="personal_id">"Client ID"</label>
+                    <input id="personal_id" name="personal_id" value=value("personal_id") />
+                </div>
+                <div class="field">
+                    <label for="from">"From"</label>
+                    <input id="from" name="from" type="date" value=value("from") />
+                </div>
+                <div class="field">
+                    <label for="to">"To"</label>
+                    <input id="to" name="to" type="date" value=value("to") />
+                </div>
+                <button type="submit" class="button">"Search"</button>
+                <a class="button button--secondary" href=csv_href download="audit-log.csv" rel="external">"Download CSV"</a>
+            </Form>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match rows.await {
+                        Ok(result) => {
+                            let next = result
+                                .has_more
+                                .then(|| format!("?{}&page={}", filter_query(&filter()), result.page + 1));
+                            view! {
+                                <table class="data-table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"When (UTC)"</th>
+                                            <th scope="col">"User"</th>
+                                            <th scope="col">"Action"</th>
+                                            <th scope="col">"Record"</th>
+                                            <th scope="col">"Context"</th>
+                                            <th scope="col">"IP"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {result.rows.into_iter().map(|row| view! {
+                                            <tr>
+                                                <td>{row.at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                                                <td>{row.username.unwrap_or_default()}</td>
+                                                <td>{row.action}{row.detail.map(|d| format!(" ({d})"))}</td>
+                                                <td>{row.entity_type.map(|t| format!("{t} {}", row.entity_id.unwrap_or_default()))}{row.personal_id.map(|p| format!(" client {p}"))}</td>
+                                                <td>{row.workgroup.unwrap_or_default()}</td>
+                                                <td>{row.ip.unwrap_or_default()}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                {next.map(|href| view! { <a class="button button--secondary" href=href>"Older entries"</a> })}
+                            }.into_any()
+                        }
+                        Err(e) => errors_view(e),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The filter as a query string (without the page).
+fn filter_query(f: &AuditFilter) -> String {
+    let pairs = [
+        ("username", &f.username),
+        ("personal_id", &f.personal_id),
+        ("from", &f.from),
+        ("to", &f.to),
+    ];
+    pairs
+        .into_iter()
+        .filter_map(|(k, v)| {
+            v.as_deref()
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", encode(v)))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Percent-encodes a query value.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,420 @@
+//! User administration and audit log queries.
+
+use chrono::{Duration, NaiveDate, TimeZone};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+
+use super::api::{
+    AuditFilter, AuditPage, AuditRow, OrganizationOption, PAGE_SIZE, UserFormChoices, UserPage, UserRow,
+};
+use crate::db::audit::{self, Event};
+use crate::db::entities::{audit_log, organization, session, user, user_access};
+use crate::domain::access::{self, Workgroup};
+use crate::error::AppError;
+use crate::features::access::guard::{ActingContext, CurrentSession};
+use crate::features::access::service::{NewUser, create_user, hash_password};
+use crate::state::AppState;
+
+fn is_hmis_admin(context: &ActingContext) -> bool {
+    context.workgroup == Workgroup::HmisAdmin
+}
+
+/// The user `user_id`, if this administrator may manage them: HMIS admins manage
+/// everyone; agency admins manage the users of their organization who are not HMIS
+/// admins.
+async fn manageable(
+    state: &AppState,
+    admin: &CurrentSession,
+    user_id: &str,
+) -> Result<user::Model, AppError> {
+    let context = admin.require_workgroup(&[Workgroup::AgencyAdmin])?;
+    let target = user::Entity::find_by_id(user_id.to_string())
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if is_hmis_admin(context) {
+        return Ok(target);
+    }
+    let rows = user_access::Entity::find()
+        .filter(user_access::Column::UserId.eq(user_id))
+        .all(&state.db)
+        .await?;
+    let in_org = rows.iter().any(|r| r.organization_id == context.organization_id);
+    let is_admin = rows.iter().any(|r| r.workgroup == Workgroup::HmisAdmin.code());
+    if in_org && !is_admin {
+        Ok(target)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub async fn list_users(
+    state: &AppState,
+    admin: &CurrentSession,
+    search: Option<&str>,
+    page: u64,
+) -> Result<UserPage, AppError> {
+    let context = admin.require_workgroup(&[Workgroup::AgencyAdmin])?;
+    let mut query = user::Entity::find().order_by_asc(user::Column::Username);
+    if !is_hmis_admin(context) {
+        query = query.filter(
+            user::Column::UserId.in_subquery(
+                Query::select()
+                    .column(user_access::Column::UserId)
+                    .from(user_access::Entity)
+                    .and_where(user_access::Column::OrganizationId.eq(&context.organization_id))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(term) = search.map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = format!("{}%", term.to_lowercase().replace(['%', '_'], ""));
+        query = query.filter(
+            Condition::any()
+                .add(user::Column::Username.like(&pattern))
+                .add(Expr::expr(Func::lower(Expr::col(user::Column::FirstName))).like(&pattern))
+                .add(Expr::expr(Func::lower(Expr::col(user::Column::LastName))).like(&pattern)),
+        );
+    }
+    let paginator = query.paginate(&state.db, PAGE_SIZE);
+    let pages = paginator.num_pages().await?;
+    let users = paginator.fetch_page(page).await?;
+    let ids: Vec<String> = users.iter().map(|u| u.user_id.clone()).collect();
+    let access_rows = user_access::Entity::find()
+        .filter(user_access::Column::UserId.is_in(ids.clone()))
+        .find_also_related(organization::Entity)
+        .all(&state.db)
+        .await?;
+    let sessions = session::Entity::find()
+        .select_only()
+        .column(session::Column::UserId)
+        .filter(session::Column::UserId.is_in(ids))
+        .into_tuple::<String>()
+        .all(&state.db)
+        .await?;
+    let now = state.now();
+    let users = users
+        .into_iter()
+        .map(|u| UserRow {
+            access: access_rows
+                .iter()
+                .filter(|(row, _)| row.user_id == u.user_id)
+                .map(|(row, org)| {
+                    let workgroup = Workgroup::from_code(&row.workgroup)
+                        .map(Workgroup::label)
+                        .unwrap_or("?");
+                    let org = org.as_ref().map(|o| o.organization_name.as_str()).unwrap_or("?");
+                    format!("{workgroup} · {org}")
+                })
+                .collect(),
+            open_sessions: sessions.iter().filter(|s| **s == u.user_id).count() as u64,
+            full_name: u.full_name(),
+            locked: access::is_locked(u.locked_until, now),
+            is_active: u.is_active,
+            must_change_password: u.must_change_password,
+            username: u.username,
+            user_id: u.user_id,
+        })
+        .collect();
+    Ok(UserPage { users, page, pages })
+}
+
+pub async fn user_form_options(
+    state: &AppState,
+    admin: &CurrentSession,
+) -> Result<UserFormChoices, AppError> {
+    let context = admin.require_workgroup(&[Workgroup::AgencyAdmin])?;
+    let mut query = organization::Entity::find()
+        .filter(organization::Column::DateDeleted.is_null())
+        .order_by_asc(organization::Column::OrganizationName);
+    if !is_hmis_admin(context) {
+        query = query.filter(organization::Column::OrganizationId.eq(&context.organization_id));
+    }
+    let organizations = query
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|o| OrganizationOption {
+            organization_id: o.organization_id,
+            organization_name: o.organization_name,
+        })
+        .collect();
+    let workgroups = Workgroup::ALL
+        .into_iter()
+        .filter(|w| is_hmis_admin(context) || *w != Workgroup::HmisAdmin)
+        .collect();
+    Ok(UserFormChoices {
+        organizations,
+        workgroups,
+    })
+}
+
+/// The user-creation form.
+#[derive(Clone, Debug)]
+pub struct NewAccount {
+    pub username: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub organization_id: String,
+    pub workgroup: String,
+    pub temporary_password: String,
+}
+
+pub async fn create_account(
+    state: &AppState,
+    admin: &CurrentSession,
+    form: NewAccount,
+) -> Result<String, AppError> {
+    let context = admin.require_workgroup(&[Workgroup::AgencyAdmin])?;
+    let workgroup = Workgroup::from_code(&form.workgroup)
+        .ok_or_else(|| AppError::field("workgroup", "Choose a workgroup."))?;
+    if workgroup == Workgroup::HmisAdmin && !is_hmis_admin(context) {
+        return Err(AppError::Forbidden);
+    }
+    if !is_hmis_admin(context) && form.organization_id != context.organization_id {
+        return Err(AppError::Forbidden);
+    }
+    if organization::Entity::find_by_id(form.organization_id.clone())
+        .one(&state.db)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::field("organization_id", "Choose an organization."));
+    }
+    let now = state.now();
+    let user_id = create_user(
+        &state.db,
+        NewUser {
+            username: form.username,
+            first_name: form.first_name,
+            last_name: form.last_name,
+            email: None,
+            password: form.temporary_password,
+            access: vec![(form.organization_id, workgroup)],
+        },
+        now,
+    )
+    .await
+    .map_err(|e| match e {
+        // The password field of this form is the temporary one.
+        AppError::Validation(mut errors) => {
+            for error in &mut errors {
+                if error.field == "password" {
+                    error.field = "temporary_password".into();
+                }
+            }
+            AppError::Validation(errors)
+        }
+        other => other,
+    })?;
+    let mut active = user::Entity::find_by_id(user_id.clone())
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::Internal)?
+        .into_active_model();
+    active.must_change_password = Set(true);
+    active.update(&state.db).await?;
+    audit::record(
+        &state.db,
+        now,
+        &admin.actor(),
+        Event::new("user_created").on("user", &user_id),
+    )
+    .await?;
+    Ok(user_id)
+}
+
+pub async fn reset_password(
+    state: &AppState,
+    admin: &CurrentSession,
+    user_id: &str,
+    temporary_password: &str,
+) -> Result<(), AppError> {
+    let target = manageable(state, admin, user_id).await?;
+    let problems = access::password_problems(temporary_password, &target.username);
+    if !problems.is_empty() {
+        return Err(AppError::field("temporary_password", problems.join(" ")));
+    }
+    let hash = hash_password(temporary_password.to_string()).await?;
+    let now = state.now();
+    let txn = crate::db::begin_write(&state.db).await?;
+    let mut active = target.into_active_model();
+    active.password_hash = Set(hash);
+    active.must_change_password = Set(true);
+    active.failed_logins = Set(0);
+    active.locked_until = Set(None);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        now,
+        &admin.actor(),
+        Event::new("password_reset").on("user", user_id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn set_active(
+    state: &AppState,
+    admin: &CurrentSession,
+    user_id: &str,
+    active: bool,
+) -> Result<(), AppError> {
+    let target = manageable(state, admin, user_id).await?;
+    if target.user_id == admin.user_id && !active {
+        return Err(AppError::Conflict("You cannot disable your own account.".into()));
+    }
+    let now = state.now();
+    let txn = crate::db::begin_write(&state.db).await?;
+    let mut model = target.into_active_model();
+    model.is_active = Set(active);
+    model.updated_at = Set(now);
+    model.update(&txn).await?;
+    if !active {
+        session::Entity::delete_many()
+            .filter(session::Column::UserId.eq(user_id))
+            .exec(&txn)
+            .await?;
+    }
+    let action = if active { "user_enabled" } else { "user_disabled" };
+    audit::record(&txn, now, &admin.actor(), Event::new(action).on("user", user_id)).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn end_sessions(state: &AppState, admin: &CurrentSession, user_id: &str) -> Result<u64, AppError> {
+    manageable(state, admin, user_id).await?;
+    let now = state.now();
+    let txn = crate::db::begin_write(&state.db).await?;
+    let ended = session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        now,
+        &admin.actor(),
+        Event::new("sessions_ended")
+            .on("user", user_id)
+            .detail(ended.rows_affected.to_string()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ended.rows_affected)
+}
+
+/// The audit rows matching `filter`, newest first, one page at a time.
+pub async fn search_audit(
+    state: &AppState,
+    admin: &CurrentSession,
+    filter: &AuditFilter,
+    page: u64,
+) -> Result<AuditPage, AppError> {
+    admin.require_workgroup(&[Workgroup::HmisAdmin])?;
+    let mut rows = audit_query(state, filter)?
+        .offset(page * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
+        .all(&state.db)
+        .await?;
+    let has_more = rows.len() as u64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    let detail = format!("page {page}");
+    let mut event = Event::new("audit_log_viewed").detail(detail);
+    event.personal_id = filter
+        .personal_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    audit::record(&state.db, state.now(), &admin.actor(), event).await?;
+    Ok(AuditPage {
+        rows: rows.into_iter().map(audit_row).collect(),
+        page,
+        has_more,
+    })
+}
+
+/// Every matching row for the CSV download (bounded), newest first.
+pub async fn export_audit(
+    state: &AppState,
+    admin: &CurrentSession,
+    filter: &AuditFilter,
+    limit: u64,
+) -> Result<Vec<AuditRow>, AppError> {
+    admin.require_workgroup(&[Workgroup::HmisAdmin])?;
+    let rows = audit_query(state, filter)?.limit(limit).all(&state.db).await?;
+    audit::record(
+        &state.db,
+        state.now(),
+        &admin.actor(),
+        Event::new("audit_log_exported").detail(rows.len().to_string()),
+    )
+    .await?;
+    Ok(rows.into_iter().map(audit_row).collect())
+}
+
+fn audit_row(row: audit_log::Model) -> AuditRow {
+    AuditRow {
+        at: row.at,
+        username: row.username,
+        ip: row.ip,
+        organization_id: row.organization_id,
+        workgroup: row.workgroup,
+        action: row.action,
+        entity_type: row.entity_type,
+        entity_id: row.entity_id,
+        personal_id: row.personal_id,
+        detail: row.detail,
+    }
+}
+
+fn audit_query(
+    state: &AppState,
+    filter: &AuditFilter,
+) -> Result<sea_orm::Select<audit_log::Entity>, AppError> {
+    let mut query = audit_log::Entity::find().order_by_desc(audit_log::Column::AuditId);
+    if let Some(username) = filter
+        .username
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+    {
+        query = query.filter(audit_log::Column::Username.eq(username.to_lowercase()));
+    }
+    if let Some(personal_id) = filter
+        .personal_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        query = query.filter(audit_log::Column::PersonalId.eq(personal_id));
+    }
+    let day_start = |field: &'static str, text: &str| -> Result<chrono::DateTime<chrono::Utc>, AppError> {
+        let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| AppError::field(field, "Enter a date (YYYY-MM-DD)."))?;
+        let local = date.and_hms_opt(0, 0, 0).ok_or(AppError::Internal)?;
+        state
+            .time_zone
+            .from_local_datetime(&local)
+            .earliest()
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .ok_or_else(|| AppError::field(field, "That date does not exist in the CoC's time zone."))
+    };
+    if let Some(from) = filter.from.as_deref().filter(|f| !f.trim().is_empty()) {
+        query = query.filter(audit_log::Column::At.gte(day_start("from", from)?));
+    }
+    if let Some(to) = filter.to.as_deref().filter(|t| !t.trim().is_empty()) {
+        // Through the end of that day in the CoC's zone.
+        let end = day_start("to", to)? + Duration::days(1);
+        query = query.filter(audit_log::Column::At.lt(end));
+    }
+    Ok(query)
+}

@@ -1,0 +1,66 @@
+import { test, expect, signIn, waitForHydration } from "./fixtures";
+
+test("an HMIS admin adds a user, who must change the temporary password @nojs", async ({ page, javaScriptEnabled }, testInfo) => {
+  const js = javaScriptEnabled !== false;
+  const username = `e2e_${testInfo.project.name.replace(/\W/g, "")}`;
+  await signIn(page, "admin", js);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+  await page.getByRole("link", { name: "Users" }).click();
+  await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
+  if (js) await waitForHydration(page);
+
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("First name").fill("Jordan");
+  await page.getByLabel("Last name").fill("Blake");
+  await page.getByLabel("Organization").selectOption({ label: "Riverside Family Shelter" });
+  await page.getByLabel("Workgroup").selectOption({ label: "Case Manager" });
+  await page.getByLabel("Temporary password", { exact: true }).fill("Temporary-42");
+  await page.getByRole("button", { name: "Add user" }).click();
+  const row = page.getByTestId(`user-${username}`);
+  await expect(row).toContainText("Case Manager · Riverside Family Shelter");
+  await expect(row).toContainText("Must change password");
+
+  // Sign out and in as the new user: Hearth asks for a new password first.
+  await page.getByRole("link", { name: /Settings for/ }).click();
+  if (js) await waitForHydration(page);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  if (js) await waitForHydration(page);
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill("Temporary-42");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/settings\/password$/);
+  await expect(page.getByRole("status")).toContainText("reset by an administrator");
+  if (js) await waitForHydration(page);
+  await page.getByLabel("Current password").fill("Temporary-42");
+  await page.getByLabel("New password", { exact: true }).fill("Riverbend-77");
+  await page.getByLabel("New password again").fill("Riverbend-77");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId("current-context")).toHaveText("Case Manager · Riverside Family Shelter");
+});
+
+test("the audit log shows sign-ins and offers a CSV download", async ({ page }) => {
+  await signIn(page, "admin");
+  await page.goto("/admin/audit");
+  await waitForHydration(page);
+  await page.getByLabel("User").fill("admin");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/username=admin/);
+  const rows = page.locator("table.data-table tbody tr");
+  await expect(rows.first()).toContainText("admin");
+  await expect(page.getByRole("cell", { name: "login", exact: true }).first()).toBeVisible();
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Download CSV" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe("audit-log.csv");
+});
+
+test("a case manager sees no admin tools", async ({ page }) => {
+  await signIn(page, "casemanager");
+  await page.goto("/admin");
+  await expect(page.getByRole("status")).toContainText("Administration is for agency and HMIS administrators");
+  await expect(page.getByRole("link", { name: "Users" })).toHaveCount(0);
+  await page.goto("/admin/users");
+  await expect(page.getByRole("alert")).toContainText("You do not have permission");
+});
