@@ -5,6 +5,8 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_create_settings;
 mod m20261124_000002_create_access;
+mod m20261124_000003_add_second_factor;
+mod m20261124_000010_create_hud_model;
 
 pub struct Migrator;
 
@@ -14,6 +16,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261124_000001_create_settings::Migration),
             Box::new(m20261124_000002_create_access::Migration),
+            Box::new(m20261124_000003_add_second_factor::Migration),
+            Box::new(m20261124_000010_create_hud_model::Migration),
         ]
     }
 }

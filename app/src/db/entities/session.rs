@@ -16,6 +16,8 @@ pub struct Model {
     /// Back Date mode: the default date for data entry until cleared.
     pub back_date: Option<Date>,
     pub ip: Option<String>,
+    /// The password was right; the authenticator code has not been given yet.
+    pub pending_second_factor: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,13 @@ pub struct Model {
     pub locked_until: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The TOTP seed once enrolled, sealed with the data key.
+    pub totp_secret: Option<String>,
+    /// A seed shown for enrolment and not yet confirmed with a code, sealed.
+    pub totp_pending_secret: Option<String>,
+    pub totp_enabled_at: Option<DateTimeUtc>,
+    /// The last 30-second step a code was accepted for (a code works once).
+    pub totp_last_step: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
