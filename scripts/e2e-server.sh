@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts the release `hearth` for the browser tests: a fresh SQLite database in a
 # temporary directory, the compiled site from target/site, demo users. Extra
-# arguments go to `hearth serve`. Playwright stops it.
+# arguments go to `hearth serve`. Playwright stops it. Every test signs in from
+# 127.0.0.1, like an office behind one public address: the per-address limit on
+# failed sign-ins is raised accordingly (the integration tests cover the limit).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$HOME/.cache/hearth-target}"
@@ -9,11 +11,12 @@ bin="${HEARTH_BIN:-$target/release/hearth}"
 data="$(mktemp -d -t hearth-e2e.XXXXXX)"
 trap 'rm -rf "$data"' EXIT
 cd "$root"
-unset DATABASE_URL HEARTH_CONFIG
+unset DATABASE_URL HEARTH_CONFIG HEARTH_DATA_KEY
 "$bin" serve \
   --addr "127.0.0.1:${HEARTH_E2E_PORT:-3100}" \
   --data-dir "$data" \
   --demo \
+  --login-ip-max-failures 1000 \
   --site-root "$root/target/site" \
   "$@" &
 pid=$!

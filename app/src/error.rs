@@ -25,6 +25,9 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts from one place: wait, then try again.
+    #[error("{0}")]
+    RateLimited(String),
     #[error(
         "Something went wrong on the server. Please try again; if it keeps happening, tell your HMIS administrator."
     )]
@@ -63,6 +66,7 @@ impl AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -10,6 +10,8 @@ pub mod routes;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
+pub mod crypto;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod state;

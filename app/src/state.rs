@@ -41,11 +41,27 @@ impl Clock {
 }
 
 /// Session and cookie settings.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Security {
     pub session: SessionPolicy,
     /// Served over TLS: cookies get `Secure` and the `__Host-` prefix, responses HSTS.
     pub secure_cookies: bool,
+    /// Behind a reverse proxy: the client's address is the last one in
+    /// `X-Forwarded-For` (the proxy appends it), not the socket's peer.
+    pub trust_proxy: bool,
+    /// Failed sign-ins one address may make in ten minutes before it must wait.
+    pub login_ip_max_failures: u64,
+}
+
+impl Default for Security {
+    fn default() -> Self {
+        Security {
+            session: SessionPolicy::default(),
+            secure_cookies: false,
+            trust_proxy: false,
+            login_ip_max_failures: crate::domain::access::LOGIN_IP_MAX_FAILURES,
+        }
+    }
 }
 
 /// The CSP nonce of this response, set by the security middleware.
@@ -60,6 +76,8 @@ pub struct AppState {
     /// a calendar date in this zone, never in UTC.
     pub time_zone: Tz,
     pub clock: Clock,
+    /// Encrypts secrets at rest (TOTP seeds, SSNs); from configuration, never the database.
+    pub data_key: crate::crypto::DataKey,
 }
 
 impl AppState {
@@ -93,6 +111,22 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
     {
         response.set_status(err.status_code());
+    }
+    result
+}
+
+/// Like [`respond`], for a server function whose success takes the browser to another
+/// page: a plain form post (no JavaScript) is redirected to `path(&value)`; with
+/// JavaScript the page navigates itself from the answer.
+pub fn respond_then_go<T>(
+    result: Result<T, AppError>,
+    path: impl FnOnce(&T) -> String,
+) -> Result<T, AppError> {
+    let result = respond(result);
+    if let Ok(value) = &result
+        && is_html_form_post()
+    {
+        leptos_axum::redirect(&path(value));
     }
     result
 }

@@ -1,4 +1,5 @@
 import { test as base, expect, type Page } from "@playwright/test";
+import { createHmac } from "node:crypto";
 
 /**
  * Every test fails on a console error or a failed request it did not expect, and
@@ -57,3 +58,19 @@ export async function waitForHydration(page: Page) {
 }
 
 export { expect };
+
+/** The current code of a TOTP authenticator (RFC 6238: SHA-1, 6 digits, 30 s) for a base32 key. */
+export function totpCode(base32Key: string, atMillis = Date.now()): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of base32Key.replace(/[\s=]/g, "").toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  }
+  const key: number[] = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) key.push(parseInt(bits.slice(i, i + 8), 2));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(atMillis / 1000 / 30)));
+  const mac = createHmac("sha1", Buffer.from(key)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, "0");
+}

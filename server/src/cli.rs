@@ -39,6 +39,16 @@ pub struct GlobalArgs {
     /// Sign users out after this many idle seconds [default: 1800]
     #[arg(long, global = true, env = "HEARTH_SESSION_IDLE_SECONDS")]
     pub session_idle_seconds: Option<u64>,
+    /// Behind a reverse proxy: take the client address from X-Forwarded-For
+    #[arg(long, global = true, env = "HEARTH_TRUST_PROXY")]
+    pub trust_proxy: Option<bool>,
+    /// Failed sign-ins one address may make in ten minutes before it waits [default: 20]
+    #[arg(long, global = true, env = "HEARTH_LOGIN_IP_MAX_FAILURES")]
+    pub login_ip_max_failures: Option<u64>,
+    /// Key encrypting secrets at rest (base64, 32 bytes); environment or hearth.toml
+    /// only, so it never shows in a process list [default: DATA_DIR/data.key]
+    #[arg(skip)]
+    pub data_key: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -172,6 +182,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             time_zone: cli.global.time_zone,
             secure_cookies: cli.global.secure_cookies,
             session_idle_seconds: cli.global.session_idle_seconds,
+            trust_proxy: cli.global.trust_proxy,
+            login_ip_max_failures: cli.global.login_ip_max_failures,
+            data_key: cli
+                .global
+                .data_key
+                .or_else(|| std::env::var("HEARTH_DATA_KEY").ok().filter(|k| !k.is_empty())),
         },
     )?;
     config.ensure_data_dir()?;
@@ -203,7 +219,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> Result<(), CliError> {
-    let server = router::Server::bind(&config, db)
+    let data_key = config.data_key()?;
+    let server = router::Server::bind(&config, db, data_key)
         .await
         .map_err(|source| CliError::Bind {
             addr: config.addr,

@@ -20,6 +20,13 @@ pub struct FileConfig {
     pub secure_cookies: Option<bool>,
     /// Sign out after this many seconds without a request (default 1800).
     pub session_idle_seconds: Option<u64>,
+    /// Behind a reverse proxy that appends the client's address to X-Forwarded-For.
+    pub trust_proxy: Option<bool>,
+    /// Failed sign-ins one address may make in ten minutes (default 20).
+    pub login_ip_max_failures: Option<u64>,
+    /// The key that encrypts secrets at rest (32 bytes, base64). Every server sharing a
+    /// database needs the same key; without one, `<data_dir>/data.key` is created.
+    pub data_key: Option<String>,
 }
 
 impl FileConfig {
@@ -33,6 +40,9 @@ impl FileConfig {
             time_zone: self.time_zone.or(lower.time_zone),
             secure_cookies: self.secure_cookies.or(lower.secure_cookies),
             session_idle_seconds: self.session_idle_seconds.or(lower.session_idle_seconds),
+            trust_proxy: self.trust_proxy.or(lower.trust_proxy),
+            login_ip_max_failures: self.login_ip_max_failures.or(lower.login_ip_max_failures),
+            data_key: self.data_key.or(lower.data_key),
         }
     }
 }
@@ -48,6 +58,8 @@ pub struct Config {
     /// The CoC's IANA time zone, e.g. America/Chicago.
     pub time_zone: chrono_tz::Tz,
     pub security: app::state::Security,
+    /// The configured data key; `None` means the key file in the data directory.
+    pub data_key: Option<app::crypto::DataKey>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +74,10 @@ pub enum ConfigError {
     IdleTimeout(u64),
     #[error("cannot create data directory {path}: {source}")]
     DataDir { path: String, source: std::io::Error },
+    #[error("data_key: {0}")]
+    DataKey(app::crypto::CryptoError),
+    #[error("data key file {path}: {message}")]
+    DataKeyFile { path: String, message: String },
 }
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
@@ -94,6 +110,10 @@ impl Config {
             .map_err(|_| ConfigError::TimeZone(tz_name.clone()))?;
         let mut security = app::state::Security {
             secure_cookies: layered.secure_cookies.unwrap_or(false),
+            trust_proxy: layered.trust_proxy.unwrap_or(false),
+            login_ip_max_failures: layered
+                .login_ip_max_failures
+                .unwrap_or(app::domain::access::LOGIN_IP_MAX_FAILURES),
             ..Default::default()
         };
         if let Some(seconds) = layered.session_idle_seconds {
@@ -103,6 +123,12 @@ impl Config {
             security.session.idle =
                 chrono::Duration::seconds(i64::try_from(seconds).unwrap_or(i64::MAX / 1000));
         }
+        let data_key = layered
+            .data_key
+            .as_deref()
+            .map(app::crypto::DataKey::from_base64)
+            .transpose()
+            .map_err(ConfigError::DataKey)?;
         Ok(Config {
             database_url,
             addr,
@@ -110,7 +136,36 @@ impl Config {
             site_root,
             time_zone,
             security,
+            data_key,
         })
+    }
+
+    /// The data key: the configured one, or the one in `<data_dir>/data.key`, created
+    /// (readable by this user only) on first start.
+    pub fn data_key(&self) -> Result<app::crypto::DataKey, ConfigError> {
+        if let Some(key) = &self.data_key {
+            return Ok(key.clone());
+        }
+        let path = self.data_dir.join("data.key");
+        let shown = path.display().to_string();
+        let file_error = |message: String| ConfigError::DataKeyFile {
+            path: shown.clone(),
+            message,
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => app::crypto::DataKey::from_base64(&text).map_err(|e| file_error(e.to_string())),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(&self.data_dir).map_err(|e| file_error(e.to_string()))?;
+                let key = app::crypto::DataKey::generate();
+                write_private(&path, &key.to_base64()).map_err(|e| file_error(e.to_string()))?;
+                tracing::warn!(
+                    path = %shown,
+                    "created a new data key; back it up with the database (encrypted values cannot be read without it)"
+                );
+                Ok(key)
+            }
+            Err(err) => Err(file_error(err.to_string())),
+        }
     }
 
     /// Creates the data directory when the database is the default SQLite file in it.
@@ -123,6 +178,21 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// Writes a file only its owner can read, failing if it already exists.
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
@@ -184,5 +254,61 @@ mod tests {
         std::fs::write(&file, "databse_url = \"x\"\n").unwrap();
         let err = Config::load(Some(&file), FileConfig::default()).unwrap_err();
         assert!(err.to_string().contains("databse_url"), "{err}");
+    }
+
+    #[test]
+    fn the_data_key_comes_from_configuration_or_a_private_file_made_once() {
+        let err = Config::load(
+            None,
+            FileConfig {
+                data_key: Some("too-short".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("32 bytes"), "{err}");
+
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load(
+            None,
+            FileConfig {
+                data_dir: Some(dir.path().join("data")),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let first = config.data_key().unwrap();
+        let second = config.data_key().unwrap();
+        let sealed = first.seal(b"secret", "t");
+        assert_eq!(second.open(&sealed, "t").unwrap(), b"secret");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(dir.path().join("data/data.key"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "the key file is private");
+        }
+
+        let given = app::crypto::DataKey::generate();
+        let config = Config::load(
+            None,
+            FileConfig {
+                data_dir: Some(dir.path().join("other")),
+                data_key: Some(given.to_base64()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            config
+                .data_key()
+                .unwrap()
+                .open(&given.seal(b"x", "t"), "t")
+                .unwrap(),
+            b"x"
+        );
+        assert!(!dir.path().join("other/data.key").exists());
     }
 }

@@ -89,12 +89,17 @@ pub struct Server {
 }
 
 impl Server {
-    pub async fn bind(config: &Config, db: DatabaseConnection) -> std::io::Result<Self> {
+    pub async fn bind(
+        config: &Config,
+        db: DatabaseConnection,
+        data_key: app::crypto::DataKey,
+    ) -> std::io::Result<Self> {
         let state = AppState {
             db,
             security: config.security,
             time_zone: config.time_zone,
             clock: Clock::System,
+            data_key,
         };
         Self::bind_with_state(config, state).await
     }

@@ -176,6 +176,46 @@ pub fn initials(full_name: &str) -> String {
     }
 }
 
+/// Failed sign-ins (wrong password or code, unknown user) allowed by default from one
+/// address in [`LOGIN_IP_WINDOW_MINUTES`] before that address must wait: this slows
+/// guessing across many accounts, which the per-account lockout alone does not. (An
+/// office whose staff share one public address may need more: it is configurable.)
+pub const LOGIN_IP_MAX_FAILURES: u64 = 20;
+pub const LOGIN_IP_WINDOW_MINUTES: i64 = 10;
+
+/// Whether an address with `recent_failures` failed sign-ins in the window is refused
+/// when `max_failures` are allowed.
+pub fn ip_rate_limited(recent_failures: u64, max_failures: u64) -> bool {
+    recent_failures >= max_failures
+}
+
+/// The start of the window the per-address limit counts failures in.
+pub fn ip_window_start(now: DateTime<Utc>) -> DateTime<Utc> {
+    now - Duration::minutes(LOGIN_IP_WINDOW_MINUTES)
+}
+
+/// The client's address: the socket peer, or behind a trusted proxy the last entry of
+/// `X-Forwarded-For` (the one the proxy appended; earlier ones are the client's word).
+pub fn client_ip(peer: Option<&str>, forwarded_for: Option<&str>, trust_proxy: bool) -> Option<String> {
+    if trust_proxy
+        && let Some(last) = forwarded_for
+            .and_then(|list| list.rsplit(',').next())
+            .map(str::trim)
+            .filter(|ip| !ip.is_empty() && ip.parse::<std::net::IpAddr>().is_ok())
+    {
+        return Some(last.to_string());
+    }
+    peer.map(str::to_string)
+}
+
+/// How long a password-checked sign-in may wait for its authenticator code.
+pub const SECOND_FACTOR_MINUTES: i64 = 5;
+
+/// Whether a sign-in waiting for its code since `started` has run out of time.
+pub fn second_factor_expired(started: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now - started > Duration::minutes(SECOND_FACTOR_MINUTES)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,5 +314,38 @@ mod tests {
             let system = password.contains("hmis") || password.contains("hearth");
             prop_assert_eq!(problems.is_empty(), !common && !system, "{:?}", problems);
         }
+    }
+
+    #[test]
+    fn twenty_failures_from_one_address_in_ten_minutes_are_refused() {
+        assert!(!ip_rate_limited(LOGIN_IP_MAX_FAILURES - 1, LOGIN_IP_MAX_FAILURES));
+        assert!(ip_rate_limited(LOGIN_IP_MAX_FAILURES, LOGIN_IP_MAX_FAILURES));
+        assert!(!ip_rate_limited(LOGIN_IP_MAX_FAILURES, 100));
+        let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+        assert_eq!(now - ip_window_start(now), Duration::minutes(10));
+    }
+
+    #[test]
+    fn the_client_address_comes_from_the_proxy_only_when_trusted() {
+        let peer = Some("10.0.0.2");
+        let header = Some("203.0.113.9, 198.51.100.7");
+        assert_eq!(client_ip(peer, header, false).as_deref(), Some("10.0.0.2"));
+        assert_eq!(client_ip(peer, header, true).as_deref(), Some("198.51.100.7"));
+        assert_eq!(
+            client_ip(peer, Some("garbage"), true).as_deref(),
+            Some("10.0.0.2")
+        );
+        assert_eq!(client_ip(peer, None, true).as_deref(), Some("10.0.0.2"));
+        assert_eq!(client_ip(None, None, true), None);
+    }
+
+    #[test]
+    fn a_pending_code_expires_after_five_minutes() {
+        let start = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+        assert!(!second_factor_expired(start, start + Duration::minutes(5)));
+        assert!(second_factor_expired(
+            start,
+            start + Duration::minutes(5) + Duration::seconds(1)
+        ));
     }
 }

@@ -136,12 +136,14 @@ pub async fn spawn(backend: Backend) -> Option<TestApp> {
         site_root: PathBuf::from("../target/site"),
         time_zone: "America/Chicago".parse().expect("valid zone"),
         security: app::state::Security::default(),
+        data_key: None,
     };
     let state = AppState {
         db: db.clone(),
         security: config.security,
         time_zone: config.time_zone,
         clock: Clock::manual(chrono::Utc::now()),
+        data_key: app::crypto::DataKey::generate(),
     };
     let server = Server::bind_with_state(&config, state.clone())
         .await

@@ -15,6 +15,8 @@ pub struct SessionInfo {
     pub initials: String,
     pub context: Option<ContextInfo>,
     pub back_date: Option<NaiveDate>,
+    /// Today in the CoC's time zone.
+    pub today: NaiveDate,
     /// When the session ends if the user does nothing.
     pub expires_at: DateTime<Utc>,
     /// Seconds left at the moment the server answered (immune to clock skew).
@@ -23,6 +25,16 @@ pub struct SessionInfo {
     pub idle_seconds: i64,
     /// An administrator reset the password: it must be changed before anything else.
     pub must_change_password: bool,
+    /// Two-step sign-in (an authenticator code) is on.
+    pub second_factor: bool,
+}
+
+impl SessionInfo {
+    /// The default of every data-entry date field: the Back Date while it is set,
+    /// today otherwise.
+    pub fn entry_date(&self) -> NaiveDate {
+        self.back_date.unwrap_or(self.today)
+    }
 }
 
 /// The organization and workgroup the user is acting in.
@@ -40,6 +52,17 @@ pub struct AccessOption {
     pub organization_name: String,
     pub workgroup: Workgroup,
     pub current: bool,
+}
+
+/// What the user needs to add Hearth to an authenticator app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpEnrollment {
+    /// The seed in base32, in groups of four, for typing in by hand.
+    pub secret: String,
+    /// `otpauth://` URL (what the QR code holds).
+    pub otpauth_url: String,
+    /// The QR code as inline SVG markup.
+    pub qr_svg: String,
 }
 
 /// Where the browser goes after a session change.
@@ -78,9 +101,63 @@ pub async fn logout() -> Result<Next, AppError> {
     let state = crate::state::use_app_state()?;
     let result = match super::guard::current() {
         Some(session) => super::service::logout(&state, &session).await,
-        None => Ok(Next {
-            path: crate::routes::LOGIN.to_string(),
-        }),
+        None => match super::guard::pending_sign_in() {
+            Some(pending) => super::service::cancel_pending(&state, &pending).await,
+            None => Ok(Next {
+                path: crate::routes::LOGIN.to_string(),
+            }),
+        },
+    };
+    finish(result)
+}
+
+/// The second step of signing in: the code from the authenticator app. Wrong codes
+/// count towards the lockout like wrong passwords.
+#[server(prefix = "/api", endpoint = "login_code")]
+pub async fn verify_login_code(code: String) -> Result<Next, AppError> {
+    let state = crate::state::use_app_state()?;
+    let request = super::guard::request_info();
+    let result = match super::guard::pending_sign_in() {
+        Some(pending) => super::service::verify_login_code(&state, &request, &pending, &code).await,
+        None => Err(AppError::Conflict(
+            "This sign-in has timed out. Sign in again with your password.".into(),
+        )),
+    };
+    finish(result)
+}
+
+/// Whether a sign-in is waiting for its authenticator code (the code page asks).
+#[server(prefix = "/api", endpoint = "login_pending")]
+pub async fn login_code_pending() -> Result<bool, AppError> {
+    Ok(super::guard::pending_sign_in().is_some())
+}
+
+/// Starts enrolling an authenticator app: a new secret as QR code and text.
+#[server(prefix = "/api", endpoint = "start_two_step")]
+pub async fn start_two_step() -> Result<TotpEnrollment, AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = crate::state::respond(super::guard::require_user())?;
+    crate::state::respond(super::second_factor::start_enrollment(&state, &session).await)
+}
+
+/// Confirms the authenticator app with a code: sign-in asks for codes from now on.
+#[server(prefix = "/api", endpoint = "confirm_two_step")]
+pub async fn confirm_two_step(code: String) -> Result<Next, AppError> {
+    let state = crate::state::use_app_state()?;
+    let result = match super::guard::require_user() {
+        Ok(session) => super::second_factor::confirm_enrollment(&state, &session, &code).await,
+        Err(e) => Err(e),
+    };
+    finish(result)
+}
+
+/// Turns two-step sign-in off; the user confirms with their password.
+#[server(prefix = "/api", endpoint = "turn_off_two_step")]
+pub async fn turn_off_two_step(password: String) -> Result<Next, AppError> {
+    let state = crate::state::use_app_state()?;
+    let result = match super::guard::require_user() {
+        Ok(session) => super::second_factor::turn_off(&state, &session, &password).await,
+        Err(e) => Err(e),
     };
     finish(result)
 }
@@ -154,11 +231,5 @@ pub async fn clear_back_date() -> Result<Next, AppError> {
 /// post (no JavaScript), the path in the answer otherwise (the page reloads there).
 #[cfg(feature = "ssr")]
 fn finish(result: Result<Next, AppError>) -> Result<Next, AppError> {
-    let result = crate::state::respond(result);
-    if let Ok(next) = &result
-        && crate::state::is_html_form_post()
-    {
-        leptos_axum::redirect(&next.path);
-    }
-    result
+    crate::state::respond_then_go(result, |next| next.path.clone())
 }

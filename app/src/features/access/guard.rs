@@ -21,13 +21,31 @@ pub struct CurrentSession {
     pub full_name: String,
     pub context: Option<ActingContext>,
     pub back_date: Option<NaiveDate>,
+    /// Today in the CoC's time zone, when the session was loaded.
+    pub today: NaiveDate,
     pub expires_at: DateTime<Utc>,
     /// When the server loaded the session (for `seconds_left`).
     pub loaded_at: DateTime<Utc>,
     pub idle_seconds: i64,
     pub must_change_password: bool,
     pub ip: Option<String>,
+    /// Signs in with an authenticator code as well as the password.
+    pub second_factor: bool,
 }
+
+/// A sign-in whose password was right and whose authenticator code is still to come.
+/// It opens nothing but the code page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingSignIn {
+    pub session_id: String,
+    pub user_id: String,
+    pub username: String,
+}
+
+/// The client's address as configured (socket peer, or from a trusted proxy), set by
+/// the session middleware.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientIp(pub String);
 
 /// The organization and workgroup a user acts in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,6 +68,7 @@ impl CurrentSession {
                 workgroup: c.workgroup,
             }),
             back_date: self.back_date,
+            today: self.today,
             expires_at: self.expires_at,
             // Rounded: PostgreSQL keeps microseconds, so a stored instant may read back a
             // hair earlier than written.
@@ -58,6 +77,7 @@ impl CurrentSession {
                 .max(0),
             idle_seconds: self.idle_seconds,
             must_change_password: self.must_change_password,
+            second_factor: self.second_factor,
         }
     }
 
@@ -109,12 +129,14 @@ pub struct RequestInfo {
 
 impl RequestInfo {
     pub fn from_parts(parts: &http::request::Parts) -> Self {
-        RequestInfo {
-            ip: parts
+        let ip = match parts.extensions.get::<ClientIp>() {
+            Some(ClientIp(ip)) => Some(ip.clone()),
+            None => parts
                 .extensions
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|c| c.0.ip().to_string()),
-        }
+        };
+        RequestInfo { ip }
     }
 }
 
@@ -129,6 +151,14 @@ pub fn current() -> Option<CurrentSession> {
     use_context::<http::request::Parts>()?
         .extensions
         .get::<CurrentSession>()
+        .cloned()
+}
+
+/// The sign-in waiting for its authenticator code, if any.
+pub fn pending_sign_in() -> Option<PendingSignIn> {
+    use_context::<http::request::Parts>()?
+        .extensions
+        .get::<PendingSignIn>()
         .cloned()
 }
 
@@ -161,11 +191,13 @@ mod tests {
                 victim_service_provider: false,
             }),
             back_date: None,
+            today: Utc::now().date_naive(),
             expires_at: Utc::now(),
             loaded_at: Utc::now(),
             idle_seconds: 1800,
             must_change_password: false,
             ip: None,
+            second_factor: false,
         }
     }
 

@@ -7,14 +7,30 @@ use axum::response::{IntoResponse, Response};
 use http::header::{COOKIE, SET_COOKIE};
 use http::{HeaderMap, HeaderValue, StatusCode};
 
-use super::guard::RequestInfo;
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+
+use super::guard::{ClientIp, RequestInfo};
 use super::service;
+use crate::domain::access::client_ip;
 use crate::state::AppState;
 
 pub async fn load_session(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/healthz" || path == "/readyz" {
         return next.run(request).await;
+    }
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    let forwarded = request
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    if let Some(ip) = client_ip(peer.as_deref(), forwarded, state.security.trust_proxy) {
+        request.extensions_mut().insert(ClientIp(ip));
     }
     let secure = state.security.secure_cookies;
     let mut clear_cookie = false;
@@ -28,8 +44,11 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
             service::Touch::Yes
         };
         match service::load_session(&state, &token, &info, touch).await {
-            Ok(Some(session)) => {
+            Ok(Some(service::Loaded::Session(session))) => {
                 request.extensions_mut().insert(session);
+            }
+            Ok(Some(service::Loaded::Pending(pending))) => {
+                request.extensions_mut().insert(pending);
             }
             Ok(None) => clear_cookie = true,
             Err(err) => {

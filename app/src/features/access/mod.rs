@@ -9,10 +9,12 @@ mod idle;
 pub mod middleware;
 mod pages;
 #[cfg(feature = "ssr")]
+pub mod second_factor;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 pub use idle::IdleWatch;
 pub use pages::{
-    BackDateBanner, ChangePasswordPage, LoginPage, RequireSession, SettingsPage, UserMenu, provide_session,
-    use_session,
+    BackDateBanner, ChangePasswordPage, LoginCodePage, LoginPage, RequireSession, SettingsPage, TwoStepPage,
+    UserMenu, provide_session, use_session,
 };

@@ -8,8 +8,8 @@ use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_query_map};
 
 use super::api::{
-    ClearBackDate, Login, Logout, Next, SessionInfo, SetBackDate, SetContext, get_session,
-    list_access_options,
+    ClearBackDate, ConfirmTwoStep, Login, Logout, Next, SessionInfo, SetBackDate, SetContext, TurnOffTwoStep,
+    VerifyLoginCode, get_session, list_access_options, login_code_pending, start_two_step,
 };
 use crate::error::AppError;
 use crate::routes;
@@ -261,6 +261,7 @@ pub fn SettingsPage() -> impl IntoView {
                                 <a class="button button--secondary" href=routes::CHANGE_PASSWORD>"Change password"</a>
                             </p>
                         </div>
+                        <TwoStepCard on=info.second_factor />
                         <div class="card">
                             <h2>"Sign out"</h2>
                             <ActionForm action=logout attr:class="form">
@@ -314,6 +315,141 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="button">"Change password"</button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// Settings card: two-step sign-in on or off.
+#[component]
+fn TwoStepCard(on: bool) -> impl IntoView {
+    let turn_off = ServerAction::<TurnOffTwoStep>::new();
+    let error = watch(Signal::derive(move || turn_off.value().get()));
+    view! {
+        <div class="card">
+            <h2>"Two-step sign-in"</h2>
+            {if on {
+                view! {
+                    <p class="notice notice--info" data-testid="two-step-status">
+                        "On: signing in asks for a code from your authenticator app."
+                    </p>
+                    <ActionForm action=turn_off attr:class="form">
+                        <FormMessage error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                        <div class="field">
+                            <label for="two_step_password">"Your password, to turn it off"</label>
+                            <input id="two_step_password" name="password" type="password" autocomplete="current-password" required />
+                            <FieldMessage error field="password" />
+                        </div>
+                        <button type="submit" class="button button--secondary">"Turn off two-step sign-in"</button>
+                    </ActionForm>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <p class="hint" data-testid="two-step-status">
+                        "Off. With two-step sign-in, a stolen password alone cannot open your account: signing in also asks for a code from an app on your phone."
+                    </p>
+                    <p>
+                        <a class="button button--secondary" href=routes::TWO_STEP>"Turn on two-step sign-in"</a>
+                    </p>
+                }
+                    .into_any()
+            }}
+        </div>
+    }
+}
+
+/// Enrolment: scan the QR code (or type the key) into an authenticator app, then
+/// confirm with a code.
+#[component]
+pub fn TwoStepPage() -> impl IntoView {
+    let enrollment = Resource::new(|| (), |_| start_two_step());
+    let confirm = ServerAction::<ConfirmTwoStep>::new();
+    let error = watch(Signal::derive(move || confirm.value().get()));
+    view! {
+        <Title text="Two-step sign-in" />
+        <section class="page page--narrow">
+            <h1>"Turn on two-step sign-in"</h1>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match enrollment.await {
+                        Ok(setup) => view! {
+                            <div class="card two-step">
+                                <ol class="steps">
+                                    <li>"Open an authenticator app on your phone (Google Authenticator, Microsoft Authenticator, 1Password, …)."</li>
+                                    <li>"Add an account by scanning this QR code, or type in the key below."</li>
+                                    <li>"Enter the 6-digit code the app shows."</li>
+                                </ol>
+                                <div class="qr-code" role="img" aria-label="QR code for your authenticator app" inner_html=setup.qr_svg></div>
+                                <p class="two-step__key">
+                                    "Key: " <code data-testid="two-step-key">{setup.secret}</code>
+                                </p>
+                                <ActionForm action=confirm attr:class="form">
+                                    <FormMessage error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                                    <div class="field">
+                                        <label for="code">"Code from the app"</label>
+                                        <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" maxlength="8" required />
+                                        <FieldMessage error field="code" />
+                                    </div>
+                                    <button type="submit" class="button">"Turn on"</button>
+                                </ActionForm>
+                            </div>
+                        }
+                            .into_any(),
+                        Err(AppError::Conflict(message)) => view! {
+                            <p class="notice notice--info" role="status">{message}</p>
+                            <p><a href=routes::SETTINGS>"Back to settings"</a></p>
+                        }
+                            .into_any(),
+                        Err(e) => view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The second step of signing in.
+#[component]
+pub fn LoginCodePage() -> impl IntoView {
+    let pending = Resource::new(|| (), |_| login_code_pending());
+    let action = ServerAction::<VerifyLoginCode>::new();
+    let cancel = ServerAction::<Logout>::new();
+    let error = watch(Signal::derive(move || action.value().get()));
+    let _ = watch(Signal::derive(move || cancel.value().get()));
+    view! {
+        <Title text="Sign-in code" />
+        <section class="page page--narrow">
+            <h1>"Enter your sign-in code"</h1>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    if matches!(pending.await, Ok(true)) {
+                        view! {
+                            <ActionForm action attr:class="form card">
+                                <FormMessage error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                                <div class="field">
+                                    <label for="code">"6-digit code from your authenticator app"</label>
+                                    <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" maxlength="8" required autofocus />
+                                    <FieldMessage error field="code" />
+                                </div>
+                                <button type="submit" class="button" disabled=move || action.pending().get()>"Continue"</button>
+                            </ActionForm>
+                            <ActionForm action=cancel attr:class="form">
+                                <button type="submit" class="button button--secondary">"Cancel"</button>
+                            </ActionForm>
+                            <p class="hint">"Lost your phone? Ask your administrator to turn off two-step sign-in for your account."</p>
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <p class="notice notice--info" role="status">
+                                "This sign-in has timed out or was finished. "
+                                <a href=routes::LOGIN>"Sign in with your password"</a>
+                            </p>
+                        }
+                            .into_any()
+                    }
+                })}
+            </Suspense>
         </section>
     }
 }

@@ -6,14 +6,14 @@ use base64::Engine as _;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, ModelTrait,
-    QueryFilter, QueryOrder, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use sha2::{Digest, Sha256};
 
 use super::api::{AccessOption, Next};
-use super::guard::{ActingContext, CurrentSession, RequestInfo};
+use super::guard::{ActingContext, CurrentSession, PendingSignIn, RequestInfo};
 use crate::db::audit::{self, Actor, Event};
-use crate::db::entities::{organization, session, user, user_access};
+use crate::db::entities::{audit_log, organization, session, user, user_access};
 use crate::domain::access::{self, Workgroup};
 use crate::error::AppError;
 use crate::routes;
@@ -41,7 +41,7 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 }
 
 /// Checks a password against a stored hash on a blocking thread.
-async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
+pub(super) async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&hash).map_err(|e| e.to_string())?;
         Ok::<bool, String>(
@@ -136,6 +136,7 @@ pub async fn create_user(
         locked_until: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        ..Default::default()
     }
     .insert(&txn)
     .await?;
@@ -175,6 +176,7 @@ pub async fn create_organization(
         created_at: Set(now),
         updated_at: Set(now),
         date_deleted: Set(None),
+        ..Default::default()
     }
     .insert(db)
     .await?;
@@ -219,6 +221,63 @@ fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// The audit actions that count as a failed sign-in from an address.
+pub const FAILED_SIGN_IN_ACTIONS: [&str; 2] = ["login_failed", "login_code_failed"];
+
+/// Refuses (and audits) a sign-in from an address with too many recent failures. The
+/// count comes from the audit log, so every server behind a load balancer agrees.
+async fn check_ip_rate(state: &AppState, request: &RequestInfo, actor: &Actor) -> Result<(), AppError> {
+    let Some(ip) = request.ip.as_deref() else {
+        return Ok(());
+    };
+    let now = state.now();
+    let recent = audit_log::Entity::find()
+        .filter(audit_log::Column::Ip.eq(ip))
+        .filter(audit_log::Column::At.gte(access::ip_window_start(now)))
+        .filter(audit_log::Column::Action.is_in(FAILED_SIGN_IN_ACTIONS))
+        .count(&state.db)
+        .await?;
+    if access::ip_rate_limited(recent, state.security.login_ip_max_failures) {
+        audit::record(&state.db, now, actor, Event::new("login_rate_limited")).await?;
+        return Err(AppError::RateLimited(format!(
+            "Too many failed sign-ins from this network. Wait {} minutes, then try again.",
+            access::LOGIN_IP_WINDOW_MINUTES
+        )));
+    }
+    Ok(())
+}
+
+/// Records a failed password or code for `account`; locks it after five in a row.
+/// Returns the error to show.
+async fn fail_sign_in(
+    state: &AppState,
+    account: &user::Model,
+    actor: &Actor,
+    action: &str,
+    detail: &str,
+    shown: AppError,
+) -> Result<AppError, AppError> {
+    let now = state.now();
+    let failed = access::after_failed_login(account.failed_logins, now);
+    let mut active = account.clone().into_active_model();
+    active.failed_logins = Set(failed.failed_logins);
+    active.locked_until = Set(failed.locked_until.or(account.locked_until));
+    active.updated_at = Set(now);
+    active.update(&state.db).await?;
+    audit::record(&state.db, now, actor, Event::new(action).detail(detail)).await?;
+    if failed.locked_until.is_some() {
+        // A locked account keeps no half-finished sign-in.
+        session::Entity::delete_many()
+            .filter(session::Column::UserId.eq(&account.user_id))
+            .filter(session::Column::PendingSecondFactor.eq(true))
+            .exec(&state.db)
+            .await?;
+        audit::record(&state.db, now, actor, Event::new("account_locked")).await?;
+        return Ok(AppError::Conflict(locked_message()));
+    }
+    Ok(shown)
+}
+
 pub async fn login(
     state: &AppState,
     request: &RequestInfo,
@@ -247,6 +306,7 @@ pub async fn login(
         ip: request.ip.clone(),
         ..Default::default()
     };
+    check_ip_rate(state, request, &attempt_actor).await?;
     let found = user::Entity::find()
         .filter(user::Column::Username.eq(&username))
         .one(&state.db)
@@ -272,61 +332,115 @@ pub async fn login(
     }
     let valid = verify_password(password.to_string(), account.password_hash.clone()).await?;
     if !valid || !account.is_active {
-        let failed = access::after_failed_login(account.failed_logins, now);
-        let mut active = account.clone().into_active_model();
-        active.failed_logins = Set(failed.failed_logins);
-        active.locked_until = Set(failed.locked_until.or(account.locked_until));
-        active.updated_at = Set(now);
-        active.update(&state.db).await?;
         let detail = if account.is_active {
             "wrong password"
         } else {
             "disabled account"
         };
-        audit::record(&state.db, now, &actor, Event::new("login_failed").detail(detail)).await?;
-        if failed.locked_until.is_some() {
-            audit::record(&state.db, now, &actor, Event::new("account_locked")).await?;
-            return Err(AppError::Conflict(locked_message()));
-        }
-        return Err(AppError::Conflict(WRONG_CREDENTIALS.into()));
+        let shown = AppError::Conflict(WRONG_CREDENTIALS.into());
+        return Err(fail_sign_in(state, &account, &actor, "login_failed", detail, shown).await?);
     }
 
+    if account.totp_secret.is_some() {
+        // The password is right; the session starts once the authenticator code is
+        // given. Failures so far are not forgiven until then.
+        let token = new_token();
+        let txn = crate::db::begin_write(&state.db).await?;
+        insert_session(&txn, state, &account, request, &token, true, (None, None)).await?;
+        audit::record(&txn, now, &actor, Event::new("login_code_required")).await?;
+        txn.commit().await?;
+        set_response_cookie(&session_cookie(
+            &token,
+            state.security.secure_cookies,
+            Duration::minutes(access::SECOND_FACTOR_MINUTES),
+        ));
+        return Ok(Next {
+            path: routes::LOGIN_CODE.to_string(),
+        });
+    }
+    start_session(state, request, &account, actor, None).await
+}
+
+/// Inserts a session row for `account` with the cookie token `token`.
+async fn insert_session(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    account: &user::Model,
+    request: &RequestInfo,
+    token: &str,
+    pending_second_factor: bool,
+    (organization_id, workgroup): (Option<String>, Option<String>),
+) -> Result<(), DbErr> {
+    let now = state.now();
+    session::ActiveModel {
+        session_id: Set(token_hash(token)),
+        user_id: Set(account.user_id.clone()),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        organization_id: Set(organization_id),
+        workgroup: Set(workgroup),
+        back_date: Set(None),
+        ip: Set(request.ip.clone()),
+        pending_second_factor: Set(pending_second_factor),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Signs `account` in: forgives earlier failures, opens a session (straight into the
+/// context when the user has exactly one access row), sets the cookie. `code_step` is
+/// the authenticator step just used, when a code was given.
+async fn start_session(
+    state: &AppState,
+    request: &RequestInfo,
+    account: &user::Model,
+    actor: Actor,
+    code_step: Option<i64>,
+) -> Result<Next, AppError> {
+    let now = state.now();
     let rows = user_access::Entity::find()
         .filter(user_access::Column::UserId.eq(&account.user_id))
         .all(&state.db)
         .await?;
-    let token = new_token();
-    let session_id = token_hash(&token);
     let (organization_id, workgroup) = match rows.as_slice() {
         // One access row: straight in.
         [only] => (Some(only.organization_id.clone()), Some(only.workgroup.clone())),
         _ => (None, None),
     };
     let has_context = organization_id.is_some();
+    let token = new_token();
     let txn = crate::db::begin_write(&state.db).await?;
     let mut active = account.clone().into_active_model();
     active.failed_logins = Set(0);
     active.locked_until = Set(None);
+    if let Some(step) = code_step {
+        active.totp_last_step = Set(Some(step));
+    }
     active.updated_at = Set(now);
     active.update(&txn).await?;
-    session::ActiveModel {
-        session_id: Set(session_id),
-        user_id: Set(account.user_id.clone()),
-        created_at: Set(now),
-        last_seen_at: Set(now),
-        organization_id: Set(organization_id.clone()),
-        workgroup: Set(workgroup.clone()),
-        back_date: Set(None),
-        ip: Set(request.ip.clone()),
-    }
-    .insert(&txn)
+    insert_session(
+        &txn,
+        state,
+        account,
+        request,
+        &token,
+        false,
+        (organization_id.clone(), workgroup.clone()),
+    )
     .await?;
     let actor = Actor {
         organization_id,
         workgroup,
         ..actor
     };
-    audit::record(&txn, now, &actor, Event::new("login")).await?;
+    let event = Event::new("login");
+    let event = if code_step.is_some() {
+        event.detail("with authenticator code")
+    } else {
+        event
+    };
+    audit::record(&txn, now, &actor, event).await?;
     txn.commit().await?;
 
     set_response_cookie(&session_cookie(
@@ -342,6 +456,57 @@ pub async fn login(
     Ok(Next {
         path: next.to_string(),
     })
+}
+
+/// The second step of signing in: the code from the user's authenticator app. A right
+/// code replaces the waiting session with a real one (a new token); a wrong one counts
+/// towards the lockout like a wrong password.
+pub async fn verify_login_code(
+    state: &AppState,
+    request: &RequestInfo,
+    pending: &PendingSignIn,
+    code: &str,
+) -> Result<Next, AppError> {
+    let now = state.now();
+    let actor = Actor {
+        user_id: Some(pending.user_id.clone()),
+        username: Some(pending.username.clone()),
+        ip: request.ip.clone(),
+        ..Default::default()
+    };
+    check_ip_rate(state, request, &actor).await?;
+    let code = code.trim().replace(' ', "");
+    if code.is_empty() {
+        return Err(AppError::field(
+            "code",
+            "Enter the 6-digit code from your authenticator app.",
+        ));
+    }
+    let Some(account) = user::Entity::find_by_id(pending.user_id.clone())
+        .one(&state.db)
+        .await?
+    else {
+        return Err(AppError::Unauthorized);
+    };
+    if access::is_locked(account.locked_until, now) || !account.is_active {
+        session::Entity::delete_by_id(pending.session_id.clone())
+            .exec(&state.db)
+            .await?;
+        audit::record(&state.db, now, &actor, Event::new("login_refused_locked")).await?;
+        return Err(AppError::Conflict(locked_message()));
+    }
+    match super::second_factor::check_login_code(state, &account, &code)? {
+        Some(step) => {
+            session::Entity::delete_by_id(pending.session_id.clone())
+                .exec(&state.db)
+                .await?;
+            start_session(state, request, &account, actor, Some(step)).await
+        }
+        None => {
+            let shown = AppError::field("code", super::second_factor::WRONG_CODE);
+            Err(fail_sign_in(state, &account, &actor, "login_code_failed", "wrong code", shown).await?)
+        }
+    }
 }
 
 fn locked_message() -> String {
@@ -372,12 +537,31 @@ pub async fn logout(state: &AppState, current: &CurrentSession) -> Result<Next, 
     })
 }
 
+/// Abandons a sign-in that was waiting for its authenticator code.
+pub async fn cancel_pending(state: &AppState, pending: &PendingSignIn) -> Result<Next, AppError> {
+    session::Entity::delete_by_id(pending.session_id.clone())
+        .exec(&state.db)
+        .await?;
+    set_response_cookie(&clear_cookie(state.security.secure_cookies));
+    Ok(Next {
+        path: routes::LOGIN.to_string(),
+    })
+}
+
 /// Whether loading a session counts as activity (restarts the idle timer).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Touch {
     Yes,
     /// The idle watcher's poll: reading the session must not keep it alive.
     No,
+}
+
+/// What a session cookie stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Loaded {
+    Session(CurrentSession),
+    /// The password was right; the authenticator code is still to come.
+    Pending(PendingSignIn),
 }
 
 /// Loads the session for a cookie token; `Ok(None)` when there is none or it has
@@ -387,7 +571,7 @@ pub async fn load_session(
     token: &str,
     request: &RequestInfo,
     touch: Touch,
-) -> Result<Option<CurrentSession>, DbErr> {
+) -> Result<Option<Loaded>, DbErr> {
     let now = state.now();
     let Some((row, Some(account))) = session::Entity::find_by_id(token_hash(token))
         .find_also_related(user::Entity)
@@ -396,6 +580,17 @@ pub async fn load_session(
     else {
         return Ok(None);
     };
+    if row.pending_second_factor {
+        if access::second_factor_expired(row.created_at, now) || !account.is_active {
+            row.delete(&state.db).await?;
+            return Ok(None);
+        }
+        return Ok(Some(Loaded::Pending(PendingSignIn {
+            session_id: row.session_id,
+            user_id: account.user_id,
+            username: account.username,
+        })));
+    }
     let policy = state.security.session;
     if !policy.is_alive(row.created_at, row.last_seen_at, now) || !account.is_active {
         let actor = Actor {
@@ -432,19 +627,21 @@ pub async fn load_session(
             }),
         _ => None,
     };
-    Ok(Some(CurrentSession {
+    Ok(Some(Loaded::Session(CurrentSession {
         session_id: row.session_id,
         user_id: account.user_id.clone(),
         username: account.username.clone(),
         full_name: account.full_name(),
         context,
         back_date: row.back_date,
+        today: state.today(),
         expires_at: policy.expires_at(row.created_at, last_seen_at),
         loaded_at: now,
         idle_seconds: policy.idle.num_seconds(),
         must_change_password: account.must_change_password,
         ip: request.ip.clone(),
-    }))
+        second_factor: account.totp_secret.is_some(),
+    })))
 }
 
 /// "Stay signed in": restarts the idle timer now.
