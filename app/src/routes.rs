@@ -2,13 +2,18 @@
 
 use leptos::prelude::*;
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{ParentRoute, Route, Router, Routes},
 };
 
-use crate::features::access::{ChangePasswordPage, LoginPage, RequireSession, SettingsPage, provide_session};
-use crate::features::admin::{AdminPage, AuditLogPage, UsersPage};
+use crate::features::access::{
+    ChangePasswordPage, LoginCodePage, LoginPage, RequireSession, SettingsPage, TwoStepPage, provide_session,
+};
+use crate::features::admin::{AdminPage, AuditLogPage, UserDetailPage, UsersPage};
+use crate::features::hmis_export::ExportsPage;
 use crate::features::home::HomePage;
+use crate::features::organizations::OrganizationsPage;
+use crate::features::projects::{ProjectPage, ProjectsPage};
 use crate::ui::layout::{AppLayout, ComingSoonPage, NotFoundPage};
 
 pub const HOME: &str = "/";
@@ -19,11 +24,22 @@ pub const REPORTS: &str = "/reports";
 pub const ADMIN: &str = "/admin";
 pub const ADMIN_USERS: &str = "/admin/users";
 pub const ADMIN_AUDIT: &str = "/admin/audit";
+pub const ADMIN_ORGANIZATIONS: &str = "/admin/organizations";
+pub const ADMIN_PROJECTS: &str = "/admin/projects";
+pub const ADMIN_EXPORTS: &str = "/admin/exports";
 /// Served by the server crate (a download, not a page).
 pub const ADMIN_AUDIT_CSV: &str = "/admin/audit.csv";
 pub const LOGIN: &str = "/login";
+/// The second step of signing in, for users with two-step sign-in on.
+pub const LOGIN_CODE: &str = "/login/code";
 pub const SETTINGS: &str = "/settings";
 pub const CHANGE_PASSWORD: &str = "/settings/password";
+pub const TWO_STEP: &str = "/settings/two-step";
+
+/// One project's administration page.
+pub fn admin_project(project_id: &str) -> String {
+    format!("{ADMIN_PROJECTS}/{project_id}")
+}
 
 /// The areas shown in the main navigation, in order.
 pub const NAV_AREAS: [(&str, &str); 5] = [
@@ -47,6 +63,11 @@ pub fn App() -> impl IntoView {
             <AppLayout>
                 <Routes fallback=NotFoundPage>
                     <Route ssr=SsrMode::Async path=StaticSegment("login") view=LoginPage />
+                    <Route
+                        ssr=SsrMode::Async
+                        path=(StaticSegment("login"), StaticSegment("code"))
+                        view=LoginCodePage
+                    />
                     <ParentRoute ssr=SsrMode::Async path=StaticSegment("") view=RequireSession>
                         <Route ssr=SsrMode::Async path=StaticSegment("") view=HomePage />
                         <Route ssr=SsrMode::Async path=StaticSegment("settings") view=SettingsPage />
@@ -54,6 +75,11 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                             path=(StaticSegment("settings"), StaticSegment("password"))
                             view=ChangePasswordPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("settings"), StaticSegment("two-step"))
+                            view=TwoStepPage
                         />
                         <Route
                             ssr=SsrMode::Async
@@ -83,8 +109,33 @@ pub fn App() -> impl IntoView {
                         />
                         <Route
                             ssr=SsrMode::Async
+                            path=(StaticSegment("admin"), StaticSegment("users"), ParamSegment("user_id"))
+                            view=UserDetailPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
                             path=(StaticSegment("admin"), StaticSegment("audit"))
                             view=AuditLogPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("admin"), StaticSegment("organizations"))
+                            view=OrganizationsPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("admin"), StaticSegment("projects"))
+                            view=ProjectsPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("admin"), StaticSegment("projects"), ParamSegment("project_id"))
+                            view=ProjectPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("admin"), StaticSegment("exports"))
+                            view=ExportsPage
                         />
                     </ParentRoute>
                 </Routes>

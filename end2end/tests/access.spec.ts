@@ -1,4 +1,4 @@
-import { test, expect, signIn, waitForHydration, DEMO_PASSWORD } from "./fixtures";
+import { test, expect, signIn, waitForHydration, createCaseManager } from "./fixtures";
 
 test.describe("signing in", () => {
   test("sign in, choose a context, see it in the header, set and clear a back date, sign out @nojs", async ({ page, javaScriptEnabled }) => {
@@ -47,10 +47,11 @@ test.describe("signing in", () => {
     await expect(page.getByTestId("back-date-banner")).toHaveCount(0);
   });
 
-  test("five wrong passwords lock the account @nojs", async ({ page, javaScriptEnabled }, testInfo) => {
+  test("five wrong passwords lock the account @nojs", async ({ page, request, javaScriptEnabled }, testInfo) => {
     const js = javaScriptEnabled !== false;
-    // Each project locks its own demo user, so runs do not interfere.
-    const username = { tablet: "outreach", desktop: "assessor", "no-javascript": "agencyadmin" }[testInfo.project.name] ?? "outreach";
+    // Each project locks a user of its own, so no other test finds a demo user locked.
+    const username = `e2e_lock_${testInfo.project.name.replace(/\W/g, "")}`;
+    await createCaseManager(request, username);
     await page.goto("/login");
     for (let attempt = 1; attempt <= 5; attempt++) {
       if (js) await waitForHydration(page);
@@ -62,7 +63,7 @@ test.describe("signing in", () => {
     }
     if (js) await waitForHydration(page);
     await page.getByLabel("Username").fill(username);
-    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await page.getByLabel("Password").fill("Temporary-42");
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByRole("alert")).toHaveText(/locked/);
     await expect(page).toHaveURL(/\/login/);

@@ -64,3 +64,33 @@ test("a case manager sees no admin tools", async ({ page }) => {
   await page.goto("/admin/users");
   await expect(page.getByRole("alert")).toContainText("You do not have permission");
 });
+
+test("an HMIS admin adds an organization, then renames it @nojs", async ({ page, javaScriptEnabled }, testInfo) => {
+  const js = javaScriptEnabled !== false;
+  const name = `Harbor Light ${testInfo.project.name}`;
+  await signIn(page, "admin", js);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+  await page.getByRole("link", { name: "Organizations" }).click();
+  await expect(page.getByRole("heading", { name: "Organizations", level: 1 })).toBeVisible();
+  if (js) await waitForHydration(page);
+
+  // A blank name is explained next to the field (the browser's own check is bypassed).
+  await page.getByLabel("Name").evaluate((input) => input.removeAttribute("required"));
+  await page.getByRole("button", { name: "Add organization" }).click();
+  await expect(page.getByText("Enter the organization's name.")).toBeVisible();
+  if (js) await waitForHydration(page);
+
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("checkbox", { name: /Victim service provider/ }).check();
+  await page.getByRole("button", { name: "Add organization" }).click();
+  const row = page.getByTestId("organization-row").filter({ hasText: name });
+  await expect(row).toContainText("Victim service provider");
+
+  await row.getByRole("link", { name: `Edit ${name}` }).click();
+  await expect(page.getByRole("heading", { name: "Edit organization" })).toBeVisible();
+  if (js) await waitForHydration(page);
+  await expect(page.getByLabel("Name")).toHaveValue(name);
+  await page.getByLabel("Name").fill(`${name} Center`);
+  await page.getByRole("button", { name: "Save organization" }).click();
+  await expect(page.getByTestId("organization-row").filter({ hasText: `${name} Center` })).toBeVisible();
+});

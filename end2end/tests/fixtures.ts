@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
 import { createHmac } from "node:crypto";
 
 /**
@@ -55,6 +55,30 @@ export async function signIn(page: Page, username: string, javaScriptEnabled = t
 
 export async function waitForHydration(page: Page) {
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+}
+
+const json = { Accept: "application/json" };
+
+/** Precondition, set up through the API: a new case manager with a temporary password. */
+export async function createCaseManager(request: APIRequestContext, username: string) {
+  const login = await request.post("/api/login", { form: { username: "admin", password: DEMO_PASSWORD }, headers: json });
+  expect(login.ok()).toBeTruthy();
+  const options = await (await request.post("/api/user_form_options", { headers: json })).json();
+  const riverside = options.organizations.find(
+    (o: { organization_name: string }) => o.organization_name === "Riverside Family Shelter",
+  );
+  const created = await request.post("/api/create_user", {
+    headers: json,
+    form: {
+      username,
+      first_name: "Taylor",
+      last_name: "Quinn",
+      organization_id: riverside.organization_id,
+      workgroup: "case_manager",
+      temporary_password: "Temporary-42",
+    },
+  });
+  expect(created.ok()).toBeTruthy();
 }
 
 export { expect };

@@ -1,29 +1,5 @@
-import { test, expect, waitForHydration, totpCode, DEMO_PASSWORD } from "./fixtures";
-import type { APIRequestContext, Page } from "@playwright/test";
-
-const json = { Accept: "application/json" };
-
-/** Precondition, set up through the API: a new case manager with a temporary password. */
-async function createCaseManager(request: APIRequestContext, username: string) {
-  const login = await request.post("/api/login", { form: { username: "admin", password: DEMO_PASSWORD }, headers: json });
-  expect(login.ok()).toBeTruthy();
-  const options = await (await request.post("/api/user_form_options", { headers: json })).json();
-  const riverside = options.organizations.find(
-    (o: { organization_name: string }) => o.organization_name === "Riverside Family Shelter",
-  );
-  const created = await request.post("/api/create_user", {
-    headers: json,
-    form: {
-      username,
-      first_name: "Taylor",
-      last_name: "Quinn",
-      organization_id: riverside.organization_id,
-      workgroup: "case_manager",
-      temporary_password: "Temporary-42",
-    },
-  });
-  expect(created.ok()).toBeTruthy();
-}
+import { test, expect, waitForHydration, totpCode, createCaseManager } from "./fixtures";
+import type { Page } from "@playwright/test";
 
 async function signInWithPassword(page: Page, username: string, password: string, js: boolean) {
   await page.goto("/login");

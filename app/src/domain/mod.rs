@@ -2,4 +2,6 @@
 //! always a parameter). Both the server and the browser call these.
 
 pub mod access;
+pub mod codes;
 pub mod dates;
+pub mod projects;

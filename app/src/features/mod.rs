@@ -3,4 +3,7 @@
 
 pub mod access;
 pub mod admin;
+pub mod hmis_export;
 pub mod home;
+pub mod organizations;
+pub mod projects;

@@ -136,3 +136,10 @@ pub fn ErrorPanel(errors: ArcRwSignal<Errors>) -> impl IntoView {
         </div>
     }
 }
+
+/// The [`ErrorPanel`] for one error, for pages whose data could not be loaded.
+pub fn errors_view(e: crate::error::AppError) -> AnyView {
+    let errors = ArcRwSignal::new(Errors::default());
+    errors.update(|list| list.insert_with_default_key(e));
+    view! { <ErrorPanel errors /> }.into_any()
+}

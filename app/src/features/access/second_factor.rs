@@ -4,7 +4,10 @@
 //! enrolment, and confirmed with a code before it counts.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+};
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
 use super::api::{Next, TotpEnrollment};
@@ -110,15 +113,27 @@ pub async fn start_enrollment(
         None => {
             let mut seed = vec![0u8; SEED_BYTES];
             rand::rng().fill_bytes(&mut seed);
-            let mut active = account.clone().into_active_model();
-            active.totp_pending_secret = Set(Some(
-                state
-                    .data_key
-                    .seal(&seed, &seal_context("totp_pending_secret", &account.user_id)),
-            ));
-            active.updated_at = Set(state.now());
-            active.update(&state.db).await?;
-            seed
+            let sealed = state
+                .data_key
+                .seal(&seed, &seal_context("totp_pending_secret", &account.user_id));
+            // Only if there is still none: two page loads at once (a double click, a
+            // prefetch) must not show two different keys.
+            let stored = user::Entity::update_many()
+                .col_expr(user::Column::TotpPendingSecret, Expr::value(sealed))
+                .col_expr(user::Column::UpdatedAt, Expr::value(state.now()))
+                .filter(user::Column::UserId.eq(&account.user_id))
+                .filter(user::Column::TotpPendingSecret.is_null())
+                .exec(&state.db)
+                .await?;
+            if stored.rows_affected == 1 {
+                seed
+            } else {
+                let winner = account_of(state, current)
+                    .await?
+                    .totp_pending_secret
+                    .ok_or(AppError::Conflict("Start again: reload this page.".into()))?;
+                open_seed(state, &winner, "totp_pending_secret", &account.user_id)?
+            }
         }
     };
     let totp = totp(seed.clone(), &account.username)?;

@@ -41,7 +41,14 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 }
 
 /// Checks a password against a stored hash on a blocking thread.
+/// The stored "hash" of an account without a password (imported users, Hearth's
+/// system user): nothing verifies against it.
+pub const NO_PASSWORD: &str = "!";
+
 pub(super) async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
+    if hash == NO_PASSWORD {
+        return Ok(false);
+    }
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&hash).map_err(|e| e.to_string())?;
         Ok::<bool, String>(

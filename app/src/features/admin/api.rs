@@ -18,9 +18,26 @@ pub struct UserRow {
     pub is_active: bool,
     pub locked: bool,
     pub must_change_password: bool,
-    /// "Case Manager · Riverside Family Shelter", …
-    pub access: Vec<String>,
+    pub access: Vec<AccessEntry>,
     pub open_sessions: u64,
+    /// Two-step sign-in is on.
+    pub second_factor: bool,
+}
+
+/// One access row of a user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessEntry {
+    pub user_access_id: String,
+    pub organization_id: String,
+    pub organization_name: String,
+    pub workgroup: Workgroup,
+}
+
+impl AccessEntry {
+    /// "Case Manager · Riverside Family Shelter"
+    pub fn label(&self) -> String {
+        format!("{} · {}", self.workgroup.label(), self.organization_name)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,6 +151,45 @@ pub async fn set_user_active(user_id: String, active: bool) -> Result<(), AppErr
     let state = crate::state::use_app_state()?;
     let session = admin()?;
     crate::state::respond(super::service::set_active(&state, &session, &user_id, active).await)
+}
+
+/// One user, for the user page.
+#[server(prefix = "/api", endpoint = "get_user")]
+pub async fn get_user(user_id: String) -> Result<UserRow, AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = admin()?;
+    crate::state::respond(super::service::get_user(&state, &session, &user_id).await)
+}
+
+/// Gives a user access to an organization in a workgroup.
+#[server(prefix = "/api", endpoint = "add_user_access")]
+pub async fn add_user_access(
+    user_id: String,
+    organization_id: String,
+    workgroup: String,
+) -> Result<(), AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = admin()?;
+    crate::state::respond(
+        super::service::add_access(&state, &session, &user_id, &organization_id, &workgroup).await,
+    )
+}
+
+/// Takes an access row away; sessions acting in it end.
+#[server(prefix = "/api", endpoint = "remove_user_access")]
+pub async fn remove_user_access(user_access_id: String) -> Result<(), AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = admin()?;
+    crate::state::respond(super::service::remove_access(&state, &session, &user_access_id).await)
+}
+
+/// Turns off a user's two-step sign-in (a lost phone); they sign in with the
+/// password alone until they enrol again.
+#[server(prefix = "/api", endpoint = "reset_user_two_step")]
+pub async fn reset_user_two_step(user_id: String) -> Result<(), AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = admin()?;
+    crate::state::respond(super::service::reset_two_step(&state, &session, &user_id).await)
 }
 
 /// Signs a user out everywhere.

@@ -6,4 +6,4 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use pages::{AdminPage, AuditLogPage, UsersPage};
+pub use pages::{AdminPage, AuditLogPage, UserDetailPage, UsersPage};

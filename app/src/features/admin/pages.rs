@@ -4,24 +4,19 @@ use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    AuditFilter, CreateUserAccount, EndUserSessions, ResetUserPassword, SetUserActive, UserRow, list_users,
-    search_audit_log, user_form_options,
+    AccessEntry, AddUserAccess, AuditFilter, CreateUserAccount, EndUserSessions, RemoveUserAccess,
+    ResetUserPassword, ResetUserTwoStep, SetUserActive, UserRow, get_user, list_users, search_audit_log,
+    user_form_options,
 };
 use crate::domain::access::Workgroup;
 use crate::features::access::use_session;
 use crate::routes;
 use crate::ui::form::{FieldMessage, FormMessage};
-use crate::ui::layout::ErrorPanel;
+use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
-
-fn errors_view(e: crate::error::AppError) -> AnyView {
-    let errors = ArcRwSignal::new(Errors::default());
-    errors.update(|list| list.insert_with_default_key(e));
-    view! { <ErrorPanel errors /> }.into_any()
-}
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -48,7 +43,15 @@ pub fn AdminPage() -> impl IntoView {
                             {hmis.then(|| view! {
                                 <li><A href=routes::ADMIN_AUDIT>"Audit log"</A><span>"Who did what, when — search and CSV download"</span></li>
                             })}
-                            <li class="link-cards__soon"><span class="link-cards__title">"Organizations and projects"</span><span>"Coming soon"</span></li>
+                            {admin.then(|| view! {
+                                <li><A href=routes::ADMIN_ORGANIZATIONS>"Organizations"</A><span>"Names, victim service providers, the Coordinated Entry organization"</span></li>
+                            })}
+                            {hmis.then(|| view! {
+                                <li><A href=routes::ADMIN_EXPORTS>"HMIS CSV export"</A><span>"The HUD FY2026 export: 24 files in a zip, hashed or not"</span></li>
+                            })}
+                            {admin.then(|| view! {
+                                <li><A href=routes::ADMIN_PROJECTS>"Projects"</A><span>"HUD project type, operating dates, CoC, funders, auto-exit"</span></li>
+                            })}
                         </ul>
                     }
                 })}
@@ -196,12 +199,19 @@ fn UserRowView(
     view! {
         <tr data-testid=row_id>
             <td>
-                <strong>{user.full_name.clone()}</strong>
+                <a href=format!("{}/{}", routes::ADMIN_USERS, user.user_id)>
+                    <strong>{user.full_name.clone()}</strong>
+                </a>
                 <br />
                 <span class="hint">{user.username.clone()}</span>
             </td>
-            <td>{user.access.join("; ")}</td>
-            <td>{status} <br /> <span class="hint">{sessions}</span></td>
+            <td>{user.access.iter().map(AccessEntry::label).collect::<Vec<_>>().join("; ")}</td>
+            <td>
+                {status}
+                <br />
+                <span class="hint">{sessions}</span>
+                {user.second_factor.then(|| view! { <br /> <span class="hint">"Two-step sign-in"</span> })}
+            </td>
             <td class="actions">
                 <ActionForm action=reset attr:class="form form--inline">
                     <input type="hidden" name="user_id" value=id />
@@ -353,4 +363,120 @@ fn encode(value: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// One user: access rows (add, remove) and two-step sign-in.
+#[component]
+pub fn UserDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let add = ServerAction::<AddUserAccess>::new();
+    let remove = ServerAction::<RemoveUserAccess>::new();
+    let two_step = ServerAction::<ResetUserTwoStep>::new();
+    let user = Resource::new(
+        move || {
+            (
+                params.with(|p| p.get("user_id").unwrap_or_default()),
+                add.version().get() + remove.version().get() + two_step.version().get(),
+            )
+        },
+        |(user_id, _)| get_user(user_id),
+    );
+    let options = Resource::new(|| (), |_| user_form_options());
+    let add_error = Signal::derive(move || add.value().get().and_then(Result::err));
+    let row_error = Signal::derive(move || {
+        remove
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| two_step.value().get().and_then(Result::err))
+    });
+    view! {
+        <Title text="User" />
+        <section class="page">
+            <p><A href=routes::ADMIN_USERS>"← Users"</A></p>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    let user = match user.await {
+                        Ok(user) => user,
+                        Err(e) => return errors_view(e),
+                    };
+                    let user_id = user.user_id.clone();
+                    let user_id2 = user.user_id.clone();
+                    view! {
+                        <h1>{user.full_name.clone()}</h1>
+                        <p class="lead">{user.username.clone()}</p>
+                        <FormMessage error=row_error />
+                        <div class="card">
+                            <h2>"Access"</h2>
+                            {if user.access.is_empty() {
+                                view! { <p class="hint">"No access yet: this user cannot work in any organization."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="access-list">
+                                        {user.access.into_iter().map(|entry| {
+                                            let label = entry.label();
+                                            let button_label = format!("Remove {label}");
+                                            view! {
+                                                <li data-testid="access-row">
+                                                    <span>{label}</span>
+                                                    <ActionForm action=remove attr:class="form form--inline">
+                                                        <input type="hidden" name="user_access_id" value=entry.user_access_id />
+                                                        <button type="submit" class="button button--secondary" aria-label=button_label>"Remove"</button>
+                                                    </ActionForm>
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                            <ActionForm action=add attr:class="form form--inline">
+                                <FormMessage error=Signal::derive(move || add_error.get().filter(|e| !matches!(e, crate::error::AppError::Validation(_)))) />
+                                <input type="hidden" name="user_id" value=user_id />
+                                <Suspense fallback=Loading>
+                                    {move || Suspend::new(async move {
+                                        options.await.ok().map(|options| view! {
+                                            <div class="field">
+                                                <label for="access-org">"Organization"</label>
+                                                <select id="access-org" name="organization_id" required>
+                                                    {options.organizations.into_iter().map(|o| view! {
+                                                        <option value=o.organization_id>{o.organization_name}</option>
+                                                    }).collect_view()}
+                                                </select>
+                                                <FieldMessage error=add_error field="organization_id" />
+                                            </div>
+                                            <div class="field">
+                                                <label for="access-workgroup">"Workgroup"</label>
+                                                <select id="access-workgroup" name="workgroup" required>
+                                                    {options.workgroups.into_iter().map(|w| view! {
+                                                        <option value=w.code()>{w.label()}</option>
+                                                    }).collect_view()}
+                                                </select>
+                                                <FieldMessage error=add_error field="workgroup" />
+                                            </div>
+                                        })
+                                    })}
+                                </Suspense>
+                                <button type="submit" class="button">"Add access"</button>
+                            </ActionForm>
+                        </div>
+                        <div class="card">
+                            <h2>"Two-step sign-in"</h2>
+                            {if user.second_factor {
+                                view! {
+                                    <p data-testid="user-two-step">"On."</p>
+                                    <ActionForm action=two_step attr:class="form">
+                                        <input type="hidden" name="user_id" value=user_id2 />
+                                        <p class="hint">"Lost phone? Turning it off lets the user sign in with the password alone until they set it up again."</p>
+                                        <button type="submit" class="button button--secondary">"Turn off two-step sign-in"</button>
+                                    </ActionForm>
+                                }.into_any()
+                            } else {
+                                view! { <p data-testid="user-two-step">"Off. Users turn it on in their own settings."</p> }.into_any()
+                            }}
+                        </div>
+                    }.into_any()
+                })}
+            </Transition>
+        </section>
+    }
 }

@@ -8,7 +8,8 @@ use sea_orm::{
 };
 
 use super::api::{
-    AuditFilter, AuditPage, AuditRow, OrganizationOption, PAGE_SIZE, UserFormChoices, UserPage, UserRow,
+    AccessEntry, AuditFilter, AuditPage, AuditRow, OrganizationOption, PAGE_SIZE, UserFormChoices, UserPage,
+    UserRow,
 };
 use crate::db::audit::{self, Event};
 use crate::db::entities::{audit_log, organization, session, user, user_access};
@@ -34,6 +35,7 @@ async fn manageable(
     let target = user::Entity::find_by_id(user_id.to_string())
         .one(&state.db)
         .await?
+        .filter(|u| u.user_id != crate::db::SYSTEM_USER_ID)
         .ok_or(AppError::NotFound)?;
     if is_hmis_admin(context) {
         return Ok(target);
@@ -58,7 +60,10 @@ pub async fn list_users(
     page: u64,
 ) -> Result<UserPage, AppError> {
     let context = admin.require_workgroup(&[Workgroup::AgencyAdmin])?;
-    let mut query = user::Entity::find().order_by_asc(user::Column::Username);
+    // Hearth's own system user is nobody to manage.
+    let mut query = user::Entity::find()
+        .filter(user::Column::UserId.ne(crate::db::SYSTEM_USER_ID))
+        .order_by_asc(user::Column::Username);
     if !is_hmis_admin(context) {
         query = query.filter(
             user::Column::UserId.in_subquery(
@@ -81,33 +86,51 @@ pub async fn list_users(
     }
     let paginator = query.paginate(&state.db, PAGE_SIZE);
     let pages = paginator.num_pages().await?;
-    let users = paginator.fetch_page(page).await?;
+    let users = user_rows(state, paginator.fetch_page(page).await?).await?;
+    Ok(UserPage { users, page, pages })
+}
+
+/// One user this administrator may manage.
+pub async fn get_user(state: &AppState, admin: &CurrentSession, user_id: &str) -> Result<UserRow, AppError> {
+    let target = manageable(state, admin, user_id).await?;
+    user_rows(state, vec![target])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
+/// The rows shown for `users`: two queries for all of them (access, sessions), not
+/// one per user.
+async fn user_rows(state: &AppState, users: Vec<user::Model>) -> Result<Vec<UserRow>, AppError> {
     let ids: Vec<String> = users.iter().map(|u| u.user_id.clone()).collect();
     let access_rows = user_access::Entity::find()
         .filter(user_access::Column::UserId.is_in(ids.clone()))
         .find_also_related(organization::Entity)
+        .order_by_asc(user_access::Column::CreatedAt)
         .all(&state.db)
         .await?;
     let sessions = session::Entity::find()
         .select_only()
         .column(session::Column::UserId)
         .filter(session::Column::UserId.is_in(ids))
+        .filter(session::Column::PendingSecondFactor.eq(false))
         .into_tuple::<String>()
         .all(&state.db)
         .await?;
     let now = state.now();
-    let users = users
+    Ok(users
         .into_iter()
         .map(|u| UserRow {
             access: access_rows
                 .iter()
                 .filter(|(row, _)| row.user_id == u.user_id)
-                .map(|(row, org)| {
-                    let workgroup = Workgroup::from_code(&row.workgroup)
-                        .map(Workgroup::label)
-                        .unwrap_or("?");
-                    let org = org.as_ref().map(|o| o.organization_name.as_str()).unwrap_or("?");
-                    format!("{workgroup} · {org}")
+                .filter_map(|(row, org)| {
+                    Some(AccessEntry {
+                        user_access_id: row.user_access_id.clone(),
+                        organization_id: row.organization_id.clone(),
+                        organization_name: org.as_ref()?.organization_name.clone(),
+                        workgroup: Workgroup::from_code(&row.workgroup)?,
+                    })
                 })
                 .collect(),
             open_sessions: sessions.iter().filter(|s| **s == u.user_id).count() as u64,
@@ -115,11 +138,173 @@ pub async fn list_users(
             locked: access::is_locked(u.locked_until, now),
             is_active: u.is_active,
             must_change_password: u.must_change_password,
+            second_factor: u.totp_secret.is_some(),
             username: u.username,
             user_id: u.user_id,
         })
-        .collect();
-    Ok(UserPage { users, page, pages })
+        .collect())
+}
+
+/// Checks that this administrator may hand out `workgroup` in `organization_id`:
+/// agency admins only in their own organization and never HMIS admin.
+async fn check_grant(
+    state: &AppState,
+    context: &ActingContext,
+    organization_id: &str,
+    workgroup: &str,
+) -> Result<Workgroup, AppError> {
+    let workgroup =
+        Workgroup::from_code(workgroup).ok_or_else(|| AppError::field("workgroup", "Choose a workgroup."))?;
+    if workgroup == Workgroup::HmisAdmin && !is_hmis_admin(context) {
+        return Err(AppError::Forbidden);
+    }
+    if !is_hmis_admin(context) && organization_id != context.organization_id {
+        return Err(AppError::Forbidden);
+    }
+    if organization::Entity::find_by_id(organization_id.to_string())
+        .one(&state.db)
+        .await?
+        .is_none_or(|o| o.date_deleted.is_some())
+    {
+        return Err(AppError::field("organization_id", "Choose an organization."));
+    }
+    Ok(workgroup)
+}
+
+pub async fn add_access(
+    state: &AppState,
+    admin: &CurrentSession,
+    user_id: &str,
+    organization_id: &str,
+    workgroup: &str,
+) -> Result<(), AppError> {
+    let context = admin.require_workgroup(&[Workgroup::AgencyAdmin])?;
+    let target = manageable(state, admin, user_id).await?;
+    let workgroup = check_grant(state, context, organization_id, workgroup).await?;
+    let now = state.now();
+    let txn = crate::db::begin_write(&state.db).await?;
+    let exists = user_access::Entity::find()
+        .filter(user_access::Column::UserId.eq(&target.user_id))
+        .filter(user_access::Column::OrganizationId.eq(organization_id))
+        .filter(user_access::Column::Workgroup.eq(workgroup.code()))
+        .one(&txn)
+        .await?
+        .is_some();
+    if exists {
+        return Err(AppError::Conflict(format!(
+            "{} already has that access.",
+            target.username
+        )));
+    }
+    let user_access_id = crate::db::new_id();
+    user_access::ActiveModel {
+        user_access_id: Set(user_access_id.clone()),
+        user_id: Set(target.user_id.clone()),
+        organization_id: Set(organization_id.to_string()),
+        workgroup: Set(workgroup.code().to_string()),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        &admin.actor(),
+        Event::new("access_granted")
+            .on("user", &target.user_id)
+            .detail(format!("{} in {organization_id}", workgroup.code())),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn remove_access(
+    state: &AppState,
+    admin: &CurrentSession,
+    user_access_id: &str,
+) -> Result<(), AppError> {
+    let context = admin.require_workgroup(&[Workgroup::AgencyAdmin])?;
+    let row = user_access::Entity::find_by_id(user_access_id.to_string())
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    manageable(state, admin, &row.user_id).await?;
+    if !is_hmis_admin(context) && row.organization_id != context.organization_id {
+        return Err(AppError::Forbidden);
+    }
+    if row.user_id == admin.user_id {
+        return Err(AppError::Conflict(
+            "You cannot remove your own access; ask another administrator.".into(),
+        ));
+    }
+    let now = state.now();
+    let txn = crate::db::begin_write(&state.db).await?;
+    // Sessions acting in that access end now, not at their next timeout.
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(&row.user_id))
+        .filter(session::Column::OrganizationId.eq(&row.organization_id))
+        .filter(session::Column::Workgroup.eq(&row.workgroup))
+        .exec(&txn)
+        .await?;
+    user_access::Entity::delete_by_id(row.user_access_id.clone())
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        now,
+        &admin.actor(),
+        Event::new("access_revoked")
+            .on("user", &row.user_id)
+            .detail(format!("{} in {}", row.workgroup, row.organization_id)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn reset_two_step(state: &AppState, admin: &CurrentSession, user_id: &str) -> Result<(), AppError> {
+    let target = manageable(state, admin, user_id).await?;
+    let now = state.now();
+    let txn = crate::db::begin_write(&state.db).await?;
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::PendingSecondFactor.eq(true))
+        .exec(&txn)
+        .await?;
+    crate::features::access::second_factor::clear(&txn, target, now).await?;
+    audit::record(
+        &txn,
+        now,
+        &admin.actor(),
+        Event::new("second_factor_reset").on("user", user_id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The organizations an administrator manages, by name: every one for HMIS admins, their
+/// own for agency admins.
+pub async fn managed_organizations(
+    db: &impl sea_orm::ConnectionTrait,
+    context: &ActingContext,
+) -> Result<Vec<OrganizationOption>, AppError> {
+    let mut query = organization::Entity::find()
+        .filter(organization::Column::DateDeleted.is_null())
+        .order_by_asc(organization::Column::OrganizationName);
+    if !is_hmis_admin(context) {
+        query = query.filter(organization::Column::OrganizationId.eq(&context.organization_id));
+    }
+    Ok(query
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|o| OrganizationOption {
+            organization_id: o.organization_id,
+            organization_name: o.organization_name,
+        })
+        .collect())
 }
 
 pub async fn user_form_options(
@@ -127,21 +312,7 @@ pub async fn user_form_options(
     admin: &CurrentSession,
 ) -> Result<UserFormChoices, AppError> {
     let context = admin.require_workgroup(&[Workgroup::AgencyAdmin])?;
-    let mut query = organization::Entity::find()
-        .filter(organization::Column::DateDeleted.is_null())
-        .order_by_asc(organization::Column::OrganizationName);
-    if !is_hmis_admin(context) {
-        query = query.filter(organization::Column::OrganizationId.eq(&context.organization_id));
-    }
-    let organizations = query
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|o| OrganizationOption {
-            organization_id: o.organization_id,
-            organization_name: o.organization_name,
-        })
-        .collect();
+    let organizations = managed_organizations(&state.db, context).await?;
     let workgroups = Workgroup::ALL
         .into_iter()
         .filter(|w| is_hmis_admin(context) || *w != Workgroup::HmisAdmin)
@@ -169,21 +340,7 @@ pub async fn create_account(
     form: NewAccount,
 ) -> Result<String, AppError> {
     let context = admin.require_workgroup(&[Workgroup::AgencyAdmin])?;
-    let workgroup = Workgroup::from_code(&form.workgroup)
-        .ok_or_else(|| AppError::field("workgroup", "Choose a workgroup."))?;
-    if workgroup == Workgroup::HmisAdmin && !is_hmis_admin(context) {
-        return Err(AppError::Forbidden);
-    }
-    if !is_hmis_admin(context) && form.organization_id != context.organization_id {
-        return Err(AppError::Forbidden);
-    }
-    if organization::Entity::find_by_id(form.organization_id.clone())
-        .one(&state.db)
-        .await?
-        .is_none()
-    {
-        return Err(AppError::field("organization_id", "Choose an organization."));
-    }
+    let workgroup = check_grant(state, context, &form.organization_id, &form.workgroup).await?;
     let now = state.now();
     let user_id = create_user(
         &state.db,
