@@ -14,6 +14,8 @@ pub mod crypto;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod jobs;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 use leptos::prelude::*;

@@ -78,6 +78,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Encrypts secrets at rest (TOTP seeds, SSNs); from configuration, never the database.
     pub data_key: crate::crypto::DataKey,
+    /// The background job queue (exports).
+    pub jobs: crate::jobs::Jobs,
 }
 
 impl AppState {

@@ -34,7 +34,21 @@ enum Organizations {
 enum Users {
     Table,
     UserId,
+    Username,
+    FirstName,
+    LastName,
+    PasswordHash,
+    IsActive,
+    MustChangePassword,
+    FailedLogins,
+    CreatedAt,
+    UpdatedAt,
 }
+
+/// The UserID of what Hearth records by itself (demo data, jobs, records made before a
+/// user was known): an account nobody can sign in to. HUD requires a UserID on every
+/// record of the export. Same value as `app::db::SYSTEM_USER_ID`.
+const SYSTEM_USER_ID: &str = "hearth-system";
 
 /// Record metadata shared by the local tables.
 #[derive(DeriveIden)]
@@ -182,6 +196,8 @@ enum JobRuns {
     Total,
     Message,
     CreatedBy,
+    /// What the job was asked to do (JSON), e.g. an export's period and projects.
+    Params,
 }
 
 /// The seeded exit reasons: (id, name, is_system, sort_order). The IDs never change:
@@ -841,6 +857,7 @@ fn tables() -> Vec<TableCreateStatement> {
                 integer_null(JobRuns::Total),
                 text_null(JobRuns::Message),
                 string_len_null(JobRuns::CreatedBy, 32),
+                text_null(JobRuns::Params),
             ],
             vec![],
         ),
@@ -910,10 +927,48 @@ impl MigrationTrait for Migration {
                 ])
                 .map_err(|e| DbErr::Migration(format!("exit reason {name}: {e}")))?;
         }
-        manager.exec_stmt(insert).await
+        manager.exec_stmt(insert).await?;
+        let mut system = Query::insert();
+        system
+            .into_table(Users::Table)
+            .columns([
+                Users::UserId,
+                Users::Username,
+                Users::FirstName,
+                Users::LastName,
+                Users::PasswordHash,
+                Users::IsActive,
+                Users::MustChangePassword,
+                Users::FailedLogins,
+                Users::CreatedAt,
+                Users::UpdatedAt,
+            ])
+            .values([
+                SYSTEM_USER_ID.into(),
+                SYSTEM_USER_ID.into(),
+                "Hearth".into(),
+                "System".into(),
+                // Not a password hash: nothing verifies against it.
+                "!".into(),
+                false.into(),
+                false.into(),
+                0.into(),
+                Expr::current_timestamp(),
+                Expr::current_timestamp(),
+            ])
+            .map_err(|e| DbErr::Migration(format!("system user: {e}")))?;
+        manager.exec_stmt(system).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .exec_stmt(
+                Query::delete()
+                    .from_table(Users::Table)
+                    .and_where(Expr::col(Users::UserId).eq(SYSTEM_USER_ID))
+                    .to_owned(),
+            )
+            .await?;
         // Dropping a table drops its indexes.
         for statement in tables().into_iter().rev() {
             let Some(name) = statement.get_table_name() else {

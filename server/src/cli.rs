@@ -59,6 +59,13 @@ pub enum Command {
     Migrate,
     /// Create a user; the password is read from the first line of standard input
     CreateUser(CreateUserArgs),
+    /// Fill a database without clients with realistic demo clients (deterministic per seed)
+    DemoData(DemoDataArgs),
+    /// Write the HMIS CSV FY2026 export (24 files in one zip)
+    Export(ExportArgs),
+    /// Read an HMIS CSV FY2026 export (a zip) into the database: checked first,
+    /// then imported in one transaction, or not at all
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -75,6 +82,44 @@ pub struct CreateUserArgs {
     /// Organization the admin works in
     #[arg(long, default_value = "HMIS Lead Agency")]
     pub organization: String,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ImportArgs {
+    /// The zip file to read
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ExportArgs {
+    /// The zip file to write
+    #[arg(long)]
+    pub out: PathBuf,
+    /// First day of the export period, YYYY-MM-DD [default: everything before --to]
+    #[arg(long)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day of the export period, YYYY-MM-DD [default: today]
+    #[arg(long)]
+    pub to: Option<chrono::NaiveDate>,
+    /// Export only this project (ProjectID); repeat for several [default: all]
+    #[arg(long = "project")]
+    pub projects: Vec<String>,
+    /// Replace names and SSNs with SHA-256 hashes (HashStatus 4)
+    #[arg(long)]
+    pub hash_pii: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DemoDataArgs {
+    /// How many clients to create
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub clients: u64,
+    /// Seed of the generator: the same seed, count and --today give the same rows
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Last day of the data, YYYY-MM-DD [default: today in the CoC's time zone]
+    #[arg(long)]
+    pub today: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -107,8 +152,87 @@ pub enum CliError {
     Serve(std::io::Error),
     #[error("{0}")]
     App(app::error::AppError),
+    #[error(transparent)]
+    DemoData(#[from] crate::demo_data::DemoDataError),
     #[error("{0}")]
     Usage(String),
+    #[error("export failed: {0}")]
+    Export(#[from] crate::hmis_csv::ExportError),
+    #[error("import failed: {0}")]
+    Import(#[from] crate::hmis_csv::import::ImportError),
+}
+
+async fn import_command(
+    db: &sea_orm::DatabaseConnection,
+    config: &Config,
+    args: ImportArgs,
+) -> Result<(), CliError> {
+    use crate::hmis_csv::import::{self, ImportError, ImportOptions};
+    let file = std::fs::File::open(&args.file)
+        .map_err(|e| CliError::Usage(format!("cannot open {}: {e}", args.file.display())))?;
+    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(ImportError::from)?;
+    let started = std::time::Instant::now();
+    let options = ImportOptions {
+        time_zone: config.time_zone,
+    };
+    match import::import(db, &mut archive, &options).await {
+        Ok(summary) => {
+            for (file, rows) in &summary.files {
+                println!("  {file}: {rows} rows");
+            }
+            let total: u64 = summary.files.iter().map(|(_, n)| n).sum();
+            println!(
+                "Imported {total} rows from {} in {:.1} s.",
+                args.file.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Err(ImportError::Invalid { problems, total }) => {
+            for problem in &problems {
+                eprintln!("  {problem}");
+            }
+            if total > problems.len() {
+                eprintln!("  … and {} more", total - problems.len());
+            }
+            Err(ImportError::Invalid { problems, total }.into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn export_command(
+    db: &sea_orm::DatabaseConnection,
+    config: &Config,
+    args: ExportArgs,
+) -> Result<(), CliError> {
+    let now = chrono::Utc::now();
+    let today = now.with_timezone(&config.time_zone).date_naive();
+    let options = crate::hmis_csv::ExportOptions {
+        from: args.from,
+        to: args.to.unwrap_or(today),
+        projects: args.projects,
+        hash_pii: args.hash_pii,
+        time_zone: config.time_zone,
+        now,
+        export_id: app::db::new_id(),
+        implementation_id: crate::hmis_csv::implementation_id(db)
+            .await
+            .map_err(CliError::Migrate)?,
+    };
+    let started = std::time::Instant::now();
+    let mut progress = |p: &crate::hmis_csv::export::ExportProgress| {
+        eprintln!("  [{:>2}/24] {}: {} rows", p.files_done, p.file, p.rows)
+    };
+    let summary = crate::hmis_csv::export_to_path(db, &args.out, &options, &mut progress).await?;
+    let total: u64 = summary.files.iter().map(|(_, n)| n).sum();
+    println!(
+        "Wrote {} ({} files, {total} rows) in {:.1} s.",
+        args.out.display(),
+        summary.files.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 async fn create_user_command(db: &sea_orm::DatabaseConnection, args: CreateUserArgs) -> Result<(), CliError> {
@@ -203,6 +327,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::CreateUser(args) => create_user_command(&db, args).await,
+        Command::DemoData(args) => demo_data_command(&db, &config, args).await,
+        Command::Export(args) => export_command(&db, &config, args).await,
+        Command::Import(args) => import_command(&db, &config, args).await,
         Command::Serve(args) => {
             if args.demo {
                 let created = crate::demo::seed(&db, chrono::Utc::now())
@@ -210,12 +337,47 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     .map_err(CliError::App)?;
                 if !created.is_empty() {
                     tracing::info!(users = created.len(), "demo organizations and users created");
+                    let options = crate::demo_data::Options {
+                        clients: crate::demo_data::SERVE_DEMO_CLIENTS,
+                        seed: 1,
+                        today: chrono::Utc::now().with_timezone(&config.time_zone).date_naive(),
+                        progress: false,
+                    };
+                    let summary = crate::demo_data::run(&db, &options, &config.data_key()?).await?;
+                    tracing::info!(
+                        clients = summary.clients,
+                        rows = summary.total_rows(),
+                        "demo clients created"
+                    );
                 }
                 println!("{}", crate::demo::describe());
             }
             serve(config, db).await
         }
     }
+}
+
+/// `hearth demo-data`: refuses a database with clients; prints progress to standard
+/// error and the summary (and any demo logins created) to standard output.
+async fn demo_data_command(
+    db: &sea_orm::DatabaseConnection,
+    config: &Config,
+    args: DemoDataArgs,
+) -> Result<(), CliError> {
+    let options = crate::demo_data::Options {
+        clients: args.clients,
+        seed: args.seed,
+        today: args
+            .today
+            .unwrap_or_else(|| chrono::Utc::now().with_timezone(&config.time_zone).date_naive()),
+        progress: true,
+    };
+    let summary = crate::demo_data::run(db, &options, &config.data_key()?).await?;
+    print!("{summary}");
+    if !summary.demo_users.is_empty() {
+        println!("{}", crate::demo::describe());
+    }
+    Ok(())
 }
 
 async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> Result<(), CliError> {

@@ -1,4 +1,4 @@
-//! File downloads that are not pages: the audit log as CSV.
+//! File downloads that are not pages: the audit log as CSV, finished HMIS CSV exports.
 
 use std::sync::Arc;
 
@@ -56,6 +56,47 @@ pub async fn audit_csv(
                 .into_response()
         }
         Err(err) => (err.status_code(), err.to_string()).into_response(),
+    }
+}
+
+/// A finished HMIS CSV export (HMIS admins only; audited). The file is streamed from
+/// disk, not read into memory.
+pub async fn export_zip(
+    State(state): State<Arc<AppState>>,
+    axum::extract::Path(job_run_id): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    use tower::ServiceExt;
+    let Some(session) = request.extensions().get::<CurrentSession>().cloned() else {
+        return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response();
+    };
+    let path = match app::features::hmis_export::service::export_file(&state, &session, &job_run_id).await {
+        Ok(path) => path,
+        Err(err) => return (err.status_code(), err.to_string()).into_response(),
+    };
+    let date = state.today().format("%Y-%m-%d");
+    let disposition = format!("attachment; filename=\"hmis-csv-{date}.zip\"");
+    match tower_http::services::ServeFile::new(path).oneshot(request).await {
+        Ok(response) => {
+            let mut response = response.into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_static("application/zip"),
+            );
+            headers.insert(
+                header::CACHE_CONTROL,
+                header::HeaderValue::from_static("no-store"),
+            );
+            if let Ok(value) = header::HeaderValue::from_str(&disposition) {
+                headers.insert(header::CONTENT_DISPOSITION, value);
+            }
+            response
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "export file could not be read");
+            (StatusCode::INTERNAL_SERVER_ERROR, "The export could not be read.").into_response()
+        }
     }
 }
 

@@ -4,7 +4,10 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod demo_data;
 pub mod downloads;
+pub mod hmis_csv;
+pub mod jobs;
 pub mod router;
 pub mod security;
 pub mod telemetry;

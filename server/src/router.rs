@@ -40,6 +40,10 @@ pub fn app_router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route(app::routes::ADMIN_AUDIT_CSV, get(crate::downloads::audit_csv))
+        .route(
+            &format!("{}/{{job_run_id}}/download", app::routes::ADMIN_EXPORTS),
+            get(crate::downloads::export_zip),
+        )
         .with_state(Arc::new(state.clone()));
     let secure = state.security.secure_cookies;
     health
@@ -100,6 +104,7 @@ impl Server {
             time_zone: config.time_zone,
             clock: Clock::System,
             data_key,
+            jobs: app::jobs::Jobs::new(config.data_dir.join("jobs")),
         };
         Self::bind_with_state(config, state).await
     }
@@ -107,6 +112,7 @@ impl Server {
     pub async fn bind_with_state(config: &Config, state: AppState) -> std::io::Result<Self> {
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
+        crate::jobs::spawn_runner(state.clone());
         let router = app_router(state, leptos_options(&config.site_root, addr));
         Ok(Server { listener, router })
     }

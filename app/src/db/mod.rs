@@ -7,6 +7,11 @@ pub mod settings;
 
 /// A new record ID: a UUID v7 (time-ordered) as 32 hex digits, which is also a valid
 /// HUD CSV ID (S32).
+/// The UserID of records Hearth makes by itself (demo data, jobs): an account nobody can
+/// sign in to, created by the HUD model migration. Exports write it where a record has
+/// no user, as HUD requires a UserID on every record.
+pub const SYSTEM_USER_ID: &str = "hearth-system";
+
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().simple().to_string()
 }

@@ -17,3 +17,34 @@ pub async fn get(db: &impl ConnectionTrait, key: &str) -> Result<Option<String>,
         .await?;
     row.map(|r| r.try_get::<String>("", "value")).transpose()
 }
+
+/// This installation's HMIS CSV ImplementationID: the same in every export.
+pub const IMPLEMENTATION_ID: &str = "implementation_id";
+
+/// Reads a setting, storing `make()` first when it has none (concurrent callers agree:
+/// the first insert wins).
+pub async fn get_or_create(
+    db: &impl ConnectionTrait,
+    key: &str,
+    make: impl FnOnce() -> String,
+) -> Result<String, DbErr> {
+    if let Some(value) = get(db, key).await? {
+        return Ok(value);
+    }
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DatabaseBackend::Postgres => {
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING"
+        }
+        _ => "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [Value::from(key), Value::from(make())],
+    ))
+    .await?;
+    get(db, key)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("setting {key}")))
+}

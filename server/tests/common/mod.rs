@@ -29,6 +29,8 @@ pub struct TestApp {
     pub backend: Backend,
     shutdown: Option<oneshot::Sender<()>>,
     _database: TestDatabase,
+    /// Job files (exports) of this test.
+    pub files: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -129,6 +131,8 @@ pub async fn spawn(backend: Backend) -> Option<TestApp> {
         .await
         .expect("test database opens");
     Migrator::up(&db, None).await.expect("migrations apply");
+    // Job files (exports) of this test.
+    let files = tempfile::tempdir().expect("temp dir");
     let config = Config {
         database_url: database.url.clone(),
         addr: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -144,6 +148,7 @@ pub async fn spawn(backend: Backend) -> Option<TestApp> {
         time_zone: config.time_zone,
         clock: Clock::manual(chrono::Utc::now()),
         data_key: app::crypto::DataKey::generate(),
+        jobs: app::jobs::Jobs::new(files.path().join("jobs")),
     };
     let server = Server::bind_with_state(&config, state.clone())
         .await
@@ -165,6 +170,7 @@ pub async fn spawn(backend: Backend) -> Option<TestApp> {
         backend,
         shutdown: Some(tx),
         _database: database,
+        files,
     })
 }
 

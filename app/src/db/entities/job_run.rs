@@ -16,6 +16,8 @@ pub struct Model {
     pub total: Option<i32>,
     pub message: Option<String>,
     pub created_by: Option<String>,
+    /// What the job was asked to do (JSON).
+    pub params: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -363,17 +363,15 @@ pub async fn add_funder(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
-        now,
-        &admin.actor(),
-        Event::new("funder_added")
-            .on("project", project_id)
-            .detail(format!("funder {id}")),
+    audited(
+        txn,
+        state,
+        admin,
+        "funder_added",
+        project_id,
+        format!("funder {id}"),
     )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    .await
 }
 
 pub async fn remove_funder(
@@ -388,20 +386,38 @@ pub async fn remove_funder(
         .filter(|f| f.date_deleted.is_none())
         .ok_or(AppError::NotFound)?;
     managed_project(&state.db, context, &found.project_id).await?;
-    let now = state.now();
     let project_id = found.project_id.clone();
+    let now = state.now();
     let txn = crate::db::begin_write(&state.db).await?;
     let mut active = found.into_active_model();
     active.date_deleted = Set(Some(now));
     active.updated_at = Set(now);
     active.update(&txn).await?;
+    audited(
+        txn,
+        state,
+        admin,
+        "funder_removed",
+        &project_id,
+        format!("funder {funder_id}"),
+    )
+    .await
+}
+
+/// Records a change to a project's descriptor in the audit log and commits it.
+async fn audited(
+    txn: sea_orm::DatabaseTransaction,
+    state: &AppState,
+    admin: &CurrentSession,
+    action: &str,
+    project_id: &str,
+    detail: String,
+) -> Result<(), AppError> {
     audit::record(
         &txn,
-        now,
+        state.now(),
         &admin.actor(),
-        Event::new("funder_removed")
-            .on("project", &project_id)
-            .detail(format!("funder {funder_id}")),
+        Event::new(action).on("project", project_id).detail(detail),
     )
     .await?;
     txn.commit().await?;
@@ -480,17 +496,15 @@ pub async fn add_project_coc(
     }
     .insert(&txn)
     .await?;
-    audit::record(
-        &txn,
-        now,
-        &admin.actor(),
-        Event::new("project_coc_added")
-            .on("project", project_id)
-            .detail(format!("project CoC {id}")),
+    audited(
+        txn,
+        state,
+        admin,
+        "project_coc_added",
+        project_id,
+        format!("project CoC {id}"),
     )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    .await
 }
 
 pub async fn remove_project_coc(
@@ -505,22 +519,20 @@ pub async fn remove_project_coc(
         .filter(|c| c.date_deleted.is_none())
         .ok_or(AppError::NotFound)?;
     managed_project(&state.db, context, &found.project_id).await?;
-    let now = state.now();
     let project_id = found.project_id.clone();
+    let now = state.now();
     let txn = crate::db::begin_write(&state.db).await?;
     let mut active = found.into_active_model();
     active.date_deleted = Set(Some(now));
     active.updated_at = Set(now);
     active.update(&txn).await?;
-    audit::record(
-        &txn,
-        now,
-        &admin.actor(),
-        Event::new("project_coc_removed")
-            .on("project", &project_id)
-            .detail(format!("project CoC {project_coc_id}")),
+    audited(
+        txn,
+        state,
+        admin,
+        "project_coc_removed",
+        &project_id,
+        format!("project CoC {project_coc_id}"),
     )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    .await
 }

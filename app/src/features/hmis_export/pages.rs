@@ -1,0 +1,151 @@
+//! The exports page: start an HMIS CSV export, watch it, download it.
+
+use leptos::prelude::*;
+use leptos::server::ServerAction;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use super::api::{ExportJob, JobState, StartExport, download_path, list_exports};
+use crate::error::AppError;
+use crate::routes;
+use crate::ui::form::{DateField, FieldMessage, FormMessage};
+use crate::ui::layout::errors_view;
+use crate::ui::status::Loading;
+
+/// How often the page looks again while an export is being written.
+const POLL_MS: u64 = 1000;
+
+#[component]
+pub fn ExportsPage() -> impl IntoView {
+    let start = ServerAction::<StartExport>::new();
+    let tick = RwSignal::new(0u32);
+    let overview = Resource::new(move || (start.version().get(), tick.get()), |_| list_exports());
+    let error = Signal::derive(move || start.value().get().and_then(Result::err));
+    // While an export is queued or running, look again every second (with JavaScript;
+    // without it, the page has a Refresh link).
+    Effect::new(move |_| {
+        if let Some(Ok(o)) = overview.get()
+            && o.busy()
+        {
+            set_timeout(
+                move || tick.update(|t| *t += 1),
+                std::time::Duration::from_millis(POLL_MS),
+            );
+        }
+    });
+    view! {
+        <Title text="HMIS CSV export" />
+        <section class="page">
+            <p><A href=routes::ADMIN>"← Admin"</A></p>
+            <h1>"HMIS CSV export"</h1>
+            <p class="lead">"The HUD HMIS CSV FY2026 format: 24 files in one zip, for HUD reporting tools, another HMIS or a data warehouse."</p>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    let overview = match overview.await {
+                        Ok(o) => o,
+                        Err(e) => return errors_view(e),
+                    };
+                    let busy = overview.busy();
+                    view! {
+                        <div class="card">
+                            <h2>"New export"</h2>
+                            <ActionForm action=start attr:class="form">
+                                <FormMessage error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                                <div class="field-row">
+                                    <DateField name="from" label="Period start (optional)" error />
+                                    <DateField name="to" label="Period end" entry_default=true required=true error />
+                                </div>
+                                <div class="field">
+                                    <label for="project_id">"Projects"</label>
+                                    <select id="project_id" name="project_id">
+                                        <option value="">"All projects"</option>
+                                        {overview
+                                            .projects
+                                            .into_iter()
+                                            .map(|p| view! { <option value=p.project_id>{p.label}</option> })
+                                            .collect_view()}
+                                    </select>
+                                    <FieldMessage error field="project_id" />
+                                </div>
+                                <label class="choice">
+                                    <input type="checkbox" name="hash_pii" />
+                                    <span>
+                                        <strong>"Hash names and SSNs"</strong>
+                                        " — SHA-256, as HUD's hashed exports (HashStatus 4)"
+                                    </span>
+                                </label>
+                                <button type="submit" class="button">"Start export"</button>
+                            </ActionForm>
+                        </div>
+                        <div class="card">
+                            <h2>"Recent exports"</h2>
+                            {busy.then(|| view! {
+                                <p class="hint">
+                                    "An export is being written. "
+                                    <a href=routes::ADMIN_EXPORTS>"Refresh"</a>
+                                </p>
+                            })}
+                            {if overview.jobs.is_empty() {
+                                view! { <p class="hint">"No exports yet."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="job-list">
+                                        {overview.jobs.into_iter().map(|job| view! { <ExportJobView job /> }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                        </div>
+                    }
+                        .into_any()
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn ExportJobView(job: ExportJob) -> impl IntoView {
+    let period = match job.params.from {
+        Some(from) => format!(
+            "{} – {}",
+            from.format("%b %-d, %Y"),
+            job.params.to.format("%b %-d, %Y")
+        ),
+        None => format!("Everything to {}", job.params.to.format("%b %-d, %Y")),
+    };
+    let scope = job.project_name.clone().unwrap_or_else(|| "All projects".into());
+    let hashed = if job.params.hash_pii { " · hashed" } else { "" };
+    let (state, class) = match job.state {
+        JobState::Queued => ("Waiting", "tag"),
+        JobState::Running => ("Writing", "tag"),
+        JobState::Done => ("Ready", "tag tag--success"),
+        JobState::Failed => ("Failed", "tag tag--error"),
+    };
+    let started = job.started.clone();
+    let by = job
+        .started_by
+        .clone()
+        .map(|u| format!(" by {u}"))
+        .unwrap_or_default();
+    view! {
+        <li class="job" data-testid="export-job">
+            <div class="job__title">
+                <strong>{period}</strong>
+                {format!(" · {scope}{hashed}")}
+                <span class=class>{state}</span>
+            </div>
+            <div class="hint">{format!("Started {started}{by}")}</div>
+            {matches!(job.state, JobState::Queued | JobState::Running).then(|| view! {
+                <progress max=job.total value=job.progress aria-label="Export progress">
+                    {format!("{} of {} files", job.progress, job.total)}
+                </progress>
+            })}
+            {job.message.clone().map(|m| view! { <div class="job__message">{m}</div> })}
+            {(job.state == JobState::Done).then(|| view! {
+                <a class="button" href=download_path(&job.job_run_id) rel="external" download="">
+                    "Download zip"
+                </a>
+            })}
+        </li>
+    }
+}

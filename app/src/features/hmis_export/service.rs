@@ -1,0 +1,192 @@
+//! Export jobs on the database: queueing one, listing them.
+
+use chrono::NaiveDate;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+
+use super::api::{ExportJob, ExportParams, ExportsOverview, JobState, ProjectChoice};
+use crate::db::audit::{self, Event};
+use crate::db::entities::{job_run, organization, project, user};
+use crate::domain::access::Workgroup;
+use crate::error::AppError;
+use crate::features::access::guard::CurrentSession;
+use crate::jobs;
+use crate::state::AppState;
+
+/// Exports listed on the page.
+const RECENT: u64 = 20;
+
+fn state_of(status: &str) -> JobState {
+    match status {
+        jobs::QUEUED => JobState::Queued,
+        jobs::RUNNING => JobState::Running,
+        jobs::DONE => JobState::Done,
+        _ => JobState::Failed,
+    }
+}
+
+pub async fn overview(state: &AppState, admin: &CurrentSession) -> Result<ExportsOverview, AppError> {
+    admin.require_workgroup(&[Workgroup::HmisAdmin])?;
+    let projects = project::Entity::find()
+        .filter(project::Column::DateDeleted.is_null())
+        .find_also_related(organization::Entity)
+        .order_by_asc(project::Column::ProjectName)
+        .all(&state.db)
+        .await?;
+    let rows = job_run::Entity::find()
+        .filter(job_run::Column::Kind.eq(jobs::KIND_HMIS_EXPORT))
+        .order_by_desc(job_run::Column::StartedAt)
+        .limit(RECENT)
+        .all(&state.db)
+        .await?;
+    let user_ids: Vec<String> = rows.iter().filter_map(|r| r.created_by.clone()).collect();
+    let users = user::Entity::find()
+        .filter(user::Column::UserId.is_in(user_ids))
+        .all(&state.db)
+        .await?;
+    let jobs = rows
+        .into_iter()
+        .map(|row| {
+            let params: ExportParams = row
+                .params
+                .as_deref()
+                .and_then(|p| serde_json::from_str(p).ok())
+                .unwrap_or_default();
+            let project_name = match params.projects.as_slice() {
+                [one] => projects
+                    .iter()
+                    .find(|(p, _)| &p.project_id == one)
+                    .map(|(p, _)| p.project_name.clone()),
+                _ => None,
+            };
+            ExportJob {
+                state: state_of(&row.status),
+                started_by: users
+                    .iter()
+                    .find(|u| Some(&u.user_id) == row.created_by.as_ref())
+                    .map(|u| u.username.clone()),
+                started: row
+                    .started_at
+                    .with_timezone(&state.time_zone)
+                    .format("%b %-d, %Y %-I:%M %p")
+                    .to_string(),
+                job_run_id: row.job_run_id,
+                started_at: row.started_at,
+                finished_at: row.finished_at,
+                progress: row.progress,
+                total: row.total.unwrap_or(24),
+                message: row.message,
+                params,
+                project_name,
+            }
+        })
+        .collect();
+    Ok(ExportsOverview {
+        jobs,
+        projects: projects
+            .into_iter()
+            .map(|(p, org)| ProjectChoice {
+                label: match org {
+                    Some(org) => format!("{} — {}", p.project_name, org.organization_name),
+                    None => p.project_name,
+                },
+                project_id: p.project_id,
+            })
+            .collect(),
+    })
+}
+
+/// Queues an export and wakes this server's job runner.
+pub async fn start(
+    state: &AppState,
+    admin: &CurrentSession,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    project_id: Option<String>,
+    hash_pii: bool,
+) -> Result<String, AppError> {
+    admin.require_workgroup(&[Workgroup::HmisAdmin])?;
+    let today = state.today();
+    let to = to.unwrap_or(today);
+    if to > today {
+        return Err(AppError::field("to", "The period cannot end in the future."));
+    }
+    if let Some(from) = from
+        && from > to
+    {
+        return Err(AppError::field("from", "The period cannot start after it ends."));
+    }
+    if let Some(id) = &project_id {
+        let exists = project::Entity::find_by_id(id.clone())
+            .one(&state.db)
+            .await?
+            .is_some_and(|p| p.date_deleted.is_none());
+        if !exists {
+            return Err(AppError::field("project_id", "Choose a project from the list."));
+        }
+    }
+    let params = ExportParams {
+        from,
+        to,
+        projects: project_id.into_iter().collect(),
+        hash_pii,
+    };
+    let params = serde_json::to_string(&params).map_err(|e| {
+        tracing::error!(error = %e, "export parameters could not be encoded");
+        AppError::Internal
+    })?;
+    let now = state.now();
+    let id = crate::db::new_id();
+    let txn = crate::db::begin_write(&state.db).await?;
+    job_run::ActiveModel {
+        job_run_id: Set(id.clone()),
+        kind: Set(jobs::KIND_HMIS_EXPORT.into()),
+        status: Set(jobs::QUEUED.into()),
+        started_at: Set(now),
+        finished_at: Set(None),
+        progress: Set(0),
+        total: Set(Some(24)),
+        message: Set(Some("Waiting to start".into())),
+        created_by: Set(Some(admin.user_id.clone())),
+        params: Set(Some(params)),
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        now,
+        &admin.actor(),
+        Event::new("hmis_export_started")
+            .on("job_run", &id)
+            .detail(if hash_pii { "hashed" } else { "unhashed" }),
+    )
+    .await?;
+    txn.commit().await?;
+    state.jobs.wake.notify_one();
+    Ok(id)
+}
+
+/// A finished export's file, for the download route: HMIS admins only, audited.
+pub async fn export_file(
+    state: &AppState,
+    admin: &CurrentSession,
+    job_run_id: &str,
+) -> Result<std::path::PathBuf, AppError> {
+    admin.require_workgroup(&[Workgroup::HmisAdmin])?;
+    let job = job_run::Entity::find_by_id(job_run_id.to_string())
+        .one(&state.db)
+        .await?
+        .filter(|j| j.kind == jobs::KIND_HMIS_EXPORT && j.status == jobs::DONE)
+        .ok_or(AppError::NotFound)?;
+    let path = state.jobs.export_path(&job.job_run_id);
+    if !path.exists() {
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &state.db,
+        state.now(),
+        &admin.actor(),
+        Event::new("hmis_export_downloaded").on("job_run", &job.job_run_id),
+    )
+    .await?;
+    Ok(path)
+}

@@ -1,0 +1,43 @@
+//! Long jobs (the HMIS CSV export now; import, auto-exit and bulk exits later) run in
+//! the background on whichever server claims them: a `job_runs` row is the queue entry,
+//! its status and its progress, so a user can leave the page and come back, and every
+//! server behind a load balancer sees the same jobs.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
+/// Job kinds (`job_runs.kind`).
+pub const KIND_HMIS_EXPORT: &str = "hmis_export";
+
+/// Job statuses (`job_runs.status`).
+pub const QUEUED: &str = "queued";
+pub const RUNNING: &str = "running";
+pub const DONE: &str = "done";
+pub const FAILED: &str = "failed";
+
+/// How a server reaches its job runner and where jobs keep their files.
+#[derive(Clone, Debug)]
+pub struct Jobs {
+    /// Wakes this server's runner when a job is queued here (other servers' runners
+    /// find it on their next look).
+    pub wake: Arc<Notify>,
+    /// Where job files live (exports): `DATA_DIR/jobs`. Servers behind a load balancer
+    /// share it (a network volume), or downloads only work on the server that ran the job.
+    pub dir: PathBuf,
+}
+
+impl Jobs {
+    pub fn new(dir: PathBuf) -> Self {
+        Jobs {
+            wake: Arc::new(Notify::new()),
+            dir,
+        }
+    }
+
+    /// The file an export job writes.
+    pub fn export_path(&self, job_run_id: &str) -> PathBuf {
+        self.dir.join(format!("{job_run_id}.zip"))
+    }
+}

@@ -1,0 +1,267 @@
+//! `hearth demo-data`: a deterministic, realistic HMIS population for demos, tests and
+//! load measurements.
+//!
+//! Households are generated one by one from a seeded ChaCha8 stream per household
+//! ([`household`], pure), turned into table rows with counter-derived IDs ([`rows`]) and
+//! written a batch of households per transaction with multi-row inserts ([`writer`]).
+//! Generation runs on a blocking thread while the previous batch is written, and at most
+//! two batches wait in between, so memory stays bounded whatever the client count.
+//!
+//! The same client count, seed and "today" give the same rows and IDs on every run and
+//! on both databases. Two things are not: the projects' own IDs (made by
+//! [`crate::demo::seed`]) and the SSN ciphertexts (sealed with a random nonce; the SSNs
+//! themselves, and `ssn_last4`, are the same).
+
+pub mod dice;
+pub mod household;
+pub mod names;
+pub mod rows;
+pub mod writer;
+
+use std::time::{Duration, Instant};
+
+use app::crypto::DataKey;
+use app::db::entities::{client, organization, project, project_coc};
+use app::domain::codes::ProjectType;
+use chrono::NaiveDate;
+use sea_orm::{DatabaseBackend, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryOrder};
+
+use household::{ProjectInfo, World};
+use rows::{Ids, Rows, Table};
+
+/// Households per transaction (about 930 clients and 31,000 rows).
+pub const HOUSEHOLDS_PER_BATCH: u64 = 500;
+
+/// Transactions written side by side on PostgreSQL (one per core of a small server).
+pub const POSTGRES_WRITERS: usize = 2;
+
+/// The population `serve --demo` adds to a new demo database.
+pub const SERVE_DEMO_CLIENTS: u64 = 300;
+
+fn batch_households() -> u64 {
+    std::env::var("HEARTH_DEMO_BATCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(HOUSEHOLDS_PER_BATCH)
+}
+
+/// What to generate.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Exactly this many clients.
+    pub clients: u64,
+    pub seed: u64,
+    /// The last day of the data; entries fall in the three years before it.
+    pub today: NaiveDate,
+    /// Print progress lines to standard error.
+    pub progress: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoDataError {
+    #[error(
+        "the database already has {0} clients; demo-data only fills a database without clients \
+         (point --database-url or --data-dir at a new one)"
+    )]
+    NotEmpty(u64),
+    #[error("the database has no projects to enroll demo clients in")]
+    NoProjects,
+    #[error("cannot create the demo organizations: {0}")]
+    Seed(app::error::AppError),
+    #[error("database error while writing demo data: {0}")]
+    Database(#[from] DbErr),
+    #[error("the demo-data generator stopped: {0}")]
+    Generator(String),
+}
+
+/// What was written.
+#[derive(Debug)]
+pub struct Summary {
+    pub clients: u64,
+    pub households: u64,
+    /// Rows per table, in insert order.
+    pub tables: Vec<(&'static str, u64)>,
+    pub elapsed: Duration,
+    /// Demo users `demo::seed` created on the way (empty when there were users).
+    pub demo_users: Vec<String>,
+}
+
+impl Summary {
+    pub fn total_rows(&self) -> u64 {
+        self.tables.iter().map(|(_, n)| n).sum()
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let seconds = self.elapsed.as_secs_f64();
+        writeln!(
+            f,
+            "Created {} demo clients in {} households: {} rows in {:.1} s ({:.0} clients/s, {:.0} rows/s).",
+            self.clients,
+            self.households,
+            self.total_rows(),
+            seconds,
+            self.clients as f64 / seconds.max(1e-9),
+            self.total_rows() as f64 / seconds.max(1e-9),
+        )?;
+        for (table, count) in &self.tables {
+            writeln!(f, "  {table:<26} {count:>12}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The projects households may be enrolled in: every live project with a project type
+/// and no operating end before `today`, by name (a stable order).
+pub async fn load_projects(db: &DatabaseConnection, today: NaiveDate) -> Result<Vec<ProjectInfo>, DbErr> {
+    let organizations = organization::Entity::find().all(db).await?;
+    let cocs = project_coc::Entity::find()
+        .order_by_asc(project_coc::Column::CocCode)
+        .all(db)
+        .await?;
+    let projects = project::Entity::find()
+        .order_by_asc(project::Column::ProjectName)
+        .order_by_asc(project::Column::ProjectId)
+        .all(db)
+        .await?;
+    Ok(projects
+        .into_iter()
+        .filter(|p| p.date_deleted.is_none() && p.operating_end_date.is_none_or(|end| end >= today))
+        .filter_map(|p| {
+            let kind = ProjectType::from_code(p.project_type?)?;
+            let victim_service = organizations
+                .iter()
+                .any(|o| o.organization_id == p.organization_id && o.victim_service_provider);
+            let coc_code = cocs
+                .iter()
+                .find(|c| c.project_id == p.project_id && c.date_deleted.is_none())
+                .map_or_else(|| crate::demo::DEMO_COC.0.to_string(), |c| c.coc_code.clone());
+            Some(ProjectInfo {
+                project_id: p.project_id,
+                name: p.project_name,
+                kind,
+                victim_service,
+                coc_code,
+                operating_start: p.operating_start_date,
+            })
+        })
+        .collect())
+}
+
+/// Fills the database with `options.clients` demo clients. Refuses a database that has
+/// clients; creates the demo organizations, projects and users first when it has no
+/// users (see [`crate::demo::seed`]).
+pub async fn run(
+    db: &DatabaseConnection,
+    options: &Options,
+    data_key: &DataKey,
+) -> Result<Summary, DemoDataError> {
+    let started = Instant::now();
+    let existing = client::Entity::find().count(db).await?;
+    if existing > 0 {
+        return Err(DemoDataError::NotEmpty(existing));
+    }
+    let demo_users = crate::demo::seed(db, chrono::Utc::now())
+        .await
+        .map_err(DemoDataError::Seed)?;
+    let projects = load_projects(db, options.today).await?;
+    if projects.is_empty() {
+        return Err(DemoDataError::NoProjects);
+    }
+    let world = World::new(options.seed, options.today, projects);
+    let total = options.clients;
+    let key = data_key.clone();
+
+    // Generation on a blocking thread, one batch ahead at most.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Rows>(1);
+    let generator = tokio::task::spawn_blocking(move || {
+        let mut ids = Ids::default();
+        let mut batch = Rows::default();
+        let mut remaining = total;
+        let mut index = 0u64;
+        while remaining > 0 {
+            let max_members = usize::try_from(remaining.min(6)).unwrap_or(6);
+            let household = household::generate(&world, index, max_members);
+            remaining -= household.members.len() as u64;
+            index += 1;
+            batch.add(&household, &world, &mut ids, Some(&key));
+            if batch.households >= batch_households()
+                && sender.blocking_send(std::mem::take(&mut batch)).is_err()
+            {
+                // The writer stopped (and says why).
+                return index;
+            }
+        }
+        if batch.households > 0 {
+            let _ = sender.blocking_send(batch);
+        }
+        index
+    });
+
+    // SQLite has one writer at a time; PostgreSQL writes batches side by side (each
+    // batch is whole households, so the transactions never touch each other's rows).
+    let writers = match db.get_database_backend() {
+        DatabaseBackend::Postgres => std::env::var("HEARTH_DEMO_WRITERS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(POSTGRES_WRITERS),
+        _ => 1,
+    };
+    let mut counts = [0u64; 12];
+    let mut households = 0u64;
+    let mut last_report = Instant::now();
+    let mut in_flight = tokio::task::JoinSet::new();
+    let mut add = |written: [u64; 12], counts: &mut [u64; 12]| {
+        for (total, n) in counts.iter_mut().zip(written) {
+            *total += n;
+        }
+        if options.progress && (last_report.elapsed() >= Duration::from_secs(2) || counts[0] == total) {
+            last_report = Instant::now();
+            let seconds = started.elapsed().as_secs_f64();
+            eprintln!(
+                "demo-data: {} / {} clients ({:.1}%), {:.0} clients/s, {:.0} s",
+                counts[0],
+                total,
+                100.0 * counts[0] as f64 / total as f64,
+                counts[0] as f64 / seconds.max(1e-9),
+                seconds,
+            );
+        }
+    };
+    loop {
+        let batch = if in_flight.len() < writers {
+            receiver.recv().await
+        } else {
+            None
+        };
+        match batch {
+            Some(batch) => {
+                households += batch.households;
+                let db = db.clone();
+                in_flight.spawn(async move { writer::write(&db, batch).await });
+            }
+            None => match in_flight.join_next().await {
+                Some(written) => {
+                    let written = written.map_err(|e| DemoDataError::Generator(e.to_string()))??;
+                    add(written, &mut counts);
+                }
+                None => break,
+            },
+        }
+    }
+    generator
+        .await
+        .map_err(|e| DemoDataError::Generator(e.to_string()))?;
+    Ok(Summary {
+        clients: counts[0],
+        households,
+        tables: Table::ALL
+            .into_iter()
+            .zip(counts)
+            .map(|(table, n)| (table.name(), n))
+            .collect(),
+        elapsed: started.elapsed(),
+        demo_users,
+    })
+}

@@ -1,0 +1,41 @@
+//! The HMIS CSV FY2026 format: the specification (built in), the export and the import.
+
+pub mod export;
+pub mod import;
+pub mod spec;
+
+use std::path::Path;
+
+use sea_orm::DatabaseConnection;
+
+pub use export::{ExportError, ExportOptions, ExportSummary};
+
+/// The ImplementationID of this installation (created on first use).
+pub async fn implementation_id(db: &DatabaseConnection) -> Result<String, sea_orm::DbErr> {
+    app::db::settings::get_or_create(db, app::db::settings::IMPLEMENTATION_ID, app::db::new_id).await
+}
+
+/// Writes the export to `path`, through a `.part` file renamed at the end, so a
+/// half-written export never sits under the real name.
+pub async fn export_to_path(
+    db: &DatabaseConnection,
+    path: &Path,
+    options: &ExportOptions,
+    progress: export::Progress<'_>,
+) -> Result<ExportSummary, ExportError> {
+    let mut part = path.as_os_str().to_owned();
+    part.push(".part");
+    let part = std::path::PathBuf::from(part);
+    let file = std::fs::File::create(&part)?;
+    let result = export::write_export(db, options, std::io::BufWriter::new(file), progress).await;
+    match result {
+        Ok(summary) => {
+            std::fs::rename(&part, path)?;
+            Ok(summary)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&part);
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! The background job runner: each server claims queued jobs from `job_runs` (one
+//! atomic UPDATE, so two servers never run the same job) and runs them, writing
+//! progress back to the row for the page to show.
+
+use std::time::Duration;
+
+use app::db::entities::job_run;
+use app::features::hmis_export::api::ExportParams;
+use app::jobs::{self, Jobs};
+use app::state::AppState;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::hmis_csv::{self, ExportOptions, export::ExportProgress};
+
+/// How often a runner looks for jobs queued on other servers.
+const LOOK_EVERY: Duration = Duration::from_secs(5);
+
+/// Starts this server's runner.
+pub fn spawn_runner(state: AppState) {
+    tokio::spawn(async move {
+        loop {
+            loop {
+                match claim_next(&state).await {
+                    Ok(Some(job)) => run(&state, job).await,
+                    Ok(None) => break,
+                    Err(err) => {
+                        tracing::warn!(error = %err, "job queue could not be read");
+                        break;
+                    }
+                }
+            }
+            let wake = state.jobs.wake.clone();
+            tokio::select! {
+                _ = wake.notified() => {}
+                _ = tokio::time::sleep(LOOK_EVERY) => {}
+            }
+        }
+    });
+}
+
+/// Claims the oldest queued job, if any.
+async fn claim_next(state: &AppState) -> Result<Option<job_run::Model>, sea_orm::DbErr> {
+    let queued = job_run::Entity::find()
+        .filter(job_run::Column::Status.eq(jobs::QUEUED))
+        .order_by_asc(job_run::Column::StartedAt)
+        .all(&state.db)
+        .await?;
+    for job in queued {
+        let claimed = job_run::Entity::update_many()
+            .col_expr(job_run::Column::Status, Expr::value(jobs::RUNNING))
+            .col_expr(job_run::Column::Message, Expr::value("Starting"))
+            .filter(job_run::Column::JobRunId.eq(&job.job_run_id))
+            .filter(job_run::Column::Status.eq(jobs::QUEUED))
+            .exec(&state.db)
+            .await?;
+        if claimed.rows_affected == 1 {
+            return Ok(Some(job));
+        }
+    }
+    Ok(None)
+}
+
+async fn run(state: &AppState, job: job_run::Model) {
+    let outcome = match job.kind.as_str() {
+        jobs::KIND_HMIS_EXPORT => run_export(state, &job).await,
+        other => Err(format!("unknown job kind {other}")),
+    };
+    let (status, message) = match outcome {
+        Ok(message) => (jobs::DONE, message),
+        Err(detail) => {
+            tracing::error!(job = %job.job_run_id, kind = %job.kind, %detail, "job failed");
+            (
+                jobs::FAILED,
+                "The export failed. The server log has the details; try again or tell your HMIS administrator.".to_string(),
+            )
+        }
+    };
+    let finished = job_run::Entity::update_many()
+        .col_expr(job_run::Column::Status, Expr::value(status))
+        .col_expr(job_run::Column::Message, Expr::value(message))
+        .col_expr(job_run::Column::FinishedAt, Expr::value(state.now()))
+        .filter(job_run::Column::JobRunId.eq(&job.job_run_id))
+        .exec(&state.db)
+        .await;
+    if let Err(err) = finished {
+        tracing::error!(job = %job.job_run_id, error = %err, "job result could not be saved");
+    }
+}
+
+/// Runs an export job; answers the message to show when it is done.
+async fn run_export(state: &AppState, job: &job_run::Model) -> Result<String, String> {
+    let params: ExportParams = job
+        .params
+        .as_deref()
+        .and_then(|p| serde_json::from_str(p).ok())
+        .ok_or("export parameters missing or unreadable")?;
+    let implementation_id = hmis_csv::implementation_id(&state.db)
+        .await
+        .map_err(|e| e.to_string())?;
+    let options = ExportOptions {
+        from: params.from,
+        to: params.to,
+        projects: params.projects,
+        hash_pii: params.hash_pii,
+        time_zone: state.time_zone,
+        now: state.now(),
+        export_id: job.job_run_id.clone(),
+        implementation_id,
+    };
+    std::fs::create_dir_all(&state.jobs.dir).map_err(|e| e.to_string())?;
+    let path = Jobs::export_path(&state.jobs, &job.job_run_id);
+    // Progress goes to the row from its own task; the latest value wins.
+    let (tx, mut rx) = tokio::sync::watch::channel(ExportProgress::default());
+    let db = state.db.clone();
+    let id = job.job_run_id.clone();
+    let reporter = tokio::spawn(async move {
+        while rx.changed().await.is_ok() {
+            let p = rx.borrow_and_update().clone();
+            let done = i32::try_from(p.files_done).unwrap_or(i32::MAX);
+            let _ = job_run::Entity::update_many()
+                .col_expr(job_run::Column::Progress, Expr::value(done))
+                .col_expr(
+                    job_run::Column::Message,
+                    Expr::value(format!("Writing {} ({} rows)", p.file, p.rows)),
+                )
+                .filter(job_run::Column::JobRunId.eq(&id))
+                .exec(&db)
+                .await;
+        }
+    });
+    let mut progress = |p: &ExportProgress| {
+        let _ = tx.send(p.clone());
+    };
+    let result = hmis_csv::export_to_path(&state.db, &path, &options, &mut progress).await;
+    drop(tx);
+    let _ = reporter.await;
+    let summary = result.map_err(|e| e.to_string())?;
+    let rows: u64 = summary.files.iter().map(|(_, n)| n).sum();
+    Ok(format!("{rows} rows in {} files", summary.files.len()))
+}

@@ -1,0 +1,535 @@
+//! The HMIS CSV FY2026 export on both databases: 24 files whose headers are the spec's
+//! column lists (read from the spec copy in the project), Export.csv describing the
+//! export, project filters, hashed exports.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use hearth_server::hmis_csv::{self, ExportOptions};
+
+/// The spec's column list for each file, read straight from the CSV files in the
+/// project (independently of the export's own reading of them).
+fn spec_headers() -> BTreeMap<String, Vec<String>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/hmis_csv/spec");
+    let mut files = BTreeMap::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.starts_with('_') || name == "columns.csv" || !name.ends_with(".csv") {
+            continue;
+        }
+        let mut reader = csv::Reader::from_path(&path).unwrap();
+        let columns = reader.records().map(|r| r.unwrap()[0].to_string()).collect();
+        files.insert(name, columns);
+    }
+    files
+}
+
+/// The export's files: name → rows (header first).
+fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<Vec<String>>> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut files = BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let mut text = String::new();
+        entry.read_to_string(&mut text).unwrap();
+        assert!(
+            text.is_empty() || text.contains("\r\n"),
+            "{}: CRLF line ends",
+            entry.name()
+        );
+        let rows = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_string).collect())
+            .collect();
+        files.insert(entry.name().to_string(), rows);
+    }
+    files
+}
+
+fn options(app: &common::TestApp) -> ExportOptions {
+    ExportOptions {
+        from: chrono::NaiveDate::from_ymd_opt(2025, 10, 1),
+        to: chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
+        projects: Vec::new(),
+        hash_pii: false,
+        time_zone: chrono_tz::America::Chicago,
+        now: app.state.now(),
+        export_id: "e2026".into(),
+        implementation_id: "impl-1".into(),
+    }
+}
+
+async fn export(app: &common::TestApp, options: &ExportOptions) -> BTreeMap<String, Vec<Vec<String>>> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut progress = |_: &hmis_csv::export::ExportProgress| {};
+    hmis_csv::export::write_export(&app.db, options, &mut out, &mut progress)
+        .await
+        .expect("export");
+    unzip(out.get_ref())
+}
+
+fn column<'a>(rows: &'a [Vec<String>], name: &str) -> Vec<&'a str> {
+    let i = rows[0]
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("{name} column"));
+    rows[1..].iter().map(|r| r[i].as_str()).collect()
+}
+
+on_both_databases!(every_file_has_the_spec_headers_in_order, |app| {
+    app.seed_demo().await;
+    let files = export(&app, &options(&app)).await;
+    let spec = spec_headers();
+    assert_eq!(spec.len(), 24);
+    assert_eq!(
+        files.keys().collect::<Vec<_>>(),
+        spec.keys().collect::<Vec<_>>(),
+        "the 24 files"
+    );
+    for (name, columns) in &spec {
+        assert_eq!(&files[name][0], columns, "{name} header");
+        for row in &files[name][1..] {
+            assert_eq!(row.len(), columns.len(), "{name} row width");
+        }
+    }
+
+    // Export.csv describes this export.
+    let export = &files["Export.csv"];
+    assert_eq!(export.len(), 2, "one Export row");
+    assert_eq!(column(export, "ExportID"), ["e2026"]);
+    assert_eq!(column(export, "ExportStartDate"), ["2025-10-01"]);
+    assert_eq!(column(export, "ExportEndDate"), ["2026-09-30"]);
+    assert_eq!(column(export, "ExportPeriodType"), ["3"]);
+    assert_eq!(column(export, "ExportDirective"), ["2"]);
+    assert_eq!(column(export, "HashStatus"), ["1"]);
+    assert_eq!(column(export, "SourceID"), ["MO-500"]);
+    assert_eq!(column(export, "CSVVersion"), ["2026 v1.0"]);
+    assert_eq!(column(export, "ImplementationID"), ["impl-1"]);
+
+    // The demo's organizations with projects, and all its projects, funders and CoCs.
+    let projects = &files["Project.csv"];
+    assert_eq!(projects.len() - 1, hearth_server::demo::DEMO_PROJECTS.len());
+    assert!(column(projects, "ExportID").iter().all(|id| *id == "e2026"));
+    let outreach = projects[1..]
+        .iter()
+        .find(|r| r[2] == "Northside Street Outreach")
+        .expect("outreach exported");
+    let header = &projects[0];
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    assert_eq!(outreach[at("ProjectType")], "4");
+    assert_eq!(outreach[at("OperatingStartDate")], "2019-07-01");
+    assert_eq!(outreach[at("HousingType")], "");
+    assert!(
+        chrono::NaiveDateTime::parse_from_str(&outreach[at("DateCreated")], "%Y-%m-%d %H:%M:%S").is_ok(),
+        "timestamps as YYYY-MM-DD hh:mm:ss"
+    );
+    let organizations = column(&files["Organization.csv"], "OrganizationName");
+    assert_eq!(organizations.len(), 4, "the HMIS lead agency runs no project");
+    assert!(!organizations.contains(&"HMIS Lead Agency"));
+    let vsp = &files["Organization.csv"];
+    let safe_harbor = vsp[1..]
+        .iter()
+        .find(|r| r[1] == "Safe Harbor DV Services")
+        .unwrap();
+    assert_eq!(
+        safe_harbor[vsp[0].iter().position(|h| h == "VictimServiceProvider").unwrap()],
+        "1"
+    );
+    assert_eq!(
+        files["Funder.csv"].len() - 1,
+        hearth_server::demo::DEMO_PROJECTS.len()
+    );
+    assert_eq!(
+        files["ProjectCoC.csv"].len() - 1,
+        hearth_server::demo::DEMO_PROJECTS.len()
+    );
+    assert!(
+        column(&files["ProjectCoC.csv"], "Geocode")
+            .iter()
+            .all(|g| *g == "299189")
+    );
+    assert_eq!(
+        files["User.csv"].len() - 1,
+        9,
+        "the demo users and Hearth's system user"
+    );
+    assert!(
+        column(&files["Project.csv"], "UserID")
+            .iter()
+            .all(|u| *u == "hearth-system")
+    );
+});
+
+on_both_databases!(one_project_and_a_hashed_export, |app| {
+    app.seed_demo().await;
+    let all = export(&app, &options(&app)).await;
+    let outreach_id = all["Project.csv"][1..]
+        .iter()
+        .find(|r| r[2] == "Northside Street Outreach")
+        .unwrap()[0]
+        .clone();
+    let mut one = options(&app);
+    one.projects = vec![outreach_id.clone()];
+    one.hash_pii = true;
+    one.from = None;
+    let files = export(&app, &one).await;
+    assert_eq!(column(&files["Project.csv"], "ProjectID"), [outreach_id.as_str()]);
+    assert_eq!(
+        column(&files["Organization.csv"], "OrganizationName"),
+        ["Northside Street Outreach"]
+    );
+    assert_eq!(column(&files["Funder.csv"], "ProjectID"), [outreach_id.as_str()]);
+    assert_eq!(column(&files["Export.csv"], "HashStatus"), ["4"]);
+    assert_eq!(column(&files["Export.csv"], "ExportPeriodType"), ["4"]);
+
+    // A period that ends before it starts is refused, and nothing is written.
+    let mut backwards = options(&app);
+    backwards.to = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.zip");
+    let mut progress = |_: &hmis_csv::export::ExportProgress| {};
+    let refused = hmis_csv::export_to_path(&app.db, &path, &backwards, &mut progress).await;
+    assert!(matches!(refused, Err(hmis_csv::ExportError::Period { .. })));
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no file left behind"
+    );
+    let written = hmis_csv::export_to_path(&app.db, &path, &options(&app), &mut progress)
+        .await
+        .unwrap();
+    assert_eq!(
+        written.rows("Project.csv"),
+        Some(hearth_server::demo::DEMO_PROJECTS.len() as u64)
+    );
+    assert!(path.exists());
+});
+
+/// Waits (bounded) for an export job to leave the queue; answers the final overview.
+async fn finished_export(
+    app: &common::TestApp,
+    admin: &reqwest::Client,
+) -> app::features::hmis_export::api::ExportsOverview {
+    use app::features::hmis_export::api::ExportsOverview;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let overview: ExportsOverview = app
+            .call_as(admin, "list_exports", &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        if !overview.busy() {
+            return overview;
+        }
+        assert!(std::time::Instant::now() < deadline, "the export finishes");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+on_both_databases!(hmis_admins_export_from_the_browser_and_download_the_zip, |app| {
+    use app::features::hmis_export::api::JobState;
+    app.seed_demo().await;
+    let admin = app.signed_in("admin").await;
+    let response = app
+        .call_as(
+            &admin,
+            "start_export",
+            &[("from", ""), ("to", ""), ("project_id", ""), ("hash_pii", "on")],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let job_id: String = response.json().await.unwrap();
+    let overview = finished_export(&app, &admin).await;
+    let job = overview
+        .jobs
+        .iter()
+        .find(|j| j.job_run_id == job_id)
+        .expect("listed");
+    assert_eq!(job.state, JobState::Done, "{:?}", job.message);
+    assert_eq!((job.progress, job.total), (24, 24));
+    assert!(job.params.hash_pii);
+    assert_eq!(job.started_by.as_deref(), Some("admin"));
+
+    let url = app.url(&app::features::hmis_export::api::download_path(&job_id));
+    let download = admin.get(&url).send().await.unwrap();
+    assert_eq!(download.status(), 200);
+    assert_eq!(download.headers()["content-type"], "application/zip");
+    let files = unzip(&download.bytes().await.unwrap());
+    assert_eq!(files.len(), 24);
+    assert_eq!(column(&files["Export.csv"], "ExportID"), [job_id.as_str()]);
+    assert_eq!(column(&files["Export.csv"], "HashStatus"), ["4"]);
+    assert_eq!(column(&files["Export.csv"], "ExportPeriodType"), ["4"]);
+
+    // Nobody else downloads or starts exports.
+    for username in ["agencyadmin", "casemanager"] {
+        let other = app.signed_in(username).await;
+        assert_eq!(other.get(&url).send().await.unwrap().status(), 403, "{username}");
+        assert_eq!(
+            app.call_as(&other, "start_export", &[("to", "")]).await.status(),
+            403
+        );
+        assert_eq!(app.call_as(&other, "list_exports", &[]).await.status(), 403);
+    }
+    assert_eq!(app.client.get(&url).send().await.unwrap().status(), 401);
+    assert_eq!(app.call("start_export", &[("to", "")]).await.status(), 401);
+    let missing = app.url(&app::features::hmis_export::api::download_path("nope"));
+    assert_eq!(admin.get(&missing).send().await.unwrap().status(), 404);
+
+    let actions = app.audit_actions().await;
+    for action in ["hmis_export_started", "hmis_export_downloaded"] {
+        assert!(actions.contains(&action.to_string()), "{action} audited");
+    }
+});
+
+on_both_databases!(bad_export_requests_are_explained_and_queue_nothing, |app| {
+    use app::error::AppError;
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    app.seed_demo().await;
+    let admin = app.signed_in("admin").await;
+    let today = app.state.today();
+    let tomorrow = (today + chrono::Duration::days(1)).to_string();
+    let cases = [
+        (
+            vec![("to", tomorrow.as_str())],
+            "to",
+            "The period cannot end in the future.",
+        ),
+        (
+            vec![("from", "2026-02-01"), ("to", "2026-01-01")],
+            "from",
+            "The period cannot start after it ends.",
+        ),
+        (vec![("from", "last week")], "from", "Enter a date (YYYY-MM-DD)."),
+        (
+            vec![("project_id", "no-such-project")],
+            "project_id",
+            "Choose a project from the list.",
+        ),
+    ];
+    for (form, field, message) in cases {
+        let response = app.call_as(&admin, "start_export", &form).await;
+        assert_eq!(response.status(), 422, "{form:?}");
+        let error: AppError = response.json().await.unwrap();
+        assert_eq!(error.message_for(field), Some(message));
+    }
+    assert_eq!(
+        app::db::entities::job_run::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        0
+    );
+});
+
+// ---------------------------------------------------------------------------
+// Import
+
+type Files = BTreeMap<String, Vec<Vec<String>>>;
+
+/// A zip of `files`, written as a real HMIS would (CRLF, quoting where needed).
+fn zip_files(files: &Files) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    for (name, rows) in files {
+        zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        let mut csv = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        for row in rows {
+            csv.write_record(row).unwrap();
+        }
+        zip.write_all(&csv.into_inner().unwrap()).unwrap();
+    }
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+async fn import(
+    app: &common::TestApp,
+    bytes: Vec<u8>,
+) -> Result<hmis_csv::import::ImportSummary, hmis_csv::import::ImportError> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let options = hmis_csv::import::ImportOptions {
+        time_zone: chrono_tz::America::Chicago,
+    };
+    hmis_csv::import::import(&app.db, &mut archive, &options).await
+}
+
+/// The export's files without what differs between two exports by design: Export.csv
+/// and the ExportID column.
+fn comparable(mut files: Files) -> Files {
+    files.remove("Export.csv");
+    for rows in files.values_mut() {
+        for row in rows.iter_mut() {
+            row.pop();
+        }
+    }
+    files
+}
+
+fn problems(result: Result<hmis_csv::import::ImportSummary, hmis_csv::import::ImportError>) -> Vec<String> {
+    match result {
+        Err(hmis_csv::import::ImportError::Invalid { problems, .. }) => {
+            problems.iter().map(ToString::to_string).collect()
+        }
+        other => panic!("expected the import to be refused, got {other:?}"),
+    }
+}
+
+async fn counts(app: &common::TestApp) -> Vec<u64> {
+    use app::db::entities::{funder, organization, project, user};
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    vec![
+        organization::Entity::find().count(&app.db).await.unwrap(),
+        project::Entity::find().count(&app.db).await.unwrap(),
+        funder::Entity::find().count(&app.db).await.unwrap(),
+        user::Entity::find().count(&app.db).await.unwrap(),
+    ]
+}
+
+on_both_databases!(export_import_export_gives_the_same_files, |app| {
+    app.seed_demo().await;
+    let first = export(&app, &options(&app)).await;
+    let target = common::spawn(app.backend).await.expect("a second database");
+    let summary = import(&target, zip_files(&first))
+        .await
+        .expect("the export imports");
+    assert_eq!(summary.files.len(), 23);
+    let second = export(&target, &options(&target)).await;
+    assert_eq!(comparable(second), comparable(first.clone()));
+
+    // Importing again updates in place (upsert by IDs): nothing doubles.
+    let before = counts(&target).await;
+    import(&target, zip_files(&first)).await.expect("imports again");
+    assert_eq!(counts(&target).await, before);
+
+    // Imported users cannot sign in until an admin sets them up.
+    let imported = format!("hmis-{}", first["User.csv"][1][0]);
+    for password in ["!", "", hearth_server::demo::DEMO_PASSWORD] {
+        let response = target
+            .call(
+                "login",
+                &[("username", imported.as_str()), ("password", password)],
+            )
+            .await;
+        assert!(
+            response.status().is_client_error(),
+            "{imported} / {password:?}: {}",
+            response.status()
+        );
+    }
+});
+
+on_both_databases!(real_world_formatting_is_accepted, |app| {
+    app.seed_demo().await;
+    let mut files = export(&app, &options(&app)).await;
+    // Header case as some vendors write it, a byte-order mark, a quoted name with a comma.
+    let projects = files.get_mut("Project.csv").unwrap();
+    projects[0][0] = "\u{feff}projectid".into();
+    projects[0][2] = "PROJECTNAME".into();
+    projects[1][2] = "Shelter, \"North\" wing".into();
+    let target = common::spawn(app.backend).await.unwrap();
+    import(&target, zip_files(&files)).await.expect("accepted");
+    let again = export(&target, &options(&target)).await;
+    assert!(column(&again["Project.csv"], "ProjectName").contains(&"Shelter, \"North\" wing"));
+});
+
+on_both_databases!(
+    corrupted_files_are_rejected_with_the_line_and_nothing_is_written,
+    |app| {
+        app.seed_demo().await;
+        let good = export(&app, &options(&app)).await;
+        let target = common::spawn(app.backend).await.unwrap();
+        let empty = counts(&target).await;
+        let at = |files: &Files, file: &str, column: &str| {
+            files[file][0].iter().position(|h| h == column).unwrap()
+        };
+
+        // A bad code on the third project (line 4: the header is line 1).
+        let mut files = good.clone();
+        let i = at(&files, "Project.csv", "ProjectType");
+        files.get_mut("Project.csv").unwrap()[3][i] = "5".into();
+        assert_eq!(
+            problems(import(&target, zip_files(&files)).await),
+            ["Project.csv line 4, column ProjectType: 5 is not a code of list 2.02.6 (ProjectType)"]
+        );
+
+        // A bad date.
+        let mut files = good.clone();
+        let i = at(&files, "Funder.csv", "StartDate");
+        files.get_mut("Funder.csv").unwrap()[2][i] = "2025-13-01".into();
+        assert_eq!(
+            problems(import(&target, zip_files(&files)).await),
+            ["Funder.csv line 3, column StartDate: \"2025-13-01\" is not a date (YYYY-MM-DD)"]
+        );
+
+        // A missing required column.
+        let mut files = good.clone();
+        let i = at(&files, "Project.csv", "OperatingStartDate");
+        for row in files.get_mut("Project.csv").unwrap() {
+            row.remove(i);
+        }
+        assert_eq!(
+            problems(import(&target, zip_files(&files)).await),
+            ["Project.csv line 1, column OperatingStartDate: a required column is missing"]
+        );
+
+        // An orphan: an exit of an enrollment the files do not hold.
+        let mut files = good.clone();
+        let header = files["Exit.csv"][0].clone();
+        let mut exit = vec![String::new(); header.len()];
+        let set = |row: &mut Vec<String>, name: &str, value: &str| {
+            row[header.iter().position(|h| h == name).unwrap()] = value.to_string();
+        };
+        set(&mut exit, "ExitID", "x1");
+        set(&mut exit, "EnrollmentID", "no-such-enrollment");
+        set(&mut exit, "PersonalID", "no-such-client");
+        set(&mut exit, "ExitDate", "2026-01-05");
+        set(&mut exit, "Destination", "101");
+        set(&mut exit, "DateCreated", "2026-01-05 10:00:00");
+        set(&mut exit, "DateUpdated", "2026-01-05 10:00:00");
+        set(&mut exit, "UserID", "u1");
+        set(&mut exit, "ExportID", "e2026");
+        files.get_mut("Exit.csv").unwrap().push(exit);
+        assert_eq!(
+            problems(import(&target, zip_files(&files)).await),
+            [
+                "Exit.csv line 2, column EnrollmentID: no-such-enrollment is not in Enrollment.csv",
+                "Exit.csv line 2, column PersonalID: no-such-client is not in Client.csv",
+            ]
+        );
+
+        // A duplicate primary key, two Export rows, a missing file.
+        let mut files = good.clone();
+        let copy = files["Funder.csv"][1].clone();
+        files.get_mut("Funder.csv").unwrap().push(copy.clone());
+        let export_row = files["Export.csv"][1].clone();
+        files.get_mut("Export.csv").unwrap().push(export_row);
+        files.remove("Inventory.csv");
+        let found = problems(import(&target, zip_files(&files)).await);
+        assert!(
+            found.contains(&"Inventory.csv: the file is missing from the zip".to_string()),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&"Export.csv: an export has exactly one Export row, this one has 2".to_string()),
+            "{found:?}"
+        );
+        let duplicate = format!(
+            "Funder.csv line {}, column FunderID: {} appears more than once",
+            files["Funder.csv"].len(),
+            copy[0]
+        );
+        assert!(found.contains(&duplicate), "{found:?}");
+
+        assert_eq!(counts(&target).await, empty, "nothing written");
+    }
+);
