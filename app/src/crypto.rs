@@ -15,6 +15,12 @@ const NONCE_LEN: usize = 24;
 pub const KEY_LEN: usize = 32;
 
 /// The data key. `Debug` never prints it.
+/// The associated data an SSN is sealed with: bound to its client, so a ciphertext
+/// copied to another client's row does not open.
+pub fn ssn_context(personal_id: &str) -> String {
+    format!("clients.ssn:{personal_id}")
+}
+
 #[derive(Clone)]
 pub struct DataKey([u8; KEY_LEN]);
 

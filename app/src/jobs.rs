@@ -10,12 +10,9 @@ use tokio::sync::Notify;
 
 /// Job kinds (`job_runs.kind`).
 pub const KIND_HMIS_EXPORT: &str = "hmis_export";
+pub const KIND_HMIS_IMPORT: &str = "hmis_import";
 
-/// Job statuses (`job_runs.status`).
-pub const QUEUED: &str = "queued";
-pub const RUNNING: &str = "running";
-pub const DONE: &str = "done";
-pub const FAILED: &str = "failed";
+pub use crate::features::jobs::{DONE, FAILED, QUEUED, RUNNING};
 
 /// How a server reaches its job runner and where jobs keep their files.
 #[derive(Clone, Debug)]
@@ -39,5 +36,10 @@ impl Jobs {
     /// The file an export job writes.
     pub fn export_path(&self, job_run_id: &str) -> PathBuf {
         self.dir.join(format!("{job_run_id}.zip"))
+    }
+
+    /// The uploaded file an import job reads.
+    pub fn import_path(&self, job_run_id: &str) -> PathBuf {
+        self.dir.join(format!("{job_run_id}.import.zip"))
     }
 }

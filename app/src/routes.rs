@@ -11,6 +11,7 @@ use crate::features::access::{
 };
 use crate::features::admin::{AdminPage, AuditLogPage, UserDetailPage, UsersPage};
 use crate::features::hmis_export::ExportsPage;
+use crate::features::hmis_import::ImportsPage;
 use crate::features::home::HomePage;
 use crate::features::organizations::OrganizationsPage;
 use crate::features::projects::{ProjectPage, ProjectsPage};
@@ -27,6 +28,8 @@ pub const ADMIN_AUDIT: &str = "/admin/audit";
 pub const ADMIN_ORGANIZATIONS: &str = "/admin/organizations";
 pub const ADMIN_PROJECTS: &str = "/admin/projects";
 pub const ADMIN_EXPORTS: &str = "/admin/exports";
+/// The imports page (GET) and the upload (POST, served by the server crate).
+pub const ADMIN_IMPORTS: &str = "/admin/imports";
 /// Served by the server crate (a download, not a page).
 pub const ADMIN_AUDIT_CSV: &str = "/admin/audit.csv";
 pub const LOGIN: &str = "/login";
@@ -136,6 +139,11 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                             path=(StaticSegment("admin"), StaticSegment("exports"))
                             view=ExportsPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("admin"), StaticSegment("imports"))
+                            view=ImportsPage
                         />
                     </ParentRoute>
                 </Routes>

@@ -198,6 +198,8 @@ enum JobRuns {
     CreatedBy,
     /// What the job was asked to do (JSON), e.g. an export's period and projects.
     Params,
+    /// What it found (JSON), e.g. an import's problems.
+    Result,
 }
 
 /// The seeded exit reasons: (id, name, is_system, sort_order). The IDs never change:
@@ -858,6 +860,7 @@ fn tables() -> Vec<TableCreateStatement> {
                 text_null(JobRuns::Message),
                 string_len_null(JobRuns::CreatedBy, 32),
                 text_null(JobRuns::Params),
+                text_null(JobRuns::Result),
             ],
             vec![],
         ),

@@ -174,6 +174,7 @@ async fn import_command(
     let started = std::time::Instant::now();
     let options = ImportOptions {
         time_zone: config.time_zone,
+        data_key: config.data_key()?,
     };
     match import::import(db, &mut archive, &options).await {
         Ok(summary) => {
@@ -219,6 +220,7 @@ async fn export_command(
         implementation_id: crate::hmis_csv::implementation_id(db)
             .await
             .map_err(CliError::Migrate)?,
+        data_key: config.data_key()?,
     };
     let started = std::time::Instant::now();
     let mut progress = |p: &crate::hmis_csv::export::ExportProgress| {

@@ -64,15 +64,18 @@ async fn claim_next(state: &AppState) -> Result<Option<job_run::Model>, sea_orm:
 async fn run(state: &AppState, job: job_run::Model) {
     let outcome = match job.kind.as_str() {
         jobs::KIND_HMIS_EXPORT => run_export(state, &job).await,
-        other => Err(format!("unknown job kind {other}")),
+        jobs::KIND_HMIS_IMPORT => run_import(state, &job).await,
+        other => Err(JobError::Failed(format!("unknown job kind {other}"))),
     };
     let (status, message) = match outcome {
         Ok(message) => (jobs::DONE, message),
-        Err(detail) => {
+        Err(JobError::Refused(message)) => (jobs::FAILED, message),
+        Err(JobError::Failed(detail)) => {
             tracing::error!(job = %job.job_run_id, kind = %job.kind, %detail, "job failed");
             (
                 jobs::FAILED,
-                "The export failed. The server log has the details; try again or tell your HMIS administrator.".to_string(),
+                "The job failed. The server log has the details; try again or tell your HMIS administrator."
+                    .to_string(),
             )
         }
     };
@@ -88,8 +91,111 @@ async fn run(state: &AppState, job: job_run::Model) {
     }
 }
 
+/// Why a job did not finish: the input was refused (a message for the user), or
+/// something failed (details for the log).
+enum JobError {
+    Refused(String),
+    Failed(String),
+}
+
+impl From<String> for JobError {
+    fn from(detail: String) -> Self {
+        JobError::Failed(detail)
+    }
+}
+
+impl From<&str> for JobError {
+    fn from(detail: &str) -> Self {
+        JobError::Failed(detail.to_string())
+    }
+}
+
+async fn set_progress(state: &AppState, job_run_id: &str, progress: i32, message: &str) {
+    let _ = job_run::Entity::update_many()
+        .col_expr(job_run::Column::Progress, Expr::value(progress))
+        .col_expr(job_run::Column::Message, Expr::value(message))
+        .filter(job_run::Column::JobRunId.eq(job_run_id))
+        .exec(&state.db)
+        .await;
+}
+
+/// Runs an import job: checks the uploaded file, then imports it. The problems found
+/// go to the job's result for the page to list.
+async fn run_import(state: &AppState, job: &job_run::Model) -> Result<String, JobError> {
+    use app::features::hmis_import::api::{ImportProblem, ImportResult};
+    use hmis_csv::import::{self, ImportError, ImportOptions};
+    let path = state.jobs.import_path(&job.job_run_id);
+    let outcome = async {
+        set_progress(state, &job.job_run_id, 0, "Checking every file and row").await;
+        let file = std::fs::File::open(&path).map_err(|e| e.to_string())?;
+        let mut archive = match zip::ZipArchive::new(std::io::BufReader::new(file)) {
+            Ok(archive) => archive,
+            Err(_) => {
+                return Err(JobError::Refused(
+                    "The file is not a zip: upload the export's .zip file.".into(),
+                ));
+            }
+        };
+        let options = ImportOptions {
+            time_zone: state.time_zone,
+            data_key: state.data_key.clone(),
+        };
+        match import::import(&state.db, &mut archive, &options).await {
+            Ok(summary) => {
+                let rows: u64 = summary.files.iter().map(|(_, n)| n).sum();
+                Ok(format!(
+                    "Imported {rows} rows from {} files.",
+                    summary.files.len()
+                ))
+            }
+            Err(ImportError::Invalid { problems, total }) => {
+                let result = ImportResult {
+                    problems: problems
+                        .into_iter()
+                        .map(|p| ImportProblem {
+                            file: p.file,
+                            line: p.line,
+                            column: p.column,
+                            message: p.message,
+                        })
+                        .collect(),
+                    total,
+                };
+                let _ = job_run::Entity::update_many()
+                    .col_expr(
+                        job_run::Column::Result,
+                        Expr::value(app::features::hmis_import::service::result_json(&result)),
+                    )
+                    .filter(job_run::Column::JobRunId.eq(&job.job_run_id))
+                    .exec(&state.db)
+                    .await;
+                Err(JobError::Refused(format!(
+                    "{total} problem(s) found; nothing was imported."
+                )))
+            }
+            Err(ImportError::Zip(_)) => Err(JobError::Refused(
+                "The file is not a readable zip: upload the export's .zip file.".into(),
+            )),
+            Err(e) => Err(JobError::Failed(e.to_string())),
+        }
+    }
+    .await;
+    // The upload is not kept: it holds client data.
+    let _ = std::fs::remove_file(&path);
+    if outcome.is_ok() {
+        set_progress(
+            state,
+            &job.job_run_id,
+            app::features::hmis_import::service::STEPS,
+            "",
+        )
+        .await;
+    }
+    outcome
+}
+
 /// Runs an export job; answers the message to show when it is done.
-async fn run_export(state: &AppState, job: &job_run::Model) -> Result<String, String> {
+async fn run_export(state: &AppState, job: &job_run::Model) -> Result<String, JobError> {
     let params: ExportParams = job
         .params
         .as_deref()
@@ -107,6 +213,7 @@ async fn run_export(state: &AppState, job: &job_run::Model) -> Result<String, St
         now: state.now(),
         export_id: job.job_run_id.clone(),
         implementation_id,
+        data_key: state.data_key.clone(),
     };
     std::fs::create_dir_all(&state.jobs.dir).map_err(|e| e.to_string())?;
     let path = Jobs::export_path(&state.jobs, &job.job_run_id);

@@ -11,3 +11,4 @@ pub mod jobs;
 pub mod router;
 pub mod security;
 pub mod telemetry;
+pub mod uploads;

@@ -45,15 +45,27 @@ pub fn app_router(state: AppState, leptos_options: LeptosOptions) -> Router {
             get(crate::downloads::export_zip),
         )
         .with_state(Arc::new(state.clone()));
+    // The import upload has its own, larger body limit; everything else is small.
+    let uploads = Router::new()
+        .route(
+            app::routes::ADMIN_IMPORTS,
+            axum::routing::post(crate::uploads::import_upload),
+        )
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .layer(RequestBodyLimitLayer::new(
+            app::features::hmis_import::api::MAX_UPLOAD_BYTES,
+        ))
+        .with_state(Arc::new(state.clone()));
     let secure = state.security.secure_cookies;
     health
         .merge(pages)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .merge(uploads)
         .layer(axum::middleware::from_fn_with_state(state.clone(), load_session))
         .layer(axum::middleware::from_fn_with_state(
             SecurityHeaders { tls: secure },
             protect,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -61,6 +61,7 @@ fn options(app: &common::TestApp) -> ExportOptions {
         now: app.state.now(),
         export_id: "e2026".into(),
         implementation_id: "impl-1".into(),
+        data_key: app.state.data_key.clone(),
     }
 }
 
@@ -359,6 +360,7 @@ async fn import(
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let options = hmis_csv::import::ImportOptions {
         time_zone: chrono_tz::America::Chicago,
+        data_key: app.state.data_key.clone(),
     };
     hmis_csv::import::import(&app.db, &mut archive, &options).await
 }
@@ -533,3 +535,233 @@ on_both_databases!(
         assert_eq!(counts(&target).await, empty, "nothing written");
     }
 );
+
+on_both_databases!(generated_households_round_trip_and_respect_the_period, |app| {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+    let options = hearth_server::demo_data::Options {
+        clients: 120,
+        seed: 7,
+        today,
+        progress: false,
+    };
+    hearth_server::demo_data::run(&app.db, &options, &app.state.data_key)
+        .await
+        .expect("demo data");
+    let mut everything = self::options(&app);
+    everything.from = None;
+    everything.to = today;
+    let first = export(&app, &everything).await;
+    for file in [
+        "Client.csv",
+        "Enrollment.csv",
+        "Exit.csv",
+        "IncomeBenefits.csv",
+        "Services.csv",
+        "Event.csv",
+    ] {
+        assert!(first[file].len() > 1, "{file} has rows");
+    }
+    // Every exported client has an exported enrollment and every enrollment's client
+    // is exported.
+    let clients: std::collections::BTreeSet<&str> =
+        column(&first["Client.csv"], "PersonalID").into_iter().collect();
+    let enrolled: std::collections::BTreeSet<&str> = column(&first["Enrollment.csv"], "PersonalID")
+        .into_iter()
+        .collect();
+    assert_eq!(clients, enrolled);
+
+    let target = common::spawn(app.backend).await.unwrap();
+    import(&target, zip_files(&first))
+        .await
+        .expect("the export imports");
+    let mut target_everything = self::options(&target);
+    target_everything.from = None;
+    target_everything.to = today;
+    let second = export(&target, &target_everything).await;
+    assert_eq!(comparable(second), comparable(first.clone()));
+
+    // A period leaves out enrollments that ended before it or began after it.
+    let mut period = self::options(&app);
+    period.from = chrono::NaiveDate::from_ymd_opt(2026, 7, 1);
+    period.to = today;
+    let recent = export(&app, &period).await;
+    // SSNs leave the database opened (they are sealed at rest), and are sealed again
+    // on import: the round trip above compared them in plain text.
+    let ssns = column(&first["Client.csv"], "SSN");
+    assert!(
+        ssns.iter()
+            .any(|s| s.len() == 9 && s.bytes().all(|b| b.is_ascii_digit())),
+        "{ssns:?}"
+    );
+    let stored: Vec<Option<String>> = {
+        use sea_orm::EntityTrait;
+        app::db::entities::client::Entity::find()
+            .all(&target.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.ssn_encrypted)
+            .collect()
+    };
+    assert!(
+        stored.iter().flatten().all(|s| s.starts_with("v1.")),
+        "sealed at rest"
+    );
+    // A hashed export hashes the opened SSN, not the ciphertext.
+    let mut hashed = self::options(&app);
+    hashed.hash_pii = true;
+    let hashed = export(&app, &hashed).await;
+    let hashed_ssns = column(&hashed["Client.csv"], "SSN");
+    assert!(
+        hashed_ssns
+            .iter()
+            .filter(|s| !s.is_empty())
+            .all(|s| s.len() == 64)
+    );
+    let entries = &recent["Enrollment.csv"];
+    let entry_at = entries[0].iter().position(|h| h == "EntryDate").unwrap();
+    assert!(entries[1..].iter().all(|r| r[entry_at].as_str() <= "2026-09-30"));
+    let exits = &recent["Exit.csv"];
+    let exit_at = exits[0].iter().position(|h| h == "ExitDate").unwrap();
+    assert!(exits[1..].iter().all(|r| r[exit_at].as_str() >= "2026-07-01"));
+    assert!(
+        entries.len() < first["Enrollment.csv"].len(),
+        "older enrollments left out"
+    );
+});
+
+// ---------------------------------------------------------------------------
+// Import from the browser
+
+async fn upload(
+    app: &common::TestApp,
+    client: &reqwest::Client,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+    client
+        .post(app.url(app::routes::ADMIN_IMPORTS))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .expect("upload reaches the server")
+}
+
+async fn finished_imports(
+    app: &common::TestApp,
+    admin: &reqwest::Client,
+) -> Vec<app::features::hmis_import::api::ImportJob> {
+    use app::features::hmis_import::api::ImportJob;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let jobs: Vec<ImportJob> = app
+            .call_as(admin, "list_imports", &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        if !jobs.iter().any(|j| j.state.busy()) {
+            return jobs;
+        }
+        assert!(std::time::Instant::now() < deadline, "the import finishes");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+on_both_databases!(hmis_admins_import_an_upload_or_read_why_not, |app| {
+    use app::features::hmis_import::api::JobState;
+    app.seed_demo().await;
+    let source = export(&app, &options(&app)).await;
+    let target = common::spawn(app.backend).await.unwrap();
+    target.seed_demo().await;
+    let admin = target.signed_in("admin").await;
+
+    // A corrupted file: refused with the line, nothing written.
+    let mut bad = source.clone();
+    let i = bad["Project.csv"][0]
+        .iter()
+        .position(|h| h == "ProjectType")
+        .unwrap();
+    bad.get_mut("Project.csv").unwrap()[2][i] = "99".into();
+    let response = upload(&target, &admin, "bad.zip", zip_files(&bad)).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], app::routes::ADMIN_IMPORTS);
+    let jobs = finished_imports(&target, &admin).await;
+    assert_eq!(jobs[0].state, JobState::Failed);
+    assert_eq!(jobs[0].file_name, "bad.zip");
+    assert_eq!(jobs[0].result.total, 1);
+    let problem = &jobs[0].result.problems[0];
+    assert_eq!(
+        (problem.file.as_str(), problem.line, problem.column.as_deref()),
+        ("Project.csv", Some(3), Some("ProjectType"))
+    );
+    let before = counts(&target).await;
+
+    // The good file imports: the source's projects are now in the target too.
+    let response = upload(&target, &admin, "good.zip", zip_files(&source)).await;
+    assert_eq!(response.status(), 303);
+    let jobs = finished_imports(&target, &admin).await;
+    assert_eq!(jobs[0].state, JobState::Done, "{:?}", jobs[0].message);
+    assert_eq!(jobs[0].started_by.as_deref(), Some("admin"));
+    let after = counts(&target).await;
+    assert_eq!(
+        after[1],
+        before[1] + hearth_server::demo::DEMO_PROJECTS.len() as u64
+    );
+    assert!(
+        std::fs::read_dir(target.files.path().join("jobs"))
+            .unwrap()
+            .count()
+            == 0,
+        "uploads are not kept"
+    );
+    assert!(
+        target
+            .audit_actions()
+            .await
+            .contains(&"hmis_import_started".to_string())
+    );
+
+    // Not a zip, nobody else, no session, another site.
+    let response = upload(&target, &admin, "notes.txt", b"hello".to_vec()).await;
+    assert_eq!(response.status(), 303);
+    assert!(
+        response.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("error=")
+    );
+    for username in ["agencyadmin", "casemanager"] {
+        let other = target.signed_in(username).await;
+        assert_eq!(
+            upload(&target, &other, "good.zip", zip_files(&source))
+                .await
+                .status(),
+            403
+        );
+        assert_eq!(target.call_as(&other, "list_imports", &[]).await.status(), 403);
+    }
+    assert_eq!(
+        upload(&target, &target.client, "good.zip", zip_files(&source))
+            .await
+            .status(),
+        401
+    );
+    let part = reqwest::multipart::Part::bytes(zip_files(&source)).file_name("good.zip");
+    let cross_site = admin
+        .post(target.url(app::routes::ADMIN_IMPORTS))
+        .header("Origin", "https://evil.example")
+        .header("Sec-Fetch-Site", "cross-site")
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), 403);
+    assert_eq!(
+        finished_imports(&target, &admin).await.len(),
+        2,
+        "no other import was queued"
+    );
+    assert_eq!(counts(&target).await, after);
+});

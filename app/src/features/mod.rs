@@ -4,6 +4,8 @@
 pub mod access;
 pub mod admin;
 pub mod hmis_export;
+pub mod hmis_import;
 pub mod home;
+pub mod jobs;
 pub mod organizations;
 pub mod projects;

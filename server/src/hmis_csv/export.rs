@@ -41,6 +41,10 @@ pub enum ExportError {
     Csv(#[from] csv::Error),
     #[error("the period ends ({to}) before it starts ({from})")]
     Period { from: NaiveDate, to: NaiveDate },
+    #[error(
+        "the SSN of client {0} cannot be decrypted: is this server's data key the one it was stored with?"
+    )]
+    DataKey(String),
 }
 
 /// What to export.
@@ -63,6 +67,8 @@ pub struct ExportOptions {
     pub export_id: String,
     /// ImplementationID: identifies this Hearth installation across exports.
     pub implementation_id: String,
+    /// Opens the SSNs (stored sealed).
+    pub data_key: app::crypto::DataKey,
 }
 
 /// What an export wrote.
@@ -345,6 +351,9 @@ async fn write_table<W: Write>(
         .await?;
     let mut count = 0u64;
     let mut record = Vec::with_capacity(file.columns.len());
+    let ssn_at = (file.name == "Client.csv")
+        .then(|| file.columns.iter().position(|c| c.name == "SSN"))
+        .flatten();
     while let Some(row) = rows.next().await {
         let row = row?;
         record.clear();
@@ -354,12 +363,22 @@ async fn write_table<W: Write>(
             } else {
                 cell(&row, i, column.kind, &options.time_zone)?
             };
-            let text = if options.hash_pii && file.name == "Client.csv" {
+            let text = if options.hash_pii && file.name == "Client.csv" && column.name != "SSN" {
                 hash_pii(&column.name, text)
             } else {
                 text
             };
             record.push(text);
+        }
+        if let Some(at) = ssn_at
+            && !record[at].is_empty()
+        {
+            let ssn = open_ssn(&options.data_key, &record[0], &record[at])?;
+            record[at] = if options.hash_pii {
+                hash_pii("SSN", ssn)
+            } else {
+                ssn
+            };
         }
         csv.write_record(&record)?;
         count += 1;
@@ -369,6 +388,14 @@ async fn write_table<W: Write>(
     }
     csv.flush()?;
     Ok(count)
+}
+
+/// A stored (sealed) SSN in plain text.
+fn open_ssn(key: &app::crypto::DataKey, personal_id: &str, sealed: &str) -> Result<String, ExportError> {
+    key.open(sealed, &app::crypto::ssn_context(personal_id))
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(|| ExportError::DataKey(personal_id.to_string()))
 }
 
 /// One value as the spec writes it; empty for null.

@@ -86,6 +86,8 @@ pub struct ImportSummary {
 pub struct ImportOptions {
     /// The CoC's time zone: the export's timestamps are local times.
     pub time_zone: Tz,
+    /// Seals the SSNs (never stored in plain text).
+    pub data_key: app::crypto::DataKey,
 }
 
 /// One parsed cell.
@@ -459,10 +461,10 @@ pub async fn import<R: Read + Seek>(
             batch.push(cells);
             rows += 1;
             if batch.len() * file.columns.len() >= MAX_PARAMS / 2 {
-                write_batch(&txn, file, table, &mut batch).await?;
+                write_batch(&txn, file, table, &mut batch, &options.data_key).await?;
             }
         }
-        write_batch(&txn, file, table, &mut batch).await?;
+        write_batch(&txn, file, table, &mut batch, &options.data_key).await?;
         summary.files.push((file.name.clone(), rows));
     }
     txn.commit().await?;
@@ -521,6 +523,7 @@ async fn write_batch(
     file: &spec::File,
     table: &str,
     batch: &mut Vec<Vec<Cell>>,
+    data_key: &app::crypto::DataKey,
 ) -> Result<(), DbErr> {
     if batch.is_empty() {
         return Ok(());
@@ -536,6 +539,13 @@ async fn write_batch(
     let mut events: Vec<[Value; 6]> = Vec::new();
     if stage_file {
         columns.push("assessment_event_id".into());
+    }
+    // SSNs are sealed to their client; the last four digits are kept for search.
+    let ssn_at = (file.name == "Client.csv")
+        .then(|| kept.iter().position(|c| c.name == "SSN"))
+        .flatten();
+    if ssn_at.is_some() {
+        columns.push("ssn_last4".into());
     }
     let key = file
         .column(&file.primary_key)
@@ -555,6 +565,18 @@ async fn write_batch(
                 .filter(|(c, _)| c.db_column.is_some())
                 .map(|(c, cell)| value(cell, c, table))
                 .collect();
+            if let Some(at) = ssn_at {
+                let personal_id = text(cells, file, "PersonalID").unwrap_or_default();
+                let ssn = text(cells, file, "SSN");
+                values[at] = Value::String(
+                    ssn.as_ref()
+                        .map(|s| data_key.seal(s.as_bytes(), &app::crypto::ssn_context(&personal_id))),
+                );
+                values.push(Value::String(ssn.and_then(|s| {
+                    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+                    (digits.len() >= 4).then(|| digits[digits.len() - 4..].to_string())
+                })));
+            }
             if stage_file {
                 let enrollment = text(cells, file, "EnrollmentID").unwrap_or_default();
                 let personal = text(cells, file, "PersonalID").unwrap_or_default();

@@ -18,6 +18,8 @@ pub struct Model {
     pub created_by: Option<String>,
     /// What the job was asked to do (JSON).
     pub params: Option<String>,
+    /// What it found (JSON), e.g. an import's problems.
+    pub result: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

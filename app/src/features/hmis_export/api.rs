@@ -17,14 +17,7 @@ pub struct ExportParams {
     pub hash_pii: bool,
 }
 
-/// The state of a job, as the page shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum JobState {
-    Queued,
-    Running,
-    Done,
-    Failed,
-}
+pub use crate::features::jobs::JobState;
 
 /// One export, as the list shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,9 +56,7 @@ pub struct ExportsOverview {
 impl ExportsOverview {
     /// An export is still being written: the page keeps checking.
     pub fn busy(&self) -> bool {
-        self.jobs
-            .iter()
-            .any(|j| matches!(j.state, JobState::Queued | JobState::Running))
+        self.jobs.iter().any(|j| j.state.busy())
     }
 }
 

@@ -7,13 +7,11 @@ use leptos_router::components::A;
 
 use super::api::{ExportJob, JobState, StartExport, download_path, list_exports};
 use crate::error::AppError;
+use crate::features::jobs::{JobStatus, poll_while};
 use crate::routes;
 use crate::ui::form::{DateField, FieldMessage, FormMessage};
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
-
-/// How often the page looks again while an export is being written.
-const POLL_MS: u64 = 1000;
 
 #[component]
 pub fn ExportsPage() -> impl IntoView {
@@ -21,18 +19,10 @@ pub fn ExportsPage() -> impl IntoView {
     let tick = RwSignal::new(0u32);
     let overview = Resource::new(move || (start.version().get(), tick.get()), |_| list_exports());
     let error = Signal::derive(move || start.value().get().and_then(Result::err));
-    // While an export is queued or running, look again every second (with JavaScript;
-    // without it, the page has a Refresh link).
-    Effect::new(move |_| {
-        if let Some(Ok(o)) = overview.get()
-            && o.busy()
-        {
-            set_timeout(
-                move || tick.update(|t| *t += 1),
-                std::time::Duration::from_millis(POLL_MS),
-            );
-        }
-    });
+    poll_while(
+        Signal::derive(move || matches!(overview.get(), Some(Ok(o)) if o.busy())),
+        tick,
+    );
     view! {
         <Title text="HMIS CSV export" />
         <section class="page">
@@ -115,12 +105,6 @@ fn ExportJobView(job: ExportJob) -> impl IntoView {
     };
     let scope = job.project_name.clone().unwrap_or_else(|| "All projects".into());
     let hashed = if job.params.hash_pii { " · hashed" } else { "" };
-    let (state, class) = match job.state {
-        JobState::Queued => ("Waiting", "tag"),
-        JobState::Running => ("Writing", "tag"),
-        JobState::Done => ("Ready", "tag tag--success"),
-        JobState::Failed => ("Failed", "tag tag--error"),
-    };
     let started = job.started.clone();
     let by = job
         .started_by
@@ -132,15 +116,9 @@ fn ExportJobView(job: ExportJob) -> impl IntoView {
             <div class="job__title">
                 <strong>{period}</strong>
                 {format!(" · {scope}{hashed}")}
-                <span class=class>{state}</span>
             </div>
             <div class="hint">{format!("Started {started}{by}")}</div>
-            {matches!(job.state, JobState::Queued | JobState::Running).then(|| view! {
-                <progress max=job.total value=job.progress aria-label="Export progress">
-                    {format!("{} of {} files", job.progress, job.total)}
-                </progress>
-            })}
-            {job.message.clone().map(|m| view! { <div class="job__message">{m}</div> })}
+            <JobStatus state=job.state done_label="Ready" progress=job.progress total=job.total message=job.message.clone() />
             {(job.state == JobState::Done).then(|| view! {
                 <a class="button" href=download_path(&job.job_run_id) rel="external" download="">
                     "Download zip"

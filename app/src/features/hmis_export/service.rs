@@ -15,15 +15,6 @@ use crate::state::AppState;
 /// Exports listed on the page.
 const RECENT: u64 = 20;
 
-fn state_of(status: &str) -> JobState {
-    match status {
-        jobs::QUEUED => JobState::Queued,
-        jobs::RUNNING => JobState::Running,
-        jobs::DONE => JobState::Done,
-        _ => JobState::Failed,
-    }
-}
-
 pub async fn overview(state: &AppState, admin: &CurrentSession) -> Result<ExportsOverview, AppError> {
     admin.require_workgroup(&[Workgroup::HmisAdmin])?;
     let projects = project::Entity::find()
@@ -59,7 +50,7 @@ pub async fn overview(state: &AppState, admin: &CurrentSession) -> Result<Export
                 _ => None,
             };
             ExportJob {
-                state: state_of(&row.status),
+                state: JobState::from_status(&row.status),
                 started_by: users
                     .iter()
                     .find(|u| Some(&u.user_id) == row.created_by.as_ref())
@@ -148,6 +139,7 @@ pub async fn start(
         message: Set(Some("Waiting to start".into())),
         created_by: Set(Some(admin.user_id.clone())),
         params: Set(Some(params)),
+        result: Set(None),
     }
     .insert(&txn)
     .await?;

@@ -1,0 +1,116 @@
+//! The imports page: upload an HMIS CSV export, follow it, read its problems.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{ImportJob, JobState, list_imports};
+use crate::features::jobs::{JobStatus, poll_while};
+use crate::routes;
+use crate::ui::layout::errors_view;
+use crate::ui::status::Loading;
+
+#[component]
+pub fn ImportsPage() -> impl IntoView {
+    let query = use_query_map();
+    let tick = RwSignal::new(0u32);
+    let imports = Resource::new(move || tick.get(), |_| list_imports());
+    poll_while(
+        Signal::derive(
+            move || matches!(imports.get(), Some(Ok(jobs)) if jobs.iter().any(|j| j.state.busy())),
+        ),
+        tick,
+    );
+    // The upload route sends the browser back here, with a message when it refused.
+    let refused = move || query.with(|q| q.get("error"));
+    view! {
+        <Title text="HMIS CSV import" />
+        <section class="page">
+            <p><A href=routes::ADMIN>"← Admin"</A></p>
+            <h1>"HMIS CSV import"</h1>
+            <p class="lead">
+                "Bring in an HMIS CSV FY2026 export (a zip of the 24 files) from another HMIS. Every file and row is checked first; if anything is wrong, nothing is imported and the problems are listed by file, line and column."
+            </p>
+            <div class="card">
+                <h2>"Upload an export"</h2>
+                {move || refused().map(|message| view! { <p class="notice notice--error" role="alert">{message}</p> })}
+                <form class="form" method="post" action=routes::ADMIN_IMPORTS enctype="multipart/form-data">
+                    <div class="field">
+                        <label for="file">"Export file (.zip)"</label>
+                        <input id="file" name="file" type="file" accept=".zip,application/zip" required />
+                    </div>
+                    <button type="submit" class="button">"Upload and import"</button>
+                </form>
+            </div>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    let jobs = match imports.await {
+                        Ok(jobs) => jobs,
+                        Err(e) => return errors_view(e),
+                    };
+                    let busy = jobs.iter().any(|j| j.state.busy());
+                    view! {
+                        <div class="card">
+                            <h2>"Recent imports"</h2>
+                            {busy.then(|| view! {
+                                <p class="hint">"An import is running. " <a href=routes::ADMIN_IMPORTS>"Refresh"</a></p>
+                            })}
+                            {if jobs.is_empty() {
+                                view! { <p class="hint">"No imports yet."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="job-list">
+                                        {jobs.into_iter().map(|job| view! { <ImportJobView job /> }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                        </div>
+                    }
+                        .into_any()
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn ImportJobView(job: ImportJob) -> impl IntoView {
+    let by = job
+        .started_by
+        .clone()
+        .map(|u| format!(" by {u}"))
+        .unwrap_or_default();
+    let problems = job.result.problems.clone();
+    let more = job.result.total.saturating_sub(problems.len());
+    view! {
+        <li class="job" data-testid="import-job">
+            <div class="job__title"><strong>{job.file_name.clone()}</strong></div>
+            <div class="hint">{format!("Started {}{by}", job.started)}</div>
+            <JobStatus state=job.state done_label="Imported" progress=job.progress total=job.total message=job.message.clone() />
+            {(job.state == JobState::Failed && !problems.is_empty()).then(|| view! {
+                <table class="data-table problems" data-testid="import-problems">
+                    <thead>
+                        <tr>
+                            <th scope="col">"File"</th>
+                            <th scope="col">"Line"</th>
+                            <th scope="col">"Column"</th>
+                            <th scope="col">"Problem"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {problems.into_iter().map(|p| view! {
+                            <tr>
+                                <td>{p.file}</td>
+                                <td>{p.line.map(|l| l.to_string()).unwrap_or_default()}</td>
+                                <td>{p.column.unwrap_or_default()}</td>
+                                <td>{p.message}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                {(more > 0).then(|| view! { <p class="hint">{format!("… and {more} more.")}</p> })}
+            })}
+        </li>
+    }
+}
