@@ -585,3 +585,25 @@ fn the_command_fills_a_new_database_once() {
         "{stderr}"
     );
 }
+
+/// SQLite gets bound parameters, PostgreSQL SQL text with the values written out: both
+/// must store exactly the same values (names with apostrophes and accents, amounts,
+/// dates, timestamps).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_and_postgres_store_the_same_rows() {
+    let Some(postgres) = common::spawn(common::Backend::Postgres).await else {
+        return;
+    };
+    let sqlite = Extra::new(common::Backend::Sqlite).await;
+    generate(&postgres.db, CLIENTS, 11).await;
+    generate(&sqlite.db, CLIENTS, 11).await;
+    let (a, b) = (dump(&postgres.db).await, dump(&sqlite.db).await);
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x, y);
+    }
+    assert!(
+        a.iter().any(|row| row.contains("O'")),
+        "an apostrophe made the trip"
+    );
+}

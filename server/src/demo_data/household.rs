@@ -1034,9 +1034,9 @@ fn race_bits(race: &Race) -> u8 {
 
 fn ssn(dice: &mut Dice, adult: bool) -> (Option<String>, i32) {
     let quality = if adult {
-        dice.weighted(&[(1, 86), (2, 4), (8, 3), (9, 3), (99, 4)])
+        dice.weighted(&[(1, 182), (2, 8), (8, 4), (9, 3), (99, 3)])
     } else {
-        dice.weighted(&[(1, 90), (8, 4), (99, 6)])
+        dice.weighted(&[(1, 95), (8, 2), (99, 3)])
     };
     let digits = format!(
         "{:03}{:02}{:04}",

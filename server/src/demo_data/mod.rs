@@ -4,8 +4,11 @@
 //! Households are generated one by one from a seeded ChaCha8 stream per household
 //! ([`household`], pure), turned into table rows with counter-derived IDs ([`rows`]) and
 //! written a batch of households per transaction with multi-row inserts ([`writer`]).
-//! Generation runs on a blocking thread while the previous batch is written, and at most
-//! two batches wait in between, so memory stays bounded whatever the client count.
+//! Generation runs on a blocking thread while earlier batches are written (one
+//! transaction at a time on SQLite, [`POSTGRES_WRITERS`] on PostgreSQL) and at most one
+//! finished batch waits in between, so memory stays bounded whatever the client count.
+//! If a write fails, the batches committed before it stay: start again on a new
+//! database.
 //!
 //! The same client count, seed and "today" give the same rows and IDs on every run and
 //! on both databases. Two things are not: the projects' own IDs (made by
@@ -37,13 +40,6 @@ pub const POSTGRES_WRITERS: usize = 2;
 
 /// The population `serve --demo` adds to a new demo database.
 pub const SERVE_DEMO_CLIENTS: u64 = 300;
-
-fn batch_households() -> u64 {
-    std::env::var("HEARTH_DEMO_BATCH")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(HOUSEHOLDS_PER_BATCH)
-}
 
 /// What to generate.
 #[derive(Clone, Debug)]
@@ -186,7 +182,7 @@ pub async fn run(
             remaining -= household.members.len() as u64;
             index += 1;
             batch.add(&household, &world, &mut ids, Some(&key));
-            if batch.households >= batch_households()
+            if batch.households >= HOUSEHOLDS_PER_BATCH
                 && sender.blocking_send(std::mem::take(&mut batch)).is_err()
             {
                 // The writer stopped (and says why).
@@ -202,10 +198,7 @@ pub async fn run(
     // SQLite has one writer at a time; PostgreSQL writes batches side by side (each
     // batch is whole households, so the transactions never touch each other's rows).
     let writers = match db.get_database_backend() {
-        DatabaseBackend::Postgres => std::env::var("HEARTH_DEMO_WRITERS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(POSTGRES_WRITERS),
+        DatabaseBackend::Postgres => POSTGRES_WRITERS,
         _ => 1,
     };
     let mut counts = [0u64; 12];

@@ -1,18 +1,34 @@
 //! Writes [`Rows`] to the database: one transaction per batch of households, each table
-//! in multi-row `INSERT`s as large as the database's bind-parameter limit allows.
+//! in multi-row `INSERT`s built with sea-orm's `insert_many`, parents before children
+//! (the foreign keys are checked at once).
+//!
+//! How the statements travel differs by database, after measuring
+//! (docs/PERFORMANCE.md, "Demo data"):
+//!
+//! - SQLite: prepared statements with bind parameters, about 4,000 values each (well
+//!   under SQLite's 32,766). Larger statements were slower and sqlx keeps every prepared
+//!   statement in its per-connection cache, a 32,000-value one taking megabytes.
+//! - PostgreSQL: the batch's statements rendered as SQL text (sea-query writes and
+//!   escapes the values) and sent as one simple-protocol message. Each prepared
+//!   statement is a network round trip, and with sqlx 0.9.0, which no longer sets
+//!   `TCP_NODELAY`, a round trip over TCP can wait ~40 ms for a delayed ACK; one message
+//!   per batch was 35-40% faster than 65,535-parameter prepared statements and used
+//!   half the memory. No bind parameters means no parameter limit, but statements
+//!   keep the same row counts as if there were one.
 
 use app::db::entities::{
     assessment, assessment_event, client, current_living_situation, disability, employment_education,
     enrollment, event, exit, health_and_dv, income_benefit, service,
 };
+use sea_orm::sea_query::PostgresQueryBuilder;
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, Iterable,
+    IntoActiveModel, Iterable, QueryTrait,
 };
 
 use super::rows::{Rows, Table};
 
-/// The most bind parameters a statement may carry: SQLite's limit (32766 since 3.32)
+/// The most bind parameters a statement may carry: SQLite's limit (32,766 since 3.32)
 /// and PostgreSQL's (the wire protocol counts them in 16 bits).
 pub fn parameter_limit(backend: DatabaseBackend) -> usize {
     match backend {
@@ -21,59 +37,74 @@ pub fn parameter_limit(backend: DatabaseBackend) -> usize {
     }
 }
 
-/// The bind parameters per statement the writer aims for, under [`parameter_limit`].
-///
-/// Measured (docs/PERFORMANCE.md): on SQLite, statements of about 4,000 values are the
-/// fastest and keep memory low (sqlx caches each prepared statement, and a
-/// 32,000-value one is megabytes); on PostgreSQL each statement is a network round
-/// trip, so the largest statements are the fastest.
+/// Values per statement the writer aims for, never over [`parameter_limit`].
 pub fn parameters_per_statement(backend: DatabaseBackend) -> usize {
-    if let Some(n) = std::env::var("HEARTH_DEMO_PARAMS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
-        return n;
-    }
     match backend {
         DatabaseBackend::Postgres => parameter_limit(backend),
         _ => 4_000,
     }
 }
 
-/// How many rows of `E` fit in one statement: every column is a bind parameter.
-pub fn rows_per_statement<E: EntityTrait>(max_parameters: usize) -> usize {
-    (max_parameters / E::Column::iter().count()).max(1)
+/// How many rows of `E` fit in one statement of `parameters` values: one per column.
+pub fn rows_per_statement<E: EntityTrait>(parameters: usize) -> usize {
+    (parameters / E::Column::iter().count()).max(1)
 }
 
-/// Inserts `rows` into `E`'s table in statements of at most `max_parameters` values.
-async fn insert<E, C>(db: &C, rows: Vec<E::Model>, max_parameters: usize) -> Result<(), DbErr>
+/// Splits `rows` into `insert_many` statements of at most `parameters` values each.
+fn statements<E>(
+    rows: Vec<E::Model>,
+    parameters: usize,
+) -> impl Iterator<Item = sea_orm::InsertMany<E::ActiveModel>>
 where
     E: EntityTrait,
     E::Model: IntoActiveModel<E::ActiveModel>,
     E::ActiveModel: ActiveModelTrait<Entity = E>,
-    C: ConnectionTrait,
 {
-    let per_statement = rows_per_statement::<E>(max_parameters);
+    let per_statement = rows_per_statement::<E>(parameters);
     let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let statement = E::insert_many(
+    std::iter::from_fn(move || {
+        rows.peek()?;
+        Some(E::insert_many(
             rows.by_ref()
                 .take(per_statement)
                 .map(IntoActiveModel::into_active_model),
-        );
-        statement.exec_without_returning(db).await?;
-    }
-    Ok(())
+        ))
+    })
 }
 
-/// Writes one batch in one transaction, parents before children (the foreign keys are
-/// checked at once). Returns the rows written per table, in [`Table::ALL`] order.
-pub async fn write(db: &DatabaseConnection, rows: Rows) -> Result<[u64; 12], DbErr> {
-    let mut counts = [0u64; 12];
-    for (i, table) in Table::ALL.into_iter().enumerate() {
-        counts[i] = rows.count(table) as u64;
+/// A batch's statements, one value per bind parameter (SQLite), or rendered as SQL text
+/// into one script (PostgreSQL).
+enum Sink<'a, C> {
+    Bound { db: &'a C, parameters: usize },
+    Script { sql: String, parameters: usize },
+}
+
+impl<C: ConnectionTrait> Sink<'_, C> {
+    async fn insert<E>(&mut self, rows: Vec<E::Model>) -> Result<(), DbErr>
+    where
+        E: EntityTrait,
+        E::Model: IntoActiveModel<E::ActiveModel>,
+        E::ActiveModel: ActiveModelTrait<Entity = E>,
+    {
+        match self {
+            Sink::Bound { db, parameters } => {
+                for statement in statements::<E>(rows, *parameters) {
+                    statement.exec_without_returning(*db).await?;
+                }
+            }
+            Sink::Script { sql, parameters } => {
+                for statement in statements::<E>(rows, *parameters) {
+                    sql.push_str(&statement.into_query().to_string(PostgresQueryBuilder));
+                    sql.push_str(";\n");
+                }
+            }
+        }
+        Ok(())
     }
-    let max = parameters_per_statement(db.get_database_backend());
+}
+
+/// Every table of `rows`, in [`Table::ALL`] order.
+async fn insert_all<C: ConnectionTrait>(sink: &mut Sink<'_, C>, rows: Rows) -> Result<(), DbErr> {
     let Rows {
         households: _,
         clients,
@@ -89,19 +120,45 @@ pub async fn write(db: &DatabaseConnection, rows: Rows) -> Result<[u64; 12], DbE
         assessments,
         events,
     } = rows;
+    sink.insert::<client::Entity>(clients).await?;
+    sink.insert::<enrollment::Entity>(enrollments).await?;
+    sink.insert::<exit::Entity>(exits).await?;
+    sink.insert::<assessment_event::Entity>(assessment_events).await?;
+    sink.insert::<income_benefit::Entity>(income_benefits).await?;
+    sink.insert::<disability::Entity>(disabilities).await?;
+    sink.insert::<health_and_dv::Entity>(health_and_dvs).await?;
+    sink.insert::<employment_education::Entity>(employment_educations)
+        .await?;
+    sink.insert::<service::Entity>(services).await?;
+    sink.insert::<current_living_situation::Entity>(current_living_situations)
+        .await?;
+    sink.insert::<assessment::Entity>(assessments).await?;
+    sink.insert::<event::Entity>(events).await?;
+    Ok(())
+}
+
+/// Writes one batch in one transaction. Returns the rows written per table, in
+/// [`Table::ALL`] order.
+pub async fn write(db: &DatabaseConnection, rows: Rows) -> Result<[u64; 12], DbErr> {
+    let mut counts = [0u64; 12];
+    for (i, table) in Table::ALL.into_iter().enumerate() {
+        counts[i] = rows.count(table) as u64;
+    }
+    let backend = db.get_database_backend();
+    let parameters = parameters_per_statement(backend);
     let txn = app::db::begin_write(db).await?;
-    insert::<client::Entity, _>(&txn, clients, max).await?;
-    insert::<enrollment::Entity, _>(&txn, enrollments, max).await?;
-    insert::<exit::Entity, _>(&txn, exits, max).await?;
-    insert::<assessment_event::Entity, _>(&txn, assessment_events, max).await?;
-    insert::<income_benefit::Entity, _>(&txn, income_benefits, max).await?;
-    insert::<disability::Entity, _>(&txn, disabilities, max).await?;
-    insert::<health_and_dv::Entity, _>(&txn, health_and_dvs, max).await?;
-    insert::<employment_education::Entity, _>(&txn, employment_educations, max).await?;
-    insert::<service::Entity, _>(&txn, services, max).await?;
-    insert::<current_living_situation::Entity, _>(&txn, current_living_situations, max).await?;
-    insert::<assessment::Entity, _>(&txn, assessments, max).await?;
-    insert::<event::Entity, _>(&txn, events, max).await?;
+    if backend == DatabaseBackend::Postgres {
+        let mut sink: Sink<'_, sea_orm::DatabaseTransaction> = Sink::Script {
+            sql: String::new(),
+            parameters,
+        };
+        insert_all(&mut sink, rows).await?;
+        if let Sink::Script { sql, .. } = sink {
+            txn.execute_unprepared(&sql).await?;
+        }
+    } else {
+        insert_all(&mut Sink::Bound { db: &txn, parameters }, rows).await?;
+    }
     txn.commit().await?;
     Ok(counts)
 }
@@ -123,5 +180,45 @@ mod tests {
         }
         assert!(parameter_limit(DatabaseBackend::Sqlite) <= 32_766);
         assert!(parameter_limit(DatabaseBackend::Postgres) <= 65_535);
+    }
+
+    #[test]
+    fn rows_are_split_into_statements_that_fit() {
+        let rows = |n: usize| {
+            (0..n)
+                .map(|i| app::db::entities::assessment_event::Model {
+                    assessment_event_id: format!("{i:032x}"),
+                    enrollment_id: "e".into(),
+                    personal_id: "p".into(),
+                    data_collection_stage: 1,
+                    information_date: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+                    created_at: chrono::DateTime::UNIX_EPOCH,
+                    updated_at: chrono::DateTime::UNIX_EPOCH,
+                    created_by: None,
+                    date_deleted: None,
+                })
+                .collect::<Vec<_>>()
+        };
+        // 9 columns: 4,000 values are 444 rows a statement.
+        assert_eq!(rows_per_statement::<assessment_event::Entity>(4_000), 444);
+        assert_eq!(statements::<assessment_event::Entity>(rows(0), 4_000).count(), 0);
+        assert_eq!(
+            statements::<assessment_event::Entity>(rows(444), 4_000).count(),
+            1
+        );
+        assert_eq!(
+            statements::<assessment_event::Entity>(rows(445), 4_000).count(),
+            2
+        );
+        let sql: Vec<String> = statements::<assessment_event::Entity>(rows(3), 4_000)
+            .map(|s| s.into_query().to_string(PostgresQueryBuilder))
+            .collect();
+        assert_eq!(sql.len(), 1);
+        assert!(
+            sql[0].starts_with(r#"INSERT INTO "assessment_events""#),
+            "{}",
+            sql[0]
+        );
+        assert_eq!(sql[0].matches("'2025-01-01'").count(), 3, "{}", sql[0]);
     }
 }
