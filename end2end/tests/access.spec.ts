@@ -13,10 +13,16 @@ test.describe("signing in", () => {
     await expect(page).toHaveURL(/\/$/);
     await expect(page.getByTestId("current-context")).toHaveText("Supervisor · Northside Street Outreach");
 
-    // Back Date mode, from the settings panel behind the user's initials.
+    // An optional location: one of the organization's projects, shown with the context.
     await page.getByRole("link", { name: "Settings for Morgan Ellis" }).click();
     await expect(page.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
     if (js) await waitForHydration(page);
+    await page.getByLabel("Working at").selectOption({ label: "Northside Night Shelter" });
+    await page.getByRole("button", { name: "Use this location" }).click();
+    await expect(page.getByTestId("current-context")).toHaveText("Supervisor · Northside Street Outreach · Northside Night Shelter");
+    if (js) await waitForHydration(page);
+
+    // Back Date mode, from the settings panel behind the user's initials.
     await page.getByLabel("Back date").fill("2026-11-02");
     await page.getByRole("button", { name: "Set back date" }).click();
     await expect(page.getByTestId("back-date-banner")).toContainText("November 2, 2026");

@@ -7,6 +7,7 @@ mod m20261124_000001_create_settings;
 mod m20261124_000002_create_access;
 mod m20261124_000003_add_second_factor;
 mod m20261124_000010_create_hud_model;
+mod m20261130_000011_add_session_location;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_create_access::Migration),
             Box::new(m20261124_000003_add_second_factor::Migration),
             Box::new(m20261124_000010_create_hud_model::Migration),
+            Box::new(m20261130_000011_add_session_location::Migration),
         ]
     }
 }

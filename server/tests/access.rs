@@ -165,6 +165,8 @@ on_both_databases!(server_functions_refuse_without_a_session, |app| {
     for (endpoint, form) in [
         ("access_options", vec![]),
         ("set_context", vec![("user_access_id", "x")]),
+        ("list_locations", vec![]),
+        ("set_location", vec![("project_id", "x")]),
         ("set_back_date", vec![("back_date", "2026-11-01")]),
         ("clear_back_date", vec![]),
         ("keep_alive", vec![]),
@@ -373,4 +375,111 @@ on_both_databases!(oversized_bodies_are_refused, |app| {
         .call("login", &[("username", big.as_str()), ("password", "x")])
         .await;
     assert_eq!(response.status(), 413);
+});
+
+on_both_databases!(the_context_can_carry_a_location_of_its_organization, |app| {
+    use app::features::access::api::LocationOption;
+    app.seed_demo().await;
+    let client = app.signed_in("multi").await;
+    // No context yet: no location either.
+    assert_eq!(app.call_as(&client, "list_locations", &[]).await.status(), 409);
+    let options: Vec<AccessOption> = app
+        .call_as(&client, "access_options", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let riverside = options
+        .iter()
+        .find(|o| o.organization_name == "Riverside Family Shelter")
+        .unwrap();
+    let northside = options
+        .iter()
+        .find(|o| o.organization_name == "Northside Street Outreach")
+        .unwrap();
+    app.call_as(
+        &client,
+        "set_context",
+        &[("user_access_id", &riverside.user_access_id)],
+    )
+    .await;
+    let locations: Vec<LocationOption> = app
+        .call_as(&client, "list_locations", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(locations.len(), 4, "Riverside's projects");
+    let rrh = locations
+        .iter()
+        .find(|l| l.project_name == "Riverside Rapid Re-Housing")
+        .unwrap()
+        .project_id
+        .clone();
+    let response = app
+        .call_as(&client, "set_location", &[("project_id", rrh.as_str())])
+        .await;
+    assert_eq!(response.status(), 200);
+    let context = session_of(&app, &client).await.unwrap().context.unwrap();
+    assert_eq!(context.location_project_id.as_deref(), Some(rrh.as_str()));
+    assert_eq!(
+        context.label(),
+        "Case Manager · Riverside Family Shelter · Riverside Rapid Re-Housing"
+    );
+
+    // Another organization's project is not a location here.
+    app.call_as(
+        &client,
+        "set_context",
+        &[("user_access_id", &northside.user_access_id)],
+    )
+    .await;
+    let context = session_of(&app, &client).await.unwrap().context.unwrap();
+    assert_eq!(
+        context.location_name, None,
+        "a new context starts without a location"
+    );
+    let response = app
+        .call_as(&client, "set_location", &[("project_id", rrh.as_str())])
+        .await;
+    assert_eq!(response.status(), 422);
+    let error: AppError = response.json().await.unwrap();
+    assert_eq!(
+        error.message_for("project_id"),
+        Some("Choose a location from the list.")
+    );
+    assert_eq!(
+        session_of(&app, &client)
+            .await
+            .unwrap()
+            .context
+            .unwrap()
+            .location_name,
+        None
+    );
+
+    // Clearing.
+    app.call_as(
+        &client,
+        "set_context",
+        &[("user_access_id", &riverside.user_access_id)],
+    )
+    .await;
+    app.call_as(&client, "set_location", &[("project_id", rrh.as_str())])
+        .await;
+    let response = app.call_as(&client, "set_location", &[("project_id", "")]).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        session_of(&app, &client)
+            .await
+            .unwrap()
+            .context
+            .unwrap()
+            .location_name,
+        None
+    );
+    let actions = app.audit_actions().await;
+    for action in ["location_changed", "location_cleared"] {
+        assert!(actions.contains(&action.to_string()), "{action} audited");
+    }
 });

@@ -572,9 +572,10 @@ async fn write_batch(
                     ssn.as_ref()
                         .map(|s| data_key.seal(s.as_bytes(), &app::crypto::ssn_context(&personal_id))),
                 );
+                // The last four characters, as the app keeps them ('x' for an unknown digit).
                 values.push(Value::String(ssn.and_then(|s| {
-                    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
-                    (digits.len() >= 4).then(|| digits[digits.len() - 4..].to_string())
+                    let chars: Vec<char> = s.chars().collect();
+                    (chars.len() >= 4).then(|| chars[chars.len() - 4..].iter().collect())
                 })));
             }
             if stage_file {

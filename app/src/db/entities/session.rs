@@ -18,6 +18,8 @@ pub struct Model {
     pub ip: Option<String>,
     /// The password was right; the authenticator code has not been given yet.
     pub pending_second_factor: bool,
+    /// The optional location of the context: a project of the organization.
+    pub location_project_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -43,6 +43,29 @@ pub struct ContextInfo {
     pub organization_id: String,
     pub organization_name: String,
     pub workgroup: Workgroup,
+    /// The optional location: a project of the organization.
+    pub location_project_id: Option<String>,
+    pub location_name: Option<String>,
+}
+
+impl ContextInfo {
+    /// As the header shows it: "Case Manager · Riverside Family Shelter · Riverside RRH".
+    pub fn label(&self) -> String {
+        let mut label = format!("{} · {}", self.workgroup.label(), self.organization_name);
+        if let Some(location) = &self.location_name {
+            label.push_str(" · ");
+            label.push_str(location);
+        }
+        label
+    }
+}
+
+/// A location to choose: a project of the acting organization.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocationOption {
+    pub project_id: String,
+    pub project_name: String,
+    pub current: bool,
 }
 
 /// One context the user may choose.
@@ -171,6 +194,29 @@ pub async fn list_access_options() -> Result<Vec<AccessOption>, AppError> {
 }
 
 /// Acts as one of the user's access rows from now on. Audited.
+/// The locations the user may work at in the current context: the organization's
+/// operating projects.
+#[server(prefix = "/api", endpoint = "list_locations")]
+pub async fn list_locations() -> Result<Vec<LocationOption>, AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = crate::state::respond(super::guard::require_user())?;
+    crate::state::respond(super::service::location_options(&state, &session).await)
+}
+
+/// Sets (or, empty, clears) the location of the current context. Audited.
+#[server(prefix = "/api", endpoint = "set_location")]
+pub async fn set_location(project_id: Option<String>) -> Result<Next, AppError> {
+    let state = crate::state::use_app_state()?;
+    let result = match super::guard::require_user() {
+        Ok(session) => {
+            let project_id = project_id.map(|p| p.trim().to_string()).filter(|p| !p.is_empty());
+            super::service::set_location(&state, &session, project_id.as_deref()).await
+        }
+        Err(e) => Err(e),
+    };
+    finish(result)
+}
+
 #[server(prefix = "/api", endpoint = "set_context")]
 pub async fn set_context(user_access_id: String) -> Result<Next, AppError> {
     let state = crate::state::use_app_state()?;

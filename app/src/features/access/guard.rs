@@ -54,6 +54,8 @@ pub struct ActingContext {
     pub organization_name: String,
     pub workgroup: Workgroup,
     pub victim_service_provider: bool,
+    /// The project (site) the user works at, when they chose one: (ID, name).
+    pub location: Option<(String, String)>,
 }
 
 impl CurrentSession {
@@ -66,6 +68,8 @@ impl CurrentSession {
                 organization_id: c.organization_id.clone(),
                 organization_name: c.organization_name.clone(),
                 workgroup: c.workgroup,
+                location_project_id: c.location.as_ref().map(|(id, _)| id.clone()),
+                location_name: c.location.as_ref().map(|(_, name)| name.clone()),
             }),
             back_date: self.back_date,
             today: self.today,
@@ -189,6 +193,7 @@ mod tests {
                 organization_name: "Org".into(),
                 workgroup,
                 victim_service_provider: false,
+                location: None,
             }),
             back_date: None,
             today: Utc::now().date_naive(),

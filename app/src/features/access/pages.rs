@@ -8,8 +8,9 @@ use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_query_map};
 
 use super::api::{
-    ClearBackDate, ConfirmTwoStep, Login, Logout, Next, SessionInfo, SetBackDate, SetContext, TurnOffTwoStep,
-    VerifyLoginCode, get_session, list_access_options, login_code_pending, start_two_step,
+    ClearBackDate, ConfirmTwoStep, Login, Logout, Next, SessionInfo, SetBackDate, SetContext, SetLocation,
+    TurnOffTwoStep, VerifyLoginCode, get_session, list_access_options, list_locations, login_code_pending,
+    start_two_step,
 };
 use crate::error::AppError;
 use crate::routes;
@@ -133,7 +134,7 @@ pub fn UserMenu() -> impl IntoView {
                         let context = info
                             .context
                             .as_ref()
-                            .map(|c| format!("{} · {}", c.workgroup.label(), c.organization_name))
+                            .map(|c| c.label())
                             .unwrap_or_else(|| "Choose a context".to_string());
                         view! {
                             <super::IdleWatch info=info.clone() />
@@ -174,11 +175,43 @@ pub fn BackDateBanner() -> impl IntoView {
     }
 }
 
+/// The optional location of the context: one of the organization's projects.
+#[component]
+fn LocationCard(
+    options: Vec<super::api::LocationOption>,
+    set: ServerAction<SetLocation>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    view! {
+        <div class="card">
+            <h2 id="location-title">"Location"</h2>
+            <p class="hint">"Optional: the project you are working at, shown with your context."</p>
+            <ActionForm action=set attr:class="form form--inline" attr:aria-labelledby="location-title">
+                <FormMessage error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                <div class="field">
+                    <label for="project_id">"Working at"</label>
+                    <select id="project_id" name="project_id">
+                        <option value="">"No particular location"</option>
+                        {options.into_iter().map(|o| view! {
+                            <option value=o.project_id selected=o.current>{o.project_name}</option>
+                        }).collect_view()}
+                    </select>
+                    <FieldMessage error field="project_id" />
+                </div>
+                <button type="submit" class="button">"Use this location"</button>
+            </ActionForm>
+        </div>
+    }
+}
+
 /// The settings panel: data context, Back Date, sign out.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let session = use_session();
     let options = Resource::new(|| (), |_| list_access_options());
+    let locations = Resource::new(|| (), |_| list_locations());
+    let set_location = ServerAction::<SetLocation>::new();
+    let location_error = watch(Signal::derive(move || set_location.value().get()));
     let choose = ServerAction::<SetContext>::new();
     let set_date = ServerAction::<SetBackDate>::new();
     let clear_date = ServerAction::<ClearBackDate>::new();
@@ -197,6 +230,7 @@ pub fn SettingsPage() -> impl IntoView {
                     let info = session.await.ok().flatten()?;
                     let back_date = info.back_date;
                     let list = options.await;
+                    let location_options = locations.await.ok();
                     Some(view! {
                         <p class="lead">{format!("Signed in as {} ({})", info.full_name, info.username)}</p>
                         <div class="card">
@@ -230,6 +264,9 @@ pub fn SettingsPage() -> impl IntoView {
                                 Err(e) => view! { <p class="notice notice--error" role="alert">{e.to_string()}</p> }.into_any(),
                             }}
                         </div>
+                        {location_options.filter(|_| info.context.is_some()).map(|options| view! {
+                            <LocationCard options set=set_location error=location_error />
+                        })}
                         <div class="card">
                             <h2>"Back Date"</h2>
                             <p class="hint">

@@ -10,10 +10,10 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
-use super::api::{AccessOption, Next};
+use super::api::{AccessOption, LocationOption, Next};
 use super::guard::{ActingContext, CurrentSession, PendingSignIn, RequestInfo};
 use crate::db::audit::{self, Actor, Event};
-use crate::db::entities::{audit_log, organization, session, user, user_access};
+use crate::db::entities::{audit_log, organization, project, session, user, user_access};
 use crate::domain::access::{self, Workgroup};
 use crate::error::AppError;
 use crate::routes;
@@ -389,6 +389,7 @@ async fn insert_session(
         back_date: Set(None),
         ip: Set(request.ip.clone()),
         pending_second_factor: Set(pending_second_factor),
+        location_project_id: Set(None),
     }
     .insert(db)
     .await?;
@@ -623,15 +624,26 @@ pub async fn load_session(
         &row.organization_id,
         row.workgroup.as_deref().and_then(Workgroup::from_code),
     ) {
-        (Some(organization_id), Some(workgroup)) => organization::Entity::find_by_id(organization_id.clone())
-            .one(&state.db)
-            .await?
-            .map(|org| ActingContext {
-                organization_id: org.organization_id,
-                organization_name: org.organization_name,
-                workgroup,
-                victim_service_provider: org.victim_service_provider,
-            }),
+        (Some(organization_id), Some(workgroup)) => {
+            let location = match &row.location_project_id {
+                Some(project_id) => project::Entity::find_by_id(project_id.clone())
+                    .one(&state.db)
+                    .await?
+                    .filter(|p| &p.organization_id == organization_id && p.date_deleted.is_none())
+                    .map(|p| (p.project_id, p.project_name)),
+                None => None,
+            };
+            organization::Entity::find_by_id(organization_id.clone())
+                .one(&state.db)
+                .await?
+                .map(|org| ActingContext {
+                    organization_id: org.organization_id,
+                    organization_name: org.organization_name,
+                    workgroup,
+                    victim_service_provider: org.victim_service_provider,
+                    location,
+                })
+        }
         _ => None,
     };
     Ok(Some(Loaded::Session(CurrentSession {
@@ -729,6 +741,8 @@ pub async fn set_context(
     let mut active = existing.into_active_model();
     active.organization_id = Set(Some(row.organization_id.clone()));
     active.workgroup = Set(Some(row.workgroup.clone()));
+    // A location belongs to an organization: a new context starts without one.
+    active.location_project_id = Set(None);
     active.update(&txn).await?;
     let actor = Actor {
         organization_id: Some(row.organization_id.clone()),
@@ -752,6 +766,74 @@ pub async fn set_context(
     txn.commit().await?;
     Ok(Next {
         path: routes::HOME.to_string(),
+    })
+}
+
+/// The projects of the acting organization that are operating today.
+pub async fn location_options(
+    state: &AppState,
+    current: &CurrentSession,
+) -> Result<Vec<LocationOption>, AppError> {
+    let context = current.require_context()?;
+    let today = state.today();
+    let current_id = context.location.as_ref().map(|(id, _)| id.clone());
+    Ok(project::Entity::find()
+        .filter(project::Column::OrganizationId.eq(&context.organization_id))
+        .filter(project::Column::DateDeleted.is_null())
+        .order_by_asc(project::Column::ProjectName)
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .filter(|p| p.operating_end_date.is_none_or(|end| end >= today))
+        .map(|p| LocationOption {
+            current: Some(&p.project_id) == current_id.as_ref(),
+            project_id: p.project_id,
+            project_name: p.project_name,
+        })
+        .collect())
+}
+
+/// Sets or clears the location of the current context.
+pub async fn set_location(
+    state: &AppState,
+    current: &CurrentSession,
+    project_id: Option<&str>,
+) -> Result<Next, AppError> {
+    let context = current.require_context()?;
+    if let Some(id) = project_id {
+        let offered = location_options(state, current)
+            .await?
+            .iter()
+            .any(|o| o.project_id == id);
+        if !offered {
+            return Err(AppError::field("project_id", "Choose a location from the list."));
+        }
+    }
+    let now = state.now();
+    let txn = crate::db::begin_write(&state.db).await?;
+    let Some(existing) = session::Entity::find_by_id(current.session_id.clone())
+        .one(&txn)
+        .await?
+    else {
+        return Err(AppError::Unauthorized);
+    };
+    let mut active = existing.into_active_model();
+    active.location_project_id = Set(project_id.map(str::to_string));
+    active.update(&txn).await?;
+    let event = match project_id {
+        Some(id) => Event::new("location_changed").on("project", id),
+        None => Event::new("location_cleared"),
+    };
+    audit::record(
+        &txn,
+        now,
+        &current.actor(),
+        event.detail(format!("in {}", context.organization_id)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Next {
+        path: routes::SETTINGS.to_string(),
     })
 }
 
