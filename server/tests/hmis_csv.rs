@@ -51,6 +51,15 @@ fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<Vec<String>>> {
     files
 }
 
+/// The demo projects an export holds: all but the victim service provider's.
+fn exported_projects() -> usize {
+    let safe_harbor = 4;
+    hearth_server::demo::DEMO_PROJECTS
+        .iter()
+        .filter(|p| p.0 != safe_harbor)
+        .count()
+}
+
 fn options(app: &common::TestApp) -> ExportOptions {
     ExportOptions {
         from: chrono::NaiveDate::from_ymd_opt(2025, 10, 1),
@@ -114,7 +123,7 @@ on_both_databases!(every_file_has_the_spec_headers_in_order, |app| {
 
     // The demo's organizations with projects, and all its projects, funders and CoCs.
     let projects = &files["Project.csv"];
-    assert_eq!(projects.len() - 1, hearth_server::demo::DEMO_PROJECTS.len());
+    assert_eq!(projects.len() - 1, exported_projects());
     assert!(column(projects, "ExportID").iter().all(|id| *id == "e2026"));
     let outreach = projects[1..]
         .iter()
@@ -130,25 +139,22 @@ on_both_databases!(every_file_has_the_spec_headers_in_order, |app| {
         "timestamps as YYYY-MM-DD hh:mm:ss"
     );
     let organizations = column(&files["Organization.csv"], "OrganizationName");
-    assert_eq!(organizations.len(), 4, "the HMIS lead agency runs no project");
+    assert_eq!(organizations.len(), 3, "the HMIS lead agency runs no project");
     assert!(!organizations.contains(&"HMIS Lead Agency"));
-    let vsp = &files["Organization.csv"];
-    let safe_harbor = vsp[1..]
-        .iter()
-        .find(|r| r[1] == "Safe Harbor DV Services")
-        .unwrap();
-    assert_eq!(
-        safe_harbor[vsp[0].iter().position(|h| h == "VictimServiceProvider").unwrap()],
-        "1"
+    // The victim service provider's records never leave it.
+    assert!(!organizations.contains(&"Safe Harbor DV Services"));
+    assert!(
+        !column(projects, "ProjectName")
+            .iter()
+            .any(|n| n.starts_with("Safe Harbor"))
     );
-    assert_eq!(
-        files["Funder.csv"].len() - 1,
-        hearth_server::demo::DEMO_PROJECTS.len()
+    assert!(
+        column(&files["Organization.csv"], "VictimServiceProvider")
+            .iter()
+            .all(|v| *v == "0")
     );
-    assert_eq!(
-        files["ProjectCoC.csv"].len() - 1,
-        hearth_server::demo::DEMO_PROJECTS.len()
-    );
+    assert_eq!(files["Funder.csv"].len() - 1, exported_projects());
+    assert_eq!(files["ProjectCoC.csv"].len() - 1, exported_projects());
     assert!(
         column(&files["ProjectCoC.csv"], "Geocode")
             .iter()
@@ -204,10 +210,7 @@ on_both_databases!(one_project_and_a_hashed_export, |app| {
     let written = hmis_csv::export_to_path(&app.db, &path, &options(&app), &mut progress)
         .await
         .unwrap();
-    assert_eq!(
-        written.rows("Project.csv"),
-        Some(hearth_server::demo::DEMO_PROJECTS.len() as u64)
-    );
+    assert_eq!(written.rows("Project.csv"), Some(exported_projects() as u64));
     assert!(path.exists());
 });
 
@@ -705,10 +708,7 @@ on_both_databases!(hmis_admins_import_an_upload_or_read_why_not, |app| {
     assert_eq!(jobs[0].state, JobState::Done, "{:?}", jobs[0].message);
     assert_eq!(jobs[0].started_by.as_deref(), Some("admin"));
     let after = counts(&target).await;
-    assert_eq!(
-        after[1],
-        before[1] + hearth_server::demo::DEMO_PROJECTS.len() as u64
-    );
+    assert_eq!(after[1], before[1] + exported_projects() as u64);
     assert!(
         std::fs::read_dir(target.files.path().join("jobs"))
             .unwrap()

@@ -3,7 +3,8 @@
 //! into the zip, so memory stays flat however large the database is.
 //!
 //! What is exported (a full refresh, deleted rows left out):
-//! - projects: those asked for (`--project`), or all; their organizations, funders,
+//! - projects: those asked for (`--project`), or all, except victim service
+//!   providers' (their records never leave them); their organizations, funders,
 //!   CoCs, inventory, affiliations and participation records;
 //! - enrollments in those projects active in the period (entered on or before its end,
 //!   not exited before its start), the clients of those enrollments, and every record
@@ -227,14 +228,19 @@ async fn write_export_row<W: Write>(
 
 /// `column IN (…)` for the chosen projects, or a condition that is always true.
 fn project_filter(projects: &[String], column: &str) -> (String, Vec<Value>) {
-    if projects.is_empty() {
-        return ("1 = 1".into(), Vec::new());
+    // Victim service providers' records never leave them: their projects (and so
+    // their enrollments and clients) are not exported.
+    let mut sql = format!(
+        "{column} NOT IN (SELECT vp.project_id FROM projects vp JOIN organizations vo \
+         ON vo.organization_id = vp.organization_id WHERE vo.victim_service_provider = ?)"
+    );
+    let mut values = vec![Value::Bool(Some(true))];
+    if !projects.is_empty() {
+        let marks = vec!["?"; projects.len()].join(", ");
+        sql.push_str(&format!(" AND {column} IN ({marks})"));
+        values.extend(projects.iter().map(|p| Value::from(p.clone())));
     }
-    let marks = vec!["?"; projects.len()].join(", ");
-    (
-        format!("{column} IN ({marks})"),
-        projects.iter().map(|p| Value::from(p.clone())).collect(),
-    )
+    (sql, values)
 }
 
 /// The rows of one file: its table's columns, filtered to what the export holds.

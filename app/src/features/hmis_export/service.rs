@@ -73,8 +73,10 @@ pub async fn overview(state: &AppState, admin: &CurrentSession) -> Result<Export
         .collect();
     Ok(ExportsOverview {
         jobs,
+        // Victim service providers' projects are never exported.
         projects: projects
             .into_iter()
+            .filter(|(_, org)| !org.as_ref().is_some_and(|o| o.victim_service_provider))
             .map(|(p, org)| ProjectChoice {
                 label: match org {
                     Some(org) => format!("{} — {}", p.project_name, org.organization_name),
