@@ -43,3 +43,35 @@ impl Jobs {
         self.dir.join(format!("{job_run_id}.import.zip"))
     }
 }
+
+/// The latest `limit` jobs of `kind`, newest first, each with the username of whoever
+/// started it.
+pub async fn recent(
+    db: &sea_orm::DatabaseConnection,
+    kind: &str,
+    limit: u64,
+) -> Result<Vec<(crate::db::entities::job_run::Model, Option<String>)>, sea_orm::DbErr> {
+    use crate::db::entities::{job_run, user};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    let rows = job_run::Entity::find()
+        .filter(job_run::Column::Kind.eq(kind))
+        .order_by_desc(job_run::Column::StartedAt)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let user_ids: Vec<String> = rows.iter().filter_map(|r| r.created_by.clone()).collect();
+    let users = user::Entity::find()
+        .filter(user::Column::UserId.is_in(user_ids))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let by = users
+                .iter()
+                .find(|u| Some(&u.user_id) == row.created_by.as_ref())
+                .map(|u| u.username.clone());
+            (row, by)
+        })
+        .collect())
+}

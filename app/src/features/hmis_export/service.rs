@@ -1,11 +1,11 @@
 //! Export jobs on the database: queueing one, listing them.
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use super::api::{ExportJob, ExportParams, ExportsOverview, JobState, ProjectChoice};
 use crate::db::audit::{self, Event};
-use crate::db::entities::{job_run, organization, project, user};
+use crate::db::entities::{job_run, organization, project};
 use crate::domain::access::Workgroup;
 use crate::error::AppError;
 use crate::features::access::guard::CurrentSession;
@@ -23,20 +23,10 @@ pub async fn overview(state: &AppState, admin: &CurrentSession) -> Result<Export
         .order_by_asc(project::Column::ProjectName)
         .all(&state.db)
         .await?;
-    let rows = job_run::Entity::find()
-        .filter(job_run::Column::Kind.eq(jobs::KIND_HMIS_EXPORT))
-        .order_by_desc(job_run::Column::StartedAt)
-        .limit(RECENT)
-        .all(&state.db)
-        .await?;
-    let user_ids: Vec<String> = rows.iter().filter_map(|r| r.created_by.clone()).collect();
-    let users = user::Entity::find()
-        .filter(user::Column::UserId.is_in(user_ids))
-        .all(&state.db)
-        .await?;
+    let rows = jobs::recent(&state.db, jobs::KIND_HMIS_EXPORT, RECENT).await?;
     let jobs = rows
         .into_iter()
-        .map(|row| {
+        .map(|(row, started_by)| {
             let params: ExportParams = row
                 .params
                 .as_deref()
@@ -51,10 +41,7 @@ pub async fn overview(state: &AppState, admin: &CurrentSession) -> Result<Export
             };
             ExportJob {
                 state: JobState::from_status(&row.status),
-                started_by: users
-                    .iter()
-                    .find(|u| Some(&u.user_id) == row.created_by.as_ref())
-                    .map(|u| u.username.clone()),
+                started_by,
                 started: row
                     .started_at
                     .with_timezone(&state.time_zone)

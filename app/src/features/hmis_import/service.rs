@@ -1,11 +1,11 @@
 //! Import jobs on the database: queueing one for an uploaded file, listing them.
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, Set};
 use serde::{Deserialize, Serialize};
 
 use super::api::{ImportJob, ImportResult, JobState};
 use crate::db::audit::{self, Event};
-use crate::db::entities::{job_run, user};
+use crate::db::entities::job_run;
 use crate::domain::access::Workgroup;
 use crate::error::AppError;
 use crate::features::access::guard::CurrentSession;
@@ -25,20 +25,10 @@ pub struct ImportParams {
 
 pub async fn recent(state: &AppState, admin: &CurrentSession) -> Result<Vec<ImportJob>, AppError> {
     admin.require_workgroup(&[Workgroup::HmisAdmin])?;
-    let rows = job_run::Entity::find()
-        .filter(job_run::Column::Kind.eq(jobs::KIND_HMIS_IMPORT))
-        .order_by_desc(job_run::Column::StartedAt)
-        .limit(RECENT)
-        .all(&state.db)
-        .await?;
-    let user_ids: Vec<String> = rows.iter().filter_map(|r| r.created_by.clone()).collect();
-    let users = user::Entity::find()
-        .filter(user::Column::UserId.is_in(user_ids))
-        .all(&state.db)
-        .await?;
+    let rows = jobs::recent(&state.db, jobs::KIND_HMIS_IMPORT, RECENT).await?;
     Ok(rows
         .into_iter()
-        .map(|row| {
+        .map(|(row, started_by)| {
             let params: ImportParams = row
                 .params
                 .as_deref()
@@ -51,10 +41,7 @@ pub async fn recent(state: &AppState, admin: &CurrentSession) -> Result<Vec<Impo
                     .with_timezone(&state.time_zone)
                     .format("%b %-d, %Y %-I:%M %p")
                     .to_string(),
-                started_by: users
-                    .iter()
-                    .find(|u| Some(&u.user_id) == row.created_by.as_ref())
-                    .map(|u| u.username.clone()),
+                started_by,
                 file_name: params.file_name,
                 progress: row.progress,
                 total: row.total.unwrap_or(STEPS),
