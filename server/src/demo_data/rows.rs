@@ -155,7 +155,7 @@ impl Rows {
             let at = stamp(first_entry, self.clients.len() as u64);
             let ssn_encrypted = match (&member.ssn, data_key) {
                 (Some(ssn), Some(key)) => {
-                    Some(key.seal(ssn.as_bytes(), &format!("clients.ssn:{personal_id}")))
+                    Some(key.seal(ssn.as_bytes(), &app::crypto::ssn_context(&personal_id)))
                 }
                 _ => None,
             };
@@ -717,7 +717,7 @@ mod tests {
         for client in rows.clients.iter().filter(|c| c.ssn_encrypted.is_some()) {
             let sealed = client.ssn_encrypted.as_deref().unwrap();
             let ssn = key
-                .open(sealed, &format!("clients.ssn:{}", client.personal_id))
+                .open(sealed, &app::crypto::ssn_context(&client.personal_id))
                 .unwrap();
             let ssn = String::from_utf8(ssn).unwrap();
             assert_eq!(Some(&ssn[5..]), client.ssn_last4.as_deref());
