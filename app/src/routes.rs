@@ -10,15 +10,19 @@ use crate::features::access::{
     ChangePasswordPage, LoginCodePage, LoginPage, RequireSession, SettingsPage, TwoStepPage, provide_session,
 };
 use crate::features::admin::{AdminPage, AuditLogPage, UserDetailPage, UsersPage};
+use crate::features::clients::{ClientDashboardPage, ClientsPage};
 use crate::features::hmis_export::ExportsPage;
 use crate::features::hmis_import::ImportsPage;
 use crate::features::home::HomePage;
 use crate::features::organizations::OrganizationsPage;
 use crate::features::projects::{ProjectPage, ProjectsPage};
+use crate::features::workflows::{IntakeStartPage, WorkflowPage};
 use crate::ui::layout::{AppLayout, ComingSoonPage, NotFoundPage};
 
 pub const HOME: &str = "/";
 pub const CLIENTS: &str = "/clients";
+/// The dedup search that starts an intake.
+pub const INTAKE: &str = "/intake";
 pub const ANNUAL_ASSESSMENTS: &str = "/annual-assessments";
 pub const COORDINATED_ENTRY: &str = "/coordinated-entry";
 pub const REPORTS: &str = "/reports";
@@ -38,6 +42,11 @@ pub const LOGIN_CODE: &str = "/login/code";
 pub const SETTINGS: &str = "/settings";
 pub const CHANGE_PASSWORD: &str = "/settings/password";
 pub const TWO_STEP: &str = "/settings/two-step";
+
+/// A client's dashboard.
+pub fn client(personal_id: &str) -> String {
+    format!("{CLIENTS}/{personal_id}")
+}
 
 /// One project's administration page.
 pub fn admin_project(project_id: &str) -> String {
@@ -84,10 +93,22 @@ pub fn App() -> impl IntoView {
                             path=(StaticSegment("settings"), StaticSegment("two-step"))
                             view=TwoStepPage
                         />
+                        <Route ssr=SsrMode::Async path=StaticSegment("clients") view=ClientsPage />
                         <Route
                             ssr=SsrMode::Async
-                            path=StaticSegment("clients")
-                            view=|| view! { <ComingSoonPage area="Clients" /> }
+                            path=(StaticSegment("clients"), ParamSegment("personal_id"))
+                            view=ClientDashboardPage
+                        />
+                        <Route ssr=SsrMode::Async path=StaticSegment("intake") view=IntakeStartPage />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("workflows"), ParamSegment("draft_id"))
+                            view=WorkflowPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("workflows"), ParamSegment("draft_id"), ParamSegment("step"))
+                            view=WorkflowPage
                         />
                         <Route
                             ssr=SsrMode::Async

@@ -40,6 +40,12 @@ impl<'a> Event<'a> {
         self
     }
 
+    /// The client whose data this event read or changed.
+    pub fn client(mut self, personal_id: &'a str) -> Self {
+        self.personal_id = Some(personal_id);
+        self
+    }
+
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self

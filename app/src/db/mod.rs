@@ -99,6 +99,27 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
+/// A statement written with `?` placeholders, numbered `$1…` for PostgreSQL.
+pub fn statement(backend: DatabaseBackend, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
+            let mut numbered = String::with_capacity(sql.len() + 16);
+            let mut n = 0;
+            for ch in sql.chars() {
+                if ch == '?' {
+                    n += 1;
+                    numbered.push_str(&format!("${n}"));
+                } else {
+                    numbered.push(ch);
+                }
+            }
+            numbered
+        }
+        _ => sql.to_string(),
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
 /// "SQLite" or "PostgreSQL", for people.
 pub fn backend_name(db: &impl ConnectionTrait) -> &'static str {
     match db.get_database_backend() {
@@ -125,6 +146,18 @@ pub async fn migrations_applied(db: &impl ConnectionTrait) -> Result<u32, DbErr>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn postgres_placeholders_are_numbered() {
+        let st = statement(
+            DatabaseBackend::Postgres,
+            "a = ? AND b IN (?, ?)",
+            vec![1.into(), 2.into(), 3.into()],
+        );
+        assert_eq!(st.sql, "a = $1 AND b IN ($2, $3)");
+        let st = statement(DatabaseBackend::Sqlite, "a = ?", vec![1.into()]);
+        assert_eq!(st.sql, "a = ?");
+    }
 
     #[test]
     fn passwords_are_redacted() {

@@ -4,4 +4,7 @@
 pub mod access;
 pub mod codes;
 pub mod dates;
+pub mod dedup;
+pub mod enrollment;
+pub mod household;
 pub mod projects;

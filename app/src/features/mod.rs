@@ -3,9 +3,11 @@
 
 pub mod access;
 pub mod admin;
+pub mod clients;
 pub mod hmis_export;
 pub mod hmis_import;
 pub mod home;
 pub mod jobs;
 pub mod organizations;
 pub mod projects;
+pub mod workflows;

@@ -22,11 +22,15 @@ pub fn FormMessage(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVi
 
 /// The message for one field, shown next to it.
 #[component]
-pub fn FieldMessage(#[prop(into)] error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+pub fn FieldMessage(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(into)] field: String,
+) -> impl IntoView {
     move || {
+        let field = field.clone();
         error
             .get()
-            .and_then(|e| e.message_for(field).map(str::to_string))
+            .and_then(|e| e.message_for(&field).map(str::to_string))
             .map(|message| {
                 view! {
                     <p class="field__error" id=format!("{field}-error")>

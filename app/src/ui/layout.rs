@@ -72,6 +72,7 @@ fn MainNav() -> impl IntoView {
                                         })
                                         .collect_view()}
                                 </ul>
+                                <crate::features::clients::HeaderSearch />
                             </nav>
                         }
                     })

@@ -414,36 +414,9 @@ pub const STREET_NAMES: &[&str] = &[
     "Angel", "Blue", "Rocky", "Dee",
 ];
 
-/// The local search key of a name (`first_name_key`, `last_name_key`): lower case,
-/// accents removed (only the accented letters the lists above use, and their kin).
-pub fn search_key(name: &str) -> String {
-    name.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'í' | 'ì' | 'î' | 'ï' => 'i',
-            'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
-            'ú' | 'ù' | 'û' | 'ü' => 'u',
-            'ñ' => 'n',
-            'ç' | 'ć' | 'č' => 'c',
-            other => other,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn search_keys_are_lower_case_without_accents() {
-        assert_eq!(search_key("María"), "maria");
-        assert_eq!(search_key("Ibáñez"), "ibanez");
-        assert_eq!(search_key("Begić"), "begic");
-        assert_eq!(search_key("O'Brien"), "o'brien");
-        assert_eq!(search_key("Ángel"), "angel");
-    }
 
     #[test]
     fn names_fit_the_hud_columns() {

@@ -10,7 +10,7 @@ use app::db::entities::{
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 
 use super::household::{DISABILITY_TYPES, Finances, Household, Stage, Stay, World};
-use super::names::search_key;
+use app::domain::dedup::search_key;
 
 /// The tables the generator fills, in insert order (parents before children).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -17,13 +17,12 @@ use std::io::{Seek, Write};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use futures_util::StreamExt;
-use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, QueryResult, Statement, StreamTrait, Value,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, QueryResult, Statement, StreamTrait, Value};
 use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 
 use super::spec::{self, Kind};
+use app::db::statement;
 
 /// The CSV version Export.csv names.
 pub const CSV_VERSION: &str = "2026 v1.0";
@@ -317,27 +316,6 @@ fn selection(
     )
 }
 
-/// A statement with `?` placeholders, numbered `$1…` for PostgreSQL.
-fn statement(backend: DatabaseBackend, sql: &str, values: Vec<Value>) -> Statement {
-    let sql = match backend {
-        DatabaseBackend::Postgres => {
-            let mut numbered = String::with_capacity(sql.len() + 16);
-            let mut n = 0;
-            for ch in sql.chars() {
-                if ch == '?' {
-                    n += 1;
-                    numbered.push_str(&format!("${n}"));
-                } else {
-                    numbered.push(ch);
-                }
-            }
-            numbered
-        }
-        _ => sql.to_string(),
-    };
-    Statement::from_sql_and_values(backend, sql, values)
-}
-
 async fn write_table<W: Write>(
     db: &DatabaseConnection,
     options: &ExportOptions,
@@ -513,15 +491,5 @@ mod tests {
         assert_ne!(hash_pii("SSN", "123456789".into()), "123456789");
         assert_eq!(hash_pii("DOB", "1980-01-01".into()), "1980-01-01");
         assert_eq!(hash_pii("LastName", String::new()), "");
-    }
-
-    #[test]
-    fn postgres_placeholders_are_numbered() {
-        let st = statement(
-            DatabaseBackend::Postgres,
-            "a = ? AND b IN (?, ?)",
-            vec![1.into(), 2.into(), 3.into()],
-        );
-        assert_eq!(st.sql, "a = $1 AND b IN ($2, $3)");
     }
 }

@@ -547,6 +547,12 @@ async fn write_batch(
     if ssn_at.is_some() {
         columns.push("ssn_last4".into());
     }
+    // Clients get their name search keys (what client search and dedup look up).
+    let client_file = file.name == "Client.csv";
+    if client_file {
+        columns.push("first_name_key".into());
+        columns.push("last_name_key".into());
+    }
     let key = file
         .column(&file.primary_key)
         .and_then(|c| c.db_column.clone())
@@ -577,6 +583,12 @@ async fn write_batch(
                     let chars: Vec<char> = s.chars().collect();
                     (chars.len() >= 4).then(|| chars[chars.len() - 4..].iter().collect())
                 })));
+            }
+            if client_file {
+                for name in ["FirstName", "LastName"] {
+                    let key = text(cells, file, name).map(|n| app::domain::dedup::search_key(&n));
+                    values.push(Value::String(key));
+                }
             }
             if stage_file {
                 let enrollment = text(cells, file, "EnrollmentID").unwrap_or_default();

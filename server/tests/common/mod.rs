@@ -126,6 +126,14 @@ impl Drop for TestApp {
 /// Starts Hearth on a free port with a fresh, migrated database. Returns `None` for
 /// PostgreSQL when no server answers and CI is not set.
 pub async fn spawn(backend: Backend) -> Option<TestApp> {
+    // Server-side errors show in a failing test's output (RUST_LOG picks the level).
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error")),
+        )
+        .with_test_writer()
+        .try_init();
     let database = TestDatabase::create(backend).await?;
     let db = app::db::connect(&database.url)
         .await

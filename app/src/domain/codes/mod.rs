@@ -659,3 +659,49 @@ mod tests {
         }
     }
 }
+
+/// The database column of a HUD CSV column name: `SSIAmount` → `ssi_amount`,
+/// `NoSCHIPReason` → `no_schip_reason`, `VADisabilityService` → `va_disability_service`.
+pub fn column_name(hud: &str) -> String {
+    let chars: Vec<char> = hud.chars().collect();
+    let mut out = String::with_capacity(hud.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            if prev.is_ascii_lowercase() || prev.is_ascii_digit() || (prev.is_ascii_uppercase() && next_lower)
+            {
+                out.push('_');
+            }
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod column_name_tests {
+    use super::*;
+
+    #[test]
+    fn hud_names_become_the_entity_columns() {
+        assert_eq!(column_name("SSIAmount"), "ssi_amount");
+        assert_eq!(column_name("NoSCHIPReason"), "no_schip_reason");
+        assert_eq!(column_name("VADisabilityService"), "va_disability_service");
+        assert_eq!(column_name("TANFChildCare"), "tanf_child_care");
+        assert_eq!(column_name("OtherTANF"), "other_tanf");
+        assert_eq!(column_name("NoVHAReason"), "no_vha_reason");
+        assert_eq!(column_name("Earned"), "earned");
+    }
+
+    #[test]
+    fn every_benefit_and_insurance_column_exists_in_the_model() {
+        // The income, benefit and insurance lists name IncomeBenefits.csv columns.
+        for list in [&INCOME_SOURCES, &NON_CASH_BENEFITS, &HEALTH_INSURANCE] {
+            for code in list.values {
+                let name = column_name(code.code);
+                assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{name}");
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Server functions and DTOs for client search and the client dashboard.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::enrollment::MenuItem;
+use crate::error::AppError;
+
+/// Results per page of a client search.
+pub const PAGE_SIZE: u64 = 25;
+
+/// One client found by a search.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientHit {
+    pub personal_id: String,
+    pub name: String,
+    pub dob: Option<NaiveDate>,
+    pub age: Option<u32>,
+    pub ssn_last4: Option<String>,
+    pub veteran: bool,
+    /// The projects of the client's open enrollments (visible to the user).
+    pub enrollments: Vec<String>,
+}
+
+/// One page of search results.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub hits: Vec<ClientHit>,
+    /// Zero-based page number.
+    pub page: u64,
+    pub has_more: bool,
+    /// The search was a client ID that exists: open that client's dashboard.
+    pub exact: Option<String>,
+    /// The search box was empty (or held nothing searchable).
+    pub empty_query: bool,
+}
+
+/// Finds clients by ID, name prefixes ("joh smi"), date of birth or SSN last four.
+#[server(prefix = "/api", endpoint = "search_clients")]
+pub async fn search_clients(q: String, page: Option<u64>) -> Result<SearchResults, AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let query = crate::domain::dedup::parse_query(&q);
+    crate::state::respond(super::service::search(&state, &session, &query, page.unwrap_or(0)).await)
+}
+
+/// The dedup search of intake: the first letters of the first and last names (three
+/// are enough), optionally the date of birth.
+#[server(prefix = "/api", endpoint = "find_matches")]
+pub async fn find_matches(
+    first: String,
+    last: String,
+    dob: Option<String>,
+) -> Result<SearchResults, AppError> {
+    use crate::domain::dedup::{ClientQuery, name_prefix, parse_date};
+    let state = crate::state::use_app_state()?;
+    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let query = ClientQuery {
+        first: name_prefix(&first),
+        last: name_prefix(&last),
+        dob: dob.as_deref().and_then(parse_date),
+        ..Default::default()
+    };
+    crate::state::respond(super::service::search(&state, &session, &query, 0).await)
+}
+
+/// The client header of the dashboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientSummary {
+    pub personal_id: String,
+    pub name: String,
+    pub dob: Option<NaiveDate>,
+    pub age: Option<u32>,
+    /// 3.07 veteran status label.
+    pub veteran_status: String,
+    pub veteran: bool,
+    pub ssn_last4: Option<String>,
+    /// 4.21 sex label.
+    pub sex: Option<String>,
+    /// 3.04 race and ethnicity labels.
+    pub race: Vec<String>,
+}
+
+/// A member of an enrollment's household.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdMemberRow {
+    pub personal_id: String,
+    pub name: String,
+    pub relationship: String,
+    pub age: Option<u32>,
+    pub entry_date: NaiveDate,
+    pub exit_date: Option<NaiveDate>,
+}
+
+/// One enrollment on the dashboard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollmentRow {
+    pub enrollment_id: String,
+    pub household_id: String,
+    pub project_name: String,
+    pub project_type: Option<String>,
+    pub organization_name: String,
+    pub entry_date: NaiveDate,
+    pub exit_date: Option<NaiveDate>,
+    pub relationship: String,
+    pub household: Vec<HouseholdMemberRow>,
+    /// The user's organization owns it (or they are an HMIS admin).
+    pub editable: bool,
+    pub menu: Vec<MenuItem>,
+}
+
+/// A workflow in progress for this client.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftRow {
+    pub draft_id: String,
+    /// "Intake", "Exit", …
+    pub kind: String,
+    pub owner: String,
+    pub updated_at: DateTime<Utc>,
+    /// The user may resume it (their own) or discard it (theirs, or an admin).
+    pub mine: bool,
+    pub can_discard: bool,
+}
+
+/// What the client dashboard shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientDashboard {
+    pub client: ClientSummary,
+    pub enrollments: Vec<EnrollmentRow>,
+    pub drafts: Vec<DraftRow>,
+    /// Short notices for the header ("Intake in progress", …).
+    pub alerts: Vec<String>,
+    /// The user's current case assignment of this client, if any (case manager name).
+    pub case_managers: Vec<String>,
+}
+
+/// The client dashboard. Every view is written to the audit log.
+#[server(prefix = "/api", endpoint = "get_client_dashboard")]
+pub async fn get_client_dashboard(personal_id: String) -> Result<ClientDashboard, AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    crate::state::respond(super::service::dashboard(&state, &session, &personal_id).await)
+}

@@ -1,0 +1,431 @@
+//! The Clients area: search (and the header's search box), the client dashboard.
+
+use leptos::prelude::*;
+use leptos::server::ServerAction;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::api::{
+    ClientDashboard, ClientHit, EnrollmentRow, SearchResults, get_client_dashboard, search_clients,
+};
+use crate::domain::enrollment::{EnrollmentAction, MenuItem};
+use crate::features::workflows::api::{DiscardWorkflow, StartIntake};
+use crate::routes;
+use crate::ui::form::FormMessage;
+use crate::ui::layout::errors_view;
+use crate::ui::status::Loading;
+
+pub fn format_date(date: chrono::NaiveDate) -> String {
+    date.format("%-m/%-d/%Y").to_string()
+}
+
+/// Opens a page from a server answer: a redirect while rendering on the server, a
+/// navigation in the browser.
+pub fn go_to(path: &str) {
+    #[cfg(feature = "ssr")]
+    leptos_axum::redirect(path);
+    #[cfg(not(feature = "ssr"))]
+    {
+        let navigate = leptos_router::hooks::use_navigate();
+        navigate(path, Default::default());
+    }
+}
+
+/// The search box in the header (a plain GET form: works without JavaScript).
+#[component]
+pub fn HeaderSearch() -> impl IntoView {
+    view! {
+        <form class="header-search" action=routes::CLIENTS method="get" role="search">
+            <label class="visually-hidden" for="header-q">
+                "Find a client"
+            </label>
+            <input id="header-q" name="q" type="search" placeholder="Find a client: joh smi, ID, DOB, SSN last 4" />
+            <button type="submit" class="button button--secondary">
+                "Search"
+            </button>
+        </form>
+    }
+}
+
+#[component]
+pub fn ClientsPage() -> impl IntoView {
+    let query = use_query_map();
+    let q = move || query.with(|m| m.get("q").unwrap_or_default());
+    let page = move || query.with(|m| m.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0));
+    let results = Resource::new(move || (q(), page()), |(q, page)| search_clients(q, Some(page)));
+    view! {
+        <Title text="Clients" />
+        <section class="page">
+            <div class="page-head">
+                <h1>"Clients"</h1>
+                <a class="button" href=routes::INTAKE data-testid="start-intake">
+                    "Intake"
+                </a>
+            </div>
+            <form class="form form--inline" action=routes::CLIENTS method="get" role="search">
+                <div class="field field--grow">
+                    <label for="q">"Search"</label>
+                    <input id="q" name="q" type="search" value=q() placeholder="joh smi · client ID · 3/14/1985 · 1234" />
+                    <p class="hint">
+                        "First letters of first and last name (\"joh smi\"), a client ID, a date of birth, or the SSN's last four digits."
+                    </p>
+                </div>
+                <button type="submit" class="button">
+                    "Search"
+                </button>
+            </form>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match results.await {
+                        Err(e) => errors_view(e),
+                        Ok(found) => {
+                            if let Some(id) = &found.exact {
+                                go_to(&routes::client(id));
+                            }
+                            view! { <SearchResultsView found q=q() /> }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn SearchResultsView(found: SearchResults, q: String) -> impl IntoView {
+    if found.empty_query {
+        return view! { <p class="hint">"Type a name, ID, date of birth or SSN last four to search."</p> }
+            .into_any();
+    }
+    if found.hits.is_empty() {
+        return view! {
+            <p class="notice notice--info" role="status" data-testid="no-results">
+                "No client matches. Check the spelling, try fewer letters, or start an intake to create the client."
+            </p>
+        }
+        .into_any();
+    }
+    let page = found.page;
+    let q_prev = q.clone();
+    view! {
+        <ClientHitsTable hits=found.hits />
+        <nav class="pager" aria-label="Result pages">
+            {(page > 0)
+                .then(|| {
+                    view! {
+                        <a class="button button--secondary" href=format!("{}?q={}&page={}", routes::CLIENTS, urlencode(&q_prev), page - 1)>
+                            "← Previous"
+                        </a>
+                    }
+                })}
+            <span>{format!("Page {}", page + 1)}</span>
+            {found
+                .has_more
+                .then(|| {
+                    view! {
+                        <a class="button button--secondary" href=format!("{}?q={}&page={}", routes::CLIENTS, urlencode(&q), page + 1)>
+                            "Next →"
+                        </a>
+                    }
+                })}
+        </nav>
+    }
+    .into_any()
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            b' ' => out.push('+'),
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}
+
+/// Clients found, as a table.
+#[component]
+pub fn ClientHitsTable(hits: Vec<ClientHit>) -> impl IntoView {
+    view! {
+        <table class="data-table" data-testid="client-results">
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Date of birth"</th>
+                    <th scope="col">"Age"</th>
+                    <th scope="col">"SSN"</th>
+                    <th scope="col">"Client ID"</th>
+                    <th scope="col">"Open enrollments"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {hits
+                    .into_iter()
+                    .map(|hit| {
+                        view! {
+                            <tr data-testid="client-row">
+                                <td>
+                                    <a href=routes::client(&hit.personal_id)>
+                                        <strong>{hit.name}</strong>
+                                    </a>
+                                    {hit.veteran.then(|| view! { <span class="tag">"Veteran"</span> })}
+                                </td>
+                                <td>{hit.dob.map(format_date).unwrap_or_else(|| "—".into())}</td>
+                                <td>{hit.age.map(|a| a.to_string()).unwrap_or_else(|| "—".into())}</td>
+                                <td>{hit.ssn_last4.map(|l| format!("•••-••-{l}")).unwrap_or_else(|| "—".into())}</td>
+                                <td>
+                                    <code class="id">{hit.personal_id}</code>
+                                </td>
+                                <td>
+                                    {if hit.enrollments.is_empty() { "None".to_string() } else { hit.enrollments.join(", ") }}
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+pub fn ClientDashboardPage() -> impl IntoView {
+    let params = use_params_map();
+    let personal_id = move || params.with(|p| p.get("personal_id").unwrap_or_default());
+    let discard = ServerAction::<DiscardWorkflow>::new();
+    let start = ServerAction::<StartIntake>::new();
+    let dashboard = Resource::new(
+        move || (personal_id(), discard.version().get()),
+        |(id, _)| get_client_dashboard(id),
+    );
+    Effect::new(move |_| {
+        if let Some(Ok(url)) = start.value().get() {
+            go_to(&url);
+        }
+    });
+    let start_error = Signal::derive(move || start.value().get().and_then(Result::err));
+    let discard_error = Signal::derive(move || discard.value().get().and_then(Result::err));
+    view! {
+        <Title text="Client" />
+        <section class="page">
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match dashboard.await {
+                        Err(e) => errors_view(e),
+                        Ok(d) => view! { <DashboardView d start discard start_error discard_error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn DashboardView(
+    d: ClientDashboard,
+    start: ServerAction<StartIntake>,
+    discard: ServerAction<DiscardWorkflow>,
+    start_error: Signal<Option<crate::error::AppError>>,
+    discard_error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    let client = d.client;
+    let personal_id = client.personal_id.clone();
+    view! {
+        <Title text=client.name.clone() />
+        <div class="client-header card" data-testid="client-header">
+            <div>
+                <h1 data-testid="client-name">{client.name.clone()}</h1>
+                <dl class="facts facts--inline">
+                    <dt>"Age"</dt>
+                    <dd>{client.age.map(|a| a.to_string()).unwrap_or_else(|| "Unknown".into())}</dd>
+                    <dt>"Date of birth"</dt>
+                    <dd>{client.dob.map(format_date).unwrap_or_else(|| "Not recorded".into())}</dd>
+                    <dt>"Client ID"</dt>
+                    <dd>
+                        <code class="id" data-testid="client-id">{client.personal_id.clone()}</code>
+                    </dd>
+                    <dt>"Veteran status"</dt>
+                    <dd>{client.veteran_status.clone()}</dd>
+                    <dt>"SSN"</dt>
+                    <dd>{client.ssn_last4.clone().map(|l| format!("•••-••-{l}")).unwrap_or_else(|| "Not recorded".into())}</dd>
+                    <dt>"Sex"</dt>
+                    <dd>{client.sex.clone().unwrap_or_else(|| "Not recorded".into())}</dd>
+                    <dt>"Race and ethnicity"</dt>
+                    <dd>{if client.race.is_empty() { "Not recorded".to_string() } else { client.race.join(", ") }}</dd>
+                    <dt>"Case manager"</dt>
+                    <dd data-testid="case-managers">
+                        {if d.case_managers.is_empty() { "None assigned".to_string() } else { d.case_managers.join(", ") }}
+                    </dd>
+                </dl>
+                <ul class="alerts" aria-label="Alerts">
+                    {d
+                        .alerts
+                        .iter()
+                        .map(|a| view! { <li class="tag tag--alert">{a.clone()}</li> })
+                        .collect_view()}
+                </ul>
+            </div>
+            <ActionForm action=start attr:class="inline-form">
+                <input type="hidden" name="personal_id" value=personal_id.clone() />
+                <button type="submit" class="button" data-testid="intake-this-client">
+                    "Intake"
+                </button>
+            </ActionForm>
+        </div>
+        <FormMessage error=start_error />
+        {(!d.drafts.is_empty())
+            .then(|| {
+                view! {
+                    <section class="card" aria-labelledby="drafts-title">
+                        <h2 id="drafts-title">"In progress"</h2>
+                        <FormMessage error=discard_error />
+                        <ul class="draft-list">
+                            {d
+                                .drafts
+                                .into_iter()
+                                .map(|draft| {
+                                    let when = draft.updated_at.format("%-m/%-d/%Y %H:%M UTC").to_string();
+                                    view! {
+                                        <li data-testid="draft">
+                                            <span>
+                                                <strong>{draft.kind.clone()}</strong>
+                                                {format!(" by {} · last saved {when}", draft.owner)}
+                                            </span>
+                                            {draft
+                                                .mine
+                                                .then(|| {
+                                                    view! {
+                                                        <a class="button" href=format!("/workflows/{}", draft.draft_id)>
+                                                            {format!("Resume {}", draft.kind.to_lowercase())}
+                                                        </a>
+                                                    }
+                                                })}
+                                            {draft
+                                                .can_discard
+                                                .then(|| {
+                                                    view! {
+                                                        <ActionForm action=discard attr:class="inline-form">
+                                                            <input type="hidden" name="draft_id" value=draft.draft_id.clone() />
+                                                            <button type="submit" class="button button--secondary">
+                                                                "Discard"
+                                                            </button>
+                                                        </ActionForm>
+                                                    }
+                                                })}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    </section>
+                }
+            })}
+        <section aria-labelledby="enrollments-title">
+            <h2 id="enrollments-title">"Enrollments"</h2>
+            {if d.enrollments.is_empty() {
+                view! { <p class="hint">"No enrollments yet."</p> }.into_any()
+            } else {
+                d.enrollments
+                    .into_iter()
+                    .map(|e| view! { <EnrollmentCard e /> })
+                    .collect_view()
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn EnrollmentCard(e: EnrollmentRow) -> impl IntoView {
+    let household_anchor = format!("household-{}", e.enrollment_id);
+    let status = match e.exit_date {
+        None => "Open".to_string(),
+        Some(exit) => format!("Exited {}", format_date(exit)),
+    };
+    let dates = match e.exit_date {
+        None => format!("Since {}", format_date(e.entry_date)),
+        Some(exit) => format!("{} – {}", format_date(e.entry_date), format_date(exit)),
+    };
+    view! {
+        <article class="card enrollment" data-testid="enrollment">
+            <header class="enrollment__head">
+                <div>
+                    <h3>{e.project_name.clone()}</h3>
+                    <p class="hint">
+                        {e.organization_name.clone()} {e.project_type.clone().map(|t| format!(" · {t}"))}
+                    </p>
+                </div>
+                <ActionMenu items=e.menu.clone() anchor=household_anchor.clone() />
+            </header>
+            <p>
+                <span class=if e.exit_date.is_none() { "tag tag--success" } else { "tag tag--muted" }>{status}</span>
+                {(!e.editable).then(|| view! { <span class="tag tag--muted">"Read-only"</span> })}
+                " " {dates} " · " {e.relationship.clone()}
+            </p>
+            <div id=household_anchor class="household">
+                <h4>{format!("Household ({})", e.household.len())}</h4>
+                <ul>
+                    {e
+                        .household
+                        .into_iter()
+                        .map(|m| {
+                            view! {
+                                <li>
+                                    <a href=routes::client(&m.personal_id)>{m.name}</a>
+                                    {format!(
+                                        " · {} · {}{}",
+                                        m.relationship,
+                                        m.age.map(|a| format!("age {a}")).unwrap_or_else(|| "age unknown".into()),
+                                        m.exit_date.map(|x| format!(" · exited {}", format_date(x))).unwrap_or_default(),
+                                    )}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </div>
+        </article>
+    }
+}
+
+/// The three-dot menu of an enrollment: a disclosure that works without JavaScript.
+/// Unavailable actions are shown greyed with their reason, never as dead links.
+#[component]
+fn ActionMenu(items: Vec<MenuItem>, anchor: String) -> impl IntoView {
+    view! {
+        <details class="action-menu">
+            <summary aria-label="Enrollment actions">"⋯"</summary>
+            <ul role="list">
+                {items
+                    .into_iter()
+                    .map(|item| {
+                        let label = item.action.label();
+                        match (item.unavailable, item.action) {
+                            (None, EnrollmentAction::ViewHousehold) => {
+                                view! {
+                                    <li>
+                                        <a href=format!("#{anchor}")>{label}</a>
+                                    </li>
+                                }
+                                    .into_any()
+                            }
+                            (None, _) => view! { <li>{label}</li> }.into_any(),
+                            (Some(reason), _) => {
+                                view! {
+                                    <li class="action-menu__unavailable" aria-disabled="true">
+                                        <span>{label}</span>
+                                        <small>{reason}</small>
+                                    </li>
+                                }
+                                    .into_any()
+                            }
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </details>
+    }
+}

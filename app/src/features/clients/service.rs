@@ -1,0 +1,465 @@
+//! Client search and the client dashboard (server only).
+//!
+//! Visibility: client demographics are shared across the CoC, but a client known only
+//! to victim service providers (every enrollment in a VSP organization) is invisible
+//! outside those organizations, and VSP enrollments are never shown to anyone else.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sea_orm::{ConnectionTrait, DbErr, QueryResult, Value};
+
+use super::api::{
+    ClientDashboard, ClientHit, ClientSummary, DraftRow, EnrollmentRow, HouseholdMemberRow, PAGE_SIZE,
+    SearchResults,
+};
+use crate::db::audit::{self, Event};
+use crate::db::statement;
+use crate::domain::access::Workgroup;
+use crate::domain::codes::{NO_YES_REASONS_FOR_MISSING_DATA, PROJECT_TYPE, RELATIONSHIP_TO_HOH, SEX};
+use crate::domain::dates::age_on;
+use crate::domain::dedup::{ClientQuery, prefix_upper_bound};
+use crate::domain::enrollment::{EnrollmentAction, EnrollmentState, menu};
+use crate::error::AppError;
+use crate::features::access::guard::CurrentSession;
+use crate::state::AppState;
+
+/// The enrollment actions whose workflows exist in this release.
+pub const BUILT_ACTIONS: &[EnrollmentAction] = &[EnrollmentAction::ViewHousehold];
+
+/// SQL: the client `c` may be seen by someone acting in organization `?` — unless every
+/// enrollment of theirs is with victim service providers other than that one.
+/// Takes three values: true, the viewer's organization ID, false.
+const VISIBLE: &str = "(NOT EXISTS (SELECT 1 FROM enrollments ve \
+    JOIN projects vp ON vp.project_id = ve.project_id \
+    JOIN organizations vo ON vo.organization_id = vp.organization_id \
+    WHERE ve.personal_id = c.personal_id AND ve.date_deleted IS NULL \
+    AND vo.victim_service_provider = ? AND vo.organization_id <> ?) \
+  OR EXISTS (SELECT 1 FROM enrollments we \
+    JOIN projects wp ON wp.project_id = we.project_id \
+    JOIN organizations wo ON wo.organization_id = wp.organization_id \
+    WHERE we.personal_id = c.personal_id AND we.date_deleted IS NULL \
+    AND wo.victim_service_provider = ?))";
+
+fn visible_values(organization_id: &str) -> Vec<Value> {
+    vec![true.into(), organization_id.into(), false.into()]
+}
+
+/// "First Middle Last Suffix" from the parts on record.
+pub fn full_name(parts: [Option<String>; 4]) -> String {
+    let name = parts
+        .into_iter()
+        .flatten()
+        .filter(|p| !p.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if name.is_empty() {
+        "(no name recorded)".to_string()
+    } else {
+        name
+    }
+}
+
+fn name_of(row: &QueryResult) -> Result<String, DbErr> {
+    Ok(full_name([
+        row.try_get("", "first_name")?,
+        row.try_get("", "middle_name")?,
+        row.try_get("", "last_name")?,
+        row.try_get("", "name_suffix")?,
+    ]))
+}
+
+/// One page of clients matching `query`, as the user may see them.
+pub async fn search(
+    state: &AppState,
+    session: &CurrentSession,
+    query: &ClientQuery,
+    page: u64,
+) -> Result<SearchResults, AppError> {
+    let context = session.require_context()?;
+    if query.is_empty() {
+        return Ok(SearchResults {
+            empty_query: true,
+            ..Default::default()
+        });
+    }
+    let db = &state.db;
+    let mut sql = String::from(
+        "SELECT c.personal_id, c.first_name, c.middle_name, c.last_name, c.name_suffix, c.dob, \
+         c.ssn_last4, c.veteran_status FROM clients c WHERE c.date_deleted IS NULL",
+    );
+    let mut values: Vec<Value> = Vec::new();
+    if let Some(id) = &query.personal_id {
+        sql.push_str(" AND c.personal_id = ?");
+        values.push(id.clone().into());
+    }
+    for (column, prefix) in [
+        ("c.last_name_key", &query.last),
+        ("c.first_name_key", &query.first),
+    ] {
+        if let Some(prefix) = prefix {
+            // The range uses the index in any collation; LIKE keeps the match exact.
+            sql.push_str(&format!(" AND {column} >= ? AND {column} LIKE ?"));
+            values.push(prefix.clone().into());
+            values.push(format!("{prefix}%").into());
+            if let Some(upper) = prefix_upper_bound(prefix) {
+                sql.push_str(&format!(" AND {column} < ?"));
+                values.push(upper.into());
+            }
+        }
+    }
+    if let Some(dob) = query.dob {
+        sql.push_str(" AND c.dob = ?");
+        values.push(dob.into());
+    }
+    if let Some(last4) = &query.ssn_last4 {
+        sql.push_str(" AND c.ssn_last4 = ?");
+        values.push(last4.clone().into());
+    }
+    sql.push_str(" AND ");
+    sql.push_str(VISIBLE);
+    values.extend(visible_values(&context.organization_id));
+    sql.push_str(" ORDER BY c.last_name_key, c.first_name_key, c.personal_id LIMIT ? OFFSET ?");
+    values.push(((PAGE_SIZE + 1) as i64).into());
+    values.push(((page.min(10_000) * PAGE_SIZE) as i64).into());
+    let rows = db
+        .query_all_raw(statement(db.get_database_backend(), &sql, values))
+        .await?;
+    let has_more = rows.len() as u64 > PAGE_SIZE;
+    let today = state.today();
+    let mut hits = Vec::with_capacity(rows.len());
+    for row in rows.iter().take(PAGE_SIZE as usize) {
+        let dob: Option<NaiveDate> = row.try_get("", "dob")?;
+        let veteran: i32 = row.try_get("", "veteran_status")?;
+        hits.push(ClientHit {
+            personal_id: row.try_get("", "personal_id")?,
+            name: name_of(row)?,
+            dob,
+            age: dob.and_then(|d| age_on(d, today)),
+            ssn_last4: row.try_get("", "ssn_last4")?,
+            veteran: veteran == 1,
+            enrollments: Vec::new(),
+        });
+    }
+    let open = open_enrollments(db, &hits, &context.organization_id).await?;
+    for hit in &mut hits {
+        hit.enrollments = open.get(&hit.personal_id).cloned().unwrap_or_default();
+    }
+    let exact = match (&query.personal_id, hits.as_slice()) {
+        (Some(_), [only]) => Some(only.personal_id.clone()),
+        _ => None,
+    };
+    Ok(SearchResults {
+        hits,
+        page,
+        has_more,
+        exact,
+        empty_query: false,
+    })
+}
+
+/// The projects of the open enrollments of `hits` (one query), as the viewer may see them.
+async fn open_enrollments(
+    db: &impl ConnectionTrait,
+    hits: &[ClientHit],
+    organization_id: &str,
+) -> Result<HashMap<String, Vec<String>>, DbErr> {
+    let mut open: HashMap<String, Vec<String>> = HashMap::new();
+    if hits.is_empty() {
+        return Ok(open);
+    }
+    let marks = vec!["?"; hits.len()].join(", ");
+    let sql = format!(
+        "SELECT e.personal_id, p.project_name FROM enrollments e \
+         JOIN projects p ON p.project_id = e.project_id \
+         JOIN organizations o ON o.organization_id = p.organization_id \
+         LEFT JOIN exits x ON x.enrollment_id = e.enrollment_id AND x.date_deleted IS NULL \
+         WHERE e.personal_id IN ({marks}) AND e.date_deleted IS NULL AND x.exit_id IS NULL \
+         AND (o.victim_service_provider = ? OR o.organization_id = ?) \
+         ORDER BY e.entry_date DESC"
+    );
+    let mut values: Vec<Value> = hits.iter().map(|h| h.personal_id.clone().into()).collect();
+    values.push(false.into());
+    values.push(organization_id.into());
+    for row in db
+        .query_all_raw(statement(db.get_database_backend(), &sql, values))
+        .await?
+    {
+        let personal_id: String = row.try_get("", "personal_id")?;
+        open.entry(personal_id)
+            .or_default()
+            .push(row.try_get("", "project_name")?);
+    }
+    Ok(open)
+}
+
+/// Refuses (as "not found") a client the user may not see.
+pub async fn require_visible(
+    db: &impl ConnectionTrait,
+    session: &CurrentSession,
+    personal_id: &str,
+) -> Result<(), AppError> {
+    let context = session.require_context()?;
+    let sql = format!(
+        "SELECT c.personal_id FROM clients c WHERE c.personal_id = ? AND c.date_deleted IS NULL AND {VISIBLE}"
+    );
+    let mut values: Vec<Value> = vec![personal_id.into()];
+    values.extend(visible_values(&context.organization_id));
+    match db
+        .query_one_raw(statement(db.get_database_backend(), &sql, values))
+        .await?
+    {
+        Some(_) => Ok(()),
+        None => Err(AppError::NotFound),
+    }
+}
+
+/// The client dashboard: header, enrollments with households and menus, drafts.
+/// The view is audited.
+pub async fn dashboard(
+    state: &AppState,
+    session: &CurrentSession,
+    personal_id: &str,
+) -> Result<ClientDashboard, AppError> {
+    let context = session.require_context()?;
+    let db = &state.db;
+    let backend = db.get_database_backend();
+    require_visible(db, session, personal_id).await?;
+    let today = state.today();
+    let hmis_admin = context.workgroup == Workgroup::HmisAdmin;
+
+    let row = db
+        .query_one_raw(statement(
+            backend,
+            "SELECT * FROM clients WHERE personal_id = ?",
+            vec![personal_id.into()],
+        ))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let dob: Option<NaiveDate> = row.try_get("", "dob")?;
+    let veteran: i32 = row.try_get("", "veteran_status")?;
+    let sex: Option<i32> = row.try_get("", "sex")?;
+    let mut race = Vec::new();
+    for (column, label) in [
+        (
+            "am_ind_ak_native",
+            "American Indian, Alaska Native, or Indigenous",
+        ),
+        ("asian", "Asian or Asian American"),
+        ("black_af_american", "Black, African American, or African"),
+        ("hispanic_latinao", "Hispanic/Latina/e/o"),
+        ("mid_east_n_african", "Middle Eastern or North African"),
+        ("native_hi_pacific", "Native Hawaiian or Pacific Islander"),
+        ("white", "White"),
+    ] {
+        let value: i32 = row.try_get("", column)?;
+        if value == 1 {
+            race.push(label.to_string());
+        }
+    }
+    let client = ClientSummary {
+        personal_id: personal_id.to_string(),
+        name: name_of(&row)?,
+        dob,
+        age: dob.and_then(|d| age_on(d, today)),
+        veteran_status: NO_YES_REASONS_FOR_MISSING_DATA
+            .label(veteran)
+            .unwrap_or("Data not collected")
+            .to_string(),
+        veteran: veteran == 1,
+        ssn_last4: row.try_get("", "ssn_last4")?,
+        sex: sex.and_then(|s| SEX.label(s)).map(str::to_string),
+        race,
+    };
+
+    // Enrollments the viewer may see: not another organization's VSP enrollments.
+    let rows = db
+        .query_all_raw(statement(
+            backend,
+            "SELECT e.enrollment_id, e.household_id, e.entry_date, e.relationship_to_hoh, \
+             p.project_name, p.project_type, o.organization_id, o.organization_name, x.exit_date \
+             FROM enrollments e \
+             JOIN projects p ON p.project_id = e.project_id \
+             JOIN organizations o ON o.organization_id = p.organization_id \
+             LEFT JOIN exits x ON x.enrollment_id = e.enrollment_id AND x.date_deleted IS NULL \
+             WHERE e.personal_id = ? AND e.date_deleted IS NULL \
+             AND (o.victim_service_provider = ? OR o.organization_id = ?) \
+             ORDER BY (CASE WHEN x.exit_date IS NULL THEN 0 ELSE 1 END), e.entry_date DESC",
+            vec![
+                personal_id.into(),
+                false.into(),
+                context.organization_id.clone().into(),
+            ],
+        ))
+        .await?;
+    let mut enrollments = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let organization_id: String = row.try_get("", "organization_id")?;
+        let exit_date: Option<NaiveDate> = row.try_get("", "exit_date")?;
+        let editable = hmis_admin || organization_id == context.organization_id;
+        let relationship: Option<i32> = row.try_get("", "relationship_to_hoh")?;
+        let project_type: Option<i32> = row.try_get("", "project_type")?;
+        enrollments.push(EnrollmentRow {
+            enrollment_id: row.try_get("", "enrollment_id")?,
+            household_id: row.try_get("", "household_id")?,
+            project_name: row.try_get("", "project_name")?,
+            project_type: project_type
+                .and_then(|t| PROJECT_TYPE.label(t))
+                .map(str::to_string),
+            organization_name: row.try_get("", "organization_name")?,
+            entry_date: row.try_get("", "entry_date")?,
+            exit_date,
+            relationship: relationship_label(relationship),
+            household: Vec::new(),
+            editable,
+            menu: menu(
+                EnrollmentState {
+                    exit_date,
+                    editable,
+                    hmis_admin,
+                    today,
+                },
+                BUILT_ACTIONS,
+            ),
+        });
+    }
+    let households = household_members(db, &enrollments, today).await?;
+    for enrollment in &mut enrollments {
+        enrollment.household = households
+            .get(&enrollment.household_id)
+            .cloned()
+            .unwrap_or_default();
+    }
+
+    let drafts = client_drafts(db, session, personal_id).await?;
+    let mut alerts: Vec<String> = drafts
+        .iter()
+        .map(|d| format!("{} in progress ({})", d.kind, d.owner))
+        .collect();
+    if client.veteran {
+        alerts.push("Veteran".to_string());
+    }
+    let case_managers = db
+        .query_all_raw(statement(
+            backend,
+            "SELECT DISTINCT u.first_name, u.last_name FROM case_assignments a \
+             JOIN users u ON u.user_id = a.user_id \
+             WHERE a.personal_id = ? AND a.end_date IS NULL ORDER BY u.first_name, u.last_name",
+            vec![personal_id.into()],
+        ))
+        .await?
+        .iter()
+        .map(user_name)
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let txn = crate::db::begin_write(db).await?;
+    audit::record(
+        &txn,
+        state.now(),
+        &session.actor(),
+        Event::new("client.view")
+            .on("client", personal_id)
+            .client(personal_id),
+    )
+    .await?;
+    txn.commit().await?;
+
+    Ok(ClientDashboard {
+        client,
+        enrollments,
+        drafts,
+        alerts,
+        case_managers,
+    })
+}
+
+/// A user's full name from `first_name` and `last_name` columns.
+fn user_name(row: &QueryResult) -> Result<String, DbErr> {
+    let first: String = row.try_get("", "first_name")?;
+    let last: String = row.try_get("", "last_name")?;
+    Ok(format!("{first} {last}"))
+}
+
+pub fn relationship_label(code: Option<i32>) -> String {
+    code.and_then(|c| RELATIONSHIP_TO_HOH.label(c))
+        .unwrap_or("Not recorded")
+        .to_string()
+}
+
+/// The members of the households of `enrollments` (one query).
+async fn household_members(
+    db: &impl ConnectionTrait,
+    enrollments: &[EnrollmentRow],
+    today: NaiveDate,
+) -> Result<HashMap<String, Vec<HouseholdMemberRow>>, DbErr> {
+    let mut households: HashMap<String, Vec<HouseholdMemberRow>> = HashMap::new();
+    if enrollments.is_empty() {
+        return Ok(households);
+    }
+    let ids: Vec<&String> = enrollments.iter().map(|e| &e.household_id).collect();
+    let marks = vec!["?"; ids.len()].join(", ");
+    let sql = format!(
+        "SELECT e.household_id, e.personal_id, e.relationship_to_hoh, e.entry_date, x.exit_date, \
+         c.first_name, c.middle_name, c.last_name, c.name_suffix, c.dob \
+         FROM enrollments e JOIN clients c ON c.personal_id = e.personal_id \
+         LEFT JOIN exits x ON x.enrollment_id = e.enrollment_id AND x.date_deleted IS NULL \
+         WHERE e.household_id IN ({marks}) AND e.date_deleted IS NULL \
+         ORDER BY e.household_id, (CASE WHEN e.relationship_to_hoh = 1 THEN 0 ELSE 1 END), e.entry_date"
+    );
+    let values: Vec<Value> = ids.iter().map(|id| (*id).clone().into()).collect();
+    for row in db
+        .query_all_raw(statement(db.get_database_backend(), &sql, values))
+        .await?
+    {
+        let dob: Option<NaiveDate> = row.try_get("", "dob")?;
+        let household_id: String = row.try_get("", "household_id")?;
+        households
+            .entry(household_id)
+            .or_default()
+            .push(HouseholdMemberRow {
+                personal_id: row.try_get("", "personal_id")?,
+                name: name_of(&row)?,
+                relationship: relationship_label(row.try_get("", "relationship_to_hoh")?),
+                age: dob.and_then(|d| age_on(d, today)),
+                entry_date: row.try_get("", "entry_date")?,
+                exit_date: row.try_get("", "exit_date")?,
+            });
+    }
+    Ok(households)
+}
+
+/// Workflows in progress for this client in the user's organization.
+async fn client_drafts(
+    db: &impl ConnectionTrait,
+    session: &CurrentSession,
+    personal_id: &str,
+) -> Result<Vec<DraftRow>, AppError> {
+    let context = session.require_context()?;
+    let admin = matches!(context.workgroup, Workgroup::HmisAdmin | Workgroup::AgencyAdmin);
+    let rows = db
+        .query_all_raw(statement(
+            db.get_database_backend(),
+            "SELECT d.draft_id, d.kind, d.user_id, d.updated_at, u.first_name, u.last_name FROM workflow_drafts d \
+             JOIN users u ON u.user_id = d.user_id \
+             WHERE d.personal_id = ? AND d.organization_id = ? ORDER BY d.updated_at DESC",
+            vec![personal_id.into(), context.organization_id.clone().into()],
+        ))
+        .await?;
+    let mut drafts = Vec::with_capacity(rows.len());
+    for row in rows {
+        let user_id: String = row.try_get("", "user_id")?;
+        let kind: String = row.try_get("", "kind")?;
+        let mine = user_id == session.user_id;
+        drafts.push(DraftRow {
+            draft_id: row.try_get("", "draft_id")?,
+            kind: crate::features::workflows::api::WorkflowKind::from_code(&kind)
+                .map(|k| k.label().to_string())
+                .unwrap_or(kind),
+            owner: user_name(&row)?,
+            updated_at: row.try_get("", "updated_at")?,
+            mine,
+            can_discard: mine || admin,
+        });
+    }
+    Ok(drafts)
+}

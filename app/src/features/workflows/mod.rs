@@ -1,0 +1,14 @@
+//! The guided-workflow engine: a workflow is a list of steps (per household member)
+//! kept as a server-side draft — each "Save & Continue" stores the step's answers, so a
+//! closed tab, a crash or another device resumes exactly there — and nothing reaches
+//! the HUD tables until "Finish" validates every step and commits them in one
+//! transaction. Intake is the first workflow; exits and assessments follow.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod intake;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use pages::{IntakeStartPage, WorkflowPage};

@@ -1,0 +1,579 @@
+//! The intake's dedup start page and the workflow page: the step list on the left (on
+//! top on narrow screens) with a green check on each saved step, the step's form on
+//! the right.
+
+use leptos::prelude::*;
+use leptos::server::ServerAction;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::api::{
+    AddHouseholdMember, DiscardWorkflow, FinishWorkflow, HouseholdMemberView, RemoveHouseholdMember,
+    SaveWorkflowStep, StartIntake, StepBody, StepLink, StepView, WorkflowView, get_workflow,
+};
+use crate::domain::codes::RELATIONSHIP_TO_HOH;
+use crate::error::AppError;
+use crate::features::clients::api::{ClientHit, find_matches};
+use crate::features::clients::pages::{format_date, go_to};
+use crate::routes;
+use crate::ui::fields::Fields;
+use crate::ui::form::{FieldMessage, FormMessage};
+use crate::ui::layout::errors_view;
+use crate::ui::status::Loading;
+
+/// Errors that are not about one field (shown above the form).
+fn form_level(error: Signal<Option<AppError>>) -> Signal<Option<AppError>> {
+    Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_))))
+}
+
+/// Goes where a successful action says.
+fn follow<A>(action: ServerAction<A>)
+where
+    A: leptos::server_fn::ServerFn<Output = String, Error = AppError> + Clone + Send + Sync + 'static,
+    A::Output: Send + Sync,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(url)) = action.value().get() {
+            go_to(&url);
+        }
+    });
+}
+
+fn action_error<A>(action: ServerAction<A>) -> Signal<Option<AppError>>
+where
+    A: leptos::server_fn::ServerFn<Output = String, Error = AppError> + Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+/// The dedup search fields: first letters of the first and last names.
+#[component]
+fn DedupSearchForm(action: String, first: String, last: String, dob: String) -> impl IntoView {
+    view! {
+        <form class="form form--inline" action=action method="get" role="search" data-testid="dedup-search">
+            <div class="field">
+                <label for="dedup-first">"First name (first 3 letters)"</label>
+                <input id="dedup-first" name="first" type="text" required value=first autocomplete="off" />
+            </div>
+            <div class="field">
+                <label for="dedup-last">"Last name (first 3 letters)"</label>
+                <input id="dedup-last" name="last" type="text" required value=last autocomplete="off" />
+            </div>
+            <div class="field">
+                <label for="dedup-dob">"Date of birth (optional)"</label>
+                <input id="dedup-dob" name="dob" type="date" value=dob />
+            </div>
+            <button type="submit" class="button">
+                "Search"
+            </button>
+        </form>
+    }
+}
+
+/// Intake starts here: search first, then pick the client or create a new one.
+#[component]
+pub fn IntakeStartPage() -> impl IntoView {
+    let query = use_query_map();
+    let get = move |k: &'static str| query.with(|m| m.get(k).unwrap_or_default());
+    let start = ServerAction::<StartIntake>::new();
+    follow(start);
+    let error = action_error(start);
+    let matches = Resource::new(
+        move || (get("first"), get("last"), get("dob")),
+        |(first, last, dob)| async move {
+            if first.trim().is_empty() || last.trim().is_empty() {
+                Ok(None)
+            } else {
+                find_matches(first, last, Some(dob)).await.map(Some)
+            }
+        },
+    );
+    view! {
+        <Title text="Intake" />
+        <section class="page">
+            <h1>"Intake"</h1>
+            <p class="lead">
+                "Search before creating: type the first three letters of the client's first and last names."
+            </p>
+            <DedupSearchForm action=routes::INTAKE.to_string() first=get("first") last=get("last") dob=get("dob") />
+            <FormMessage error=form_level(error) />
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match matches.await {
+                        Err(e) => errors_view(e),
+                        Ok(None) => ().into_any(),
+                        Ok(Some(found)) => {
+                            view! {
+                                <h2>"Possible matches"</h2>
+                                <MatchList hits=found.hits label="Start intake with this client" start=Some(start) add=None />
+                                <NewClientForm first=get("first") last=get("last") error start=Some(start) add=None />
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Clients found by the dedup search, each with a button to pick them.
+#[component]
+fn MatchList(
+    hits: Vec<ClientHit>,
+    label: &'static str,
+    start: Option<ServerAction<StartIntake>>,
+    add: Option<(ServerAction<AddHouseholdMember>, String)>,
+) -> impl IntoView {
+    if hits.is_empty() {
+        return view! {
+            <p class="notice notice--info" role="status" data-testid="no-matches">
+                "No client on record matches. Create a new client below."
+            </p>
+        }
+        .into_any();
+    }
+    view! {
+        <ul class="match-list" data-testid="matches">
+            {hits
+                .into_iter()
+                .map(|hit| {
+                    let facts = format!(
+                        "{} · {} · SSN {} · ID {}",
+                        hit.dob.map(format_date).unwrap_or_else(|| "DOB unknown".into()),
+                        hit.age.map(|a| format!("age {a}")).unwrap_or_else(|| "age unknown".into()),
+                        hit.ssn_last4.clone().map(|l| format!("•••-••-{l}")).unwrap_or_else(|| "—".into()),
+                        hit.personal_id,
+                    );
+                    let pick = match (start, add.clone()) {
+                        (Some(start), _) => {
+                            view! {
+                                <ActionForm action=start attr:class="inline-form">
+                                    <input type="hidden" name="personal_id" value=hit.personal_id.clone() />
+                                    <button type="submit" class="button">{label}</button>
+                                </ActionForm>
+                            }
+                                .into_any()
+                        }
+                        (None, Some((add, draft_id))) => {
+                            view! {
+                                <ActionForm action=add attr:class="inline-form">
+                                    <input type="hidden" name="draft_id" value=draft_id />
+                                    <input type="hidden" name="personal_id" value=hit.personal_id.clone() />
+                                    <button type="submit" class="button">{label}</button>
+                                </ActionForm>
+                            }
+                                .into_any()
+                        }
+                        _ => ().into_any(),
+                    };
+                    view! {
+                        <li class="match" data-testid="match">
+                            <div>
+                                <strong>{hit.name.clone()}</strong>
+                                <p class="hint">{facts}</p>
+                                {(!hit.enrollments.is_empty())
+                                    .then(|| view! { <p class="hint">{format!("Open: {}", hit.enrollments.join(", "))}</p> })}
+                            </div>
+                            {pick}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// "None of these": create a new client with the full names.
+#[component]
+fn NewClientForm(
+    first: String,
+    last: String,
+    error: Signal<Option<AppError>>,
+    start: Option<ServerAction<StartIntake>>,
+    add: Option<(ServerAction<AddHouseholdMember>, String)>,
+) -> impl IntoView {
+    let fields = view! {
+        <div class="field">
+            <label for="new-first">"First name"</label>
+            <input id="new-first" name="first_name" type="text" maxlength="50" required value=first />
+            <FieldMessage error field="first_name" />
+        </div>
+        <div class="field">
+            <label for="new-last">"Last name"</label>
+            <input id="new-last" name="last_name" type="text" maxlength="50" required value=last />
+            <FieldMessage error field="last_name" />
+        </div>
+    };
+    let form = match (start, add) {
+        (Some(start), _) => view! {
+            <ActionForm action=start attr:class="form form--inline">
+                {fields}
+                <button type="submit" class="button" data-testid="create-client">
+                    "Create new client"
+                </button>
+            </ActionForm>
+        }
+        .into_any(),
+        (None, Some((add, draft_id))) => view! {
+            <ActionForm action=add attr:class="form form--inline">
+                <input type="hidden" name="draft_id" value=draft_id />
+                {fields}
+                <button type="submit" class="button" data-testid="create-client">
+                    "Add as a new client"
+                </button>
+            </ActionForm>
+        }
+        .into_any(),
+        _ => ().into_any(),
+    };
+    view! {
+        <div class="card">
+            <h2>"None of these"</h2>
+            <p class="hint">"Type the full names; the rest of the record comes in the next steps."</p>
+            {form}
+        </div>
+    }
+}
+
+#[component]
+pub fn WorkflowPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let draft_id = move || params.with(|p| p.get("draft_id").unwrap_or_default());
+    let step = move || params.with(|p| p.get("step"));
+    let save = ServerAction::<SaveWorkflowStep>::new();
+    let finish = ServerAction::<FinishWorkflow>::new();
+    let discard = ServerAction::<DiscardWorkflow>::new();
+    let add = ServerAction::<AddHouseholdMember>::new();
+    let remove = ServerAction::<RemoveHouseholdMember>::new();
+    follow(save);
+    follow(finish);
+    follow(discard);
+    follow(add);
+    follow(remove);
+    let workflow = Resource::new(
+        move || {
+            (
+                draft_id(),
+                step(),
+                save.version().get() + add.version().get() + remove.version().get(),
+            )
+        },
+        |(id, step, _)| get_workflow(id, step),
+    );
+    let get = move |k: &'static str| query.with(|m| m.get(k).unwrap_or_default());
+    let matches = Resource::new(
+        move || (get("first"), get("last"), get("dob")),
+        |(first, last, dob)| async move {
+            if first.trim().is_empty() || last.trim().is_empty() {
+                Ok(None)
+            } else {
+                find_matches(first, last, Some(dob)).await.map(Some)
+            }
+        },
+    );
+    let actions = WorkflowActions {
+        save,
+        finish,
+        discard,
+        add,
+        remove,
+    };
+    view! {
+        <Title text="Workflow" />
+        <section class="page">
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    let found = matches.await;
+                    match workflow.await {
+                        Err(e) => errors_view(e),
+                        Ok(w) => {
+                            let found = found.ok().flatten().map(|f| f.hits);
+                            view! { <WorkflowView w actions found first=get("first") last=get("last") dob=get("dob") /> }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct WorkflowActions {
+    save: ServerAction<SaveWorkflowStep>,
+    finish: ServerAction<FinishWorkflow>,
+    discard: ServerAction<DiscardWorkflow>,
+    add: ServerAction<AddHouseholdMember>,
+    remove: ServerAction<RemoveHouseholdMember>,
+}
+
+#[component]
+fn WorkflowView(
+    w: WorkflowView,
+    actions: WorkflowActions,
+    found: Option<Vec<ClientHit>>,
+    first: String,
+    last: String,
+    dob: String,
+) -> impl IntoView {
+    let draft_id = w.draft_id.clone();
+    let saved = w.updated_at.format("%-m/%-d/%Y %H:%M UTC").to_string();
+    let discard_error = action_error(actions.discard);
+    view! {
+        <Title text=format!("{} — {}", w.kind.label(), w.title) />
+        <p class="hint">
+            <a href=w.back_to.clone()>"← Back"</a>
+            {format!(" · {} · draft saved {saved}", w.kind.label())}
+        </p>
+        <h1 data-testid="workflow-title">{format!("{}: {}", w.kind.label(), w.title)}</h1>
+        <div class="workflow">
+            <StepList draft_id=draft_id.clone() steps=w.steps.clone() />
+            <div class="workflow__step">
+                <StepPanel draft_id=draft_id.clone() step=w.step actions found first last dob />
+                <ActionForm action=actions.discard attr:class="inline-form workflow__discard">
+                    <input type="hidden" name="draft_id" value=draft_id />
+                    <button type="submit" class="button button--secondary" data-testid="discard">
+                        {format!("Discard this {}", w.kind.label().to_lowercase())}
+                    </button>
+                </ActionForm>
+                <FormMessage error=discard_error />
+            </div>
+        </div>
+    }
+}
+
+/// The step list: every step, grouped by member, with a check mark once saved.
+#[component]
+fn StepList(draft_id: String, steps: Vec<StepLink>) -> impl IntoView {
+    view! {
+        <nav class="steps" aria-label="Steps">
+            <ol>
+                {steps
+                    .into_iter()
+                    .map(|s| {
+                        let href = super::api::step_path(&draft_id, &s.id);
+                        let class = match (s.current, s.done) {
+                            (true, _) => "step step--current",
+                            (false, true) => "step step--done",
+                            _ => "step",
+                        };
+                        view! {
+                            <li class=class data-testid="step" data-done=s.done.to_string()>
+                                <a href=href aria-current=s.current.then_some("step")>
+                                    <span class="step__mark" aria-hidden="true">
+                                        {if s.done { "✓" } else { "" }}
+                                    </span>
+                                    <span>
+                                        {s.label}
+                                        {s.member.map(|m| view! { <small class="step__member">{m}</small> })}
+                                        {s.done.then(|| view! { <span class="visually-hidden">" (saved)"</span> })}
+                                    </span>
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </nav>
+    }
+}
+
+#[component]
+fn StepPanel(
+    draft_id: String,
+    step: StepView,
+    actions: WorkflowActions,
+    found: Option<Vec<ClientHit>>,
+    first: String,
+    last: String,
+    dob: String,
+) -> impl IntoView {
+    let save_error = action_error(actions.save);
+    let finish_error = action_error(actions.finish);
+    let add_error = action_error(actions.add);
+    let remove_error = action_error(actions.remove);
+    let StepView {
+        id,
+        title,
+        intro,
+        body,
+        default_last,
+        no_changes,
+        finish,
+    } = step;
+    let buttons = move || {
+        view! {
+            <div class="button-row">
+                <button type="submit" class="button" name="intent" value="save" data-testid="save-continue">
+                    "Save & Continue"
+                </button>
+                {no_changes
+                    .then(|| {
+                        view! {
+                            <button type="submit" class="button button--secondary" name="intent" value="no_changes">
+                                "No Changes"
+                            </button>
+                        }
+                    })}
+                {default_last
+                    .then(|| {
+                        view! {
+                            <button
+                                type="submit"
+                                class="button button--secondary"
+                                name="intent"
+                                value="default_last"
+                                formnovalidate=true
+                                data-testid="default-last"
+                            >
+                                "Default Last"
+                            </button>
+                        }
+                    })}
+            </div>
+        }
+    };
+    let content = match body {
+        StepBody::Form(fields) => view! {
+            <ActionForm action=actions.save attr:class="form" attr:data-testid="step-form">
+                <input type="hidden" name="draft_id" value=draft_id.clone() />
+                <input type="hidden" name="step" value=id.clone() />
+                <FormMessage error=form_level(save_error) />
+                <Fields fields error=save_error />
+                {buttons()}
+            </ActionForm>
+        }
+        .into_any(),
+        StepBody::Household(members) => {
+            let here = super::api::step_path(&draft_id, &id);
+            view! {
+                <HouseholdMembers draft_id=draft_id.clone() members=members.clone() remove=actions.remove />
+                <FormMessage error=remove_error />
+                <div class="card">
+                    <h3>"Add a household member"</h3>
+                    <DedupSearchForm action=here first=first.clone() last=last.clone() dob=dob />
+                    <FormMessage error=form_level(add_error) />
+                    {found
+                        .map(|hits| {
+                            view! {
+                                <MatchList hits label="Add to household" start=None add=Some((actions.add, draft_id.clone())) />
+                                <NewClientForm first=first last=last error=add_error start=None add=Some((actions.add, draft_id.clone())) />
+                            }
+                        })}
+                </div>
+                <ActionForm action=actions.save attr:class="form" attr:data-testid="step-form">
+                    <input type="hidden" name="draft_id" value=draft_id.clone() />
+                    <input type="hidden" name="step" value=id.clone() />
+                    <h3>"Relationship to the head of household"</h3>
+                    <FormMessage error=form_level(save_error) />
+                    <FieldMessage error=save_error field="household" />
+                    {members
+                        .into_iter()
+                        .map(|m| {
+                            let name = format!("answers[rel_{}]", m.personal_id);
+                            let field = format!("rel_{}", m.personal_id);
+                            let fid = format!("f-{field}");
+                            let chosen = m.relationship.clone();
+                            view! {
+                                <div class="field">
+                                    <label for=fid.clone()>{m.name.clone()}</label>
+                                    <select id=fid name=name required>
+                                        <option value="" selected=chosen.is_empty()>"Choose…"</option>
+                                        {RELATIONSHIP_TO_HOH
+                                            .values
+                                            .iter()
+                                            .map(|c| {
+                                                let value = c.code.to_string();
+                                                let selected = value == chosen;
+                                                view! { <option value=value selected=selected>{c.label}</option> }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                    <FieldMessage error=save_error field=field />
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                    {buttons()}
+                </ActionForm>
+            }
+            .into_any()
+        }
+        StepBody::Review(sections) => view! {
+            {sections
+                .into_iter()
+                .map(|s| {
+                    view! {
+                        <div class="card review">
+                            <h3>{s.heading}</h3>
+                            <dl class="facts">
+                                {s
+                                    .lines
+                                    .into_iter()
+                                    .map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> })
+                                    .collect_view()}
+                            </dl>
+                        </div>
+                    }
+                })
+                .collect_view()}
+            <ActionForm action=actions.finish attr:class="form">
+                <input type="hidden" name="draft_id" value=draft_id.clone() />
+                <FormMessage error=finish_error />
+                <button type="submit" class="button" data-testid="finish" disabled=move || actions.finish.pending().get()>
+                    "Finish"
+                </button>
+            </ActionForm>
+        }
+        .into_any(),
+    };
+    let _ = finish;
+    view! {
+        <h2 data-testid="step-title">{title}</h2>
+        {intro.map(|i| view! { <p class="hint">{i}</p> })}
+        {content}
+    }
+}
+
+#[component]
+fn HouseholdMembers(
+    draft_id: String,
+    members: Vec<HouseholdMemberView>,
+    remove: ServerAction<RemoveHouseholdMember>,
+) -> impl IntoView {
+    let several = members.len() > 1;
+    view! {
+        <ul class="member-list" data-testid="household-members">
+            {members
+                .into_iter()
+                .map(|m| {
+                    let draft_id = draft_id.clone();
+                    view! {
+                        <li class="member" data-testid="household-member">
+                            <div>
+                                <strong>{m.name.clone()}</strong>
+                                <span class="tag tag--muted">{if m.existing { "On record" } else { "New client" }}</span>
+                                {m.dob.map(|d| view! { <p class="hint">{format!("Born {}", format_date(d))}</p> })}
+                            </div>
+                            {several
+                                .then(move || {
+                                    view! {
+                                        <ActionForm action=remove attr:class="inline-form">
+                                            <input type="hidden" name="draft_id" value=draft_id />
+                                            <input type="hidden" name="personal_id" value=m.personal_id.clone() />
+                                            <button type="submit" class="button button--secondary">
+                                                {format!("Remove {}", m.name)}
+                                            </button>
+                                        </ActionForm>
+                                    }
+                                })}
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}

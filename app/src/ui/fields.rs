@@ -1,0 +1,237 @@
+//! Forms described as data: a step of a guided workflow is a list of [`FieldSpec`]s,
+//! rendered here and posted as `answers[name]=value`, so a workflow's pages, its draft
+//! and its "Default Last" prefill all speak the same language (field name → text).
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::codes::CodeList;
+use crate::error::AppError;
+use crate::ui::form::FieldMessage;
+
+/// One choice of a select.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    /// Choices of one group are shown under its heading.
+    pub group: Option<String>,
+}
+
+impl Choice {
+    /// The choices of a HUD code list, grouped as the list groups them.
+    pub fn from_list(list: &CodeList) -> Vec<Choice> {
+        list.values
+            .iter()
+            .map(|code| Choice {
+                value: code.code.to_string(),
+                label: code.label.to_string(),
+                group: code.group.map(str::to_string),
+            })
+            .collect()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FieldKind {
+    Text {
+        max_length: u32,
+    },
+    Date,
+    /// A dollar amount.
+    Money,
+    /// A whole number in a range.
+    Number {
+        min: i32,
+        max: i32,
+    },
+    Select(Vec<Choice>),
+    /// Posted as "yes" when ticked, absent otherwise.
+    Checkbox,
+    /// A heading that starts a group of fields.
+    Section,
+}
+
+/// One field of a form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldSpec {
+    /// The answer's key (posted as `answers[name]`).
+    pub name: String,
+    pub label: String,
+    pub kind: FieldKind,
+    /// The current answer ("" when none).
+    pub value: String,
+    pub required: bool,
+    pub hint: Option<String>,
+}
+
+impl FieldSpec {
+    pub fn new(name: &str, label: &str, kind: FieldKind) -> Self {
+        FieldSpec {
+            name: name.to_string(),
+            label: label.to_string(),
+            kind,
+            value: String::new(),
+            required: false,
+            hint: None,
+        }
+    }
+
+    pub fn section(label: &str) -> Self {
+        FieldSpec::new("", label, FieldKind::Section)
+    }
+
+    pub fn code(name: &str, label: &str, list: &CodeList) -> Self {
+        FieldSpec::new(name, label, FieldKind::Select(Choice::from_list(list)))
+    }
+
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    pub fn hint(mut self, hint: &str) -> Self {
+        self.hint = Some(hint.to_string());
+        self
+    }
+}
+
+/// The answers of one form: field name → posted text.
+pub type Answers = std::collections::BTreeMap<String, String>;
+
+/// Renders `fields` with their values from `answers`.
+#[component]
+pub fn Fields(fields: Vec<FieldSpec>, #[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    fields
+        .into_iter()
+        .map(|field| view! { <FieldView field error /> })
+        .collect_view()
+}
+
+#[component]
+fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>) -> impl IntoView {
+    let FieldSpec {
+        name,
+        label,
+        kind,
+        value,
+        required,
+        hint,
+    } = field;
+    let id = format!("f-{name}");
+    let posted = format!("answers[{name}]");
+    let message_field = name.clone();
+    let described = hint.as_ref().map(|_| format!("{id}-hint"));
+    let hint_view = hint.map(|text| view! { <p class="hint" id=format!("{id}-hint")>{text}</p> });
+    match kind {
+        FieldKind::Section => view! { <h3 class="form-section">{label}</h3> }.into_any(),
+        FieldKind::Checkbox => view! {
+            <div class="field">
+                <label class="choice">
+                    <input type="checkbox" id=id name=posted value="yes" checked=value == "yes" aria-describedby=described />
+                    <span>{label}</span>
+                </label>
+                {hint_view}
+                <FieldMessage error field=message_field />
+            </div>
+        }
+        .into_any(),
+        FieldKind::Select(choices) => {
+            let mut groups: Vec<(Option<String>, Vec<Choice>)> = Vec::new();
+            for choice in choices {
+                match groups.last_mut() {
+                    Some((group, list)) if *group == choice.group => list.push(choice),
+                    _ => groups.push((choice.group.clone(), vec![choice])),
+                }
+            }
+            let option = |c: Choice, value: &str| {
+                let selected = c.value == value;
+                view! { <option value=c.value selected=selected>{c.label}</option> }
+            };
+            let options = groups
+                .into_iter()
+                .map(|(group, list)| match group {
+                    Some(group) => {
+                        let value = value.clone();
+                        view! {
+                            <optgroup label=group>
+                                {list.into_iter().map(|c| option(c, &value)).collect_view()}
+                            </optgroup>
+                        }
+                        .into_any()
+                    }
+                    None => list.into_iter().map(|c| option(c, &value)).collect_view().into_any(),
+                })
+                .collect_view();
+            view! {
+                <div class="field">
+                    <label for=id.clone()>{label}</label>
+                    {hint_view}
+                    <select id=id name=posted required=required aria-describedby=described>
+                        <option value="" selected=value.is_empty()>"Choose…"</option>
+                        {options}
+                    </select>
+                    <FieldMessage error field=message_field />
+                </div>
+            }
+            .into_any()
+        }
+        FieldKind::Text { max_length } => view! {
+            <div class="field">
+                <label for=id.clone()>{label}</label>
+                {hint_view}
+                <input type="text" id=id name=posted value=value maxlength=max_length required=required aria-describedby=described />
+                <FieldMessage error field=message_field />
+            </div>
+        }
+        .into_any(),
+        FieldKind::Date => view! {
+            <div class="field">
+                <label for=id.clone()>{label}</label>
+                {hint_view}
+                <input type="date" id=id name=posted value=value required=required aria-describedby=described />
+                <FieldMessage error field=message_field />
+            </div>
+        }
+        .into_any(),
+        FieldKind::Money => view! {
+            <div class="field">
+                <label for=id.clone()>{label}</label>
+                {hint_view}
+                <input
+                    type="number"
+                    id=id
+                    name=posted
+                    value=value
+                    min="0"
+                    step="0.01"
+                    inputmode="decimal"
+                    required=required
+                    aria-describedby=described
+                />
+                <FieldMessage error field=message_field />
+            </div>
+        }
+        .into_any(),
+        FieldKind::Number { min, max } => view! {
+            <div class="field">
+                <label for=id.clone()>{label}</label>
+                {hint_view}
+                <input
+                    type="number"
+                    id=id
+                    name=posted
+                    value=value
+                    min=min
+                    max=max
+                    step="1"
+                    inputmode="numeric"
+                    required=required
+                    aria-describedby=described
+                />
+                <FieldMessage error field=message_field />
+            </div>
+        }
+        .into_any(),
+    }
+}
