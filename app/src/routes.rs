@@ -15,7 +15,9 @@ use crate::features::hmis_export::ExportsPage;
 use crate::features::hmis_import::ImportsPage;
 use crate::features::home::HomePage;
 use crate::features::organizations::OrganizationsPage;
+use crate::features::profile::ClientProfilePage;
 use crate::features::projects::{ProjectPage, ProjectsPage};
+use crate::features::services::EnrollmentServicesPage;
 use crate::features::workflows::{IntakeStartPage, WorkflowPage};
 use crate::ui::layout::{AppLayout, ComingSoonPage, NotFoundPage};
 
@@ -99,7 +101,17 @@ pub fn App() -> impl IntoView {
                             path=(StaticSegment("clients"), ParamSegment("personal_id"))
                             view=ClientDashboardPage
                         />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("clients"), ParamSegment("personal_id"), StaticSegment("profile"))
+                            view=ClientProfilePage
+                        />
                         <Route ssr=SsrMode::Async path=StaticSegment("intake") view=IntakeStartPage />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("enrollments"), ParamSegment("enrollment_id"), StaticSegment("services"))
+                            view=EnrollmentServicesPage
+                        />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("workflows"), ParamSegment("draft_id"))

@@ -2,9 +2,11 @@
 //! always a parameter). Both the server and the browser call these.
 
 pub mod access;
+pub mod annual;
 pub mod codes;
 pub mod dates;
 pub mod dedup;
 pub mod enrollment;
 pub mod household;
 pub mod projects;
+pub mod services;

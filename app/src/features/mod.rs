@@ -3,11 +3,14 @@
 
 pub mod access;
 pub mod admin;
+pub mod caseload;
 pub mod clients;
 pub mod hmis_export;
 pub mod hmis_import;
 pub mod home;
 pub mod jobs;
 pub mod organizations;
+pub mod profile;
 pub mod projects;
+pub mod services;
 pub mod workflows;

@@ -122,6 +122,7 @@ fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>) -> impl IntoView
     let posted = format!("answers[{name}]");
     let message_field = name.clone();
     let described = hint.as_ref().map(|_| format!("{id}-hint"));
+    let hint_text = hint.clone();
     let hint_view = hint.map(|text| view! { <p class="hint" id=format!("{id}-hint")>{text}</p> });
     match kind {
         FieldKind::Section => view! { <h3 class="form-section">{label}</h3> }.into_any(),
@@ -136,46 +137,10 @@ fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>) -> impl IntoView
             </div>
         }
         .into_any(),
-        FieldKind::Select(choices) => {
-            let mut groups: Vec<(Option<String>, Vec<Choice>)> = Vec::new();
-            for choice in choices {
-                match groups.last_mut() {
-                    Some((group, list)) if *group == choice.group => list.push(choice),
-                    _ => groups.push((choice.group.clone(), vec![choice])),
-                }
-            }
-            let option = |c: Choice, value: &str| {
-                let selected = c.value == value;
-                view! { <option value=c.value selected=selected>{c.label}</option> }
-            };
-            let options = groups
-                .into_iter()
-                .map(|(group, list)| match group {
-                    Some(group) => {
-                        let value = value.clone();
-                        view! {
-                            <optgroup label=group>
-                                {list.into_iter().map(|c| option(c, &value)).collect_view()}
-                            </optgroup>
-                        }
-                        .into_any()
-                    }
-                    None => list.into_iter().map(|c| option(c, &value)).collect_view().into_any(),
-                })
-                .collect_view();
-            view! {
-                <div class="field">
-                    <label for=id.clone()>{label}</label>
-                    {hint_view}
-                    <select id=id name=posted required=required aria-describedby=described>
-                        <option value="" selected=value.is_empty()>"Choose…"</option>
-                        {options}
-                    </select>
-                    <FieldMessage error field=message_field />
-                </div>
-            }
-            .into_any()
+        FieldKind::Select(choices) => view! {
+            <GroupedSelect id name=posted label choices value required hint=hint_text error error_field=message_field />
         }
+        .into_any(),
         FieldKind::Text { max_length } => view! {
             <div class="field">
                 <label for=id.clone()>{label}</label>
@@ -233,5 +198,58 @@ fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>) -> impl IntoView
             </div>
         }
         .into_any(),
+    }
+}
+
+/// A select whose choices may be grouped (`<optgroup>`), with its label, hint and
+/// field message.
+#[component]
+pub fn GroupedSelect(
+    id: String,
+    /// The posted name.
+    name: String,
+    label: String,
+    choices: Vec<Choice>,
+    #[prop(optional)] value: String,
+    #[prop(optional)] required: bool,
+    #[prop(default = None)] hint: Option<String>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+    /// The field name validation errors use.
+    error_field: String,
+) -> impl IntoView {
+    let mut groups: Vec<(Option<String>, Vec<Choice>)> = Vec::new();
+    for choice in choices {
+        match groups.last_mut() {
+            Some((group, list)) if *group == choice.group => list.push(choice),
+            _ => groups.push((choice.group.clone(), vec![choice])),
+        }
+    }
+    let described = hint.as_ref().map(|_| format!("{id}-hint"));
+    let options = groups
+        .into_iter()
+        .map(|(group, list)| {
+            let options = list
+                .into_iter()
+                .map(|c| {
+                    let selected = c.value == value;
+                    view! { <option value=c.value selected=selected>{c.label}</option> }
+                })
+                .collect_view();
+            match group {
+                Some(group) => view! { <optgroup label=group>{options}</optgroup> }.into_any(),
+                None => options.into_any(),
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            {hint.map(|text| view! { <p class="hint" id=format!("{id}-hint")>{text}</p> })}
+            <select id=id name=name required=required aria-describedby=described>
+                <option value="" selected=value.is_empty()>"Choose…"</option>
+                {options}
+            </select>
+            <FieldMessage error field=error_field />
+        </div>
     }
 }

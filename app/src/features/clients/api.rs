@@ -131,8 +131,10 @@ pub struct ClientDashboard {
     pub drafts: Vec<DraftRow>,
     /// Short notices for the header ("Intake in progress", …).
     pub alerts: Vec<String>,
-    /// The user's current case assignment of this client, if any (case manager name).
+    /// The client's current case managers.
     pub case_managers: Vec<String>,
+    /// Who the case can be reassigned to, when the user may reassign it.
+    pub reassign_options: Option<Vec<crate::features::caseload::api::CaseManagerOption>>,
 }
 
 /// The client dashboard. Every view is written to the audit log.

@@ -9,6 +9,8 @@ use super::api::{
     ClientDashboard, ClientHit, EnrollmentRow, SearchResults, get_client_dashboard, search_clients,
 };
 use crate::domain::enrollment::{EnrollmentAction, MenuItem};
+use crate::features::caseload::ReassignForm;
+use crate::features::caseload::api::ReassignCase;
 use crate::features::workflows::api::{DiscardWorkflow, StartIntake};
 use crate::routes;
 use crate::ui::form::FormMessage;
@@ -197,8 +199,9 @@ pub fn ClientDashboardPage() -> impl IntoView {
     let personal_id = move || params.with(|p| p.get("personal_id").unwrap_or_default());
     let discard = ServerAction::<DiscardWorkflow>::new();
     let start = ServerAction::<StartIntake>::new();
+    let reassign = ServerAction::<ReassignCase>::new();
     let dashboard = Resource::new(
-        move || (personal_id(), discard.version().get()),
+        move || (personal_id(), discard.version().get() + reassign.version().get()),
         |(id, _)| get_client_dashboard(id),
     );
     Effect::new(move |_| {
@@ -215,7 +218,7 @@ pub fn ClientDashboardPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match dashboard.await {
                         Err(e) => errors_view(e),
-                        Ok(d) => view! { <DashboardView d start discard start_error discard_error /> }.into_any(),
+                        Ok(d) => view! { <DashboardView d start discard reassign start_error discard_error /> }.into_any(),
                     }
                 })}
             </Transition>
@@ -228,6 +231,7 @@ fn DashboardView(
     d: ClientDashboard,
     start: ServerAction<StartIntake>,
     discard: ServerAction<DiscardWorkflow>,
+    reassign: ServerAction<ReassignCase>,
     start_error: Signal<Option<crate::error::AppError>>,
     discard_error: Signal<Option<crate::error::AppError>>,
 ) -> impl IntoView {
@@ -260,6 +264,9 @@ fn DashboardView(
                         {if d.case_managers.is_empty() { "None assigned".to_string() } else { d.case_managers.join(", ") }}
                     </dd>
                 </dl>
+                {d
+                    .reassign_options
+                    .map(|options| view! { <ReassignForm personal_id=personal_id.clone() options reassign /> })}
                 <ul class="alerts" aria-label="Alerts">
                     {d
                         .alerts
@@ -268,12 +275,17 @@ fn DashboardView(
                         .collect_view()}
                 </ul>
             </div>
-            <ActionForm action=start attr:class="inline-form">
-                <input type="hidden" name="personal_id" value=personal_id.clone() />
-                <button type="submit" class="button" data-testid="intake-this-client">
-                    "Intake"
-                </button>
-            </ActionForm>
+            <div class="button-row">
+                <a class="button button--secondary" href=crate::features::profile::api::profile_path(&personal_id)>
+                    "Profile"
+                </a>
+                <ActionForm action=start attr:class="inline-form">
+                    <input type="hidden" name="personal_id" value=personal_id.clone() />
+                    <button type="submit" class="button" data-testid="intake-this-client">
+                        "Intake"
+                    </button>
+                </ActionForm>
+            </div>
         </div>
         <FormMessage error=start_error />
         {(!d.drafts.is_empty())
@@ -358,7 +370,7 @@ fn EnrollmentCard(e: EnrollmentRow) -> impl IntoView {
                         {e.organization_name.clone()} {e.project_type.clone().map(|t| format!(" · {t}"))}
                     </p>
                 </div>
-                <ActionMenu items=e.menu.clone() anchor=household_anchor.clone() />
+                <ActionMenu items=e.menu.clone() anchor=household_anchor.clone() enrollment_id=e.enrollment_id.clone() />
             </header>
             <p>
                 <span class=if e.exit_date.is_none() { "tag tag--success" } else { "tag tag--muted" }>{status}</span>
@@ -394,7 +406,7 @@ fn EnrollmentCard(e: EnrollmentRow) -> impl IntoView {
 /// The three-dot menu of an enrollment: a disclosure that works without JavaScript.
 /// Unavailable actions are shown greyed with their reason, never as dead links.
 #[component]
-fn ActionMenu(items: Vec<MenuItem>, anchor: String) -> impl IntoView {
+fn ActionMenu(items: Vec<MenuItem>, anchor: String, enrollment_id: String) -> impl IntoView {
     view! {
         <details class="action-menu">
             <summary aria-label="Enrollment actions">"⋯"</summary>
@@ -408,6 +420,14 @@ fn ActionMenu(items: Vec<MenuItem>, anchor: String) -> impl IntoView {
                                 view! {
                                     <li>
                                         <a href=format!("#{anchor}")>{label}</a>
+                                    </li>
+                                }
+                                    .into_any()
+                            }
+                            (None, EnrollmentAction::Services) => {
+                                view! {
+                                    <li>
+                                        <a href=crate::features::services::api::services_path(&enrollment_id)>{label}</a>
                                     </li>
                                 }
                                     .into_any()

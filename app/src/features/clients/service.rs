@@ -25,7 +25,7 @@ use crate::features::access::guard::CurrentSession;
 use crate::state::AppState;
 
 /// The enrollment actions whose workflows exist in this release.
-pub const BUILT_ACTIONS: &[EnrollmentAction] = &[EnrollmentAction::ViewHousehold];
+pub const BUILT_ACTIONS: &[EnrollmentAction] = &[EnrollmentAction::ViewHousehold, EnrollmentAction::Services];
 
 /// SQL: the client `c` may be seen by someone acting in organization `?` — unless every
 /// enrollment of theirs is with victim service providers other than that one.
@@ -352,6 +352,12 @@ pub async fn dashboard(
         .map(user_name)
         .collect::<Result<Vec<_>, _>>()?;
 
+    let reassign_options = if crate::features::caseload::service::may_reassign(session) {
+        Some(crate::features::caseload::service::case_manager_options(db, &context.organization_id).await?)
+    } else {
+        None
+    };
+
     let txn = crate::db::begin_write(db).await?;
     audit::record(
         &txn,
@@ -370,6 +376,7 @@ pub async fn dashboard(
         drafts,
         alerts,
         case_managers,
+        reassign_options,
     })
 }
 
@@ -462,4 +469,63 @@ async fn client_drafts(
         });
     }
     Ok(drafts)
+}
+
+/// An enrollment as one user may reach it.
+#[derive(Clone, Debug)]
+pub struct EnrollmentAccess {
+    pub enrollment_id: String,
+    pub personal_id: String,
+    pub client_name: String,
+    pub project_id: String,
+    pub project_name: String,
+    pub project_type: Option<i32>,
+    pub organization_name: String,
+    pub entry_date: NaiveDate,
+    pub exit_date: Option<NaiveDate>,
+    /// The user acts in the owning organization (or is an HMIS admin).
+    pub editable: bool,
+}
+
+/// Loads an enrollment the user may see: never another organization's victim service
+/// provider enrollment (that is "not found").
+pub async fn enrollment_access(
+    db: &impl ConnectionTrait,
+    session: &CurrentSession,
+    enrollment_id: &str,
+) -> Result<EnrollmentAccess, AppError> {
+    let context = session.require_context()?;
+    let row = db
+        .query_one_raw(statement(
+            db.get_database_backend(),
+            "SELECT e.enrollment_id, e.personal_id, e.project_id, e.entry_date, p.project_name, p.project_type, \
+             o.organization_id, o.organization_name, o.victim_service_provider, x.exit_date, \
+             c.first_name, c.middle_name, c.last_name, c.name_suffix \
+             FROM enrollments e JOIN projects p ON p.project_id = e.project_id \
+             JOIN organizations o ON o.organization_id = p.organization_id \
+             JOIN clients c ON c.personal_id = e.personal_id \
+             LEFT JOIN exits x ON x.enrollment_id = e.enrollment_id AND x.date_deleted IS NULL \
+             WHERE e.enrollment_id = ? AND e.date_deleted IS NULL",
+            vec![enrollment_id.into()],
+        ))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let organization_id: String = row.try_get("", "organization_id")?;
+    let vsp: bool = row.try_get("", "victim_service_provider")?;
+    let own = organization_id == context.organization_id;
+    if vsp && !own {
+        return Err(AppError::NotFound);
+    }
+    Ok(EnrollmentAccess {
+        enrollment_id: row.try_get("", "enrollment_id")?,
+        personal_id: row.try_get("", "personal_id")?,
+        client_name: name_of(&row)?,
+        project_id: row.try_get("", "project_id")?,
+        project_name: row.try_get("", "project_name")?,
+        project_type: row.try_get("", "project_type")?,
+        organization_name: row.try_get("", "organization_name")?,
+        entry_date: row.try_get("", "entry_date")?,
+        exit_date: row.try_get("", "exit_date")?,
+        editable: own || context.workgroup == Workgroup::HmisAdmin,
+    })
 }

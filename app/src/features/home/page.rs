@@ -4,6 +4,7 @@ use leptos_meta::Title;
 
 use super::api::{GetSystemStatus, SystemStatus, get_system_status};
 use crate::error::AppError;
+use crate::features::caseload::{MyCaseAssignments, MyDrafts};
 use crate::ui::layout::ErrorPanel;
 use crate::ui::status::Loading;
 
@@ -18,6 +19,25 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text="Home" />
         <section class="page">
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    status
+                        .await
+                        .ok()
+                        .map(|s| {
+                            let today = s.today.format("%A, %B %-d, %Y").to_string();
+                            view! {
+                                <h1>{s.coc_name}</h1>
+                                <p class="lead">
+                                    "Today in the CoC is " <strong data-testid="coc-today">{today}</strong> " ("
+                                    {s.time_zone} ")."
+                                </p>
+                            }
+                        })
+                })}
+            </Transition>
+            <MyDrafts />
+            <MyCaseAssignments />
             <Transition fallback=Loading>
                 <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors /> }>
                     {move || Suspend::new(async move {
@@ -53,15 +73,9 @@ pub fn HomePage() -> impl IntoView {
 
 #[component]
 fn StatusView(status: SystemStatus) -> impl IntoView {
-    let today = status.today.format("%A, %B %-d, %Y").to_string();
     let checked = status.checked_at.format("%H:%M:%S%.3f UTC").to_string();
     let database_ms = format!("{:.1} ms", status.database_ms);
     view! {
-        <h1>{status.coc_name}</h1>
-        <p class="lead">
-            "Today in the CoC is " <strong data-testid="coc-today">{today}</strong> " ("
-            {status.time_zone} ")."
-        </p>
         <div class="card" aria-labelledby="system-status-title">
             <h2 id="system-status-title">"System status"</h2>
             <dl class="facts">

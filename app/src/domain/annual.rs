@@ -1,0 +1,148 @@
+//! The annual assessment window: HUD asks for an annual assessment of every household
+//! member within 30 days before or after each anniversary of the head of household's
+//! project start date.
+
+use chrono::{Months, NaiveDate};
+
+/// Days on each side of the anniversary.
+pub const WINDOW_DAYS: i64 = 30;
+
+/// One anniversary's window (both ends included).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    /// Which anniversary (1 = one year after the start).
+    pub year: u32,
+    pub anniversary: NaiveDate,
+    pub opens: NaiveDate,
+    pub closes: NaiveDate,
+}
+
+impl Window {
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.opens <= date && date <= self.closes
+    }
+}
+
+/// The window of the `year`th anniversary of `start` (a Feb 29 start has its
+/// anniversary on Feb 28 in common years).
+pub fn window(start: NaiveDate, year: u32) -> Option<Window> {
+    let anniversary = start.checked_add_months(Months::new(year.checked_mul(12)?))?;
+    Some(Window {
+        year,
+        anniversary,
+        opens: anniversary - chrono::Duration::days(WINDOW_DAYS),
+        closes: anniversary + chrono::Duration::days(WINDOW_DAYS),
+    })
+}
+
+/// The latest window that has opened by `today`, if any (the one an annual
+/// assessment is due in now, or was due in).
+pub fn latest_opened(start: NaiveDate, today: NaiveDate) -> Option<Window> {
+    let mut latest = None;
+    for year in 1..=200 {
+        match window(start, year) {
+            Some(w) if w.opens <= today => latest = Some(w),
+            _ => break,
+        }
+    }
+    latest
+}
+
+/// Where an enrollment stands on its annual assessment on `today`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnnualStatus {
+    /// No window has opened yet, or the latest one has its annual.
+    NotDue,
+    /// The window is open and no annual is recorded in it.
+    Due(Window),
+    /// The window closed without an annual.
+    Overdue(Window),
+}
+
+/// The status given the information dates of the annual assessments on record.
+pub fn status(start: NaiveDate, today: NaiveDate, annuals: &[NaiveDate]) -> AnnualStatus {
+    match latest_opened(start, today) {
+        None => AnnualStatus::NotDue,
+        Some(w) if annuals.iter().any(|d| w.contains(*d)) => AnnualStatus::NotDue,
+        Some(w) if today <= w.closes => AnnualStatus::Due(w),
+        Some(w) => AnnualStatus::Overdue(w),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn thirty_days_each_side_of_the_anniversary() {
+        let w = window(d(2025, 3, 15), 1).unwrap();
+        assert_eq!(w.anniversary, d(2026, 3, 15));
+        assert_eq!((w.opens, w.closes), (d(2026, 2, 13), d(2026, 4, 14)));
+    }
+
+    #[test]
+    fn leap_day_starts_have_their_anniversary_on_feb_28() {
+        assert_eq!(window(d(2024, 2, 29), 1).unwrap().anniversary, d(2025, 2, 28));
+        assert_eq!(window(d(2024, 2, 29), 4).unwrap().anniversary, d(2028, 2, 29));
+    }
+
+    #[test]
+    fn due_then_overdue_then_done() {
+        let start = d(2025, 11, 30);
+        assert_eq!(status(start, d(2026, 10, 30), &[]), AnnualStatus::NotDue);
+        assert!(matches!(
+            status(start, d(2026, 10, 31), &[]),
+            AnnualStatus::Due(_)
+        ));
+        assert!(matches!(
+            status(start, d(2026, 12, 30), &[]),
+            AnnualStatus::Due(_)
+        ));
+        assert!(matches!(
+            status(start, d(2026, 12, 31), &[]),
+            AnnualStatus::Overdue(_)
+        ));
+        assert_eq!(
+            status(start, d(2026, 12, 31), &[d(2026, 11, 2)]),
+            AnnualStatus::NotDue
+        );
+        // An annual outside the window does not count.
+        assert!(matches!(
+            status(start, d(2026, 12, 31), &[d(2026, 6, 1)]),
+            AnnualStatus::Overdue(_)
+        ));
+    }
+
+    fn date() -> impl Strategy<Value = NaiveDate> {
+        (0i64..4000).prop_map(|n| d(2016, 1, 1) + chrono::Duration::days(n))
+    }
+
+    proptest! {
+        #[test]
+        fn windows_are_61_days_around_each_anniversary(start in date(), year in 1u32..10) {
+            let w = window(start, year).unwrap();
+            prop_assert_eq!((w.closes - w.opens).num_days(), 2 * WINDOW_DAYS);
+            prop_assert!(w.contains(w.anniversary));
+            use chrono::Datelike;
+            prop_assert_eq!(w.anniversary.year() - start.year(), year as i32);
+            prop_assert_eq!(w.anniversary.month(), start.month());
+        }
+
+        #[test]
+        fn an_annual_inside_the_window_settles_it(start in date(), offset in 0i64..3000, inside in -30i64..=30) {
+            let today = start + chrono::Duration::days(offset);
+            if let Some(w) = latest_opened(start, today) {
+                let annual = w.anniversary + chrono::Duration::days(inside);
+                prop_assert_eq!(status(start, today, &[annual]), AnnualStatus::NotDue);
+                prop_assert!(w.opens <= today);
+            } else {
+                prop_assert_eq!(status(start, today, &[]), AnnualStatus::NotDue);
+            }
+        }
+    }
+}

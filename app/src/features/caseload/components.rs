@@ -1,0 +1,163 @@
+//! The home page's "My Case Assignments" and "In progress" cards, and the reassign
+//! form of the client dashboard.
+
+use leptos::prelude::*;
+use leptos::server::ServerAction;
+
+use super::api::{CaseManagerOption, ReassignCase, my_case_assignments};
+use crate::features::clients::pages::format_date;
+use crate::features::workflows::api::{DiscardWorkflow, my_drafts};
+use crate::routes;
+use crate::ui::form::{FieldMessage, FormMessage};
+use crate::ui::layout::errors_view;
+use crate::ui::status::Loading;
+
+/// The clients assigned to the user, their open enrollments and what is due.
+#[component]
+pub fn MyCaseAssignments() -> impl IntoView {
+    let rows = Resource::new(|| (), |_| my_case_assignments());
+    view! {
+        <section class="card" aria-labelledby="caseload-title" data-testid="my-case-assignments">
+            <h2 id="caseload-title">"My Case Assignments"</h2>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match rows.await {
+                        Err(e) => errors_view(e),
+                        Ok(rows) if rows.is_empty() => {
+                            view! { <p class="hint">"No clients are assigned to you in this organization."</p> }
+                                .into_any()
+                        }
+                        Ok(rows) => {
+                            view! {
+                                <table class="data-table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Client"</th>
+                                            <th scope="col">"Enrollment"</th>
+                                            <th scope="col">"Due"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {rows
+                                            .into_iter()
+                                            .map(|r| {
+                                                let enrollment = match (&r.project_name, r.entry_date, r.exit_date) {
+                                                    (Some(p), Some(entry), None) => format!("{p} since {}", format_date(entry)),
+                                                    (Some(p), Some(_), Some(exit)) => format!("{p}, exited {}", format_date(exit)),
+                                                    _ => "No open enrollment".to_string(),
+                                                };
+                                                view! {
+                                                    <tr data-testid="caseload-row">
+                                                        <td>
+                                                            <a href=routes::client(&r.personal_id)>{r.name}</a>
+                                                        </td>
+                                                        <td>{enrollment}</td>
+                                                        <td>
+                                                            {if r.due.is_empty() {
+                                                                view! { <span class="hint">"Nothing due"</span> }.into_any()
+                                                            } else {
+                                                                r.due
+                                                                    .into_iter()
+                                                                    .map(|d| view! { <span class="tag tag--alert">{d}</span> })
+                                                                    .collect_view()
+                                                                    .into_any()
+                                                            }}
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The user's workflows in progress, to resume or discard.
+#[component]
+pub fn MyDrafts() -> impl IntoView {
+    let discard = ServerAction::<DiscardWorkflow>::new();
+    let drafts = Resource::new(move || discard.version().get(), |_| my_drafts());
+    let error = Signal::derive(move || discard.value().get().and_then(Result::err));
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match drafts.await {
+                    Err(e) => errors_view(e),
+                    Ok(drafts) if drafts.is_empty() => ().into_any(),
+                    Ok(drafts) => {
+                        view! {
+                            <section class="card" aria-labelledby="drafts-title" data-testid="my-drafts">
+                                <h2 id="drafts-title">"In progress"</h2>
+                                <FormMessage error />
+                                <ul class="draft-list">
+                                    {drafts
+                                        .into_iter()
+                                        .map(|d| {
+                                            let when = d.updated_at.format("%-m/%-d/%Y %H:%M UTC").to_string();
+                                            view! {
+                                                <li>
+                                                    <span>
+                                                        <strong>{format!("{}: {}", d.kind, d.household)}</strong>
+                                                        {format!(" · last saved {when}")}
+                                                    </span>
+                                                    <a class="button" href=format!("/workflows/{}", d.draft_id)>
+                                                        "Resume"
+                                                    </a>
+                                                    <ActionForm action=discard attr:class="inline-form">
+                                                        <input type="hidden" name="draft_id" value=d.draft_id.clone() />
+                                                        <button type="submit" class="button button--secondary">
+                                                            "Discard"
+                                                        </button>
+                                                    </ActionForm>
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </section>
+                        }
+                            .into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Reassigns the client to another case manager (supervisors and admins).
+#[component]
+pub fn ReassignForm(
+    personal_id: String,
+    options: Vec<CaseManagerOption>,
+    /// Owned by the page, so the dashboard reloads after a reassignment.
+    reassign: ServerAction<ReassignCase>,
+) -> impl IntoView {
+    let error = Signal::derive(move || reassign.value().get().and_then(Result::err));
+    view! {
+        <ActionForm action=reassign attr:class="form form--inline" attr:data-testid="reassign">
+            <input type="hidden" name="personal_id" value=personal_id />
+            <div class="field">
+                <label for="reassign-user">"Reassign to"</label>
+                <select id="reassign-user" name="user_id" required>
+                    <option value="">"Choose…"</option>
+                    {options
+                        .into_iter()
+                        .map(|o| view! { <option value=o.user_id>{o.name}</option> })
+                        .collect_view()}
+                </select>
+                <FieldMessage error field="user_id" />
+            </div>
+            <button type="submit" class="button button--secondary">
+                "Reassign"
+            </button>
+            <FormMessage error=Signal::derive(move || error.get().filter(|e| e.message_for("user_id").is_none())) />
+        </ActionForm>
+    }
+}

@@ -1,0 +1,9 @@
+//! Services and current living situation contacts of an enrollment: recorded by the
+//! owning organization, listed on the enrollment's Services page.
+
+pub mod api;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use pages::EnrollmentServicesPage;

@@ -1,0 +1,304 @@
+//! Finish: every step checked again, then one transaction for every row.
+
+use super::checks::{
+    check_client_step, check_enrollment_step, check_entry_step, check_household_step, overlapping,
+};
+use super::*;
+
+// ---- finish ------------------------------------------------------------------------
+
+/// Message for a step that no longer passes its checks at Finish.
+pub(super) fn step_needs_attention(step: &StepDef, err: AppError) -> AppError {
+    match err {
+        AppError::Validation(errors) => {
+            let who = step
+                .member
+                .as_deref()
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default();
+            let first = errors.first().map(|e| e.message.clone()).unwrap_or_default();
+            AppError::Conflict(format!("\"{}\"{who} needs attention: {first}", step.label))
+        }
+        other => other,
+    }
+}
+
+/// Commits the intake: new clients, changed client records, the household's
+/// enrollments with their entry assessments, the case assignment — one transaction.
+pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -> Result<String, AppError> {
+    require_intake_rights(session)?;
+    let today = state.today();
+    let now = state.now();
+    let all = steps(&draft.data);
+    let by_id = |id: &str| all.iter().find(|s| s.id == id).cloned();
+    let empty = Answers::new();
+    let answers_of = |step: &str| draft.answers(step).unwrap_or(&empty);
+
+    check_household_step(draft, answers_of(HOUSEHOLD))
+        .map_err(|e| step_needs_attention(&by_id(HOUSEHOLD).unwrap_or_else(review_def), e))?;
+    let mut clients = Vec::new();
+    for m in &draft.data.members {
+        let step = client_step(&m.personal_id);
+        let checked = check_client_step(draft, m, answers_of(&step), today)
+            .map_err(|e| step_needs_attention(&by_id(&step).unwrap_or_else(review_def), e))?;
+        clients.push(checked);
+    }
+    let enrollment_answers = check_enrollment_step(state, session, draft, answers_of(ENROLLMENT))
+        .await
+        .map_err(|e| step_needs_attention(&by_id(ENROLLMENT).unwrap_or_else(review_def), e))?;
+    let mut entries = Vec::new();
+    for m in draft
+        .data
+        .members
+        .iter()
+        .filter(|m| enrollment_answers.enrolled.contains(&m.personal_id))
+    {
+        let step = entry_step(&m.personal_id);
+        let checked = check_entry_step(draft, m, answers_of(&step), today)
+            .map_err(|e| step_needs_attention(&by_id(&step).unwrap_or_else(review_def), e))?;
+        entries.push((m, checked));
+    }
+
+    let household = answers_of(HOUSEHOLD);
+    let user = Some(session.user_id.clone());
+    let project = &enrollment_answers.project;
+    let entry_date = enrollment_answers.entry_date;
+    let household_id = new_id();
+    let head_id = draft
+        .data
+        .members
+        .iter()
+        .find(|m| enrollment_answers.enrolled.contains(&m.personal_id) && is_head(draft, &m.personal_id))
+        .map(|m| m.personal_id.clone())
+        .ok_or(AppError::Internal)?;
+
+    let txn = begin_write(&state.db).await?;
+    for (m, c) in draft.data.members.iter().zip(&clients) {
+        let step_answers = answers_of(&client_step(&m.personal_id));
+        if m.existing && ticked(step_answers, NO_CHANGES) {
+            continue;
+        }
+        let mut record = client::ActiveModel {
+            personal_id: Set(m.personal_id.clone()),
+            first_name: Set(c.first_name.clone()),
+            middle_name: Set(c.middle_name.clone()),
+            last_name: Set(c.last_name.clone()),
+            name_suffix: Set(c.name_suffix.clone()),
+            name_data_quality: Set(c.name_data_quality),
+            ssn_data_quality: Set(c.ssn_data_quality),
+            dob: Set(c.dob),
+            dob_data_quality: Set(c.dob_data_quality),
+            sex: Set(Some(c.sex)),
+            am_ind_ak_native: Set(c.races[0]),
+            asian: Set(c.races[1]),
+            black_af_american: Set(c.races[2]),
+            hispanic_latinao: Set(c.races[3]),
+            mid_east_n_african: Set(c.races[4]),
+            native_hi_pacific: Set(c.races[5]),
+            white: Set(c.races[6]),
+            race_none: Set(c.race_none),
+            additional_race_ethnicity: Set(c.additional_race_ethnicity.clone()),
+            veteran_status: Set(c.veteran_status),
+            updated_at: Set(now),
+            first_name_key: Set(c.first_name.as_deref().map(search_key)),
+            last_name_key: Set(c.last_name.as_deref().map(search_key)),
+            ..Default::default()
+        };
+        if let Some(sealed) = step_answers.get("ssn_sealed") {
+            record.ssn_encrypted = Set(Some(sealed.clone()));
+            record.ssn_last4 = Set(step_answers.get("ssn_last4").cloned());
+        } else if !m.existing {
+            record.ssn_encrypted = Set(None);
+            record.ssn_last4 = Set(None);
+        }
+        if m.existing {
+            record.update(&txn).await?;
+            audit::record(
+                &txn,
+                now,
+                &session.actor(),
+                Event::new("client.update")
+                    .on("client", &m.personal_id)
+                    .client(&m.personal_id),
+            )
+            .await?;
+        } else {
+            record.created_at = Set(now);
+            record.created_by = Set(user.clone());
+            record.date_deleted = Set(None);
+            record.insert(&txn).await?;
+            audit::record(
+                &txn,
+                now,
+                &session.actor(),
+                Event::new("client.create")
+                    .on("client", &m.personal_id)
+                    .client(&m.personal_id),
+            )
+            .await?;
+        }
+    }
+
+    for (m, entry) in &entries {
+        // Checked again inside the transaction: another intake may have just finished.
+        if overlapping(&txn, &m.personal_id, &project.project_id, entry_date).await? {
+            return Err(AppError::Conflict(format!(
+                "{} already has an enrollment in this project that is open or ends after this date.",
+                m.name()
+            )));
+        }
+        let enrollment_id = new_id();
+        let relationship =
+            text(household, &format!("rel_{}", m.personal_id)).and_then(|r| r.parse::<i32>().ok());
+        let mut row = enrollment::ActiveModel {
+            enrollment_id: Set(enrollment_id.clone()),
+            personal_id: Set(m.personal_id.clone()),
+            project_id: Set(project.project_id.clone()),
+            entry_date: Set(entry_date),
+            household_id: Set(household_id.clone()),
+            relationship_to_hoh: Set(relationship),
+            date_of_engagement: Set(enrollment_answers.date_of_engagement),
+            created_at: Set(now),
+            updated_at: Set(now),
+            created_by: Set(user.clone()),
+            date_deleted: Set(None),
+            ..Default::default()
+        };
+        for (column, value) in &entry.enrollment {
+            let column = enrollment::Column::from_str(column).map_err(|_| AppError::Internal)?;
+            row.set(column, value.clone());
+        }
+        row.insert(&txn).await?;
+
+        let event_id = new_id();
+        assessment_event::ActiveModel {
+            assessment_event_id: Set(event_id.clone()),
+            enrollment_id: Set(enrollment_id.clone()),
+            personal_id: Set(m.personal_id.clone()),
+            data_collection_stage: Set(1),
+            information_date: Set(entry_date),
+            created_at: Set(now),
+            updated_at: Set(now),
+            created_by: Set(user.clone()),
+            date_deleted: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+
+        let mut income = income_benefit::ActiveModel {
+            income_benefits_id: Set(new_id()),
+            enrollment_id: Set(enrollment_id.clone()),
+            personal_id: Set(m.personal_id.clone()),
+            information_date: Set(entry_date),
+            data_collection_stage: Set(Some(1)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            created_by: Set(user.clone()),
+            date_deleted: Set(None),
+            assessment_event_id: Set(event_id.clone()),
+            ..Default::default()
+        };
+        for (column, value) in &entry.income {
+            let column = income_benefit::Column::from_str(column).map_err(|_| {
+                tracing::error!(column = %column, "unknown IncomeBenefits column");
+                AppError::Internal
+            })?;
+            income.set(column, value.clone());
+        }
+        income.insert(&txn).await?;
+
+        if let Some((survivor, when, fleeing)) = entry.dv {
+            health_and_dv::ActiveModel {
+                health_and_dv_id: Set(new_id()),
+                enrollment_id: Set(enrollment_id.clone()),
+                personal_id: Set(m.personal_id.clone()),
+                information_date: Set(entry_date),
+                domestic_violence_survivor: Set(Some(survivor)),
+                when_occurred: Set(when),
+                currently_fleeing: Set(fleeing),
+                data_collection_stage: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+                created_by: Set(user.clone()),
+                date_deleted: Set(None),
+                assessment_event_id: Set(event_id.clone()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        for (kind, response, indefinite) in &entry.disabilities {
+            disability::ActiveModel {
+                disabilities_id: Set(new_id()),
+                enrollment_id: Set(enrollment_id.clone()),
+                personal_id: Set(m.personal_id.clone()),
+                information_date: Set(entry_date),
+                disability_type: Set(*kind),
+                disability_response: Set(*response),
+                indefinite_and_impairs: Set(*indefinite),
+                data_collection_stage: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+                created_by: Set(user.clone()),
+                date_deleted: Set(None),
+                assessment_event_id: Set(event_id.clone()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+        }
+        if enrollment_answers.assign_to_me {
+            case_assignment::ActiveModel {
+                case_assignment_id: Set(new_id()),
+                personal_id: Set(m.personal_id.clone()),
+                enrollment_id: Set(Some(enrollment_id.clone())),
+                user_id: Set(session.user_id.clone()),
+                organization_id: Set(project.organization_id.clone()),
+                start_date: Set(entry_date),
+                end_date: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                created_by: Set(user.clone()),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        audit::record(
+            &txn,
+            now,
+            &session.actor(),
+            Event::new("enrollment.create")
+                .on("enrollment", &enrollment_id)
+                .client(&m.personal_id)
+                .detail(format!(
+                    "household {household_id}, project {}",
+                    project.project_id
+                )),
+        )
+        .await?;
+    }
+    service::delete_in(&txn, draft.id()).await?;
+    audit::record(
+        &txn,
+        now,
+        &session.actor(),
+        Event::new("workflow.finish")
+            .on("workflow_draft", draft.id())
+            .client(&head_id)
+            .detail(format!(
+                "intake: {} enrolled in household {household_id}",
+                entries.len()
+            )),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(crate::routes::client(&head_id))
+}
+
+pub(super) fn review_def() -> StepDef {
+    StepDef {
+        id: REVIEW.into(),
+        label: "Review and finish".into(),
+        member: None,
+    }
+}

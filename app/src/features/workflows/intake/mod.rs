@@ -1,0 +1,453 @@
+//! The intake workflow (ClientTrack's): the household found by dedup search, each
+//! member's basic client information, the project and start date, each enrolled
+//! member's entry assessment, then Finish — one transaction for every row.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, Value};
+
+use super::api::{
+    DraftData, DraftMember, HouseholdMemberView, MemberChoice, ReviewSection, StepBody, StepView,
+    WorkflowKind, step_path,
+};
+use super::service::{self, Draft, StepDef};
+use crate::db::audit::{self, Event};
+use crate::db::entities::{
+    assessment_event, case_assignment, client, disability, enrollment, health_and_dv, income_benefit, project,
+};
+use crate::db::{begin_write, new_id, statement};
+use crate::domain::codes::{
+    CURRENTLY_FLEEING, CodeList, DISABILITY_TYPE, DOB_DATA_QUALITY, HEALTH_INSURANCE, INCOME_SOURCES,
+    MONTHS_HOMELESS_PAST_THREE_YEARS, NAME_DATA_QUALITY, NO_YES, NO_YES_REASONS_FOR_MISSING_DATA,
+    NON_CASH_BENEFITS, PRIOR_LIVING_SITUATION, PROJECT_TYPE, ProjectType, RACE_NONE, RELATIONSHIP_TO_HOH,
+    RESIDENCE_PRIOR_LENGTH_OF_STAY, SEX, SSN_DATA_QUALITY, TIMES_HOMELESS_PAST_THREE_YEARS, TextCodeList,
+    WHEN_DV_OCCURRED, column_name,
+};
+use crate::domain::dedup::search_key;
+use crate::domain::household::{
+    Member, check_entry_date, check_household, collected_for, collects_engagement, overlaps,
+};
+use crate::error::{AppError, FieldError};
+use crate::features::access::guard::CurrentSession;
+use crate::state::AppState;
+use crate::ui::fields::{Answers, Choice, FieldKind, FieldSpec};
+
+pub const HOUSEHOLD: &str = "household";
+pub const ENROLLMENT: &str = "enrollment";
+pub const REVIEW: &str = "review";
+/// Marks a step saved with "No Changes".
+pub const NO_CHANGES: &str = "_no_changes";
+
+fn client_step(personal_id: &str) -> String {
+    format!("client-{personal_id}")
+}
+
+fn entry_step(personal_id: &str) -> String {
+    format!("entry-{personal_id}")
+}
+
+/// The race columns of 3.04, as (column, label).
+const RACES: [(&str, &str); 7] = [
+    (
+        "am_ind_ak_native",
+        "American Indian, Alaska Native, or Indigenous",
+    ),
+    ("asian", "Asian or Asian American"),
+    ("black_af_american", "Black, African American, or African"),
+    ("hispanic_latinao", "Hispanic/Latina/e/o"),
+    ("mid_east_n_african", "Middle Eastern or North African"),
+    ("native_hi_pacific", "Native Hawaiian or Pacific Islander"),
+    ("white", "White"),
+];
+
+/// Disability types whose "Yes" asks whether it is long-continuing and impairs
+/// independent living (4.05, 4.07, 4.09, 4.10).
+const ASKS_INDEFINITE: [i32; 4] = [5, 7, 9, 10];
+
+// ---- steps -------------------------------------------------------------------------
+
+/// Whether a member is enrolled (every member is, until the enrollment step says).
+fn enrolled(data: &DraftData, personal_id: &str) -> bool {
+    match data.answers.get(ENROLLMENT) {
+        Some(answers) => answers
+            .get(&format!("enroll_{personal_id}"))
+            .is_some_and(|v| v == "yes"),
+        None => true,
+    }
+}
+
+pub fn steps(data: &DraftData) -> Vec<StepDef> {
+    let mut steps = vec![StepDef {
+        id: HOUSEHOLD.into(),
+        label: "Household".into(),
+        member: None,
+    }];
+    for m in &data.members {
+        steps.push(StepDef {
+            id: client_step(&m.personal_id),
+            label: "Basic client information".into(),
+            member: Some(m.name()),
+        });
+    }
+    steps.push(StepDef {
+        id: ENROLLMENT.into(),
+        label: "Project and start date".into(),
+        member: None,
+    });
+    for m in data.members.iter().filter(|m| enrolled(data, &m.personal_id)) {
+        steps.push(StepDef {
+            id: entry_step(&m.personal_id),
+            label: "Entry assessment".into(),
+            member: Some(m.name()),
+        });
+    }
+    steps.push(StepDef {
+        id: REVIEW.into(),
+        label: "Review and finish".into(),
+        member: None,
+    });
+    steps
+}
+
+pub fn title(data: &DraftData) -> String {
+    match data.members.first() {
+        Some(m) if data.members.len() > 1 => {
+            format!("{} household ({} people)", m.name(), data.members.len())
+        }
+        Some(m) => m.name(),
+        None => "New household".into(),
+    }
+}
+
+fn member<'a>(draft: &'a Draft, personal_id: &str) -> Result<&'a DraftMember, AppError> {
+    draft
+        .data
+        .members
+        .iter()
+        .find(|m| m.personal_id == personal_id)
+        .ok_or(AppError::NotFound)
+}
+
+// ---- household ---------------------------------------------------------------------
+
+async fn resolve(
+    state: &AppState,
+    session: &CurrentSession,
+    choice: MemberChoice,
+) -> Result<DraftMember, AppError> {
+    match choice {
+        MemberChoice::Existing(personal_id) => {
+            crate::features::clients::service::require_visible(&state.db, session, &personal_id).await?;
+            let record = client::Entity::find_by_id(personal_id.clone())
+                .one(&state.db)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok(DraftMember {
+                personal_id,
+                existing: true,
+                first_name: record.first_name.unwrap_or_default(),
+                last_name: record.last_name.unwrap_or_default(),
+                dob: record.dob,
+            })
+        }
+        MemberChoice::New {
+            first_name,
+            last_name,
+        } => {
+            let mut errors = Vec::new();
+            if first_name.is_empty() {
+                errors.push(field_error(
+                    "first_name",
+                    "Type the first name (or what the client goes by).",
+                ));
+            }
+            if last_name.is_empty() {
+                errors.push(field_error("last_name", "Type the last name."));
+            }
+            if first_name.chars().count() > 50 || last_name.chars().count() > 50 {
+                errors.push(field_error("last_name", "Names are at most 50 characters."));
+            }
+            if !errors.is_empty() {
+                return Err(AppError::Validation(errors));
+            }
+            Ok(DraftMember {
+                personal_id: new_id(),
+                existing: false,
+                first_name,
+                last_name,
+                dob: None,
+            })
+        }
+    }
+}
+
+fn field_error(field: &str, message: &str) -> FieldError {
+    FieldError {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+fn require_intake_rights(session: &CurrentSession) -> Result<(), AppError> {
+    use crate::domain::access::Workgroup::*;
+    session.require_workgroup(&[
+        CaseManager,
+        Supervisor,
+        AgencyAdmin,
+        CeAssessor,
+        PriorityListManager,
+    ])?;
+    Ok(())
+}
+
+/// Starts an intake with its first member (the head of household by default).
+pub async fn start(
+    state: &AppState,
+    session: &CurrentSession,
+    choice: MemberChoice,
+) -> Result<String, AppError> {
+    require_intake_rights(session)?;
+    let head = resolve(state, session, choice).await?;
+    let personal_id = head.personal_id.clone();
+    let mut data = DraftData {
+        members: vec![head],
+        ..Default::default()
+    };
+    data.answers
+        .entry(HOUSEHOLD.into())
+        .or_default()
+        .insert(format!("rel_{personal_id}"), "1".into());
+    let draft_id = service::create(
+        state,
+        session,
+        WorkflowKind::Intake,
+        Some(personal_id),
+        &data,
+        HOUSEHOLD,
+    )
+    .await?;
+    Ok(step_path(&draft_id, HOUSEHOLD))
+}
+
+/// Steps whose answers depend on who is in the household.
+fn forget_household_checks(data: &mut DraftData) {
+    for step in [HOUSEHOLD, ENROLLMENT, REVIEW] {
+        data.done.remove(step);
+    }
+}
+
+pub async fn add_member(
+    state: &AppState,
+    session: &CurrentSession,
+    draft_id: &str,
+    choice: MemberChoice,
+) -> Result<String, AppError> {
+    let mut draft = service::load(state, session, draft_id).await?;
+    let added = resolve(state, session, choice).await?;
+    if draft
+        .data
+        .members
+        .iter()
+        .any(|m| m.personal_id == added.personal_id)
+    {
+        return Err(AppError::Conflict(format!(
+            "{} is already in this household.",
+            added.name()
+        )));
+    }
+    if draft.data.members.len() >= 20 {
+        return Err(AppError::Conflict("A household has at most 20 members.".into()));
+    }
+    if let Some(answers) = draft.data.answers.get_mut(ENROLLMENT) {
+        answers.insert(format!("enroll_{}", added.personal_id), "yes".into());
+    }
+    draft.data.members.push(added);
+    forget_household_checks(&mut draft.data);
+    service::store(state, &draft, HOUSEHOLD).await?;
+    Ok(step_path(draft_id, HOUSEHOLD))
+}
+
+pub async fn remove_member(
+    state: &AppState,
+    session: &CurrentSession,
+    draft_id: &str,
+    personal_id: &str,
+) -> Result<String, AppError> {
+    let mut draft = service::load(state, session, draft_id).await?;
+    if draft.data.members.len() <= 1 {
+        return Err(AppError::Conflict(
+            "A household needs at least one member: discard the intake instead.".into(),
+        ));
+    }
+    let before = draft.data.members.len();
+    draft.data.members.retain(|m| m.personal_id != personal_id);
+    if draft.data.members.len() == before {
+        return Err(AppError::NotFound);
+    }
+    for step in [client_step(personal_id), entry_step(personal_id)] {
+        draft.data.answers.remove(&step);
+        draft.data.done.remove(&step);
+    }
+    for step in [HOUSEHOLD, ENROLLMENT] {
+        if let Some(answers) = draft.data.answers.get_mut(step) {
+            answers.remove(&format!("rel_{personal_id}"));
+            answers.remove(&format!("enroll_{personal_id}"));
+        }
+    }
+    forget_household_checks(&mut draft.data);
+    service::store(state, &draft, HOUSEHOLD).await?;
+    Ok(step_path(draft_id, HOUSEHOLD))
+}
+
+// ---- reading answers ---------------------------------------------------------------
+
+fn text(answers: &Answers, key: &str) -> Option<String> {
+    answers
+        .get(key)
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn ticked(answers: &Answers, key: &str) -> bool {
+    answers.get(key).is_some_and(|v| v == "yes")
+}
+
+/// A code answer: absent when empty, an error when not in `list`.
+fn code(answers: &Answers, key: &str, list: &CodeList, errors: &mut Vec<FieldError>) -> Option<i32> {
+    let value = text(answers, key)?;
+    match value.parse::<i32>() {
+        Ok(code) if list.contains(code) => Some(code),
+        _ => {
+            errors.push(field_error(key, "Choose a value from the list."));
+            None
+        }
+    }
+}
+
+fn required_code(answers: &Answers, key: &str, list: &CodeList, errors: &mut Vec<FieldError>) -> Option<i32> {
+    let value = code(answers, key, list, errors);
+    if value.is_none() && !errors.iter().any(|e| e.field == key) {
+        errors.push(field_error(key, "Required."));
+    }
+    value
+}
+
+fn date(answers: &Answers, key: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
+    let value = text(answers, key)?;
+    match NaiveDate::parse_from_str(&value, "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.push(field_error(key, "Enter a date (year-month-day)."));
+            None
+        }
+    }
+}
+
+fn money(answers: &Answers, key: &str, errors: &mut Vec<FieldError>) -> Option<f64> {
+    let value = text(answers, key)?;
+    match value.replace([',', '$'], "").parse::<f64>() {
+        Ok(n) if n.is_finite() && (0.0..1_000_000.0).contains(&n) => Some((n * 100.0).round() / 100.0),
+        _ => {
+            errors.push(field_error(key, "Enter a monthly amount in dollars, 0 or more."));
+            None
+        }
+    }
+}
+
+fn validation(errors: Vec<FieldError>) -> Result<(), AppError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+/// The SSN digits typed: nine digits (dashes and spaces allowed).
+fn ssn_digits(typed: &str) -> Option<String> {
+    let digits: String = typed.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+    (digits.len() == 9 && digits.chars().all(|c| c.is_ascii_digit()) && digits != "000000000")
+        .then_some(digits)
+}
+
+/// Runs before a step's answers are kept: an SSN is sealed at once (a draft never holds
+/// it in plain text); one that is not nine digits is dropped with a message.
+pub fn prepare(
+    state: &AppState,
+    draft: &Draft,
+    step: &str,
+    answers: &mut Answers,
+) -> Result<Option<AppError>, AppError> {
+    let Some(personal_id) = step.strip_prefix("client-") else {
+        return Ok(None);
+    };
+    member(draft, personal_id)?;
+    // What an earlier save sealed stays unless a new number is typed.
+    let earlier = draft.answers(step);
+    for key in ["ssn_sealed", "ssn_last4"] {
+        if !answers.contains_key(key)
+            && let Some(value) = earlier.and_then(|a| a.get(key))
+        {
+            answers.insert(key.into(), value.clone());
+        }
+    }
+    match answers
+        .remove("ssn")
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+    {
+        None => Ok(None),
+        Some(typed) => match ssn_digits(&typed) {
+            Some(digits) => {
+                let sealed = state
+                    .data_key
+                    .seal(digits.as_bytes(), &crate::crypto::ssn_context(personal_id));
+                answers.insert("ssn_sealed".into(), sealed);
+                answers.insert("ssn_last4".into(), digits[5..].to_string());
+                Ok(None)
+            }
+            None => Ok(Some(AppError::field(
+                "ssn",
+                "An SSN has nine digits (dashes allowed). Leave it empty if it is not known.",
+            ))),
+        },
+    }
+}
+
+/// Adult on the (planned) start date, or of unknown age.
+fn is_adult(draft: &Draft, dob: Option<NaiveDate>, today: NaiveDate) -> bool {
+    let on = planned_entry(draft).unwrap_or(today);
+    dob.is_none_or(|d| crate::domain::dates::is_adult_on(d, on))
+}
+
+fn planned_entry(draft: &Draft) -> Option<NaiveDate> {
+    draft
+        .answers(ENROLLMENT)
+        .and_then(|a| text(a, "entry_date"))
+        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+}
+
+/// The member's date of birth as answered (or on record).
+fn answered_dob(draft: &Draft, m: &DraftMember) -> Option<NaiveDate> {
+    draft
+        .answers(&client_step(&m.personal_id))
+        .and_then(|a| text(a, "dob"))
+        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        .or(m.dob)
+}
+
+/// Whether the member is the head of household (as answered on the household step).
+fn is_head(draft: &Draft, personal_id: &str) -> bool {
+    draft
+        .answers(HOUSEHOLD)
+        .and_then(|a| a.get(&format!("rel_{personal_id}")))
+        .is_some_and(|r| r == "1")
+}
+
+mod checks;
+mod commit;
+mod pages;
+
+pub use checks::check_step;
+pub use commit::finish;
+pub use pages::{default_last, render};
