@@ -32,9 +32,11 @@ impl EnrollmentAction {
         }
     }
 
-    /// Changes the enrollment's data (as opposed to only looking at it).
+    /// Changes the enrollment's data (as opposed to only looking at it). The Services
+    /// page lists services to everyone who sees the enrollment and records them for
+    /// the owning organization.
     pub fn writes(self) -> bool {
-        !matches!(self, EnrollmentAction::ViewHousehold)
+        !matches!(self, EnrollmentAction::ViewHousehold | EnrollmentAction::Services)
     }
 }
 
@@ -188,7 +190,7 @@ mod tests {
     #[test]
     fn other_organizations_only_view() {
         let items = menu(state(None, false, false), ALL);
-        assert_eq!(available(&items), vec![ViewHousehold]);
+        assert_eq!(available(&items), vec![ViewHousehold, Services]);
     }
 
     #[test]

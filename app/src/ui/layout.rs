@@ -60,7 +60,7 @@ fn MainNav() -> impl IntoView {
                                         .into_iter()
                                         .map(|(path, label)| {
                                             let current = move || {
-                                                location.pathname.with(|p| p.starts_with(path)).then_some("page")
+                                                location.pathname.with(|p| in_area(path, p)).then_some("page")
                                             };
                                             view! {
                                                 <li>
@@ -79,6 +79,16 @@ fn MainNav() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// Whether the page at `pathname` belongs to the area at `area` (intake, workflows and
+/// enrollments are part of Clients).
+fn in_area(area: &str, pathname: &str) -> bool {
+    pathname.starts_with(area)
+        || (area == crate::routes::CLIENTS
+            && ["/intake", "/workflows", "/enrollments"]
+                .iter()
+                .any(|p| pathname.starts_with(p)))
 }
 
 /// A page for an area that a later release fills in. It says so plainly instead of
