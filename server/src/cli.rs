@@ -66,6 +66,20 @@ pub enum Command {
     /// Read an HMIS CSV FY2026 export (a zip) into the database: checked first,
     /// then imported in one transaction, or not at all
     Import(ImportArgs),
+    /// Measure the app on this database (results for docs/PERFORMANCE.md)
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Client search (ID, first three + first three, DOB, SSN last four) against a
+    /// primary-key read, on the clients already in the database
+    Search {
+        /// How many sample clients to search for
+        #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+        samples: u64,
+    },
 }
 
 #[derive(Debug, Args, Clone)]
@@ -332,6 +346,21 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::DemoData(args) => demo_data_command(&db, &config, args).await,
         Command::Export(args) => export_command(&db, &config, args).await,
         Command::Import(args) => import_command(&db, &config, args).await,
+        Command::Bench(BenchCommand::Search { samples }) => {
+            let state = app::state::AppState {
+                db,
+                security: config.security,
+                time_zone: config.time_zone,
+                clock: app::state::Clock::System,
+                data_key: config.data_key()?,
+                jobs: app::jobs::Jobs::new(config.data_dir.join("jobs")),
+            };
+            let report = crate::bench::search_bench(&state, samples as usize)
+                .await
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+            println!("{report}");
+            Ok(())
+        }
         Command::Serve(args) => {
             if args.demo {
                 let created = crate::demo::seed(&db, chrono::Utc::now())

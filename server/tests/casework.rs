@@ -29,13 +29,13 @@ async fn project_id(app: &common::TestApp, name: &str) -> String {
         .project_id
 }
 
-/// Enrolls one new adult in `project` as `who`; answers (personal ID, enrollment ID).
+/// Enrolls one new adult in `project_name` as `who`; answers (personal ID, enrollment ID).
 async fn enroll(
     app: &common::TestApp,
     who: &reqwest::Client,
     first: &str,
     last: &str,
-    project: &str,
+    project_name: &str,
 ) -> (String, String) {
     let url: String = ok(app
         .call_as(who, "start_intake", &[("first_name", first), ("last_name", last)])
@@ -59,7 +59,7 @@ async fn enroll(
         panic!("household")
     };
     let id = members[0].personal_id.clone();
-    let project = project_id(app, project).await;
+    let project = project_id(app, project_name).await;
     let today = app.state.today().format("%Y-%m-%d").to_string();
     let steps: Vec<(String, Vec<(String, String)>)> = vec![
         ("household".into(), vec![(format!("rel_{id}"), "1".into())]),
@@ -131,6 +131,26 @@ async fn enroll(
             "{step}: {}",
             response.text().await.unwrap()
         );
+    }
+    if project_name == "Northside Street Outreach" {
+        // Street outreach asks where to find the head of household before Finish.
+        let response = app.call_as(who, "finish_workflow", &[("draft_id", &draft)]).await;
+        assert_eq!(response.status(), 409);
+        assert!(response.text().await.unwrap().contains("Outreach information"));
+        let response = who
+            .post(app.url("/api/save_workflow_step"))
+            .header("Accept", "application/json")
+            .form(&[
+                ("draft_id", draft.as_str()),
+                ("step", &format!("outreach-{id}")),
+                ("intent", "save"),
+                ("answers[last_known_location]", "Riverfront park"),
+                ("answers[best_time_to_find]", "mornings"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     }
     let _: String = ok(app.call_as(who, "finish_workflow", &[("draft_id", &draft)]).await).await;
     let dashboard: ClientDashboard = ok(app
@@ -372,7 +392,7 @@ on_both_databases!(client_profile_records_with_history, |app| {
     let olivia = app.signed_in("outreach").await;
     let (id, _) = enroll(&app, &olivia, "Lou", "Grant", "Northside Street Outreach").await;
 
-    // Outreach information is asked for: the client is in street outreach.
+    // The street outreach intake recorded where to find Lou.
     let profile: ClientProfile = ok(app
         .call_as(&olivia, "get_client_profile", &[("personal_id", &id)])
         .await)
@@ -382,7 +402,15 @@ on_both_databases!(client_profile_records_with_history, |app| {
         .iter()
         .find(|s| s.kind == ProfileKind::OutreachInformation)
         .unwrap();
-    assert!(outreach.required_notice.is_some());
+    assert!(outreach.required_notice.is_none());
+    assert_eq!(outreach.records.len(), 1);
+    assert_eq!(
+        outreach.records[0]
+            .values
+            .get("last_known_location")
+            .map(String::as_str),
+        Some("Riverfront park")
+    );
 
     let save = |kind: &'static str, record: Option<String>, answers: Vec<(&'static str, &'static str)>| {
         let mut form = vec![
@@ -403,20 +431,6 @@ on_both_databases!(client_profile_records_with_history, |app| {
             .form(&form)
             .send()
     };
-    let response = post(
-        &olivia,
-        save(
-            "outreach",
-            None,
-            vec![
-                ("last_known_location", "Riverfront park"),
-                ("best_time_to_find", "mornings"),
-            ],
-        ),
-    )
-    .await
-    .unwrap();
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     let response = post(
         &olivia,
         save(

@@ -72,3 +72,52 @@ fn an_unknown_time_zone_is_refused() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("Mars/Olympus"));
 }
+
+#[test]
+fn bench_search_reports_every_kind_of_search_against_the_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let empty = hearth()
+        .current_dir(dir.path())
+        .args(["bench", "search", "--samples", "5", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(!empty.status.success(), "an empty database has nothing to search");
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("demo-data"));
+    let filled = hearth()
+        .current_dir(dir.path())
+        .args(["demo-data", "--clients", "40", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        filled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&filled.stderr)
+    );
+    let output = hearth()
+        .current_dir(dir.path())
+        .args(["bench", "search", "--samples", "5", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("with 40 clients"), "{stdout}");
+    for kind in [
+        "Client ID",
+        "First three + first three",
+        "Date of birth",
+        "SSN last four",
+        "baseline",
+    ] {
+        assert!(stdout.contains(kind), "{kind} in {stdout}");
+    }
+    // The name search walks the name index, not the table.
+    assert!(stdout.contains("ix_clients_name_keys"), "{stdout}");
+}

@@ -69,21 +69,10 @@ fn name_of(row: &QueryResult) -> Result<String, DbErr> {
     ]))
 }
 
-/// One page of clients matching `query`, as the user may see them.
-pub async fn search(
-    state: &AppState,
-    session: &CurrentSession,
-    query: &ClientQuery,
-    page: u64,
-) -> Result<SearchResults, AppError> {
-    let context = session.require_context()?;
-    if query.is_empty() {
-        return Ok(SearchResults {
-            empty_query: true,
-            ..Default::default()
-        });
-    }
-    let db = &state.db;
+/// The SQL of a client search (`?` placeholders) and its values: indexed prefix ranges
+/// on the name keys, equality on ID, date of birth and SSN last four, the visibility
+/// rule, one page in name order (one row more than a page, to tell if more follow).
+pub fn search_sql(query: &ClientQuery, organization_id: &str, page: u64) -> (String, Vec<Value>) {
     let mut sql = String::from(
         "SELECT c.personal_id, c.first_name, c.middle_name, c.last_name, c.name_suffix, c.dob, \
          c.ssn_last4, c.veteran_status FROM clients c WHERE c.date_deleted IS NULL",
@@ -118,10 +107,29 @@ pub async fn search(
     }
     sql.push_str(" AND ");
     sql.push_str(VISIBLE);
-    values.extend(visible_values(&context.organization_id));
+    values.extend(visible_values(organization_id));
     sql.push_str(" ORDER BY c.last_name_key, c.first_name_key, c.personal_id LIMIT ? OFFSET ?");
     values.push(((PAGE_SIZE + 1) as i64).into());
     values.push(((page.min(10_000) * PAGE_SIZE) as i64).into());
+    (sql, values)
+}
+
+/// One page of clients matching `query`, as the user may see them.
+pub async fn search(
+    state: &AppState,
+    session: &CurrentSession,
+    query: &ClientQuery,
+    page: u64,
+) -> Result<SearchResults, AppError> {
+    let context = session.require_context()?;
+    if query.is_empty() {
+        return Ok(SearchResults {
+            empty_query: true,
+            ..Default::default()
+        });
+    }
+    let db = &state.db;
+    let (sql, values) = search_sql(query, &context.organization_id, page);
     let rows = db
         .query_all_raw(statement(db.get_database_backend(), &sql, values))
         .await?;

@@ -360,35 +360,15 @@ pub async fn save(
         ))
         .await?;
     }
-    let id = new_id();
-    let mut columns = vec![
-        id_column.to_string(),
-        "personal_id".into(),
-        "organization_id".into(),
-    ];
-    let mut row: Vec<Value> = vec![
-        id.clone().into(),
-        personal_id.into(),
-        context.organization_id.clone().into(),
-    ];
-    for (column, value) in values {
-        columns.push(column);
-        row.push(value);
-    }
-    for (column, value) in [
-        ("created_at", Value::from(now)),
-        ("updated_at", Value::from(now)),
-        ("created_by", Value::from(session.user_id.clone())),
-    ] {
-        columns.push(column.into());
-        row.push(value);
-    }
-    let marks = vec!["?"; row.len()].join(", ");
-    txn.execute_raw(statement(
-        backend,
-        &format!("INSERT INTO {table} ({}) VALUES ({marks})", columns.join(", ")),
-        row,
-    ))
+    let id = insert_record(
+        &txn,
+        kind,
+        personal_id,
+        &context.organization_id,
+        values,
+        &session.user_id,
+        now,
+    )
     .await?;
     let action = if record_id.is_some() {
         "profile.update"
@@ -407,4 +387,44 @@ pub async fn save(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Inserts a profile record (inside the caller's transaction); answers its ID.
+pub async fn insert_record(
+    txn: &impl ConnectionTrait,
+    kind: ProfileKind,
+    personal_id: &str,
+    organization_id: &str,
+    values: Vec<(String, Value)>,
+    user_id: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String, AppError> {
+    let (table, id_column) = kind.table();
+    let id = new_id();
+    let mut columns = vec![
+        id_column.to_string(),
+        "personal_id".into(),
+        "organization_id".into(),
+    ];
+    let mut row: Vec<Value> = vec![id.clone().into(), personal_id.into(), organization_id.into()];
+    for (column, value) in values {
+        columns.push(column);
+        row.push(value);
+    }
+    for (column, value) in [
+        ("created_at", Value::from(now)),
+        ("updated_at", Value::from(now)),
+        ("created_by", Value::from(user_id.to_string())),
+    ] {
+        columns.push(column.into());
+        row.push(value);
+    }
+    let marks = vec!["?"; row.len()].join(", ");
+    txn.execute_raw(statement(
+        txn.get_database_backend(),
+        &format!("INSERT INTO {table} ({}) VALUES ({marks})", columns.join(", ")),
+        row,
+    ))
+    .await?;
+    Ok(id)
 }

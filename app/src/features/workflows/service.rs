@@ -218,7 +218,7 @@ pub async fn save_step(
     }
     // Kept before it is checked: nothing typed is lost, even when it needs correcting.
     let problems = match draft.kind {
-        WorkflowKind::Intake => intake::prepare(state, &draft, step, &mut answers)?,
+        WorkflowKind::Intake => intake::prepare(state, &draft, step, &mut answers).await?,
     };
     draft.data.answers.insert(step.to_string(), answers);
     draft.data.done.remove(step);

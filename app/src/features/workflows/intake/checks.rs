@@ -31,6 +31,10 @@ pub async fn check_step(
         let m = member(draft, personal_id)?;
         return check_entry_step(draft, m, &answers, state.today()).map(|_| ());
     }
+    if let Some(personal_id) = step.strip_prefix("outreach-") {
+        member(draft, personal_id)?;
+        return check_outreach_step(&answers, state.today()).map(|_| ());
+    }
     Err(AppError::NotFound)
 }
 
@@ -529,4 +533,16 @@ pub(super) fn check_entry_step(
     }
     validation(errors)?;
     Ok(out)
+}
+
+/// The outreach information step: the client profile's own checks.
+pub(super) fn check_outreach_step(
+    answers: &Answers,
+    today: NaiveDate,
+) -> Result<Vec<(String, Value)>, AppError> {
+    crate::features::profile::service::check(
+        crate::features::profile::api::ProfileKind::OutreachInformation,
+        answers,
+        today,
+    )
 }

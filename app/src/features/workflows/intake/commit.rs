@@ -1,7 +1,8 @@
 //! Finish: every step checked again, then one transaction for every row.
 
 use super::checks::{
-    check_client_step, check_enrollment_step, check_entry_step, check_household_step, overlapping,
+    check_client_step, check_enrollment_step, check_entry_step, check_household_step, check_outreach_step,
+    overlapping,
 };
 use super::*;
 
@@ -59,6 +60,15 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
         entries.push((m, checked));
     }
 
+    let outreach = match outreach_member(&draft.data) {
+        Some(head) => {
+            let step = outreach_step(&head.personal_id);
+            let values = check_outreach_step(answers_of(&step), today)
+                .map_err(|e| step_needs_attention(&by_id(&step).unwrap_or_else(review_def), e))?;
+            Some((head.personal_id.clone(), values))
+        }
+        None => None,
+    };
     let household = answers_of(HOUSEHOLD);
     let user = Some(session.user_id.clone());
     let project = &enrollment_answers.project;
@@ -274,6 +284,18 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
                     "household {household_id}, project {}",
                     project.project_id
                 )),
+        )
+        .await?;
+    }
+    if let Some((personal_id, values)) = outreach {
+        crate::features::profile::service::insert_record(
+            &txn,
+            crate::features::profile::api::ProfileKind::OutreachInformation,
+            &personal_id,
+            &project.organization_id,
+            values,
+            &session.user_id,
+            now,
         )
         .await?;
     }

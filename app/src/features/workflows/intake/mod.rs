@@ -47,6 +47,30 @@ fn entry_step(personal_id: &str) -> String {
     format!("entry-{personal_id}")
 }
 
+fn outreach_step(personal_id: &str) -> String {
+    format!("outreach-{personal_id}")
+}
+
+/// The answer (kept by the enrollment step) naming the chosen project's HUD type.
+const PROJECT_TYPE_ANSWER: &str = "_project_type";
+
+/// Street outreach asks where to find the head of household (the client profile's
+/// outreach information): the enrolled head, when the project is street outreach.
+fn outreach_member(data: &DraftData) -> Option<&DraftMember> {
+    let enrollment = data.answers.get(ENROLLMENT)?;
+    if enrollment.get(PROJECT_TYPE_ANSWER).map(String::as_str) != Some("4") {
+        return None;
+    }
+    let household = data.answers.get(HOUSEHOLD)?;
+    data.members.iter().find(|m| {
+        household
+            .get(&format!("rel_{}", m.personal_id))
+            .map(String::as_str)
+            == Some("1")
+            && enrolled(data, &m.personal_id)
+    })
+}
+
 /// The race columns of 3.04, as (column, label).
 const RACES: [(&str, &str); 7] = [
     (
@@ -100,6 +124,13 @@ pub fn steps(data: &DraftData) -> Vec<StepDef> {
             id: entry_step(&m.personal_id),
             label: "Entry assessment".into(),
             member: Some(m.name()),
+        });
+    }
+    if let Some(head) = outreach_member(data) {
+        steps.push(StepDef {
+            id: outreach_step(&head.personal_id),
+            label: "Outreach information".into(),
+            member: Some(head.name()),
         });
     }
     steps.push(StepDef {
@@ -371,13 +402,26 @@ fn ssn_digits(typed: &str) -> Option<String> {
 }
 
 /// Runs before a step's answers are kept: an SSN is sealed at once (a draft never holds
-/// it in plain text); one that is not nine digits is dropped with a message.
-pub fn prepare(
+/// it in plain text); one that is not nine digits is dropped with a message. The
+/// enrollment step notes the chosen project's type (later steps depend on it).
+pub async fn prepare(
     state: &AppState,
     draft: &Draft,
     step: &str,
     answers: &mut Answers,
 ) -> Result<Option<AppError>, AppError> {
+    if step == ENROLLMENT {
+        answers.remove(PROJECT_TYPE_ANSWER);
+        if let Some(id) = text(answers, "project_id")
+            && let Some(kind) = project::Entity::find_by_id(id)
+                .one(&state.db)
+                .await?
+                .and_then(|p| p.project_type)
+        {
+            answers.insert(PROJECT_TYPE_ANSWER.into(), kind.to_string());
+        }
+        return Ok(None);
+    }
     let Some(personal_id) = step.strip_prefix("client-") else {
         return Ok(None);
     };

@@ -1,6 +1,7 @@
 //! The intake's pages: what each step shows, and "Default Last".
 
 use super::*;
+use crate::features::profile::api::ProfileKind;
 
 // ---- pages -------------------------------------------------------------------------
 
@@ -54,6 +55,9 @@ pub async fn render(
     }
     if let Some(personal_id) = id.strip_prefix("entry-") {
         return entry_page(state, draft, member(draft, personal_id)?).await;
+    }
+    if let Some(personal_id) = id.strip_prefix("outreach-") {
+        return outreach_page(state, draft, member(draft, personal_id)?).await;
     }
     Err(AppError::NotFound)
 }
@@ -534,6 +538,12 @@ pub(super) async fn review_page(state: &AppState, draft: &Draft) -> Result<StepV
 
 /// The step filled from the member's latest records (entry assessments only).
 pub async fn default_last(state: &AppState, draft: &Draft, step: &str) -> Result<Answers, AppError> {
+    if let Some(personal_id) = step.strip_prefix("outreach-") {
+        member(draft, personal_id)?;
+        return Ok(last_outreach(state, draft, personal_id)
+            .await?
+            .unwrap_or_default());
+    }
     let Some(personal_id) = step.strip_prefix("entry-") else {
         return Err(AppError::Conflict(
             "This step has nothing to fill from earlier records.".into(),
@@ -664,4 +674,63 @@ pub async fn default_last(state: &AppState, draft: &Draft, step: &str) -> Result
         }
     }
     Ok(a)
+}
+
+/// The client profile's outreach information, asked of the head of household at a
+/// street outreach intake (required there).
+async fn outreach_page(state: &AppState, draft: &Draft, m: &DraftMember) -> Result<StepView, AppError> {
+    let step = outreach_step(&m.personal_id);
+    let answers = draft.answers(&step).cloned().unwrap_or_default();
+    let fields = ProfileKind::OutreachInformation
+        .columns()
+        .into_iter()
+        .map(|(_, field)| field)
+        .collect();
+    let earlier = m.existing && last_outreach(state, draft, &m.personal_id).await?.is_some();
+    Ok(StepView {
+        id: step,
+        title: format!("Outreach information — {}", m.name()),
+        intro: Some(
+            "Street outreach records where and when the client can be found (kept in the client profile). \
+             Required: fill in at least one field."
+                .into(),
+        ),
+        body: StepBody::Form(with_values(fields, &answers)),
+        default_last: earlier,
+        no_changes: false,
+        finish: false,
+    })
+}
+
+/// The latest outreach information the draft's organization recorded for the client.
+async fn last_outreach(
+    state: &AppState,
+    draft: &Draft,
+    personal_id: &str,
+) -> Result<Option<Answers>, AppError> {
+    let db = &state.db;
+    let row = db
+        .query_one_raw(statement(
+            db.get_database_backend(),
+            "SELECT last_known_location, last_seen_date, best_time_to_find, outreach_worker_notes \
+             FROM outreach_info WHERE personal_id = ? AND organization_id = ? AND date_deleted IS NULL \
+             ORDER BY created_at DESC LIMIT 1",
+            vec![personal_id.into(), draft.model.organization_id.clone().into()],
+        ))
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let mut a = Answers::new();
+    for key in [
+        "last_known_location",
+        "best_time_to_find",
+        "outreach_worker_notes",
+    ] {
+        if let Some(v) = row.try_get::<Option<String>>("", key)? {
+            a.insert(key.into(), v);
+        }
+    }
+    if let Some(d) = row.try_get::<Option<NaiveDate>>("", "last_seen_date")? {
+        a.insert("last_seen_date".into(), d.format("%Y-%m-%d").to_string());
+    }
+    Ok(Some(a))
 }
