@@ -581,3 +581,47 @@ on_both_databases!(client_profile_records_with_history, |app| {
     let actions = app.audit_actions().await;
     assert!(actions.contains(&"profile.update".to_string()) && actions.contains(&"profile.view".to_string()));
 });
+
+on_both_databases!(annual_assessments_due_show_on_the_caseload_and_dashboard, |app| {
+    app.seed_demo().await;
+    let casey = app.signed_in("casemanager").await;
+    let (id, _) = enroll(&app, &casey, "Rosa", "Delgado", "Riverside Family Shelter").await;
+
+    // Eleven and a half months later the window is open.
+    app.state.clock.advance(chrono::Duration::days(350));
+    let casey = app.signed_in("casemanager").await;
+    let rows: Vec<CaseloadRow> = ok(app.call_as(&casey, "my_case_assignments", &[]).await).await;
+    assert!(
+        rows[0]
+            .due
+            .iter()
+            .any(|d| d.starts_with("Annual assessment due by")),
+        "{:?}",
+        rows[0].due
+    );
+    let dashboard: ClientDashboard = ok(app
+        .call_as(&casey, "get_client_dashboard", &[("personal_id", &id)])
+        .await)
+    .await;
+    assert!(
+        dashboard
+            .alerts
+            .iter()
+            .any(|a| a.starts_with("Annual assessment due by") && a.contains("Riverside Family Shelter")),
+        "{:?}",
+        dashboard.alerts
+    );
+
+    // Past the window without an annual: overdue.
+    app.state.clock.advance(chrono::Duration::days(50));
+    let casey = app.signed_in("casemanager").await;
+    let rows: Vec<CaseloadRow> = ok(app.call_as(&casey, "my_case_assignments", &[]).await).await;
+    assert!(
+        rows[0]
+            .due
+            .iter()
+            .any(|d| d.starts_with("Annual assessment overdue")),
+        "{:?}",
+        rows[0].due
+    );
+});

@@ -86,16 +86,8 @@ pub async fn my_case_assignments(
                     .and_then(|e| annuals.get(e))
                     .cloned()
                     .unwrap_or_default();
-                match status(*start, today, &on_record) {
-                    AnnualStatus::Due(w) => raw
-                        .row
-                        .due
-                        .push(format!("Annual assessment due by {}", format_date(w.closes))),
-                    AnnualStatus::Overdue(w) => raw.row.due.push(format!(
-                        "Annual assessment overdue (window closed {})",
-                        format_date(w.closes)
-                    )),
-                    AnnualStatus::NotDue => {}
+                if let Some(alert) = annual_alert(status(*start, today, &on_record)) {
+                    raw.row.due.push(alert);
                 }
             }
             if drafts.contains(&raw.row.personal_id) {
@@ -106,12 +98,24 @@ pub async fn my_case_assignments(
         .collect())
 }
 
+/// The words for an annual assessment that is due or overdue.
+pub fn annual_alert(status: AnnualStatus) -> Option<String> {
+    match status {
+        AnnualStatus::Due(w) => Some(format!("Annual assessment due by {}", format_date(w.closes))),
+        AnnualStatus::Overdue(w) => Some(format!(
+            "Annual assessment overdue (window closed {})",
+            format_date(w.closes)
+        )),
+        AnnualStatus::NotDue => None,
+    }
+}
+
 fn marks(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
 
 /// The head of household's project start date per household.
-async fn head_entry_dates<'a>(
+pub async fn head_entry_dates<'a>(
     db: &impl ConnectionTrait,
     households: impl Iterator<Item = &'a str>,
 ) -> Result<HashMap<String, NaiveDate>, AppError> {
@@ -135,7 +139,7 @@ async fn head_entry_dates<'a>(
 }
 
 /// The information dates of annual assessments (stage 5) per enrollment.
-async fn annual_dates<'a>(
+pub async fn annual_dates<'a>(
     db: &impl ConnectionTrait,
     enrollments: impl Iterator<Item = &'a str>,
 ) -> Result<HashMap<String, Vec<NaiveDate>>, AppError> {

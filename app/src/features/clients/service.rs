@@ -347,6 +347,24 @@ pub async fn dashboard(
     if client.veteran {
         alerts.push("Veteran".to_string());
     }
+    // Annual assessments due or overdue on the client's open, editable enrollments.
+    {
+        use crate::features::caseload::service::{annual_alert, annual_dates, head_entry_dates};
+        let open: Vec<&EnrollmentRow> = enrollments
+            .iter()
+            .filter(|e| e.exit_date.is_none() && e.editable)
+            .collect();
+        let heads = head_entry_dates(db, open.iter().map(|e| e.household_id.as_str())).await?;
+        let annuals = annual_dates(db, open.iter().map(|e| e.enrollment_id.as_str())).await?;
+        for e in open {
+            if let Some(start) = heads.get(&e.household_id) {
+                let on_record = annuals.get(&e.enrollment_id).cloned().unwrap_or_default();
+                if let Some(alert) = annual_alert(crate::domain::annual::status(*start, today, &on_record)) {
+                    alerts.push(format!("{alert} ({})", e.project_name));
+                }
+            }
+        }
+    }
     let case_managers = db
         .query_all_raw(statement(
             backend,
