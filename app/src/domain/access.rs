@@ -17,6 +17,16 @@ pub enum Workgroup {
     HmisAdmin,
 }
 
+/// The workgroups that do case work on client records in their organization: intake,
+/// services, contacts, the client profile (HMIS admins may as well).
+pub const CASE_WORK: &[Workgroup] = &[
+    Workgroup::CaseManager,
+    Workgroup::Supervisor,
+    Workgroup::AgencyAdmin,
+    Workgroup::CeAssessor,
+    Workgroup::PriorityListManager,
+];
+
 impl Workgroup {
     pub const ALL: [Workgroup; 6] = [
         Workgroup::CaseManager,

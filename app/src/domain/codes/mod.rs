@@ -705,3 +705,17 @@ mod column_name_tests {
         }
     }
 }
+
+/// 3.04 race and ethnicity: the Client.csv columns (as database columns) and their labels.
+pub const RACES: [(&str, &str); 7] = [
+    (
+        "am_ind_ak_native",
+        "American Indian, Alaska Native, or Indigenous",
+    ),
+    ("asian", "Asian or Asian American"),
+    ("black_af_american", "Black, African American, or African"),
+    ("hispanic_latinao", "Hispanic/Latina/e/o"),
+    ("mid_east_n_african", "Middle Eastern or North African"),
+    ("native_hi_pacific", "Native Hawaiian or Pacific Islander"),
+    ("white", "White"),
+];

@@ -6,6 +6,7 @@ use leptos::server::ServerAction;
 
 use super::api::{CaseManagerOption, ReassignCase, my_case_assignments};
 use crate::features::clients::pages::format_date;
+use crate::features::workflows::DraftItem;
 use crate::features::workflows::api::{DiscardWorkflow, my_drafts};
 use crate::routes;
 use crate::ui::form::{FieldMessage, FormMessage};
@@ -102,21 +103,14 @@ pub fn MyDrafts() -> impl IntoView {
                                         .map(|d| {
                                             let when = d.updated_at.format("%-m/%-d/%Y %H:%M UTC").to_string();
                                             view! {
-                                                <li>
-                                                    <span>
-                                                        <strong>{format!("{}: {}", d.kind, d.household)}</strong>
-                                                        {format!(" · last saved {when}")}
-                                                    </span>
-                                                    <a class="button" href=format!("/workflows/{}", d.draft_id)>
-                                                        "Resume"
-                                                    </a>
-                                                    <ActionForm action=discard attr:class="inline-form">
-                                                        <input type="hidden" name="draft_id" value=d.draft_id.clone() />
-                                                        <button type="submit" class="button button--secondary">
-                                                            "Discard"
-                                                        </button>
-                                                    </ActionForm>
-                                                </li>
+                                                <DraftItem
+                                                    draft_id=d.draft_id
+                                                    title=format!("{}: {}", d.kind, d.household)
+                                                    detail=format!(" · last saved {when}")
+                                                    resume=Some("Resume".to_string())
+                                                    can_discard=true
+                                                    discard
+                                                />
                                             }
                                         })
                                         .collect_view()}

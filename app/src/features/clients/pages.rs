@@ -11,6 +11,7 @@ use super::api::{
 use crate::domain::enrollment::{EnrollmentAction, MenuItem};
 use crate::features::caseload::ReassignForm;
 use crate::features::caseload::api::ReassignCase;
+use crate::features::workflows::DraftItem;
 use crate::features::workflows::api::{DiscardWorkflow, StartIntake};
 use crate::routes;
 use crate::ui::form::FormMessage;
@@ -301,33 +302,14 @@ fn DashboardView(
                                 .map(|draft| {
                                     let when = draft.updated_at.format("%-m/%-d/%Y %H:%M UTC").to_string();
                                     view! {
-                                        <li data-testid="draft">
-                                            <span>
-                                                <strong>{draft.kind.clone()}</strong>
-                                                {format!(" by {} · last saved {when}", draft.owner)}
-                                            </span>
-                                            {draft
-                                                .mine
-                                                .then(|| {
-                                                    view! {
-                                                        <a class="button" href=format!("/workflows/{}", draft.draft_id)>
-                                                            {format!("Resume {}", draft.kind.to_lowercase())}
-                                                        </a>
-                                                    }
-                                                })}
-                                            {draft
-                                                .can_discard
-                                                .then(|| {
-                                                    view! {
-                                                        <ActionForm action=discard attr:class="inline-form">
-                                                            <input type="hidden" name="draft_id" value=draft.draft_id.clone() />
-                                                            <button type="submit" class="button button--secondary">
-                                                                "Discard"
-                                                            </button>
-                                                        </ActionForm>
-                                                    }
-                                                })}
-                                        </li>
+                                        <DraftItem
+                                            draft_id=draft.draft_id
+                                            title=draft.kind.clone()
+                                            detail=format!(" by {} · last saved {when}", draft.owner)
+                                            resume=draft.mine.then(|| format!("Resume {}", draft.kind.to_lowercase()))
+                                            can_discard=draft.can_discard
+                                            discard
+                                        />
                                     }
                                 })
                                 .collect_view()}

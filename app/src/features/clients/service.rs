@@ -248,18 +248,7 @@ pub async fn dashboard(
     let veteran: i32 = row.try_get("", "veteran_status")?;
     let sex: Option<i32> = row.try_get("", "sex")?;
     let mut race = Vec::new();
-    for (column, label) in [
-        (
-            "am_ind_ak_native",
-            "American Indian, Alaska Native, or Indigenous",
-        ),
-        ("asian", "Asian or Asian American"),
-        ("black_af_american", "Black, African American, or African"),
-        ("hispanic_latinao", "Hispanic/Latina/e/o"),
-        ("mid_east_n_african", "Middle Eastern or North African"),
-        ("native_hi_pacific", "Native Hawaiian or Pacific Islander"),
-        ("white", "White"),
-    ] {
+    for (column, label) in crate::domain::codes::RACES {
         let value: i32 = row.try_get("", column)?;
         if value == 1 {
             race.push(label.to_string());

@@ -7,20 +7,11 @@ use sea_orm::{ConnectionTrait, QueryResult, Value};
 use super::api::{ClientProfile, ColumnType, ProfileKind, ProfileRecord, ProfileSection};
 use crate::db::audit::{self, Event};
 use crate::db::{begin_write, new_id, statement};
-use crate::domain::access::Workgroup;
 use crate::error::{AppError, FieldError};
 use crate::features::access::guard::CurrentSession;
 use crate::features::clients::service::{full_name, require_visible};
 use crate::state::AppState;
 use crate::ui::fields::{Answers, FieldKind, FieldSpec};
-
-const RECORDERS: &[Workgroup] = &[
-    Workgroup::CaseManager,
-    Workgroup::Supervisor,
-    Workgroup::AgencyAdmin,
-    Workgroup::CeAssessor,
-    Workgroup::PriorityListManager,
-];
 
 /// A column's value as text for the form, and as shown.
 fn read(row: &QueryResult, kind: ColumnType, spec: &FieldSpec) -> Result<(String, String), AppError> {
@@ -323,7 +314,7 @@ pub async fn save(
     record_id: Option<&str>,
     answers: Answers,
 ) -> Result<(), AppError> {
-    let context = session.require_workgroup(RECORDERS)?;
+    let context = session.require_workgroup(crate::domain::access::CASE_WORK)?;
     let kind = ProfileKind::from_code(kind).ok_or(AppError::NotFound)?;
     let db = &state.db;
     require_visible(db, session, personal_id).await?;

@@ -7,7 +7,6 @@ use super::api::{ContactRow, EnrollmentServices, ServiceRow};
 use crate::db::audit::{self, Event};
 use crate::db::entities::{current_living_situation, service};
 use crate::db::{begin_write, new_id, statement};
-use crate::domain::access::Workgroup;
 use crate::domain::codes::{CURRENT_LIVING_SITUATION, ProjectType, RECORD_TYPE};
 use crate::domain::services::{
     check_date_in_enrollment, records_contacts, type_provided_list, valid_service,
@@ -17,15 +16,6 @@ use crate::features::access::guard::CurrentSession;
 use crate::features::clients::service::{EnrollmentAccess, enrollment_access};
 use crate::state::AppState;
 use crate::ui::fields::Choice;
-
-/// Who records services: everyone doing case work in the owning organization.
-const RECORDERS: &[Workgroup] = &[
-    Workgroup::CaseManager,
-    Workgroup::Supervisor,
-    Workgroup::AgencyAdmin,
-    Workgroup::CeAssessor,
-    Workgroup::PriorityListManager,
-];
 
 fn contacts_recorded(access: &EnrollmentAccess) -> bool {
     access
@@ -137,7 +127,7 @@ async fn writable(
     session: &CurrentSession,
     enrollment_id: &str,
 ) -> Result<EnrollmentAccess, AppError> {
-    session.require_workgroup(RECORDERS)?;
+    session.require_workgroup(crate::domain::access::CASE_WORK)?;
     let access = enrollment_access(&state.db, session, enrollment_id).await?;
     if !access.editable {
         return Err(AppError::Forbidden);
@@ -190,9 +180,8 @@ pub async fn add_service(
         return Err(AppError::Validation(errors));
     };
     let now = state.now();
-    let txn = begin_write(&state.db).await?;
     let services_id = new_id();
-    service::ActiveModel {
+    let row = service::ActiveModel {
         services_id: Set(services_id.clone()),
         enrollment_id: Set(access.enrollment_id.clone()),
         personal_id: Set(access.personal_id.clone()),
@@ -204,20 +193,16 @@ pub async fn add_service(
         created_by: Set(Some(session.user_id.clone())),
         date_deleted: Set(None),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        now,
-        &session.actor(),
+    };
+    insert_audited(
+        state,
+        session,
+        row,
         Event::new("service.create")
             .on("service", &services_id)
             .client(&access.personal_id),
     )
-    .await?;
-    txn.commit().await?;
-    Ok(())
+    .await
 }
 
 pub async fn add_contact(
@@ -262,9 +247,8 @@ pub async fn add_contact(
         return Err(AppError::Validation(errors));
     };
     let now = state.now();
-    let txn = begin_write(&state.db).await?;
     let id = new_id();
-    current_living_situation::ActiveModel {
+    let row = current_living_situation::ActiveModel {
         current_living_sit_id: Set(id.clone()),
         enrollment_id: Set(access.enrollment_id.clone()),
         personal_id: Set(access.personal_id.clone()),
@@ -276,18 +260,32 @@ pub async fn add_contact(
         created_by: Set(Some(session.user_id.clone())),
         date_deleted: Set(None),
         ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    audit::record(
-        &txn,
-        now,
-        &session.actor(),
+    };
+    insert_audited(
+        state,
+        session,
+        row,
         Event::new("contact.create")
             .on("current_living_situation", &id)
             .client(&access.personal_id),
     )
-    .await?;
+    .await
+}
+
+/// Inserts one row and its audit entry in one transaction.
+async fn insert_audited<A>(
+    state: &AppState,
+    session: &CurrentSession,
+    row: A,
+    event: Event<'_>,
+) -> Result<(), AppError>
+where
+    A: ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
+    <A::Entity as sea_orm::EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+{
+    let txn = begin_write(&state.db).await?;
+    row.insert(&txn).await?;
+    audit::record(&txn, state.now(), &session.actor(), event).await?;
     txn.commit().await?;
     Ok(())
 }

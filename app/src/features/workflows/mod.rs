@@ -11,4 +11,4 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use pages::{IntakeStartPage, WorkflowPage};
+pub use pages::{DraftItem, IntakeStartPage, WorkflowPage};

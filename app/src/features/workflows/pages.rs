@@ -577,3 +577,37 @@ fn HouseholdMembers(
         </ul>
     }
 }
+
+/// A workflow in progress in a list: resume it (its owner) or discard it.
+#[component]
+pub fn DraftItem(
+    draft_id: String,
+    title: String,
+    detail: String,
+    /// The resume button's words, when the user may resume it.
+    resume: Option<String>,
+    can_discard: bool,
+    discard: ServerAction<DiscardWorkflow>,
+) -> impl IntoView {
+    let path = format!("/workflows/{draft_id}");
+    view! {
+        <li data-testid="draft">
+            <span>
+                <strong>{title}</strong>
+                {detail}
+            </span>
+            {resume.map(|label| view! { <a class="button" href=path>{label}</a> })}
+            {can_discard
+                .then(|| {
+                    view! {
+                        <ActionForm action=discard attr:class="inline-form">
+                            <input type="hidden" name="draft_id" value=draft_id />
+                            <button type="submit" class="button button--secondary">
+                                "Discard"
+                            </button>
+                        </ActionForm>
+                    }
+                })}
+        </li>
+    }
+}

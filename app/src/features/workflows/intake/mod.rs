@@ -17,6 +17,7 @@ use crate::db::entities::{
     assessment_event, case_assignment, client, disability, enrollment, health_and_dv, income_benefit, project,
 };
 use crate::db::{begin_write, new_id, statement};
+use crate::domain::codes::RACES;
 use crate::domain::codes::{
     CURRENTLY_FLEEING, CodeList, DISABILITY_TYPE, DOB_DATA_QUALITY, HEALTH_INSURANCE, INCOME_SOURCES,
     MONTHS_HOMELESS_PAST_THREE_YEARS, NAME_DATA_QUALITY, NO_YES, NO_YES_REASONS_FOR_MISSING_DATA,
@@ -70,20 +71,6 @@ fn outreach_member(data: &DraftData) -> Option<&DraftMember> {
             && enrolled(data, &m.personal_id)
     })
 }
-
-/// The race columns of 3.04, as (column, label).
-const RACES: [(&str, &str); 7] = [
-    (
-        "am_ind_ak_native",
-        "American Indian, Alaska Native, or Indigenous",
-    ),
-    ("asian", "Asian or Asian American"),
-    ("black_af_american", "Black, African American, or African"),
-    ("hispanic_latinao", "Hispanic/Latina/e/o"),
-    ("mid_east_n_african", "Middle Eastern or North African"),
-    ("native_hi_pacific", "Native Hawaiian or Pacific Islander"),
-    ("white", "White"),
-];
 
 /// Disability types whose "Yes" asks whether it is long-continuing and impairs
 /// independent living (4.05, 4.07, 4.09, 4.10).
@@ -221,14 +208,7 @@ fn field_error(field: &str, message: &str) -> FieldError {
 }
 
 fn require_intake_rights(session: &CurrentSession) -> Result<(), AppError> {
-    use crate::domain::access::Workgroup::*;
-    session.require_workgroup(&[
-        CaseManager,
-        Supervisor,
-        AgencyAdmin,
-        CeAssessor,
-        PriorityListManager,
-    ])?;
+    session.require_workgroup(crate::domain::access::CASE_WORK)?;
     Ok(())
 }
 
