@@ -1,18 +1,19 @@
 import { expect, signIn, test, waitForHydration } from "./fixtures";
 import { intakeOne, surname } from "./intake-helpers";
 
-test("street outreach: intake with outreach information, a contact and a service, a shared note in the profile", async ({ page }, testInfo) => {
+test("street outreach: intake with outreach information, a contact and a service, a shared note in the profile @nojs", async ({ page, javaScriptEnabled }, testInfo) => {
+  const js = javaScriptEnabled !== false;
   test.setTimeout(120_000);
   const last = surname(testInfo.project.name, "o");
-  await signIn(page, "outreach");
-  await intakeOne(page, "Odette", last, "Northside Street Outreach", true);
+  await signIn(page, "outreach", js);
+  await intakeOne(page, "Odette", last, "Northside Street Outreach", js);
 
   // Services and contacts from the enrollment's menu.
-  await waitForHydration(page);
+  if (js) await waitForHydration(page);
   await page.getByTestId("enrollment").locator("summary").click();
   await page.getByRole("link", { name: "Services" }).click();
   await expect(page.getByRole("heading", { name: "Services", level: 1 })).toBeVisible();
-  await waitForHydration(page);
+  if (js) await waitForHydration(page);
   const contact = page.getByTestId("add-contact");
   await contact.getByLabel("Current living situation").selectOption("116");
   await contact.getByLabel("Location details (optional)").fill("Under the 5th St bridge");
@@ -28,7 +29,7 @@ test("street outreach: intake with outreach information, a contact and a service
   await page.getByRole("link", { name: `← Odette ${last}` }).click();
   await page.getByRole("link", { name: "Profile" }).click();
   await expect(page.getByTestId("profile-outreach")).toContainText("Riverfront park, north shelter house");
-  await waitForHydration(page);
+  if (js) await waitForHydration(page);
   const notes = page.getByTestId("profile-note");
   await expect(notes).toContainText("Notes are shared with every agency in the CoC");
   await notes.getByText("Add a note").click();

@@ -109,6 +109,19 @@ pub fn collects_engagement(project_type: ProjectType) -> bool {
     )
 }
 
+/// 3.917: street outreach, emergency shelter and safe haven clients are homeless by
+/// the project's nature, so the questions about a short break in homelessness (stay
+/// under the threshold, on the streets or in shelter the night before) are not asked.
+pub fn asks_homelessness_break(project_type: ProjectType) -> bool {
+    !matches!(
+        project_type,
+        ProjectType::StreetOutreach
+            | ProjectType::EsEntryExit
+            | ProjectType::EsNightByNight
+            | ProjectType::SafeHaven
+    )
+}
+
 /// Which entry elements a member answers (HUD data dictionary: "HoH and adults" or
 /// "all clients").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -166,6 +179,14 @@ mod tests {
             ]
         );
         assert_eq!(check_household(&[]), vec![HouseholdProblem::Empty]);
+    }
+
+    #[test]
+    fn break_questions_only_outside_homeless_projects() {
+        assert!(!asks_homelessness_break(ProjectType::StreetOutreach));
+        assert!(!asks_homelessness_break(ProjectType::EsNightByNight));
+        assert!(asks_homelessness_break(ProjectType::TransitionalHousing));
+        assert!(asks_homelessness_break(ProjectType::PhRapidReHousing));
     }
 
     #[test]

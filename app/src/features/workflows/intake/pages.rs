@@ -314,18 +314,6 @@ pub(super) fn entry_fields(draft: &Draft, m: &DraftMember, today: NaiveDate) -> 
                 &RESIDENCE_PRIOR_LENGTH_OF_STAY,
             )
             .required(),
-            FieldSpec::code(
-                "los_under_threshold",
-                "Was the stay less than 90 days (7 nights for a place not meant for habitation)?",
-                &NO_YES,
-            )
-            .hint("Institutional, transitional and permanent situations only."),
-            FieldSpec::code(
-                "previous_street_essh",
-                "On the night before, stayed on the streets, in emergency shelter or a safe haven?",
-                &NO_YES,
-            )
-            .hint("Institutional, transitional and permanent situations only."),
             FieldSpec::new(
                 "date_to_street_essh",
                 "Approximate date this episode of homelessness started",
@@ -342,6 +330,28 @@ pub(super) fn entry_fields(draft: &Draft, m: &DraftMember, today: NaiveDate) -> 
                 &MONTHS_HOMELESS_PAST_THREE_YEARS,
             ),
         ]);
+        if chosen_project_type(draft).is_none_or(crate::domain::household::asks_homelessness_break) {
+            // After "Length of stay": the break-in-homelessness questions.
+            let at = fields
+                .iter()
+                .position(|f| f.name == "length_of_stay")
+                .map_or(fields.len(), |i| i + 1);
+            let questions = vec![
+                FieldSpec::code(
+                    "los_under_threshold",
+                    "Was the stay less than 90 days (7 nights for a place not meant for habitation)?",
+                    &NO_YES,
+                )
+                .hint("Institutional, transitional and permanent situations only."),
+                FieldSpec::code(
+                    "previous_street_essh",
+                    "On the night before, stayed on the streets, in emergency shelter or a safe haven?",
+                    &NO_YES,
+                )
+                .hint("Institutional, transitional and permanent situations only."),
+            ];
+            fields.splice(at..at, questions);
+        }
     }
     fields.push(FieldSpec::section("3.08 Disabling condition"));
     fields.push(yes_no_reasons("disabling_condition", "Disabling condition").required());
@@ -733,4 +743,13 @@ async fn last_outreach(
         a.insert("last_seen_date".into(), d.format("%Y-%m-%d").to_string());
     }
     Ok(Some(a))
+}
+
+/// The HUD type of the project chosen on the enrollment step, once saved.
+fn chosen_project_type(draft: &Draft) -> Option<ProjectType> {
+    draft
+        .answers(ENROLLMENT)
+        .and_then(|a| a.get(PROJECT_TYPE_ANSWER))
+        .and_then(|t| t.parse().ok())
+        .and_then(ProjectType::from_code)
 }
