@@ -246,6 +246,7 @@ pub async fn run(
     generator
         .await
         .map_err(|e| DemoDataError::Generator(e.to_string()))?;
+    app::db::refresh_statistics(db).await?;
     Ok(Summary {
         clients: counts[0],
         households,

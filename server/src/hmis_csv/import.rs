@@ -468,6 +468,7 @@ pub async fn import<R: Read + Seek>(
         summary.files.push((file.name.clone(), rows));
     }
     txn.commit().await?;
+    app::db::refresh_statistics(db).await?;
     Ok(summary)
 }
 
