@@ -44,7 +44,7 @@ pub fn HeaderSearch() -> impl IntoView {
             </label>
             <input id="header-q" name="q" type="search" placeholder="Find a client: joh smi, ID, DOB, SSN last 4" />
             <button type="submit" class="button button--secondary">
-                "Search"
+                "Find"
             </button>
         </form>
     }
