@@ -264,6 +264,21 @@ on_both_databases!(intake_of_a_new_household_commits_every_row_at_finish, |app| 
         1
     );
     assert!(enrollments.iter().all(|e| e.entry_date == app.state.today()));
+    let head = enrollments
+        .iter()
+        .find(|e| e.relationship_to_hoh == Some(1))
+        .unwrap();
+    assert_eq!(
+        head.enrollment_coc.as_deref(),
+        Some("MO-500"),
+        "3.16 for the head of household"
+    );
+    assert!(
+        enrollments
+            .iter()
+            .filter(|e| e.relationship_to_hoh != Some(1))
+            .all(|e| e.enrollment_coc.is_none())
+    );
     let events = assessment_event::Entity::find().all(&app.db).await.unwrap();
     assert_eq!(events.len(), 3);
     assert!(

@@ -176,9 +176,9 @@ pub fn ClientHitsTable(hits: Vec<ClientHit>) -> impl IntoView {
                                     </a>
                                     {hit.veteran.then(|| view! { <span class="tag">"Veteran"</span> })}
                                 </td>
-                                <td>{hit.dob.map(format_date).unwrap_or_else(|| "—".into())}</td>
+                                <td class="nowrap">{hit.dob.map(format_date).unwrap_or_else(|| "—".into())}</td>
                                 <td>{hit.age.map(|a| a.to_string()).unwrap_or_else(|| "—".into())}</td>
-                                <td>{hit.ssn_last4.map(|l| format!("•••-••-{l}")).unwrap_or_else(|| "—".into())}</td>
+                                <td class="nowrap">{hit.ssn_last4.map(|l| format!("•••-••-{l}")).unwrap_or_else(|| "—".into())}</td>
                                 <td>
                                     <code class="id">{hit.personal_id}</code>
                                 </td>

@@ -65,6 +65,8 @@ fn ServicesView(
     let service_enrollment = p.enrollment_id.clone();
     let contact_enrollment = p.enrollment_id.clone();
     let editable = p.editable;
+    // On an exited enrollment the default date is the exit date (the last day it covers).
+    let exit_date = p.exit_date;
     let service_field =
         FieldSpec::new("service", "Service", FieldKind::Select(p.service_choices.clone())).required();
     view! {
@@ -115,7 +117,7 @@ fn ServicesView(
                             <h3>"Record a service"</h3>
                             <input type="hidden" name="enrollment_id" value=service_enrollment />
                             <FormMessage error=form_level(service_error) />
-                            <DateField name="date_provided" label="Date provided" entry_default=true required=true error=service_error />
+                            <DateField name="date_provided" label="Date provided" value=exit_date entry_default=true required=true error=service_error />
                             <ServiceSelect field=service_field.clone() error=service_error />
                             <button type="submit" class="button">
                                 "Save service"
@@ -174,7 +176,7 @@ fn ServicesView(
                                         <h3>"Record a contact"</h3>
                                         <input type="hidden" name="enrollment_id" value=contact_enrollment />
                                         <FormMessage error=form_level(contact_error) />
-                                        <DateField name="information_date" label="Date of contact" entry_default=true required=true error=contact_error />
+                                        <DateField name="information_date" label="Date of contact" value=exit_date entry_default=true required=true error=contact_error />
                                         <ServiceSelect field=situation error=contact_error />
                                         <div class="field">
                                             <label for="location_details">"Location details (optional)"</label>

@@ -74,6 +74,15 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
     let project = &enrollment_answers.project;
     let entry_date = enrollment_answers.entry_date;
     let household_id = new_id();
+    // 3.16 Enrollment CoC, recorded for the head of household: the project's CoC (the
+    // first one when it serves several).
+    let enrollment_coc = crate::db::entities::project_coc::Entity::find()
+        .filter(crate::db::entities::project_coc::Column::ProjectId.eq(project.project_id.clone()))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| c.coc_code)
+        .min();
     let head_id = draft
         .data
         .members
@@ -167,6 +176,11 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
             entry_date: Set(entry_date),
             household_id: Set(household_id.clone()),
             relationship_to_hoh: Set(relationship),
+            enrollment_coc: Set(if relationship == Some(1) {
+                enrollment_coc.clone()
+            } else {
+                None
+            }),
             date_of_engagement: Set(enrollment_answers.date_of_engagement),
             created_at: Set(now),
             updated_at: Set(now),
