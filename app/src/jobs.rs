@@ -56,6 +56,9 @@ pub async fn recent(
     let rows = job_run::Entity::find()
         .filter(job_run::Column::Kind.eq(kind))
         .order_by_desc(job_run::Column::StartedAt)
+        // IDs are UUID v7 (time-ordered): jobs started in the same instant (a test's
+        // fixed clock) still list newest first.
+        .order_by_desc(job_run::Column::JobRunId)
         .limit(limit)
         .all(db)
         .await?;

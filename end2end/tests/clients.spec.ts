@@ -126,6 +126,10 @@ test("an existing client is found by dedup and reused; a closed browser resumes 
   await other.getByRole("link", { name: "Resume intake" }).click();
   await expect(other.getByTestId("step-title")).toHaveText(`Entry assessment — Beatrix ${last}`);
   await expect(other.locator('[data-testid="step"][data-done="true"]')).toHaveCount(3);
+  await other.getByRole("navigation", { name: "Steps" }).getByRole("link", { name: /Basic client information/ }).click();
+  await step(other, `Basic client information — Beatrix ${last}`);
+  await expect(other.getByLabel("First name", { exact: true })).toHaveValue("Beatrix");
+  await expect(other.getByLabel("Date of birth", { exact: true })).toHaveValue("1984-05-06");
   await other.getByRole("navigation", { name: "Steps" }).getByRole("link", { name: "Project and start date" }).click();
   await step(other, "Project and start date");
   const chosen = other.getByLabel("Project", { exact: true });

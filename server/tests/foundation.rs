@@ -80,17 +80,25 @@ on_both_databases!(unknown_pages_answer_404_with_a_way_home, |app| {
 on_both_databases!(coming_soon_areas_say_so, |app| {
     app.seed_demo().await;
     let client = app.signed_in("casemanager").await;
-    for path in [
-        "/clients",
-        "/annual-assessments",
-        "/coordinated-entry",
-        "/reports",
-    ] {
+    for path in ["/annual-assessments", "/coordinated-entry", "/reports"] {
         let response = client.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
         let html = response.text().await.unwrap();
         assert!(html.contains("Coming soon"), "{path} is marked as coming");
     }
+    // Clients is built: its search page renders on the server.
+    let html = client
+        .get(app.url("/clients"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !html.contains("Coming soon") && html.contains("Intake"),
+        "/clients is the search page"
+    );
 });
 
 on_both_databases!(plain_form_posts_redirect_back_to_the_page, |app| {

@@ -705,7 +705,14 @@ on_both_databases!(hmis_admins_import_an_upload_or_read_why_not, |app| {
     let response = upload(&target, &admin, "good.zip", zip_files(&source)).await;
     assert_eq!(response.status(), 303);
     let jobs = finished_imports(&target, &admin).await;
-    assert_eq!(jobs[0].state, JobState::Done, "{:?}", jobs[0].message);
+    assert_eq!(
+        jobs[0].state,
+        JobState::Done,
+        "{:?} {:?} {}",
+        jobs[0].message,
+        jobs[0].result.problems,
+        jobs.len()
+    );
     assert_eq!(jobs[0].started_by.as_deref(), Some("admin"));
     let after = counts(&target).await;
     assert_eq!(after[1], before[1] + exported_projects() as u64);

@@ -7,6 +7,7 @@ pub mod codes;
 pub mod dates;
 pub mod dedup;
 pub mod enrollment;
+pub mod exit;
 pub mod household;
 pub mod projects;
 pub mod services;
