@@ -110,6 +110,14 @@ pub struct EnrollmentRow {
     pub menu: Vec<MenuItem>,
 }
 
+impl EnrollmentRow {
+    /// (members exited, members) of the household, when some but not all have exited.
+    pub fn partial_exit(&self) -> Option<(usize, usize)> {
+        let exited = self.household.iter().filter(|m| m.exit_date.is_some()).count();
+        (exited > 0 && exited < self.household.len()).then_some((exited, self.household.len()))
+    }
+}
+
 /// A workflow in progress for this client.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftRow {
@@ -143,4 +151,43 @@ pub async fn get_client_dashboard(personal_id: String) -> Result<ClientDashboard
     let state = crate::state::use_app_state()?;
     let session = crate::state::respond(crate::features::access::guard::require_user())?;
     crate::state::respond(super::service::dashboard(&state, &session, &personal_id).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(exit: Option<NaiveDate>) -> HouseholdMemberRow {
+        HouseholdMemberRow {
+            personal_id: "p".into(),
+            name: "n".into(),
+            relationship: "Child".into(),
+            age: None,
+            entry_date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            exit_date: exit,
+        }
+    }
+
+    #[test]
+    fn a_household_is_partially_exited_when_some_members_left() {
+        let exit = NaiveDate::from_ymd_opt(2026, 2, 1);
+        let mut row = EnrollmentRow {
+            enrollment_id: "e".into(),
+            household_id: "h".into(),
+            project_name: "p".into(),
+            project_type: None,
+            organization_name: "o".into(),
+            entry_date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            exit_date: None,
+            relationship: "Self".into(),
+            household: vec![member(None), member(exit), member(None)],
+            editable: true,
+            menu: Vec::new(),
+        };
+        assert_eq!(row.partial_exit(), Some((1, 3)));
+        row.household = vec![member(exit), member(exit)];
+        assert_eq!(row.partial_exit(), None);
+        row.household = vec![member(None)];
+        assert_eq!(row.partial_exit(), None);
+    }
 }

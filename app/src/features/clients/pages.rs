@@ -359,6 +359,15 @@ fn EnrollmentCard(e: EnrollmentRow) -> impl IntoView {
                 {(!e.editable).then(|| view! { <span class="tag tag--muted">"Read-only"</span> })}
                 " " {dates} " · " {e.relationship.clone()}
             </p>
+            {e
+                .partial_exit()
+                .map(|(exited, all)| {
+                    view! {
+                        <p class="notice notice--warning" role="status" data-testid="partial-exit">
+                            {format!("Household partially exited: {exited} of {all} members have exited.")}
+                        </p>
+                    }
+                })}
             <div id=household_anchor class="household">
                 <h4>{format!("Household ({})", e.household.len())}</h4>
                 <ul>
