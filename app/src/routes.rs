@@ -11,6 +11,7 @@ use crate::features::access::{
 };
 use crate::features::admin::{AdminPage, AuditLogPage, UserDetailPage, UsersPage};
 use crate::features::clients::{ClientDashboardPage, ClientsPage};
+use crate::features::exits::ReEnterPage;
 use crate::features::hmis_export::ExportsPage;
 use crate::features::hmis_import::ImportsPage;
 use crate::features::home::HomePage;
@@ -107,6 +108,11 @@ pub fn App() -> impl IntoView {
                             view=ClientProfilePage
                         />
                         <Route ssr=SsrMode::Async path=StaticSegment("intake") view=IntakeStartPage />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("enrollments"), ParamSegment("enrollment_id"), StaticSegment("re-enter"))
+                            view=ReEnterPage
+                        />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("enrollments"), ParamSegment("enrollment_id"), StaticSegment("services"))

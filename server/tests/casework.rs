@@ -625,3 +625,140 @@ on_both_databases!(annual_assessments_due_show_on_the_caseload_and_dashboard, |a
         rows[0].due
     );
 });
+
+/// Records an exit (and its exit-stage income record) directly, as an earlier exit
+/// workflow or an import would have.
+async fn exit_directly(
+    app: &common::TestApp,
+    enrollment_id: &str,
+    personal_id: &str,
+    date: chrono::NaiveDate,
+) {
+    use app::db::entities::{assessment_event, exit, income_benefit};
+    use sea_orm::{ActiveModelTrait, Set};
+    let now = app.state.now();
+    exit::ActiveModel {
+        exit_id: Set(app::db::new_id()),
+        enrollment_id: Set(enrollment_id.into()),
+        personal_id: Set(personal_id.into()),
+        exit_date: Set(date),
+        destination: Set(410),
+        created_at: Set(now),
+        updated_at: Set(now),
+        exit_method: Set("manual".into()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let event = app::db::new_id();
+    assessment_event::ActiveModel {
+        assessment_event_id: Set(event.clone()),
+        enrollment_id: Set(enrollment_id.into()),
+        personal_id: Set(personal_id.into()),
+        data_collection_stage: Set(3),
+        information_date: Set(date),
+        created_at: Set(now),
+        updated_at: Set(now),
+        created_by: Set(None),
+        date_deleted: Set(None),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    income_benefit::ActiveModel {
+        income_benefits_id: Set(app::db::new_id()),
+        enrollment_id: Set(enrollment_id.into()),
+        personal_id: Set(personal_id.into()),
+        information_date: Set(date),
+        data_collection_stage: Set(Some(3)),
+        income_from_any_source: Set(Some(0)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        assessment_event_id: Set(event),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+}
+
+on_both_databases!(re_entering_an_exited_enrollment, |app| {
+    use app::features::exits::api::ReEnterPreview;
+    app.seed_demo().await;
+    let casey = app.signed_in("casemanager").await;
+    let (id, enrollment) = enroll(&app, &casey, "Vera", "Stone", "Riverside Family Shelter").await;
+
+    // An open enrollment has nothing to re-enter.
+    let response = app
+        .call_as(&casey, "re_enter_enrollment", &[("enrollment_id", &enrollment)])
+        .await;
+    assert_eq!(response.status(), 409);
+    assert!(response.text().await.unwrap().contains("open"));
+
+    exit_directly(&app, &enrollment, &id, app.state.today()).await;
+    let preview: ReEnterPreview = ok(app
+        .call_as(&casey, "get_re_enter", &[("enrollment_id", &enrollment)])
+        .await)
+    .await;
+    assert_eq!(preview.exit_stage_records, 1);
+    assert!(preview.refused.is_none());
+
+    // Another organization, and no session, are refused; nothing changes.
+    let olivia = app.signed_in("outreach").await;
+    let response = app
+        .call_as(&olivia, "re_enter_enrollment", &[("enrollment_id", &enrollment)])
+        .await;
+    assert_eq!(response.status(), 403);
+    let response = app
+        .call("re_enter_enrollment", &[("enrollment_id", &enrollment)])
+        .await;
+    assert_eq!(response.status(), 401);
+
+    // Within 90 days the case manager re-enters it: the exit and its records are gone.
+    let url: String = ok(app
+        .call_as(&casey, "re_enter_enrollment", &[("enrollment_id", &enrollment)])
+        .await)
+    .await;
+    assert_eq!(url, format!("/clients/{id}"));
+    let dashboard: ClientDashboard = ok(app
+        .call_as(&casey, "get_client_dashboard", &[("personal_id", &id)])
+        .await)
+    .await;
+    assert_eq!(dashboard.enrollments[0].exit_date, None);
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"enrollment.re_enter".to_string())
+    );
+    let live_income = app::db::entities::income_benefit::Entity::find()
+        .filter(app::db::entities::income_benefit::Column::DateDeleted.is_null())
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(live_income, 1, "only the entry record remains");
+
+    // An exit more than 90 days old: refused for the case manager, done by an admin.
+    exit_directly(&app, &enrollment, &id, app.state.today()).await;
+    app.state.clock.advance(chrono::Duration::days(100));
+    let casey = app.signed_in("casemanager").await;
+    let preview: ReEnterPreview = ok(app
+        .call_as(&casey, "get_re_enter", &[("enrollment_id", &enrollment)])
+        .await)
+    .await;
+    assert!(preview.refused.as_deref().unwrap().contains("HMIS administrator"));
+    let response = app
+        .call_as(&casey, "re_enter_enrollment", &[("enrollment_id", &enrollment)])
+        .await;
+    assert_eq!(response.status(), 409);
+    let admin = app.signed_in("admin").await;
+    let _: String = ok(app
+        .call_as(&admin, "re_enter_enrollment", &[("enrollment_id", &enrollment)])
+        .await)
+    .await;
+    let dashboard: ClientDashboard = ok(app
+        .call_as(&casey, "get_client_dashboard", &[("personal_id", &id)])
+        .await)
+    .await;
+    assert_eq!(dashboard.enrollments[0].exit_date, None);
+});

@@ -57,8 +57,7 @@ pub struct MenuItem {
     pub unavailable: Option<String>,
 }
 
-/// Days after an exit during which the owning organization may re-enter it.
-pub const RE_ENTER_DAYS: i64 = 90;
+pub use super::exit::RE_ENTER_DAYS;
 
 /// The menu of one enrollment. Actions whose workflows are not built yet are listed as
 /// unavailable with the reason, never as dead links.
@@ -88,12 +87,9 @@ pub fn menu(state: EnrollmentState, built: &[EnrollmentAction]) -> Vec<MenuItem>
                 Some("Read-only: this enrollment belongs to another organization.".to_string())
             } else if action == ReEnter
                 && let Some(exit) = state.exit_date
-                && (state.today - exit).num_days() > RE_ENTER_DAYS
-                && !state.hmis_admin
+                && let Err(reason) = super::exit::check_re_enter(exit, state.today, state.hmis_admin)
             {
-                Some(format!(
-                    "Exited more than {RE_ENTER_DAYS} days ago: only an HMIS administrator can re-enter it."
-                ))
+                Some(reason)
             } else if !built.contains(&action) {
                 Some("Not available yet: this workflow arrives in a coming release.".to_string())
             } else {

@@ -42,6 +42,20 @@ pub fn check_destination(destination: Option<i32>, subsidy_type: Option<i32>) ->
     }
 }
 
+/// Days after an exit during which the owning organization may re-enter the
+/// enrollment; later only an HMIS administrator may.
+pub const RE_ENTER_DAYS: i64 = 90;
+
+/// Why the user may not re-enter an enrollment exited on `exit_date`, if they may not.
+pub fn check_re_enter(exit_date: NaiveDate, today: NaiveDate, hmis_admin: bool) -> Result<(), String> {
+    if (today - exit_date).num_days() > RE_ENTER_DAYS && !hmis_admin {
+        return Err(format!(
+            "This enrollment was exited more than {RE_ENTER_DAYS} days ago: only an HMIS administrator can re-enter it."
+        ));
+    }
+    Ok(())
+}
+
 /// A member of an open household as the exit sees them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ExitMember {
@@ -147,6 +161,19 @@ mod tests {
         assert!(check_destination(Some(NO_EXIT_INTERVIEW), None).is_ok());
         assert!(check_destination(Some(RENTAL_WITH_SUBSIDY), None).is_err());
         assert!(check_destination(Some(RENTAL_WITH_SUBSIDY), Some(419)).is_ok());
+    }
+
+    #[test]
+    fn re_enter_within_ninety_days_or_as_an_admin() {
+        let today = d(2026, 11, 30);
+        assert!(check_re_enter(today - chrono::Duration::days(90), today, false).is_ok());
+        let old = today - chrono::Duration::days(91);
+        assert!(
+            check_re_enter(old, today, false)
+                .unwrap_err()
+                .contains("HMIS administrator")
+        );
+        assert!(check_re_enter(old, today, true).is_ok());
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod access;
 pub mod admin;
 pub mod caseload;
 pub mod clients;
+pub mod exits;
 pub mod hmis_export;
 pub mod hmis_import;
 pub mod home;

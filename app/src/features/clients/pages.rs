@@ -423,6 +423,14 @@ fn ActionMenu(items: Vec<MenuItem>, anchor: String, enrollment_id: String) -> im
                                 }
                                     .into_any()
                             }
+                            (None, EnrollmentAction::ReEnter) => {
+                                view! {
+                                    <li>
+                                        <a href=crate::features::exits::api::re_enter_path(&enrollment_id)>{label}</a>
+                                    </li>
+                                }
+                                    .into_any()
+                            }
                             (None, _) => view! { <li>{label}</li> }.into_any(),
                             (Some(reason), _) => {
                                 view! {

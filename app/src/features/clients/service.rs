@@ -25,7 +25,11 @@ use crate::features::access::guard::CurrentSession;
 use crate::state::AppState;
 
 /// The enrollment actions whose workflows exist in this release.
-pub const BUILT_ACTIONS: &[EnrollmentAction] = &[EnrollmentAction::ViewHousehold, EnrollmentAction::Services];
+pub const BUILT_ACTIONS: &[EnrollmentAction] = &[
+    EnrollmentAction::ViewHousehold,
+    EnrollmentAction::Services,
+    EnrollmentAction::ReEnter,
+];
 
 /// SQL: the client `c` may be seen by someone acting in organization `?` — unless every
 /// enrollment of theirs is with victim service providers other than that one.

@@ -1,0 +1,48 @@
+//! Server functions and DTOs of exits.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// What re-entering an enrollment will undo.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReEnterPreview {
+    pub enrollment_id: String,
+    pub personal_id: String,
+    pub client_name: String,
+    pub project_name: String,
+    pub entry_date: NaiveDate,
+    pub exit_date: NaiveDate,
+    /// 3.12 destination label.
+    pub destination: String,
+    /// Exit-stage records (income, health and DV, disabilities …) removed with the exit.
+    pub exit_stage_records: u64,
+    /// Why the user may not re-enter it, when they may not.
+    pub refused: Option<String>,
+}
+
+/// The confirmation page of "Re-enter the Enrollment".
+#[server(prefix = "/api", endpoint = "get_re_enter")]
+pub async fn get_re_enter(enrollment_id: String) -> Result<ReEnterPreview, AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    crate::state::respond(super::service::preview(&state, &session, &enrollment_id).await)
+}
+
+/// Removes the enrollment's exit and its exit-stage records (one transaction,
+/// audited): within 90 days of the exit by the owning organization, later only by an
+/// HMIS admin. Answers the client dashboard's address.
+#[server(prefix = "/api", endpoint = "re_enter_enrollment")]
+pub async fn re_enter_enrollment(enrollment_id: String) -> Result<String, AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let result = super::service::re_enter(&state, &session, &enrollment_id).await;
+    crate::state::respond_then_go(result, String::clone)
+}
+
+/// The address of the re-enter confirmation.
+pub fn re_enter_path(enrollment_id: &str) -> String {
+    format!("/enrollments/{enrollment_id}/re-enter")
+}
