@@ -28,7 +28,10 @@ export default defineConfig({
   testDir: "./tests",
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
-  retries: 0,
+  // One retry in CI only: a rare hydration panic in tachys ("entered unreachable code",
+  // seen about once in ten full runs on different pages) is being chased; a test that
+  // fails twice still fails the run, and Playwright lists retried tests as "flaky".
+  retries: process.env.CI ? 1 : 0,
   workers: process.env.CI ? 2 : undefined,
   reporter: process.env.CI ? [["list"], ["html", { open: "never" }]] : "list",
   timeout: 30_000,
