@@ -315,15 +315,31 @@ pub fn AuditLogPage() -> impl IntoView {
                                         </tr>
                                     </thead>
                                     <tbody>
-                                        {result.rows.into_iter().map(|row| view! {
-                                            <tr>
-                                                <td>{row.at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
-                                                <td>{row.username.unwrap_or_default()}</td>
-                                                <td>{row.action}{row.detail.map(|d| format!(" ({d})"))}</td>
-                                                <td>{row.entity_type.map(|t| format!("{t} {}", row.entity_id.unwrap_or_default()))}{row.personal_id.map(|p| format!(" client {p}"))}</td>
-                                                <td>{row.workgroup.unwrap_or_default()}</td>
-                                                <td>{row.ip.unwrap_or_default()}</td>
-                                            </tr>
+                                        {result.rows.into_iter().map(|row| {
+                                            // One text per cell: two dynamic texts side by side
+                                            // do not survive hydration (the HTML parser merges them).
+                                            let action = match &row.detail {
+                                                Some(d) => format!("{} ({d})", row.action),
+                                                None => row.action.clone(),
+                                            };
+                                            let record = [
+                                                row.entity_type.as_ref().map(|t| format!("{t} {}", row.entity_id.clone().unwrap_or_default())),
+                                                row.personal_id.as_ref().map(|p| format!("client {p}")),
+                                            ]
+                                            .into_iter()
+                                            .flatten()
+                                            .collect::<Vec<_>>()
+                                            .join(" ");
+                                            view! {
+                                                <tr>
+                                                    <td>{row.at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                                                    <td>{row.username.unwrap_or_default()}</td>
+                                                    <td>{action}</td>
+                                                    <td>{record}</td>
+                                                    <td>{row.workgroup.unwrap_or_default()}</td>
+                                                    <td>{row.ip.unwrap_or_default()}</td>
+                                                </tr>
+                                            }
                                         }).collect_view()}
                                     </tbody>
                                 </table>

@@ -136,7 +136,12 @@ fn RecordView(
             <dl class="facts">
                 {record.lines.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
             </dl>
-            <p class="hint">{stamp} {replaced.map(|r| format!(" · {r}"))}</p>
+            <p class="hint">
+                {match replaced {
+                    Some(r) => format!("{stamp} · {r}"),
+                    None => stamp,
+                }}
+            </p>
             {record
                 .editable
                 .then(|| {
