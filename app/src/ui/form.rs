@@ -6,6 +6,56 @@ use leptos::prelude::*;
 use crate::domain::codes::CodeList;
 use crate::error::AppError;
 
+/// The errors of a form that are not about one field (shown above it; field errors
+/// show next to their fields).
+pub fn form_level(error: Signal<Option<AppError>>) -> Signal<Option<AppError>> {
+    Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_))))
+}
+
+/// The error of an action's last run, if it failed.
+pub fn action_error<A>(action: leptos::server::ServerAction<A>) -> Signal<Option<AppError>>
+where
+    A: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    A::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+/// Opens a page: a redirect while rendering on the server, a navigation in the browser.
+pub fn go_to(path: &str) {
+    #[cfg(feature = "ssr")]
+    leptos_axum::redirect(path);
+    #[cfg(not(feature = "ssr"))]
+    {
+        let navigate = leptos_router::hooks::use_navigate();
+        navigate(path, Default::default());
+    }
+}
+
+/// Goes where a successful action answers (an address), as a plain form post's
+/// redirect does without JavaScript.
+pub fn follow<A>(action: leptos::server::ServerAction<A>)
+where
+    A: leptos::server_fn::ServerFn<Output = String, Error = AppError> + Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(url)) = action.value().get() {
+            go_to(&url);
+        }
+    });
+}
+
+/// Percent-encodes a query-string value.
+pub fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// The form-level message: any error that is not about one field.
 #[component]
 pub fn FormMessage(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {

@@ -14,7 +14,7 @@ use super::api::{
 use crate::domain::access::Workgroup;
 use crate::features::access::use_session;
 use crate::routes;
-use crate::ui::form::{FieldMessage, FormMessage};
+use crate::ui::form::{FieldMessage, FormMessage, encode_query_value};
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
 
@@ -266,7 +266,10 @@ pub fn AuditLogPage() -> impl IntoView {
         ];
         let query: Vec<String> = pairs
             .into_iter()
-            .filter_map(|(k, v)| v.filter(|v| !v.is_empty()).map(|v| format!("{k}={}", encode(&v))))
+            .filter_map(|(k, v)| {
+                v.filter(|v| !v.is_empty())
+                    .map(|v| format!("{k}={}", encode_query_value(&v)))
+            })
             .collect();
         format!("{}?{}", routes::ADMIN_AUDIT_CSV, query.join("&"))
     };
@@ -367,21 +370,10 @@ fn filter_query(f: &AuditFilter) -> String {
         .filter_map(|(k, v)| {
             v.as_deref()
                 .filter(|v| !v.is_empty())
-                .map(|v| format!("{k}={}", encode(v)))
+                .map(|v| format!("{k}={}", encode_query_value(v)))
         })
         .collect::<Vec<_>>()
         .join("&")
-}
-
-/// Percent-encodes a query value.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// One user: access rows (add, remove) and two-step sign-in.

@@ -9,7 +9,7 @@ use crate::features::clients::pages::format_date;
 use crate::features::workflows::DraftItem;
 use crate::features::workflows::api::{DiscardWorkflow, my_drafts};
 use crate::routes;
-use crate::ui::form::{FieldMessage, FormMessage};
+use crate::ui::form::{FieldMessage, FormMessage, action_error};
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
 
@@ -85,7 +85,7 @@ pub fn MyCaseAssignments() -> impl IntoView {
 pub fn MyDrafts() -> impl IntoView {
     let discard = ServerAction::<DiscardWorkflow>::new();
     let drafts = Resource::new(move || discard.version().get(), |_| my_drafts());
-    let error = Signal::derive(move || discard.value().get().and_then(Result::err));
+    let error = action_error(discard);
     view! {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
@@ -133,7 +133,7 @@ pub fn ReassignForm(
     /// Owned by the page, so the dashboard reloads after a reassignment.
     reassign: ServerAction<ReassignCase>,
 ) -> impl IntoView {
-    let error = Signal::derive(move || reassign.value().get().and_then(Result::err));
+    let error = action_error(reassign);
     view! {
         <ActionForm action=reassign attr:class="form form--inline" attr:data-testid="reassign">
             <input type="hidden" name="personal_id" value=personal_id />

@@ -14,24 +14,12 @@ use crate::features::caseload::api::ReassignCase;
 use crate::features::workflows::DraftItem;
 use crate::features::workflows::api::{DiscardWorkflow, StartIntake};
 use crate::routes;
-use crate::ui::form::FormMessage;
+use crate::ui::form::{FormMessage, action_error, encode_query_value, follow, go_to};
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
 
 pub fn format_date(date: chrono::NaiveDate) -> String {
     date.format("%-m/%-d/%Y").to_string()
-}
-
-/// Opens a page from a server answer: a redirect while rendering on the server, a
-/// navigation in the browser.
-pub fn go_to(path: &str) {
-    #[cfg(feature = "ssr")]
-    leptos_axum::redirect(path);
-    #[cfg(not(feature = "ssr"))]
-    {
-        let navigate = leptos_router::hooks::use_navigate();
-        navigate(path, Default::default());
-    }
 }
 
 /// The search box in the header (a plain GET form: works without JavaScript).
@@ -116,7 +104,7 @@ fn SearchResultsView(found: SearchResults, q: String) -> impl IntoView {
             {(page > 0)
                 .then(|| {
                     view! {
-                        <a class="button button--secondary" href=format!("{}?q={}&page={}", routes::CLIENTS, urlencode(&q_prev), page - 1)>
+                        <a class="button button--secondary" href=format!("{}?q={}&page={}", routes::CLIENTS, encode_query_value(&q_prev), page - 1)>
                             "← Previous"
                         </a>
                     }
@@ -126,7 +114,7 @@ fn SearchResultsView(found: SearchResults, q: String) -> impl IntoView {
                 .has_more
                 .then(|| {
                     view! {
-                        <a class="button button--secondary" href=format!("{}?q={}&page={}", routes::CLIENTS, urlencode(&q), page + 1)>
+                        <a class="button button--secondary" href=format!("{}?q={}&page={}", routes::CLIENTS, encode_query_value(&q), page + 1)>
                             "Next →"
                         </a>
                     }
@@ -134,19 +122,6 @@ fn SearchResultsView(found: SearchResults, q: String) -> impl IntoView {
         </nav>
     }
     .into_any()
-}
-
-/// Percent-encodes a query value.
-pub fn urlencode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
-            b' ' => out.push('+'),
-            other => out.push_str(&format!("%{other:02X}")),
-        }
-    }
-    out
 }
 
 /// Clients found, as a table.
@@ -205,13 +180,9 @@ pub fn ClientDashboardPage() -> impl IntoView {
         move || (personal_id(), discard.version().get() + reassign.version().get()),
         |(id, _)| get_client_dashboard(id),
     );
-    Effect::new(move |_| {
-        if let Some(Ok(url)) = start.value().get() {
-            go_to(&url);
-        }
-    });
-    let start_error = Signal::derive(move || start.value().get().and_then(Result::err));
-    let discard_error = Signal::derive(move || discard.value().get().and_then(Result::err));
+    follow(start);
+    let start_error = action_error(start);
+    let discard_error = action_error(discard);
     view! {
         <Title text="Client" />
         <section class="page">

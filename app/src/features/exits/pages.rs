@@ -6,9 +6,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::api::{ReEnterEnrollment, get_re_enter};
-use crate::features::clients::pages::{format_date, go_to};
+use crate::features::clients::pages::format_date;
 use crate::routes;
-use crate::ui::form::FormMessage;
+use crate::ui::form::{FormMessage, action_error, follow};
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
 
@@ -18,12 +18,8 @@ pub fn ReEnterPage() -> impl IntoView {
     let enrollment_id = move || params.with(|p| p.get("enrollment_id").unwrap_or_default());
     let re_enter = ServerAction::<ReEnterEnrollment>::new();
     let preview = Resource::new(enrollment_id, get_re_enter);
-    Effect::new(move |_| {
-        if let Some(Ok(url)) = re_enter.value().get() {
-            go_to(&url);
-        }
-    });
-    let error = Signal::derive(move || re_enter.value().get().and_then(Result::err));
+    follow(re_enter);
+    let error = action_error(re_enter);
     view! {
         <Title text="Re-enter the enrollment" />
         <section class="page">

@@ -8,10 +8,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::api::{ProfileKind, ProfileRecord, ProfileSection, SaveProfileRecord, get_client_profile};
-use crate::error::AppError;
 use crate::routes;
 use crate::ui::fields::{Answers, Fields};
-use crate::ui::form::{FieldMessage, FormMessage};
+use crate::ui::form::{FieldMessage, FormMessage, action_error, form_level};
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
 
@@ -170,12 +169,7 @@ fn RecordForm(
             saved.update(|n| *n += 1);
         }
     });
-    let error = Signal::derive(move || save.value().get().and_then(Result::err));
-    let form_level = Signal::derive(move || {
-        error
-            .get()
-            .filter(|e: &AppError| !matches!(e, AppError::Validation(_)))
-    });
+    let error = action_error(save);
     let mut fields: Vec<_> = kind.columns().into_iter().map(|(_, f)| f).collect();
     for field in &mut fields {
         if let Some(v) = values.get(&field.name) {
@@ -192,7 +186,7 @@ fn RecordForm(
             <input type="hidden" name="personal_id" value=personal_id />
             <input type="hidden" name="kind" value=kind.code() />
             <input type="hidden" name="record_id" value=record_id.unwrap_or_default() />
-            <FormMessage error=form_level />
+            <FormMessage error=form_level(error) />
             <FieldMessage error field="form" />
             <Fields fields error />
             <button type="submit" class="button">

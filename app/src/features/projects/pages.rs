@@ -18,14 +18,9 @@ use crate::error::AppError;
 use crate::features::access::use_session;
 use crate::features::admin::api::OrganizationOption;
 use crate::routes;
-use crate::ui::form::{CodeSelect, DateField, FieldMessage, FormMessage};
+use crate::ui::form::{CodeSelect, DateField, FieldMessage, FormMessage, form_level};
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
-
-/// Errors that are not about one field (shown above the form).
-fn form_level(error: Signal<Option<AppError>>) -> Signal<Option<AppError>> {
-    Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_))))
-}
 
 fn format_date(date: chrono::NaiveDate) -> String {
     date.format("%b %-d, %Y").to_string()

@@ -12,13 +12,9 @@ use crate::error::AppError;
 use crate::features::clients::pages::format_date;
 use crate::routes;
 use crate::ui::fields::{FieldKind, FieldSpec, GroupedSelect};
-use crate::ui::form::{DateField, FieldMessage, FormMessage};
+use crate::ui::form::{DateField, FieldMessage, FormMessage, action_error, form_level};
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
-
-fn form_level(error: Signal<Option<AppError>>) -> Signal<Option<AppError>> {
-    Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_))))
-}
 
 #[component]
 pub fn EnrollmentServicesPage() -> impl IntoView {
@@ -56,8 +52,8 @@ fn ServicesView(
     add_service: ServerAction<AddService>,
     add_contact: ServerAction<AddContact>,
 ) -> impl IntoView {
-    let service_error = Signal::derive(move || add_service.value().get().and_then(Result::err));
-    let contact_error = Signal::derive(move || add_contact.value().get().and_then(Result::err));
+    let service_error = action_error(add_service);
+    let contact_error = action_error(add_contact);
     let period = match p.exit_date {
         None => format!("since {}", format_date(p.entry_date)),
         Some(exit) => format!("{} – {}", format_date(p.entry_date), format_date(exit)),

@@ -14,37 +14,12 @@ use super::api::{
 use crate::domain::codes::RELATIONSHIP_TO_HOH;
 use crate::error::AppError;
 use crate::features::clients::api::{ClientHit, find_matches};
-use crate::features::clients::pages::{format_date, go_to};
+use crate::features::clients::pages::format_date;
 use crate::routes;
 use crate::ui::fields::Fields;
-use crate::ui::form::{FieldMessage, FormMessage};
+use crate::ui::form::{FieldMessage, FormMessage, action_error, follow, form_level};
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
-
-/// Errors that are not about one field (shown above the form).
-fn form_level(error: Signal<Option<AppError>>) -> Signal<Option<AppError>> {
-    Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_))))
-}
-
-/// Goes where a successful action says.
-fn follow<A>(action: ServerAction<A>)
-where
-    A: leptos::server_fn::ServerFn<Output = String, Error = AppError> + Clone + Send + Sync + 'static,
-    A::Output: Send + Sync,
-{
-    Effect::new(move |_| {
-        if let Some(Ok(url)) = action.value().get() {
-            go_to(&url);
-        }
-    });
-}
-
-fn action_error<A>(action: ServerAction<A>) -> Signal<Option<AppError>>
-where
-    A: leptos::server_fn::ServerFn<Output = String, Error = AppError> + Clone + Send + Sync + 'static,
-{
-    Signal::derive(move || action.value().get().and_then(Result::err))
-}
 
 /// The dedup search fields: first letters of the first and last names.
 #[component]
