@@ -14,6 +14,8 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use tokio::sync::oneshot;
 
+pub mod workflow;
+
 #[derive(Clone, Copy, Debug)]
 pub enum Backend {
     Sqlite,

@@ -26,6 +26,8 @@ use crate::state::AppState;
 
 /// The enrollment actions whose workflows exist in this release.
 pub const BUILT_ACTIONS: &[EnrollmentAction] = &[
+    EnrollmentAction::ExitEnrollment,
+    EnrollmentAction::EditExit,
     EnrollmentAction::ViewHousehold,
     EnrollmentAction::Services,
     EnrollmentAction::ReEnter,

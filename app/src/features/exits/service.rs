@@ -1,7 +1,7 @@
 //! Exits on the server: re-entering an exited enrollment.
 
 use chrono::NaiveDate;
-use sea_orm::{ConnectionTrait, Value};
+use sea_orm::ConnectionTrait;
 
 use super::api::ReEnterPreview;
 use crate::db::audit::{self, Event};
@@ -12,16 +12,8 @@ use crate::domain::exit::check_re_enter;
 use crate::error::AppError;
 use crate::features::access::guard::CurrentSession;
 use crate::features::clients::service::{EnrollmentAccess, enrollment_access};
+use crate::features::workflows::assessment::{STAGE_TABLES, remove};
 use crate::state::AppState;
-
-/// The HUD tables whose rows hang off a master assessment.
-const STAGE_TABLES: [&str; 5] = [
-    "income_benefits",
-    "health_and_dvs",
-    "disabilities",
-    "employment_educations",
-    "youth_education_statuses",
-];
 
 /// The stage-3 (exit) master assessments of an enrollment, as SQL.
 const EXIT_EVENTS: &str = "SELECT assessment_event_id FROM assessment_events \
@@ -122,25 +114,7 @@ pub async fn re_enter(
     let backend = db.get_database_backend();
     let txn = begin_write(db).await?;
     // Soft deletes (HUD DateDeleted): an export tells other systems the exit is gone.
-    for table in STAGE_TABLES {
-        txn.execute_raw(statement(
-            backend,
-            &format!(
-                "UPDATE {table} SET date_deleted = ?, updated_at = ? \
-                 WHERE date_deleted IS NULL AND assessment_event_id IN ({EXIT_EVENTS})"
-            ),
-            vec![now.into(), now.into(), enrollment_id.into()],
-        ))
-        .await?;
-    }
-    let deleted: Vec<Value> = vec![now.into(), now.into(), enrollment_id.into()];
-    txn.execute_raw(statement(
-        backend,
-        "UPDATE assessment_events SET date_deleted = ?, updated_at = ? \
-         WHERE enrollment_id = ? AND data_collection_stage = 3 AND date_deleted IS NULL",
-        deleted,
-    ))
-    .await?;
+    remove(&txn, EXIT_EVENTS, vec![enrollment_id.into()], now).await?;
     txn.execute_raw(statement(
         backend,
         "UPDATE exits SET date_deleted = ?, updated_at = ? WHERE exit_id = ?",

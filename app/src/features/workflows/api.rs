@@ -13,18 +13,24 @@ use crate::ui::fields::{Answers, FieldSpec};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum WorkflowKind {
     Intake,
+    Exit,
+    EditExit,
 }
 
 impl WorkflowKind {
     pub fn code(self) -> &'static str {
         match self {
             WorkflowKind::Intake => "intake",
+            WorkflowKind::Exit => "exit",
+            WorkflowKind::EditExit => "edit_exit",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
         match code {
             "intake" => Some(WorkflowKind::Intake),
+            "exit" => Some(WorkflowKind::Exit),
+            "edit_exit" => Some(WorkflowKind::EditExit),
             _ => None,
         }
     }
@@ -32,12 +38,14 @@ impl WorkflowKind {
     pub fn label(self) -> &'static str {
         match self {
             WorkflowKind::Intake => "Intake",
+            WorkflowKind::Exit => "Exit",
+            WorkflowKind::EditExit => "Edit exit",
         }
     }
 }
 
 /// A household member in a draft.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftMember {
     /// The member's PersonalID: an existing client's, or the one a new client will get.
     pub personal_id: String,
@@ -47,6 +55,18 @@ pub struct DraftMember {
     pub first_name: String,
     pub last_name: String,
     pub dob: Option<NaiveDate>,
+    /// Workflows on an enrollment (exits, assessments): the member's enrollment …
+    #[serde(default)]
+    pub enrollment_id: Option<String>,
+    /// … their 3.15 relationship to the head of household …
+    #[serde(default)]
+    pub relationship: Option<i32>,
+    /// … project start date …
+    #[serde(default)]
+    pub entry_date: Option<NaiveDate>,
+    /// … and exit date on record, if exited.
+    #[serde(default)]
+    pub exit_date: Option<NaiveDate>,
 }
 
 impl DraftMember {

@@ -4,7 +4,13 @@
 //! the HUD tables until "Finish" validates every step and commits them in one
 //! transaction. Intake is the first workflow; exits and assessments follow.
 
+#[cfg(feature = "ssr")]
+pub mod answers;
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod assessment;
+#[cfg(feature = "ssr")]
+pub mod exit;
 #[cfg(feature = "ssr")]
 pub mod intake;
 mod pages;

@@ -388,7 +388,14 @@ fn StepPanel(
                 {no_changes
                     .then(|| {
                         view! {
-                            <button type="submit" class="button button--secondary" name="intent" value="no_changes">
+                            <button
+                                type="submit"
+                                class="button button--secondary"
+                                name="intent"
+                                value="no_changes"
+                                formnovalidate=true
+                                data-testid="no-changes"
+                            >
                                 "No Changes"
                             </button>
                         }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 
 use super::api::{DraftData, MyDraft, StepLink, WorkflowKind, WorkflowView, step_path};
-use super::intake;
+use super::{exit, intake};
 use crate::db::audit::{self, Event};
 use crate::db::entities::workflow_draft;
 use crate::db::{begin_write, new_id, statement};
@@ -15,6 +15,25 @@ use crate::error::AppError;
 use crate::features::access::guard::CurrentSession;
 use crate::state::AppState;
 use crate::ui::fields::Answers;
+
+/// Marks a step saved with "No Changes".
+pub const NO_CHANGES: &str = "_no_changes";
+
+/// Message for a step that no longer passes its checks at Finish.
+pub fn step_needs_attention(step: &StepDef, err: AppError) -> AppError {
+    match err {
+        AppError::Validation(errors) => {
+            let who = step
+                .member
+                .as_deref()
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default();
+            let first = errors.first().map(|e| e.message.clone()).unwrap_or_default();
+            AppError::Conflict(format!("\"{}\"{who} needs attention: {first}", step.label))
+        }
+        other => other,
+    }
+}
 
 /// A step of a workflow as its kind defines it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,6 +64,7 @@ impl Draft {
 fn steps_of(draft: &Draft) -> Vec<StepDef> {
     match draft.kind {
         WorkflowKind::Intake => intake::steps(&draft.data),
+        WorkflowKind::Exit | WorkflowKind::EditExit => exit::steps(draft.kind, &draft.data),
     }
 }
 
@@ -56,6 +76,7 @@ pub async fn create(
     personal_id: Option<String>,
     data: &DraftData,
     first_step: &str,
+    enrollment: Option<(&str, &str)>,
 ) -> Result<String, AppError> {
     let context = session.require_context()?;
     let now = state.now();
@@ -67,8 +88,8 @@ pub async fn create(
         user_id: Set(session.user_id.clone()),
         organization_id: Set(context.organization_id.clone()),
         personal_id: Set(personal_id.clone()),
-        enrollment_id: Set(None),
-        household_id: Set(None),
+        enrollment_id: Set(enrollment.map(|(e, _)| e.to_string())),
+        household_id: Set(enrollment.map(|(_, h)| h.to_string())),
         step: Set(first_step.to_string()),
         payload: Set(encode(data)?),
         created_at: Set(now),
@@ -156,13 +177,12 @@ pub async fn view(
         .clone();
     let body = match draft.kind {
         WorkflowKind::Intake => intake::render(state, session, &draft, &current).await?,
+        WorkflowKind::Exit | WorkflowKind::EditExit => exit::render(state, &draft, &current).await?,
     };
     Ok(WorkflowView {
         draft_id: draft.id().to_string(),
         kind: draft.kind,
-        title: match draft.kind {
-            WorkflowKind::Intake => intake::title(&draft.data),
-        },
+        title: title(draft.kind, &draft.data),
         steps: steps
             .iter()
             .map(|s| StepLink {
@@ -179,9 +199,20 @@ pub async fn view(
     })
 }
 
+fn title(kind: WorkflowKind, data: &DraftData) -> String {
+    match kind {
+        WorkflowKind::Intake => intake::title(data),
+        WorkflowKind::Exit | WorkflowKind::EditExit => exit::title(kind, data),
+    }
+}
+
 /// Where the user goes when the workflow is finished or thrown away.
 fn back_to(draft: &Draft) -> String {
     match draft.kind {
+        WorkflowKind::Exit | WorkflowKind::EditExit => match &draft.model.personal_id {
+            Some(id) => crate::routes::client(id),
+            None => crate::routes::HOME.to_string(),
+        },
         WorkflowKind::Intake => match draft.data.members.first() {
             Some(m) if m.existing => crate::routes::client(&m.personal_id),
             _ => crate::routes::CLIENTS.to_string(),
@@ -207,6 +238,7 @@ pub async fn save_step(
     if intent == "default_last" {
         let filled = match draft.kind {
             WorkflowKind::Intake => intake::default_last(state, &draft, step).await?,
+            WorkflowKind::Exit | WorkflowKind::EditExit => exit::default_last(state, &draft, step).await?,
         };
         draft.data.answers.insert(step.to_string(), filled);
         draft.data.done.remove(step);
@@ -214,11 +246,15 @@ pub async fn save_step(
         return Ok(step_path(draft_id, step));
     }
     if intent == "no_changes" {
-        answers.insert(intake::NO_CHANGES.to_string(), "yes".to_string());
+        answers.insert(NO_CHANGES.to_string(), "yes".to_string());
     }
     // Kept before it is checked: nothing typed is lost, even when it needs correcting.
     let problems = match draft.kind {
         WorkflowKind::Intake => intake::prepare(state, &draft, step, &mut answers).await?,
+        WorkflowKind::Exit | WorkflowKind::EditExit => {
+            exit::prepare(state, &draft, step, &mut answers).await?;
+            None
+        }
     };
     draft.data.answers.insert(step.to_string(), answers);
     draft.data.done.remove(step);
@@ -226,6 +262,7 @@ pub async fn save_step(
         Some(problems) => Err(problems),
         None => match draft.kind {
             WorkflowKind::Intake => intake::check_step(state, session, &draft, step).await,
+            WorkflowKind::Exit | WorkflowKind::EditExit => exit::check_step(state, &draft, step).await,
         },
     };
     if let Err(err) = checked {
@@ -233,6 +270,9 @@ pub async fn save_step(
         return Err(err);
     }
     draft.data.done.insert(step.to_string());
+    if matches!(draft.kind, WorkflowKind::Exit | WorkflowKind::EditExit) {
+        exit::after_save(state, &mut draft, step).await?;
+    }
     // Later steps may depend on this one (members, project): recompute the list.
     let steps = steps_of(&draft);
     let next = steps
@@ -267,6 +307,7 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft_id: &str) 
     }
     match draft.kind {
         WorkflowKind::Intake => intake::finish(state, session, &draft).await,
+        WorkflowKind::Exit | WorkflowKind::EditExit => exit::finish(state, session, &draft).await,
     }
 }
 
@@ -331,12 +372,11 @@ pub async fn my_drafts(state: &AppState, session: &CurrentSession) -> Result<Vec
         let kind: String = row.try_get("", "kind")?;
         let payload: String = row.try_get("", "payload")?;
         let data: DraftData = serde_json::from_str(&payload).unwrap_or_default();
+        let parsed = WorkflowKind::from_code(&kind);
         drafts.push(MyDraft {
             draft_id: row.try_get("", "draft_id")?,
-            kind: WorkflowKind::from_code(&kind)
-                .map(|k| k.label().to_string())
-                .unwrap_or(kind),
-            household: intake::title(&data),
+            household: parsed.map(|k| title(k, &data)).unwrap_or_default(),
+            kind: parsed.map(|k| k.label().to_string()).unwrap_or(kind),
             updated_at: row.try_get("", "updated_at")?,
         });
     }

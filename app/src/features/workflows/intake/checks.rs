@@ -329,12 +329,8 @@ pub(super) async fn overlapping(
 pub(super) struct EntryAnswers {
     /// Enrollment columns (3.917, 3.08).
     pub(super) enrollment: Vec<(&'static str, Value)>,
-    /// IncomeBenefits columns.
-    pub(super) income: Vec<(String, Value)>,
-    /// DV answers, when collected: (survivor, when, fleeing).
-    pub(super) dv: Option<(i32, Option<i32>, Option<i32>)>,
-    /// (type, response, indefinite).
-    pub(super) disabilities: Vec<(i32, i32, Option<i32>)>,
+    /// Income, health insurance, disabilities, DV.
+    pub(super) stage: assessment::StageAnswers,
 }
 
 pub(super) fn check_entry_step(
@@ -395,141 +391,14 @@ pub(super) fn check_entry_step(
     );
     out.enrollment.push(("disabling_condition", int(disabling)));
 
-    // 4.02 / 4.03 / 4.04: "from any source" answers agree with the sources ticked.
-    let mut any_check = |key: &str, list: &TextCodeList, prefix: &str, amounts: bool, collected: bool| {
-        if !collected {
-            return;
-        }
-        let any = required_code(answers, key, &NO_YES_REASONS_FOR_MISSING_DATA, &mut errors);
-        out.income.push((key.to_string(), int(any)));
-        let mut yes = 0;
-        for item in list.values {
-            let field = format!("{prefix}{}", item.code);
-            let has = if amounts {
-                match money(answers, &field, &mut errors) {
-                    Some(n) if n > 0.0 => {
-                        if let Some(column) = item.column {
-                            out.income.push((column_name(column), Value::Double(Some(n))));
-                        }
-                        true
-                    }
-                    _ => false,
-                }
-            } else {
-                ticked(answers, &field)
-            };
-            yes += i32::from(has);
-            if any.is_some() {
-                out.income.push((
-                    column_name(item.code),
-                    int(Some(if any == Some(1) { i32::from(has) } else { 0 })),
-                ));
-            }
-        }
-        if any == Some(1) && yes == 0 {
-            errors.push(field_error(key, "\"Yes\": give at least one source below."));
-        }
-        if any.is_some_and(|a| a != 1) && yes > 0 {
-            errors.push(field_error(key, "Sources are given below: answer \"Yes\"."));
-        }
-    };
-    any_check(
-        "income_from_any_source",
-        &INCOME_SOURCES,
-        "income_",
-        true,
-        collected.income_and_benefits,
-    );
-    any_check(
-        "benefits_from_any_source",
-        &NON_CASH_BENEFITS,
-        "benefit_",
-        false,
-        collected.income_and_benefits,
-    );
-    any_check(
-        "insurance_from_any_source",
-        &HEALTH_INSURANCE,
-        "insurance_",
-        false,
-        true,
-    );
-    if collected.income_and_benefits {
-        let total: f64 = out
-            .income
-            .iter()
-            .filter(|(c, _)| c.ends_with("_amount"))
-            .filter_map(|(_, v)| match v {
-                Value::Double(Some(n)) => Some(*n),
-                _ => None,
-            })
-            .sum();
-        out.income
-            .push(("total_monthly_income".into(), Value::Double(Some(total))));
-    }
-    for key in [
-        "other_income_source_identify",
-        "other_benefits_source_identify",
-        "other_insurance_identify",
-    ] {
-        if let Some(v) = text(answers, key) {
-            out.income
-                .push((key.into(), Value::String(Some(v.chars().take(50).collect()))));
-        }
-    }
-
-    let mut long_term = false;
-    for kind in DISABILITY_TYPE.values {
-        let response = required_code(
-            answers,
-            &format!("disability_{}", kind.code),
-            &NO_YES_REASONS_FOR_MISSING_DATA,
-            &mut errors,
-        );
-        let mut indefinite = None;
-        if ASKS_INDEFINITE.contains(&kind.code) {
-            let key = format!("indefinite_{}", kind.code);
-            indefinite = code(answers, &key, &NO_YES_REASONS_FOR_MISSING_DATA, &mut errors);
-            if response == Some(1) && indefinite.is_none() {
-                errors.push(field_error(&key, "Required when the answer above is Yes."));
-            }
-            if response.is_some_and(|r| r != 1) {
-                indefinite = None;
-            }
-            long_term |= response == Some(1) && indefinite == Some(1);
-        } else {
-            // Developmental disability and HIV/AIDS are disabling by definition.
-            long_term |= response == Some(1);
-        }
-        if let Some(response) = response {
-            out.disabilities.push((kind.code, response, indefinite));
-        }
-    }
+    let stage = assessment::check(answers, collected, &mut errors);
+    let long_term = stage.long_term_disability;
+    out.stage = stage;
     if long_term && disabling.is_some_and(|d| d != 1) {
         errors.push(field_error(
             "disabling_condition",
             "A long-continuing disability is recorded below: the disabling condition is \"Yes\".",
         ));
-    }
-    if collected.domestic_violence {
-        let survivor = required_code(
-            answers,
-            "domestic_violence_survivor",
-            &NO_YES_REASONS_FOR_MISSING_DATA,
-            &mut errors,
-        );
-        let when = code(answers, "when_occurred", &WHEN_DV_OCCURRED, &mut errors);
-        let fleeing = code(answers, "currently_fleeing", &CURRENTLY_FLEEING, &mut errors);
-        if survivor == Some(1) && when.is_none() {
-            errors.push(field_error("when_occurred", "Required for a survivor."));
-        }
-        if survivor == Some(1) && fleeing.is_none() {
-            errors.push(field_error("currently_fleeing", "Required for a survivor."));
-        }
-        if let Some(survivor) = survivor {
-            let only_if = |v: Option<i32>| if survivor == 1 { v } else { None };
-            out.dv = Some((survivor, only_if(when), only_if(fleeing)));
-        }
     }
     validation(errors)?;
     Ok(out)

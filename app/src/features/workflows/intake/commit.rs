@@ -5,24 +5,9 @@ use super::checks::{
     overlapping,
 };
 use super::*;
+use crate::features::workflows::service::step_needs_attention;
 
 // ---- finish ------------------------------------------------------------------------
-
-/// Message for a step that no longer passes its checks at Finish.
-pub(super) fn step_needs_attention(step: &StepDef, err: AppError) -> AppError {
-    match err {
-        AppError::Validation(errors) => {
-            let who = step
-                .member
-                .as_deref()
-                .map(|m| format!(" ({m})"))
-                .unwrap_or_default();
-            let first = errors.first().map(|e| e.message.clone()).unwrap_or_default();
-            AppError::Conflict(format!("\"{}\"{who} needs attention: {first}", step.label))
-        }
-        other => other,
-    }
-}
 
 /// Commits the intake: new clients, changed client records, the household's
 /// enrollments with their entry assessments, the case assignment — one transaction.
@@ -194,83 +179,19 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
         }
         row.insert(&txn).await?;
 
-        let event_id = new_id();
-        assessment_event::ActiveModel {
-            assessment_event_id: Set(event_id.clone()),
-            enrollment_id: Set(enrollment_id.clone()),
-            personal_id: Set(m.personal_id.clone()),
-            data_collection_stage: Set(1),
-            information_date: Set(entry_date),
-            created_at: Set(now),
-            updated_at: Set(now),
-            created_by: Set(user.clone()),
-            date_deleted: Set(None),
-        }
-        .insert(&txn)
+        assessment::insert(
+            &txn,
+            &assessment::Recorded {
+                enrollment_id: &enrollment_id,
+                personal_id: &m.personal_id,
+                stage: 1,
+                information_date: entry_date,
+                user_id: &session.user_id,
+                now,
+            },
+            &entry.stage,
+        )
         .await?;
-
-        let mut income = income_benefit::ActiveModel {
-            income_benefits_id: Set(new_id()),
-            enrollment_id: Set(enrollment_id.clone()),
-            personal_id: Set(m.personal_id.clone()),
-            information_date: Set(entry_date),
-            data_collection_stage: Set(Some(1)),
-            created_at: Set(now),
-            updated_at: Set(now),
-            created_by: Set(user.clone()),
-            date_deleted: Set(None),
-            assessment_event_id: Set(event_id.clone()),
-            ..Default::default()
-        };
-        for (column, value) in &entry.income {
-            let column = income_benefit::Column::from_str(column).map_err(|_| {
-                tracing::error!(column = %column, "unknown IncomeBenefits column");
-                AppError::Internal
-            })?;
-            income.set(column, value.clone());
-        }
-        income.insert(&txn).await?;
-
-        if let Some((survivor, when, fleeing)) = entry.dv {
-            health_and_dv::ActiveModel {
-                health_and_dv_id: Set(new_id()),
-                enrollment_id: Set(enrollment_id.clone()),
-                personal_id: Set(m.personal_id.clone()),
-                information_date: Set(entry_date),
-                domestic_violence_survivor: Set(Some(survivor)),
-                when_occurred: Set(when),
-                currently_fleeing: Set(fleeing),
-                data_collection_stage: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-                created_by: Set(user.clone()),
-                date_deleted: Set(None),
-                assessment_event_id: Set(event_id.clone()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-        }
-        for (kind, response, indefinite) in &entry.disabilities {
-            disability::ActiveModel {
-                disabilities_id: Set(new_id()),
-                enrollment_id: Set(enrollment_id.clone()),
-                personal_id: Set(m.personal_id.clone()),
-                information_date: Set(entry_date),
-                disability_type: Set(*kind),
-                disability_response: Set(*response),
-                indefinite_and_impairs: Set(*indefinite),
-                data_collection_stage: Set(1),
-                created_at: Set(now),
-                updated_at: Set(now),
-                created_by: Set(user.clone()),
-                date_deleted: Set(None),
-                assessment_event_id: Set(event_id.clone()),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?;
-        }
         if enrollment_answers.assign_to_me {
             case_assignment::ActiveModel {
                 case_assignment_id: Set(new_id()),

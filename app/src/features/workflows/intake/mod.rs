@@ -7,23 +7,25 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, Value};
 
+use super::answers::{
+    code, date, date_answer, field_error, required_code, text, ticked, validation, with_values,
+    yes_no_reasons,
+};
 use super::api::{
     DraftData, DraftMember, HouseholdMemberView, MemberChoice, ReviewSection, StepBody, StepView,
     WorkflowKind, step_path,
 };
+use super::assessment;
 use super::service::{self, Draft, StepDef};
 use crate::db::audit::{self, Event};
-use crate::db::entities::{
-    assessment_event, case_assignment, client, disability, enrollment, health_and_dv, income_benefit, project,
-};
+use crate::db::entities::{case_assignment, client, enrollment, project};
 use crate::db::{begin_write, new_id, statement};
 use crate::domain::codes::RACES;
 use crate::domain::codes::{
-    CURRENTLY_FLEEING, CodeList, DISABILITY_TYPE, DOB_DATA_QUALITY, HEALTH_INSURANCE, INCOME_SOURCES,
-    MONTHS_HOMELESS_PAST_THREE_YEARS, NAME_DATA_QUALITY, NO_YES, NO_YES_REASONS_FOR_MISSING_DATA,
-    NON_CASH_BENEFITS, PRIOR_LIVING_SITUATION, PROJECT_TYPE, ProjectType, RACE_NONE, RELATIONSHIP_TO_HOH,
-    RESIDENCE_PRIOR_LENGTH_OF_STAY, SEX, SSN_DATA_QUALITY, TIMES_HOMELESS_PAST_THREE_YEARS, TextCodeList,
-    WHEN_DV_OCCURRED, column_name,
+    DOB_DATA_QUALITY, MONTHS_HOMELESS_PAST_THREE_YEARS, NAME_DATA_QUALITY, NO_YES,
+    NO_YES_REASONS_FOR_MISSING_DATA, PRIOR_LIVING_SITUATION, PROJECT_TYPE, ProjectType, RACE_NONE,
+    RELATIONSHIP_TO_HOH, RESIDENCE_PRIOR_LENGTH_OF_STAY, SEX, SSN_DATA_QUALITY,
+    TIMES_HOMELESS_PAST_THREE_YEARS,
 };
 use crate::domain::dedup::search_key;
 use crate::domain::household::{
@@ -37,8 +39,7 @@ use crate::ui::fields::{Answers, Choice, FieldKind, FieldSpec};
 pub const HOUSEHOLD: &str = "household";
 pub const ENROLLMENT: &str = "enrollment";
 pub const REVIEW: &str = "review";
-/// Marks a step saved with "No Changes".
-pub const NO_CHANGES: &str = "_no_changes";
+pub use super::service::NO_CHANGES;
 
 fn client_step(personal_id: &str) -> String {
     format!("client-{personal_id}")
@@ -71,10 +72,6 @@ fn outreach_member(data: &DraftData) -> Option<&DraftMember> {
             && enrolled(data, &m.personal_id)
     })
 }
-
-/// Disability types whose "Yes" asks whether it is long-continuing and impairs
-/// independent living (4.05, 4.07, 4.09, 4.10).
-const ASKS_INDEFINITE: [i32; 4] = [5, 7, 9, 10];
 
 // ---- steps -------------------------------------------------------------------------
 
@@ -167,6 +164,7 @@ async fn resolve(
                 first_name: record.first_name.unwrap_or_default(),
                 last_name: record.last_name.unwrap_or_default(),
                 dob: record.dob,
+                ..Default::default()
             })
         }
         MemberChoice::New {
@@ -195,15 +193,9 @@ async fn resolve(
                 first_name,
                 last_name,
                 dob: None,
+                ..Default::default()
             })
         }
-    }
-}
-
-fn field_error(field: &str, message: &str) -> FieldError {
-    FieldError {
-        field: field.into(),
-        message: message.into(),
     }
 }
 
@@ -236,6 +228,7 @@ pub async fn start(
         Some(personal_id),
         &data,
         HOUSEHOLD,
+        None,
     )
     .await?;
     Ok(step_path(&draft_id, HOUSEHOLD))
@@ -311,69 +304,6 @@ pub async fn remove_member(
     Ok(step_path(draft_id, HOUSEHOLD))
 }
 
-// ---- reading answers ---------------------------------------------------------------
-
-fn text(answers: &Answers, key: &str) -> Option<String> {
-    answers
-        .get(key)
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
-}
-
-fn ticked(answers: &Answers, key: &str) -> bool {
-    answers.get(key).is_some_and(|v| v == "yes")
-}
-
-/// A code answer: absent when empty, an error when not in `list`.
-fn code(answers: &Answers, key: &str, list: &CodeList, errors: &mut Vec<FieldError>) -> Option<i32> {
-    let value = text(answers, key)?;
-    match value.parse::<i32>() {
-        Ok(code) if list.contains(code) => Some(code),
-        _ => {
-            errors.push(field_error(key, "Choose a value from the list."));
-            None
-        }
-    }
-}
-
-fn required_code(answers: &Answers, key: &str, list: &CodeList, errors: &mut Vec<FieldError>) -> Option<i32> {
-    let value = code(answers, key, list, errors);
-    if value.is_none() && !errors.iter().any(|e| e.field == key) {
-        errors.push(field_error(key, "Required."));
-    }
-    value
-}
-
-fn date(answers: &Answers, key: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
-    let value = text(answers, key)?;
-    match NaiveDate::parse_from_str(&value, "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.push(field_error(key, "Enter a date (year-month-day)."));
-            None
-        }
-    }
-}
-
-fn money(answers: &Answers, key: &str, errors: &mut Vec<FieldError>) -> Option<f64> {
-    let value = text(answers, key)?;
-    match value.replace([',', '$'], "").parse::<f64>() {
-        Ok(n) if n.is_finite() && (0.0..1_000_000.0).contains(&n) => Some((n * 100.0).round() / 100.0),
-        _ => {
-            errors.push(field_error(key, "Enter a monthly amount in dollars, 0 or more."));
-            None
-        }
-    }
-}
-
-fn validation(errors: Vec<FieldError>) -> Result<(), AppError> {
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
-}
-
 /// The SSN digits typed: nine digits (dashes and spaces allowed).
 fn ssn_digits(typed: &str) -> Option<String> {
     let digits: String = typed.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
@@ -445,19 +375,12 @@ fn is_adult(draft: &Draft, dob: Option<NaiveDate>, today: NaiveDate) -> bool {
 }
 
 fn planned_entry(draft: &Draft) -> Option<NaiveDate> {
-    draft
-        .answers(ENROLLMENT)
-        .and_then(|a| text(a, "entry_date"))
-        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+    date_answer(draft.answers(ENROLLMENT), "entry_date")
 }
 
 /// The member's date of birth as answered (or on record).
 fn answered_dob(draft: &Draft, m: &DraftMember) -> Option<NaiveDate> {
-    draft
-        .answers(&client_step(&m.personal_id))
-        .and_then(|a| text(a, "dob"))
-        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
-        .or(m.dob)
+    date_answer(draft.answers(&client_step(&m.personal_id)), "dob").or(m.dob)
 }
 
 /// Whether the member is the head of household (as answered on the household step).

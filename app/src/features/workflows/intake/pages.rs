@@ -62,19 +62,6 @@ pub async fn render(
     Err(AppError::NotFound)
 }
 
-pub(super) fn with_values(mut fields: Vec<FieldSpec>, answers: &Answers) -> Vec<FieldSpec> {
-    for field in &mut fields {
-        if let Some(value) = answers.get(&field.name) {
-            field.value = value.clone();
-        }
-    }
-    fields
-}
-
-pub(super) fn yes_no_reasons(name: &str, label: &str) -> FieldSpec {
-    FieldSpec::code(name, label, &NO_YES_REASONS_FOR_MISSING_DATA)
-}
-
 /// The answers of the client step for a client on record.
 pub(super) fn client_answers(record: &client::Model) -> Answers {
     let mut a = Answers::new();
@@ -355,78 +342,7 @@ pub(super) fn entry_fields(draft: &Draft, m: &DraftMember, today: NaiveDate) -> 
     }
     fields.push(FieldSpec::section("3.08 Disabling condition"));
     fields.push(yes_no_reasons("disabling_condition", "Disabling condition").required());
-    if collected.income_and_benefits {
-        fields.push(FieldSpec::section("4.02 Income and sources"));
-        fields.push(yes_no_reasons("income_from_any_source", "Income from any source").required());
-        for source in INCOME_SOURCES.values {
-            fields.push(FieldSpec::new(
-                &format!("income_{}", source.code),
-                &format!("{} (monthly $)", source.label),
-                FieldKind::Money,
-            ));
-        }
-        fields.push(FieldSpec::new(
-            "other_income_source_identify",
-            "Other source: specify",
-            FieldKind::Text { max_length: 50 },
-        ));
-        fields.push(FieldSpec::section("4.03 Non-cash benefits"));
-        fields
-            .push(yes_no_reasons("benefits_from_any_source", "Non-cash benefits from any source").required());
-        for benefit in NON_CASH_BENEFITS.values {
-            fields.push(FieldSpec::new(
-                &format!("benefit_{}", benefit.code),
-                benefit.label,
-                FieldKind::Checkbox,
-            ));
-        }
-        fields.push(FieldSpec::new(
-            "other_benefits_source_identify",
-            "Other benefit: specify",
-            FieldKind::Text { max_length: 50 },
-        ));
-    }
-    fields.push(FieldSpec::section("4.04 Health insurance"));
-    fields.push(yes_no_reasons("insurance_from_any_source", "Covered by health insurance").required());
-    for insurance in HEALTH_INSURANCE.values {
-        fields.push(FieldSpec::new(
-            &format!("insurance_{}", insurance.code),
-            insurance.label,
-            FieldKind::Checkbox,
-        ));
-    }
-    fields.push(FieldSpec::new(
-        "other_insurance_identify",
-        "Other insurance: specify",
-        FieldKind::Text { max_length: 50 },
-    ));
-    fields.push(FieldSpec::section("4.05–4.10 Disabilities"));
-    for kind in DISABILITY_TYPE.values {
-        fields.push(yes_no_reasons(&format!("disability_{}", kind.code), kind.label).required());
-        if ASKS_INDEFINITE.contains(&kind.code) {
-            fields.push(
-                yes_no_reasons(
-                    &format!("indefinite_{}", kind.code),
-                    "Expected to be long-continuing and to impair independent living?",
-                )
-                .hint("When the answer above is Yes."),
-            );
-        }
-    }
-    if collected.domestic_violence {
-        fields.extend([
-            FieldSpec::section("4.11 Domestic violence"),
-            yes_no_reasons("domestic_violence_survivor", "Survivor of domestic violence").required(),
-            FieldSpec::code(
-                "when_occurred",
-                "When did the experience occur?",
-                &WHEN_DV_OCCURRED,
-            )
-            .hint("When a survivor."),
-            FieldSpec::code("currently_fleeing", "Currently fleeing?", &CURRENTLY_FLEEING)
-                .hint("When a survivor."),
-        ]);
-    }
+    fields.extend(assessment::fields(collected));
     fields
 }
 
@@ -595,94 +511,7 @@ pub async fn default_last(state: &AppState, draft: &Draft, step: &str) -> Result
             }
         }
     }
-    if let Some(income) = income_benefit::Entity::find()
-        .filter(income_benefit::Column::PersonalId.eq(personal_id))
-        .filter(income_benefit::Column::DateDeleted.is_null())
-        .all(db)
-        .await?
-        .into_iter()
-        .max_by_key(|r| r.information_date)
-    {
-        use sea_orm::ModelTrait;
-        let get = |column: &str| {
-            income_benefit::Column::from_str(column)
-                .map(|c| income.get(c))
-                .unwrap_or(Value::Int(None))
-        };
-        let int = |column: &str| match get(column) {
-            Value::Int(Some(n)) => Some(n),
-            _ => None,
-        };
-        for key in [
-            "income_from_any_source",
-            "benefits_from_any_source",
-            "insurance_from_any_source",
-        ] {
-            if let Some(n) = int(key) {
-                a.insert(key.into(), n.to_string());
-            }
-        }
-        for source in INCOME_SOURCES.values {
-            let amount = source.column.map(column_name).unwrap_or_default();
-            if int(&column_name(source.code)) == Some(1)
-                && let Value::Double(Some(n)) = get(&amount)
-            {
-                a.insert(format!("income_{}", source.code), format!("{n:.2}"));
-            }
-        }
-        for (list, prefix) in [
-            (&NON_CASH_BENEFITS, "benefit_"),
-            (&HEALTH_INSURANCE, "insurance_"),
-        ] {
-            for item in list.values {
-                if int(&column_name(item.code)) == Some(1) {
-                    a.insert(format!("{prefix}{}", item.code), "yes".into());
-                }
-            }
-        }
-        for key in [
-            "other_income_source_identify",
-            "other_benefits_source_identify",
-            "other_insurance_identify",
-        ] {
-            if let Value::String(Some(s)) = get(key) {
-                a.insert(key.into(), s.to_string());
-            }
-        }
-    }
-    if let Some(dv) = health_and_dv::Entity::find()
-        .filter(health_and_dv::Column::PersonalId.eq(personal_id))
-        .filter(health_and_dv::Column::DateDeleted.is_null())
-        .all(db)
-        .await?
-        .into_iter()
-        .max_by_key(|r| r.information_date)
-    {
-        for (key, value) in [
-            ("domestic_violence_survivor", num(dv.domestic_violence_survivor)),
-            ("when_occurred", num(dv.when_occurred)),
-            ("currently_fleeing", num(dv.currently_fleeing)),
-        ] {
-            if let Some(value) = value {
-                a.insert(key.into(), value);
-            }
-        }
-    }
-    let mut disabilities = disability::Entity::find()
-        .filter(disability::Column::PersonalId.eq(personal_id))
-        .filter(disability::Column::DateDeleted.is_null())
-        .all(db)
-        .await?;
-    disabilities.sort_by_key(|d| d.information_date);
-    for d in disabilities {
-        a.insert(
-            format!("disability_{}", d.disability_type),
-            d.disability_response.to_string(),
-        );
-        if let Some(i) = d.indefinite_and_impairs {
-            a.insert(format!("indefinite_{}", d.disability_type), i.to_string());
-        }
-    }
+    a.extend(assessment::answers_from(db, assessment::Source::Latest { personal_id }).await?);
     Ok(a)
 }
 

@@ -1,0 +1,545 @@
+//! The assessment pages shared by every workflow that records a data collection
+//! stage (entry, update, annual, exit): 4.02 income, 4.03 non-cash benefits, 4.04
+//! health insurance, 4.05–4.10 disabilities and 4.11 domestic violence — their
+//! fields, their checks, "Default Last" from the member's latest records, and the rows
+//! written under one master assessment (`assessment_events`).
+
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, QueryFilter, Set, Value,
+};
+
+use super::answers::{code, money, required_code, text, ticked, yes_no_reasons};
+use crate::db::entities::{assessment_event, disability, health_and_dv, income_benefit};
+use crate::db::{new_id, statement};
+use crate::domain::codes::{
+    CURRENTLY_FLEEING, DISABILITY_TYPE, HEALTH_INSURANCE, INCOME_SOURCES, NO_YES_REASONS_FOR_MISSING_DATA,
+    NON_CASH_BENEFITS, TextCodeList, WHEN_DV_OCCURRED, column_name,
+};
+use crate::domain::household::Collected;
+use crate::error::{AppError, FieldError};
+use crate::ui::fields::{Answers, FieldKind, FieldSpec};
+
+/// Disability types whose "Yes" asks whether it is long-continuing and impairs
+/// independent living (4.05, 4.07, 4.09, 4.10).
+const ASKS_INDEFINITE: [i32; 4] = [5, 7, 9, 10];
+
+/// The HUD tables whose rows hang off a master assessment.
+pub const STAGE_TABLES: [&str; 5] = [
+    "income_benefits",
+    "health_and_dvs",
+    "disabilities",
+    "employment_educations",
+    "youth_education_statuses",
+];
+
+/// The fields of the stage pages, for a member who answers what `collected` says.
+pub fn fields(collected: Collected) -> Vec<FieldSpec> {
+    let mut fields = Vec::new();
+    if collected.income_and_benefits {
+        fields.push(FieldSpec::section("4.02 Income and sources"));
+        fields.push(yes_no_reasons("income_from_any_source", "Income from any source").required());
+        for source in INCOME_SOURCES.values {
+            fields.push(FieldSpec::new(
+                &format!("income_{}", source.code),
+                &format!("{} (monthly $)", source.label),
+                FieldKind::Money,
+            ));
+        }
+        fields.push(FieldSpec::new(
+            "other_income_source_identify",
+            "Other source: specify",
+            FieldKind::Text { max_length: 50 },
+        ));
+        fields.push(FieldSpec::section("4.03 Non-cash benefits"));
+        fields
+            .push(yes_no_reasons("benefits_from_any_source", "Non-cash benefits from any source").required());
+        for benefit in NON_CASH_BENEFITS.values {
+            fields.push(FieldSpec::new(
+                &format!("benefit_{}", benefit.code),
+                benefit.label,
+                FieldKind::Checkbox,
+            ));
+        }
+        fields.push(FieldSpec::new(
+            "other_benefits_source_identify",
+            "Other benefit: specify",
+            FieldKind::Text { max_length: 50 },
+        ));
+    }
+    fields.push(FieldSpec::section("4.04 Health insurance"));
+    fields.push(yes_no_reasons("insurance_from_any_source", "Covered by health insurance").required());
+    for insurance in HEALTH_INSURANCE.values {
+        fields.push(FieldSpec::new(
+            &format!("insurance_{}", insurance.code),
+            insurance.label,
+            FieldKind::Checkbox,
+        ));
+    }
+    fields.push(FieldSpec::new(
+        "other_insurance_identify",
+        "Other insurance: specify",
+        FieldKind::Text { max_length: 50 },
+    ));
+    fields.push(FieldSpec::section("4.05–4.10 Disabilities"));
+    for kind in DISABILITY_TYPE.values {
+        fields.push(yes_no_reasons(&format!("disability_{}", kind.code), kind.label).required());
+        if ASKS_INDEFINITE.contains(&kind.code) {
+            fields.push(
+                yes_no_reasons(
+                    &format!("indefinite_{}", kind.code),
+                    "Expected to be long-continuing and to impair independent living?",
+                )
+                .hint("When the answer above is Yes."),
+            );
+        }
+    }
+    if collected.domestic_violence {
+        fields.extend([
+            FieldSpec::section("4.11 Domestic violence"),
+            yes_no_reasons("domestic_violence_survivor", "Survivor of domestic violence").required(),
+            FieldSpec::code(
+                "when_occurred",
+                "When did the experience occur?",
+                &WHEN_DV_OCCURRED,
+            )
+            .hint("When a survivor."),
+            FieldSpec::code("currently_fleeing", "Currently fleeing?", &CURRENTLY_FLEEING)
+                .hint("When a survivor."),
+        ]);
+    }
+    fields
+}
+
+/// The stage pages' answers, checked, ready to write.
+#[derive(Clone, Debug, Default)]
+pub struct StageAnswers {
+    /// IncomeBenefits columns.
+    pub income: Vec<(String, Value)>,
+    /// DV answers, when collected: (survivor, when, fleeing).
+    pub dv: Option<(i32, Option<i32>, Option<i32>)>,
+    /// (type, response, indefinite).
+    pub disabilities: Vec<(i32, i32, Option<i32>)>,
+    /// A long-continuing disability is recorded (3.08 must then be "Yes").
+    pub long_term_disability: bool,
+}
+
+/// Checks the stage pages' answers; problems go to `errors`.
+pub fn check(answers: &Answers, collected: Collected, errors: &mut Vec<FieldError>) -> StageAnswers {
+    let mut out = StageAnswers::default();
+    let int = |v: Option<i32>| Value::Int(v);
+    // 4.02 / 4.03 / 4.04: "from any source" answers agree with the sources ticked.
+    let mut any_check = |key: &str, list: &TextCodeList, prefix: &str, amounts: bool, collected: bool| {
+        if !collected {
+            return;
+        }
+        let any = required_code(answers, key, &NO_YES_REASONS_FOR_MISSING_DATA, errors);
+        out.income.push((key.to_string(), int(any)));
+        let mut yes = 0;
+        for item in list.values {
+            let field = format!("{prefix}{}", item.code);
+            let has = if amounts {
+                match money(answers, &field, errors) {
+                    Some(n) if n > 0.0 => {
+                        if let Some(column) = item.column {
+                            out.income.push((column_name(column), Value::Double(Some(n))));
+                        }
+                        true
+                    }
+                    _ => false,
+                }
+            } else {
+                ticked(answers, &field)
+            };
+            yes += i32::from(has);
+            if any.is_some() {
+                out.income.push((
+                    column_name(item.code),
+                    int(Some(if any == Some(1) { i32::from(has) } else { 0 })),
+                ));
+            }
+        }
+        if any == Some(1) && yes == 0 {
+            errors.push(FieldError {
+                field: key.into(),
+                message: "\"Yes\": give at least one source below.".into(),
+            });
+        }
+        if any.is_some_and(|a| a != 1) && yes > 0 {
+            errors.push(FieldError {
+                field: key.into(),
+                message: "Sources are given below: answer \"Yes\".".into(),
+            });
+        }
+    };
+    any_check(
+        "income_from_any_source",
+        &INCOME_SOURCES,
+        "income_",
+        true,
+        collected.income_and_benefits,
+    );
+    any_check(
+        "benefits_from_any_source",
+        &NON_CASH_BENEFITS,
+        "benefit_",
+        false,
+        collected.income_and_benefits,
+    );
+    any_check(
+        "insurance_from_any_source",
+        &HEALTH_INSURANCE,
+        "insurance_",
+        false,
+        true,
+    );
+    if collected.income_and_benefits {
+        let total: f64 = out
+            .income
+            .iter()
+            .filter(|(c, _)| c.ends_with("_amount"))
+            .filter_map(|(_, v)| match v {
+                Value::Double(Some(n)) => Some(*n),
+                _ => None,
+            })
+            .sum();
+        out.income
+            .push(("total_monthly_income".into(), Value::Double(Some(total))));
+    }
+    for key in [
+        "other_income_source_identify",
+        "other_benefits_source_identify",
+        "other_insurance_identify",
+    ] {
+        if let Some(v) = text(answers, key) {
+            out.income
+                .push((key.into(), Value::String(Some(v.chars().take(50).collect()))));
+        }
+    }
+
+    for kind in DISABILITY_TYPE.values {
+        let response = required_code(
+            answers,
+            &format!("disability_{}", kind.code),
+            &NO_YES_REASONS_FOR_MISSING_DATA,
+            errors,
+        );
+        let mut indefinite = None;
+        if ASKS_INDEFINITE.contains(&kind.code) {
+            let key = format!("indefinite_{}", kind.code);
+            indefinite = code(answers, &key, &NO_YES_REASONS_FOR_MISSING_DATA, errors);
+            if response == Some(1) && indefinite.is_none() {
+                errors.push(FieldError {
+                    field: key,
+                    message: "Required when the answer above is Yes.".into(),
+                });
+            }
+            if response.is_some_and(|r| r != 1) {
+                indefinite = None;
+            }
+            out.long_term_disability |= response == Some(1) && indefinite == Some(1);
+        } else {
+            // Developmental disability and HIV/AIDS are disabling by definition.
+            out.long_term_disability |= response == Some(1);
+        }
+        if let Some(response) = response {
+            out.disabilities.push((kind.code, response, indefinite));
+        }
+    }
+    if collected.domestic_violence {
+        let survivor = required_code(
+            answers,
+            "domestic_violence_survivor",
+            &NO_YES_REASONS_FOR_MISSING_DATA,
+            errors,
+        );
+        let when = code(answers, "when_occurred", &WHEN_DV_OCCURRED, errors);
+        let fleeing = code(answers, "currently_fleeing", &CURRENTLY_FLEEING, errors);
+        for (value, key) in [(when, "when_occurred"), (fleeing, "currently_fleeing")] {
+            if survivor == Some(1) && value.is_none() {
+                errors.push(FieldError {
+                    field: key.into(),
+                    message: "Required for a survivor.".into(),
+                });
+            }
+        }
+        if let Some(survivor) = survivor {
+            let only_if = |v: Option<i32>| if survivor == 1 { v } else { None };
+            out.dv = Some((survivor, only_if(when), only_if(fleeing)));
+        }
+    }
+    out
+}
+
+/// Which rows to read answers back from: the member's latest records of any
+/// enrollment ("Default Last"), or the rows of one master assessment (editing it).
+#[derive(Clone, Copy, Debug)]
+pub enum Source<'a> {
+    Latest { personal_id: &'a str },
+    Event { assessment_event_id: &'a str },
+}
+
+/// The stage pages' answers read back from recorded rows.
+pub async fn answers_from(db: &impl ConnectionTrait, source: Source<'_>) -> Result<Answers, AppError> {
+    let mut a = Answers::new();
+    let num = |v: Option<i32>| v.map(|n| n.to_string());
+    let income = match source {
+        Source::Latest { personal_id } => income_benefit::Entity::find()
+            .filter(income_benefit::Column::PersonalId.eq(personal_id))
+            .filter(income_benefit::Column::DateDeleted.is_null())
+            .all(db)
+            .await?
+            .into_iter()
+            .max_by_key(|r| (r.information_date, r.created_at)),
+        Source::Event { assessment_event_id } => {
+            income_benefit::Entity::find()
+                .filter(income_benefit::Column::AssessmentEventId.eq(assessment_event_id))
+                .filter(income_benefit::Column::DateDeleted.is_null())
+                .one(db)
+                .await?
+        }
+    };
+    if let Some(income) = income {
+        let get = |column: &str| {
+            income_benefit::Column::from_str(column)
+                .map(|c| income.get(c))
+                .unwrap_or(Value::Int(None))
+        };
+        let int = |column: &str| match get(column) {
+            Value::Int(Some(n)) => Some(n),
+            _ => None,
+        };
+        for key in [
+            "income_from_any_source",
+            "benefits_from_any_source",
+            "insurance_from_any_source",
+        ] {
+            if let Some(n) = int(key) {
+                a.insert(key.into(), n.to_string());
+            }
+        }
+        for source in INCOME_SOURCES.values {
+            let amount = source.column.map(column_name).unwrap_or_default();
+            if int(&column_name(source.code)) == Some(1)
+                && let Value::Double(Some(n)) = get(&amount)
+            {
+                a.insert(format!("income_{}", source.code), format!("{n:.2}"));
+            }
+        }
+        for (list, prefix) in [
+            (&NON_CASH_BENEFITS, "benefit_"),
+            (&HEALTH_INSURANCE, "insurance_"),
+        ] {
+            for item in list.values {
+                if int(&column_name(item.code)) == Some(1) {
+                    a.insert(format!("{prefix}{}", item.code), "yes".into());
+                }
+            }
+        }
+        for key in [
+            "other_income_source_identify",
+            "other_benefits_source_identify",
+            "other_insurance_identify",
+        ] {
+            if let Value::String(Some(s)) = get(key) {
+                a.insert(key.into(), s.to_string());
+            }
+        }
+    }
+    let dv = match source {
+        Source::Latest { personal_id } => health_and_dv::Entity::find()
+            .filter(health_and_dv::Column::PersonalId.eq(personal_id))
+            .filter(health_and_dv::Column::DateDeleted.is_null())
+            .all(db)
+            .await?
+            .into_iter()
+            .max_by_key(|r| (r.information_date, r.created_at)),
+        Source::Event { assessment_event_id } => {
+            health_and_dv::Entity::find()
+                .filter(health_and_dv::Column::AssessmentEventId.eq(assessment_event_id))
+                .filter(health_and_dv::Column::DateDeleted.is_null())
+                .one(db)
+                .await?
+        }
+    };
+    if let Some(dv) = dv {
+        for (key, value) in [
+            ("domestic_violence_survivor", num(dv.domestic_violence_survivor)),
+            ("when_occurred", num(dv.when_occurred)),
+            ("currently_fleeing", num(dv.currently_fleeing)),
+        ] {
+            if let Some(value) = value {
+                a.insert(key.into(), value);
+            }
+        }
+    }
+    let query = disability::Entity::find().filter(disability::Column::DateDeleted.is_null());
+    let mut disabilities = match source {
+        Source::Latest { personal_id } => query.filter(disability::Column::PersonalId.eq(personal_id)),
+        Source::Event { assessment_event_id } => {
+            query.filter(disability::Column::AssessmentEventId.eq(assessment_event_id))
+        }
+    }
+    .all(db)
+    .await?;
+    // Oldest first: the latest answer of each type wins.
+    disabilities.sort_by_key(|d| (d.information_date, d.created_at));
+    for d in disabilities {
+        a.insert(
+            format!("disability_{}", d.disability_type),
+            d.disability_response.to_string(),
+        );
+        match d.indefinite_and_impairs {
+            Some(i) => a.insert(format!("indefinite_{}", d.disability_type), i.to_string()),
+            None => a.remove(&format!("indefinite_{}", d.disability_type)),
+        };
+    }
+    Ok(a)
+}
+
+/// Who records a master assessment, and when.
+#[derive(Clone, Debug)]
+pub struct Recorded<'a> {
+    pub enrollment_id: &'a str,
+    pub personal_id: &'a str,
+    /// HUD DataCollectionStage: 1 entry, 2 update, 3 exit, 5 annual.
+    pub stage: i32,
+    pub information_date: NaiveDate,
+    pub user_id: &'a str,
+    pub now: DateTime<Utc>,
+}
+
+/// Writes a master assessment and its stage rows; answers its ID.
+pub async fn insert(
+    txn: &impl ConnectionTrait,
+    at: &Recorded<'_>,
+    answers: &StageAnswers,
+) -> Result<String, AppError> {
+    let event_id = new_id();
+    let user = Some(at.user_id.to_string());
+    assessment_event::ActiveModel {
+        assessment_event_id: Set(event_id.clone()),
+        enrollment_id: Set(at.enrollment_id.to_string()),
+        personal_id: Set(at.personal_id.to_string()),
+        data_collection_stage: Set(at.stage),
+        information_date: Set(at.information_date),
+        created_at: Set(at.now),
+        updated_at: Set(at.now),
+        created_by: Set(user.clone()),
+        date_deleted: Set(None),
+    }
+    .insert(txn)
+    .await?;
+    let mut income = income_benefit::ActiveModel {
+        income_benefits_id: Set(new_id()),
+        enrollment_id: Set(at.enrollment_id.to_string()),
+        personal_id: Set(at.personal_id.to_string()),
+        information_date: Set(at.information_date),
+        data_collection_stage: Set(Some(at.stage)),
+        created_at: Set(at.now),
+        updated_at: Set(at.now),
+        created_by: Set(user.clone()),
+        date_deleted: Set(None),
+        assessment_event_id: Set(event_id.clone()),
+        ..Default::default()
+    };
+    for (column, value) in &answers.income {
+        let column = income_benefit::Column::from_str(column).map_err(|_| {
+            tracing::error!(column = %column, "unknown IncomeBenefits column");
+            AppError::Internal
+        })?;
+        income.set(column, value.clone());
+    }
+    income.insert(txn).await?;
+    if let Some((survivor, when, fleeing)) = answers.dv {
+        health_and_dv::ActiveModel {
+            health_and_dv_id: Set(new_id()),
+            enrollment_id: Set(at.enrollment_id.to_string()),
+            personal_id: Set(at.personal_id.to_string()),
+            information_date: Set(at.information_date),
+            domestic_violence_survivor: Set(Some(survivor)),
+            when_occurred: Set(when),
+            currently_fleeing: Set(fleeing),
+            data_collection_stage: Set(at.stage),
+            created_at: Set(at.now),
+            updated_at: Set(at.now),
+            created_by: Set(user.clone()),
+            date_deleted: Set(None),
+            assessment_event_id: Set(event_id.clone()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    for (kind, response, indefinite) in &answers.disabilities {
+        disability::ActiveModel {
+            disabilities_id: Set(new_id()),
+            enrollment_id: Set(at.enrollment_id.to_string()),
+            personal_id: Set(at.personal_id.to_string()),
+            information_date: Set(at.information_date),
+            disability_type: Set(*kind),
+            disability_response: Set(*response),
+            indefinite_and_impairs: Set(*indefinite),
+            data_collection_stage: Set(at.stage),
+            created_at: Set(at.now),
+            updated_at: Set(at.now),
+            created_by: Set(user.clone()),
+            date_deleted: Set(None),
+            assessment_event_id: Set(event_id.clone()),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(event_id)
+}
+
+/// Soft-deletes master assessments and their stage rows (HUD DateDeleted: an export
+/// tells other systems they are gone). `events` is SQL selecting
+/// `assessment_event_id`s with `values` as its parameters.
+pub async fn remove(
+    txn: &impl ConnectionTrait,
+    events: &str,
+    values: Vec<Value>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let backend = txn.get_database_backend();
+    for table in STAGE_TABLES.iter().chain(&["assessment_events"]) {
+        let mut params: Vec<Value> = vec![now.into(), now.into()];
+        params.extend(values.iter().cloned());
+        txn.execute_raw(statement(
+            backend,
+            &format!(
+                "UPDATE {table} SET date_deleted = ?, updated_at = ? \
+                 WHERE date_deleted IS NULL AND assessment_event_id IN ({events})"
+            ),
+            params,
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Moves a master assessment and its stage rows to another information date.
+pub async fn move_to(
+    txn: &impl ConnectionTrait,
+    assessment_event_id: &str,
+    information_date: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let backend = txn.get_database_backend();
+    for table in STAGE_TABLES.iter().chain(&["assessment_events"]) {
+        txn.execute_raw(statement(
+            backend,
+            &format!(
+                "UPDATE {table} SET information_date = ?, updated_at = ? \
+                 WHERE date_deleted IS NULL AND assessment_event_id = ?"
+            ),
+            vec![information_date.into(), now.into(), assessment_event_id.into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,698 @@
+//! The exit workflows (ClientTrack's "Exit the Enrollment" and "Edit Exit Workflow"):
+//! first the exit date, destination, reason, who exits (HoH rules) and the case
+//! assignment; then each exiting member's exit assessment (stage 3); then Finish —
+//! every member's exit and exit-stage records in one transaction. Edit Exit walks the
+//! same pages prefilled with what was recorded.
+
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use super::answers::{date_answer, iso, text, ticked, with_values};
+use super::api::{DraftData, DraftMember, ReviewSection, StepBody, StepView, WorkflowKind, step_path};
+use super::assessment::{self, Source};
+use super::service::{self, Draft, StepDef};
+use crate::db::entities::exit_reason;
+use crate::db::statement;
+use crate::domain::codes::{DESTINATION, RELATIONSHIP_TO_HOH, RENTAL_SUBSIDY_TYPE};
+use crate::domain::exit::NO_EXIT_INTERVIEW;
+use crate::domain::household::collected_for;
+use crate::error::AppError;
+use crate::features::access::guard::CurrentSession;
+use crate::features::clients::service::{enrollment_access, full_name};
+use crate::state::AppState;
+use crate::ui::fields::{Answers, Choice, FieldKind, FieldSpec};
+
+mod checks;
+mod commit;
+
+pub use checks::check_step;
+pub use commit::finish;
+
+pub const EXIT: &str = "exit";
+pub const REVIEW: &str = "review";
+use super::service::NO_CHANGES;
+
+fn member_step(personal_id: &str) -> String {
+    format!("exit-{personal_id}")
+}
+
+fn editing(draft: &Draft) -> bool {
+    draft.kind == WorkflowKind::EditExit
+}
+
+/// Whether a member exits: everyone in an Edit Exit, those ticked otherwise (everyone
+/// until the first step says).
+fn exits(kind: WorkflowKind, data: &DraftData, personal_id: &str) -> bool {
+    if kind == WorkflowKind::EditExit {
+        return true;
+    }
+    data.answers
+        .get(EXIT)
+        .is_none_or(|a| ticked(a, &format!("exit_{personal_id}")))
+}
+
+pub fn steps(kind: WorkflowKind, data: &DraftData) -> Vec<StepDef> {
+    let mut steps = vec![StepDef {
+        id: EXIT.into(),
+        label: "Exit date and destination".into(),
+        member: None,
+    }];
+    for m in data.members.iter().filter(|m| exits(kind, data, &m.personal_id)) {
+        steps.push(StepDef {
+            id: member_step(&m.personal_id),
+            label: "Exit assessment".into(),
+            member: Some(m.name()),
+        });
+    }
+    steps.push(StepDef {
+        id: REVIEW.into(),
+        label: "Review and finish".into(),
+        member: None,
+    });
+    steps
+}
+
+pub fn title(kind: WorkflowKind, data: &DraftData) -> String {
+    let what = if kind == WorkflowKind::EditExit {
+        "Edit exit"
+    } else {
+        "Exit"
+    };
+    match data.members.first() {
+        Some(m) if data.members.len() > 1 => format!("{what}: {} household", m.name()),
+        Some(m) => format!("{what}: {}", m.name()),
+        None => what.to_string(),
+    }
+}
+
+fn member<'a>(draft: &'a Draft, personal_id: &str) -> Result<&'a DraftMember, AppError> {
+    draft
+        .data
+        .members
+        .iter()
+        .find(|m| m.personal_id == personal_id)
+        .ok_or(AppError::NotFound)
+}
+
+/// A member's exit date as answered on the first step (their own, or the household's).
+fn member_exit_date(draft: &Draft, personal_id: &str) -> Option<NaiveDate> {
+    let answers = draft.answers(EXIT);
+    date_answer(answers, &format!("date_{personal_id}")).or_else(|| date_answer(answers, "exit_date"))
+}
+
+// ---- the household on record -------------------------------------------------------
+
+/// A member of a household as recorded.
+#[derive(Clone, Debug)]
+pub(crate) struct HouseholdRow {
+    pub member: DraftMember,
+    pub organization_id: String,
+    pub enrollment_coc: Option<String>,
+}
+
+pub(crate) async fn household(
+    db: &impl ConnectionTrait,
+    household_id: &str,
+) -> Result<Vec<HouseholdRow>, AppError> {
+    let rows = db
+        .query_all_raw(statement(
+            db.get_database_backend(),
+            "SELECT e.enrollment_id, e.personal_id, e.relationship_to_hoh, e.entry_date, e.enrollment_coc, \
+             p.organization_id, x.exit_date, c.first_name, c.middle_name, c.last_name, c.name_suffix, c.dob \
+             FROM enrollments e JOIN clients c ON c.personal_id = e.personal_id \
+             JOIN projects p ON p.project_id = e.project_id \
+             LEFT JOIN exits x ON x.enrollment_id = e.enrollment_id AND x.date_deleted IS NULL \
+             WHERE e.household_id = ? AND e.date_deleted IS NULL \
+             ORDER BY (CASE WHEN e.relationship_to_hoh = 1 THEN 0 ELSE 1 END), e.entry_date, e.personal_id",
+            vec![household_id.into()],
+        ))
+        .await?;
+    let mut members = Vec::with_capacity(rows.len());
+    for row in rows {
+        let first: Option<String> = row.try_get("", "first_name")?;
+        let last: Option<String> = row.try_get("", "last_name")?;
+        let name = full_name([
+            first.clone(),
+            row.try_get("", "middle_name")?,
+            last.clone(),
+            row.try_get("", "name_suffix")?,
+        ]);
+        members.push(HouseholdRow {
+            member: DraftMember {
+                personal_id: row.try_get("", "personal_id")?,
+                existing: true,
+                // The full name shows in the step list.
+                first_name: name,
+                last_name: String::new(),
+                dob: row.try_get("", "dob")?,
+                enrollment_id: Some(row.try_get("", "enrollment_id")?),
+                relationship: row.try_get("", "relationship_to_hoh")?,
+                entry_date: Some(row.try_get("", "entry_date")?),
+                exit_date: row.try_get("", "exit_date")?,
+            },
+            organization_id: row.try_get("", "organization_id")?,
+            enrollment_coc: row.try_get("", "enrollment_coc")?,
+        });
+    }
+    Ok(members)
+}
+
+async fn household_id_of(db: &impl ConnectionTrait, enrollment_id: &str) -> Result<String, AppError> {
+    let row = db
+        .query_one_raw(statement(
+            db.get_database_backend(),
+            "SELECT household_id FROM enrollments WHERE enrollment_id = ?",
+            vec![enrollment_id.into()],
+        ))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(row.try_get("", "household_id")?)
+}
+
+/// The recorded exit of an enrollment.
+pub(crate) struct RecordedExit {
+    pub exit_id: String,
+    pub exit_date: NaiveDate,
+    pub destination: i32,
+    pub subsidy_type: Option<i32>,
+    pub other_destination: Option<String>,
+    pub reason: Option<String>,
+    /// Its stage-3 master assessment, when one was recorded.
+    pub event_id: Option<String>,
+}
+
+pub(crate) async fn recorded_exit(
+    db: &impl ConnectionTrait,
+    enrollment_id: &str,
+) -> Result<Option<RecordedExit>, AppError> {
+    let backend = db.get_database_backend();
+    let Some(row) = db
+        .query_one_raw(statement(
+            backend,
+            "SELECT exit_id, exit_date, destination, destination_subsidy_type, other_destination, exit_reason_id \
+             FROM exits WHERE enrollment_id = ? AND date_deleted IS NULL",
+            vec![enrollment_id.into()],
+        ))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let event = db
+        .query_one_raw(statement(
+            backend,
+            "SELECT assessment_event_id FROM assessment_events WHERE enrollment_id = ? \
+             AND data_collection_stage = 3 AND date_deleted IS NULL ORDER BY created_at DESC",
+            vec![enrollment_id.into()],
+        ))
+        .await?;
+    Ok(Some(RecordedExit {
+        exit_id: row.try_get("", "exit_id")?,
+        exit_date: row.try_get("", "exit_date")?,
+        destination: row.try_get("", "destination")?,
+        subsidy_type: row.try_get("", "destination_subsidy_type")?,
+        other_destination: row.try_get("", "other_destination")?,
+        reason: row.try_get("", "exit_reason_id")?,
+        event_id: match event {
+            Some(e) => Some(e.try_get("", "assessment_event_id")?),
+            None => None,
+        },
+    }))
+}
+
+// ---- starting ----------------------------------------------------------------------
+
+/// Starts (or resumes: one draft per user and household) an exit or an Edit Exit from
+/// one member's enrollment; answers the address of the step to show.
+pub async fn start(
+    state: &AppState,
+    session: &CurrentSession,
+    kind: WorkflowKind,
+    enrollment_id: &str,
+) -> Result<String, AppError> {
+    session.require_workgroup(crate::domain::access::CASE_WORK)?;
+    let db = &state.db;
+    let access = enrollment_access(db, session, enrollment_id).await?;
+    if !access.editable {
+        return Err(AppError::Forbidden);
+    }
+    let edit = kind == WorkflowKind::EditExit;
+    match (edit, access.exit_date) {
+        (false, Some(_)) => {
+            return Err(AppError::Conflict(
+                "This enrollment is already exited: use Edit Exit Workflow to correct the exit.".into(),
+            ));
+        }
+        (true, None) => {
+            return Err(AppError::Conflict(
+                "This enrollment is open: there is no exit to edit.".into(),
+            ));
+        }
+        _ => {}
+    }
+    let household_id = household_id_of(db, enrollment_id).await?;
+    if let Some(row) = db
+        .query_one_raw(statement(
+            db.get_database_backend(),
+            "SELECT draft_id, step FROM workflow_drafts WHERE user_id = ? AND kind = ? AND household_id = ? \
+             ORDER BY updated_at DESC",
+            vec![
+                session.user_id.clone().into(),
+                kind.code().into(),
+                household_id.clone().into(),
+            ],
+        ))
+        .await?
+    {
+        let draft_id: String = row.try_get("", "draft_id")?;
+        let step: String = row.try_get("", "step")?;
+        return Ok(step_path(&draft_id, &step));
+    }
+    // The members this workflow is about: those still open (exit), those exited (edit),
+    // in the organization that owns the started enrollment.
+    let rows = household(db, &household_id).await?;
+    let owner = rows
+        .iter()
+        .find(|r| r.member.enrollment_id.as_deref() == Some(enrollment_id))
+        .map(|r| r.organization_id.clone())
+        .ok_or(AppError::NotFound)?;
+    let members: Vec<DraftMember> = rows
+        .into_iter()
+        .filter(|r| r.organization_id == owner && r.member.exit_date.is_some() == edit)
+        .map(|r| r.member)
+        .collect();
+    let mut data = DraftData {
+        members,
+        ..Default::default()
+    };
+    let mut first = Answers::new();
+    if edit {
+        let recorded = recorded_exit(db, enrollment_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        first.insert("exit_date".into(), iso(recorded.exit_date));
+        first.insert("destination".into(), recorded.destination.to_string());
+        let optional = [
+            ("subsidy_type", recorded.subsidy_type.map(|s| s.to_string())),
+            ("other_destination", recorded.other_destination),
+            ("reason", recorded.reason),
+        ];
+        for (key, value) in optional {
+            if let Some(value) = value {
+                first.insert(key.into(), value);
+            }
+        }
+        for m in &data.members {
+            let Some(their) = recorded_exit(db, m.enrollment_id.as_deref().unwrap_or_default()).await? else {
+                continue;
+            };
+            if their.exit_date != recorded.exit_date {
+                first.insert(format!("date_{}", m.personal_id), iso(their.exit_date));
+            }
+            let answers = match &their.event_id {
+                Some(event) => {
+                    assessment::answers_from(
+                        db,
+                        Source::Event {
+                            assessment_event_id: event,
+                        },
+                    )
+                    .await?
+                }
+                None => Answers::new(),
+            };
+            data.answers.insert(member_step(&m.personal_id), answers);
+        }
+    } else {
+        first.insert(
+            "exit_date".into(),
+            iso(session.back_date.unwrap_or(state.today())),
+        );
+        for m in &data.members {
+            first.insert(format!("exit_{}", m.personal_id), "yes".into());
+        }
+        first.insert("end_case_assignment".into(), "yes".into());
+    }
+    data.answers.insert(EXIT.into(), first);
+    let draft_id = service::create(
+        state,
+        session,
+        kind,
+        Some(access.personal_id.clone()),
+        &data,
+        EXIT,
+        Some((enrollment_id, &household_id)),
+    )
+    .await?;
+    Ok(step_path(&draft_id, EXIT))
+}
+
+// ---- pages -------------------------------------------------------------------------
+
+pub async fn render(state: &AppState, draft: &Draft, step: &StepDef) -> Result<StepView, AppError> {
+    let id = step.id.as_str();
+    if id == EXIT {
+        return exit_page(state, draft).await;
+    }
+    if id == REVIEW {
+        return review_page(state, draft).await;
+    }
+    if let Some(personal_id) = id.strip_prefix("exit-") {
+        let m = member(draft, personal_id)?;
+        let on = member_exit_date(draft, personal_id).unwrap_or(state.today());
+        let answers = draft.answers(id).cloned().unwrap_or_default();
+        return Ok(StepView {
+            id: id.into(),
+            title: format!("Exit assessment — {}", m.name()),
+            intro: Some(format!(
+                "Information date: the exit date, {}. Default Last fills the page from {}'s latest records.",
+                on.format("%-m/%-d/%Y"),
+                m.name()
+            )),
+            body: StepBody::Form(with_values(assessment_fields(m, on), &answers)),
+            default_last: true,
+            no_changes: true,
+            finish: false,
+        });
+    }
+    Err(AppError::NotFound)
+}
+
+fn assessment_fields(m: &DraftMember, on: NaiveDate) -> Vec<FieldSpec> {
+    assessment::fields(collected_for(m.relationship == Some(1), m.dob, on))
+}
+
+fn relationship(m: &DraftMember) -> &'static str {
+    m.relationship
+        .and_then(|r| RELATIONSHIP_TO_HOH.label(r))
+        .unwrap_or("relationship not recorded")
+}
+
+/// The reasons for leaving a user may choose (and the recorded one, when editing).
+async fn reason_choices(db: &impl ConnectionTrait, current: Option<&str>) -> Result<Vec<Choice>, AppError> {
+    Ok(exit_reason::Entity::find()
+        .order_by_asc(exit_reason::Column::SortOrder)
+        .filter(exit_reason::Column::Active.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|r| !r.is_system || Some(r.exit_reason_id.as_str()) == current)
+        .map(|r| Choice {
+            value: r.exit_reason_id,
+            label: r.name,
+            group: None,
+        })
+        .collect())
+}
+
+async fn exit_page(state: &AppState, draft: &Draft) -> Result<StepView, AppError> {
+    let answers = draft.answers(EXIT).cloned().unwrap_or_default();
+    let edit = editing(draft);
+    let started = draft.model.personal_id.as_deref();
+    let mut fields = vec![
+        FieldSpec::section("3.11 Exit date"),
+        FieldSpec::new("exit_date", "Project exit date", FieldKind::Date)
+            .required()
+            .hint("The last day in the project. Never before the project start date, never in the future."),
+    ];
+    if !edit {
+        fields.push(FieldSpec::section("Who exits"));
+        for m in &draft.data.members {
+            let label = if Some(m.personal_id.as_str()) == started {
+                format!("{} ({}) exits", m.name(), relationship(m))
+            } else {
+                format!("Does {} ({}) exit too?", m.name(), relationship(m))
+            };
+            fields.push(FieldSpec::new(
+                &format!("exit_{}", m.personal_id),
+                &label,
+                FieldKind::Checkbox,
+            ));
+        }
+    }
+    if draft.data.members.len() > 1 {
+        fields.push(FieldSpec::section("Different exit dates"));
+        for m in &draft.data.members {
+            fields.push(
+                FieldSpec::new(
+                    &format!("date_{}", m.personal_id),
+                    &format!("{}: exit date, if different", m.name()),
+                    FieldKind::Date,
+                )
+                .hint("Empty: the exit date above. Never after the head of household's exit date."),
+            );
+        }
+    }
+    let head = draft.data.members.iter().find(|m| m.relationship == Some(1));
+    if !edit && head.is_some() && draft.data.members.len() > 1 {
+        let choices = draft
+            .data
+            .members
+            .iter()
+            .filter(|m| m.relationship != Some(1))
+            .map(|m| Choice {
+                value: m.personal_id.clone(),
+                label: m.name(),
+                group: None,
+            })
+            .collect();
+        fields.push(FieldSpec::section("Head of household"));
+        fields.push(
+            FieldSpec::new("new_head", "New head of household", FieldKind::Select(choices)).hint(
+                "Only when the head of household exits and others stay: one of those who stay becomes the head.",
+            ),
+        );
+    }
+    fields.extend([
+        FieldSpec::section("3.12 Destination"),
+        FieldSpec::code("destination", "Destination", &DESTINATION)
+            .required()
+            .hint("\"No exit interview completed\" fills every exit page from the latest records."),
+        FieldSpec::code(
+            "subsidy_type",
+            "Type of the ongoing housing subsidy",
+            &RENTAL_SUBSIDY_TYPE,
+        )
+        .hint("When the destination is a rental with an ongoing housing subsidy."),
+        FieldSpec::new(
+            "other_destination",
+            "Other destination: specify",
+            FieldKind::Text { max_length: 50 },
+        )
+        .hint("When the destination is \"Other\"."),
+        FieldSpec::section("Reason for leaving"),
+        FieldSpec::new(
+            "reason",
+            "Reason for leaving",
+            FieldKind::Select(reason_choices(&state.db, text(&answers, "reason").as_deref()).await?),
+        ),
+    ]);
+    if !edit {
+        fields.extend([
+            FieldSpec::section("Case assignment"),
+            FieldSpec::new("end_case_assignment", "End Case Assignment", FieldKind::Checkbox)
+                .hint("The exiting members leave the case managers' \"My Case Assignments\"."),
+            FieldSpec::section("Services provided at exit"),
+            FieldSpec::new(
+                "service",
+                "Service provided at exit",
+                FieldKind::Select(crate::features::services::service::service_choices()),
+            )
+            .hint("Recorded on the exit date for the head of household (or the first member exiting)."),
+        ]);
+    }
+    Ok(StepView {
+        id: EXIT.into(),
+        title: if edit {
+            "Edit exit: date and destination".into()
+        } else {
+            "Exit date and destination".into()
+        },
+        intro: Some(if edit {
+            "What was recorded. Correct what is wrong (the same rules as at exit apply), or choose No Changes."
+                .into()
+        } else {
+            "When the head of household exits, everyone exits, or a new head is chosen among those who stay. \
+             Another member may exit alone."
+                .into()
+        }),
+        body: StepBody::Form(with_values(fields, &answers)),
+        default_last: false,
+        no_changes: edit,
+        finish: false,
+    })
+}
+
+async fn review_page(state: &AppState, draft: &Draft) -> Result<StepView, AppError> {
+    let first = draft.answers(EXIT).cloned().unwrap_or_default();
+    let label = |list: &crate::domain::codes::CodeList, key: &str| {
+        text(&first, key)
+            .and_then(|v| v.parse().ok())
+            .and_then(|v| list.label(v))
+            .unwrap_or("Not chosen")
+            .to_string()
+    };
+    let reason = match text(&first, "reason") {
+        Some(id) => exit_reason::Entity::find_by_id(id)
+            .one(&state.db)
+            .await?
+            .map(|r| r.name),
+        None => None,
+    };
+    let mut lines = vec![
+        ("Destination".to_string(), label(&DESTINATION, "destination")),
+        (
+            "Reason for leaving".to_string(),
+            reason.unwrap_or_else(|| "Not chosen".into()),
+        ),
+    ];
+    if !editing(draft) {
+        lines.push((
+            "End case assignment".into(),
+            if ticked(&first, "end_case_assignment") {
+                "Yes"
+            } else {
+                "No"
+            }
+            .into(),
+        ));
+        if let Some(id) = text(&first, "new_head")
+            && let Ok(m) = member(draft, &id)
+        {
+            lines.push(("New head of household".into(), m.name()));
+        }
+    }
+    let mut sections = vec![ReviewSection {
+        heading: "Exit".into(),
+        lines,
+    }];
+    for m in &draft.data.members {
+        let lines = if exits(draft.kind, &draft.data, &m.personal_id) {
+            vec![
+                (
+                    "Exit date".to_string(),
+                    member_exit_date(draft, &m.personal_id)
+                        .map(|d| d.format("%-m/%-d/%Y").to_string())
+                        .unwrap_or_else(|| "Not chosen".into()),
+                ),
+                (
+                    "Exit assessment".to_string(),
+                    if draft.data.done.contains(&member_step(&m.personal_id)) {
+                        "Saved"
+                    } else {
+                        "Not saved yet"
+                    }
+                    .to_string(),
+                ),
+            ]
+        } else {
+            vec![("Exits".to_string(), "No: stays enrolled".to_string())]
+        };
+        sections.push(ReviewSection {
+            heading: m.name(),
+            lines,
+        });
+    }
+    Ok(StepView {
+        id: REVIEW.into(),
+        title: "Review and finish".into(),
+        intro: Some(if editing(draft) {
+            "Finish checks every step again and saves the corrected exit for every member at once.".into()
+        } else {
+            "Finish checks every step again and exits every member listed at once. Until then nothing is in the HMIS."
+                .into()
+        }),
+        body: StepBody::Review(sections),
+        default_last: false,
+        no_changes: false,
+        finish: true,
+    })
+}
+
+// ---- saving ------------------------------------------------------------------------
+
+/// "Default Last": the member's latest records.
+pub async fn default_last(state: &AppState, draft: &Draft, step: &str) -> Result<Answers, AppError> {
+    let Some(personal_id) = step.strip_prefix("exit-") else {
+        return Err(AppError::Conflict(
+            "This step has nothing to fill from earlier records.".into(),
+        ));
+    };
+    member(draft, personal_id)?;
+    assessment::answers_from(&state.db, Source::Latest { personal_id }).await
+}
+
+/// Before a step's answers are kept: "No Changes" on an exit assessment keeps what is
+/// recorded (Edit Exit) or the latest records (a new exit).
+pub async fn prepare(
+    state: &AppState,
+    draft: &Draft,
+    step: &str,
+    answers: &mut Answers,
+) -> Result<(), AppError> {
+    let Some(personal_id) = step.strip_prefix("exit-") else {
+        return Ok(());
+    };
+    if !ticked(answers, NO_CHANGES) {
+        return Ok(());
+    }
+    let m = member(draft, personal_id)?;
+    let recorded = if editing(draft) {
+        match m.enrollment_id.as_deref() {
+            Some(e) => recorded_exit(&state.db, e).await?.and_then(|x| x.event_id),
+            None => None,
+        }
+    } else {
+        None
+    };
+    let mut kept = match recorded {
+        Some(event) => {
+            assessment::answers_from(
+                &state.db,
+                Source::Event {
+                    assessment_event_id: &event,
+                },
+            )
+            .await?
+        }
+        None => assessment::answers_from(&state.db, Source::Latest { personal_id }).await?,
+    };
+    kept.insert(NO_CHANGES.into(), "yes".into());
+    *answers = kept;
+    Ok(())
+}
+
+/// After the first step is saved with destination 30 "No exit interview completed":
+/// every exit page not filled yet is prefilled from the member's latest records.
+pub async fn after_save(state: &AppState, draft: &mut Draft, step: &str) -> Result<(), AppError> {
+    if step != EXIT || editing(draft) {
+        return Ok(());
+    }
+    let no_interview = draft
+        .answers(EXIT)
+        .and_then(|a| text(a, "destination"))
+        .is_some_and(|d| d == NO_EXIT_INTERVIEW.to_string());
+    if !no_interview {
+        return Ok(());
+    }
+    let ids: Vec<String> = draft
+        .data
+        .members
+        .iter()
+        .filter(|m| exits(draft.kind, &draft.data, &m.personal_id))
+        .map(|m| m.personal_id.clone())
+        .collect();
+    for personal_id in ids {
+        let step = member_step(&personal_id);
+        if draft.data.answers.get(&step).is_none_or(|a| a.is_empty()) {
+            let filled = assessment::answers_from(
+                &state.db,
+                Source::Latest {
+                    personal_id: &personal_id,
+                },
+            )
+            .await?;
+            draft.data.answers.insert(step, filled);
+        }
+    }
+    Ok(())
+}
