@@ -49,7 +49,8 @@ export default defineConfig({
     },
     {
       name: "desktop",
-      grepInvert: /@nojs-only/,
+      // Tests tagged @tablet are the tablet's (exits as case managers do them).
+      grepInvert: /@nojs-only|@tablet/,
       use: { ...chromium, viewport: { width: 1366, height: 900 } },
     },
     {

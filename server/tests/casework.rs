@@ -4,32 +4,17 @@
 
 mod common;
 
-use app::db::entities::{case_assignment, current_living_situation, project, service};
+use common::workflow::*;
+
+use app::db::entities::{case_assignment, current_living_situation, service};
 use app::features::caseload::api::CaseloadRow;
 use app::features::clients::api::ClientDashboard;
 use app::features::profile::api::{ClientProfile, ProfileKind};
 use app::features::services::api::EnrollmentServices;
-use app::features::workflows::api::StepBody;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-async fn ok<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> T {
-    let status = response.status();
-    let body = response.text().await.unwrap();
-    assert_eq!(status, 200, "{body}");
-    serde_json::from_str(&body).unwrap()
-}
-
-async fn project_id(app: &common::TestApp, name: &str) -> String {
-    project::Entity::find()
-        .filter(project::Column::ProjectName.eq(name))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .project_id
-}
-
-/// Enrolls one new adult in `project_name` as `who`; answers (personal ID, enrollment ID).
+/// Enrolls one new adult in `project_name` as `who` today; answers (personal ID,
+/// enrollment ID).
 async fn enroll(
     app: &common::TestApp,
     who: &reqwest::Client,
@@ -37,125 +22,55 @@ async fn enroll(
     last: &str,
     project_name: &str,
 ) -> (String, String) {
-    let url: String = ok(app
-        .call_as(who, "start_intake", &[("first_name", first), ("last_name", last)])
-        .await)
-    .await;
-    let draft = url
-        .trim_start_matches("/workflows/")
-        .split('/')
-        .next()
-        .unwrap()
-        .to_string();
-    let view: app::features::workflows::api::WorkflowView = ok(app
-        .call_as(
-            who,
-            "get_workflow",
-            &[("draft_id", &draft), ("step", "household")],
-        )
-        .await)
-    .await;
-    let StepBody::Household(members) = view.step.body else {
-        panic!("household")
-    };
-    let id = members[0].personal_id.clone();
+    let draft = start_new(app, who, first, last).await;
+    let id = members(app, who, &draft).await.remove(0);
     let project = project_id(app, project_name).await;
-    let today = app.state.today().format("%Y-%m-%d").to_string();
-    let steps: Vec<(String, Vec<(String, String)>)> = vec![
-        ("household".into(), vec![(format!("rel_{id}"), "1".into())]),
-        (
-            "enrollment".into(),
-            vec![
-                ("project_id".into(), project),
-                ("entry_date".into(), today),
-                (format!("enroll_{id}"), "yes".into()),
-                ("assign_to_me".into(), "yes".into()),
-            ],
-        ),
-        (
-            format!("client-{id}"),
-            [
-                ("first_name", first),
-                ("last_name", last),
-                ("name_data_quality", "1"),
-                ("ssn_data_quality", "99"),
-                ("dob", "1970-01-01"),
-                ("dob_data_quality", "1"),
-                ("race_asian", "yes"),
-                ("sex", "0"),
-                ("veteran_status", "1"),
-            ]
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        ),
-        (
-            format!("entry-{id}"),
-            [
-                ("living_situation", "101"),
-                ("length_of_stay", "2"),
-                ("disabling_condition", "0"),
-                ("income_from_any_source", "0"),
-                ("benefits_from_any_source", "0"),
-                ("insurance_from_any_source", "0"),
-                ("disability_5", "0"),
-                ("disability_6", "0"),
-                ("disability_7", "0"),
-                ("disability_8", "0"),
-                ("disability_9", "0"),
-                ("disability_10", "0"),
-                ("domestic_violence_survivor", "0"),
-            ]
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-        ),
-    ];
-    for (step, answers) in steps {
-        let mut form = vec![
-            ("draft_id".to_string(), draft.clone()),
-            ("step".to_string(), step.clone()),
-            ("intent".to_string(), "save".to_string()),
-        ];
-        form.extend(answers.into_iter().map(|(k, v)| (format!("answers[{k}]"), v)));
-        let response = who
-            .post(app.url("/api/save_workflow_step"))
-            .header("Accept", "application/json")
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(
-            response.status(),
-            200,
-            "{step}: {}",
-            response.text().await.unwrap()
-        );
-    }
+    let entry = today(app);
+    saved(app, who, &draft, "household", &[(&format!("rel_{id}"), "1")]).await;
+    saved(
+        app,
+        who,
+        &draft,
+        "enrollment",
+        &[
+            ("project_id", &project),
+            ("entry_date", &entry),
+            (&format!("enroll_{id}"), "yes"),
+            ("assign_to_me", "yes"),
+        ],
+    )
+    .await;
+    saved(
+        app,
+        who,
+        &draft,
+        &format!("client-{id}"),
+        &client_answers(first, last, "1970-01-01"),
+    )
+    .await;
+    saved(app, who, &draft, &format!("entry-{id}"), ADULT_ENTRY).await;
     if project_name == "Northside Street Outreach" {
         // Street outreach asks where to find the head of household before Finish.
         let response = app.call_as(who, "finish_workflow", &[("draft_id", &draft)]).await;
         assert_eq!(response.status(), 409);
         assert!(response.text().await.unwrap().contains("Outreach information"));
-        let response = who
-            .post(app.url("/api/save_workflow_step"))
-            .header("Accept", "application/json")
-            .form(&[
-                ("draft_id", draft.as_str()),
-                ("step", &format!("outreach-{id}")),
-                ("intent", "save"),
-                ("answers[last_known_location]", "Riverfront park"),
-                ("answers[best_time_to_find]", "mornings"),
-            ])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+        saved(
+            app,
+            who,
+            &draft,
+            &format!("outreach-{id}"),
+            &[
+                ("last_known_location", "Riverfront park"),
+                ("best_time_to_find", "mornings"),
+            ],
+        )
+        .await;
     }
-    let _: String = ok(app.call_as(who, "finish_workflow", &[("draft_id", &draft)]).await).await;
-    let dashboard: ClientDashboard = ok(app
-        .call_as(who, "get_client_dashboard", &[("personal_id", &id)])
-        .await)
+    ok_url(app.call_as(who, "finish_workflow", &[("draft_id", &draft)]).await).await;
+    let dashboard: ClientDashboard = ok_json(
+        app.call_as(who, "get_client_dashboard", &[("personal_id", &id)])
+            .await,
+    )
     .await;
     (id, dashboard.enrollments[0].enrollment_id.clone())
 }
@@ -164,7 +79,7 @@ on_both_databases!(case_assignments_and_reassignment, |app| {
     app.seed_demo().await;
     let casey = app.signed_in("casemanager").await;
     let (id, _) = enroll(&app, &casey, "Nia", "Brooks", "Riverside Family Shelter").await;
-    let rows: Vec<CaseloadRow> = ok(app.call_as(&casey, "my_case_assignments", &[]).await).await;
+    let rows: Vec<CaseloadRow> = ok_json(app.call_as(&casey, "my_case_assignments", &[]).await).await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].name, "Nia Brooks");
     assert_eq!(rows[0].project_name.as_deref(), Some("Riverside Family Shelter"));
@@ -186,9 +101,10 @@ on_both_databases!(case_assignments_and_reassignment, |app| {
 
     // The supervisor sees the options and reassigns to themself.
     let sam = app.signed_in("supervisor").await;
-    let dashboard: ClientDashboard = ok(app
-        .call_as(&sam, "get_client_dashboard", &[("personal_id", &id)])
-        .await)
+    let dashboard: ClientDashboard = ok_json(
+        app.call_as(&sam, "get_client_dashboard", &[("personal_id", &id)])
+            .await,
+    )
     .await;
     let options = dashboard.reassign_options.expect("supervisors may reassign");
     let sam_id = options
@@ -220,21 +136,23 @@ on_both_databases!(case_assignments_and_reassignment, |app| {
     assert_eq!(response.status(), 422);
     assert_eq!(case_assignment::Entity::find().count(&app.db).await.unwrap(), 1);
 
-    let _: String = ok(app
-        .call_as(
+    let _: String = ok_json(
+        app.call_as(
             &sam,
             "reassign_case",
             &[("personal_id", &id), ("user_id", &sam_id)],
         )
-        .await)
+        .await,
+    )
     .await;
-    let rows: Vec<CaseloadRow> = ok(app.call_as(&casey, "my_case_assignments", &[]).await).await;
+    let rows: Vec<CaseloadRow> = ok_json(app.call_as(&casey, "my_case_assignments", &[]).await).await;
     assert!(rows.is_empty(), "the client left Casey's caseload");
-    let rows: Vec<CaseloadRow> = ok(app.call_as(&sam, "my_case_assignments", &[]).await).await;
+    let rows: Vec<CaseloadRow> = ok_json(app.call_as(&sam, "my_case_assignments", &[]).await).await;
     assert_eq!(rows.len(), 1);
-    let dashboard: ClientDashboard = ok(app
-        .call_as(&sam, "get_client_dashboard", &[("personal_id", &id)])
-        .await)
+    let dashboard: ClientDashboard = ok_json(
+        app.call_as(&sam, "get_client_dashboard", &[("personal_id", &id)])
+            .await,
+    )
     .await;
     assert_eq!(dashboard.case_managers, ["Sam Porter"]);
     assert!(
@@ -265,19 +183,20 @@ on_both_databases!(services_and_contacts_on_an_enrollment, |app| {
     let (_, enrollment) = enroll(&app, &olivia, "Jay", "Ortiz", "Northside Street Outreach").await;
     let today = app.state.today().format("%Y-%m-%d").to_string();
 
-    let page: EnrollmentServices = ok(app
-        .call_as(
+    let page: EnrollmentServices = ok_json(
+        app.call_as(
             &olivia,
             "get_enrollment_services",
             &[("enrollment_id", &enrollment)],
         )
-        .await)
+        .await,
+    )
     .await;
     assert!(page.editable && page.records_contacts);
     assert!(page.service_choices.iter().any(|c| c.value == "200:200"));
 
-    let _: () = ok(app
-        .call_as(
+    let _: () = ok_json(
+        app.call_as(
             &olivia,
             "add_service",
             &[
@@ -286,10 +205,11 @@ on_both_databases!(services_and_contacts_on_an_enrollment, |app| {
                 ("service", "141:4"),
             ],
         )
-        .await)
+        .await,
+    )
     .await;
-    let _: () = ok(app
-        .call_as(
+    let _: () = ok_json(
+        app.call_as(
             &olivia,
             "add_contact",
             &[
@@ -299,15 +219,17 @@ on_both_databases!(services_and_contacts_on_an_enrollment, |app| {
                 ("location_details", "Under the 5th St bridge"),
             ],
         )
-        .await)
+        .await,
+    )
     .await;
-    let page: EnrollmentServices = ok(app
-        .call_as(
+    let page: EnrollmentServices = ok_json(
+        app.call_as(
             &olivia,
             "get_enrollment_services",
             &[("enrollment_id", &enrollment)],
         )
-        .await)
+        .await,
+    )
     .await;
     assert_eq!(page.services.len(), 1);
     assert_eq!(page.services[0].record_type, "PATH Service");
@@ -358,13 +280,14 @@ on_both_databases!(services_and_contacts_on_an_enrollment, |app| {
 
     // Another organization reads but cannot record; no session is refused.
     let casey = app.signed_in("casemanager").await;
-    let page: EnrollmentServices = ok(app
-        .call_as(
+    let page: EnrollmentServices = ok_json(
+        app.call_as(
             &casey,
             "get_enrollment_services",
             &[("enrollment_id", &enrollment)],
         )
-        .await)
+        .await,
+    )
     .await;
     assert!(!page.editable);
     let response = app
@@ -393,9 +316,10 @@ on_both_databases!(client_profile_records_with_history, |app| {
     let (id, _) = enroll(&app, &olivia, "Lou", "Grant", "Northside Street Outreach").await;
 
     // The street outreach intake recorded where to find Lou.
-    let profile: ClientProfile = ok(app
-        .call_as(&olivia, "get_client_profile", &[("personal_id", &id)])
-        .await)
+    let profile: ClientProfile = ok_json(
+        app.call_as(&olivia, "get_client_profile", &[("personal_id", &id)])
+            .await,
+    )
     .await;
     let outreach = profile
         .sections
@@ -470,9 +394,10 @@ on_both_databases!(client_profile_records_with_history, |app| {
     assert_eq!(response.status(), 422);
 
     // Edit keeps the earlier version as history.
-    let profile: ClientProfile = ok(app
-        .call_as(&olivia, "get_client_profile", &[("personal_id", &id)])
-        .await)
+    let profile: ClientProfile = ok_json(
+        app.call_as(&olivia, "get_client_profile", &[("personal_id", &id)])
+            .await,
+    )
     .await;
     let outreach = profile
         .sections
@@ -492,9 +417,10 @@ on_both_databases!(client_profile_records_with_history, |app| {
     .await
     .unwrap();
     assert_eq!(response.status(), 200);
-    let profile: ClientProfile = ok(app
-        .call_as(&olivia, "get_client_profile", &[("personal_id", &id)])
-        .await)
+    let profile: ClientProfile = ok_json(
+        app.call_as(&olivia, "get_client_profile", &[("personal_id", &id)])
+            .await,
+    )
     .await;
     let outreach = profile
         .sections
@@ -543,9 +469,10 @@ on_both_databases!(client_profile_records_with_history, |app| {
     .unwrap();
     assert_eq!(response.status(), 200);
     let casey = app.signed_in("casemanager").await;
-    let profile: ClientProfile = ok(app
-        .call_as(&casey, "get_client_profile", &[("personal_id", &id)])
-        .await)
+    let profile: ClientProfile = ok_json(
+        app.call_as(&casey, "get_client_profile", &[("personal_id", &id)])
+            .await,
+    )
     .await;
     let notes = profile
         .sections
@@ -590,7 +517,7 @@ on_both_databases!(annual_assessments_due_show_on_the_caseload_and_dashboard, |a
     // Eleven and a half months later the window is open.
     app.state.clock.advance(chrono::Duration::days(350));
     let casey = app.signed_in("casemanager").await;
-    let rows: Vec<CaseloadRow> = ok(app.call_as(&casey, "my_case_assignments", &[]).await).await;
+    let rows: Vec<CaseloadRow> = ok_json(app.call_as(&casey, "my_case_assignments", &[]).await).await;
     assert!(
         rows[0]
             .due
@@ -599,9 +526,10 @@ on_both_databases!(annual_assessments_due_show_on_the_caseload_and_dashboard, |a
         "{:?}",
         rows[0].due
     );
-    let dashboard: ClientDashboard = ok(app
-        .call_as(&casey, "get_client_dashboard", &[("personal_id", &id)])
-        .await)
+    let dashboard: ClientDashboard = ok_json(
+        app.call_as(&casey, "get_client_dashboard", &[("personal_id", &id)])
+            .await,
+    )
     .await;
     assert!(
         dashboard
@@ -615,7 +543,7 @@ on_both_databases!(annual_assessments_due_show_on_the_caseload_and_dashboard, |a
     // Past the window without an annual: overdue.
     app.state.clock.advance(chrono::Duration::days(50));
     let casey = app.signed_in("casemanager").await;
-    let rows: Vec<CaseloadRow> = ok(app.call_as(&casey, "my_case_assignments", &[]).await).await;
+    let rows: Vec<CaseloadRow> = ok_json(app.call_as(&casey, "my_case_assignments", &[]).await).await;
     assert!(
         rows[0]
             .due
@@ -697,9 +625,10 @@ on_both_databases!(re_entering_an_exited_enrollment, |app| {
     assert!(response.text().await.unwrap().contains("open"));
 
     exit_directly(&app, &enrollment, &id, app.state.today()).await;
-    let preview: ReEnterPreview = ok(app
-        .call_as(&casey, "get_re_enter", &[("enrollment_id", &enrollment)])
-        .await)
+    let preview: ReEnterPreview = ok_json(
+        app.call_as(&casey, "get_re_enter", &[("enrollment_id", &enrollment)])
+            .await,
+    )
     .await;
     assert_eq!(preview.exit_stage_records, 1);
     assert!(preview.refused.is_none());
@@ -716,14 +645,16 @@ on_both_databases!(re_entering_an_exited_enrollment, |app| {
     assert_eq!(response.status(), 401);
 
     // Within 90 days the case manager re-enters it: the exit and its records are gone.
-    let url: String = ok(app
-        .call_as(&casey, "re_enter_enrollment", &[("enrollment_id", &enrollment)])
-        .await)
+    let url: String = ok_json(
+        app.call_as(&casey, "re_enter_enrollment", &[("enrollment_id", &enrollment)])
+            .await,
+    )
     .await;
     assert_eq!(url, format!("/clients/{id}"));
-    let dashboard: ClientDashboard = ok(app
-        .call_as(&casey, "get_client_dashboard", &[("personal_id", &id)])
-        .await)
+    let dashboard: ClientDashboard = ok_json(
+        app.call_as(&casey, "get_client_dashboard", &[("personal_id", &id)])
+            .await,
+    )
     .await;
     assert_eq!(dashboard.enrollments[0].exit_date, None);
     assert!(
@@ -742,9 +673,10 @@ on_both_databases!(re_entering_an_exited_enrollment, |app| {
     exit_directly(&app, &enrollment, &id, app.state.today()).await;
     app.state.clock.advance(chrono::Duration::days(100));
     let casey = app.signed_in("casemanager").await;
-    let preview: ReEnterPreview = ok(app
-        .call_as(&casey, "get_re_enter", &[("enrollment_id", &enrollment)])
-        .await)
+    let preview: ReEnterPreview = ok_json(
+        app.call_as(&casey, "get_re_enter", &[("enrollment_id", &enrollment)])
+            .await,
+    )
     .await;
     assert!(preview.refused.as_deref().unwrap().contains("HMIS administrator"));
     let response = app
@@ -752,13 +684,15 @@ on_both_databases!(re_entering_an_exited_enrollment, |app| {
         .await;
     assert_eq!(response.status(), 409);
     let admin = app.signed_in("admin").await;
-    let _: String = ok(app
-        .call_as(&admin, "re_enter_enrollment", &[("enrollment_id", &enrollment)])
-        .await)
+    let _: String = ok_json(
+        app.call_as(&admin, "re_enter_enrollment", &[("enrollment_id", &enrollment)])
+            .await,
+    )
     .await;
-    let dashboard: ClientDashboard = ok(app
-        .call_as(&casey, "get_client_dashboard", &[("personal_id", &id)])
-        .await)
+    let dashboard: ClientDashboard = ok_json(
+        app.call_as(&casey, "get_client_dashboard", &[("personal_id", &id)])
+            .await,
+    )
     .await;
     assert_eq!(dashboard.enrollments[0].exit_date, None);
 });

@@ -467,8 +467,12 @@ on_both_databases!(no_exit_interview_prefills_and_edit_exit_corrects, |app| {
     // Edit Exit: prefilled with what was recorded; the destination and the exit date
     // are corrected, the assessments kept with No Changes.
     let url = ok_url(
-        app.call_as(&casey, "start_edit_exit", &[("enrollment_id", &head_enrollment)])
-            .await,
+        app.call_as(
+            &casey,
+            "start_exit",
+            &[("enrollment_id", &head_enrollment), ("edit", "true")],
+        )
+        .await,
     )
     .await;
     let edit = draft_of(&url);
@@ -567,11 +571,18 @@ on_both_databases!(no_exit_interview_prefills_and_edit_exit_corrects, |app| {
     // Edit Exit of an open enrollment, or from another organization: refused.
     let olivia = app.signed_in("outreach").await;
     let response = app
-        .call_as(&olivia, "start_edit_exit", &[("enrollment_id", &head_enrollment)])
+        .call_as(
+            &olivia,
+            "start_exit",
+            &[("enrollment_id", &head_enrollment), ("edit", "true")],
+        )
         .await;
     assert_eq!(response.status(), 403);
     let response = app
-        .call("start_edit_exit", &[("enrollment_id", &head_enrollment)])
+        .call(
+            "start_exit",
+            &[("enrollment_id", &head_enrollment), ("edit", "true")],
+        )
         .await;
     assert_eq!(response.status(), 401);
     ok_url(
@@ -584,7 +595,11 @@ on_both_databases!(no_exit_interview_prefills_and_edit_exit_corrects, |app| {
     )
     .await;
     let response = app
-        .call_as(&casey, "start_edit_exit", &[("enrollment_id", &head_enrollment)])
+        .call_as(
+            &casey,
+            "start_exit",
+            &[("enrollment_id", &head_enrollment), ("edit", "true")],
+        )
         .await;
     assert_eq!(response.status(), 409);
 });

@@ -369,16 +369,10 @@ fn EnrollmentCard(e: EnrollmentRow) -> impl IntoView {
 /// Unavailable actions are shown greyed with their reason, never as dead links.
 #[component]
 fn ActionMenu(items: Vec<MenuItem>, anchor: String, enrollment_id: String) -> impl IntoView {
-    use crate::features::exits::api::{StartEditExit, StartExit};
-    let start_exit = ServerAction::<StartExit>::new();
-    let start_edit_exit = ServerAction::<StartEditExit>::new();
+    let start_exit = ServerAction::<crate::features::exits::api::StartExit>::new();
     follow(start_exit);
-    follow(start_edit_exit);
-    let exit_error = action_error(start_exit);
-    let edit_exit_error = action_error(start_edit_exit);
     view! {
-        <FormMessage error=exit_error />
-        <FormMessage error=edit_exit_error />
+        <FormMessage error=action_error(start_exit) />
         <details class="action-menu">
             <summary aria-label="Enrollment actions">"⋯"</summary>
             <ul role="list">
@@ -404,24 +398,14 @@ fn ActionMenu(items: Vec<MenuItem>, anchor: String, enrollment_id: String) -> im
                                     .into_any()
                             }
                             // Starting a workflow creates a draft: a POST, never a link.
-                            (None, EnrollmentAction::ExitEnrollment) => {
+                            (None, action @ (EnrollmentAction::ExitEnrollment | EnrollmentAction::EditExit)) => {
                                 let id = enrollment_id.clone();
+                                let edit = (action == EnrollmentAction::EditExit).to_string();
                                 view! {
                                     <li>
                                         <ActionForm action=start_exit>
                                             <input type="hidden" name="enrollment_id" value=id />
-                                            <button type="submit" class="action-menu__button">{label}</button>
-                                        </ActionForm>
-                                    </li>
-                                }
-                                    .into_any()
-                            }
-                            (None, EnrollmentAction::EditExit) => {
-                                let id = enrollment_id.clone();
-                                view! {
-                                    <li>
-                                        <ActionForm action=start_edit_exit>
-                                            <input type="hidden" name="enrollment_id" value=id />
+                                            <input type="hidden" name="edit" value=edit />
                                             <button type="submit" class="action-menu__button">{label}</button>
                                         </ActionForm>
                                     </li>

@@ -1,6 +1,5 @@
 //! Exits on the server: re-entering an exited enrollment.
 
-use chrono::NaiveDate;
 use sea_orm::ConnectionTrait;
 
 use super::api::ReEnterPreview;
@@ -13,32 +12,18 @@ use crate::error::AppError;
 use crate::features::access::guard::CurrentSession;
 use crate::features::clients::service::{EnrollmentAccess, enrollment_access};
 use crate::features::workflows::assessment::{STAGE_TABLES, remove};
+use crate::features::workflows::exit::{RecordedExit, recorded_exit};
 use crate::state::AppState;
 
 /// The stage-3 (exit) master assessments of an enrollment, as SQL.
 const EXIT_EVENTS: &str = "SELECT assessment_event_id FROM assessment_events \
     WHERE enrollment_id = ? AND data_collection_stage = 3 AND date_deleted IS NULL";
 
-struct LiveExit {
-    exit_id: String,
-    exit_date: NaiveDate,
-    destination: i32,
-}
-
-async fn live_exit(db: &impl ConnectionTrait, enrollment_id: &str) -> Result<LiveExit, AppError> {
-    let row = db
-        .query_one_raw(statement(
-            db.get_database_backend(),
-            "SELECT exit_id, exit_date, destination FROM exits WHERE enrollment_id = ? AND date_deleted IS NULL",
-            vec![enrollment_id.into()],
-        ))
+/// The enrollment's exit, which re-entering removes.
+async fn live_exit(db: &impl ConnectionTrait, enrollment_id: &str) -> Result<RecordedExit, AppError> {
+    recorded_exit(db, enrollment_id)
         .await?
-        .ok_or_else(|| AppError::Conflict("This enrollment is open: there is no exit to remove.".into()))?;
-    Ok(LiveExit {
-        exit_id: row.try_get("", "exit_id")?,
-        exit_date: row.try_get("", "exit_date")?,
-        destination: row.try_get("", "destination")?,
-    })
+        .ok_or_else(|| AppError::Conflict("This enrollment is open: there is no exit to remove.".into()))
 }
 
 /// The enrollment, for a user who may change it.

@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, QueryFilter, Set, Value,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, QueryFilter, Select, Set, Value,
 };
 
 use super::answers::{code, money, required_code, text, ticked, yes_no_reasons};
@@ -281,26 +281,28 @@ pub enum Source<'a> {
     Event { assessment_event_id: &'a str },
 }
 
+/// A stage table's rows of the member (any enrollment) or of one master assessment.
+fn scoped<E: EntityTrait>(source: Source<'_>, personal: E::Column, event: E::Column) -> Select<E> {
+    match source {
+        Source::Latest { personal_id } => E::find().filter(personal.eq(personal_id)),
+        Source::Event { assessment_event_id } => E::find().filter(event.eq(assessment_event_id)),
+    }
+}
+
 /// The stage pages' answers read back from recorded rows.
 pub async fn answers_from(db: &impl ConnectionTrait, source: Source<'_>) -> Result<Answers, AppError> {
     let mut a = Answers::new();
     let num = |v: Option<i32>| v.map(|n| n.to_string());
-    let income = match source {
-        Source::Latest { personal_id } => income_benefit::Entity::find()
-            .filter(income_benefit::Column::PersonalId.eq(personal_id))
-            .filter(income_benefit::Column::DateDeleted.is_null())
-            .all(db)
-            .await?
-            .into_iter()
-            .max_by_key(|r| (r.information_date, r.created_at)),
-        Source::Event { assessment_event_id } => {
-            income_benefit::Entity::find()
-                .filter(income_benefit::Column::AssessmentEventId.eq(assessment_event_id))
-                .filter(income_benefit::Column::DateDeleted.is_null())
-                .one(db)
-                .await?
-        }
-    };
+    let income = scoped::<income_benefit::Entity>(
+        source,
+        income_benefit::Column::PersonalId,
+        income_benefit::Column::AssessmentEventId,
+    )
+    .filter(income_benefit::Column::DateDeleted.is_null())
+    .all(db)
+    .await?
+    .into_iter()
+    .max_by_key(|r| (r.information_date, r.created_at));
     if let Some(income) = income {
         let get = |column: &str| {
             income_benefit::Column::from_str(column)
@@ -348,22 +350,16 @@ pub async fn answers_from(db: &impl ConnectionTrait, source: Source<'_>) -> Resu
             }
         }
     }
-    let dv = match source {
-        Source::Latest { personal_id } => health_and_dv::Entity::find()
-            .filter(health_and_dv::Column::PersonalId.eq(personal_id))
-            .filter(health_and_dv::Column::DateDeleted.is_null())
-            .all(db)
-            .await?
-            .into_iter()
-            .max_by_key(|r| (r.information_date, r.created_at)),
-        Source::Event { assessment_event_id } => {
-            health_and_dv::Entity::find()
-                .filter(health_and_dv::Column::AssessmentEventId.eq(assessment_event_id))
-                .filter(health_and_dv::Column::DateDeleted.is_null())
-                .one(db)
-                .await?
-        }
-    };
+    let dv = scoped::<health_and_dv::Entity>(
+        source,
+        health_and_dv::Column::PersonalId,
+        health_and_dv::Column::AssessmentEventId,
+    )
+    .filter(health_and_dv::Column::DateDeleted.is_null())
+    .all(db)
+    .await?
+    .into_iter()
+    .max_by_key(|r| (r.information_date, r.created_at));
     if let Some(dv) = dv {
         for (key, value) in [
             ("domestic_violence_survivor", num(dv.domestic_violence_survivor)),
@@ -375,13 +371,12 @@ pub async fn answers_from(db: &impl ConnectionTrait, source: Source<'_>) -> Resu
             }
         }
     }
-    let query = disability::Entity::find().filter(disability::Column::DateDeleted.is_null());
-    let mut disabilities = match source {
-        Source::Latest { personal_id } => query.filter(disability::Column::PersonalId.eq(personal_id)),
-        Source::Event { assessment_event_id } => {
-            query.filter(disability::Column::AssessmentEventId.eq(assessment_event_id))
-        }
-    }
+    let mut disabilities = scoped::<disability::Entity>(
+        source,
+        disability::Column::PersonalId,
+        disability::Column::AssessmentEventId,
+    )
+    .filter(disability::Column::DateDeleted.is_null())
     .all(db)
     .await?;
     // Oldest first: the latest answer of each type wins.

@@ -485,6 +485,7 @@ fn StepPanel(
             .into_any()
         }
         StepBody::Review(sections) => view! {
+            <div data-testid="review">
             {sections
                 .into_iter()
                 .map(|s| {
@@ -502,6 +503,7 @@ fn StepPanel(
                     }
                 })
                 .collect_view()}
+            </div>
             <ActionForm action=actions.finish attr:class="form">
                 <input type="hidden" name="draft_id" value=draft_id.clone() />
                 <FormMessage error=finish_error />
