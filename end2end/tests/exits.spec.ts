@@ -68,6 +68,8 @@ test("@tablet the head of household cannot exit alone; one other member can", as
   await page.getByLabel("Destination", { exact: true }).selectOption({ label: "Staying or living with family, permanent tenure" });
   await page.getByTestId("save-continue").click();
   await expect(page.getByText(/head of household cannot exit before the rest of the household/)).toBeVisible();
+  // By the buttons (the message itself is by its field, further up): what to check.
+  await expect(page.getByTestId("validation-summary")).toContainText("New head of household");
   await step(page, "Exit date and destination");
 
   // Only the child leaves (to live with relatives).
@@ -140,7 +142,7 @@ test("@tablet an exit left halfway resumes from the dashboard in a new browser s
   await other.getByRole("link", { name: "Resume exit" }).click();
   await step(other, `Exit assessment — Ines ${last}`);
   await expect(other.locator('[data-testid="step"][data-done="true"]')).toHaveCount(1);
-  await other.getByRole("link", { name: /Exit date and destination/ }).click();
+  await other.getByRole("navigation", { name: "Steps" }).getByRole("link", { name: /Exit date and destination/ }).click();
   await expect(other.getByLabel("Project exit date")).toHaveValue(daysAgo(1));
   await context.close();
 });
@@ -166,6 +168,11 @@ test("@tablet re-entering after 90 days: refused for the case manager, done by a
   await expect(reEnter).toContainText("only an HMIS administrator can re-enter it");
   await expect(menu.getByRole("link", { name: "Re-enter the Enrollment" })).toHaveCount(0);
 
+  // The case manager signs out; an HMIS admin signs in.
+  await page.getByRole("link", { name: /Settings for/ }).click();
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
   await signIn(page, "admin");
   await dashboard(page, id);
   await enrollmentAction(page, "Re-enter the Enrollment");

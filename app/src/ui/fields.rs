@@ -99,6 +99,35 @@ impl FieldSpec {
 /// The answers of one form: field name → posted text.
 pub type Answers = std::collections::BTreeMap<String, String>;
 
+/// Next to a long form's buttons: which answers need attention (each message shows by
+/// its field, possibly far above), and the messages about no field on the form.
+#[component]
+pub fn ValidationSummary(
+    fields: Vec<FieldSpec>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    move || {
+        let Some(AppError::Validation(errors)) = error.get() else {
+            return None;
+        };
+        let mut parts: Vec<String> = Vec::new();
+        for e in &errors {
+            let part = match fields.iter().find(|f| f.name == e.field && !f.name.is_empty()) {
+                Some(f) => f.label.clone(),
+                None => e.message.clone(),
+            };
+            if !parts.contains(&part) {
+                parts.push(part);
+            }
+        }
+        Some(view! {
+            <p class="notice notice--error" role="alert" data-testid="validation-summary">
+                {format!("Check these answers: {}", parts.join(" · "))}
+            </p>
+        })
+    }
+}
+
 /// Renders `fields` with their values from `answers`.
 #[component]
 pub fn Fields(fields: Vec<FieldSpec>, #[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {

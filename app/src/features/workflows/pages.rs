@@ -17,6 +17,7 @@ use crate::features::clients::api::{ClientHit, find_matches};
 use crate::features::clients::pages::format_date;
 use crate::routes;
 use crate::ui::fields::Fields;
+use crate::ui::fields::ValidationSummary;
 use crate::ui::form::{FieldMessage, FormMessage, action_error, follow, form_level};
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
@@ -424,7 +425,8 @@ fn StepPanel(
                 <input type="hidden" name="draft_id" value=draft_id.clone() />
                 <input type="hidden" name="step" value=id.clone() />
                 <FormMessage error=form_level(save_error) />
-                <Fields fields error=save_error />
+                <Fields fields=fields.clone() error=save_error />
+                <ValidationSummary fields error=save_error />
                 {buttons()}
             </ActionForm>
         }

@@ -182,7 +182,7 @@ pub async fn view(
     Ok(WorkflowView {
         draft_id: draft.id().to_string(),
         kind: draft.kind,
-        title: title(draft.kind, &draft.data),
+        title: intake::title(&draft.data),
         steps: steps
             .iter()
             .map(|s| StepLink {
@@ -197,13 +197,6 @@ pub async fn view(
         updated_at: draft.model.updated_at,
         back_to: back_to(&draft),
     })
-}
-
-fn title(kind: WorkflowKind, data: &DraftData) -> String {
-    match kind {
-        WorkflowKind::Intake => intake::title(data),
-        WorkflowKind::Exit | WorkflowKind::EditExit => exit::title(kind, data),
-    }
 }
 
 /// Where the user goes when the workflow is finished or thrown away.
@@ -375,7 +368,7 @@ pub async fn my_drafts(state: &AppState, session: &CurrentSession) -> Result<Vec
         let parsed = WorkflowKind::from_code(&kind);
         drafts.push(MyDraft {
             draft_id: row.try_get("", "draft_id")?,
-            household: parsed.map(|k| title(k, &data)).unwrap_or_default(),
+            household: intake::title(&data),
             kind: parsed.map(|k| k.label().to_string()).unwrap_or(kind),
             updated_at: row.try_get("", "updated_at")?,
         });

@@ -72,19 +72,6 @@ pub fn steps(kind: WorkflowKind, data: &DraftData) -> Vec<StepDef> {
     steps
 }
 
-pub fn title(kind: WorkflowKind, data: &DraftData) -> String {
-    let what = if kind == WorkflowKind::EditExit {
-        "Edit exit"
-    } else {
-        "Exit"
-    };
-    match data.members.first() {
-        Some(m) if data.members.len() > 1 => format!("{what}: {} household", m.name()),
-        Some(m) => format!("{what}: {}", m.name()),
-        None => what.to_string(),
-    }
-}
-
 fn member<'a>(draft: &'a Draft, personal_id: &str) -> Result<&'a DraftMember, AppError> {
     draft
         .data
