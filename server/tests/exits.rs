@@ -123,6 +123,9 @@ on_both_databases!(a_household_exit_commits_every_member_at_finish, |app| {
     app.seed_demo().await;
     let casey = app.signed_in("casemanager").await;
     let (ids, head_enrollment) = household_of_three(&app, &casey, "Quill").await;
+    let mine: Vec<app::features::caseload::api::CaseloadRow> =
+        ok_json(app.call_as(&casey, "my_case_assignments", &[]).await).await;
+    assert!(mine.iter().any(|r| r.personal_id == ids[0]), "assigned at intake");
     let draft = start_exit(&app, &casey, &head_enrollment).await;
     // Starting again resumes the same draft.
     assert_eq!(start_exit(&app, &casey, &head_enrollment).await, draft);
@@ -238,6 +241,12 @@ on_both_databases!(a_household_exit_commits_every_member_at_finish, |app| {
         .await
         .unwrap();
     assert_eq!(open_assignments, 0, "End Case Assignment ended them");
+    let mine: Vec<app::features::caseload::api::CaseloadRow> =
+        ok_json(app.call_as(&casey, "my_case_assignments", &[]).await).await;
+    assert!(
+        mine.iter().all(|r| !ids.contains(&r.personal_id)),
+        "the household left My Case Assignments"
+    );
     assert!(
         workflow_draft::Entity::find_by_id(draft)
             .one(&app.db)

@@ -48,6 +48,14 @@ pub fn latest_opened(start: NaiveDate, today: NaiveDate) -> Option<Window> {
     latest
 }
 
+/// The window an annual assessment dated `information_date` falls in, if any: an
+/// annual is offered only then. `start` is the head of household's project start date
+/// — every member's annual follows the head's anniversary, whenever the member joined.
+pub fn window_containing(start: NaiveDate, information_date: NaiveDate) -> Option<Window> {
+    let w = latest_opened(start, information_date)?;
+    w.contains(information_date).then_some(w)
+}
+
 /// Where an enrollment stands on its annual assessment on `today`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AnnualStatus {
@@ -118,6 +126,22 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn the_window_of_a_date() {
+        let start = d(2024, 2, 29);
+        // Feb 29 start: the 2025 anniversary is Feb 28; its window Jan 29 – Mar 30.
+        let w = window_containing(start, d(2025, 1, 29)).unwrap();
+        assert_eq!((w.year, w.anniversary), (1, d(2025, 2, 28)));
+        assert_eq!(window_containing(start, d(2025, 1, 28)), None);
+        assert_eq!(window_containing(start, d(2025, 3, 30)).unwrap().year, 1);
+        assert_eq!(window_containing(start, d(2025, 3, 31)), None);
+        // A start near the year end: the window spans the new year.
+        let w = window_containing(d(2025, 12, 20), d(2027, 1, 10)).unwrap();
+        assert_eq!((w.year, w.opens, w.closes), (1, d(2026, 11, 20), d(2027, 1, 19)));
+        // Before the first window: none.
+        assert_eq!(window_containing(d(2025, 12, 20), d(2026, 6, 1)), None);
+    }
+
     fn date() -> impl Strategy<Value = NaiveDate> {
         (0i64..4000).prop_map(|n| d(2016, 1, 1) + chrono::Duration::days(n))
     }
@@ -131,6 +155,36 @@ mod tests {
             use chrono::Datelike;
             prop_assert_eq!(w.anniversary.year() - start.year(), year as i32);
             prop_assert_eq!(w.anniversary.month(), start.month());
+        }
+
+        #[test]
+        fn a_date_is_in_a_window_exactly_when_within_30_days_of_an_anniversary(
+            start in date(),
+            offset in 0i64..4000,
+        ) {
+            let on = start + chrono::Duration::days(offset);
+            let near = (1..=12u32)
+                .filter_map(|year| window(start, year))
+                .find(|w| (on - w.anniversary).num_days().abs() <= WINDOW_DAYS);
+            prop_assert_eq!(window_containing(start, on), near);
+        }
+
+        #[test]
+        fn members_follow_the_head_of_households_anniversary(
+            head_start in date(),
+            joined_after in 0i64..700,
+            offset in 0i64..2000,
+        ) {
+            // A member who joined later has the head's windows, not their own.
+            let member_start = head_start + chrono::Duration::days(joined_after);
+            let on = member_start + chrono::Duration::days(offset);
+            let w = window_containing(head_start, on);
+            if let Some(w) = w {
+                prop_assert!(w.contains(on));
+                use chrono::Datelike;
+                prop_assert_eq!(w.anniversary.month(), head_start.month());
+                prop_assert!(w.anniversary.day() == head_start.day() || (head_start.month() == 2 && head_start.day() == 29));
+            }
         }
 
         #[test]

@@ -107,7 +107,15 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
                 ..Default::default()
             };
             set_exit_columns(&mut row, &first, *on, now);
-            row.insert(&txn).await?;
+            // Two exits finishing at once: the unique index on live exits refuses the
+            // second, which is told so plainly.
+            row.insert(&txn).await.map_err(|e| match e.sql_err() {
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(format!(
+                    "{} was exited by someone else just now: nothing was saved.",
+                    m.name()
+                )),
+                _ => e.into(),
+            })?;
             assessment::insert(&txn, &at, checked).await?;
             audit::record(
                 &txn,
