@@ -35,54 +35,85 @@ pub const STAGE_TABLES: [&str; 5] = [
     "youth_education_statuses",
 ];
 
+/// 4.02, 4.03, 4.04: "from any source", then each source (an amount or a tick), then
+/// "other: specify".
+struct SourceGroup {
+    section: &'static str,
+    any: &'static str,
+    any_label: &'static str,
+    list: &'static TextCodeList,
+    /// Each source's field is the prefix and its code.
+    prefix: &'static str,
+    /// Monthly amounts (income) rather than ticks.
+    amounts: bool,
+    other: &'static str,
+    other_label: &'static str,
+    /// Asked of the head of household and adults only.
+    adults_only: bool,
+}
+
+impl SourceGroup {
+    fn asked(&self, collected: Collected) -> bool {
+        !self.adults_only || collected.income_and_benefits
+    }
+}
+
+static SOURCE_GROUPS: [SourceGroup; 3] = [
+    SourceGroup {
+        section: "4.02 Income and sources",
+        any: "income_from_any_source",
+        any_label: "Income from any source",
+        list: &INCOME_SOURCES,
+        prefix: "income_",
+        amounts: true,
+        other: "other_income_source_identify",
+        other_label: "Other source: specify",
+        adults_only: true,
+    },
+    SourceGroup {
+        section: "4.03 Non-cash benefits",
+        any: "benefits_from_any_source",
+        any_label: "Non-cash benefits from any source",
+        list: &NON_CASH_BENEFITS,
+        prefix: "benefit_",
+        amounts: false,
+        other: "other_benefits_source_identify",
+        other_label: "Other benefit: specify",
+        adults_only: true,
+    },
+    SourceGroup {
+        section: "4.04 Health insurance",
+        any: "insurance_from_any_source",
+        any_label: "Covered by health insurance",
+        list: &HEALTH_INSURANCE,
+        prefix: "insurance_",
+        amounts: false,
+        other: "other_insurance_identify",
+        other_label: "Other insurance: specify",
+        adults_only: false,
+    },
+];
+
 /// The fields of the stage pages, for a member who answers what `collected` says.
 pub fn fields(collected: Collected) -> Vec<FieldSpec> {
     let mut fields = Vec::new();
-    if collected.income_and_benefits {
-        fields.push(FieldSpec::section("4.02 Income and sources"));
-        fields.push(yes_no_reasons("income_from_any_source", "Income from any source").required());
-        for source in INCOME_SOURCES.values {
-            fields.push(FieldSpec::new(
-                &format!("income_{}", source.code),
-                &format!("{} (monthly $)", source.label),
-                FieldKind::Money,
-            ));
+    for g in SOURCE_GROUPS.iter().filter(|g| g.asked(collected)) {
+        fields.push(FieldSpec::section(g.section));
+        fields.push(yes_no_reasons(g.any, g.any_label).required());
+        for item in g.list.values {
+            let name = format!("{}{}", g.prefix, item.code);
+            fields.push(if g.amounts {
+                FieldSpec::new(&name, &format!("{} (monthly $)", item.label), FieldKind::Money)
+            } else {
+                FieldSpec::new(&name, item.label, FieldKind::Checkbox)
+            });
         }
         fields.push(FieldSpec::new(
-            "other_income_source_identify",
-            "Other source: specify",
-            FieldKind::Text { max_length: 50 },
-        ));
-        fields.push(FieldSpec::section("4.03 Non-cash benefits"));
-        fields
-            .push(yes_no_reasons("benefits_from_any_source", "Non-cash benefits from any source").required());
-        for benefit in NON_CASH_BENEFITS.values {
-            fields.push(FieldSpec::new(
-                &format!("benefit_{}", benefit.code),
-                benefit.label,
-                FieldKind::Checkbox,
-            ));
-        }
-        fields.push(FieldSpec::new(
-            "other_benefits_source_identify",
-            "Other benefit: specify",
+            g.other,
+            g.other_label,
             FieldKind::Text { max_length: 50 },
         ));
     }
-    fields.push(FieldSpec::section("4.04 Health insurance"));
-    fields.push(yes_no_reasons("insurance_from_any_source", "Covered by health insurance").required());
-    for insurance in HEALTH_INSURANCE.values {
-        fields.push(FieldSpec::new(
-            &format!("insurance_{}", insurance.code),
-            insurance.label,
-            FieldKind::Checkbox,
-        ));
-    }
-    fields.push(FieldSpec::new(
-        "other_insurance_identify",
-        "Other insurance: specify",
-        FieldKind::Text { max_length: 50 },
-    ));
     fields.push(FieldSpec::section("4.05–4.10 Disabilities"));
     for kind in DISABILITY_TYPE.values {
         fields.push(yes_no_reasons(&format!("disability_{}", kind.code), kind.label).required());
@@ -174,27 +205,9 @@ pub fn check(answers: &Answers, collected: Collected, errors: &mut Vec<FieldErro
             });
         }
     };
-    any_check(
-        "income_from_any_source",
-        &INCOME_SOURCES,
-        "income_",
-        true,
-        collected.income_and_benefits,
-    );
-    any_check(
-        "benefits_from_any_source",
-        &NON_CASH_BENEFITS,
-        "benefit_",
-        false,
-        collected.income_and_benefits,
-    );
-    any_check(
-        "insurance_from_any_source",
-        &HEALTH_INSURANCE,
-        "insurance_",
-        false,
-        true,
-    );
+    for g in &SOURCE_GROUPS {
+        any_check(g.any, g.list, g.prefix, g.amounts, g.asked(collected));
+    }
     if collected.income_and_benefits {
         let total: f64 = out
             .income
@@ -208,11 +221,7 @@ pub fn check(answers: &Answers, collected: Collected, errors: &mut Vec<FieldErro
         out.income
             .push(("total_monthly_income".into(), Value::Double(Some(total))));
     }
-    for key in [
-        "other_income_source_identify",
-        "other_benefits_source_identify",
-        "other_insurance_identify",
-    ] {
+    for key in SOURCE_GROUPS.iter().map(|g| g.other) {
         if let Some(v) = text(answers, key) {
             out.income
                 .push((key.into(), Value::String(Some(v.chars().take(50).collect()))));
@@ -313,40 +322,25 @@ pub async fn answers_from(db: &impl ConnectionTrait, source: Source<'_>) -> Resu
             Value::Int(Some(n)) => Some(n),
             _ => None,
         };
-        for key in [
-            "income_from_any_source",
-            "benefits_from_any_source",
-            "insurance_from_any_source",
-        ] {
-            if let Some(n) = int(key) {
-                a.insert(key.into(), n.to_string());
+        for g in &SOURCE_GROUPS {
+            if let Some(n) = int(g.any) {
+                a.insert(g.any.into(), n.to_string());
             }
-        }
-        for source in INCOME_SOURCES.values {
-            let amount = source.column.map(column_name).unwrap_or_default();
-            if int(&column_name(source.code)) == Some(1)
-                && let Value::Double(Some(n)) = get(&amount)
-            {
-                a.insert(format!("income_{}", source.code), format!("{n:.2}"));
-            }
-        }
-        for (list, prefix) in [
-            (&NON_CASH_BENEFITS, "benefit_"),
-            (&HEALTH_INSURANCE, "insurance_"),
-        ] {
-            for item in list.values {
-                if int(&column_name(item.code)) == Some(1) {
-                    a.insert(format!("{prefix}{}", item.code), "yes".into());
+            for item in g.list.values {
+                if int(&column_name(item.code)) != Some(1) {
+                    continue;
+                }
+                let field = format!("{}{}", g.prefix, item.code);
+                if !g.amounts {
+                    a.insert(field, "yes".into());
+                } else if let Some(amount) = item.column
+                    && let Value::Double(Some(n)) = get(&column_name(amount))
+                {
+                    a.insert(field, format!("{n:.2}"));
                 }
             }
-        }
-        for key in [
-            "other_income_source_identify",
-            "other_benefits_source_identify",
-            "other_insurance_identify",
-        ] {
-            if let Value::String(Some(s)) = get(key) {
-                a.insert(key.into(), s.to_string());
+            if let Value::String(Some(s)) = get(g.other) {
+                a.insert(g.other.into(), s.to_string());
             }
         }
     }
