@@ -41,6 +41,15 @@ pub fn service_choices() -> Vec<Choice> {
     choices
 }
 
+/// A choice of [`service_choices`] ("record type:type provided") as codes, when it
+/// names a service of the HUD lists.
+pub fn parse_choice(chosen: &str) -> Option<(i32, i32)> {
+    chosen
+        .split_once(':')
+        .and_then(|(r, t)| Some((r.parse::<i32>().ok()?, t.parse::<i32>().ok()?)))
+        .filter(|(r, t)| valid_service(*r, *t))
+}
+
 pub async fn services(
     state: &AppState,
     session: &CurrentSession,
@@ -166,10 +175,7 @@ pub async fn add_service(
     let date = date_field("date_provided", date_provided, &access, state.today())
         .map_err(|e| errors.push(e))
         .ok();
-    let codes = chosen
-        .split_once(':')
-        .and_then(|(r, t)| Some((r.parse::<i32>().ok()?, t.parse::<i32>().ok()?)))
-        .filter(|(r, t)| valid_service(*r, *t));
+    let codes = parse_choice(chosen);
     if codes.is_none() {
         errors.push(FieldError {
             field: "service".into(),

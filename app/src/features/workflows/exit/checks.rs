@@ -100,10 +100,7 @@ pub(super) async fn check_exit_step(state: &AppState, draft: &Draft) -> Result<E
     let service = match text(answers, "service") {
         None => None,
         Some(chosen) => {
-            let codes = chosen
-                .split_once(':')
-                .and_then(|(r, t)| Some((r.parse::<i32>().ok()?, t.parse::<i32>().ok()?)))
-                .filter(|(r, t)| crate::domain::services::valid_service(*r, *t));
+            let codes = crate::features::services::service::parse_choice(&chosen);
             if codes.is_none() {
                 errors.push(field_error("service", "Choose a service from the list."));
             }
