@@ -38,13 +38,16 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   use: {
     baseURL,
+    // The browser lives where the CoC does (the server's zone), as its users do.
+    timezoneId: "America/Chicago",
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
   projects: [
     {
       name: "tablet",
-      grepInvert: /@nojs-only/,
+      // Tests tagged @desktop are the desktop's (the priority list managers' work).
+      grepInvert: /@nojs-only|@desktop/,
       use: { ...chromium, viewport: { width: 768, height: 1024 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 },
     },
     {

@@ -3,7 +3,8 @@
 # temporary directory, the compiled site from target/site, demo users. Extra
 # arguments go to `hearth serve`. Playwright stops it. Every test signs in from
 # 127.0.0.1, like an office behind one public address: the per-address limit on
-# failed sign-ins is raised accordingly (the integration tests cover the limit).
+# failed sign-ins is raised accordingly (the integration tests cover the limit). The
+# daily auto-exit sweep is off: what the tests see must not depend on the hour.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$HOME/.cache/hearth-target}"
@@ -17,6 +18,7 @@ unset DATABASE_URL HEARTH_CONFIG HEARTH_DATA_KEY
   --data-dir "$data" \
   --demo \
   --login-ip-max-failures 1000 \
+  --auto-exit-at off \
   --site-root "$root/target/site" \
   "$@" &
 pid=$!

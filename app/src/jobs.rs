@@ -11,6 +11,8 @@ use tokio::sync::Notify;
 /// Job kinds (`job_runs.kind`).
 pub const KIND_HMIS_EXPORT: &str = "hmis_export";
 pub const KIND_HMIS_IMPORT: &str = "hmis_import";
+pub const KIND_AUTO_EXIT: &str = "auto_exit";
+pub const KIND_ADMIN_EXIT: &str = "admin_exit";
 
 pub use crate::features::jobs::{DONE, FAILED, QUEUED, RUNNING};
 

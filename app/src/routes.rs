@@ -10,6 +10,7 @@ use crate::features::access::{
     ChangePasswordPage, LoginCodePage, LoginPage, RequireSession, SettingsPage, TwoStepPage, provide_session,
 };
 use crate::features::admin::{AdminPage, AuditLogPage, UserDetailPage, UsersPage};
+use crate::features::auto_exit::AutoExitPage;
 use crate::features::clients::{ClientDashboardPage, ClientsPage};
 use crate::features::exits::ReEnterPage;
 use crate::features::hmis_export::ExportsPage;
@@ -20,21 +21,38 @@ use crate::features::profile::ClientProfilePage;
 use crate::features::projects::{ProjectPage, ProjectsPage};
 use crate::features::services::EnrollmentServicesPage;
 use crate::features::workflows::{IntakeStartPage, WorkflowPage};
-use crate::ui::layout::{AppLayout, ComingSoonPage, NotFoundPage};
+use crate::ui::layout::{AppLayout, NotFoundPage};
 
 pub const HOME: &str = "/";
 pub const CLIENTS: &str = "/clients";
 /// The dedup search that starts an intake.
 pub const INTAKE: &str = "/intake";
 pub const ANNUAL_ASSESSMENTS: &str = "/annual-assessments";
+pub const ANNUAL_ASSESSMENTS_CSV: &str = "/annual-assessments.csv";
 pub const COORDINATED_ENTRY: &str = "/coordinated-entry";
+/// Served by the server crate (a download, not a page).
+pub const PRIORITY_LIST_CSV: &str = "/coordinated-entry/priority-list.csv";
+pub const INCOMING_REFERRALS: &str = "/coordinated-entry/referrals";
+pub const ADMIN_CE_QUESTIONS: &str = "/admin/ce-questions";
 pub const REPORTS: &str = "/reports";
+pub const MILESTONES: &str = "/reports/milestones";
+pub const MILESTONES_CSV: &str = "/reports/milestones.csv";
+pub const APPROACHING_AUTO_EXIT: &str = "/reports/approaching-auto-exit";
+pub const APPROACHING_AUTO_EXIT_CSV: &str = "/reports/approaching-auto-exit.csv";
+pub const ADMIN_EXITS_DONE: &str = "/reports/admin-exits";
+pub const DATA_QUALITY: &str = "/reports/data-quality";
+pub const DATA_QUALITY_RECORDS: &str = "/reports/data-quality/records";
+/// Served by the server crate (a download, not a page).
+pub const DATA_QUALITY_CSV: &str = "/reports/data-quality.csv";
 pub const ADMIN: &str = "/admin";
 pub const ADMIN_USERS: &str = "/admin/users";
 pub const ADMIN_AUDIT: &str = "/admin/audit";
 pub const ADMIN_ORGANIZATIONS: &str = "/admin/organizations";
 pub const ADMIN_PROJECTS: &str = "/admin/projects";
 pub const ADMIN_EXPORTS: &str = "/admin/exports";
+pub const ADMIN_AUTO_EXIT: &str = "/admin/auto-exit";
+/// Administrative exits: candidates, and `/admin/admin-exits/:plan_id` for a preview.
+pub const ADMIN_EXITS: &str = "/admin/admin-exits";
 /// The imports page (GET) and the upload (POST, served by the server crate).
 pub const ADMIN_IMPORTS: &str = "/admin/imports";
 /// Served by the server crate (a download, not a page).
@@ -131,17 +149,62 @@ pub fn App() -> impl IntoView {
                         <Route
                             ssr=SsrMode::Async
                             path=StaticSegment("annual-assessments")
-                            view=|| view! { <ComingSoonPage area="Annual Assessments" /> }
+                            view=crate::features::annual::AnnualAssessmentsPage
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=StaticSegment("coordinated-entry")
-                            view=|| view! { <ComingSoonPage area="Coordinated Entry" /> }
+                            view=crate::features::coordinated_entry::PriorityListPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("coordinated-entry"), StaticSegment("referrals"))
+                            view=crate::features::coordinated_entry::IncomingReferralsPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("enrollments"), ParamSegment("enrollment_id"), StaticSegment("ce-assessment"))
+                            view=crate::features::coordinated_entry::CeAssessmentPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("enrollments"), ParamSegment("enrollment_id"), StaticSegment("ce-events"))
+                            view=crate::features::coordinated_entry::CeEventsPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("admin"), StaticSegment("ce-questions"))
+                            view=crate::features::coordinated_entry::CeQuestionsPage
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=StaticSegment("reports")
-                            view=|| view! { <ComingSoonPage area="Reports" /> }
+                            view=crate::features::reports::ReportsPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("reports"), StaticSegment("milestones"))
+                            view=crate::features::reports::MilestonesPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("reports"), StaticSegment("approaching-auto-exit"))
+                            view=crate::features::auto_exit::ApproachingAutoExitPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("reports"), StaticSegment("admin-exits"))
+                            view=crate::features::admin_exits::AdminExitsDonePage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("reports"), StaticSegment("data-quality"))
+                            view=crate::features::data_quality::DataQualityPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("reports"), StaticSegment("data-quality"), StaticSegment("records"))
+                            view=crate::features::data_quality::DataQualityRecordsPage
                         />
                         <Route ssr=SsrMode::Async path=StaticSegment("admin") view=AdminPage />
                         <Route
@@ -178,6 +241,21 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                             path=(StaticSegment("admin"), StaticSegment("exports"))
                             view=ExportsPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("admin"), StaticSegment("auto-exit"))
+                            view=AutoExitPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("admin"), StaticSegment("admin-exits"))
+                            view=crate::features::admin_exits::AdminExitsPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("admin"), StaticSegment("admin-exits"), ParamSegment("plan_id"))
+                            view=crate::features::admin_exits::AdminExitPlanPage
                         />
                         <Route
                             ssr=SsrMode::Async

@@ -33,19 +33,27 @@ test.describe("home page", () => {
 });
 
 test.describe("app shell", () => {
-  test("navigation reaches every area; those still to come are clearly marked @nojs", async ({ page, gotoPage }) => {
+  test("navigation reaches every area @nojs", async ({ page, gotoPage }) => {
     await gotoPage("/");
     const nav = page.getByRole("navigation", { name: "Main" });
     await nav.getByRole("link", { name: "Clients" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Clients");
     await expect(page.getByRole("link", { name: "Intake" })).toBeVisible();
     await expect(nav.getByRole("link", { name: "Clients" })).toHaveAttribute("aria-current", "page");
-    for (const area of ["Annual Assessments", "Coordinated Entry", "Reports"]) {
+    for (const [area, heading] of [
+      ["Annual Assessments", "Annual Assessment Tool"],
+      ["Reports", "Reports"],
+    ]) {
       await nav.getByRole("link", { name: area }).click();
-      await expect(page.getByRole("heading", { level: 1 })).toHaveText(area);
-      await expect(page.getByRole("status")).toContainText("Coming soon");
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(heading);
       await expect(nav.getByRole("link", { name: area })).toHaveAttribute("aria-current", "page");
     }
+    await expect(page.getByRole("link", { name: "Client Milestone Age Status" })).toBeVisible();
+    await nav.getByRole("link", { name: "Coordinated Entry" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Coordinated Entry — Priority List");
+    // The list is for the Coordinated Entry organization; others are told whom to ask.
+    await expect(page.getByTestId("priority-forbidden")).toContainText("ask your priority list manager");
+    await expect(nav.getByRole("link", { name: "Coordinated Entry" })).toHaveAttribute("aria-current", "page");
     await nav.getByRole("link", { name: "Admin" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Admin");
     await page.getByRole("link", { name: "Hearth" }).click();

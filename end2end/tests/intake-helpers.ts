@@ -94,11 +94,37 @@ export async function intakeOne(page: Page, first: string, last: string, project
 
 const json = { Accept: "application/json" };
 
-/** A date `days` before today (local server and browser share the machine's clock). */
-export function daysAgo(days: number) {
-  const d = new Date();
-  d.setDate(d.getDate() - days);
+/** The CoC time zone of the test server (scripts/e2e-server.sh uses the default). HUD
+ *  dates are calendar dates there: between 18:00 and 24:00 in Chicago the UTC date is
+ *  already tomorrow, so dates are never taken from the machine's (UTC) clock. */
+export const COC_TIME_ZONE = "America/Chicago";
+
+/** Today in the CoC's zone, as noon UTC of that calendar date (safe for day arithmetic). */
+export function cocToday(): Date {
+  const iso = new Intl.DateTimeFormat("en-CA", {
+    timeZone: COC_TIME_ZONE,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date());
+  return new Date(`${iso}T12:00:00Z`);
+}
+
+/** The calendar date `days` after today in the CoC's zone (negative: before), YYYY-MM-DD. */
+export function daysFromToday(days: number) {
+  const d = cocToday();
+  d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
+}
+
+/** A YYYY-MM-DD date as the pages show it (en-US, e.g. 11/30/2026). */
+export function us(iso: string) {
+  return new Date(`${iso}T12:00:00Z`).toLocaleDateString("en-US", { timeZone: "UTC" });
+}
+
+/** A date `days` before today in the CoC's zone. */
+export function daysAgo(days: number) {
+  return daysFromToday(-days);
 }
 
 async function call(page: Page, endpoint: string, form: Record<string, string>) {
@@ -175,6 +201,10 @@ export async function intakeByApi(
     });
     const disabilities = Object.fromEntries([5, 6, 7, 8, 9, 10].map((k) => [`disability_${k}`, "0"]));
     await save(`entry-${id}`, { ...(adult ? ADULT_ENTRY : CHILD_ENTRY), ...disabilities });
+  }
+  if (project === "Northside Street Outreach") {
+    // Street outreach asks where to find the head of household.
+    await save(`outreach-${ids[0]}`, { last_known_location: "Riverfront park", best_time_to_find: "mornings" });
   }
   await call(page, "finish_workflow", { draft_id: draft });
   return ids;

@@ -8,6 +8,11 @@ mod m20261124_000002_create_access;
 mod m20261124_000003_add_second_factor;
 mod m20261124_000010_create_hud_model;
 mod m20261130_000011_add_session_location;
+mod m20261130_000012_add_enrollment_exit_date;
+mod m20261130_000013_create_coordinated_entry;
+mod m20261130_000014_create_sweep_locks;
+mod m20261130_000015_add_ce_priority_open;
+mod m20261201_000016_index_exits_by_method;
 
 pub struct Migrator;
 
@@ -20,6 +25,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_add_second_factor::Migration),
             Box::new(m20261124_000010_create_hud_model::Migration),
             Box::new(m20261130_000011_add_session_location::Migration),
+            Box::new(m20261130_000012_add_enrollment_exit_date::Migration),
+            Box::new(m20261130_000013_create_coordinated_entry::Migration),
+            Box::new(m20261130_000014_create_sweep_locks::Migration),
+            Box::new(m20261130_000015_add_ce_priority_open::Migration),
+            Box::new(m20261201_000016_index_exits_by_method::Migration),
         ]
     }
 }

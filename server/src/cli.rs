@@ -45,6 +45,9 @@ pub struct GlobalArgs {
     /// Failed sign-ins one address may make in ten minutes before it waits [default: 20]
     #[arg(long, global = true, env = "HEARTH_LOGIN_IP_MAX_FAILURES")]
     pub login_ip_max_failures: Option<u64>,
+    /// When the daily auto-exit sweep runs (CoC time), HH:MM or off [default: 02:00]
+    #[arg(long, global = true, env = "HEARTH_AUTO_EXIT_AT")]
+    pub auto_exit_at: Option<String>,
     /// Key encrypting secrets at rest (base64, 32 bytes); environment or hearth.toml
     /// only, so it never shows in a process list [default: DATA_DIR/data.key]
     #[arg(skip)]
@@ -66,9 +69,22 @@ pub enum Command {
     /// Read an HMIS CSV FY2026 export (a zip) into the database: checked first,
     /// then imported in one transaction, or not at all
     Import(ImportArgs),
+    /// Exit every household of a project with an auto-exit setting whose last service
+    /// or contact is that many days old (what the daily sweep does)
+    AutoExit(AutoExitArgs),
     /// Measure the app on this database (results for docs/PERFORMANCE.md)
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct AutoExitArgs {
+    /// Count and list what would be exited; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Sweep only this project (ProjectID)
+    #[arg(long)]
+    pub project: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -79,6 +95,35 @@ pub enum BenchCommand {
         /// How many sample clients to search for
         #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=10_000))]
         samples: u64,
+    },
+    /// The Annual Assessment Tool page (organization, project, whole CoC) and the home
+    /// page's counts, on due dates over a year, against a primary-key read
+    Annual {
+        /// How many times to load each
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..=1_000))]
+        runs: u64,
+    },
+    /// The Coordinated Entry priority list (pages, filters, the CSV) for a priority
+    /// list manager, with at least `--households` open placed CE enrollments (those
+    /// missing are added to existing clients first), against a primary-key read
+    Priority {
+        /// How many households the list should hold
+        #[arg(long, default_value_t = 50_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        households: u64,
+        /// How many times to load each
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..=1_000))]
+        runs: u64,
+    },
+    /// The auto-exit sweep over every open household, every project (but Coordinated
+    /// Entry) set to exit after `--exit-days` for the run: a dry run, and with `--write`
+    /// a real sweep (it exits them: use a copy of the database). Time and memory
+    AutoExit {
+        /// The auto-exit setting given to every project for the run
+        #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(i32).range(30..=3650))]
+        exit_days: i32,
+        /// Also run the real sweep, writing the exits
+        #[arg(long)]
+        write: bool,
     },
 }
 
@@ -216,6 +261,37 @@ async fn import_command(
     }
 }
 
+async fn auto_exit_command(
+    db: &sea_orm::DatabaseConnection,
+    config: &Config,
+    args: AutoExitArgs,
+) -> Result<(), CliError> {
+    use app::features::auto_exit::sweep::{SweepError, SweepOptions, sweep};
+    let today = chrono::Utc::now().with_timezone(&config.time_zone).date_naive();
+    let started = std::time::Instant::now();
+    let options = SweepOptions {
+        dry_run: args.dry_run,
+        project_id: args.project,
+    };
+    let actor = crate::jobs::system_actor("hearth auto-exit");
+    let mut progress = |p: app::features::auto_exit::sweep::SweepProgress| {
+        eprintln!("  {} of {} heads of household looked at", p.done, p.total)
+    };
+    let report = match sweep(db, today, &chrono::Utc::now, &actor, &options, &mut progress).await {
+        Ok(report) => report,
+        Err(SweepError::App(e)) => return Err(CliError::App(e)),
+        Err(e) => return Err(CliError::Usage(e.to_string())),
+    };
+    for s in &report.skipped {
+        println!(
+            "  skipped: {} household {} (head {}): {}",
+            s.project_name, s.household_id, s.head_personal_id, s.reason
+        );
+    }
+    println!("{} ({:.1} s)", report.summary(), started.elapsed().as_secs_f64());
+    Ok(())
+}
+
 async fn export_command(
     db: &sea_orm::DatabaseConnection,
     config: &Config,
@@ -324,6 +400,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             session_idle_seconds: cli.global.session_idle_seconds,
             trust_proxy: cli.global.trust_proxy,
             login_ip_max_failures: cli.global.login_ip_max_failures,
+            auto_exit_at: cli.global.auto_exit_at,
             data_key: cli
                 .global
                 .data_key
@@ -346,7 +423,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::DemoData(args) => demo_data_command(&db, &config, args).await,
         Command::Export(args) => export_command(&db, &config, args).await,
         Command::Import(args) => import_command(&db, &config, args).await,
-        Command::Bench(BenchCommand::Search { samples }) => {
+        Command::AutoExit(args) => auto_exit_command(&db, &config, args).await,
+        Command::Bench(bench) => {
             let state = app::state::AppState {
                 db,
                 security: config.security,
@@ -355,9 +433,25 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 data_key: config.data_key()?,
                 jobs: app::jobs::Jobs::new(config.data_dir.join("jobs")),
             };
-            let report = crate::bench::search_bench(&state, samples as usize)
-                .await
-                .map_err(|e| CliError::Usage(e.to_string()))?;
+            let report = match bench {
+                BenchCommand::Search { samples } => crate::bench::search_bench(&state, samples as usize)
+                    .await
+                    .map(|r| r.to_string()),
+                BenchCommand::Annual { runs } => crate::bench::annual_bench(&state, runs as usize)
+                    .await
+                    .map(|r| r.to_string()),
+                BenchCommand::AutoExit { exit_days, write } => {
+                    crate::bench::auto_exit_bench(&state, exit_days, write)
+                        .await
+                        .map(|r| r.to_string())
+                }
+                BenchCommand::Priority { households, runs } => {
+                    crate::bench::priority_bench(&state, households as usize, runs as usize)
+                        .await
+                        .map(|r| r.to_string())
+                }
+            }
+            .map_err(|e| CliError::Usage(e.to_string()))?;
             println!("{report}");
             Ok(())
         }

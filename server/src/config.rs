@@ -27,6 +27,9 @@ pub struct FileConfig {
     /// The key that encrypts secrets at rest (32 bytes, base64). Every server sharing a
     /// database needs the same key; without one, `<data_dir>/data.key` is created.
     pub data_key: Option<String>,
+    /// When the daily auto-exit sweep runs, in the CoC's time zone: "HH:MM", or "off"
+    /// (default 02:00).
+    pub auto_exit_at: Option<String>,
 }
 
 impl FileConfig {
@@ -43,6 +46,7 @@ impl FileConfig {
             trust_proxy: self.trust_proxy.or(lower.trust_proxy),
             login_ip_max_failures: self.login_ip_max_failures.or(lower.login_ip_max_failures),
             data_key: self.data_key.or(lower.data_key),
+            auto_exit_at: self.auto_exit_at.or(lower.auto_exit_at),
         }
     }
 }
@@ -60,6 +64,8 @@ pub struct Config {
     pub security: app::state::Security,
     /// The configured data key; `None` means the key file in the data directory.
     pub data_key: Option<app::crypto::DataKey>,
+    /// When the daily auto-exit sweep starts (CoC time); None: never on its own.
+    pub auto_exit_at: Option<chrono::NaiveTime>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,12 +82,15 @@ pub enum ConfigError {
     DataDir { path: String, source: std::io::Error },
     #[error("data_key: {0}")]
     DataKey(app::crypto::CryptoError),
+    #[error("auto_exit_at must be a time such as 02:00, or off; not '{0}'")]
+    AutoExitAt(String),
     #[error("data key file {path}: {message}")]
     DataKeyFile { path: String, message: String },
 }
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
 pub const DEFAULT_TIME_ZONE: &str = "America/Chicago";
+pub const DEFAULT_AUTO_EXIT_AT: &str = "02:00";
 
 impl Config {
     /// Resolves the configuration: `overrides` (flags and environment variables, which
@@ -129,6 +138,18 @@ impl Config {
             .map(app::crypto::DataKey::from_base64)
             .transpose()
             .map_err(ConfigError::DataKey)?;
+        let auto_exit_at = match layered
+            .auto_exit_at
+            .as_deref()
+            .unwrap_or(DEFAULT_AUTO_EXIT_AT)
+            .trim()
+        {
+            "off" => None,
+            at => Some(
+                chrono::NaiveTime::parse_from_str(at, "%H:%M")
+                    .map_err(|_| ConfigError::AutoExitAt(at.to_string()))?,
+            ),
+        };
         Ok(Config {
             database_url,
             addr,
@@ -137,6 +158,7 @@ impl Config {
             time_zone,
             security,
             data_key,
+            auto_exit_at,
         })
     }
 
@@ -235,6 +257,7 @@ mod tests {
         assert_eq!(config.addr.port(), 4000);
         assert_eq!(config.time_zone.name(), "America/Denver");
         assert!(config.database_url.starts_with("sqlite://data/hearth.db"));
+        assert_eq!(config.auto_exit_at, chrono::NaiveTime::from_hms_opt(2, 0, 0));
     }
 
     #[test]
@@ -248,6 +271,24 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("Mars/Olympus"));
+        let err = Config::load(
+            None,
+            FileConfig {
+                auto_exit_at: Some("2am".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("2am"), "{err}");
+        let off = Config::load(
+            None,
+            FileConfig {
+                auto_exit_at: Some("off".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(off.auto_exit_at, None);
 
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("hearth.toml");

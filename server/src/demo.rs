@@ -46,6 +46,27 @@ const DEMO_ORGANIZATIONS: &[(&str, bool, bool)] = &[
     ("Safe Harbor DV Services", false, true),
 ];
 
+/// The demo CoC's Coordinated Entry prioritization questions: (question, choices as
+/// `label = points` lines).
+pub const DEMO_CE_QUESTIONS: &[(&str, &str)] = &[
+    (
+        "Where did the household sleep last night?",
+        "Outside or a place not meant for habitation = 3\nEmergency shelter or safe haven = 2\nWith friends or family = 1\nSomewhere else = 0",
+    ),
+    (
+        "How many times has the household been homeless in the past three years?",
+        "Four or more times = 3\nTwo or three times = 2\nThis is the first time = 0",
+    ),
+    (
+        "Does anyone in the household have a long-lasting health condition or disability?",
+        "Yes = 2\nNo = 0",
+    ),
+    (
+        "Has anyone in the household used the emergency room in the past six months?",
+        "Yes = 1\nNo = 0",
+    ),
+];
+
 /// The demo CoC: St. Louis County (its geocode is the county's).
 pub const DEMO_COC: (&str, &str) = ("MO-500", "299189");
 
@@ -114,8 +135,8 @@ pub const DEMO_PROJECTS: &[DemoProject] = &[
         ProjectType::StreetOutreach,
         None,
         None,
-        Some(60),
-        Some(90),
+        Some(300),
+        Some(365),
         false,
         11,
     ),
@@ -125,8 +146,8 @@ pub const DEMO_PROJECTS: &[DemoProject] = &[
         ProjectType::EsNightByNight,
         Some(1),
         None,
-        Some(14),
         Some(30),
+        Some(45),
         false,
         8,
     ),
@@ -147,8 +168,8 @@ pub const DEMO_PROJECTS: &[DemoProject] = &[
         ProjectType::CoordinatedEntry,
         None,
         None,
-        Some(60),
-        Some(90),
+        None,
+        None,
         false,
         4,
     ),
@@ -268,6 +289,7 @@ pub async fn seed(
         organizations.push(create_organization(db, name, *ce, *vsp, now).await?);
     }
     seed_projects(db, &organizations, now).await?;
+    app::features::coordinated_entry::service::seed_questions(db, DEMO_CE_QUESTIONS, now).await?;
     let mut created = Vec::new();
     for (username, first, last, access) in DEMO_USERS {
         let access = access

@@ -4,6 +4,10 @@ use std::sync::Arc;
 
 use app::features::access::guard::CurrentSession;
 use app::features::admin::api::AuditFilter;
+use app::features::annual::api::AnnualFilter;
+use app::features::auto_exit::api::ApproachingFilter;
+use app::features::coordinated_entry::api::PriorityFilter;
+use app::features::reports::api::MilestoneFilter;
 use app::state::AppState;
 use axum::extract::{Query, Request, State};
 use axum::http::{StatusCode, header};
@@ -21,12 +25,22 @@ pub async fn audit_csv(
         return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response();
     };
     match app::features::admin::service::export_audit(&state, &session, &filter, AUDIT_CSV_LIMIT).await {
-        Ok(rows) => {
-            let mut out = String::from(
-                "At,Username,IP,OrganizationID,Workgroup,Action,EntityType,EntityID,PersonalID,Detail\r\n",
-            );
-            for row in rows {
-                let fields = [
+        Ok(rows) => csv_download(
+            "audit-log.csv",
+            &[
+                "At",
+                "Username",
+                "IP",
+                "OrganizationID",
+                "Workgroup",
+                "Action",
+                "EntityType",
+                "EntityID",
+                "PersonalID",
+                "Detail",
+            ],
+            rows.into_iter().map(|row| {
+                vec![
                     row.at.format("%Y-%m-%d %H:%M:%S").to_string(),
                     row.username.unwrap_or_default(),
                     row.ip.unwrap_or_default(),
@@ -37,26 +51,275 @@ pub async fn audit_csv(
                     row.entity_id.unwrap_or_default(),
                     row.personal_id.unwrap_or_default(),
                     row.detail.unwrap_or_default(),
-                ];
-                let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-                out.push_str(&line.join(","));
-                out.push_str("\r\n");
-            }
-            (
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        "attachment; filename=\"audit-log.csv\"",
-                    ),
-                    (header::CACHE_CONTROL, "no-store"),
-                ],
-                out,
-            )
-                .into_response()
-        }
+                ]
+            }),
+        ),
         Err(err) => (err.status_code(), err.to_string()).into_response(),
     }
+}
+
+/// The Annual Assessment Tool's filtered list as CSV (audited), the same rows and
+/// order as the screen.
+pub async fn annual_csv(
+    State(state): State<Arc<AppState>>,
+    Query(filter): Query<AnnualFilter>,
+    request: Request,
+) -> Response {
+    let Some(session) = request.extensions().get::<CurrentSession>().cloned() else {
+        return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response();
+    };
+    let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    match app::features::annual::service::export(&state, &session, &filter).await {
+        Ok(rows) => csv_download(
+            "annual-assessments.csv",
+            &[
+                "PersonalID",
+                "Client",
+                "HeadOfHousehold",
+                "Project",
+                "EnrollmentID",
+                "StartDate",
+                "HeadStartDate",
+                "Anniversary",
+                "WindowOpens",
+                "WindowCloses",
+                "DaysLeft",
+            ],
+            rows.into_iter().map(|r| {
+                vec![
+                    r.personal_id,
+                    r.client_name,
+                    r.head_name,
+                    r.project_name,
+                    r.enrollment_id,
+                    date(r.entry_date),
+                    date(r.head_entry_date),
+                    date(r.anniversary),
+                    date(r.opens),
+                    date(r.closes),
+                    r.days_left.to_string(),
+                ]
+            }),
+        ),
+        Err(err) => (err.status_code(), err.to_string()).into_response(),
+    }
+}
+
+/// The "Approaching auto-exit" report as CSV (audited), the same rows and order as the
+/// screen.
+pub async fn approaching_auto_exit_csv(
+    State(state): State<Arc<AppState>>,
+    Query(filter): Query<ApproachingFilter>,
+    request: Request,
+) -> Response {
+    let Some(session) = request.extensions().get::<CurrentSession>().cloned() else {
+        return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response();
+    };
+    let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    match app::features::auto_exit::approaching::export(&state, &session, &filter).await {
+        Ok(rows) => csv_download(
+            "approaching-auto-exit.csv",
+            &[
+                "HeadPersonalID",
+                "HeadOfHousehold",
+                "HouseholdID",
+                "Members",
+                "Project",
+                "LastServiceOrContact",
+                "DaysWithout",
+                "AutoExitOn",
+                "HeldByCEReferral",
+            ],
+            rows.into_iter().map(|r| {
+                vec![
+                    r.head_personal_id,
+                    r.head_name,
+                    r.household_id,
+                    r.members.to_string(),
+                    r.project_name,
+                    date(r.last_activity),
+                    r.days_inactive.to_string(),
+                    date(r.exits_on),
+                    if r.held_by_referral { "yes" } else { "no" }.to_string(),
+                ]
+            }),
+        ),
+        Err(err) => (err.status_code(), err.to_string()).into_response(),
+    }
+}
+
+/// The data-quality report's CSV (audited): with `check`, the records behind that
+/// count; without, every count.
+pub async fn data_quality_csv(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<DataQualityQuery>,
+    request: Request,
+) -> Response {
+    use app::features::data_quality::service::{Export, export};
+    let Some(session) = request.extensions().get::<CurrentSession>().cloned() else {
+        return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response();
+    };
+    let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let check = query.check.as_deref().filter(|c| !c.is_empty());
+    match export(&state, &session, &query.filter, check).await {
+        Ok(Export::Records(title, rows)) => csv_download(
+            "data-quality-records.csv",
+            &[
+                "Check",
+                "PersonalID",
+                "Client",
+                "EnrollmentID",
+                "Project",
+                "StartDate",
+                "ExitDate",
+                "Detail",
+            ],
+            rows.into_iter().map(|r| {
+                vec![
+                    title.clone(),
+                    r.personal_id,
+                    r.name,
+                    r.enrollment_id,
+                    r.project_name,
+                    date(r.entry_date),
+                    r.exit_date.map(date).unwrap_or_default(),
+                    r.detail,
+                ]
+            }),
+        ),
+        Ok(Export::Counts(rows)) => csv_download(
+            "data-quality.csv",
+            &["Check", "Code", "Count"],
+            rows.into_iter()
+                .map(|(title, code, n)| vec![title, code, n.to_string()]),
+        ),
+        Err(err) => (err.status_code(), err.to_string()).into_response(),
+    }
+}
+
+/// The data-quality CSV's query: the report's filter and, optionally, one count.
+#[derive(serde::Deserialize)]
+pub struct DataQualityQuery {
+    #[serde(flatten)]
+    filter: app::features::data_quality::api::DqFilter,
+    check: Option<String>,
+}
+
+/// The Client Milestone Age Status report as CSV (audited).
+pub async fn milestones_csv(
+    State(state): State<Arc<AppState>>,
+    Query(filter): Query<MilestoneFilter>,
+    request: Request,
+) -> Response {
+    let Some(session) = request.extensions().get::<CurrentSession>().cloned() else {
+        return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response();
+    };
+    let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    match app::features::reports::service::export(&state, &session, &filter).await {
+        Ok(rows) => csv_download(
+            "client-milestones.csv",
+            &[
+                "PersonalID",
+                "Client",
+                "DOB",
+                "Turns18",
+                "Project",
+                "EnrollmentID",
+                "StartDate",
+                "ToUpdate",
+            ],
+            rows.into_iter().map(|r| {
+                vec![
+                    r.personal_id,
+                    r.client_name,
+                    date(r.dob),
+                    date(r.turns_18),
+                    r.project_name,
+                    r.enrollment_id,
+                    date(r.entry_date),
+                    r.needs.join("; "),
+                ]
+            }),
+        ),
+        Err(err) => (err.status_code(), err.to_string()).into_response(),
+    }
+}
+
+/// The Coordinated Entry priority list as CSV, ranked as on screen (audited).
+pub async fn priority_csv(
+    State(state): State<Arc<AppState>>,
+    Query(filter): Query<PriorityFilter>,
+    request: Request,
+) -> Response {
+    let Some(session) = request.extensions().get::<CurrentSession>().cloned() else {
+        return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response();
+    };
+    let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let yes = |b: bool| if b { "Yes" } else { "No" }.to_string();
+    match app::features::coordinated_entry::list::export(&state, &session, &filter).await {
+        Ok(rows) => csv_download(
+            "priority-list.csv",
+            &[
+                "Rank",
+                "PersonalID",
+                "HeadOfHousehold",
+                "EnrollmentID",
+                "HouseholdSize",
+                "HouseholdType",
+                "Score",
+                "AssessmentDate",
+                "HomelessSince",
+                "Chronic",
+                "Veteran",
+                "Age",
+                "ProjectTypeSought",
+                "Status",
+            ],
+            rows.into_iter().map(|r| {
+                vec![
+                    r.rank.to_string(),
+                    r.personal_id.clone(),
+                    r.client_name.clone(),
+                    r.enrollment_id.clone(),
+                    r.household_size.to_string(),
+                    r.household_type.clone(),
+                    r.score.to_string(),
+                    date(r.assessment_date),
+                    r.homeless_since.map(date).unwrap_or_default(),
+                    yes(r.chronic),
+                    yes(r.veteran),
+                    r.age.map(|a| a.to_string()).unwrap_or_default(),
+                    r.sought.clone().unwrap_or_default(),
+                    r.status(),
+                ]
+            }),
+        ),
+        Err(err) => (err.status_code(), err.to_string()).into_response(),
+    }
+}
+
+/// A CSV file download: a header line, then one line per row (fields escaped by
+/// [`csv_field`]), CRLF line ends, never cached.
+fn csv_download(filename: &str, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Response {
+    let mut out = header.join(",");
+    out.push_str("\r\n");
+    for row in rows {
+        let line: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        out,
+    )
+        .into_response()
 }
 
 /// A finished HMIS CSV export (HMIS admins only; audited). The file is streamed from

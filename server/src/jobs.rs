@@ -16,8 +16,39 @@ use crate::hmis_csv::{self, ExportOptions, export::ExportProgress};
 /// How often a runner looks for jobs queued on other servers.
 const LOOK_EVERY: Duration = Duration::from_secs(5);
 
-/// Starts this server's runner.
-pub fn spawn_runner(state: AppState) {
+/// How often the scheduler looks at the clock.
+const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
+
+/// Who a job acts as in the audit log when nobody started it.
+pub fn system_actor(name: &str) -> app::db::audit::Actor {
+    app::db::audit::Actor {
+        user_id: Some(app::db::SYSTEM_USER_ID.to_string()),
+        username: Some(name.to_string()),
+        ..Default::default()
+    }
+}
+
+/// Starts this server's runner, and the daily auto-exit sweep at `auto_exit_at` (CoC
+/// time) when set.
+pub fn spawn_runner(state: AppState, auto_exit_at: Option<chrono::NaiveTime>) {
+    if let Some(at) = auto_exit_at {
+        let state = state.clone();
+        tokio::spawn(async move {
+            loop {
+                let local = state.now().with_timezone(&state.time_zone);
+                if local.time() >= at {
+                    match app::features::auto_exit::service::queue_daily(&state, local.date_naive()).await {
+                        Ok(true) => state.jobs.wake.notify_one(),
+                        Ok(false) => {}
+                        Err(err) => {
+                            tracing::warn!(error = %err, "the daily auto-exit sweep could not be queued")
+                        }
+                    }
+                }
+                tokio::time::sleep(SCHEDULE_EVERY).await;
+            }
+        });
+    }
     tokio::spawn(async move {
         loop {
             loop {
@@ -65,6 +96,8 @@ async fn run(state: &AppState, job: job_run::Model) {
     let outcome = match job.kind.as_str() {
         jobs::KIND_HMIS_EXPORT => run_export(state, &job).await,
         jobs::KIND_HMIS_IMPORT => run_import(state, &job).await,
+        jobs::KIND_AUTO_EXIT => run_auto_exit(state, &job).await,
+        jobs::KIND_ADMIN_EXIT => run_admin_exit(state, &job).await,
         other => Err(JobError::Failed(format!("unknown job kind {other}"))),
     };
     let (status, message) = match outcome {
@@ -107,6 +140,45 @@ impl From<String> for JobError {
 impl From<&str> for JobError {
     fn from(detail: &str) -> Self {
         JobError::Failed(detail.to_string())
+    }
+}
+
+/// A running job's progress, written to its row from a task of its own so the job
+/// never waits on it: the latest value wins.
+struct Reporter<T> {
+    tx: tokio::sync::watch::Sender<T>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl<T: Clone + Default + Send + Sync + 'static> Reporter<T> {
+    /// `row` gives the progress, the total (None: leave it) and the message.
+    fn start(state: &AppState, job_run_id: &str, row: fn(&T) -> (i32, Option<i32>, String)) -> Self {
+        let (tx, mut rx) = tokio::sync::watch::channel(T::default());
+        let db = state.db.clone();
+        let id = job_run_id.to_string();
+        let task = tokio::spawn(async move {
+            while rx.changed().await.is_ok() {
+                let (progress, total, message) = row(&rx.borrow_and_update());
+                let mut update = job_run::Entity::update_many()
+                    .col_expr(job_run::Column::Progress, Expr::value(progress))
+                    .col_expr(job_run::Column::Message, Expr::value(message));
+                if let Some(total) = total {
+                    update = update.col_expr(job_run::Column::Total, Expr::value(total));
+                }
+                let _ = update.filter(job_run::Column::JobRunId.eq(&id)).exec(&db).await;
+            }
+        });
+        Reporter { tx, task }
+    }
+
+    fn send(&self, progress: T) {
+        let _ = self.tx.send(progress);
+    }
+
+    /// Waits until the last progress sent is written.
+    async fn finish(self) {
+        drop(self.tx);
+        let _ = self.task.await;
     }
 }
 
@@ -194,6 +266,114 @@ async fn run_import(state: &AppState, job: &job_run::Model) -> Result<String, Jo
     outcome
 }
 
+/// Runs an auto-exit sweep: its counts and the households it skipped go to the job's
+/// result, its progress to the row as it works.
+async fn run_auto_exit(state: &AppState, job: &job_run::Model) -> Result<String, JobError> {
+    use app::features::auto_exit::sweep::{SweepError, SweepOptions, SweepProgress, sweep};
+    let options: SweepOptions = job
+        .params
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<app::features::auto_exit::api::SweepParams>(p).ok())
+        .map(Into::into)
+        .unwrap_or_default();
+    let actor = match &job.created_by {
+        Some(user_id) => app::db::audit::Actor {
+            user_id: Some(user_id.clone()),
+            username: Some("auto-exit sweep".into()),
+            ..Default::default()
+        },
+        None => system_actor("auto-exit sweep"),
+    };
+    let reporter = Reporter::start(state, &job.job_run_id, |p: &SweepProgress| {
+        (
+            i32::try_from(p.done).unwrap_or(i32::MAX),
+            Some(i32::try_from(p.total).unwrap_or(i32::MAX)),
+            format!("{} of {} households looked at", p.done, p.total),
+        )
+    });
+    let mut progress = |p: SweepProgress| reporter.send(p);
+    let clock = || state.now();
+    let outcome = sweep(&state.db, state.today(), &clock, &actor, &options, &mut progress).await;
+    reporter.finish().await;
+    let report = match outcome {
+        Ok(report) => report,
+        Err(SweepError::Busy) => {
+            return Err(JobError::Refused(
+                "Another auto-exit sweep was running; this one did nothing.".into(),
+            ));
+        }
+        Err(e) => return Err(JobError::Failed(e.to_string())),
+    };
+    let _ = job_run::Entity::update_many()
+        .col_expr(
+            job_run::Column::Result,
+            Expr::value(serde_json::to_string(&report).unwrap_or_default()),
+        )
+        .filter(job_run::Column::JobRunId.eq(&job.job_run_id))
+        .exec(&state.db)
+        .await;
+    // This sweep held the lease: any other sweep still marked running died with its
+    // server, and this one did its work.
+    let _ = job_run::Entity::update_many()
+        .col_expr(job_run::Column::Status, Expr::value(jobs::FAILED))
+        .col_expr(
+            job_run::Column::Message,
+            Expr::value("Stopped before the end (its server stopped); a later sweep did the rest."),
+        )
+        .filter(job_run::Column::Kind.eq(jobs::KIND_AUTO_EXIT))
+        .filter(job_run::Column::Status.eq(jobs::RUNNING))
+        .filter(job_run::Column::JobRunId.ne(&job.job_run_id))
+        .exec(&state.db)
+        .await;
+    Ok(report.summary())
+}
+
+/// Runs a previewed administrative exit: exactly the planned households, each checked
+/// again; what it did goes to the job's result.
+async fn run_admin_exit(state: &AppState, job: &job_run::Model) -> Result<String, JobError> {
+    use app::features::admin_exits::api::AdminExitPlan;
+    use app::features::admin_exits::service::{RunProgress, execute};
+    let plan: AdminExitPlan = job
+        .params
+        .as_deref()
+        .and_then(|p| serde_json::from_str(p).ok())
+        .ok_or("administrative exit plan missing or unreadable")?;
+    let actor = match &job.created_by {
+        Some(user_id) => app::db::audit::Actor {
+            user_id: Some(user_id.clone()),
+            username: Some("administrative exit".into()),
+            ..Default::default()
+        },
+        None => system_actor("administrative exit"),
+    };
+    let reporter = Reporter::start(state, &job.job_run_id, |p: &RunProgress| {
+        (
+            i32::try_from(p.done).unwrap_or(i32::MAX),
+            Some(i32::try_from(p.total).unwrap_or(i32::MAX)),
+            format!("{} of {} households", p.done, p.total),
+        )
+    });
+    let mut progress = |p: RunProgress| reporter.send(p);
+    let clock = || state.now();
+    let outcome = execute(&state.db, &plan, &clock, &actor, &mut progress).await;
+    reporter.finish().await;
+    let result = outcome.map_err(|e| JobError::Failed(e.to_string()))?;
+    let _ = job_run::Entity::update_many()
+        .col_expr(
+            job_run::Column::Result,
+            Expr::value(serde_json::to_string(&result).unwrap_or_default()),
+        )
+        .filter(job_run::Column::JobRunId.eq(&job.job_run_id))
+        .exec(&state.db)
+        .await;
+    Ok(format!(
+        "Exited {} household(s) ({} enrollment(s)); {} not exited.",
+        result.households_exited,
+        result.enrollments_exited,
+        result.not_exited.len()
+    ))
+}
+
 /// Runs an export job; answers the message to show when it is done.
 async fn run_export(state: &AppState, job: &job_run::Model) -> Result<String, JobError> {
     let params: ExportParams = job
@@ -218,30 +398,16 @@ async fn run_export(state: &AppState, job: &job_run::Model) -> Result<String, Jo
     std::fs::create_dir_all(&state.jobs.dir).map_err(|e| e.to_string())?;
     let path = Jobs::export_path(&state.jobs, &job.job_run_id);
     // Progress goes to the row from its own task; the latest value wins.
-    let (tx, mut rx) = tokio::sync::watch::channel(ExportProgress::default());
-    let db = state.db.clone();
-    let id = job.job_run_id.clone();
-    let reporter = tokio::spawn(async move {
-        while rx.changed().await.is_ok() {
-            let p = rx.borrow_and_update().clone();
-            let done = i32::try_from(p.files_done).unwrap_or(i32::MAX);
-            let _ = job_run::Entity::update_many()
-                .col_expr(job_run::Column::Progress, Expr::value(done))
-                .col_expr(
-                    job_run::Column::Message,
-                    Expr::value(format!("Writing {} ({} rows)", p.file, p.rows)),
-                )
-                .filter(job_run::Column::JobRunId.eq(&id))
-                .exec(&db)
-                .await;
-        }
+    let reporter = Reporter::start(state, &job.job_run_id, |p: &ExportProgress| {
+        (
+            i32::try_from(p.files_done).unwrap_or(i32::MAX),
+            None,
+            format!("Writing {} ({} rows)", p.file, p.rows),
+        )
     });
-    let mut progress = |p: &ExportProgress| {
-        let _ = tx.send(p.clone());
-    };
+    let mut progress = |p: &ExportProgress| reporter.send(p.clone());
     let result = hmis_csv::export_to_path(&state.db, &path, &options, &mut progress).await;
-    drop(tx);
-    let _ = reporter.await;
+    reporter.finish().await;
     let summary = result.map_err(|e| e.to_string())?;
     let rows: u64 = summary.files.iter().map(|(_, n)| n).sum();
     Ok(format!("{rows} rows in {} files", summary.files.len()))

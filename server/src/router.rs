@@ -41,6 +41,23 @@ pub fn app_router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .route("/readyz", get(readyz))
         .route(app::routes::ADMIN_AUDIT_CSV, get(crate::downloads::audit_csv))
         .route(
+            app::routes::ANNUAL_ASSESSMENTS_CSV,
+            get(crate::downloads::annual_csv),
+        )
+        .route(app::routes::MILESTONES_CSV, get(crate::downloads::milestones_csv))
+        .route(
+            app::routes::DATA_QUALITY_CSV,
+            get(crate::downloads::data_quality_csv),
+        )
+        .route(
+            app::routes::APPROACHING_AUTO_EXIT_CSV,
+            get(crate::downloads::approaching_auto_exit_csv),
+        )
+        .route(
+            app::routes::PRIORITY_LIST_CSV,
+            get(crate::downloads::priority_csv),
+        )
+        .route(
             &format!("{}/{{job_run_id}}/download", app::routes::ADMIN_EXPORTS),
             get(crate::downloads::export_zip),
         )
@@ -124,7 +141,7 @@ impl Server {
     pub async fn bind_with_state(config: &Config, state: AppState) -> std::io::Result<Self> {
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
-        crate::jobs::spawn_runner(state.clone());
+        crate::jobs::spawn_runner(state.clone(), config.auto_exit_at);
         let router = app_router(state, leptos_options(&config.site_root, addr));
         Ok(Server { listener, router })
     }

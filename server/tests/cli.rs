@@ -121,3 +121,41 @@ fn bench_search_reports_every_kind_of_search_against_the_baseline() {
     // The name search walks the name index, not the table.
     assert!(stdout.contains("ix_clients_name_keys"), "{stdout}");
 }
+
+#[test]
+fn auto_exit_runs_from_the_command_line_and_its_benchmark_puts_the_settings_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let run = |args: &[&str]| {
+        let output = hearth()
+            .current_dir(dir.path())
+            .args(args)
+            .arg("--data-dir")
+            .arg(&data)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).to_string()
+    };
+    run(&["demo-data", "--clients", "60"]);
+    // The demo's street outreach and night shelter auto-exit.
+    let dry = run(&["auto-exit", "--dry-run"]);
+    assert!(dry.contains("2 project(s): would exit"), "{dry}");
+    let bench = run(&["bench", "auto-exit", "--exit-days", "30", "--write"]);
+    assert!(
+        bench.contains("every project set to exit after 30 days"),
+        "{bench}"
+    );
+    for kind in ["Dry run (read only)", "Sweep (exits written)"] {
+        assert!(bench.contains(kind), "{kind} in {bench}");
+    }
+    // Every project had a setting for the run; the demo's two have theirs again.
+    let after = run(&["auto-exit"]);
+    assert!(after.contains("2 project(s): exited"), "{after}");
+    let again = run(&["auto-exit"]);
+    assert!(again.contains("exited 0 household(s)"), "{again}");
+}

@@ -9,17 +9,10 @@ use app::db::entities::{
     assessment_event, audit_log, case_assignment, enrollment, exit, income_benefit, service, workflow_draft,
 };
 use app::features::clients::api::ClientDashboard;
-use app::features::workflows::api::{StepBody, WorkflowView};
 use common::workflow::*;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 const COMPLETED_PROGRAM: &str = "exitreason0000000000000000000003";
-
-fn days_ago(app: &common::TestApp, days: i64) -> String {
-    (app.state.today() - chrono::Duration::days(days))
-        .format("%Y-%m-%d")
-        .to_string()
-}
 
 /// A household of three entered 30 days ago: (HoH, spouse, child) IDs and the HoH's
 /// enrollment.
@@ -39,62 +32,18 @@ async fn household_of_three(
     (ids, enrollment)
 }
 
-async fn enrollment_of(app: &common::TestApp, personal_id: &str) -> String {
-    enrollment::Entity::find()
-        .filter(enrollment::Column::PersonalId.eq(personal_id))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .enrollment_id
-}
-
 async fn start_exit(app: &common::TestApp, who: &reqwest::Client, enrollment: &str) -> String {
     let url = ok_url(
-        app.call_as(who, "start_exit", &[("enrollment_id", enrollment)])
-            .await,
+        app.call_as(
+            who,
+            "start_workflow",
+            &[("enrollment_id", enrollment), ("kind", "exit")],
+        )
+        .await,
     )
     .await;
     assert!(url.ends_with("/exit"), "{url}");
     draft_of(&url)
-}
-
-/// "Default Last" on a step, then "Save & Continue" with what it filled in — as a
-/// case manager taps the two buttons.
-async fn default_last_and_save(app: &common::TestApp, who: &reqwest::Client, draft: &str, step: &str) {
-    let response = who
-        .post(app.url("/api/save_workflow_step"))
-        .header("Accept", "application/json")
-        .form(&[("draft_id", draft), ("step", step), ("intent", "default_last")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    save_as_shown(app, who, draft, step).await;
-}
-
-/// "Save & Continue" with the values the page shows.
-async fn save_as_shown(app: &common::TestApp, who: &reqwest::Client, draft: &str, step: &str) {
-    let shown = shown(app, who, draft, step).await;
-    let answers: Vec<(&str, &str)> = shown.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    saved(app, who, draft, step, &answers).await;
-}
-
-async fn shown(
-    app: &common::TestApp,
-    who: &reqwest::Client,
-    draft: &str,
-    step: &str,
-) -> Vec<(String, String)> {
-    let w: WorkflowView = view(app, who, draft, step).await;
-    let StepBody::Form(fields) = w.step.body else {
-        panic!("a form")
-    };
-    fields
-        .into_iter()
-        .filter(|f| !f.name.is_empty() && !f.value.is_empty())
-        .map(|f| (f.name, f.value))
-        .collect()
 }
 
 async fn field_message(response: reqwest::Response) -> (u16, String) {
@@ -273,7 +222,11 @@ on_both_databases!(a_household_exit_commits_every_member_at_finish, |app| {
 
     // The enrollment is exited: a second exit is refused, Edit Exit is offered.
     let response = app
-        .call_as(&casey, "start_exit", &[("enrollment_id", &head_enrollment)])
+        .call_as(
+            &casey,
+            "start_workflow",
+            &[("enrollment_id", &head_enrollment), ("kind", "exit")],
+        )
         .await;
     assert_eq!(response.status(), 409);
 });
@@ -353,7 +306,11 @@ on_both_databases!(household_rules_dates_and_destinations_are_enforced, |app| {
     // Another organization, another user, no session: refused.
     let olivia = app.signed_in("outreach").await;
     let response = app
-        .call_as(&olivia, "start_exit", &[("enrollment_id", &head_enrollment)])
+        .call_as(
+            &olivia,
+            "start_workflow",
+            &[("enrollment_id", &head_enrollment), ("kind", "exit")],
+        )
         .await;
     assert_eq!(response.status(), 403);
     let response = app
@@ -364,11 +321,18 @@ on_both_databases!(household_rules_dates_and_destinations_are_enforced, |app| {
     let response = app.call_as(&sam, "get_workflow", &[("draft_id", &draft)]).await;
     assert_eq!(response.status(), 403);
     let response = app
-        .call("start_exit", &[("enrollment_id", &head_enrollment)])
+        .call(
+            "start_workflow",
+            &[("enrollment_id", &head_enrollment), ("kind", "exit")],
+        )
         .await;
     assert_eq!(response.status(), 401);
     let response = app
-        .call_as(&casey, "start_exit", &[("enrollment_id", "nope")])
+        .call_as(
+            &casey,
+            "start_workflow",
+            &[("enrollment_id", "nope"), ("kind", "exit")],
+        )
         .await;
     assert_eq!(response.status(), 404);
 
@@ -478,8 +442,8 @@ on_both_databases!(no_exit_interview_prefills_and_edit_exit_corrects, |app| {
     let url = ok_url(
         app.call_as(
             &casey,
-            "start_exit",
-            &[("enrollment_id", &head_enrollment), ("edit", "true")],
+            "start_workflow",
+            &[("enrollment_id", &head_enrollment), ("kind", "edit_exit")],
         )
         .await,
     )
@@ -582,15 +546,15 @@ on_both_databases!(no_exit_interview_prefills_and_edit_exit_corrects, |app| {
     let response = app
         .call_as(
             &olivia,
-            "start_exit",
-            &[("enrollment_id", &head_enrollment), ("edit", "true")],
+            "start_workflow",
+            &[("enrollment_id", &head_enrollment), ("kind", "edit_exit")],
         )
         .await;
     assert_eq!(response.status(), 403);
     let response = app
         .call(
-            "start_exit",
-            &[("enrollment_id", &head_enrollment), ("edit", "true")],
+            "start_workflow",
+            &[("enrollment_id", &head_enrollment), ("kind", "edit_exit")],
         )
         .await;
     assert_eq!(response.status(), 401);
@@ -606,8 +570,8 @@ on_both_databases!(no_exit_interview_prefills_and_edit_exit_corrects, |app| {
     let response = app
         .call_as(
             &casey,
-            "start_exit",
-            &[("enrollment_id", &head_enrollment), ("edit", "true")],
+            "start_workflow",
+            &[("enrollment_id", &head_enrollment), ("kind", "edit_exit")],
         )
         .await;
     assert_eq!(response.status(), 409);

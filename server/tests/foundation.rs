@@ -77,14 +77,35 @@ on_both_databases!(unknown_pages_answer_404_with_a_way_home, |app| {
     assert!(html.contains("Go to the home page"));
 });
 
-on_both_databases!(coming_soon_areas_say_so, |app| {
+on_both_databases!(every_area_renders_on_the_server, |app| {
     app.seed_demo().await;
     let client = app.signed_in("casemanager").await;
-    for path in ["/annual-assessments", "/coordinated-entry", "/reports"] {
-        let response = client.get(app.url(path)).send().await.unwrap();
-        assert_eq!(response.status(), 200, "{path}");
-        let html = response.text().await.unwrap();
-        assert!(html.contains("Coming soon"), "{path} is marked as coming");
+    let page = |path: &'static str| {
+        let client = client.clone();
+        let url = app.url(path);
+        async move {
+            let response = client.get(url).send().await.unwrap();
+            assert_eq!(response.status(), 200, "{path}");
+            response.text().await.unwrap()
+        }
+    };
+    // The priority list tells a case manager outside the CE organization whose it is.
+    let ce = client.get(app.url("/coordinated-entry")).send().await.unwrap();
+    assert_eq!(ce.status(), 403);
+    let ce = ce.text().await.unwrap();
+    assert!(
+        ce.contains("The priority list is for priority list managers and CE assessors"),
+        "{ce}"
+    );
+    // Built areas render on the server.
+    for (path, heading) in [
+        ("/coordinated-entry/referrals", "Incoming referrals"),
+        ("/annual-assessments", "Annual Assessment Tool"),
+        ("/reports", "Client Milestone Age Status"),
+        ("/reports/milestones", "Client Milestone Age Status"),
+    ] {
+        let html = page(path).await;
+        assert!(!html.contains("Coming soon") && html.contains(heading), "{path}");
     }
     // Clients is built: its search page renders on the server.
     let html = client

@@ -105,6 +105,21 @@ on_both_databases!(hmis_admins_create_projects_with_coc_and_funders, |app| {
     let project = detail(&app, &admin, &id).await;
     assert_eq!(project.fields.housing_type, Some(2));
     assert!(!project.fields.continuum_project && project.fields.ce_participating);
+    // HUD 2.09: a CE participation period receiving referrals opens today.
+    let periods: Vec<app::db::entities::ce_participation::Model> = {
+        use sea_orm::EntityTrait;
+        app::db::entities::ce_participation::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+    };
+    let period = periods
+        .iter()
+        .find(|p| p.project_id == id)
+        .expect("a CE participation period");
+    assert_eq!(period.receives_referrals, Some(1));
+    assert_eq!(period.ce_participation_status_start_date, app.state.today());
+    assert_eq!(period.ce_participation_status_end_date, None);
     assert_eq!(project.fields.auto_alert_days, None);
     assert_eq!(
         project.fields.operating_end_date,

@@ -76,3 +76,16 @@ pub async fn record(
     .await?;
     Ok(())
 }
+
+/// Records one event in a write transaction of its own: a view, which changes nothing
+/// else.
+pub async fn record_view(
+    db: &sea_orm::DatabaseConnection,
+    at: chrono::DateTime<chrono::Utc>,
+    actor: &Actor,
+    event: Event<'_>,
+) -> Result<(), DbErr> {
+    let txn = super::begin_write(db).await?;
+    record(&txn, at, actor, event).await?;
+    txn.commit().await
+}

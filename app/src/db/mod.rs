@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod entities;
+pub mod lease;
 pub mod settings;
 
 /// A new record ID: a UUID v7 (time-ordered) as 32 hex digits, which is also a valid

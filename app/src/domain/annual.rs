@@ -56,6 +56,42 @@ pub fn window_containing(start: NaiveDate, information_date: NaiveDate) -> Optio
     w.contains(information_date).then_some(w)
 }
 
+/// The first window that has not closed by `date` (the one `date` is in, or the next).
+pub fn current_or_next(start: NaiveDate, date: NaiveDate) -> Option<Window> {
+    (1..=200)
+        .filter_map(|year| window(start, year))
+        .find(|w| date <= w.closes)
+}
+
+fn us(d: NaiveDate) -> String {
+    d.format("%-m/%-d/%Y").to_string()
+}
+
+/// Whether an annual assessment may be dated `date`: within a window of the head of
+/// household's start date `start`, with no other annual of the household recorded in
+/// that window (`others`: the information dates of the household's other annuals).
+/// Answers the window, or why not in words a case manager understands.
+pub fn check_annual(start: NaiveDate, date: NaiveDate, others: &[NaiveDate]) -> Result<Window, String> {
+    let Some(w) = window_containing(start, date) else {
+        let next = current_or_next(start, date)
+            .map(|w| format!(" The next window is {} – {}.", us(w.opens), us(w.closes)))
+            .unwrap_or_default();
+        return Err(format!(
+            "{} is outside the annual window (30 days before to 30 days after the anniversary of the head of \
+             household's start date, {}).{next} Record an update, or choose a date within the window.",
+            us(date),
+            us(start)
+        ));
+    };
+    if let Some(other) = others.iter().find(|d| w.contains(**d)) {
+        return Err(format!(
+            "An annual assessment is already recorded in this window (on {}): use Edit Existing to change it.",
+            us(*other)
+        ));
+    }
+    Ok(w)
+}
+
 /// Where an enrollment stands on its annual assessment on `today`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AnnualStatus {
@@ -75,6 +111,21 @@ pub fn status(start: NaiveDate, today: NaiveDate, annuals: &[NaiveDate]) -> Annu
         Some(w) if today <= w.closes => AnnualStatus::Due(w),
         Some(w) => AnnualStatus::Overdue(w),
     }
+}
+
+/// The windows that closed by `as_of` without an annual assessment on record, for a
+/// member who joined on `member_start` (windows that closed before they joined do not
+/// count). `start` is the head of household's project start date.
+pub fn missed_windows(
+    start: NaiveDate,
+    member_start: NaiveDate,
+    as_of: NaiveDate,
+    annuals: &[NaiveDate],
+) -> Vec<Window> {
+    (1..=200)
+        .map_while(|year| window(start, year).filter(|w| w.closes < as_of))
+        .filter(|w| w.closes >= member_start && !annuals.iter().any(|d| w.contains(*d)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -142,6 +193,20 @@ mod tests {
         assert_eq!(window_containing(d(2025, 12, 20), d(2026, 6, 1)), None);
     }
 
+    #[test]
+    fn annuals_only_inside_the_window_and_once() {
+        let start = d(2025, 12, 1);
+        let w = check_annual(start, d(2026, 11, 30), &[]).unwrap();
+        assert_eq!(w.anniversary, d(2026, 12, 1));
+        let outside = check_annual(start, d(2026, 6, 1), &[]).unwrap_err();
+        assert!(outside.contains("outside the annual window"), "{outside}");
+        assert!(outside.contains("11/1/2026 – 12/31/2026"), "{outside}");
+        let twice = check_annual(start, d(2026, 12, 5), &[d(2026, 11, 20)]).unwrap_err();
+        assert!(twice.contains("already recorded"), "{twice}");
+        // An annual of an earlier year does not count.
+        assert!(check_annual(start, d(2027, 12, 5), &[d(2026, 11, 20)]).is_ok());
+    }
+
     fn date() -> impl Strategy<Value = NaiveDate> {
         (0i64..4000).prop_map(|n| d(2016, 1, 1) + chrono::Duration::days(n))
     }
@@ -188,6 +253,26 @@ mod tests {
         }
 
         #[test]
+        fn check_annual_agrees_with_the_window(start in date(), offset in 0i64..4000, other in -400i64..400) {
+            let on = start + chrono::Duration::days(offset);
+            let other = on + chrono::Duration::days(other);
+            match (window_containing(start, on), check_annual(start, on, &[other])) {
+                (None, result) => prop_assert!(result.is_err()),
+                (Some(w), Ok(got)) => {
+                    prop_assert_eq!(got, w);
+                    prop_assert!(!w.contains(other));
+                }
+                (Some(w), Err(_)) => prop_assert!(w.contains(other)),
+            }
+            // The next window never closes before the date and opens after the previous one.
+            let next = current_or_next(start, on).unwrap();
+            prop_assert!(on <= next.closes);
+            if next.year > 1 {
+                prop_assert!(window(start, next.year - 1).unwrap().closes < on);
+            }
+        }
+
+        #[test]
         fn an_annual_inside_the_window_settles_it(start in date(), offset in 0i64..3000, inside in -30i64..=30) {
             let today = start + chrono::Duration::days(offset);
             if let Some(w) = latest_opened(start, today) {
@@ -197,6 +282,30 @@ mod tests {
             } else {
                 prop_assert_eq!(status(start, today, &[]), AnnualStatus::NotDue);
             }
+        }
+
+        /// A missed window closed by the date asked, after the member joined, with no
+        /// annual in it; recording an annual in each missed window leaves none.
+        #[test]
+        fn missed_windows_are_closed_and_empty(
+            start_days in 0i64..3000,
+            joined_after in 0i64..900,
+            as_of_after in 0i64..2500,
+            annual_offsets in proptest::collection::vec(0i64..2500, 0..4),
+        ) {
+            let start = d(2015, 1, 1) + chrono::Duration::days(start_days);
+            let member_start = start + chrono::Duration::days(joined_after);
+            let as_of = start + chrono::Duration::days(as_of_after);
+            let annuals: Vec<NaiveDate> = annual_offsets.iter().map(|o| start + chrono::Duration::days(*o)).collect();
+            let missed = missed_windows(start, member_start, as_of, &annuals);
+            for w in &missed {
+                prop_assert!(w.closes < as_of);
+                prop_assert!(w.closes >= member_start);
+                prop_assert!(!annuals.iter().any(|a| w.contains(*a)));
+            }
+            let mut done = annuals.clone();
+            done.extend(missed.iter().map(|w| w.anniversary));
+            prop_assert!(missed_windows(start, member_start, as_of, &done).is_empty());
         }
     }
 }

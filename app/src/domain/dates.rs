@@ -22,6 +22,21 @@ pub fn is_adult_on(birth_date: NaiveDate, on: NaiveDate) -> bool {
     age_on(birth_date, on).is_some_and(|age| age >= 18)
 }
 
+/// The day someone turns 18 (for a Feb 29 birth in a common year, Mar 1, as
+/// [`age_on`] counts).
+pub fn adult_on(birth_date: NaiveDate) -> Option<NaiveDate> {
+    let year = birth_date.year() + 18;
+    birth_date
+        .with_year(year)
+        .or_else(|| NaiveDate::from_ymd_opt(year, 3, 1))
+}
+
+/// The 18th birthday, when it falls after `entry` and no later than `until`: a child at
+/// project start who is (or will be) an adult, whose adult data elements are now due.
+pub fn turns_adult_between(birth_date: NaiveDate, entry: NaiveDate, until: NaiveDate) -> Option<NaiveDate> {
+    adult_on(birth_date).filter(|b| entry < *b && *b <= until)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -29,6 +44,32 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn eighteenth_birthdays() {
+        assert_eq!(adult_on(d(2008, 11, 24)), Some(d(2026, 11, 24)));
+        assert_eq!(adult_on(d(2008, 2, 29)), Some(d(2026, 3, 1)));
+        assert_eq!(adult_on(d(2004, 2, 29)), Some(d(2022, 3, 1)));
+        let entry = d(2026, 1, 10);
+        assert_eq!(
+            turns_adult_between(d(2008, 6, 1), entry, d(2026, 11, 30)),
+            Some(d(2026, 6, 1))
+        );
+        assert_eq!(
+            turns_adult_between(d(2008, 1, 10), entry, d(2026, 11, 30)),
+            None,
+            "an adult at entry"
+        );
+        assert_eq!(
+            turns_adult_between(d(2008, 12, 20), entry, d(2026, 11, 30)),
+            None,
+            "not yet"
+        );
+        assert_eq!(
+            turns_adult_between(d(2008, 12, 20), entry, d(2026, 12, 30)),
+            Some(d(2026, 12, 20))
+        );
     }
 
     #[test]
@@ -56,6 +97,28 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn adult_on_is_the_first_adult_day(birth in date()) {
+            let b = adult_on(birth).unwrap();
+            prop_assert!(is_adult_on(birth, b));
+            prop_assert!(!is_adult_on(birth, b.pred_opt().unwrap()));
+        }
+
+        #[test]
+        fn turning_adult_between_means_a_child_at_entry_and_an_adult_by_then(
+            birth in date(),
+            entry in date(),
+            days in 0i64..3000,
+        ) {
+            prop_assume!(entry >= birth);
+            let until = entry + chrono::Duration::days(days);
+            let turned = turns_adult_between(birth, entry, until);
+            prop_assert_eq!(turned.is_some(), !is_adult_on(birth, entry) && is_adult_on(birth, until));
+            if let Some(b) = turned {
+                prop_assert!(entry < b && b <= until);
+            }
+        }
+
         #[test]
         fn age_never_decreases_as_time_passes(birth in date(), a in date(), b in date()) {
             let (earlier, later) = if a <= b { (a, b) } else { (b, a) };

@@ -5,6 +5,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::access::Workgroup;
+
 /// The actions of an enrollment's menu, in menu order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EnrollmentAction {
@@ -16,6 +18,10 @@ pub enum EnrollmentAction {
     ReEnter,
     ViewHousehold,
     Services,
+    /// 4.19 Coordinated Entry assessment (CE project enrollments).
+    CeAssessment,
+    /// 4.20 Coordinated Entry events and referrals (CE project enrollments).
+    CeEvents,
 }
 
 impl EnrollmentAction {
@@ -29,6 +35,8 @@ impl EnrollmentAction {
             EnrollmentAction::ReEnter => "Re-enter the Enrollment",
             EnrollmentAction::ViewHousehold => "View household",
             EnrollmentAction::Services => "Services",
+            EnrollmentAction::CeAssessment => "Coordinated Entry Assessment",
+            EnrollmentAction::CeEvents => "CE Events and Referrals",
         }
     }
 
@@ -36,7 +44,19 @@ impl EnrollmentAction {
     /// page lists services to everyone who sees the enrollment and records them for
     /// the owning organization.
     pub fn writes(self) -> bool {
-        !matches!(self, EnrollmentAction::ViewHousehold | EnrollmentAction::Services)
+        !matches!(
+            self,
+            EnrollmentAction::ViewHousehold | EnrollmentAction::Services | EnrollmentAction::CeEvents
+        )
+    }
+
+    /// Ends (or reopens) the enrollment: for a Coordinated Entry enrollment, priority
+    /// list managers' work.
+    pub fn exits(self) -> bool {
+        matches!(
+            self,
+            EnrollmentAction::ExitEnrollment | EnrollmentAction::EditExit | EnrollmentAction::ReEnter
+        )
     }
 }
 
@@ -48,6 +68,29 @@ pub struct EnrollmentState {
     pub editable: bool,
     pub hmis_admin: bool,
     pub today: NaiveDate,
+    /// The enrollment is in a Coordinated Entry project (type 14).
+    pub coordinated_entry: bool,
+    /// The user's workgroup.
+    pub workgroup: Workgroup,
+}
+
+/// Why a user may not exit a Coordinated Entry enrollment (the list's managers do).
+pub const CE_EXIT_REFUSED: &str =
+    "Only a priority list manager can exit a Coordinated Entry enrollment: ask your priority list manager.";
+
+/// Who exits Coordinated Entry enrollments: priority list managers (in the CE
+/// organization, which owns them) and HMIS admins.
+pub fn may_exit_ce(workgroup: Workgroup) -> bool {
+    matches!(workgroup, Workgroup::PriorityListManager | Workgroup::HmisAdmin)
+}
+
+/// Who records CE assessments and events: CE assessors, priority list managers, HMIS
+/// admins.
+pub fn does_ce_work(workgroup: Workgroup) -> bool {
+    matches!(
+        workgroup,
+        Workgroup::CeAssessor | Workgroup::PriorityListManager | Workgroup::HmisAdmin
+    )
 }
 
 /// One menu item: the action, or why it cannot be used now.
@@ -63,15 +106,33 @@ pub use super::exit::RE_ENTER_DAYS;
 /// unavailable with the reason, never as dead links.
 pub fn menu(state: EnrollmentState, built: &[EnrollmentAction]) -> Vec<MenuItem> {
     use EnrollmentAction::*;
-    let actions: &[EnrollmentAction] = match state.exit_date {
-        None => &[
+    let actions: &[EnrollmentAction] = match (state.exit_date, state.coordinated_entry) {
+        (None, true) => &[
+            ExitEnrollment,
+            CeAssessment,
+            CeEvents,
+            EditProjectEntry,
+            UpdateAnnualAssessment,
+            ViewHousehold,
+            Services,
+        ],
+        (Some(_), true) => &[
+            EditExit,
+            CeEvents,
+            EditProjectEntry,
+            MissedUpdateAnnualAssessment,
+            ReEnter,
+            ViewHousehold,
+            Services,
+        ],
+        (None, false) => &[
             ExitEnrollment,
             EditProjectEntry,
             UpdateAnnualAssessment,
             ViewHousehold,
             Services,
         ],
-        Some(_) => &[
+        (Some(_), false) => &[
             EditExit,
             EditProjectEntry,
             MissedUpdateAnnualAssessment,
@@ -83,8 +144,13 @@ pub fn menu(state: EnrollmentState, built: &[EnrollmentAction]) -> Vec<MenuItem>
     actions
         .iter()
         .map(|&action| {
-            let unavailable = if action.writes() && !state.editable {
+            // A CE enrollment's exit is the priority list manager's, whoever looks.
+            let unavailable = if state.coordinated_entry && action.exits() && !may_exit_ce(state.workgroup) {
+                Some(CE_EXIT_REFUSED.to_string())
+            } else if action.writes() && !state.editable {
                 Some("Read-only: this enrollment belongs to another organization.".to_string())
+            } else if matches!(action, CeAssessment | CeEvents) && !does_ce_work(state.workgroup) {
+                Some("For CE assessors and priority list managers.".to_string())
             } else if action == ReEnter
                 && let Some(exit) = state.exit_date
                 && let Err(reason) = super::exit::check_re_enter(exit, state.today, state.hmis_admin)
@@ -118,6 +184,8 @@ mod tests {
         ReEnter,
         ViewHousehold,
         Services,
+        CeAssessment,
+        CeEvents,
     ];
 
     fn state(exit: Option<NaiveDate>, editable: bool, admin: bool) -> EnrollmentState {
@@ -126,6 +194,12 @@ mod tests {
             editable,
             hmis_admin: admin,
             today: d(2026, 11, 30),
+            coordinated_entry: false,
+            workgroup: if admin {
+                Workgroup::HmisAdmin
+            } else {
+                Workgroup::CaseManager
+            },
         }
     }
 
@@ -194,5 +268,51 @@ mod tests {
         let items = menu(state(None, true, false), &[ViewHousehold]);
         let exit = items.iter().find(|i| i.action == ExitEnrollment).unwrap();
         assert!(exit.unavailable.as_deref().unwrap().contains("coming release"));
+    }
+
+    #[test]
+    fn only_priority_list_managers_exit_ce_enrollments() {
+        let ce = |workgroup, exit| EnrollmentState {
+            coordinated_entry: true,
+            workgroup,
+            ..state(exit, true, workgroup == Workgroup::HmisAdmin)
+        };
+        let assessor = menu(ce(Workgroup::CeAssessor, None), ALL);
+        let exit = assessor.iter().find(|i| i.action == ExitEnrollment).unwrap();
+        assert_eq!(exit.unavailable.as_deref(), Some(CE_EXIT_REFUSED));
+        assert!(available(&assessor).contains(&CeAssessment));
+        for wg in [Workgroup::PriorityListManager, Workgroup::HmisAdmin] {
+            let items = available(&menu(ce(wg, None), ALL));
+            assert!(
+                items.contains(&ExitEnrollment) && items.contains(&CeAssessment),
+                "{wg:?}"
+            );
+        }
+        let exited = menu(ce(Workgroup::CeAssessor, Some(d(2026, 11, 1))), ALL);
+        let unavailable: Vec<EnrollmentAction> = exited
+            .iter()
+            .filter(|i| i.unavailable.as_deref() == Some(CE_EXIT_REFUSED))
+            .map(|i| i.action)
+            .collect();
+        assert_eq!(unavailable, vec![EditExit, ReEnter]);
+        // Another organization's case manager is sent to the priority list manager.
+        let outside = menu(
+            EnrollmentState {
+                editable: false,
+                ..ce(Workgroup::CaseManager, None)
+            },
+            ALL,
+        );
+        let exit = outside.iter().find(|i| i.action == ExitEnrollment).unwrap();
+        assert_eq!(exit.unavailable.as_deref(), Some(CE_EXIT_REFUSED));
+        // A case manager of the CE organization neither exits nor assesses.
+        let cm = menu(ce(Workgroup::CaseManager, None), ALL);
+        assert!(!available(&cm).contains(&ExitEnrollment) && !available(&cm).contains(&CeAssessment));
+        // Other projects' menus do not offer CE actions.
+        assert!(
+            !menu(state(None, true, false), ALL)
+                .iter()
+                .any(|i| i.action == CeAssessment)
+        );
     }
 }

@@ -100,7 +100,7 @@ pub fn check_entry_date(
     Ok(())
 }
 
-/// 3.11 Date of engagement is collected by street outreach, night-by-night shelter
+/// 4.13 Date of engagement is collected by street outreach, night-by-night shelter
 /// and services-only projects.
 pub fn collects_engagement(project_type: ProjectType) -> bool {
     matches!(

@@ -3,7 +3,10 @@
 
 pub mod access;
 pub mod annual;
+pub mod auto_exit;
+pub mod ce;
 pub mod codes;
+pub mod data_quality;
 pub mod dates;
 pub mod dedup;
 pub mod enrollment;

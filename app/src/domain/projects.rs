@@ -105,10 +105,19 @@ pub fn check_project(draft: &ProjectDraft) -> Vec<Problem> {
         ("auto_alert_days", draft.auto_alert_days),
     ] {
         if let Some(days) = days
-            && !(1..=MAX_INACTIVITY_DAYS).contains(&days)
+            && !(super::auto_exit::MIN_DAYS..=MAX_INACTIVITY_DAYS).contains(&days)
         {
-            problems.push((field, "Enter a number of days from 1 to 3650, or leave it empty."));
+            problems.push((
+                field,
+                "Enter a number of days from 30 to 3650, or leave it empty.",
+            ));
         }
+    }
+    if draft.auto_exit_days.is_some() && draft.project_type.is_some_and(|t| !super::auto_exit::allowed(t)) {
+        problems.push((
+            "auto_exit_days",
+            "Coordinated Entry enrollments are exited by a priority list manager: leave it empty.",
+        ));
     }
     if let (Some(alert), Some(exit)) = (draft.auto_alert_days, draft.auto_exit_days)
         && alert >= exit
@@ -288,6 +297,18 @@ mod tests {
             ..shelter()
         };
         assert_eq!(fields(&check_project(&zero)), ["auto_exit_days"]);
+        let too_soon = ProjectDraft {
+            auto_exit_days: Some(29),
+            auto_alert_days: None,
+            ..shelter()
+        };
+        assert_eq!(fields(&check_project(&too_soon)), ["auto_exit_days"]);
+        let coordinated_entry = ProjectDraft {
+            project_type: Some(ProjectType::CoordinatedEntry),
+            housing_type: None,
+            ..shelter()
+        };
+        assert_eq!(fields(&check_project(&coordinated_entry)), ["auto_exit_days"]);
     }
 
     #[test]
@@ -356,8 +377,9 @@ mod tests {
                 auto_alert_days: Some(alert),
                 ..shelter()
             };
-            let ok = (1..=MAX_INACTIVITY_DAYS).contains(&exit)
-                && (1..=MAX_INACTIVITY_DAYS).contains(&alert)
+            let range = super::super::auto_exit::MIN_DAYS..=MAX_INACTIVITY_DAYS;
+            let ok = range.contains(&exit)
+                && range.contains(&alert)
                 && alert < exit;
             prop_assert_eq!(check_project(&draft).is_empty(), ok);
         }

@@ -3,8 +3,13 @@
 
 pub mod access;
 pub mod admin;
+pub mod admin_exits;
+pub mod annual;
+pub mod auto_exit;
 pub mod caseload;
 pub mod clients;
+pub mod coordinated_entry;
+pub mod data_quality;
 pub mod exits;
 pub mod hmis_export;
 pub mod hmis_import;
@@ -13,5 +18,6 @@ pub mod jobs;
 pub mod organizations;
 pub mod profile;
 pub mod projects;
+pub mod reports;
 pub mod services;
 pub mod workflows;

@@ -57,6 +57,19 @@ pub fn encode_query_value(value: &str) -> String {
 }
 
 /// The form-level message: any error that is not about one field.
+/// A query string (without `?`) of the filled values, each encoded.
+pub fn query_string(pairs: &[(&str, &Option<String>)]) -> String {
+    pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            v.as_deref()
+                .filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", encode_query_value(v)))
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 #[component]
 pub fn FormMessage(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     move || {
@@ -160,5 +173,49 @@ pub fn DateField(
             </Suspense>
             <FieldMessage error field=name />
         </div>
+    }
+}
+
+/// A select of a GET filter form: "any" first (empty value), then the choices.
+#[component]
+pub fn FilterSelect(
+    id: &'static str,
+    label: &'static str,
+    any: &'static str,
+    choices: Vec<crate::features::annual::api::FilterChoice>,
+    value: Option<String>,
+) -> impl IntoView {
+    let value = value.unwrap_or_default();
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id name=id>
+                <option value="" selected=value.is_empty()>{any}</option>
+                {choices
+                    .into_iter()
+                    .map(|c| {
+                        let selected = c.value == value;
+                        view! { <option value=c.value selected=selected>{c.label}</option> }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// Previous/Next links of a paginated list whose address (with its filters) is `base`.
+#[component]
+pub fn Pager(base: String, page: usize, has_more: bool) -> impl IntoView {
+    let at = move |p: usize| {
+        let sep = if base.contains('?') { '&' } else { '?' };
+        format!("{base}{sep}page={p}")
+    };
+    let previous = (page > 0).then(|| at(page - 1));
+    let next = has_more.then(|| at(page + 1));
+    view! {
+        <nav class="pager" aria-label="Pages">
+            {previous.map(|href| view! { <a class="button button--secondary" href=href>"Previous"</a> })}
+            {next.map(|href| view! { <a class="button button--secondary" href=href>"Next"</a> })}
+        </nav>
     }
 }

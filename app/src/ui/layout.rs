@@ -91,22 +91,6 @@ fn in_area(area: &str, pathname: &str) -> bool {
                 .any(|p| pathname.starts_with(p)))
 }
 
-/// A page for an area that a later release fills in. It says so plainly instead of
-/// pretending to work.
-#[component]
-pub fn ComingSoonPage(area: &'static str) -> impl IntoView {
-    view! {
-        <Title text=area />
-        <section class="page">
-            <h1>{area}</h1>
-            <div class="notice notice--info" role="status">
-                <strong>"Coming soon. "</strong>
-                "This area is not built yet. Nothing here reads or changes client data."
-            </div>
-        </section>
-    }
-}
-
 /// The 404 page: sets the HTTP status on the server and offers a way back.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {

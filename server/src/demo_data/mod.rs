@@ -246,6 +246,12 @@ pub async fn run(
     generator
         .await
         .map_err(|e| DemoDataError::Generator(e.to_string()))?;
+    // The priority list entries of the CE assessments written.
+    let txn = app::db::begin_write(db).await?;
+    app::features::coordinated_entry::service::rebuild_list(&txn)
+        .await
+        .map_err(DemoDataError::Seed)?;
+    txn.commit().await?;
     app::db::refresh_statistics(db).await?;
     Ok(Summary {
         clients: counts[0],

@@ -467,6 +467,10 @@ pub async fn import<R: Read + Seek>(
         write_batch(&txn, file, table, &mut batch, &options.data_key).await?;
         summary.files.push((file.name.clone(), rows));
     }
+    // The priority list entries of the CE assessments imported, in the same transaction.
+    app::features::coordinated_entry::service::rebuild_list(&txn)
+        .await
+        .map_err(|e| DbErr::Custom(format!("the priority list could not be rebuilt: {e}")))?;
     txn.commit().await?;
     app::db::refresh_statistics(db).await?;
     Ok(summary)

@@ -14,6 +14,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use tokio::sync::oneshot;
 
+pub mod households;
 pub mod workflow;
 
 #[derive(Clone, Copy, Debug)]
@@ -151,6 +152,8 @@ pub async fn spawn(backend: Backend) -> Option<TestApp> {
         time_zone: "America/Chicago".parse().expect("valid zone"),
         security: app::state::Security::default(),
         data_key: None,
+        // Tests run sweeps themselves, on their own clock.
+        auto_exit_at: None,
     };
     let state = AppState {
         db: db.clone(),

@@ -1,7 +1,7 @@
 //! Walking workflows through the API as the pages do: start, save steps with
 //! `answers[name]=value`, read a step back, and a whole household intake.
 
-use app::db::entities::project;
+use app::db::entities::{enrollment, project};
 use app::features::workflows::api::{StepBody, WorkflowView};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -220,4 +220,98 @@ pub async fn ok_json<T: serde::de::DeserializeOwned>(response: reqwest::Response
     let body = response.text().await.unwrap();
     assert_eq!(status, 200, "{body}");
     serde_json::from_str(&body).unwrap()
+}
+
+pub fn days_ago(app: &super::TestApp, days: i64) -> String {
+    (app.state.today() - chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+pub async fn enrollment_of(app: &super::TestApp, personal_id: &str) -> String {
+    enrollment::Entity::find()
+        .filter(enrollment::Column::PersonalId.eq(personal_id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .enrollment_id
+}
+
+/// "Default Last" on a step, then "Save & Continue" with what it filled in — as a
+/// case manager taps the two buttons.
+pub async fn default_last_and_save(app: &super::TestApp, who: &reqwest::Client, draft: &str, step: &str) {
+    let response = who
+        .post(app.url("/api/save_workflow_step"))
+        .header("Accept", "application/json")
+        .form(&[("draft_id", draft), ("step", step), ("intent", "default_last")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    save_as_shown(app, who, draft, step).await;
+}
+
+/// "Save & Continue" with the values the page shows.
+pub async fn save_as_shown(app: &super::TestApp, who: &reqwest::Client, draft: &str, step: &str) {
+    let shown = shown(app, who, draft, step).await;
+    let answers: Vec<(&str, &str)> = shown.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    saved(app, who, draft, step, &answers).await;
+}
+
+pub async fn shown(
+    app: &super::TestApp,
+    who: &reqwest::Client,
+    draft: &str,
+    step: &str,
+) -> Vec<(String, String)> {
+    let w: WorkflowView = view(app, who, draft, step).await;
+    let StepBody::Form(fields) = w.step.body else {
+        panic!("a form")
+    };
+    fields
+        .into_iter()
+        .filter(|f| !f.name.is_empty() && !f.value.is_empty())
+        .map(|f| (f.name, f.value))
+        .collect()
+}
+
+/// Starts a workflow on an enrollment (`exit`, `edit_exit`, `assessment`,
+/// `edit_entry`) as the menu does; answers the address of its step.
+pub async fn start_workflow(
+    app: &super::TestApp,
+    who: &reqwest::Client,
+    enrollment: &str,
+    kind: &str,
+) -> String {
+    ok_url(
+        app.call_as(
+            who,
+            "start_workflow",
+            &[("enrollment_id", enrollment), ("kind", kind)],
+        )
+        .await,
+    )
+    .await
+}
+
+/// "No Changes" on a step; answers the next step's address.
+pub async fn no_changes(app: &super::TestApp, who: &reqwest::Client, draft: &str, step: &str) -> String {
+    ok_url(
+        who.post(app.url("/api/save_workflow_step"))
+            .header("Accept", "application/json")
+            .form(&[("draft_id", draft), ("step", step), ("intent", "no_changes")])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+/// A refused request: its status, and its body saying `says`.
+pub async fn refused(response: reqwest::Response, status: u16, says: &str) {
+    let code = response.status().as_u16();
+    let body = response.text().await.unwrap();
+    assert_eq!(code, status, "{body}");
+    assert!(body.contains(says), "{says:?} not in {body}");
 }

@@ -55,6 +55,13 @@ pub fn AdminPage() -> impl IntoView {
                             {admin.then(|| view! {
                                 <li><A href=routes::ADMIN_PROJECTS>"Projects"</A><span>"HUD project type, operating dates, CoC, funders, auto-exit"</span></li>
                             })}
+                            {hmis.then(|| view! {
+                                <li><A href=routes::ADMIN_AUTO_EXIT>"Auto-exit"</A><span>"Projects that auto-exit, the nightly sweep and what it did, a sweep on demand"</span></li>
+                                <li><A href=routes::ADMIN_EXITS>"Administrative exits"</A><span>"Households without activity: pick, preview exactly what changes, exit with destination 30"</span></li>
+                            })}
+                            {hmis.then(|| view! {
+                                <li><A href=routes::ADMIN_CE_QUESTIONS>"CE assessment questions"</A><span>"The Coordinated Entry prioritization questions and their points"</span></li>
+                            })}
                         </ul>
                     }
                 })}

@@ -105,6 +105,9 @@ pub struct EnrollmentRow {
     pub exit_date: Option<NaiveDate>,
     pub relationship: String,
     pub household: Vec<HouseholdMemberRow>,
+    /// The client's master assessments on this enrollment, oldest first: (stage label,
+    /// information date).
+    pub assessments: Vec<(String, NaiveDate)>,
     /// The user's organization owns it (or they are an HMIS admin).
     pub editable: bool,
     pub menu: Vec<MenuItem>,
@@ -181,6 +184,7 @@ mod tests {
             exit_date: None,
             relationship: "Self".into(),
             household: vec![member(None), member(exit), member(None)],
+            assessments: Vec::new(),
             editable: true,
             menu: Vec::new(),
         };

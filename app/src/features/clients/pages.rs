@@ -11,8 +11,8 @@ use super::api::{
 use crate::domain::enrollment::{EnrollmentAction, MenuItem};
 use crate::features::caseload::ReassignForm;
 use crate::features::caseload::api::ReassignCase;
-use crate::features::workflows::DraftItem;
-use crate::features::workflows::api::{DiscardWorkflow, StartIntake};
+use crate::features::workflows::api::{DiscardWorkflow, StartIntake, WorkflowKind};
+use crate::features::workflows::{DraftItem, WorkflowStart};
 use crate::routes;
 use crate::ui::form::{FormMessage, action_error, encode_query_value, follow, go_to};
 use crate::ui::layout::errors_view;
@@ -330,6 +330,20 @@ fn EnrollmentCard(e: EnrollmentRow) -> impl IntoView {
                 {(!e.editable).then(|| view! { <span class="tag tag--muted">"Read-only"</span> })}
                 " " {dates} " · " {e.relationship.clone()}
             </p>
+            {(!e.assessments.is_empty())
+                .then(|| {
+                    let list = e
+                        .assessments
+                        .iter()
+                        .map(|(stage, on)| format!("{stage} {}", format_date(*on)))
+                        .collect::<Vec<_>>()
+                        .join(" · ");
+                    view! {
+                        <p class="hint" data-testid="assessments">
+                            {format!("Assessments: {list}")}
+                        </p>
+                    }
+                })}
             {e
                 .partial_exit()
                 .map(|(exited, all)| {
@@ -365,14 +379,27 @@ fn EnrollmentCard(e: EnrollmentRow) -> impl IntoView {
     }
 }
 
+/// The workflow an enrollment action starts.
+fn workflow_of(action: EnrollmentAction) -> Option<WorkflowKind> {
+    match action {
+        EnrollmentAction::ExitEnrollment => Some(WorkflowKind::Exit),
+        EnrollmentAction::EditExit => Some(WorkflowKind::EditExit),
+        EnrollmentAction::EditProjectEntry => Some(WorkflowKind::EditEntry),
+        EnrollmentAction::UpdateAnnualAssessment | EnrollmentAction::MissedUpdateAnnualAssessment => {
+            Some(WorkflowKind::Assessment)
+        }
+        _ => None,
+    }
+}
+
 /// The three-dot menu of an enrollment: a disclosure that works without JavaScript.
 /// Unavailable actions are shown greyed with their reason, never as dead links.
 #[component]
 fn ActionMenu(items: Vec<MenuItem>, anchor: String, enrollment_id: String) -> impl IntoView {
-    let start_exit = ServerAction::<crate::features::exits::api::StartExit>::new();
-    follow(start_exit);
+    let start = ServerAction::<crate::features::workflows::api::StartWorkflow>::new();
+    follow(start);
     view! {
-        <FormMessage error=action_error(start_exit) />
+        <FormMessage error=action_error(start) />
         <details class="action-menu">
             <summary aria-label="Enrollment actions">"⋯"</summary>
             <ul role="list">
@@ -397,21 +424,23 @@ fn ActionMenu(items: Vec<MenuItem>, anchor: String, enrollment_id: String) -> im
                                 }
                                     .into_any()
                             }
-                            // Starting a workflow creates a draft: a POST, never a link.
-                            (None, action @ (EnrollmentAction::ExitEnrollment | EnrollmentAction::EditExit)) => {
-                                let id = enrollment_id.clone();
-                                let edit = (action == EnrollmentAction::EditExit).to_string();
+                            (None, EnrollmentAction::CeAssessment) => {
                                 view! {
                                     <li>
-                                        <ActionForm action=start_exit>
-                                            <input type="hidden" name="enrollment_id" value=id />
-                                            <input type="hidden" name="edit" value=edit />
-                                            <button type="submit" class="action-menu__button">{label}</button>
-                                        </ActionForm>
+                                        <a href=crate::features::coordinated_entry::api::ce_assessment_path(&enrollment_id)>{label}</a>
                                     </li>
                                 }
                                     .into_any()
                             }
+                            (None, EnrollmentAction::CeEvents) => {
+                                view! {
+                                    <li>
+                                        <a href=crate::features::coordinated_entry::api::ce_events_path(&enrollment_id)>{label}</a>
+                                    </li>
+                                }
+                                    .into_any()
+                            }
+                            // Starting a workflow creates a draft: a POST, never a link.
                             (None, EnrollmentAction::ReEnter) => {
                                 view! {
                                     <li>
@@ -420,7 +449,22 @@ fn ActionMenu(items: Vec<MenuItem>, anchor: String, enrollment_id: String) -> im
                                 }
                                     .into_any()
                             }
-                            (None, _) => view! { <li>{label}</li> }.into_any(),
+                            (None, action) => match workflow_of(action) {
+                                Some(kind) => {
+                                    view! {
+                                        <li>
+                                            <WorkflowStart
+                                                action=start
+                                                enrollment_id=enrollment_id.clone()
+                                                kind
+                                                label=label.to_string()
+                                            />
+                                        </li>
+                                    }
+                                        .into_any()
+                                }
+                                None => view! { <li>{label}</li> }.into_any(),
+                            },
                             (Some(reason), _) => {
                                 view! {
                                     <li class="action-menu__unavailable" aria-disabled="true">

@@ -16,7 +16,9 @@ use super::api::{
 use crate::db::audit::{self, Event};
 use crate::db::statement;
 use crate::domain::access::Workgroup;
-use crate::domain::codes::{NO_YES_REASONS_FOR_MISSING_DATA, PROJECT_TYPE, RELATIONSHIP_TO_HOH, SEX};
+use crate::domain::codes::{
+    NO_YES_REASONS_FOR_MISSING_DATA, PROJECT_TYPE, ProjectType, RELATIONSHIP_TO_HOH, SEX,
+};
 use crate::domain::dates::age_on;
 use crate::domain::dedup::{ClientQuery, prefix_upper_bound};
 use crate::domain::enrollment::{EnrollmentAction, EnrollmentState, menu};
@@ -28,9 +30,14 @@ use crate::state::AppState;
 pub const BUILT_ACTIONS: &[EnrollmentAction] = &[
     EnrollmentAction::ExitEnrollment,
     EnrollmentAction::EditExit,
+    EnrollmentAction::EditProjectEntry,
+    EnrollmentAction::UpdateAnnualAssessment,
+    EnrollmentAction::MissedUpdateAnnualAssessment,
     EnrollmentAction::ViewHousehold,
     EnrollmentAction::Services,
     EnrollmentAction::ReEnter,
+    EnrollmentAction::CeAssessment,
+    EnrollmentAction::CeEvents,
 ];
 
 /// SQL: the client `c` may be seen by someone acting in organization `?` — unless every
@@ -314,6 +321,7 @@ pub async fn dashboard(
             exit_date,
             relationship: relationship_label(relationship),
             household: Vec::new(),
+            assessments: Vec::new(),
             editable,
             menu: menu(
                 EnrollmentState {
@@ -321,12 +329,37 @@ pub async fn dashboard(
                     editable,
                     hmis_admin,
                     today,
+                    coordinated_entry: project_type == Some(ProjectType::CoordinatedEntry.code()),
+                    workgroup: context.workgroup,
                 },
                 BUILT_ACTIONS,
             ),
         });
     }
     let households = household_members(db, &enrollments, today).await?;
+    let assessments = db
+        .query_all_raw(statement(
+            backend,
+            "SELECT enrollment_id, data_collection_stage, information_date FROM assessment_events \
+             WHERE personal_id = ? AND date_deleted IS NULL ORDER BY information_date, data_collection_stage",
+            vec![personal_id.into()],
+        ))
+        .await?;
+    for row in assessments {
+        let enrollment_id: String = row.try_get("", "enrollment_id")?;
+        let stage: i32 = row.try_get("", "data_collection_stage")?;
+        let label = match stage {
+            1 => "Entry",
+            2 => "Update",
+            3 => "Exit",
+            5 => "Annual",
+            _ => "Assessment",
+        };
+        if let Some(e) = enrollments.iter_mut().find(|e| e.enrollment_id == enrollment_id) {
+            e.assessments
+                .push((label.to_string(), row.try_get("", "information_date")?));
+        }
+    }
     for enrollment in &mut enrollments {
         enrollment.household = households
             .get(&enrollment.household_id)

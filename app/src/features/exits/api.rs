@@ -42,23 +42,6 @@ pub async fn re_enter_enrollment(enrollment_id: String) -> Result<String, AppErr
     crate::state::respond_then_go(result, String::clone)
 }
 
-/// Starts the exit workflow of an open enrollment's household, or with `edit` the
-/// Edit Exit workflow of an exited one (or resumes the user's draft of that household);
-/// answers the address of its step.
-#[server(prefix = "/api", endpoint = "start_exit")]
-pub async fn start_exit(enrollment_id: String, edit: Option<bool>) -> Result<String, AppError> {
-    use crate::features::workflows::api::WorkflowKind;
-    let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
-    let kind = if edit.unwrap_or(false) {
-        WorkflowKind::EditExit
-    } else {
-        WorkflowKind::Exit
-    };
-    let result = crate::features::workflows::exit::start(&state, &session, kind, &enrollment_id).await;
-    crate::state::respond_then_go(result, String::clone)
-}
-
 /// The address of the re-enter confirmation.
 pub fn re_enter_path(enrollment_id: &str) -> String {
     format!("/enrollments/{enrollment_id}/re-enter")

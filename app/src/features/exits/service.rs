@@ -92,6 +92,7 @@ pub async fn re_enter(
     enrollment_id: &str,
 ) -> Result<String, AppError> {
     let access = editable(state, session, enrollment_id).await?;
+    crate::features::coordinated_entry::service::check_ce_exit(session, &access)?;
     let db = &state.db;
     let exit = live_exit(db, enrollment_id).await?;
     check_re_enter(exit.exit_date, state.today(), hmis_admin(session)).map_err(AppError::Conflict)?;

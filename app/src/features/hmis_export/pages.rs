@@ -7,7 +7,7 @@ use leptos_router::components::A;
 
 use super::api::{ExportJob, JobState, StartExport, download_path, list_exports};
 use crate::error::AppError;
-use crate::features::jobs::{JobStatus, poll_while};
+use crate::features::jobs::{JobStatus, RecentJobs, poll_while};
 use crate::routes;
 use crate::ui::form::{DateField, FieldMessage, FormMessage};
 use crate::ui::layout::errors_view;
@@ -67,24 +67,16 @@ pub fn ExportsPage() -> impl IntoView {
                                 <button type="submit" class="button">"Start export"</button>
                             </ActionForm>
                         </div>
-                        <div class="card">
-                            <h2>"Recent exports"</h2>
-                            {busy.then(|| view! {
-                                <p class="hint">
-                                    "An export is being written. "
-                                    <a href=routes::ADMIN_EXPORTS>"Refresh"</a>
-                                </p>
-                            })}
-                            {if overview.jobs.is_empty() {
-                                view! { <p class="hint">"No exports yet."</p> }.into_any()
-                            } else {
-                                view! {
-                                    <ul class="job-list">
-                                        {overview.jobs.into_iter().map(|job| view! { <ExportJobView job /> }).collect_view()}
-                                    </ul>
-                                }.into_any()
-                            }}
-                        </div>
+                        <RecentJobs
+                            title="Recent exports"
+                            count=overview.jobs.len()
+                            busy=busy
+                            busy_text="An export is being written."
+                            refresh=routes::ADMIN_EXPORTS
+                            empty="No exports yet."
+                        >
+                            {overview.jobs.into_iter().map(|job| view! { <ExportJobView job /> }).collect_view()}
+                        </RecentJobs>
                     }
                         .into_any()
                 })}

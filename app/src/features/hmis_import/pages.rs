@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{ImportJob, JobState, list_imports};
-use crate::features::jobs::{JobStatus, poll_while};
+use crate::features::jobs::{JobStatus, RecentJobs, poll_while};
 use crate::routes;
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
@@ -51,21 +51,16 @@ pub fn ImportsPage() -> impl IntoView {
                     };
                     let busy = jobs.iter().any(|j| j.state.busy());
                     view! {
-                        <div class="card">
-                            <h2>"Recent imports"</h2>
-                            {busy.then(|| view! {
-                                <p class="hint">"An import is running. " <a href=routes::ADMIN_IMPORTS>"Refresh"</a></p>
-                            })}
-                            {if jobs.is_empty() {
-                                view! { <p class="hint">"No imports yet."</p> }.into_any()
-                            } else {
-                                view! {
-                                    <ul class="job-list">
-                                        {jobs.into_iter().map(|job| view! { <ImportJobView job /> }).collect_view()}
-                                    </ul>
-                                }.into_any()
-                            }}
-                        </div>
+                        <RecentJobs
+                            title="Recent imports"
+                            count=jobs.len()
+                            busy=busy
+                            busy_text="An import is running."
+                            refresh=routes::ADMIN_IMPORTS
+                            empty="No imports yet."
+                        >
+                            {jobs.into_iter().map(|job| view! { <ImportJobView job /> }).collect_view()}
+                        </RecentJobs>
                     }
                         .into_any()
                 })}

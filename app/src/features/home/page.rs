@@ -37,6 +37,8 @@ pub fn HomePage() -> impl IntoView {
                 })}
             </Transition>
             <MyDrafts />
+            <crate::features::annual::AnnualDueCard />
+            <crate::features::auto_exit::ApproachingAutoExitCard />
             <MyCaseAssignments />
             <Transition fallback=Loading>
                 <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors /> }>

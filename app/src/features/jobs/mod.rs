@@ -74,3 +74,32 @@ pub fn poll_while(busy: Signal<bool>, tick: RwSignal<u32>) {
         }
     });
 }
+
+/// A card listing recent jobs of one kind (`children`: their `<li>` items), with a
+/// Refresh link while one is busy (for pages without JavaScript) and `empty` when
+/// there are none.
+#[component]
+pub fn RecentJobs(
+    title: &'static str,
+    /// How many jobs `children` lists.
+    count: usize,
+    busy: bool,
+    /// "An export is being written."
+    busy_text: &'static str,
+    /// This page's address.
+    refresh: &'static str,
+    empty: &'static str,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="card">
+            <h2>{title}</h2>
+            {busy.then(|| view! { <p class="hint">{busy_text} " " <a href=refresh>"Refresh"</a></p> })}
+            {if count == 0 {
+                view! { <p class="hint">{empty}</p> }.into_any()
+            } else {
+                view! { <ul class="job-list">{children()}</ul> }.into_any()
+            }}
+        </div>
+    }
+}

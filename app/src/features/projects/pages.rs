@@ -205,15 +205,16 @@ fn ProjectForm(
             <div class="field-row">
                 <div class="field">
                     <label for="auto_alert_days">"Alert after days without contact"</label>
-                    <input id="auto_alert_days" name="auto_alert_days" type="number" min="1" max="3650" inputmode="numeric" value=number(fields.auto_alert_days) />
+                    <input id="auto_alert_days" name="auto_alert_days" type="number" min="30" max="3650" aria-describedby="auto-exit-hint" inputmode="numeric" value=number(fields.auto_alert_days) />
                     <FieldMessage error field="auto_alert_days" />
                 </div>
                 <div class="field">
                     <label for="auto_exit_days">"Auto-exit after days without contact"</label>
-                    <input id="auto_exit_days" name="auto_exit_days" type="number" min="1" max="3650" inputmode="numeric" value=number(fields.auto_exit_days) />
+                    <input id="auto_exit_days" name="auto_exit_days" type="number" min="30" max="3650" aria-describedby="auto-exit-hint" inputmode="numeric" value=number(fields.auto_exit_days) />
                     <FieldMessage error field="auto_exit_days" />
                 </div>
             </div>
+            <p class="hint" id="auto-exit-hint">{auto_exit_hint()}</p>
             <label class="choice">
                 <input type="checkbox" name="continuum_project" checked=fields.continuum_project />
                 <span><strong>"Continuum project"</strong>" — funded or counted by the CoC (HUD 2.02.3)"</span>
@@ -446,4 +447,27 @@ fn FundersCard(
             </ActionForm>
         </div>
     }
+}
+
+/// What the auto-exit fields mean, with HUD practice's suggested periods.
+fn auto_exit_hint() -> String {
+    use crate::domain::auto_exit::{MIN_DAYS, suggested};
+    use crate::domain::codes::ProjectType;
+    let periods: Vec<String> = [
+        ProjectType::ServicesOnly,
+        ProjectType::Other,
+        ProjectType::StreetOutreach,
+    ]
+    .into_iter()
+    .filter_map(|t| {
+        suggested(t).map(|s| {
+            let alert = s.alert_days.map_or_else(String::new, |a| format!(", alert {a}"));
+            format!("{}: exit {}{alert}", t.label(), s.exit_days)
+        })
+    })
+    .collect();
+    format!(
+        "Empty: off. At least {MIN_DAYS} days, the alert before the exit; not for Coordinated Entry. Suggested — {}.",
+        periods.join("; ")
+    )
 }

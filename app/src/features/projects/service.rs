@@ -326,9 +326,69 @@ pub async fn save(
             (id, "project_created")
         }
     };
+    sync_ce_participation(
+        &txn,
+        &id,
+        fields.ce_participating,
+        state.today(),
+        now,
+        &admin.user_id,
+    )
+    .await?;
     audit::record(&txn, now, &admin.actor(), Event::new(action).on("project", &id)).await?;
     txn.commit().await?;
     Ok(id)
+}
+
+/// Keeps HUD 2.09 (CEParticipation.csv) in step with "takes part in Coordinated
+/// Entry": a period that receives referrals opens today when the project joins, and
+/// the open period ends today when it leaves.
+async fn sync_ce_participation(
+    db: &impl sea_orm::ConnectionTrait,
+    project_id: &str,
+    participating: bool,
+    today: chrono::NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+    user_id: &str,
+) -> Result<(), AppError> {
+    use crate::db::entities::ce_participation;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let open = ce_participation::Entity::find()
+        .filter(ce_participation::Column::ProjectId.eq(project_id))
+        .filter(ce_participation::Column::CeParticipationStatusEndDate.is_null())
+        .filter(ce_participation::Column::DateDeleted.is_null())
+        .one(db)
+        .await?;
+    match (participating, open) {
+        (true, None) => {
+            ce_participation::ActiveModel {
+                ce_participation_id: Set(crate::db::new_id()),
+                project_id: Set(project_id.to_string()),
+                access_point: Set(0),
+                prevention_assessment: Set(None),
+                crisis_assessment: Set(None),
+                housing_assessment: Set(None),
+                direct_services: Set(None),
+                receives_referrals: Set(Some(1)),
+                ce_participation_status_start_date: Set(today),
+                ce_participation_status_end_date: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                created_by: Set(Some(user_id.to_string())),
+                date_deleted: Set(None),
+            }
+            .insert(db)
+            .await?;
+        }
+        (false, Some(period)) => {
+            let mut active = period.into_active_model();
+            active.ce_participation_status_end_date = Set(Some(today));
+            active.updated_at = Set(now);
+            active.update(db).await?;
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 pub async fn add_funder(

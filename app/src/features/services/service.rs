@@ -103,9 +103,8 @@ pub async fn services(
             location_details: row.try_get("", "location_details")?,
         });
     }
-    let txn = begin_write(db).await?;
-    audit::record(
-        &txn,
+    audit::record_view(
+        db,
         state.now(),
         &session.actor(),
         Event::new("services.view")
@@ -113,7 +112,6 @@ pub async fn services(
             .client(&access.personal_id),
     )
     .await?;
-    txn.commit().await?;
     Ok(EnrollmentServices {
         records_contacts: contacts_recorded(&access),
         enrollment_id: access.enrollment_id,

@@ -15,6 +15,11 @@ pub enum WorkflowKind {
     Intake,
     Exit,
     EditExit,
+    /// Update/Annual Assessment (and "Missed Update/Annual Assessment" on an exited
+    /// enrollment).
+    Assessment,
+    /// Edit Project Entry Workflow.
+    EditEntry,
 }
 
 impl WorkflowKind {
@@ -23,6 +28,8 @@ impl WorkflowKind {
             WorkflowKind::Intake => "intake",
             WorkflowKind::Exit => "exit",
             WorkflowKind::EditExit => "edit_exit",
+            WorkflowKind::Assessment => "assessment",
+            WorkflowKind::EditEntry => "edit_entry",
         }
     }
 
@@ -31,6 +38,8 @@ impl WorkflowKind {
             "intake" => Some(WorkflowKind::Intake),
             "exit" => Some(WorkflowKind::Exit),
             "edit_exit" => Some(WorkflowKind::EditExit),
+            "assessment" => Some(WorkflowKind::Assessment),
+            "edit_entry" => Some(WorkflowKind::EditEntry),
             _ => None,
         }
     }
@@ -40,6 +49,8 @@ impl WorkflowKind {
             WorkflowKind::Intake => "Intake",
             WorkflowKind::Exit => "Exit",
             WorkflowKind::EditExit => "Edit exit",
+            WorkflowKind::Assessment => "Update/annual assessment",
+            WorkflowKind::EditEntry => "Edit project entry",
         }
     }
 }
@@ -85,6 +96,10 @@ pub struct DraftData {
     pub answers: BTreeMap<String, Answers>,
     /// Steps saved with "Save & Continue" or "No Changes".
     pub done: BTreeSet<String>,
+    /// What the workflow settled on the way that no form posts (e.g. which recorded
+    /// assessment is being edited).
+    #[serde(default)]
+    pub facts: BTreeMap<String, String>,
 }
 
 /// One entry of the step list.
@@ -201,6 +216,27 @@ pub async fn discard_workflow(draft_id: String) -> Result<String, AppError> {
     let state = crate::state::use_app_state()?;
     let session = crate::state::respond(crate::features::access::guard::require_user())?;
     let result = super::service::discard(&state, &session, &draft_id).await;
+    crate::state::respond_then_go(result, String::clone)
+}
+
+/// Starts a workflow on an enrollment's household — `kind` is `exit`, `edit_exit`,
+/// `assessment` or `edit_entry` — or resumes the user's draft of that kind for the household; answers
+/// the address of its step.
+#[server(prefix = "/api", endpoint = "start_workflow")]
+pub async fn start_workflow(enrollment_id: String, kind: String) -> Result<String, AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let result = match WorkflowKind::from_code(&kind) {
+        Some(kind @ (WorkflowKind::Exit | WorkflowKind::EditExit)) => {
+            super::exit::start(&state, &session, kind, &enrollment_id).await
+        }
+        Some(WorkflowKind::Assessment) => super::update::start(&state, &session, &enrollment_id).await,
+        Some(WorkflowKind::EditEntry) => super::edit_entry::start(&state, &session, &enrollment_id).await,
+        Some(WorkflowKind::Intake) | None => Err(AppError::field(
+            "kind",
+            "Choose an enrollment workflow: exit, edit_exit, assessment or edit_entry.",
+        )),
+    };
     crate::state::respond_then_go(result, String::clone)
 }
 

@@ -388,6 +388,23 @@ pub async fn answers_from(db: &impl ConnectionTrait, source: Source<'_>) -> Resu
     Ok(a)
 }
 
+/// "Default Last" on a member's stage page (step `<prefix><PersonalID>`): the
+/// member's latest records.
+pub async fn default_last(
+    db: &impl ConnectionTrait,
+    draft: &super::service::Draft,
+    step: &str,
+    prefix: &str,
+) -> Result<Answers, AppError> {
+    let Some(personal_id) = step.strip_prefix(prefix) else {
+        return Err(AppError::Conflict(
+            "This step has nothing to fill from earlier records.".into(),
+        ));
+    };
+    draft.member(personal_id)?;
+    answers_from(db, Source::Latest { personal_id }).await
+}
+
 /// Who records a master assessment, and when.
 #[derive(Clone, Debug)]
 pub struct Recorded<'a> {
@@ -531,4 +548,26 @@ pub async fn move_to(
         .await?;
     }
     Ok(())
+}
+
+/// How many live records a master assessment holds (itself and its stage rows).
+pub async fn record_count(db: &impl ConnectionTrait, assessment_event_id: &str) -> Result<u64, AppError> {
+    let backend = db.get_database_backend();
+    let mut total = 0;
+    for table in STAGE_TABLES.iter().chain(&["assessment_events"]) {
+        if let Some(row) = db
+            .query_one_raw(statement(
+                backend,
+                &format!(
+                    "SELECT COUNT(*) AS n FROM {table} WHERE assessment_event_id = ? AND date_deleted IS NULL"
+                ),
+                vec![assessment_event_id.into()],
+            ))
+            .await?
+        {
+            let n: i64 = row.try_get("", "n")?;
+            total += u64::try_from(n).unwrap_or(0);
+        }
+    }
+    Ok(total)
 }

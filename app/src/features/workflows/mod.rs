@@ -10,11 +10,17 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod assessment;
 #[cfg(feature = "ssr")]
+pub mod edit_entry;
+#[cfg(feature = "ssr")]
+pub mod entry_assessment;
+#[cfg(feature = "ssr")]
 pub mod exit;
 #[cfg(feature = "ssr")]
 pub mod intake;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod update;
 
-pub use pages::{DraftItem, IntakeStartPage, WorkflowPage};
+pub use pages::{DraftItem, IntakeStartPage, WorkflowPage, WorkflowStart};

@@ -9,7 +9,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
     AddHouseholdMember, DiscardWorkflow, FinishWorkflow, HouseholdMemberView, RemoveHouseholdMember,
-    SaveWorkflowStep, StartIntake, StepBody, StepLink, StepView, WorkflowView, get_workflow,
+    SaveWorkflowStep, StartIntake, StartWorkflow, StepBody, StepLink, StepView, WorkflowKind, WorkflowView,
+    get_workflow,
 };
 use crate::domain::codes::RELATIONSHIP_TO_HOH;
 use crate::error::AppError;
@@ -519,7 +520,7 @@ fn StepPanel(
     let _ = finish;
     view! {
         <h2 data-testid="step-title">{title}</h2>
-        {intro.map(|i| view! { <p class="hint">{i}</p> })}
+        {intro.map(|i| view! { <p class="hint" data-testid="step-intro">{i}</p> })}
         {content}
     }
 }
@@ -595,5 +596,23 @@ pub fn DraftItem(
                     }
                 })}
         </li>
+    }
+}
+
+/// A menu button that starts (or resumes) a workflow on an enrollment: a POST, since it
+/// creates a draft.
+#[component]
+pub fn WorkflowStart(
+    action: ServerAction<StartWorkflow>,
+    enrollment_id: String,
+    kind: WorkflowKind,
+    label: String,
+) -> impl IntoView {
+    view! {
+        <ActionForm action=action>
+            <input type="hidden" name="enrollment_id" value=enrollment_id />
+            <input type="hidden" name="kind" value=kind.code() />
+            <button type="submit" class="action-menu__button">{label}</button>
+        </ActionForm>
     }
 }

@@ -5,14 +5,15 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 
-use super::api::{DraftData, MyDraft, StepLink, WorkflowKind, WorkflowView, step_path};
-use super::{exit, intake};
+use super::api::{DraftData, DraftMember, MyDraft, StepLink, WorkflowKind, WorkflowView, step_path};
+use super::{edit_entry, exit, intake, update};
 use crate::db::audit::{self, Event};
 use crate::db::entities::workflow_draft;
 use crate::db::{begin_write, new_id, statement};
 use crate::domain::access::Workgroup;
 use crate::error::AppError;
 use crate::features::access::guard::CurrentSession;
+use crate::features::clients::service::{EnrollmentAccess, enrollment_access};
 use crate::state::AppState;
 use crate::ui::fields::Answers;
 
@@ -59,12 +60,47 @@ impl Draft {
     pub fn answers(&self, step: &str) -> Option<&Answers> {
         self.data.answers.get(step)
     }
+
+    /// A household member of the draft.
+    pub fn member(&self, personal_id: &str) -> Result<&DraftMember, AppError> {
+        self.data
+            .members
+            .iter()
+            .find(|m| m.personal_id == personal_id)
+            .ok_or(AppError::NotFound)
+    }
+}
+
+/// Ends a workflow inside its commit: the draft deleted, `workflow.finish` audited
+/// with `detail`.
+pub async fn close(
+    txn: &impl ConnectionTrait,
+    session: &CurrentSession,
+    draft: &Draft,
+    personal_id: &str,
+    detail: String,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    delete_in(txn, draft.id()).await?;
+    audit::record(
+        txn,
+        now,
+        &session.actor(),
+        Event::new("workflow.finish")
+            .on("workflow_draft", draft.id())
+            .client(personal_id)
+            .detail(detail),
+    )
+    .await?;
+    Ok(())
 }
 
 fn steps_of(draft: &Draft) -> Vec<StepDef> {
     match draft.kind {
         WorkflowKind::Intake => intake::steps(&draft.data),
         WorkflowKind::Exit | WorkflowKind::EditExit => exit::steps(draft.kind, &draft.data),
+        WorkflowKind::Assessment => update::steps(&draft.data),
+        WorkflowKind::EditEntry => edit_entry::steps(&draft.data),
     }
 }
 
@@ -106,6 +142,65 @@ pub async fn create(
     audit::record(&txn, now, &session.actor(), event).await?;
     txn.commit().await?;
     Ok(draft_id)
+}
+
+/// A workflow about to start on an enrollment's household.
+pub struct Begin {
+    pub access: EnrollmentAccess,
+    pub household_id: String,
+    /// The user's draft of this kind for the household, to resume: its step's address.
+    pub resume: Option<String>,
+}
+
+/// The checks every enrollment workflow starts with (case work, the owning
+/// organization) and the user's draft of that kind for the household, if any.
+pub async fn begin(
+    state: &AppState,
+    session: &CurrentSession,
+    kind: WorkflowKind,
+    enrollment_id: &str,
+) -> Result<Begin, AppError> {
+    session.require_workgroup(crate::domain::access::CASE_WORK)?;
+    let db = &state.db;
+    let access = enrollment_access(db, session, enrollment_id).await?;
+    if !access.editable {
+        return Err(AppError::Forbidden);
+    }
+    let backend = db.get_database_backend();
+    let household_id: String = db
+        .query_one_raw(statement(
+            backend,
+            "SELECT household_id FROM enrollments WHERE enrollment_id = ?",
+            vec![enrollment_id.into()],
+        ))
+        .await?
+        .ok_or(AppError::NotFound)?
+        .try_get("", "household_id")?;
+    let resume = match db
+        .query_one_raw(statement(
+            backend,
+            "SELECT draft_id, step FROM workflow_drafts WHERE user_id = ? AND kind = ? AND household_id = ? \
+             ORDER BY updated_at DESC",
+            vec![
+                session.user_id.clone().into(),
+                kind.code().into(),
+                household_id.clone().into(),
+            ],
+        ))
+        .await?
+    {
+        Some(row) => {
+            let draft_id: String = row.try_get("", "draft_id")?;
+            let step: String = row.try_get("", "step")?;
+            Some(step_path(&draft_id, &step))
+        }
+        None => None,
+    };
+    Ok(Begin {
+        access,
+        household_id,
+        resume,
+    })
 }
 
 fn encode(data: &DraftData) -> Result<String, AppError> {
@@ -178,6 +273,8 @@ pub async fn view(
     let body = match draft.kind {
         WorkflowKind::Intake => intake::render(state, session, &draft, &current).await?,
         WorkflowKind::Exit | WorkflowKind::EditExit => exit::render(state, &draft, &current).await?,
+        WorkflowKind::Assessment => update::render(state, &draft, &current).await?,
+        WorkflowKind::EditEntry => edit_entry::render(state, &draft, &current).await?,
     };
     Ok(WorkflowView {
         draft_id: draft.id().to_string(),
@@ -202,10 +299,12 @@ pub async fn view(
 /// Where the user goes when the workflow is finished or thrown away.
 fn back_to(draft: &Draft) -> String {
     match draft.kind {
-        WorkflowKind::Exit | WorkflowKind::EditExit => match &draft.model.personal_id {
-            Some(id) => crate::routes::client(id),
-            None => crate::routes::HOME.to_string(),
-        },
+        WorkflowKind::Exit | WorkflowKind::EditExit | WorkflowKind::Assessment | WorkflowKind::EditEntry => {
+            match &draft.model.personal_id {
+                Some(id) => crate::routes::client(id),
+                None => crate::routes::HOME.to_string(),
+            }
+        }
         WorkflowKind::Intake => match draft.data.members.first() {
             Some(m) if m.existing => crate::routes::client(&m.personal_id),
             _ => crate::routes::CLIENTS.to_string(),
@@ -232,6 +331,8 @@ pub async fn save_step(
         let filled = match draft.kind {
             WorkflowKind::Intake => intake::default_last(state, &draft, step).await?,
             WorkflowKind::Exit | WorkflowKind::EditExit => exit::default_last(state, &draft, step).await?,
+            WorkflowKind::Assessment => update::default_last(state, &draft, step).await?,
+            WorkflowKind::EditEntry => edit_entry::default_last(state, &draft, step).await?,
         };
         draft.data.answers.insert(step.to_string(), filled);
         draft.data.done.remove(step);
@@ -248,6 +349,14 @@ pub async fn save_step(
             exit::prepare(state, &draft, step, &mut answers).await?;
             None
         }
+        WorkflowKind::Assessment => {
+            update::prepare(state, &draft, step, &mut answers).await?;
+            None
+        }
+        WorkflowKind::EditEntry => {
+            edit_entry::prepare(state, &draft, step, &mut answers).await?;
+            None
+        }
     };
     draft.data.answers.insert(step.to_string(), answers);
     draft.data.done.remove(step);
@@ -256,6 +365,8 @@ pub async fn save_step(
         None => match draft.kind {
             WorkflowKind::Intake => intake::check_step(state, session, &draft, step).await,
             WorkflowKind::Exit | WorkflowKind::EditExit => exit::check_step(state, &draft, step).await,
+            WorkflowKind::Assessment => update::check_step(state, &draft, step).await,
+            WorkflowKind::EditEntry => edit_entry::check_step(state, &draft, step).await,
         },
     };
     if let Err(err) = checked {
@@ -263,8 +374,10 @@ pub async fn save_step(
         return Err(err);
     }
     draft.data.done.insert(step.to_string());
-    if matches!(draft.kind, WorkflowKind::Exit | WorkflowKind::EditExit) {
-        exit::after_save(state, &mut draft, step).await?;
+    match draft.kind {
+        WorkflowKind::Exit | WorkflowKind::EditExit => exit::after_save(state, &mut draft, step).await?,
+        WorkflowKind::Assessment => update::after_save(state, &mut draft, step).await?,
+        WorkflowKind::Intake | WorkflowKind::EditEntry => {}
     }
     // Later steps may depend on this one (members, project): recompute the list.
     let steps = steps_of(&draft);
@@ -301,6 +414,8 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft_id: &str) 
     match draft.kind {
         WorkflowKind::Intake => intake::finish(state, session, &draft).await,
         WorkflowKind::Exit | WorkflowKind::EditExit => exit::finish(state, session, &draft).await,
+        WorkflowKind::Assessment => update::finish(state, session, &draft).await,
+        WorkflowKind::EditEntry => edit_entry::finish(state, session, &draft).await,
     }
 }
 

@@ -29,6 +29,7 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
     if !access.editable {
         return Err(AppError::Forbidden);
     }
+    crate::features::coordinated_entry::service::check_ce_exit(session, &access)?;
     let first = check_exit_step(state, draft)
         .await
         .map_err(|e| step_needs_attention(&step_def(draft, EXIT), e))?;
@@ -132,17 +133,8 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
     if !editing(draft) {
         household_changes(session, draft, &first, &txn, now).await?;
     }
-    service::delete_in(&txn, draft.id()).await?;
-    audit::record(
-        &txn,
-        now,
-        &session.actor(),
-        Event::new("workflow.finish")
-            .on("workflow_draft", draft.id())
-            .client(&access.personal_id)
-            .detail(format!("{}: {} member(s)", draft.kind.code(), members.len())),
-    )
-    .await?;
+    let detail = format!("{}: {} member(s)", draft.kind.code(), members.len());
+    service::close(&txn, session, draft, &access.personal_id, detail, now).await?;
     txn.commit().await?;
     Ok(crate::routes::client(&access.personal_id))
 }

@@ -76,12 +76,7 @@ pub fn steps(kind: WorkflowKind, data: &DraftData) -> Vec<StepDef> {
 }
 
 fn member<'a>(draft: &'a Draft, personal_id: &str) -> Result<&'a DraftMember, AppError> {
-    draft
-        .data
-        .members
-        .iter()
-        .find(|m| m.personal_id == personal_id)
-        .ok_or(AppError::NotFound)
+    draft.member(personal_id)
 }
 
 /// A member's exit date as answered on the first step (their own, or the household's).
@@ -147,16 +142,24 @@ pub(crate) async fn household(
     Ok(members)
 }
 
-async fn household_id_of(db: &impl ConnectionTrait, enrollment_id: &str) -> Result<String, AppError> {
-    let row = db
-        .query_one_raw(statement(
-            db.get_database_backend(),
-            "SELECT household_id FROM enrollments WHERE enrollment_id = ?",
-            vec![enrollment_id.into()],
-        ))
-        .await?
+/// The household's members in the organization that owns `enrollment_id` (the
+/// members a workflow started from that enrollment is about).
+pub(crate) async fn owners_household(
+    db: &impl ConnectionTrait,
+    household_id: &str,
+    enrollment_id: &str,
+) -> Result<Vec<DraftMember>, AppError> {
+    let rows = household(db, household_id).await?;
+    let owner = rows
+        .iter()
+        .find(|r| r.member.enrollment_id.as_deref() == Some(enrollment_id))
+        .map(|r| r.organization_id.clone())
         .ok_or(AppError::NotFound)?;
-    Ok(row.try_get("", "household_id")?)
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.organization_id == owner)
+        .map(|r| r.member)
+        .collect())
 }
 
 /// The recorded exit of an enrollment.
@@ -219,12 +222,10 @@ pub async fn start(
     kind: WorkflowKind,
     enrollment_id: &str,
 ) -> Result<String, AppError> {
-    session.require_workgroup(crate::domain::access::CASE_WORK)?;
+    let begin = service::begin(state, session, kind, enrollment_id).await?;
+    let access = begin.access;
+    crate::features::coordinated_entry::service::check_ce_exit(session, &access)?;
     let db = &state.db;
-    let access = enrollment_access(db, session, enrollment_id).await?;
-    if !access.editable {
-        return Err(AppError::Forbidden);
-    }
     let edit = kind == WorkflowKind::EditExit;
     match (edit, access.exit_date) {
         (false, Some(_)) => {
@@ -239,36 +240,16 @@ pub async fn start(
         }
         _ => {}
     }
-    let household_id = household_id_of(db, enrollment_id).await?;
-    if let Some(row) = db
-        .query_one_raw(statement(
-            db.get_database_backend(),
-            "SELECT draft_id, step FROM workflow_drafts WHERE user_id = ? AND kind = ? AND household_id = ? \
-             ORDER BY updated_at DESC",
-            vec![
-                session.user_id.clone().into(),
-                kind.code().into(),
-                household_id.clone().into(),
-            ],
-        ))
-        .await?
-    {
-        let draft_id: String = row.try_get("", "draft_id")?;
-        let step: String = row.try_get("", "step")?;
-        return Ok(step_path(&draft_id, &step));
+    if let Some(path) = begin.resume {
+        return Ok(path);
     }
+    let household_id = begin.household_id;
     // The members this workflow is about: those still open (exit), those exited (edit),
     // in the organization that owns the started enrollment.
-    let rows = household(db, &household_id).await?;
-    let owner = rows
-        .iter()
-        .find(|r| r.member.enrollment_id.as_deref() == Some(enrollment_id))
-        .map(|r| r.organization_id.clone())
-        .ok_or(AppError::NotFound)?;
-    let members: Vec<DraftMember> = rows
+    let members: Vec<DraftMember> = owners_household(db, &household_id, enrollment_id)
+        .await?
         .into_iter()
-        .filter(|r| r.organization_id == owner && r.member.exit_date.is_some() == edit)
-        .map(|r| r.member)
+        .filter(|m| m.exit_date.is_some() == edit)
         .collect();
     let mut data = DraftData {
         members,
@@ -340,13 +321,7 @@ pub async fn start(
 
 /// "Default Last": the member's latest records.
 pub async fn default_last(state: &AppState, draft: &Draft, step: &str) -> Result<Answers, AppError> {
-    let Some(personal_id) = step.strip_prefix("exit-") else {
-        return Err(AppError::Conflict(
-            "This step has nothing to fill from earlier records.".into(),
-        ));
-    };
-    member(draft, personal_id)?;
-    assessment::answers_from(&state.db, Source::Latest { personal_id }).await
+    assessment::default_last(&state.db, draft, step, "exit-").await
 }
 
 /// Before a step's answers are kept: "No Changes" on an exit assessment keeps what is

@@ -324,15 +324,6 @@ pub(super) async fn overlapping(
     Ok(overlaps(&stays, entry))
 }
 
-/// The entry step's answers, checked, ready to write.
-#[derive(Default)]
-pub(super) struct EntryAnswers {
-    /// Enrollment columns (3.917, 3.08).
-    pub(super) enrollment: Vec<(&'static str, Value)>,
-    /// Income, health insurance, disabilities, DV.
-    pub(super) stage: assessment::StageAnswers,
-}
-
 pub(super) fn check_entry_step(
     draft: &Draft,
     m: &DraftMember,
@@ -341,67 +332,7 @@ pub(super) fn check_entry_step(
 ) -> Result<EntryAnswers, AppError> {
     let entry = planned_entry(draft).unwrap_or(today);
     let collected = collected_for(is_head(draft, &m.personal_id), answered_dob(draft, m), entry);
-    let mut errors = Vec::new();
-    let mut out = EntryAnswers::default();
-    let int = |v: Option<i32>| Value::Int(v);
-    if collected.prior_living_situation {
-        let living = required_code(answers, "living_situation", &PRIOR_LIVING_SITUATION, &mut errors);
-        let stay = required_code(
-            answers,
-            "length_of_stay",
-            &RESIDENCE_PRIOR_LENGTH_OF_STAY,
-            &mut errors,
-        );
-        let under = code(answers, "los_under_threshold", &NO_YES, &mut errors);
-        let street = code(answers, "previous_street_essh", &NO_YES, &mut errors);
-        let started = date(answers, "date_to_street_essh", &mut errors);
-        if started.is_some_and(|d| d > entry) {
-            errors.push(field_error(
-                "date_to_street_essh",
-                "This date is on or before the project start date.",
-            ));
-        }
-        let times = code(
-            answers,
-            "times_homeless_past_three_years",
-            &TIMES_HOMELESS_PAST_THREE_YEARS,
-            &mut errors,
-        );
-        let months = code(
-            answers,
-            "months_homeless_past_three_years",
-            &MONTHS_HOMELESS_PAST_THREE_YEARS,
-            &mut errors,
-        );
-        out.enrollment.extend([
-            ("living_situation", int(living)),
-            ("length_of_stay", int(stay)),
-            ("los_under_threshold", int(under)),
-            ("previous_street_essh", int(street)),
-            ("date_to_street_essh", Value::ChronoDate(started)),
-            ("times_homeless_past_three_years", int(times)),
-            ("months_homeless_past_three_years", int(months)),
-        ]);
-    }
-    let disabling = required_code(
-        answers,
-        "disabling_condition",
-        &NO_YES_REASONS_FOR_MISSING_DATA,
-        &mut errors,
-    );
-    out.enrollment.push(("disabling_condition", int(disabling)));
-
-    let stage = assessment::check(answers, collected, &mut errors);
-    let long_term = stage.long_term_disability;
-    out.stage = stage;
-    if long_term && disabling.is_some_and(|d| d != 1) {
-        errors.push(field_error(
-            "disabling_condition",
-            "A long-continuing disability is recorded below: the disabling condition is \"Yes\".",
-        ));
-    }
-    validation(errors)?;
-    Ok(out)
+    entry_assessment::check(answers, collected, entry)
 }
 
 /// The outreach information step: the client profile's own checks.

@@ -234,20 +234,8 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
         )
         .await?;
     }
-    service::delete_in(&txn, draft.id()).await?;
-    audit::record(
-        &txn,
-        now,
-        &session.actor(),
-        Event::new("workflow.finish")
-            .on("workflow_draft", draft.id())
-            .client(&head_id)
-            .detail(format!(
-                "intake: {} enrolled in household {household_id}",
-                entries.len()
-            )),
-    )
-    .await?;
+    let detail = format!("intake: {} enrolled in household {household_id}", entries.len());
+    service::close(&txn, session, draft, &head_id, detail, now).await?;
     txn.commit().await?;
     Ok(crate::routes::client(&head_id))
 }

@@ -16,16 +16,15 @@ use super::api::{
     WorkflowKind, step_path,
 };
 use super::assessment;
+use super::entry_assessment::{self, EntryAnswers};
 use super::service::{self, Draft, StepDef};
 use crate::db::audit::{self, Event};
 use crate::db::entities::{case_assignment, client, enrollment, project};
 use crate::db::{begin_write, new_id, statement};
 use crate::domain::codes::RACES;
 use crate::domain::codes::{
-    DOB_DATA_QUALITY, MONTHS_HOMELESS_PAST_THREE_YEARS, NAME_DATA_QUALITY, NO_YES,
-    NO_YES_REASONS_FOR_MISSING_DATA, PRIOR_LIVING_SITUATION, PROJECT_TYPE, ProjectType, RACE_NONE,
-    RELATIONSHIP_TO_HOH, RESIDENCE_PRIOR_LENGTH_OF_STAY, SEX, SSN_DATA_QUALITY,
-    TIMES_HOMELESS_PAST_THREE_YEARS,
+    DOB_DATA_QUALITY, NAME_DATA_QUALITY, NO_YES_REASONS_FOR_MISSING_DATA, PROJECT_TYPE, ProjectType,
+    RACE_NONE, RELATIONSHIP_TO_HOH, SEX, SSN_DATA_QUALITY,
 };
 use crate::domain::dedup::search_key;
 use crate::domain::household::{
@@ -136,12 +135,7 @@ pub fn title(data: &DraftData) -> String {
 }
 
 fn member<'a>(draft: &'a Draft, personal_id: &str) -> Result<&'a DraftMember, AppError> {
-    draft
-        .data
-        .members
-        .iter()
-        .find(|m| m.personal_id == personal_id)
-        .ok_or(AppError::NotFound)
+    draft.member(personal_id)
 }
 
 // ---- household ---------------------------------------------------------------------

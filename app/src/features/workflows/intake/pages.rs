@@ -266,7 +266,7 @@ pub(super) async fn enrollment_page(
         FieldSpec::new("entry_date", "3.10 Project start date", FieldKind::Date)
             .required()
             .hint("Today, or the Back Date while one is set. Never in the future."),
-        FieldSpec::new("date_of_engagement", "3.11 Date of engagement", FieldKind::Date)
+        FieldSpec::new("date_of_engagement", "4.13 Date of engagement", FieldKind::Date)
             .hint("Street outreach, night-by-night shelter and services-only projects only."),
         FieldSpec::section("Case assignment"),
         FieldSpec::new("assign_to_me", "Assign the household to me", FieldKind::Checkbox),
@@ -285,65 +285,7 @@ pub(super) async fn enrollment_page(
 pub(super) fn entry_fields(draft: &Draft, m: &DraftMember, today: NaiveDate) -> Vec<FieldSpec> {
     let entry = planned_entry(draft).unwrap_or(today);
     let collected = collected_for(is_head(draft, &m.personal_id), answered_dob(draft, m), entry);
-    let mut fields = Vec::new();
-    if collected.prior_living_situation {
-        fields.extend([
-            FieldSpec::section("3.917 Prior living situation"),
-            FieldSpec::code(
-                "living_situation",
-                "Type of residence before project start",
-                &PRIOR_LIVING_SITUATION,
-            )
-            .required(),
-            FieldSpec::code(
-                "length_of_stay",
-                "Length of stay in that residence",
-                &RESIDENCE_PRIOR_LENGTH_OF_STAY,
-            )
-            .required(),
-            FieldSpec::new(
-                "date_to_street_essh",
-                "Approximate date this episode of homelessness started",
-                FieldKind::Date,
-            ),
-            FieldSpec::code(
-                "times_homeless_past_three_years",
-                "Times on the streets, in shelter or safe haven in the past three years",
-                &TIMES_HOMELESS_PAST_THREE_YEARS,
-            ),
-            FieldSpec::code(
-                "months_homeless_past_three_years",
-                "Total months homeless in the past three years",
-                &MONTHS_HOMELESS_PAST_THREE_YEARS,
-            ),
-        ]);
-        if chosen_project_type(draft).is_none_or(crate::domain::household::asks_homelessness_break) {
-            // After "Length of stay": the break-in-homelessness questions.
-            let at = fields
-                .iter()
-                .position(|f| f.name == "length_of_stay")
-                .map_or(fields.len(), |i| i + 1);
-            let questions = vec![
-                FieldSpec::code(
-                    "los_under_threshold",
-                    "Was the stay less than 90 days (7 nights for a place not meant for habitation)?",
-                    &NO_YES,
-                )
-                .hint("Institutional, transitional and permanent situations only."),
-                FieldSpec::code(
-                    "previous_street_essh",
-                    "On the night before, stayed on the streets, in emergency shelter or a safe haven?",
-                    &NO_YES,
-                )
-                .hint("Institutional, transitional and permanent situations only."),
-            ];
-            fields.splice(at..at, questions);
-        }
-    }
-    fields.push(FieldSpec::section("3.08 Disabling condition"));
-    fields.push(yes_no_reasons("disabling_condition", "Disabling condition").required());
-    fields.extend(assessment::fields(collected));
-    fields
+    entry_assessment::fields(collected, chosen_project_type(draft))
 }
 
 pub(super) async fn entry_page(
@@ -477,9 +419,7 @@ pub async fn default_last(state: &AppState, draft: &Draft, step: &str) -> Result
     };
     member(draft, personal_id)?;
     let db = &state.db;
-    let mut a = Answers::new();
-    let num = |v: Option<i32>| v.map(|n| n.to_string());
-    if let Some(last) = enrollment::Entity::find()
+    let mut a = match enrollment::Entity::find()
         .filter(enrollment::Column::PersonalId.eq(personal_id))
         .filter(enrollment::Column::DateDeleted.is_null())
         .all(db)
@@ -487,30 +427,9 @@ pub async fn default_last(state: &AppState, draft: &Draft, step: &str) -> Result
         .into_iter()
         .max_by_key(|e| e.entry_date)
     {
-        for (key, value) in [
-            ("living_situation", num(last.living_situation)),
-            ("length_of_stay", num(last.length_of_stay)),
-            ("los_under_threshold", num(last.los_under_threshold)),
-            ("previous_street_essh", num(last.previous_street_essh)),
-            (
-                "times_homeless_past_three_years",
-                num(last.times_homeless_past_three_years),
-            ),
-            (
-                "months_homeless_past_three_years",
-                num(last.months_homeless_past_three_years),
-            ),
-            ("disabling_condition", num(last.disabling_condition)),
-            (
-                "date_to_street_essh",
-                last.date_to_street_essh.map(|d| d.format("%Y-%m-%d").to_string()),
-            ),
-        ] {
-            if let Some(value) = value {
-                a.insert(key.into(), value);
-            }
-        }
-    }
+        Some(last) => entry_assessment::enrollment_answers(&last),
+        None => Answers::new(),
+    };
     a.extend(assessment::answers_from(db, assessment::Source::Latest { personal_id }).await?);
     Ok(a)
 }

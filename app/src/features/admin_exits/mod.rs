@@ -1,0 +1,11 @@
+//! Administrative exits (HMIS admins): open households without activity for a number
+//! of days, picked (or all matching), previewed row by row, then exited by a background
+//! job with destination 30 and reason Administrative Exit; agency admins see the
+//! administrative exits done in their organization.
+
+pub mod api;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use pages::{AdminExitPlanPage, AdminExitsDonePage, AdminExitsPage};

@@ -1,0 +1,427 @@
+//! Administrative exits: the HMIS admin's candidates and selection, the preview of
+//! exactly what will change with its run and progress, and the list of administrative
+//! exits done in an organization.
+
+use leptos::prelude::*;
+use leptos::server::ServerAction;
+use leptos_meta::Title;
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::api::{
+    AdminExitPlanView, AdminExitRun, Candidate, CandidateFilter, DoneFilter, PlanSkip, PreviewAdminExit,
+    RunAdminExit, admin_exit_candidates, admin_exit_plan_path, admin_exits_done, candidates_path,
+    get_admin_exit_plan, pick_field,
+};
+use crate::error::AppError;
+use crate::features::clients::pages::format_date;
+use crate::features::jobs::{JobState, RecentJobs, poll_while};
+use crate::routes;
+use crate::ui::form::{FieldMessage, FilterSelect, FormMessage, Pager, action_error, follow};
+use crate::ui::layout::errors_view;
+use crate::ui::status::Loading;
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[component]
+pub fn AdminExitsPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        query.with(|q| CandidateFilter {
+            organization_id: q.get("organization_id"),
+            project_id: q.get("project_id"),
+            days: q.get("days"),
+        })
+    };
+    let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(0));
+    let data = Resource::new(
+        move || (filter(), page()),
+        |(f, p)| admin_exit_candidates(f, Some(p)),
+    );
+    let preview = ServerAction::<PreviewAdminExit>::new();
+    follow(preview);
+    let error = Signal::derive(move || preview.value().get().and_then(Result::err));
+    view! {
+        <Title text="Administrative exits" />
+        <section class="page">
+            <p><A href=routes::ADMIN>"← Admin"</A></p>
+            <h1>"Administrative exits"</h1>
+            <p class="lead">
+                "Open households without a service, bed night or contact for the days chosen. Pick households (or all matching), "
+                "preview exactly what will change, then run it: destination 30 (No exit interview completed), reason Administrative Exit, "
+                "dated on each household's last service or contact, or on a date you choose."
+            </p>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    let f = filter();
+                    let result = match data.await {
+                        Ok(r) => r,
+                        Err(e) => return errors_view(e),
+                    };
+                    let days = result.days.to_string();
+                    let total = format!(
+                        "{} ({}) without activity for {} days as of {}",
+                        plural(result.total_households, "household", "households"),
+                        plural(result.total_enrollments, "enrollment", "enrollments"),
+                        result.days,
+                        format_date(result.today),
+                    );
+                    let pages = view! { <Pager base=candidates_path(&f) page=result.page has_more=result.has_more /> };
+                    let all_label = format!("All {} matching (every page)", plural(result.total_households, "household", "households"));
+                    let any = !result.rows.is_empty();
+                    let organization_select = (!result.organizations.is_empty()).then(|| view! {
+                        <FilterSelect id="organization_id" label="Organization" any="All organizations" choices=result.organizations.clone() value=f.organization_id.clone() />
+                    });
+                    let project_select = view! {
+                        <FilterSelect id="project_id" label="Project" any="All projects" choices=result.projects.clone() value=f.project_id.clone() />
+                    };
+                    let (organization_id, project_id) = (
+                        f.organization_id.clone().unwrap_or_default(),
+                        f.project_id.clone().unwrap_or_default(),
+                    );
+                    let days_shown = days.clone();
+                    view! {
+                        <Form method="GET" action="" attr:class="form form--inline" attr:role="search">
+                            {organization_select}
+                            {project_select}
+                            <div class="field">
+                                <label for="days">"Days without activity"</label>
+                                <input id="days" name="days" type="number" min="1" max="3650" inputmode="numeric" value=days_shown />
+                            </div>
+                            <button type="submit" class="button">"Show"</button>
+                        </Form>
+                        <p data-testid="candidates-total">{total}</p>
+                        <ActionForm action=preview attr:class="form">
+                            <FormMessage error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                            <input type="hidden" name="filter[organization_id]" value=organization_id />
+                            <input type="hidden" name="filter[project_id]" value=project_id />
+                            <input type="hidden" name="filter[days]" value=days />
+                            <div class="table-scroll">
+                                <table class="data-table" data-testid="candidates-table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col"><span class="visually-hidden">"Select"</span></th>
+                                            <th scope="col">"Household"</th>
+                                            <th scope="col">"Project"</th>
+                                            <th scope="col">"Last service or contact"</th>
+                                            <th scope="col">"Days without"</th>
+                                            <th scope="col">"Exit date"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {result.rows.into_iter().map(|row| view! { <CandidateLine row /> }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            {pages}
+                            {any.then(|| view! {
+                                <FieldMessage error field="pick" />
+                                <label class="choice">
+                                    <input type="checkbox" name="all" value="yes" />
+                                    <span>{all_label}</span>
+                                </label>
+                                <div class="field">
+                                    <label for="exit_date">"Exit date (optional)"</label>
+                                    <input id="exit_date" name="exit_date" type="date" max=result.today.format("%Y-%m-%d").to_string() />
+                                    <p class="hint">"Empty: each household exits on its last service or contact. A date must not come before any member's start or last activity."</p>
+                                    <FieldMessage error field="exit_date" />
+                                </div>
+                                <button type="submit" class="button" data-testid="preview-admin-exit">"Preview"</button>
+                            })}
+                        </ActionForm>
+                        <RecentJobs
+                            title="Recent administrative exits"
+                            count=result.runs.len()
+                            busy=result.runs.iter().any(|r| r.state.is_some_and(JobState::busy))
+                            busy_text="An administrative exit is running."
+                            refresh=routes::ADMIN_EXITS
+                            empty="No administrative exits previewed yet."
+                        >
+                            {result.runs.into_iter().map(|run| view! { <RunLine run /> }).collect_view()}
+                        </RecentJobs>
+                    }
+                        .into_any()
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn CandidateLine(row: Candidate) -> impl IntoView {
+    let head = row.members.first().cloned();
+    let others = row
+        .members
+        .iter()
+        .skip(1)
+        .map(|m| m.name.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let label = format!(
+        "Select the household of {}",
+        head.as_ref().map(|h| h.name.clone()).unwrap_or_default()
+    );
+    let held = row.held_by_referral;
+    view! {
+        <tr data-testid="candidate-row">
+            <td>
+                <input type="checkbox" name=pick_field(&row.household_id) value="yes" aria-label=label disabled=held />
+            </td>
+            <td data-label="Household">
+                {head.map(|h| view! { <a href=routes::client(&h.personal_id)>{h.name}</a> })}
+                {(!others.is_empty()).then(|| view! { <div class="hint">{format!("with {others}")}</div> })}
+                {held.then(|| view! { <div class="tag">"Held: CE referral pending"</div> })}
+            </td>
+            <td data-label="Project">{row.project_name}<div class="hint">{row.organization_name}</div></td>
+            <td data-label="Last service or contact">{format_date(row.last_activity)}</td>
+            <td data-label="Days without">{row.days_inactive}</td>
+            <td data-label="Exit date">{format_date(row.exit_date)}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn RunLine(run: AdminExitRun) -> impl IntoView {
+    let by = run.started_by.map(|u| format!(" by {u}")).unwrap_or_default();
+    let status = match run.state {
+        None => "Previewed, not run".to_string(),
+        Some(JobState::Queued) => "Waiting".into(),
+        Some(JobState::Running) => format!("Working: {} of {}", run.progress, run.total),
+        Some(JobState::Done) => run.message.clone().unwrap_or_else(|| "Done".into()),
+        Some(JobState::Failed) => format!("Failed: {}", run.message.clone().unwrap_or_default()),
+    };
+    view! {
+        <li class="job" data-testid="admin-exit-run">
+            <div class="job__title">
+                <A href=admin_exit_plan_path(&run.plan_id)>{plural(run.households, "household", "households")}</A>
+            </div>
+            <div class="hint">{format!("{}{by} · {status}", run.started)}</div>
+        </li>
+    }
+}
+
+#[component]
+pub fn AdminExitPlanPage() -> impl IntoView {
+    let params = use_params_map();
+    let plan_id = move || params.with(|p| p.get("plan_id").unwrap_or_default());
+    let run = ServerAction::<RunAdminExit>::new();
+    let tick = RwSignal::new(0u32);
+    let data = Resource::new(
+        move || (plan_id(), run.version().get(), tick.get()),
+        |(id, _, _)| get_admin_exit_plan(id),
+    );
+    poll_while(
+        Signal::derive(move || matches!(data.get(), Some(Ok(v)) if v.busy())),
+        tick,
+    );
+    view! {
+        <Title text="Administrative exit" />
+        <section class="page">
+            <p><A href=routes::ADMIN_EXITS>"← Administrative exits"</A></p>
+            <h1>"Administrative exit"</h1>
+            <FormMessage error=action_error(run) />
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(view) => view! { <PlanView view run /> }.into_any(),
+                        Err(e) => errors_view(e),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn PlanView(view: AdminExitPlanView, run: ServerAction<RunAdminExit>) -> impl IntoView {
+    let plan = view.plan.clone();
+    let households = plan.households.len();
+    let verb = if view.state.is_none() { "will exit" } else { "exit" };
+    let summary = format!(
+        "{} ({}) {verb}: destination 30 No exit interview completed, reason Administrative Exit.",
+        plural(households, "household", "households"),
+        plural(plan.enrollments(), "enrollment", "enrollments"),
+    );
+    let date_rule = match plan.chosen_date {
+        Some(d) => format!("Exit date chosen: {}.", format_date(d)),
+        None => "Each household exits on its last service or contact.".to_string(),
+    };
+    let rows: Vec<_> = plan
+        .households
+        .iter()
+        .flat_map(|h| {
+            h.members
+                .iter()
+                .map(move |m| (h.project_name.clone(), h.exit_date, m.clone()))
+        })
+        .collect();
+    let status = view.state.map(|state| {
+        let label = match state {
+            JobState::Queued => "Waiting",
+            JobState::Running => "Working",
+            JobState::Done => "Done",
+            JobState::Failed => "Failed",
+        };
+        let class = match state {
+            JobState::Done => "tag tag--success",
+            JobState::Failed => "tag tag--error",
+            _ => "tag",
+        };
+        let total = view.total.max(1);
+        view! {
+            <div class="card" data-testid="admin-exit-status">
+                <h2>"Progress"</h2>
+                <span class=class data-testid="job-state">{label}</span>
+                <progress max=total value=view.progress aria-label="Progress">{format!("{} of {total}", view.progress)}</progress>
+                <p data-testid="admin-exit-progress">{format!("{} of {} households", view.progress, view.total)}</p>
+                {view.message.clone().map(|m| view! { <p class="job__message" data-testid="admin-exit-message">{m}</p> })}
+                {state.busy().then(|| view! { <p class="hint">"You can leave this page; the exit goes on. " <a href=admin_exit_plan_path(&view.plan_id)>"Refresh"</a></p> })}
+            </div>
+        }
+    });
+    let not_exited = view.result.clone().map(|r| r.not_exited).unwrap_or_default();
+    view! {
+        <p data-testid="plan-summary">{summary}</p>
+        <p class="hint">
+            {date_rule}
+            {view.previewed_by.clone().map(|u| format!(" Previewed by {u}."))}
+        </p>
+        {status}
+        {view.state.is_none().then(|| view! {
+            <ActionForm action=run attr:class="form">
+                <input type="hidden" name="plan_id" value=view.plan_id.clone() />
+                <p>"Nothing has changed yet. Check the rows below, then run the exit."</p>
+                <button type="submit" class="button" data-testid="run-admin-exit">
+                    {format!("Exit {}", plural(households, "household", "households"))}
+                </button>
+                " "
+                <A href=routes::ADMIN_EXITS attr:class="button button--secondary">"Cancel"</A>
+            </ActionForm>
+        })}
+        <Skips title="Left out at the preview" skips=plan.skipped.clone() testid="plan-skipped" />
+        <Skips title="Not exited when the exit ran" skips=not_exited testid="plan-not-exited" />
+        <div class="table-scroll">
+            <table class="data-table" data-testid="plan-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Client"</th>
+                        <th scope="col">"In the household"</th>
+                        <th scope="col">"Project"</th>
+                        <th scope="col">"Start date"</th>
+                        <th scope="col">"Exit date"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|(project, exit_date, m)| view! {
+                        <tr data-testid="plan-row">
+                            <td data-label="Client"><a href=routes::client(&m.personal_id)>{m.name}</a></td>
+                            <td data-label="In the household">{if m.head { "Head of household" } else { "Member" }}</td>
+                            <td data-label="Project">{project}</td>
+                            <td data-label="Start date">{format_date(m.entry_date)}</td>
+                            <td data-label="Exit date">{format_date(exit_date)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn Skips(title: &'static str, skips: Vec<PlanSkip>, testid: &'static str) -> impl IntoView {
+    (!skips.is_empty()).then(|| {
+        view! {
+            <details class="card" data-testid=testid open>
+                <summary>{format!("{title}: {}", plural(skips.len(), "household", "households"))}</summary>
+                <ul>
+                    {skips.into_iter().map(|s| {
+                        let who = if s.head_name.is_empty() { format!("Household {}", s.household_id) } else { s.head_name.clone() };
+                        view! {
+                            <li>
+                                {if s.head_personal_id.is_empty() {
+                                    view! { <span>{who}</span> }.into_any()
+                                } else {
+                                    view! { <a href=routes::client(&s.head_personal_id)>{who}</a> }.into_any()
+                                }}
+                                {format!(" · {} · {}", s.project_name, s.reason)}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </details>
+        }
+    })
+}
+
+/// Administrative exits done in an organization (agency admins: their own).
+#[component]
+pub fn AdminExitsDonePage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        query.with(|q| DoneFilter {
+            organization_id: q.get("organization_id"),
+        })
+    };
+    let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(0));
+    let data = Resource::new(move || (filter(), page()), |(f, p)| admin_exits_done(f, Some(p)));
+    view! {
+        <Title text="Administrative exits done" />
+        <section class="page">
+            <h1>"Administrative exits done"</h1>
+            <p class="lead">"Enrollments the HMIS lead exited administratively (destination 30, reason Administrative Exit), newest first."</p>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    let f = filter();
+                    let result = match data.await {
+                        Ok(r) => r,
+                        Err(e) => return errors_view(e),
+                    };
+                    let base = format!(
+                        "{}?{}",
+                        routes::ADMIN_EXITS_DONE,
+                        crate::ui::form::query_string(&[("organization_id", &f.organization_id)])
+                    );
+                    view! {
+                        {(!result.organizations.is_empty()).then(|| view! {
+                            <Form method="GET" action="" attr:class="form form--inline" attr:role="search">
+                                <FilterSelect id="organization_id" label="Organization" any="All organizations" choices=result.organizations.clone() value=f.organization_id.clone() />
+                                <button type="submit" class="button">"Show"</button>
+                            </Form>
+                        })}
+                        <p data-testid="admin-exits-done-total">
+                            {format!("{}: {}", result.organization_name, plural(result.total, "administrative exit", "administrative exits"))}
+                        </p>
+                        <div class="table-scroll">
+                            <table class="data-table" data-testid="admin-exits-done">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Client"</th>
+                                        <th scope="col">"Project"</th>
+                                        <th scope="col">"Start date"</th>
+                                        <th scope="col">"Exit date"</th>
+                                        <th scope="col">"Recorded"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {result.rows.into_iter().map(|r| view! {
+                                        <tr data-testid="admin-exit-done">
+                                            <td data-label="Client"><a href=routes::client(&r.personal_id)>{r.name}</a></td>
+                                            <td data-label="Project">{r.project_name}</td>
+                                            <td data-label="Start date">{format_date(r.entry_date)}</td>
+                                            <td data-label="Exit date">{format_date(r.exit_date)}</td>
+                                            <td data-label="Recorded">{r.recorded}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <Pager base page=result.page has_more=result.has_more />
+                    }
+                        .into_any()
+                })}
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,10 @@
+//! The Annual Assessment Tool (Home → Annual Assessment Tool): open enrollments whose
+//! annual assessment is due on a chosen date, filtered, sorted by urgency, paginated,
+//! downloadable as CSV, each with the actions that settle it.
+
+pub mod api;
+mod page;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use page::{AnnualAssessmentsPage, AnnualDueCard};

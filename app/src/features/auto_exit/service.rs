@@ -1,0 +1,205 @@
+//! Auto-exit runs on the database: queueing a sweep (daily, or by an HMIS admin) and
+//! listing the runs with what they did.
+
+use chrono::NaiveDate;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use super::api::{AutoExitOverview, AutoExitProject, AutoExitRun, SkippedHousehold, SweepParams};
+use super::sweep::{SweepOptions, SweepReport};
+use crate::db::audit::{self, Event};
+use crate::db::entities::{job_run, organization, project};
+use crate::domain::access::Workgroup;
+use crate::error::AppError;
+use crate::features::access::guard::CurrentSession;
+use crate::features::jobs::JobState;
+use crate::jobs;
+use crate::state::AppState;
+
+/// Runs listed on the page.
+const RECENT: u64 = 10;
+
+impl From<SweepParams> for SweepOptions {
+    fn from(p: SweepParams) -> Self {
+        SweepOptions {
+            dry_run: p.dry_run,
+            project_id: p.project_id,
+        }
+    }
+}
+
+/// The job ID of the daily sweep of `date`: one per day, whichever server queues it.
+pub fn daily_job_id(date: NaiveDate) -> String {
+    format!("autoexit{}", date.format("%Y%m%d"))
+}
+
+/// Queues the daily sweep of `date` unless it was queued already (by this server or
+/// another). Answers whether this call queued it.
+pub async fn queue_daily(state: &AppState, date: NaiveDate) -> Result<bool, AppError> {
+    let id = daily_job_id(date);
+    if job_run::Entity::find_by_id(id.clone())
+        .one(&state.db)
+        .await?
+        .is_some()
+    {
+        return Ok(false);
+    }
+    let inserted = queue(state, id, None, &SweepParams::default()).await;
+    match inserted {
+        Ok(()) => Ok(true),
+        // Another server queued it between our look and our insert.
+        Err(AppError::Conflict(_)) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+async fn queue(
+    state: &AppState,
+    id: String,
+    created_by: Option<String>,
+    params: &SweepParams,
+) -> Result<(), AppError> {
+    let params = serde_json::to_string(params).map_err(|e| {
+        tracing::error!(error = %e, "auto-exit parameters could not be encoded");
+        AppError::Internal
+    })?;
+    job_run::ActiveModel {
+        job_run_id: Set(id),
+        kind: Set(jobs::KIND_AUTO_EXIT.into()),
+        status: Set(jobs::QUEUED.into()),
+        started_at: Set(state.now()),
+        finished_at: Set(None),
+        progress: Set(0),
+        total: Set(None),
+        message: Set(Some("Waiting to start".into())),
+        created_by: Set(created_by),
+        params: Set(Some(params)),
+        result: Set(None),
+    }
+    .insert(&state.db)
+    .await
+    .map_err(|e| match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+            AppError::Conflict("That sweep is already queued.".into())
+        }
+        _ => e.into(),
+    })?;
+    Ok(())
+}
+
+/// Queues a sweep an HMIS admin asked for (audited) and wakes this server's runner.
+pub async fn start(
+    state: &AppState,
+    admin: &CurrentSession,
+    project_id: Option<String>,
+    dry_run: bool,
+) -> Result<String, AppError> {
+    admin.require_workgroup(&[Workgroup::HmisAdmin])?;
+    if let Some(id) = &project_id {
+        let project = project::Entity::find_by_id(id.clone())
+            .one(&state.db)
+            .await?
+            .filter(|p| p.date_deleted.is_none());
+        match project {
+            None => return Err(AppError::field("project_id", "Choose a project from the list.")),
+            Some(p) if p.auto_exit_days.is_none() => {
+                return Err(AppError::field(
+                    "project_id",
+                    "This project has no auto-exit setting: set one on the project first.",
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    let id = crate::db::new_id();
+    let params = SweepParams { dry_run, project_id };
+    queue(state, id.clone(), Some(admin.user_id.clone()), &params).await?;
+    audit::record_view(
+        &state.db,
+        state.now(),
+        &admin.actor(),
+        Event::new("auto_exit.start")
+            .on("job_run", &id)
+            .detail(if dry_run { "dry run" } else { "sweep" }),
+    )
+    .await?;
+    state.jobs.wake.notify_one();
+    Ok(id)
+}
+
+/// The projects that auto-exit and the recent runs. HMIS admins only.
+pub async fn overview(state: &AppState, admin: &CurrentSession) -> Result<AutoExitOverview, AppError> {
+    admin.require_workgroup(&[Workgroup::HmisAdmin])?;
+    let projects = project::Entity::find()
+        .filter(project::Column::DateDeleted.is_null())
+        .filter(project::Column::AutoExitDays.is_not_null())
+        .find_also_related(organization::Entity)
+        .order_by_asc(project::Column::ProjectName)
+        .all(&state.db)
+        .await?;
+    let names: Vec<(String, String)> = projects
+        .iter()
+        .map(|(p, _)| (p.project_id.clone(), p.project_name.clone()))
+        .collect();
+    let runs = jobs::recent(&state.db, jobs::KIND_AUTO_EXIT, RECENT)
+        .await?
+        .into_iter()
+        .map(|(row, started_by)| {
+            let params: SweepParams = row
+                .params
+                .as_deref()
+                .and_then(|p| serde_json::from_str(p).ok())
+                .unwrap_or_default();
+            let report: Option<SweepReport> =
+                row.result.as_deref().and_then(|r| serde_json::from_str(r).ok());
+            AutoExitRun {
+                state: JobState::from_status(&row.status),
+                started: row
+                    .started_at
+                    .with_timezone(&state.time_zone)
+                    .format("%b %-d, %Y %-I:%M %p")
+                    .to_string(),
+                started_by,
+                scope: params
+                    .project_id
+                    .as_ref()
+                    .map(|id| {
+                        names
+                            .iter()
+                            .find(|(p, _)| p == id)
+                            .map_or_else(|| id.clone(), |(_, n)| n.clone())
+                    })
+                    .unwrap_or_else(|| "All projects".into()),
+                dry_run: params.dry_run,
+                progress: row.progress,
+                total: row.total.unwrap_or(0),
+                message: row.message,
+                skipped: report
+                    .map(|r| {
+                        r.skipped
+                            .into_iter()
+                            .map(|s| SkippedHousehold {
+                                project_name: s.project_name,
+                                head_personal_id: s.head_personal_id,
+                                reason: s.reason,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                job_run_id: row.job_run_id,
+            }
+        })
+        .collect();
+    Ok(AutoExitOverview {
+        projects: projects
+            .into_iter()
+            .map(|(p, org)| AutoExitProject {
+                project_id: p.project_id,
+                project_name: p.project_name,
+                organization_name: org.map(|o| o.organization_name).unwrap_or_default(),
+                exit_days: p.auto_exit_days.unwrap_or_default(),
+                alert_days: p.auto_alert_days,
+            })
+            .collect(),
+        runs,
+    })
+}

@@ -1,0 +1,15 @@
+//! Coordinated Entry (Coordinated Entry → Priority List): CE assessments with the CoC's
+//! local questions and score, the priority list ranked by score and tie-breakers,
+//! referrals as HUD CE events with their results, the receiving organizations'
+//! incoming referrals, and CE exits kept to priority list managers.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod list;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod referrals;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use pages::{CeAssessmentPage, CeEventsPage, CeQuestionsPage, IncomingReferralsPage, PriorityListPage};

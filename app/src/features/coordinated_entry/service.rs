@@ -1,0 +1,857 @@
+//! Coordinated Entry on the server: who does CE work, the local questions, CE
+//! assessments and the priority list entry they keep. The list itself is in
+//! [`super::list`], events and referrals in [`super::referrals`].
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set, Value};
+
+use super::api::{CeAssessmentView, CeEnrollment, QuestionRow, RecordedAssessment};
+use crate::db::audit::{self, Event};
+use crate::db::entities::{assessment, assessment_question, assessment_result, ce_priority, ce_question};
+use crate::db::{begin_write, new_id, statement};
+use crate::domain::access::Workgroup;
+use crate::domain::ce::{self, Choice, ChronicFacts, HouseholdType};
+use crate::domain::codes::{
+    ASSESSMENT_LEVEL, ASSESSMENT_TYPE, CodeList, DestinationGroup, PRIOR_LIVING_SITUATION,
+    PRIORITIZATION_STATUS, PROJECT_TYPE, ProjectType,
+};
+use crate::domain::dates::age_on;
+use crate::domain::enrollment::does_ce_work;
+use crate::error::{AppError, FieldError};
+use crate::features::access::guard::{ActingContext, CurrentSession};
+use crate::features::clients::service::{EnrollmentAccess, enrollment_access};
+use crate::state::AppState;
+use crate::ui::fields::{Choice as FieldChoice, FieldKind, FieldSpec};
+
+/// The AssessmentResultType of the score (AssessmentResults.csv).
+pub const SCORE_RESULT: &str = "Total score";
+/// The AssessmentResultType of the project type sought.
+pub const SOUGHT_RESULT: &str = "Project type sought";
+/// The AssessmentQuestionGroup of the local questions (AssessmentQuestions.csv).
+pub const QUESTION_GROUP: &str = "Local prioritization";
+
+/// Whether the acting organization is the CoC's Coordinated Entry organization.
+pub(crate) async fn acts_in_ce_organization(
+    db: &impl ConnectionTrait,
+    context: &ActingContext,
+) -> Result<bool, AppError> {
+    let row = db
+        .query_one_raw(statement(
+            db.get_database_backend(),
+            "SELECT coordinated_entry FROM organizations WHERE organization_id = ?",
+            vec![context.organization_id.clone().into()],
+        ))
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get("", "coordinated_entry")?,
+        None => false,
+    })
+}
+
+/// The priority list's users: priority list managers and CE assessors acting in the
+/// CE organization. Returns whether the user manages the list (refers, exits).
+pub(crate) async fn require_list_user(state: &AppState, session: &CurrentSession) -> Result<bool, AppError> {
+    let context = session.require_context()?;
+    let workgroup = context.workgroup;
+    if !matches!(workgroup, Workgroup::PriorityListManager | Workgroup::CeAssessor)
+        || !acts_in_ce_organization(&state.db, context).await?
+    {
+        return Err(AppError::Forbidden);
+    }
+    Ok(workgroup == Workgroup::PriorityListManager)
+}
+
+/// A Coordinated Entry enrollment the user sees, with whether they may do CE work on it
+/// (and if not, why).
+pub(crate) async fn ce_enrollment(
+    state: &AppState,
+    session: &CurrentSession,
+    enrollment_id: &str,
+) -> Result<(EnrollmentAccess, Option<String>), AppError> {
+    let context = session.require_context()?;
+    let access = enrollment_access(&state.db, session, enrollment_id).await?;
+    if access.project_type != Some(ProjectType::CoordinatedEntry.code()) {
+        return Err(AppError::Conflict(
+            "This is not a Coordinated Entry enrollment: CE assessments and events are recorded on enrollments in the CE project.".into(),
+        ));
+    }
+    let refused = if !access.editable {
+        Some("Read-only: this enrollment belongs to the Coordinated Entry organization.".to_string())
+    } else if !does_ce_work(context.workgroup) {
+        Some("CE assessments and events are recorded by CE assessors and priority list managers.".to_string())
+    } else {
+        None
+    };
+    Ok((access, refused))
+}
+
+pub(crate) fn header(access: &EnrollmentAccess) -> CeEnrollment {
+    CeEnrollment {
+        enrollment_id: access.enrollment_id.clone(),
+        personal_id: access.personal_id.clone(),
+        client_name: access.client_name.clone(),
+        project_name: access.project_name.clone(),
+        entry_date: access.entry_date,
+        exit_date: access.exit_date,
+    }
+}
+
+/// Reads a posted date (YYYY-MM-DD) for `field`.
+pub(crate) fn posted_date(
+    answers: &HashMap<String, String>,
+    field: &str,
+    label: &str,
+) -> Result<NaiveDate, FieldError> {
+    let text = answers.get(field).map(|s| s.trim()).unwrap_or_default();
+    if text.is_empty() {
+        return Err(FieldError {
+            field: field.into(),
+            message: format!("Enter the {label}."),
+        });
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| FieldError {
+        field: field.into(),
+        message: format!("Enter the {label} as a date (YYYY-MM-DD)."),
+    })
+}
+
+/// Reads a posted code of `list` for `field`.
+pub(crate) fn posted_code(
+    answers: &HashMap<String, String>,
+    field: &str,
+    list: &CodeList,
+    label: &str,
+) -> Result<i32, FieldError> {
+    answers
+        .get(field)
+        .and_then(|v| v.trim().parse::<i32>().ok())
+        .filter(|c| list.contains(*c))
+        .ok_or_else(|| FieldError {
+            field: field.into(),
+            message: format!("Choose the {label} from the list."),
+        })
+}
+
+/// A date within the enrollment and not in the future.
+pub(crate) fn within_enrollment(
+    on: NaiveDate,
+    access: &EnrollmentAccess,
+    today: NaiveDate,
+    field: &str,
+) -> Result<NaiveDate, FieldError> {
+    let message = if on > today {
+        Some("The date cannot be in the future.".to_string())
+    } else if on < access.entry_date {
+        Some(format!(
+            "The date cannot be before the CE project start date ({}).",
+            access.entry_date.format("%m/%d/%Y")
+        ))
+    } else if access.exit_date.is_some_and(|x| on > x) {
+        Some("The date cannot be after the CE exit date.".to_string())
+    } else {
+        None
+    };
+    match message {
+        Some(message) => Err(FieldError {
+            field: field.into(),
+            message,
+        }),
+        None => Ok(on),
+    }
+}
+
+fn decode_choices(model: &ce_question::Model) -> Vec<Choice> {
+    serde_json::from_str(&model.choices).unwrap_or_else(|e| {
+        tracing::error!(question = %model.question_id, error = %e, "unreadable CE question choices");
+        Vec::new()
+    })
+}
+
+fn question_row(model: ce_question::Model) -> QuestionRow {
+    let choices = decode_choices(&model);
+    QuestionRow {
+        choices_text: ce::format_choices(&choices),
+        question_id: model.question_id,
+        position: model.position,
+        question: model.question,
+        choices,
+        active: model.active,
+    }
+}
+
+async fn all_questions(db: &impl ConnectionTrait) -> Result<Vec<QuestionRow>, AppError> {
+    Ok(ce_question::Entity::find()
+        .order_by_asc(ce_question::Column::Position)
+        .order_by_asc(ce_question::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(question_row)
+        .collect())
+}
+
+/// Every question, for the admin page.
+pub async fn questions(state: &AppState, session: &CurrentSession) -> Result<Vec<QuestionRow>, AppError> {
+    session.require_workgroup(&[Workgroup::HmisAdmin])?;
+    all_questions(&state.db).await
+}
+
+/// The question form as posted.
+#[derive(Clone, Debug, Default)]
+pub struct QuestionForm {
+    pub question_id: Option<String>,
+    pub question: String,
+    pub choices: String,
+    pub position: Option<String>,
+    pub active: bool,
+}
+
+pub async fn save_question(
+    state: &AppState,
+    session: &CurrentSession,
+    form: QuestionForm,
+) -> Result<(), AppError> {
+    session.require_workgroup(&[Workgroup::HmisAdmin])?;
+    let mut errors = Vec::new();
+    let question = form.question.trim().to_string();
+    if question.is_empty() || question.chars().count() > 500 {
+        errors.push(FieldError {
+            field: "question".into(),
+            message: "Write the question (up to 500 characters).".into(),
+        });
+    }
+    let choices = ce::parse_choices(&form.choices).map_err(|message| FieldError {
+        field: "choices".into(),
+        message,
+    });
+    let position = match form.position.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => match p.parse::<i32>().ok().filter(|p| (1..=1000).contains(p)) {
+            Some(p) => Some(p),
+            None => {
+                errors.push(FieldError {
+                    field: "position".into(),
+                    message: "The position is a whole number from 1 to 1000.".into(),
+                });
+                None
+            }
+        },
+    };
+    let choices = match choices {
+        Ok(c) => Some(c),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let (Some(choices), true) = (choices, errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+    let encoded = serde_json::to_string(&choices).map_err(|e| {
+        tracing::error!(error = %e, "CE question choices could not be encoded");
+        AppError::Internal
+    })?;
+    let now = state.now();
+    let txn = begin_write(&state.db).await?;
+    let question_id = match &form.question_id {
+        Some(id) => {
+            let existing = ce_question::Entity::find_by_id(id.clone())
+                .one(&txn)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let mut active: ce_question::ActiveModel = existing.into();
+            active.question = Set(question);
+            active.choices = Set(encoded);
+            if let Some(p) = position {
+                active.position = Set(p);
+            }
+            active.active = Set(form.active);
+            active.updated_at = Set(now);
+            active.update(&txn).await?;
+            id.clone()
+        }
+        None => {
+            let last = all_questions(&txn)
+                .await?
+                .iter()
+                .map(|q| q.position)
+                .max()
+                .unwrap_or(0);
+            let created_by = Some(session.user_id.clone());
+            insert_question(
+                &txn,
+                position.unwrap_or(last + 1),
+                question,
+                encoded,
+                created_by,
+                now,
+            )
+            .await?
+        }
+    };
+    audit::record(
+        &txn,
+        now,
+        &session.actor(),
+        Event::new("ce_question.save").on("ce_question", &question_id),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn insert_question(
+    db: &impl ConnectionTrait,
+    position: i32,
+    question: String,
+    encoded_choices: String,
+    created_by: Option<String>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String, AppError> {
+    let id = new_id();
+    ce_question::ActiveModel {
+        question_id: Set(id.clone()),
+        position: Set(position),
+        question: Set(question),
+        choices: Set(encoded_choices),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        created_by: Set(created_by),
+    }
+    .insert(db)
+    .await?;
+    Ok(id)
+}
+
+/// Adds questions given as (question, `label = points` lines) when there are none yet
+/// (the demo CoC's, at first start).
+pub async fn seed_questions(
+    db: &impl ConnectionTrait,
+    questions: &[(&str, &str)],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    if !all_questions(db).await?.is_empty() {
+        return Ok(());
+    }
+    for (position, (question, choices)) in (1..).zip(questions) {
+        let choices = ce::parse_choices(choices).map_err(|e| {
+            tracing::error!(error = %e, "seed question choices do not parse");
+            AppError::Internal
+        })?;
+        let encoded = serde_json::to_string(&choices).map_err(|_| AppError::Internal)?;
+        insert_question(db, position, question.to_string(), encoded, None, now).await?;
+    }
+    Ok(())
+}
+
+/// The project types a household may seek, in the order the form offers them.
+pub const SOUGHT_PROJECT_TYPES: [i32; 7] = [13, 3, 2, 0, 8, 9, 10];
+
+fn code_choices(list: &CodeList) -> Vec<FieldChoice> {
+    FieldChoice::from_list(list)
+}
+
+fn question_field(q: &QuestionRow) -> FieldSpec {
+    let choices = q
+        .choices
+        .iter()
+        .enumerate()
+        .map(|(i, c)| FieldChoice {
+            value: i.to_string(),
+            label: format!(
+                "{} ({} point{})",
+                c.label,
+                c.points,
+                if c.points.abs() == 1 { "" } else { "s" }
+            ),
+            group: None,
+        })
+        .collect();
+    FieldSpec::new(
+        &format!("q_{}", q.question_id),
+        &q.question,
+        FieldKind::Select(choices),
+    )
+    .required()
+}
+
+/// The assessment form: HUD 4.19 then the active local questions.
+fn assessment_fields(questions: &[QuestionRow], default_date: NaiveDate) -> Vec<FieldSpec> {
+    let mut date = FieldSpec::new("assessment_date", "Assessment date", FieldKind::Date).required();
+    date.value = default_date.format("%Y-%m-%d").to_string();
+    let sought = SOUGHT_PROJECT_TYPES
+        .iter()
+        .filter_map(|c| {
+            PROJECT_TYPE.label(*c).map(|label| FieldChoice {
+                value: c.to_string(),
+                label: label.to_string(),
+                group: None,
+            })
+        })
+        .collect();
+    let mut fields = vec![
+        FieldSpec::section("Assessment (HUD 4.19)"),
+        date,
+        FieldSpec::new(
+            "location",
+            "Assessment location",
+            FieldKind::Text { max_length: 250 },
+        )
+        .required()
+        .hint("Where the assessment took place: the access point or site."),
+        FieldSpec::new(
+            "assessment_type",
+            "Assessment type",
+            FieldKind::Select(code_choices(&ASSESSMENT_TYPE)),
+        )
+        .required(),
+        FieldSpec::new(
+            "assessment_level",
+            "Assessment level",
+            FieldKind::Select(code_choices(&ASSESSMENT_LEVEL)),
+        )
+        .required(),
+        FieldSpec::new(
+            "prioritization_status",
+            "Prioritization status",
+            FieldKind::Select(code_choices(&PRIORITIZATION_STATUS)),
+        )
+        .required()
+        .hint("Placed households are on the priority list, ranked by their score."),
+        FieldSpec::new("sought", "Project type sought", FieldKind::Select(sought)),
+    ];
+    if !questions.is_empty() {
+        fields.push(FieldSpec::section("Prioritization questions"));
+        fields.extend(questions.iter().filter(|q| q.active).map(question_field));
+    }
+    fields
+}
+
+/// The CE assessment page: the form and the assessments recorded (audited view).
+pub async fn assessment_view(
+    state: &AppState,
+    session: &CurrentSession,
+    enrollment_id: &str,
+) -> Result<CeAssessmentView, AppError> {
+    let (access, mut refused) = ce_enrollment(state, session, enrollment_id).await?;
+    let db = &state.db;
+    if refused.is_none() && access.exit_date.is_some() {
+        refused = Some("This CE enrollment is exited: no new assessments.".into());
+    }
+    if refused.is_none() && !is_head(db, enrollment_id).await? {
+        refused = Some("Assess the household on the head of household's CE enrollment.".into());
+    }
+    let fields = match refused {
+        Some(_) => Vec::new(),
+        None => assessment_fields(
+            &all_questions(db).await?,
+            session.back_date.unwrap_or(state.today()),
+        ),
+    };
+    let history = recorded(db, enrollment_id).await?;
+    audit::record_view(
+        db,
+        state.now(),
+        &session.actor(),
+        Event::new("ce_assessment.view")
+            .on("enrollment", enrollment_id)
+            .client(&access.personal_id),
+    )
+    .await?;
+    Ok(CeAssessmentView {
+        enrollment: header(&access),
+        fields,
+        refused,
+        history,
+    })
+}
+
+async fn is_head(db: &impl ConnectionTrait, enrollment_id: &str) -> Result<bool, AppError> {
+    let row = db
+        .query_one_raw(statement(
+            db.get_database_backend(),
+            "SELECT relationship_to_hoh FROM enrollments WHERE enrollment_id = ?",
+            vec![enrollment_id.into()],
+        ))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let relationship: Option<i32> = row.try_get("", "relationship_to_hoh")?;
+    Ok(relationship == Some(1))
+}
+
+async fn recorded(
+    db: &impl ConnectionTrait,
+    enrollment_id: &str,
+) -> Result<Vec<RecordedAssessment>, AppError> {
+    let rows = db
+        .query_all_raw(statement(
+            db.get_database_backend(),
+            "SELECT a.assessment_id, a.assessment_date, a.assessment_location, a.assessment_type, \
+             a.assessment_level, a.prioritization_status, r.assessment_result, u.first_name, u.last_name \
+             FROM assessments a \
+             LEFT JOIN assessment_results r ON r.assessment_id = a.assessment_id AND r.assessment_result_type = ? \
+             AND r.date_deleted IS NULL \
+             LEFT JOIN users u ON u.user_id = a.created_by \
+             WHERE a.enrollment_id = ? AND a.date_deleted IS NULL \
+             ORDER BY a.assessment_date DESC, a.created_at DESC LIMIT 200",
+            vec![SCORE_RESULT.into(), enrollment_id.into()],
+        ))
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let label = |list: &CodeList, code: i32| list.label(code).unwrap_or("Unknown").to_string();
+        let score: Option<String> = row.try_get("", "assessment_result")?;
+        let first: Option<String> = row.try_get("", "first_name")?;
+        let last: Option<String> = row.try_get("", "last_name")?;
+        out.push(RecordedAssessment {
+            assessment_id: row.try_get("", "assessment_id")?,
+            assessment_date: row.try_get("", "assessment_date")?,
+            location: row.try_get("", "assessment_location")?,
+            assessment_type: label(&ASSESSMENT_TYPE, row.try_get("", "assessment_type")?),
+            assessment_level: label(&ASSESSMENT_LEVEL, row.try_get("", "assessment_level")?),
+            prioritization_status: label(&PRIORITIZATION_STATUS, row.try_get("", "prioritization_status")?),
+            score: score.and_then(|s| s.trim().parse().ok()),
+            recorded_by: first.zip(last).map(|(f, l)| format!("{f} {l}")),
+        });
+    }
+    Ok(out)
+}
+
+/// What a posted assessment says, checked.
+struct Posted {
+    date: NaiveDate,
+    location: String,
+    assessment_type: i32,
+    level: i32,
+    status: i32,
+    sought: Option<i32>,
+    /// (question, chosen answer) for each active question.
+    answers: Vec<(QuestionRow, Choice)>,
+}
+
+fn check_assessment(
+    answers: &HashMap<String, String>,
+    questions: Vec<QuestionRow>,
+    access: &EnrollmentAccess,
+    today: NaiveDate,
+) -> Result<Posted, AppError> {
+    let mut errors = Vec::new();
+    let date = match posted_date(answers, "assessment_date", "assessment date")
+        .and_then(|d| within_enrollment(d, access, today, "assessment_date"))
+    {
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let mut keep = |r: Result<i32, FieldError>| match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let assessment_type = keep(posted_code(
+        answers,
+        "assessment_type",
+        &ASSESSMENT_TYPE,
+        "assessment type",
+    ));
+    let level = keep(posted_code(
+        answers,
+        "assessment_level",
+        &ASSESSMENT_LEVEL,
+        "assessment level",
+    ));
+    let status = keep(posted_code(
+        answers,
+        "prioritization_status",
+        &PRIORITIZATION_STATUS,
+        "prioritization status",
+    ));
+    let sought = match answers.get("sought").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => keep(
+            s.parse::<i32>()
+                .ok()
+                .filter(|c| SOUGHT_PROJECT_TYPES.contains(c))
+                .ok_or_else(|| FieldError {
+                    field: "sought".into(),
+                    message: "Choose the project type sought from the list.".into(),
+                }),
+        ),
+    };
+    let location = answers
+        .get("location")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    if location.is_empty() || location.chars().count() > 250 {
+        errors.push(FieldError {
+            field: "location".into(),
+            message: "Enter where the assessment took place (up to 250 characters).".into(),
+        });
+    }
+    let mut chosen = Vec::new();
+    for q in questions.into_iter().filter(|q| q.active) {
+        let field = format!("q_{}", q.question_id);
+        match answers
+            .get(&field)
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .and_then(|i| q.choices.get(i).cloned())
+        {
+            Some(choice) => chosen.push((q, choice)),
+            None => errors.push(FieldError {
+                field,
+                message: "Choose an answer.".into(),
+            }),
+        }
+    }
+    match (date, assessment_type, level, status, errors.is_empty()) {
+        (Some(date), Some(assessment_type), Some(level), Some(status), true) => Ok(Posted {
+            date,
+            location,
+            assessment_type,
+            level,
+            status,
+            sought,
+            answers: chosen,
+        }),
+        _ => Err(AppError::Validation(errors)),
+    }
+}
+
+pub async fn record_assessment(
+    state: &AppState,
+    session: &CurrentSession,
+    enrollment_id: &str,
+    answers: &HashMap<String, String>,
+) -> Result<(), AppError> {
+    let (access, refused) = ce_enrollment(state, session, enrollment_id).await?;
+    if refused.is_some() {
+        return Err(AppError::Forbidden);
+    }
+    if access.exit_date.is_some() {
+        return Err(AppError::Conflict(
+            "This CE enrollment is exited: no new assessments.".into(),
+        ));
+    }
+    let db = &state.db;
+    if !is_head(db, enrollment_id).await? {
+        return Err(AppError::Conflict(
+            "Assess the household on the head of household's CE enrollment.".into(),
+        ));
+    }
+    let today = session.today.max(state.today());
+    let posted = check_assessment(answers, all_questions(db).await?, &access, today)?;
+    let score = ce::score(posted.answers.iter().map(|(_, c)| c));
+    let now = state.now();
+    let user = Some(session.user_id.clone());
+    let txn = begin_write(db).await?;
+    let assessment_id = new_id();
+    assessment::ActiveModel {
+        assessment_id: Set(assessment_id.clone()),
+        enrollment_id: Set(enrollment_id.to_string()),
+        personal_id: Set(access.personal_id.clone()),
+        assessment_date: Set(posted.date),
+        assessment_location: Set(posted.location.clone()),
+        assessment_type: Set(posted.assessment_type),
+        assessment_level: Set(posted.level),
+        prioritization_status: Set(posted.status),
+        created_at: Set(now),
+        updated_at: Set(now),
+        created_by: Set(user.clone()),
+        date_deleted: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    for (q, choice) in &posted.answers {
+        assessment_question::ActiveModel {
+            assessment_question_id: Set(new_id()),
+            assessment_id: Set(assessment_id.clone()),
+            enrollment_id: Set(enrollment_id.to_string()),
+            personal_id: Set(access.personal_id.clone()),
+            assessment_question_group: Set(Some(QUESTION_GROUP.into())),
+            assessment_question_order: Set(Some(q.position)),
+            assessment_question: Set(Some(q.question.clone())),
+            assessment_answer: Set(Some(choice.label.clone())),
+            created_at: Set(now),
+            updated_at: Set(now),
+            created_by: Set(user.clone()),
+            date_deleted: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let mut results = vec![(SCORE_RESULT, score.to_string())];
+    if let Some(label) = posted.sought.and_then(|c| PROJECT_TYPE.label(c)) {
+        results.push((SOUGHT_RESULT, label.to_string()));
+    }
+    for (kind, result) in results {
+        assessment_result::ActiveModel {
+            assessment_result_id: Set(new_id()),
+            assessment_id: Set(assessment_id.clone()),
+            enrollment_id: Set(enrollment_id.to_string()),
+            personal_id: Set(access.personal_id.clone()),
+            assessment_result_type: Set(Some(kind.into())),
+            assessment_result: Set(Some(result)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            created_by: Set(user.clone()),
+            date_deleted: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    refresh_entry(&txn, enrollment_id, now).await?;
+    audit::record(
+        &txn,
+        now,
+        &session.actor(),
+        Event::new("ce_assessment.create")
+            .on("assessment", &assessment_id)
+            .client(&access.personal_id)
+            .detail(format!("score {score}")),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Writes (or removes) the priority list entry of a head of household's CE enrollment
+/// from its latest assessment and the household as recorded now.
+pub async fn refresh_entry(
+    db: &impl ConnectionTrait,
+    enrollment_id: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let backend = db.get_database_backend();
+    let latest = db
+        .query_one_raw(statement(
+            backend,
+            "SELECT a.assessment_id, a.assessment_date, a.prioritization_status, \
+             (SELECT r.assessment_result FROM assessment_results r WHERE r.assessment_id = a.assessment_id \
+              AND r.assessment_result_type = ? AND r.date_deleted IS NULL) AS score, \
+             (SELECT r.assessment_result FROM assessment_results r WHERE r.assessment_id = a.assessment_id \
+              AND r.assessment_result_type = ? AND r.date_deleted IS NULL) AS sought \
+             FROM assessments a WHERE a.enrollment_id = ? AND a.date_deleted IS NULL \
+             ORDER BY a.assessment_date DESC, a.created_at DESC, a.assessment_id DESC",
+            vec![SCORE_RESULT.into(), SOUGHT_RESULT.into(), enrollment_id.into()],
+        ))
+        .await?;
+    ce_priority::Entity::delete_by_id(enrollment_id.to_string())
+        .exec(db)
+        .await?;
+    let Some(latest) = latest else {
+        return Ok(());
+    };
+    let head = db
+        .query_one_raw(statement(
+            backend,
+            "SELECT e.household_id, e.personal_id, e.living_situation, e.date_to_street_essh, \
+             e.times_homeless_past_three_years, e.months_homeless_past_three_years, e.disabling_condition, \
+             c.dob, c.veteran_status, (e.exit_date IS NULL AND e.date_deleted IS NULL) AS enrollment_open \
+             FROM enrollments e JOIN clients c ON c.personal_id = e.personal_id WHERE e.enrollment_id = ?",
+            vec![enrollment_id.into()],
+        ))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let assessed: NaiveDate = latest.try_get("", "assessment_date")?;
+    let household_id: String = head.try_get("", "household_id")?;
+    let members = db
+        .query_all_raw(statement(
+            backend,
+            "SELECT c.dob FROM enrollments m JOIN clients c ON c.personal_id = m.personal_id \
+             WHERE m.household_id = ? AND m.date_deleted IS NULL AND m.exit_date IS NULL",
+            vec![household_id.clone().into()],
+        ))
+        .await?;
+    let mut ages = Vec::with_capacity(members.len());
+    for m in members {
+        let dob: Option<NaiveDate> = m.try_get("", "dob")?;
+        ages.push(dob.and_then(|d| age_on(d, assessed)));
+    }
+    let living: Option<i32> = head.try_get("", "living_situation")?;
+    let homeless_since: Option<NaiveDate> = head.try_get("", "date_to_street_essh")?;
+    let disabling: Option<i32> = head.try_get("", "disabling_condition")?;
+    let veteran: i32 = head.try_get("", "veteran_status")?;
+    let chronic = ce::is_chronic(ChronicFacts {
+        disabling_condition: disabling == Some(1),
+        literally_homeless: living
+            .and_then(|l| DestinationGroup::of(&PRIOR_LIVING_SITUATION, l))
+            .is_some_and(|g| g == DestinationGroup::Homeless),
+        homeless_since,
+        times_homeless: head.try_get("", "times_homeless_past_three_years")?,
+        months_homeless: head.try_get("", "months_homeless_past_three_years")?,
+        on: assessed,
+    });
+    let status: i32 = latest.try_get("", "prioritization_status")?;
+    let score: Option<String> = latest.try_get("", "score")?;
+    let sought: Option<String> = latest.try_get("", "sought")?;
+    ce_priority::ActiveModel {
+        enrollment_id: Set(enrollment_id.to_string()),
+        household_id: Set(household_id),
+        personal_id: Set(head.try_get("", "personal_id")?),
+        assessment_id: Set(latest.try_get("", "assessment_id")?),
+        assessment_date: Set(assessed),
+        score: Set(score.and_then(|s| s.trim().parse().ok()).unwrap_or(0)),
+        placed: Set(status == 1),
+        homeless_since: Set(homeless_since),
+        household_type: Set(HouseholdType::of(&ages).code()),
+        chronic: Set(chronic),
+        veteran: Set(veteran == 1),
+        head_dob: Set(head.try_get("", "dob")?),
+        project_type_sought: Set(sought.and_then(|label| {
+            PROJECT_TYPE
+                .values
+                .iter()
+                .find(|c| c.label == label)
+                .map(|c| c.code)
+        })),
+        updated_at: Set(now),
+        enrollment_open: Set(head.try_get("", "enrollment_open")?),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Rebuilds every priority list entry from the CE assessments recorded (after an HMIS
+/// CSV import or demo data, which write assessments without the list), inside the
+/// caller's transaction. Returns how many enrollments it looked at.
+pub async fn rebuild_list(db: &impl ConnectionTrait) -> Result<u64, AppError> {
+    let rows = db
+        .query_all_raw(statement(
+            db.get_database_backend(),
+            "SELECT DISTINCT a.enrollment_id FROM assessments a \
+             JOIN enrollments e ON e.enrollment_id = a.enrollment_id \
+             JOIN projects p ON p.project_id = e.project_id \
+             WHERE a.date_deleted IS NULL AND e.date_deleted IS NULL AND e.relationship_to_hoh = 1 \
+             AND p.project_type = ?",
+            vec![Value::from(ProjectType::CoordinatedEntry.code())],
+        ))
+        .await?;
+    let now = chrono::Utc::now();
+    let mut n = 0;
+    for row in rows {
+        let id: String = row.try_get("", "enrollment_id")?;
+        refresh_entry(db, &id, now).await?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Refuses the exit of a Coordinated Entry enrollment to anyone but a priority list
+/// manager (acting in the CE organization, which owns the enrollment) or an HMIS admin.
+pub fn check_ce_exit(session: &CurrentSession, access: &EnrollmentAccess) -> Result<(), AppError> {
+    let context = session.require_context()?;
+    if access.project_type == Some(ProjectType::CoordinatedEntry.code())
+        && !crate::domain::enrollment::may_exit_ce(context.workgroup)
+    {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}

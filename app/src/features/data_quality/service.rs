@@ -1,0 +1,724 @@
+//! The data-quality report on the database. The universe is every enrollment of the
+//! projects in scope active in the period (started by its end, not exited before its
+//! start). Completeness, timeliness and most integrity checks are conditions on one
+//! row source, so the whole table is one pass (`SUM(CASE …)`), and a count's records
+//! are the same condition with a page's `LIMIT`. Missing annuals and households past
+//! their auto-exit age follow rules in Rust (`domain::annual`, the auto-exit sweep's
+//! reads).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Duration, NaiveDate, Offset, TimeZone};
+use sea_orm::{ConnectionTrait, DbBackend, Value};
+
+use super::api::{DqFilter, DqRecord, DqRecordsPage, DqReport};
+use crate::db::statement;
+use crate::domain::annual::missed_windows;
+use crate::domain::auto_exit::{Standing, due_cutoff};
+use crate::domain::data_quality::{
+    CHILD_HEAD, Column, ELEMENTS, EXIT_BEFORE_ENTRY, HEAD_EXITED_FIRST, HEADS_NOT_ONE, LAG_BUCKETS, LagOf,
+    MISSING_ANNUAL, OVERLAPPING, PAST_AUTO_EXIT, Universe, element_code, lag_code, title_of,
+};
+use crate::error::AppError;
+use crate::features::access::guard::CurrentSession;
+use crate::features::annual::service::{
+    Scope, audit_view, filter_choices, marks, names_of, non_empty, projects_in_scope,
+};
+use crate::features::auto_exit::sweep::{next_batch, projects as auto_exit_projects};
+use crate::features::clients::pages::format_date;
+use crate::state::AppState;
+
+/// Records per page.
+pub const PAGE_SIZE: usize = 50;
+
+/// What the report covers, checked.
+pub struct Period {
+    pub projects: Vec<(String, String)>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub today: NaiveDate,
+}
+
+fn date_field(value: &Option<String>, field: &str) -> Result<Option<NaiveDate>, AppError> {
+    non_empty(value)
+        .map(|v| {
+            NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .map_err(|_| AppError::field(field, "Enter the date as a date (YYYY-MM-DD)."))
+        })
+        .transpose()
+}
+
+/// The projects and the period of a filter (the year to today when no dates).
+pub async fn period(
+    state: &AppState,
+    session: &CurrentSession,
+    filter: &DqFilter,
+) -> Result<Period, AppError> {
+    session.require_workgroup(super::REVIEWERS)?;
+    let today = state.today();
+    let to = date_field(&filter.to, "to")?.unwrap_or(today);
+    let from = match date_field(&filter.from, "from")? {
+        Some(from) => from,
+        None => to - Duration::days(364),
+    };
+    if from > to {
+        return Err(AppError::field(
+            "from",
+            "The first day must not be after the last day.",
+        ));
+    }
+    let projects = projects_in_scope(
+        state,
+        session,
+        Scope {
+            organization_id: non_empty(&filter.organization_id),
+            project_id: non_empty(&filter.project_id),
+            funder: None,
+        },
+    )
+    .await?;
+    Ok(Period {
+        projects,
+        from,
+        to,
+        today,
+    })
+}
+
+/// SQL that differs between SQLite and PostgreSQL.
+struct Dialect {
+    backend: DbBackend,
+    /// The CoC's zone (PostgreSQL), checked to be a plain IANA name.
+    zone: String,
+    /// The zone's offset from UTC now, in minutes (SQLite has no zone database).
+    offset_minutes: i32,
+}
+
+impl Dialect {
+    fn new(state: &AppState, backend: DbBackend) -> Self {
+        let now = state.now();
+        let offset = state.time_zone.offset_from_utc_datetime(&now.naive_utc()).fix();
+        let zone: String = state
+            .time_zone
+            .name()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'))
+            .collect();
+        Dialect {
+            backend,
+            zone,
+            offset_minutes: offset.local_minus_utc() / 60,
+        }
+    }
+
+    fn year(&self, col: &str) -> String {
+        match self.backend {
+            DbBackend::Postgres => format!("CAST(EXTRACT(YEAR FROM {col}) AS INTEGER)"),
+            _ => format!("CAST(strftime('%Y', {col}) AS INTEGER)"),
+        }
+    }
+
+    fn month_day(&self, col: &str) -> String {
+        match self.backend {
+            DbBackend::Postgres => format!("to_char({col}, 'MM-DD')"),
+            _ => format!("strftime('%m-%d', {col})"),
+        }
+    }
+
+    /// 18 or over on `on` (a Feb 29 birthday counts from Mar 1, as `domain::dates`).
+    fn adult(&self, dob: &str, on: &str) -> String {
+        let (by, oy) = (self.year(dob), self.year(on));
+        format!(
+            "({dob} IS NOT NULL AND ({by} + 18 < {oy} OR ({by} + 18 = {oy} AND {} <= {})))",
+            self.month_day(dob),
+            self.month_day(on)
+        )
+    }
+
+    /// Under 18 on `on`, age known.
+    fn child(&self, dob: &str, on: &str) -> String {
+        format!("({dob} IS NOT NULL AND NOT {})", self.adult(dob, on))
+    }
+
+    /// Whole days from the HUD date `date` to the CoC date of the timestamp `created`.
+    fn lag(&self, date: &str, created: &str) -> String {
+        match self.backend {
+            DbBackend::Postgres => format!(
+                "(CAST(({created} AT TIME ZONE '{}') AS DATE) - {date})",
+                self.zone
+            ),
+            _ => format!(
+                "CAST(julianday(date({created}, '{} minutes')) - julianday({date}) AS INTEGER)",
+                self.offset_minutes
+            ),
+        }
+    }
+}
+
+fn lit(date: NaiveDate) -> String {
+    format!("'{}'", date.format("%Y-%m-%d"))
+}
+
+/// The universe (`u`) as a CTE, with its values (the project IDs).
+fn universe(period: &Period) -> (String, Vec<Value>) {
+    let sql = format!(
+        "WITH u AS (SELECT e.enrollment_id, e.personal_id, e.project_id, e.household_id, e.entry_date, \
+         e.exit_date, e.relationship_to_hoh, e.disabling_condition, e.living_situation, e.created_at \
+         FROM enrollments e WHERE e.date_deleted IS NULL AND e.project_id IN ({}) \
+         AND e.entry_date <= {} AND (e.exit_date IS NULL OR e.exit_date >= {})) ",
+        marks(period.projects.len()),
+        lit(period.to),
+        lit(period.from)
+    );
+    let values = period
+        .projects
+        .iter()
+        .map(|(id, _)| Value::from(id.clone()))
+        .collect();
+    (sql, values)
+}
+
+/// Every enrollment with its client and exit.
+const SOURCE: &str = " FROM u JOIN clients c ON c.personal_id = u.personal_id \
+     LEFT JOIN exits x ON x.enrollment_id = u.enrollment_id AND x.date_deleted IS NULL";
+
+/// A count that is a condition on the row source, with what its records show.
+struct Condition {
+    code: String,
+    when: String,
+    /// A number (days, heads) or a date shown with each record.
+    note_num: Option<String>,
+    note_date: Option<String>,
+}
+
+impl Condition {
+    fn new(code: impl Into<String>, when: impl Into<String>) -> Self {
+        Condition {
+            code: code.into(),
+            when: when.into(),
+            note_num: None,
+            note_date: None,
+        }
+    }
+
+    fn num(mut self, expr: impl Into<String>) -> Self {
+        self.note_num = Some(expr.into());
+        self
+    }
+
+    fn date(mut self, expr: impl Into<String>) -> Self {
+        self.note_date = Some(expr.into());
+        self
+    }
+}
+
+fn income(stage: i32) -> String {
+    format!(
+        "(SELECT MIN(i.income_from_any_source) FROM income_benefits i WHERE i.enrollment_id = u.enrollment_id \
+         AND i.data_collection_stage = {stage} AND i.date_deleted IS NULL)"
+    )
+}
+
+/// The (don't know / refused, information missing) conditions of an element.
+fn element_conditions(key: &str) -> (String, String) {
+    let coded = |col: &str| {
+        (
+            format!("{col} IN (8, 9)"),
+            format!("({col} IS NULL OR {col} = 99)"),
+        )
+    };
+    match key {
+        "name" => (
+            "c.name_data_quality IN (8, 9)".into(),
+            "(c.name_data_quality = 99 OR (c.name_data_quality NOT IN (8, 9) \
+             AND (c.first_name IS NULL OR c.last_name IS NULL)))"
+                .into(),
+        ),
+        "ssn" => (
+            "c.ssn_data_quality IN (8, 9)".into(),
+            "(c.ssn_data_quality = 99 OR (c.ssn_data_quality IN (1, 2) AND c.ssn_encrypted IS NULL))".into(),
+        ),
+        "dob" => (
+            "c.dob_data_quality IN (8, 9)".into(),
+            "(c.dob_data_quality = 99 OR (c.dob_data_quality IN (1, 2) AND c.dob IS NULL))".into(),
+        ),
+        "race" => (
+            "c.race_none IN (8, 9)".into(),
+            "(c.race_none = 99 OR (c.race_none IS NULL AND c.am_ind_ak_native + c.asian + c.black_af_american \
+             + c.hispanic_latinao + c.mid_east_n_african + c.native_hi_pacific + c.white = 0))"
+                .into(),
+        ),
+        "sex" => coded("c.sex"),
+        "veteran" => coded("c.veteran_status"),
+        "disabling" => coded("u.disabling_condition"),
+        "relationship" => (
+            "1 = 0".into(),
+            "(u.relationship_to_hoh IS NULL OR u.relationship_to_hoh = 99)".into(),
+        ),
+        "living" => coded("u.living_situation"),
+        "income_entry" => coded(&income(1)),
+        "destination" => (
+            "x.destination IN (8, 9)".into(),
+            "(x.destination IS NULL OR x.destination IN (30, 99))".into(),
+        ),
+        "income_exit" => coded(&income(3)),
+        _ => ("1 = 0".into(), "1 = 0".into()),
+    }
+}
+
+/// Every condition of the report, by code.
+fn conditions(d: &Dialect, period: &Period) -> Vec<Condition> {
+    let (from, to) = (lit(period.from), lit(period.to));
+    let adult = d.adult("c.dob", "u.entry_date");
+    let leaver = format!("(x.exit_date IS NOT NULL AND x.exit_date BETWEEN {from} AND {to})");
+    let head_or_adult = format!("(u.relationship_to_hoh = 1 OR {adult})");
+    let universe = |u: Universe| match u {
+        Universe::Everyone => "1 = 1".to_string(),
+        Universe::Adults => adult.clone(),
+        Universe::HeadsAndAdults => head_or_adult.clone(),
+        Universe::Leavers => leaver.clone(),
+        Universe::HeadAndAdultLeavers => format!("({leaver} AND {head_or_adult})"),
+    };
+    let mut out = Vec::new();
+    for element in ELEMENTS {
+        let base = universe(element.universe);
+        let (dkr, missing) = element_conditions(element.key);
+        out.push(Condition::new(
+            element_code(element, Column::Universe),
+            base.clone(),
+        ));
+        out.push(Condition::new(
+            element_code(element, Column::DontKnowRefused),
+            format!("({base}) AND ({dkr})"),
+        ));
+        out.push(Condition::new(
+            element_code(element, Column::Missing),
+            format!("({base}) AND ({missing})"),
+        ));
+    }
+    let start_lag = d.lag("u.entry_date", "u.created_at");
+    let exit_lag = d.lag("x.exit_date", "x.created_at");
+    for (i, (lo, hi)) in LAG_BUCKETS.iter().enumerate() {
+        let range = |lag: &str| match (i, hi) {
+            (0, Some(hi)) => format!("{lag} <= {hi}"),
+            (_, Some(hi)) => format!("{lag} BETWEEN {lo} AND {hi}"),
+            (_, None) => format!("{lag} >= {lo}"),
+        };
+        out.push(
+            Condition::new(
+                lag_code(LagOf::Start, i),
+                format!("u.entry_date BETWEEN {from} AND {to} AND {}", range(&start_lag)),
+            )
+            .num(start_lag.clone()),
+        );
+        out.push(
+            Condition::new(
+                lag_code(LagOf::Exit, i),
+                format!("{leaver} AND {}", range(&exit_lag)),
+            )
+            .num(exit_lag.clone()),
+        );
+    }
+    out.push(Condition::new(EXIT_BEFORE_ENTRY, "x.exit_date < u.entry_date").date("x.exit_date"));
+    let other = "FROM enrollments o WHERE o.personal_id = u.personal_id AND o.project_id = u.project_id \
+         AND o.enrollment_id <> u.enrollment_id AND o.date_deleted IS NULL \
+         AND o.entry_date < COALESCE(u.exit_date, '9999-12-31') AND u.entry_date < COALESCE(o.exit_date, '9999-12-31')";
+    out.push(
+        Condition::new(OVERLAPPING, format!("EXISTS (SELECT 1 {other})"))
+            .date(format!("(SELECT MIN(o.entry_date) {other})")),
+    );
+    let heads = "(SELECT COUNT(*) FROM enrollments h WHERE h.household_id = u.household_id \
+         AND h.relationship_to_hoh = 1 AND h.date_deleted IS NULL)";
+    out.push(Condition::new(HEADS_NOT_ONE, format!("{heads} <> 1")).num(heads));
+    let head_exit = "FROM enrollments h WHERE h.household_id = u.household_id AND h.relationship_to_hoh = 1 \
+         AND h.date_deleted IS NULL AND h.exit_date IS NOT NULL";
+    out.push(
+        Condition::new(
+            HEAD_EXITED_FIRST,
+            format!(
+                "(u.relationship_to_hoh IS NULL OR u.relationship_to_hoh <> 1) AND EXISTS (SELECT 1 {head_exit} \
+                 AND (u.exit_date IS NULL OR u.exit_date > h.exit_date))"
+            ),
+        )
+        .date(format!("(SELECT MAX(h.exit_date) {head_exit})")),
+    );
+    out.push(
+        Condition::new(
+            CHILD_HEAD,
+            format!(
+                "u.relationship_to_hoh = 1 AND {}",
+                d.child("c.dob", "u.entry_date")
+            ),
+        )
+        .date("c.dob"),
+    );
+    out
+}
+
+/// Codes whose records Rust works out.
+const COMPUTED: [&str; 2] = [MISSING_ANNUAL, PAST_AUTO_EXIT];
+
+/// A record before names are read.
+struct Raw {
+    enrollment_id: String,
+    personal_id: String,
+    project_id: String,
+    entry_date: NaiveDate,
+    exit_date: Option<NaiveDate>,
+    note_num: Option<i64>,
+    note_date: Option<NaiveDate>,
+}
+
+/// Open enrollments (as of the period's end, or today) with an annual window that
+/// closed without an annual assessment.
+async fn missing_annuals(state: &AppState, period: &Period) -> Result<Vec<Raw>, AppError> {
+    let as_of = period.to.min(period.today);
+    let (cte, values) = universe(period);
+    // A first window closes a year and 30 days after the head's start.
+    let latest_start = as_of - Duration::days(395);
+    let sql = format!(
+        "{cte}SELECT u.enrollment_id, u.personal_id, u.project_id, u.entry_date, u.exit_date, \
+         h.entry_date AS head_entry, a.information_date AS annual FROM u \
+         JOIN enrollments h ON h.household_id = u.household_id AND h.relationship_to_hoh = 1 AND h.date_deleted IS NULL \
+         LEFT JOIN assessment_events a ON a.enrollment_id = u.enrollment_id AND a.data_collection_stage = 5 \
+         AND a.date_deleted IS NULL \
+         WHERE u.exit_date IS NULL AND h.entry_date <= {}",
+        lit(latest_start)
+    );
+    let db = &state.db;
+    let rows = db
+        .query_all_raw(statement(db.get_database_backend(), &sql, values))
+        .await?;
+    let mut by_enrollment: BTreeMap<String, (Raw, NaiveDate, Vec<NaiveDate>)> = BTreeMap::new();
+    for row in rows {
+        let enrollment_id: String = row.try_get("", "enrollment_id")?;
+        let annual: Option<NaiveDate> = row.try_get("", "annual")?;
+        let entry = match by_enrollment.get_mut(&enrollment_id) {
+            Some(entry) => entry,
+            None => {
+                let raw = Raw {
+                    enrollment_id: enrollment_id.clone(),
+                    personal_id: row.try_get("", "personal_id")?,
+                    project_id: row.try_get("", "project_id")?,
+                    entry_date: row.try_get("", "entry_date")?,
+                    exit_date: row.try_get("", "exit_date")?,
+                    note_num: None,
+                    note_date: None,
+                };
+                let head_entry: NaiveDate = row.try_get("", "head_entry")?;
+                by_enrollment
+                    .entry(enrollment_id)
+                    .or_insert((raw, head_entry, Vec::new()))
+            }
+        };
+        entry.2.extend(annual);
+    }
+    Ok(by_enrollment
+        .into_values()
+        .filter_map(|(mut raw, head_entry, annuals)| {
+            let missed = missed_windows(head_entry, raw.entry_date, as_of, &annuals);
+            let last = missed.last()?;
+            raw.note_num = Some(missed.len() as i64);
+            raw.note_date = Some(last.closes);
+            Some(raw)
+        })
+        .collect())
+}
+
+/// Open enrollments of projects with an auto-exit setting whose household is past it.
+async fn past_auto_exit(state: &AppState, period: &Period) -> Result<Vec<Raw>, AppError> {
+    let ids: Vec<String> = period.projects.iter().map(|(id, _)| id.clone()).collect();
+    let db = &state.db;
+    let today = period.today;
+    let mut out = Vec::new();
+    for project in auto_exit_projects(db, &ids).await? {
+        let cutoff = due_cutoff(today, project.setting.exit_days);
+        let mut after = None;
+        while let Some(batch) = next_batch(db, &project, cutoff, after.as_ref(), today, Standing::Due).await?
+        {
+            for household in batch.households {
+                for m in &household.members {
+                    out.push(Raw {
+                        enrollment_id: m.enrollment_id.clone(),
+                        personal_id: m.personal_id.clone(),
+                        project_id: project.id.clone(),
+                        entry_date: m.activity.entry_date,
+                        exit_date: None,
+                        note_num: Some(i64::from(project.setting.exit_days)),
+                        note_date: Some(household.last_activity),
+                    });
+                }
+            }
+            after = Some(batch.next);
+        }
+    }
+    out.sort_by(|a, b| (a.entry_date, &a.enrollment_id).cmp(&(b.entry_date, &b.enrollment_id)));
+    Ok(out)
+}
+
+async fn computed(state: &AppState, period: &Period, code: &str) -> Result<Vec<Raw>, AppError> {
+    match code {
+        MISSING_ANNUAL => missing_annuals(state, period).await,
+        _ => past_auto_exit(state, period).await,
+    }
+}
+
+/// Every count of the report.
+pub async fn counts(state: &AppState, period: &Period) -> Result<BTreeMap<String, usize>, AppError> {
+    let mut counts = BTreeMap::new();
+    if period.projects.is_empty() {
+        return Ok(counts);
+    }
+    let db = &state.db;
+    let backend = db.get_database_backend();
+    let dialect = Dialect::new(state, backend);
+    let conditions = conditions(&dialect, period);
+    let (cte, values) = universe(period);
+    let sums: Vec<String> = conditions
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS k{i}", c.when))
+        .collect();
+    let sql = format!("{cte}SELECT COUNT(*) AS enrollments, {}{SOURCE}", sums.join(", "));
+    if let Some(row) = db.query_one_raw(statement(backend, &sql, values)).await? {
+        let n: i64 = row.try_get("", "enrollments")?;
+        counts.insert("enrollments".to_string(), usize::try_from(n).unwrap_or(0));
+        for (i, c) in conditions.iter().enumerate() {
+            let n: Option<i64> = row.try_get("", &format!("k{i}"))?;
+            counts.insert(c.code.clone(), usize::try_from(n.unwrap_or(0)).unwrap_or(0));
+        }
+    }
+    for code in COMPUTED {
+        counts.insert(code.to_string(), computed(state, period, code).await?.len());
+    }
+    Ok(counts)
+}
+
+/// The report page (an audited list view).
+pub async fn report(
+    state: &AppState,
+    session: &CurrentSession,
+    filter: &DqFilter,
+) -> Result<DqReport, AppError> {
+    let period = period(state, session, filter).await?;
+    let mut counts = counts(state, &period).await?;
+    let enrollments = counts.remove("enrollments").unwrap_or(0);
+    audit_view(state, session, "data_quality.view", &filter.query(), enrollments).await?;
+    let (organizations, projects) =
+        filter_choices(state, session, non_empty(&filter.organization_id)).await?;
+    Ok(DqReport {
+        from: period.from,
+        to: period.to,
+        enrollments,
+        counts,
+        organizations,
+        projects,
+    })
+}
+
+/// The records of one count: `limit` None for all of them (the CSV).
+async fn raw_records(
+    state: &AppState,
+    period: &Period,
+    code: &str,
+    page: Option<usize>,
+) -> Result<(usize, Vec<Raw>), AppError> {
+    if period.projects.is_empty() {
+        return Ok((0, Vec::new()));
+    }
+    if COMPUTED.contains(&code) {
+        let all = computed(state, period, code).await?;
+        let total = all.len();
+        let rows = match page {
+            Some(p) => all.into_iter().skip(p * PAGE_SIZE).take(PAGE_SIZE).collect(),
+            None => all,
+        };
+        return Ok((total, rows));
+    }
+    let db = &state.db;
+    let backend = db.get_database_backend();
+    let dialect = Dialect::new(state, backend);
+    let condition = conditions(&dialect, period)
+        .into_iter()
+        .find(|c| c.code == code)
+        .ok_or_else(|| AppError::field("check", "Choose a count of the report."))?;
+    let (cte, values) = universe(period);
+    let total: i64 = db
+        .query_one_raw(statement(
+            backend,
+            &format!("{cte}SELECT COUNT(*) AS n{SOURCE} WHERE {}", condition.when),
+            values.clone(),
+        ))
+        .await?
+        .map(|r| r.try_get("", "n"))
+        .transpose()?
+        .unwrap_or(0);
+    let limit = match page {
+        Some(p) => format!(" LIMIT {PAGE_SIZE} OFFSET {}", p * PAGE_SIZE),
+        None => String::new(),
+    };
+    let sql = format!(
+        "{cte}SELECT u.enrollment_id, u.personal_id, u.project_id, u.entry_date, u.exit_date, \
+         {} AS note_num, {} AS note_date{SOURCE} WHERE {} ORDER BY u.entry_date, u.enrollment_id{limit}",
+        condition.note_num.as_deref().unwrap_or("NULL"),
+        condition.note_date.as_deref().unwrap_or("NULL"),
+        condition.when
+    );
+    let rows = db.query_all_raw(statement(backend, &sql, values)).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(Raw {
+            enrollment_id: row.try_get("", "enrollment_id")?,
+            personal_id: row.try_get("", "personal_id")?,
+            project_id: row.try_get("", "project_id")?,
+            entry_date: row.try_get("", "entry_date")?,
+            exit_date: row.try_get("", "exit_date")?,
+            note_num: note_num(&row)?,
+            note_date: row.try_get("", "note_date").ok().flatten(),
+        })
+    }
+    Ok((usize::try_from(total).unwrap_or(0), out))
+}
+
+/// A note number as either database returns it (an integer or, from SQLite's
+/// arithmetic, sometimes a float).
+fn note_num(row: &sea_orm::QueryResult) -> Result<Option<i64>, AppError> {
+    if let Ok(n) = row.try_get::<Option<i64>>("", "note_num") {
+        return Ok(n);
+    }
+    if let Ok(n) = row.try_get::<Option<i32>>("", "note_num") {
+        return Ok(n.map(i64::from));
+    }
+    Ok(row.try_get::<Option<f64>>("", "note_num")?.map(|f| f as i64))
+}
+
+/// What is wrong with a record, in words.
+fn detail(code: &str, raw: &Raw) -> String {
+    let date = raw.note_date.map(format_date).unwrap_or_default();
+    let num = raw.note_num.unwrap_or(0);
+    match code {
+        EXIT_BEFORE_ENTRY => format!("Exit date {date} is before the start"),
+        OVERLAPPING => format!("Another enrollment in the project started {date}"),
+        HEADS_NOT_ONE => format!("{num} heads of household in the household"),
+        HEAD_EXITED_FIRST => format!("The head of household exited {date}"),
+        MISSING_ANNUAL => format!("{num} window(s) missed; the latest closed {date}"),
+        PAST_AUTO_EXIT => format!("Last service or contact {date}; the project exits after {num} days"),
+        CHILD_HEAD => format!("Born {date}"),
+        c if c.starts_with("start_lag_") || c.starts_with("exit_lag_") => {
+            format!("Entered {num} day(s) later")
+        }
+        _ => String::new(),
+    }
+}
+
+async fn named(
+    state: &AppState,
+    period: &Period,
+    code: &str,
+    raws: Vec<Raw>,
+) -> Result<Vec<DqRecord>, AppError> {
+    let names = names_of(&state.db, raws.iter().map(|r| r.personal_id.as_str()).collect()).await?;
+    let projects: HashMap<&str, &str> = period
+        .projects
+        .iter()
+        .map(|(id, name)| (id.as_str(), name.as_str()))
+        .collect();
+    Ok(raws
+        .into_iter()
+        .map(|raw| DqRecord {
+            detail: detail(code, &raw),
+            name: names.get(&raw.personal_id).cloned().unwrap_or_default(),
+            project_name: projects
+                .get(raw.project_id.as_str())
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+            personal_id: raw.personal_id,
+            enrollment_id: raw.enrollment_id,
+            entry_date: raw.entry_date,
+            exit_date: raw.exit_date,
+        })
+        .collect())
+}
+
+fn title(code: &str) -> Result<String, AppError> {
+    title_of(code).ok_or_else(|| AppError::field("check", "Choose a count of the report."))
+}
+
+/// One page of a count's records (an audited list view).
+pub async fn records_page(
+    state: &AppState,
+    session: &CurrentSession,
+    filter: &DqFilter,
+    code: &str,
+    page: usize,
+) -> Result<DqRecordsPage, AppError> {
+    let title = title(code)?;
+    let period = period(state, session, filter).await?;
+    let (total, raws) = raw_records(state, &period, code, Some(page)).await?;
+    let rows = named(state, &period, code, raws).await?;
+    audit_view(
+        state,
+        session,
+        "data_quality.records",
+        &format!("{}&check={code}", filter.query()),
+        total,
+    )
+    .await?;
+    Ok(DqRecordsPage {
+        title,
+        from: period.from,
+        to: period.to,
+        rows,
+        total,
+        page,
+        has_more: (page + 1) * PAGE_SIZE < total,
+    })
+}
+
+/// The CSV download: a count's records, or every count (audited).
+pub async fn export(
+    state: &AppState,
+    session: &CurrentSession,
+    filter: &DqFilter,
+    code: Option<&str>,
+) -> Result<Export, AppError> {
+    let period = period(state, session, filter).await?;
+    let export = match code {
+        Some(code) => {
+            let title = title(code)?;
+            let (_, raws) = raw_records(state, &period, code, None).await?;
+            Export::Records(title, named(state, &period, code, raws).await?)
+        }
+        None => {
+            let counts = counts(state, &period).await?;
+            Export::Counts(
+                counts
+                    .into_iter()
+                    .filter(|(code, _)| code != "enrollments")
+                    .map(|(code, n)| (title_of(&code).unwrap_or_default(), code, n))
+                    .collect(),
+            )
+        }
+    };
+    let rows = match &export {
+        Export::Records(_, rows) => rows.len(),
+        Export::Counts(rows) => rows.len(),
+    };
+    audit_view(
+        state,
+        session,
+        "data_quality.export",
+        &format!("{}&check={}", filter.query(), code.unwrap_or("")),
+        rows,
+    )
+    .await?;
+    Ok(export)
+}
+
+/// What the CSV holds.
+pub enum Export {
+    /// (title, records)
+    Records(String, Vec<DqRecord>),
+    /// (title, code, count)
+    Counts(Vec<(String, String, usize)>),
+}

@@ -1,0 +1,188 @@
+//! The Reports area and the Client Milestone Age Status report.
+
+use leptos::prelude::*;
+use leptos::server::ServerAction;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{MilestoneFilter, MilestoneRow, milestone_report, milestones_csv_path};
+use crate::features::clients::pages::format_date;
+use crate::features::workflows::WorkflowStart;
+use crate::features::workflows::api::{StartWorkflow, WorkflowKind};
+use crate::routes;
+use crate::ui::form::{FilterSelect, FormMessage, action_error, follow};
+use crate::ui::layout::errors_view;
+use crate::ui::status::Loading;
+
+#[component]
+pub fn ReportsPage() -> impl IntoView {
+    view! {
+        <Title text="Reports" />
+        <section class="page">
+            <h1>"Reports"</h1>
+            <ul role="list" class="link-list">
+                <li>
+                    <a href=routes::MILESTONES>"Client Milestone Age Status"</a>
+                    <p class="hint">
+                        "Clients in open enrollments who turned 18 since their start date (or will soon), and the adult data elements to record."
+                    </p>
+                </li>
+                <li>
+                    <a href=routes::APPROACHING_AUTO_EXIT>"Approaching auto-exit"</a>
+                    <p class="hint">"Households without a service or contact for longer than their project's alert age, and when the sweep exits them."</p>
+                </li>
+                <li>
+                    <a href=routes::DATA_QUALITY>"Data quality"</a>
+                    <p class="hint">"Completeness, timeliness and integrity errors per organization and project, each count linked to its records (supervisors and admins)."</p>
+                </li>
+                <li>
+                    <a href=routes::ADMIN_EXITS_DONE>"Administrative exits done"</a>
+                    <p class="hint">"Enrollments the HMIS lead exited administratively in your organization (agency and HMIS admins)."</p>
+                </li>
+                <li>
+                    <a href=routes::ANNUAL_ASSESSMENTS>"Annual Assessment Tool"</a>
+                    <p class="hint">"Household members whose annual assessment is due."</p>
+                </li>
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+pub fn MilestonesPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = move || {
+        query.with(|q| MilestoneFilter {
+            organization_id: q.get("organization_id"),
+            project_id: q.get("project_id"),
+            within_days: q.get("within_days"),
+        })
+    };
+    let data = Resource::new(filter, milestone_report);
+    let start = ServerAction::<StartWorkflow>::new();
+    follow(start);
+    view! {
+        <Title text="Client Milestone Age Status" />
+        <section class="page">
+            <h1>"Client Milestone Age Status"</h1>
+            <p class="lead">
+                "Clients in open enrollments who were children at their start date and turned 18 since — or will within the days chosen. Adults answer more: veteran status, prior living situation, income and benefits."
+            </p>
+            <FormMessage error=action_error(start) />
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    let f = filter();
+                    match data.await {
+                        Ok(report) => {
+                            let total = format!(
+                                "{} client{} as of {}",
+                                report.rows.len(),
+                                if report.rows.len() == 1 { "" } else { "s" },
+                                format_date(report.today),
+                            );
+                            view! {
+                                <Form method="GET" action="" attr:class="form form--inline" attr:role="search">
+                                    {(!report.organizations.is_empty())
+                                        .then(|| {
+                                            view! {
+                                                <FilterSelect
+                                                    id="organization_id"
+                                                    label="Organization"
+                                                    any="All organizations"
+                                                    choices=report.organizations.clone()
+                                                    value=f.organization_id.clone()
+                                                />
+                                            }
+                                        })}
+                                    <FilterSelect
+                                        id="project_id"
+                                        label="Project"
+                                        any="All projects"
+                                        choices=report.projects.clone()
+                                        value=f.project_id.clone()
+                                    />
+                                    <div class="field">
+                                        <label for="within_days">"Or turning 18 within (days)"</label>
+                                        <input id="within_days" name="within_days" type="number" min="0" max="366" value=f.within_days.clone().unwrap_or_default() />
+                                    </div>
+                                    <button type="submit" class="button">"Show"</button>
+                                    <a class="button button--secondary" href=milestones_csv_path(&f) download="client-milestones.csv" rel="external" data-testid="milestones-csv">
+                                        "Download CSV"
+                                    </a>
+                                </Form>
+                                <p data-testid="milestones-total">{total}</p>
+                                <div class="table-scroll">
+                                    <table class="data-table" data-testid="milestones-table">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">"Client"</th>
+                                                <th scope="col">"Date of birth"</th>
+                                                <th scope="col">"Turns 18"</th>
+                                                <th scope="col">"Project"</th>
+                                                <th scope="col">"Start date"</th>
+                                                <th scope="col">"To update"</th>
+                                                <th scope="col">
+                                                    <span class="visually-hidden">"Actions"</span>
+                                                </th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {report.rows.into_iter().map(|row| view! { <MilestoneLine row start /> }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => errors_view(e),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn MilestoneLine(row: MilestoneRow, start: ServerAction<StartWorkflow>) -> impl IntoView {
+    let needs = if row.needs.is_empty() {
+        "Nothing: recorded as an adult".to_string()
+    } else {
+        row.needs.join("; ")
+    };
+    view! {
+        <tr data-testid="milestone-row">
+            <td data-label="Client">
+                <a href=routes::client(&row.personal_id)>{row.client_name.clone()}</a>
+            </td>
+            <td data-label="Date of birth">{format_date(row.dob)}</td>
+            <td data-label="Turns 18">{format_date(row.turns_18)}</td>
+            <td data-label="Project">{row.project_name.clone()}</td>
+            <td data-label="Start date">{format_date(row.entry_date)}</td>
+            <td data-label="To update">{needs}</td>
+            <td>
+                <details class="action-menu">
+                    <summary aria-label="Actions">"⋯"</summary>
+                    <ul role="list">
+                        <li>
+                            <WorkflowStart
+                                action=start
+                                enrollment_id=row.enrollment_id.clone()
+                                kind=WorkflowKind::EditEntry
+                                label="Edit Project Entry".to_string()
+                            />
+                        </li>
+                        <li>
+                            <WorkflowStart
+                                action=start
+                                enrollment_id=row.enrollment_id.clone()
+                                kind=WorkflowKind::Assessment
+                                label="Update Assessment".to_string()
+                            />
+                        </li>
+                    </ul>
+                </details>
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,428 @@
+//! The data-quality report on both databases: planted integrity errors are counted and
+//! listed with their records, completeness and timeliness count what HUD counts, ages
+//! follow the same rule as the rest of Hearth (a Feb 29 birthday turns on Mar 1), the
+//! CSV matches, and who may read it.
+
+mod common;
+
+use app::features::data_quality::api::{DqRecordsPage, DqReport};
+use common::households::*;
+use common::workflow::*;
+
+const FAMILY_SHELTER: &str = "Riverside Family Shelter";
+const OUTREACH: &str = "Northside Street Outreach"; // auto-exit after 365 days
+
+/// An exit of `member` `days` ago, written as a plain insert (the workflows refuse the
+/// errors planted here).
+async fn exit_on(app: &common::TestApp, member: &(String, String), days: i64) {
+    let now = app.state.now();
+    exec(
+        app,
+        "INSERT INTO exits (exit_id, enrollment_id, personal_id, exit_date, destination, exit_method, \
+         created_at, updated_at) VALUES (?, ?, ?, ?, 30, 'manual', ?, ?)",
+        vec![
+            app::db::new_id().into(),
+            member.1.clone().into(),
+            member.0.clone().into(),
+            ago(app, days).into(),
+            now.into(),
+            now.into(),
+        ],
+    )
+    .await;
+}
+
+async fn set_dob(app: &common::TestApp, personal_id: &str, dob: chrono::NaiveDate) {
+    exec(
+        app,
+        "UPDATE clients SET dob = ?, dob_data_quality = 1 WHERE personal_id = ?",
+        vec![dob.into(), personal_id.into()],
+    )
+    .await;
+}
+
+/// A second enrollment of the client of `member` in `project`, `days` ago.
+async fn again(app: &common::TestApp, member: &(String, String), project: &str, days: i64) -> String {
+    let project_id = project_id(app, project).await;
+    let enrollment_id = app::db::new_id();
+    let now = app.state.now();
+    exec(
+        app,
+        "INSERT INTO enrollments (enrollment_id, personal_id, project_id, entry_date, household_id, \
+         relationship_to_hoh, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?)",
+        vec![
+            enrollment_id.clone().into(),
+            member.0.clone().into(),
+            project_id.into(),
+            ago(app, days).into(),
+            app::db::new_id().into(),
+            now.into(),
+            now.into(),
+        ],
+    )
+    .await;
+    enrollment_id
+}
+
+on_both_databases!(the_report_counts_and_lists_planted_errors, |app| {
+    app.seed_demo().await;
+    let project = project_id(&app, FAMILY_SHELTER).await;
+    // Exit recorded before the start.
+    let backwards = household(&app, FAMILY_SHELTER, &[(1, 100)]).await;
+    exit_on(&app, &backwards[0], 110).await;
+    // The same client twice in the project at once.
+    let twice = household(&app, FAMILY_SHELTER, &[(1, 90)]).await;
+    let second = again(&app, &twice[0], FAMILY_SHELTER, 40).await;
+    // A household with no head.
+    let headless = household(&app, FAMILY_SHELTER, &[(2, 30)]).await;
+    // The head exited, the child stayed.
+    let left = household(&app, FAMILY_SHELTER, &[(1, 60), (2, 60)]).await;
+    exit_on(&app, &left[0], 20).await;
+    // A ten-year-old head of household.
+    let young = household(&app, FAMILY_SHELTER, &[(1, 15)]).await;
+    set_dob(
+        &app,
+        &young[0].0,
+        app.state.today() - chrono::Duration::days(3653),
+    )
+    .await;
+    // Open 500 days, never an annual.
+    let long = household(&app, FAMILY_SHELTER, &[(1, 500)]).await;
+    // Entered the day it started.
+    let prompt = household(&app, FAMILY_SHELTER, &[(1, 0)]).await;
+
+    let supervisor = app.signed_in("supervisor").await;
+    let filter = [("filter[project_id]", project.as_str())];
+    let report: DqReport = ok_json(app.call_as(&supervisor, "data_quality_report", &filter).await).await;
+    // Every enrollment above is active in the period (the year to today).
+    assert_eq!(report.enrollments, 9, "{:?}", report.counts);
+    let count = |code: &str| report.count(code);
+    assert_eq!(count("exit_before_entry"), 1);
+    assert_eq!(count("overlapping"), 2);
+    assert_eq!(count("heads_not_one"), 1);
+    assert_eq!(count("head_exited_first"), 1);
+    assert_eq!(count("child_head"), 1);
+    assert_eq!(count("missing_annual"), 1);
+    assert_eq!(count("past_auto_exit"), 0, "the shelter has no auto-exit setting");
+    // Completeness: the planted clients have no SSN, date of birth (but one), sex or
+    // disabling condition; the two exits have destination 30, which the APR counts as
+    // missing; adults are those with a known age of 18 or more (none here).
+    assert_eq!(count("ssn_all"), 9);
+    assert_eq!(count("ssn_missing"), 9);
+    assert_eq!(count("ssn_dkr"), 0);
+    assert_eq!(count("dob_missing"), 8);
+    assert_eq!(count("sex_missing"), 9);
+    assert_eq!(count("name_missing"), 0);
+    assert_eq!(count("race_missing"), 0);
+    assert_eq!(count("disabling_missing"), 9);
+    assert_eq!(count("veteran_all"), 0);
+    assert_eq!(count("destination_all"), 2);
+    assert_eq!(count("destination_missing"), 2);
+    assert_eq!(count("income_exit_all"), 2, "heads who left");
+    assert_eq!(count("income_exit_missing"), 2, "no exit assessment recorded");
+    // Timeliness: one start entered the same day, the others 15 days or more later.
+    assert_eq!(count("start_lag_0"), 1);
+    assert_eq!(count("start_lag_4"), 7, "the 500-day start is before the period");
+    assert_eq!(
+        count("exit_lag_4"),
+        2,
+        "exits 20 and 110 days ago, both entered today"
+    );
+    assert_eq!(count("exit_lag_0"), 0);
+
+    // Each count's records, with what is wrong.
+    let records = |check: &'static str| {
+        let supervisor = &supervisor;
+        let app = &app;
+        let project = project.clone();
+        async move {
+            let page: DqRecordsPage = ok_json(
+                app.call_as(
+                    supervisor,
+                    "data_quality_records",
+                    &[("filter[project_id]", project.as_str()), ("check", check)],
+                )
+                .await,
+            )
+            .await;
+            page
+        }
+    };
+    let wrong = records("exit_before_entry").await;
+    assert_eq!(wrong.title, "Exit before project start");
+    assert_eq!(wrong.total, 1);
+    assert_eq!(wrong.rows[0].personal_id, backwards[0].0);
+    assert_eq!(wrong.rows[0].enrollment_id, backwards[0].1);
+    assert_eq!(wrong.rows[0].name, "Test Sweep");
+    assert_eq!(wrong.rows[0].project_name, FAMILY_SHELTER);
+    assert!(
+        wrong.rows[0].detail.starts_with("Exit date "),
+        "{}",
+        wrong.rows[0].detail
+    );
+    let overlapping: Vec<String> = records("overlapping")
+        .await
+        .rows
+        .into_iter()
+        .map(|r| r.enrollment_id)
+        .collect();
+    let mut expected = vec![twice[0].1.clone(), second];
+    expected.sort();
+    let mut got = overlapping.clone();
+    got.sort();
+    assert_eq!(got, expected);
+    let heads = records("heads_not_one").await;
+    assert_eq!(heads.rows[0].enrollment_id, headless[0].1);
+    assert_eq!(heads.rows[0].detail, "0 heads of household in the household");
+    assert_eq!(
+        records("head_exited_first").await.rows[0].enrollment_id,
+        left[1].1
+    );
+    assert_eq!(records("child_head").await.rows[0].enrollment_id, young[0].1);
+    let annual = records("missing_annual").await;
+    assert_eq!(annual.rows[0].enrollment_id, long[0].1);
+    assert!(
+        annual.rows[0].detail.starts_with("1 window(s) missed"),
+        "{}",
+        annual.rows[0].detail
+    );
+    let same_day = records("start_lag_0").await;
+    assert_eq!(same_day.rows[0].enrollment_id, prompt[0].1);
+    assert_eq!(same_day.rows[0].detail, "Entered 0 day(s) later");
+
+    // The CSV of a count holds the same records; the summary CSV every count.
+    let csv = supervisor
+        .get(app.url(&format!(
+            "/reports/data-quality.csv?project_id={project}&check=overlapping"
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    let body = csv.text().await.unwrap();
+    let lines: Vec<&str> = body.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Check,PersonalID,Client,EnrollmentID,Project,StartDate,ExitDate,Detail"
+    );
+    let mut csv_enrollments: Vec<String> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').nth(3).unwrap().to_string())
+        .collect();
+    csv_enrollments.sort();
+    assert_eq!(csv_enrollments, expected);
+    let summary = supervisor
+        .get(app.url(&format!("/reports/data-quality.csv?project_id={project}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        summary.contains("Exit before project start,exit_before_entry,1"),
+        "{summary}"
+    );
+    let actions = app.audit_actions().await;
+    for action in ["data_quality.view", "data_quality.records", "data_quality.export"] {
+        assert!(actions.contains(&action.to_string()), "{action}");
+    }
+});
+
+on_both_databases!(households_past_their_auto_exit_age_are_counted, |app| {
+    app.seed_demo().await;
+    let stale = household(&app, OUTREACH, &[(1, 400)]).await;
+    let seen = household(&app, OUTREACH, &[(1, 400)]).await;
+    contact(&app, &seen[0], 30).await;
+    let admin = app.signed_in("admin").await;
+    let project = project_id(&app, OUTREACH).await;
+    let report: DqReport = ok_json(
+        app.call_as(
+            &admin,
+            "data_quality_report",
+            &[("filter[project_id]", project.as_str())],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(report.count("past_auto_exit"), 1);
+    let page: DqRecordsPage = ok_json(
+        app.call_as(
+            &admin,
+            "data_quality_records",
+            &[
+                ("filter[project_id]", project.as_str()),
+                ("check", "past_auto_exit"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(page.rows[0].enrollment_id, stale[0].1);
+    assert!(
+        page.rows[0].detail.ends_with("the project exits after 365 days"),
+        "{}",
+        page.rows[0].detail
+    );
+});
+
+on_both_databases!(ages_turn_on_the_same_day_in_both_databases, |app| {
+    app.seed_demo().await;
+    let project = project_id(&app, FAMILY_SHELTER).await;
+    let today = app.state.today();
+    // Heads born on Feb 29, 2008: under 18 on Feb 28, 2026; 18 on Mar 1, 2026.
+    let date = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let days = |d: chrono::NaiveDate| (today - d).num_days();
+    let child = household(&app, FAMILY_SHELTER, &[(1, days(date(2026, 2, 28)))]).await;
+    let adult = household(&app, FAMILY_SHELTER, &[(1, days(date(2026, 3, 1)))]).await;
+    for head in [&child[0], &adult[0]] {
+        set_dob(&app, &head.0, date(2008, 2, 29)).await;
+    }
+    assert!(!app::domain::dates::is_adult_on(
+        date(2008, 2, 29),
+        date(2026, 2, 28)
+    ));
+    assert!(app::domain::dates::is_adult_on(
+        date(2008, 2, 29),
+        date(2026, 3, 1)
+    ));
+    let admin = app.signed_in("admin").await;
+    let from = "2026-02-01".to_string();
+    let page: DqRecordsPage = ok_json(
+        app.call_as(
+            &admin,
+            "data_quality_records",
+            &[
+                ("filter[project_id]", project.as_str()),
+                ("filter[from]", from.as_str()),
+                ("check", "child_head"),
+            ],
+        )
+        .await,
+    )
+    .await;
+    let heads: Vec<&str> = page.rows.iter().map(|r| r.enrollment_id.as_str()).collect();
+    assert_eq!(heads, [child[0].1.as_str()]);
+    let report: DqReport = ok_json(
+        app.call_as(
+            &admin,
+            "data_quality_report",
+            &[
+                ("filter[project_id]", project.as_str()),
+                ("filter[from]", from.as_str()),
+            ],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        report.count("veteran_all"),
+        1,
+        "the adult is in the veteran status universe"
+    );
+});
+
+on_both_databases!(
+    the_report_is_for_supervisors_and_admins_of_the_organization,
+    |app| {
+        app.seed_demo().await;
+        let northside = {
+            use app::db::entities::project;
+            use sea_orm::EntityTrait;
+            project::Entity::find_by_id(project_id(&app, OUTREACH).await)
+                .one(&app.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .organization_id
+        };
+        let outreach_project = project_id(&app, OUTREACH).await;
+        // Case managers and CE staff do not read it.
+        for who in ["casemanager", "outreach", "plm"] {
+            let user = app.signed_in(who).await;
+            assert_eq!(
+                app.call_as(&user, "data_quality_report", &[]).await.status(),
+                403,
+                "{who}"
+            );
+            assert_eq!(
+                app.call_as(&user, "data_quality_records", &[("check", "overlapping")])
+                    .await
+                    .status(),
+                403,
+                "{who}"
+            );
+        }
+        assert_eq!(app.call("data_quality_report", &[]).await.status(), 401);
+        assert_eq!(
+            app.client
+                .get(app.url("/reports/data-quality.csv"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            401
+        );
+        // Another organization's projects are not the supervisor's.
+        let supervisor = app.signed_in("supervisor").await;
+        for form in [
+            [("filter[organization_id]", northside.as_str())],
+            [("filter[project_id]", outreach_project.as_str())],
+        ] {
+            assert_eq!(
+                app.call_as(&supervisor, "data_quality_report", &form)
+                    .await
+                    .status(),
+                403
+            );
+        }
+        // Bad input: a clear message.
+        refused(
+            app.call_as(
+                &supervisor,
+                "data_quality_report",
+                &[("filter[from]", "last year")],
+            )
+            .await,
+            422,
+            "as a date",
+        )
+        .await;
+        refused(
+            app.call_as(
+                &supervisor,
+                "data_quality_report",
+                &[("filter[from]", "2026-06-01"), ("filter[to]", "2026-01-01")],
+            )
+            .await,
+            422,
+            "must not be after",
+        )
+        .await;
+        refused(
+            app.call_as(&supervisor, "data_quality_records", &[("check", "nonsense")])
+                .await,
+            422,
+            "Choose a count",
+        )
+        .await;
+        // Its own organization's report, and an HMIS admin's of any.
+        let own: DqReport = ok_json(app.call_as(&supervisor, "data_quality_report", &[]).await).await;
+        assert_eq!(own.enrollments, 0);
+        assert!(
+            own.organizations.is_empty(),
+            "only HMIS admins choose an organization"
+        );
+        let admin = app.signed_in("admin").await;
+        let theirs: DqReport = ok_json(
+            app.call_as(
+                &admin,
+                "data_quality_report",
+                &[("filter[organization_id]", northside.as_str())],
+            )
+            .await,
+        )
+        .await;
+        assert!(!theirs.organizations.is_empty());
+    }
+);
