@@ -35,6 +35,8 @@ pub const PRIORITY_LIST_CSV: &str = "/coordinated-entry/priority-list.csv";
 pub const INCOMING_REFERRALS: &str = "/coordinated-entry/referrals";
 pub const ADMIN_CE_QUESTIONS: &str = "/admin/ce-questions";
 pub const REPORTS: &str = "/reports";
+/// The supervisor's caseload dashboard; `/caseloads/:user_id` for one case manager.
+pub const CASELOADS: &str = "/caseloads";
 pub const MILESTONES: &str = "/reports/milestones";
 pub const MILESTONES_CSV: &str = "/reports/milestones.csv";
 pub const APPROACHING_AUTO_EXIT: &str = "/reports/approaching-auto-exit";
@@ -205,6 +207,16 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                             path=(StaticSegment("reports"), StaticSegment("data-quality"), StaticSegment("records"))
                             view=crate::features::data_quality::DataQualityRecordsPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=StaticSegment("caseloads")
+                            view=crate::features::caseload::CaseloadsPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("caseloads"), ParamSegment("user_id"))
+                            view=crate::features::caseload::CaseloadDetailPage
                         />
                         <Route ssr=SsrMode::Async path=StaticSegment("admin") view=AdminPage />
                         <Route

@@ -200,7 +200,8 @@ export async function intakeByApi(
       ...(adult ? { veteran_status: "0" } : {}),
     });
     const disabilities = Object.fromEntries([5, 6, 7, 8, 9, 10].map((k) => [`disability_${k}`, "0"]));
-    await save(`entry-${id}`, { ...(adult ? ADULT_ENTRY : CHILD_ENTRY), ...disabilities });
+    // The head of household answers the heads-and-adults elements, whatever the age.
+    await save(`entry-${id}`, { ...(adult || i === 0 ? ADULT_ENTRY : CHILD_ENTRY), ...disabilities });
   }
   if (project === "Northside Street Outreach") {
     // Street outreach asks where to find the head of household.

@@ -1,5 +1,6 @@
 //! Shared widgets used by every feature.
 
+pub mod chart;
 pub mod fields;
 pub mod form;
 pub mod layout;

@@ -42,3 +42,88 @@ pub async fn reassign_case(personal_id: String, user_id: String) -> Result<Strin
     let result = super::service::reassign(&state, &session, &personal_id, &user_id).await;
     crate::state::respond_then_go(result, String::clone)
 }
+
+/// Which organization's caseloads (HMIS admins choose; others see their own).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseloadFilter {
+    pub organization_id: Option<String>,
+}
+
+/// One case manager's load.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManagerLoad {
+    pub user_id: String,
+    pub name: String,
+    /// Clients with an open case assignment and an open enrollment (or none yet).
+    pub active_clients: usize,
+    pub households: usize,
+    pub annuals_due: usize,
+    pub annuals_overdue: usize,
+    /// Households past their project's auto-alert age.
+    pub exits_due: usize,
+    pub open_drafts: usize,
+    /// Integrity errors (data-quality report) on their clients' open enrollments.
+    pub dq_errors: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseloadDashboard {
+    pub organization_id: String,
+    pub organization_name: String,
+    pub today: NaiveDate,
+    pub managers: Vec<ManagerLoad>,
+    pub organizations: Vec<crate::features::annual::api::FilterChoice>,
+}
+
+/// Every case manager's load in the organization: supervisors and agency admins (their
+/// organization), HMIS admins (any). An audited view.
+#[server(prefix = "/api", endpoint = "caseload_dashboard")]
+pub async fn get_caseload_dashboard(
+    #[server(default)] filter: CaseloadFilter,
+) -> Result<CaseloadDashboard, AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    crate::state::respond(super::loads::dashboard(&state, &session, &filter).await)
+}
+
+/// One case manager's clients, with who else can take them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseloadDetail {
+    pub load: ManagerLoad,
+    pub organization_id: String,
+    pub organization_name: String,
+    pub rows: Vec<CaseloadRow>,
+    pub options: Vec<CaseManagerOption>,
+}
+
+/// A case manager's clients (the dashboard's drill-down; audited).
+#[server(prefix = "/api", endpoint = "caseload_of")]
+pub async fn caseload_of(
+    user_id: String,
+    #[server(default)] filter: CaseloadFilter,
+) -> Result<CaseloadDetail, AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    crate::state::respond(super::loads::detail(&state, &session, &filter, &user_id).await)
+}
+
+/// The dashboard's address.
+pub fn caseloads_path(filter: &CaseloadFilter) -> String {
+    let query = crate::ui::form::query_string(&[("organization_id", &filter.organization_id)]);
+    if query.is_empty() {
+        crate::routes::CASELOADS.to_string()
+    } else {
+        format!("{}?{query}", crate::routes::CASELOADS)
+    }
+}
+
+/// A case manager's drill-down.
+pub fn caseload_path(user_id: &str, filter: &CaseloadFilter) -> String {
+    let query = crate::ui::form::query_string(&[("organization_id", &filter.organization_id)]);
+    let base = format!("{}/{user_id}", crate::routes::CASELOADS);
+    if query.is_empty() {
+        base
+    } else {
+        format!("{base}?{query}")
+    }
+}

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 
-use super::api::{CaseManagerOption, ReassignCase, my_case_assignments};
+use super::api::{CaseManagerOption, CaseloadRow, ReassignCase, my_case_assignments};
 use crate::features::clients::pages::format_date;
 use crate::features::workflows::DraftItem;
 use crate::features::workflows::api::{DiscardWorkflow, my_drafts};
@@ -28,55 +28,70 @@ pub fn MyCaseAssignments() -> impl IntoView {
                             view! { <p class="hint">"No clients are assigned to you in this organization."</p> }
                                 .into_any()
                         }
-                        Ok(rows) => {
-                            view! {
-                                <table class="data-table">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Client"</th>
-                                            <th scope="col">"Enrollment"</th>
-                                            <th scope="col">"Due"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {rows
-                                            .into_iter()
-                                            .map(|r| {
-                                                let enrollment = match (&r.project_name, r.entry_date, r.exit_date) {
-                                                    (Some(p), Some(entry), None) => format!("{p} since {}", format_date(entry)),
-                                                    (Some(p), Some(_), Some(exit)) => format!("{p}, exited {}", format_date(exit)),
-                                                    _ => "No open enrollment".to_string(),
-                                                };
-                                                view! {
-                                                    <tr data-testid="caseload-row">
-                                                        <td>
-                                                            <a href=routes::client(&r.personal_id)>{r.name}</a>
-                                                        </td>
-                                                        <td>{enrollment}</td>
-                                                        <td>
-                                                            {if r.due.is_empty() {
-                                                                view! { <span class="hint">"Nothing due"</span> }.into_any()
-                                                            } else {
-                                                                r.due
-                                                                    .into_iter()
-                                                                    .map(|d| view! { <span class="tag tag--alert">{d}</span> })
-                                                                    .collect_view()
-                                                                    .into_any()
-                                                            }}
-                                                        </td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            }
-                                .into_any()
-                        }
+                        Ok(rows) => view! { <CaseloadTable rows /> }.into_any(),
                     }
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Clients on a caseload: their enrollment and what is due; with `reassign`, a
+/// Reassign form on each row (supervisors and admins).
+#[component]
+pub fn CaseloadTable(
+    rows: Vec<CaseloadRow>,
+    #[prop(optional)] reassign: Option<(Vec<CaseManagerOption>, ServerAction<ReassignCase>)>,
+) -> impl IntoView {
+    let reassigning = reassign.is_some();
+    view! {
+        <div class="table-scroll">
+            <table class="data-table" data-testid="caseload-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Client"</th>
+                        <th scope="col">"Enrollment"</th>
+                        <th scope="col">"Due"</th>
+                        {reassigning.then(|| view! { <th scope="col">"Reassign"</th> })}
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|r| {
+                            let enrollment = match (&r.project_name, r.entry_date, r.exit_date) {
+                                (Some(p), Some(entry), None) => format!("{p} since {}", format_date(entry)),
+                                (Some(p), Some(_), Some(exit)) => format!("{p}, exited {}", format_date(exit)),
+                                _ => "No open enrollment".to_string(),
+                            };
+                            let form = reassign.clone().map(|(options, action)| {
+                                view! { <td data-label="Reassign"><ReassignForm personal_id=r.personal_id.clone() options reassign=action /></td> }
+                            });
+                            view! {
+                                <tr data-testid="caseload-row">
+                                    <td data-label="Client">
+                                        <a href=routes::client(&r.personal_id)>{r.name}</a>
+                                    </td>
+                                    <td data-label="Enrollment">{enrollment}</td>
+                                    <td data-label="Due">
+                                        {if r.due.is_empty() {
+                                            view! { <span class="hint">"Nothing due"</span> }.into_any()
+                                        } else {
+                                            r.due
+                                                .into_iter()
+                                                .map(|d| view! { <span class="tag tag--alert">{d}</span> })
+                                                .collect_view()
+                                                .into_any()
+                                        }}
+                                    </td>
+                                    {form}
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 

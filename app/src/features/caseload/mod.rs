@@ -1,9 +1,14 @@
 //! Case assignments: "My Case Assignments" on the home page (clients, their open
-//! enrollments, what is due) and reassignment by supervisors and admins.
+//! enrollments, what is due), reassignment by supervisors and admins, and the
+//! supervisor's caseload dashboard (every case manager's load, charts, drill-down).
 
 pub mod api;
 mod components;
 #[cfg(feature = "ssr")]
+pub mod loads;
+mod pages;
+#[cfg(feature = "ssr")]
 pub mod service;
 
-pub use components::{MyCaseAssignments, MyDrafts, ReassignForm};
+pub use components::{CaseloadTable, MyCaseAssignments, MyDrafts, ReassignForm};
+pub use pages::{CaseloadDetailPage, CaseloadsCard, CaseloadsPage};

@@ -25,6 +25,15 @@ pub async fn my_case_assignments(
     session: &CurrentSession,
 ) -> Result<Vec<CaseloadRow>, AppError> {
     let context = session.require_context()?;
+    rows_for(state, &session.user_id, &context.organization_id).await
+}
+
+/// A user's active case assignments in an organization, with what is due.
+pub(crate) async fn rows_for(
+    state: &AppState,
+    user_id: &str,
+    organization_id: &str,
+) -> Result<Vec<CaseloadRow>, AppError> {
     let db = &state.db;
     let backend = db.get_database_backend();
     let rows = db
@@ -38,10 +47,7 @@ pub async fn my_case_assignments(
              LEFT JOIN exits x ON x.enrollment_id = e.enrollment_id AND x.date_deleted IS NULL \
              WHERE a.user_id = ? AND a.organization_id = ? AND a.end_date IS NULL \
              ORDER BY c.last_name_key, c.first_name_key, e.entry_date DESC LIMIT 500",
-            vec![
-                session.user_id.clone().into(),
-                context.organization_id.clone().into(),
-            ],
+            vec![user_id.into(), organization_id.into()],
         ))
         .await?;
     struct Raw {
@@ -73,7 +79,7 @@ pub async fn my_case_assignments(
     let heads = head_entry_dates(db, open.iter().filter_map(|r| r.household_id.as_deref())).await?;
     let annuals = annual_dates(db, open.iter().filter_map(|r| r.enrollment_id.as_deref())).await?;
     let today = state.today();
-    let drafts = draft_clients(db, &session.user_id).await?;
+    let drafts = draft_clients(db, user_id).await?;
     Ok(raws
         .into_iter()
         .map(|mut raw| {

@@ -16,8 +16,9 @@ use crate::db::statement;
 use crate::domain::annual::missed_windows;
 use crate::domain::auto_exit::{Standing, due_cutoff};
 use crate::domain::data_quality::{
-    CHILD_HEAD, Column, ELEMENTS, EXIT_BEFORE_ENTRY, HEAD_EXITED_FIRST, HEADS_NOT_ONE, LAG_BUCKETS, LagOf,
-    MISSING_ANNUAL, OVERLAPPING, PAST_AUTO_EXIT, Universe, element_code, lag_code, title_of,
+    CHILD_HEAD, Column, ELEMENTS, EXIT_BEFORE_ENTRY, HEAD_EXITED_FIRST, HEADS_NOT_ONE, INTEGRITY,
+    LAG_BUCKETS, LagOf, MISSING_ANNUAL, OVERLAPPING, PAST_AUTO_EXIT, Universe, element_code, lag_code,
+    title_of,
 };
 use crate::error::AppError;
 use crate::features::access::guard::CurrentSession;
@@ -492,6 +493,28 @@ pub async fn counts(state: &AppState, period: &Period) -> Result<BTreeMap<String
         counts.insert(code.to_string(), computed(state, period, code).await?.len());
     }
     Ok(counts)
+}
+
+/// Integrity errors per enrollment in an organization's projects, over the report's
+/// default period (the caseload dashboard's count).
+pub async fn integrity_errors(
+    state: &AppState,
+    session: &CurrentSession,
+    organization_id: &str,
+) -> Result<HashMap<String, usize>, AppError> {
+    let filter = DqFilter {
+        organization_id: Some(organization_id.to_string()),
+        ..Default::default()
+    };
+    let period = period(state, session, &filter).await?;
+    let mut out: HashMap<String, usize> = HashMap::new();
+    for check in INTEGRITY {
+        let (_, raws) = raw_records(state, &period, check.code, None).await?;
+        for raw in raws {
+            *out.entry(raw.enrollment_id).or_default() += 1;
+        }
+    }
+    Ok(out)
 }
 
 /// The report page (an audited list view).

@@ -37,6 +37,7 @@ pub fn HomePage() -> impl IntoView {
                 })}
             </Transition>
             <MyDrafts />
+            <crate::features::caseload::CaseloadsCard />
             <crate::features::annual::AnnualDueCard />
             <crate::features::auto_exit::ApproachingAutoExitCard />
             <MyCaseAssignments />

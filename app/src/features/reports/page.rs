@@ -33,6 +33,10 @@ pub fn ReportsPage() -> impl IntoView {
                     <p class="hint">"Households without a service or contact for longer than their project's alert age, and when the sweep exits them."</p>
                 </li>
                 <li>
+                    <a href=routes::CASELOADS>"Caseloads"</a>
+                    <p class="hint">"Every case manager's active clients, households, annuals due and overdue, exits due, drafts and data-quality errors (supervisors and admins)."</p>
+                </li>
+                <li>
                     <a href=routes::DATA_QUALITY>"Data quality"</a>
                     <p class="hint">"Completeness, timeliness and integrity errors per organization and project, each count linked to its records (supervisors and admins)."</p>
                 </li>
