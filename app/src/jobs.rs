@@ -46,6 +46,39 @@ impl Jobs {
     }
 }
 
+/// A new job row: `status` queued (or, for a plan, waiting for confirmation), nothing
+/// done yet.
+pub struct NewJob<'a> {
+    pub id: String,
+    pub kind: &'a str,
+    pub status: &'a str,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub total: Option<i32>,
+    pub message: &'a str,
+    pub created_by: Option<String>,
+    /// What the job is asked to do (JSON).
+    pub params: String,
+}
+
+impl NewJob<'_> {
+    pub fn row(self) -> crate::db::entities::job_run::ActiveModel {
+        use sea_orm::Set;
+        crate::db::entities::job_run::ActiveModel {
+            job_run_id: Set(self.id),
+            kind: Set(self.kind.into()),
+            status: Set(self.status.into()),
+            started_at: Set(self.at),
+            finished_at: Set(None),
+            progress: Set(0),
+            total: Set(self.total),
+            message: Set(Some(self.message.into())),
+            created_by: Set(self.created_by),
+            params: Set(Some(self.params)),
+            result: Set(None),
+        }
+    }
+}
+
 /// The latest `limit` jobs of `kind`, newest first, each with the username of whoever
 /// started it.
 pub async fn recent(

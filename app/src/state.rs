@@ -91,6 +91,13 @@ impl AppState {
     pub fn today(&self) -> NaiveDate {
         self.now().with_timezone(&self.time_zone).date_naive()
     }
+
+    /// A moment as people read it in the CoC's time zone: "Nov 30, 2026 8:15 PM".
+    pub fn stamp(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.time_zone)
+            .format("%b %-d, %Y %-I:%M %p")
+            .to_string()
+    }
 }
 
 /// The state provided by the server. Its absence is a wiring bug, logged and shown

@@ -332,7 +332,7 @@ async fn run_auto_exit(state: &AppState, job: &job_run::Model) -> Result<String,
 /// again; what it did goes to the job's result.
 async fn run_admin_exit(state: &AppState, job: &job_run::Model) -> Result<String, JobError> {
     use app::features::admin_exits::api::AdminExitPlan;
-    use app::features::admin_exits::service::{RunProgress, execute};
+    use app::features::admin_exits::run::{RunProgress, execute};
     let plan: AdminExitPlan = job
         .params
         .as_deref()

@@ -7,32 +7,15 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use app::db::entities::{exit, exit_reason, job_run};
+use app::db::entities::{exit_reason, job_run};
 use app::features::admin_exits::api::{AdminExitPlanView, AdminExitsDonePage, CandidatePage, pick_field};
 use app::features::jobs::JobState;
 use chrono::NaiveDate;
 use common::households::*;
 use common::workflow::*;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::EntityTrait;
 
 const FAMILY_SHELTER: &str = "Riverside Family Shelter"; // Riverside (organization 1), no auto-exit
-
-/// Every live exit: enrollment → (date, destination, reason, method).
-async fn exits(app: &common::TestApp) -> BTreeMap<String, (NaiveDate, i32, Option<String>, String)> {
-    exit::Entity::find()
-        .filter(exit::Column::DateDeleted.is_null())
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|x| {
-            (
-                x.enrollment_id,
-                (x.exit_date, x.destination, x.exit_reason_id, x.exit_method),
-            )
-        })
-        .collect()
-}
 
 async fn household_of(app: &common::TestApp, member: &(String, String)) -> String {
     use app::db::entities::enrollment;
@@ -243,15 +226,7 @@ on_both_databases!(admins_preview_and_run_exactly_the_previewed_rows, |app| {
             .contains(&"admin_exits.view".to_string())
     );
     // Another organization's list is not theirs; an HMIS admin chooses any.
-    let northside = {
-        use app::db::entities::project;
-        project::Entity::find_by_id(project_id(&app, "Northside Street Outreach").await)
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap()
-            .organization_id
-    };
+    let northside = organization_of(&app, "Northside Street Outreach").await;
     assert_eq!(
         app.call_as(
             &agency,

@@ -8,7 +8,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use app::db::entities::{case_assignment, exit, job_run};
+use app::db::entities::{case_assignment, job_run};
 use app::features::auto_exit::api::AutoExitOverview;
 use app::features::auto_exit::sweep::{SweepError, SweepOptions, SweepReport, sweep};
 use chrono::NaiveDate;
@@ -24,23 +24,6 @@ async fn run(app: &common::TestApp, options: SweepOptions) -> Result<SweepReport
     let clock = || app.state.now();
     let actor = hearth_server::jobs::system_actor("test sweep");
     sweep(&app.db, app.state.today(), &clock, &actor, &options, &mut |_| {}).await
-}
-
-/// Every live exit: enrollment → (date, destination, reason, method).
-async fn exits(app: &common::TestApp) -> BTreeMap<String, (NaiveDate, i32, Option<String>, String)> {
-    exit::Entity::find()
-        .filter(exit::Column::DateDeleted.is_null())
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|x| {
-            (
-                x.enrollment_id,
-                (x.exit_date, x.destination, x.exit_reason_id, x.exit_method),
-            )
-        })
-        .collect()
 }
 
 /// The households of the scenario, and the exits the sweep should write.
@@ -78,31 +61,8 @@ async fn scenario(app: &common::TestApp) -> Scenario {
     // A project without a setting: never touched.
     household(app, FAMILY_SHELTER, &[(1, 900)]).await;
     // The silent client's case assignment ends with the exit.
-    let organization = {
-        use app::db::entities::project;
-        project::Entity::find_by_id(project_id(app, OUTREACH).await)
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap()
-            .organization_id
-    };
-    let now = app.state.now();
-    exec(
-        app,
-        "INSERT INTO case_assignments (case_assignment_id, personal_id, enrollment_id, user_id, organization_id, \
-         start_date, created_at, updated_at) VALUES (?, ?, ?, 'hearth-system', ?, ?, ?, ?)",
-        vec![
-            app::db::new_id().into(),
-            silent[0].0.clone().into(),
-            silent[0].1.clone().into(),
-            organization.into(),
-            ago(app, 370).into(),
-            now.into(),
-            now.into(),
-        ],
-    )
-    .await;
+    let organization = organization_of(app, OUTREACH).await;
+    assign(app, &silent[0], "hearth-system", &organization, ago(app, 370)).await;
     Scenario {
         expected,
         referred_head: referred[0].0.clone(),
@@ -355,42 +315,9 @@ on_both_databases!(case_workers_see_households_approaching_auto_exit, |app| {
     // Past the outreach project's alert age (300 days), not yet its exit age.
     let alerting = household(&app, OUTREACH, &[(1, 320)]).await;
     let olivia = app.signed_in("outreach").await;
-    let olivia_id: String = {
-        use app::db::entities::user;
-        user::Entity::find()
-            .filter(user::Column::Username.eq("outreach"))
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap()
-            .user_id
-    };
-    let organization = {
-        use app::db::entities::project;
-        project::Entity::find_by_id(project_id(&app, OUTREACH).await)
-            .one(&app.db)
-            .await
-            .unwrap()
-            .unwrap()
-            .organization_id
-    };
-    let now = app.state.now();
-    exec(
-        &app,
-        "INSERT INTO case_assignments (case_assignment_id, personal_id, enrollment_id, user_id, organization_id, \
-         start_date, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        vec![
-            app::db::new_id().into(),
-            alerting[0].0.clone().into(),
-            alerting[0].1.clone().into(),
-            olivia_id.into(),
-            organization.clone().into(),
-            ago(&app, 320).into(),
-            now.into(),
-            now.into(),
-        ],
-    )
-    .await;
+    let olivia_id = user_id(&app, "outreach").await;
+    let organization = organization_of(&app, OUTREACH).await;
+    assign(&app, &alerting[0], &olivia_id, &organization, ago(&app, 320)).await;
     let page: ApproachingPage = ok_json(app.call_as(&olivia, "approaching_auto_exit", &[]).await).await;
     // Due (the pair, the silent one, the night shelter's, the referred one) and past
     // the alert (364 and 320 days), soonest exit first; the one seen 100 days ago is not.

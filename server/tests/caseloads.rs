@@ -10,50 +10,6 @@ use common::workflow::*;
 
 const FAMILY_SHELTER: &str = "Riverside Family Shelter";
 
-async fn user_id(app: &common::TestApp, username: &str) -> String {
-    use app::db::entities::user;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    user::Entity::find()
-        .filter(user::Column::Username.eq(username))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .user_id
-}
-
-async fn organization_of(app: &common::TestApp, project: &str) -> String {
-    use app::db::entities::project;
-    use sea_orm::EntityTrait;
-    project::Entity::find_by_id(project_id(app, project).await)
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .organization_id
-}
-
-/// Assigns the member to the user, as intake's "assign to me" does.
-async fn assign(app: &common::TestApp, member: &(String, String), user: &str, organization: &str) {
-    let now = app.state.now();
-    exec(
-        app,
-        "INSERT INTO case_assignments (case_assignment_id, personal_id, enrollment_id, user_id, organization_id, \
-         start_date, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        vec![
-            app::db::new_id().into(),
-            member.0.clone().into(),
-            member.1.clone().into(),
-            user.into(),
-            organization.into(),
-            app.state.today().into(),
-            now.into(),
-            now.into(),
-        ],
-    )
-    .await;
-}
-
 async fn load_of(app: &common::TestApp, who: &reqwest::Client, name: &str) -> ManagerLoad {
     let dashboard: CaseloadDashboard = ok_json(app.call_as(who, "caseload_dashboard", &[]).await).await;
     dashboard
@@ -70,21 +26,18 @@ on_both_databases!(supervisors_see_each_case_managers_load_change, |app| {
     // A parent and child entered 20 days ago, both Casey's.
     let family = household(&app, FAMILY_SHELTER, &[(1, 20), (2, 20)]).await;
     for m in &family {
-        assign(&app, m, &casey, &riverside).await;
+        assign(&app, m, &casey, &riverside, app.state.today()).await;
     }
     // A ten-year-old head of household entered 400 days ago with no annual assessment:
     // an annual overdue, and two data-quality errors (a child as head, a missed annual).
     let young = household(&app, FAMILY_SHELTER, &[(1, 400)]).await;
-    exec(
+    set_dob(
         &app,
-        "UPDATE clients SET dob = ?, dob_data_quality = 1 WHERE personal_id = ?",
-        vec![
-            (app.state.today() - chrono::Duration::days(3653)).into(),
-            young[0].0.clone().into(),
-        ],
+        &young[0].0,
+        app.state.today() - chrono::Duration::days(3653),
     )
     .await;
-    assign(&app, &young[0], &casey, &riverside).await;
+    assign(&app, &young[0], &casey, &riverside, app.state.today()).await;
     // An intake Casey left halfway.
     let casey_client = app.signed_in("casemanager").await;
     ok_url(
@@ -126,22 +79,8 @@ on_both_databases!(supervisors_see_each_case_managers_load_change, |app| {
     );
 
     // The family exits: Casey's counts drop.
-    let now = app.state.now();
     for m in &family {
-        exec(
-            &app,
-            "INSERT INTO exits (exit_id, enrollment_id, personal_id, exit_date, destination, exit_method, \
-             created_at, updated_at) VALUES (?, ?, ?, ?, 1, 'manual', ?, ?)",
-            vec![
-                app::db::new_id().into(),
-                m.1.clone().into(),
-                m.0.clone().into(),
-                app.state.today().into(),
-                now.into(),
-                now.into(),
-            ],
-        )
-        .await;
+        exit_on(&app, m, 0, 1).await;
     }
     let after = load_of(&app, &supervisor, "Casey Manning").await;
     assert_eq!((after.active_clients, after.households), (1, 1), "{after:?}");
@@ -268,7 +207,7 @@ on_both_databases!(
         // Reassigning to someone outside the organization stores nothing.
         let family = household(&app, FAMILY_SHELTER, &[(1, 5)]).await;
         let riverside = organization_of(&app, FAMILY_SHELTER).await;
-        assign(&app, &family[0], &casey, &riverside).await;
+        assign(&app, &family[0], &casey, &riverside, app.state.today()).await;
         refused(
             app.call_as(
                 &supervisor,

@@ -12,35 +12,6 @@ use common::workflow::*;
 const FAMILY_SHELTER: &str = "Riverside Family Shelter";
 const OUTREACH: &str = "Northside Street Outreach"; // auto-exit after 365 days
 
-/// An exit of `member` `days` ago, written as a plain insert (the workflows refuse the
-/// errors planted here).
-async fn exit_on(app: &common::TestApp, member: &(String, String), days: i64) {
-    let now = app.state.now();
-    exec(
-        app,
-        "INSERT INTO exits (exit_id, enrollment_id, personal_id, exit_date, destination, exit_method, \
-         created_at, updated_at) VALUES (?, ?, ?, ?, 30, 'manual', ?, ?)",
-        vec![
-            app::db::new_id().into(),
-            member.1.clone().into(),
-            member.0.clone().into(),
-            ago(app, days).into(),
-            now.into(),
-            now.into(),
-        ],
-    )
-    .await;
-}
-
-async fn set_dob(app: &common::TestApp, personal_id: &str, dob: chrono::NaiveDate) {
-    exec(
-        app,
-        "UPDATE clients SET dob = ?, dob_data_quality = 1 WHERE personal_id = ?",
-        vec![dob.into(), personal_id.into()],
-    )
-    .await;
-}
-
 /// A second enrollment of the client of `member` in `project`, `days` ago.
 async fn again(app: &common::TestApp, member: &(String, String), project: &str, days: i64) -> String {
     let project_id = project_id(app, project).await;
@@ -69,7 +40,7 @@ on_both_databases!(the_report_counts_and_lists_planted_errors, |app| {
     let project = project_id(&app, FAMILY_SHELTER).await;
     // Exit recorded before the start.
     let backwards = household(&app, FAMILY_SHELTER, &[(1, 100)]).await;
-    exit_on(&app, &backwards[0], 110).await;
+    exit_on(&app, &backwards[0], 110, 30).await;
     // The same client twice in the project at once.
     let twice = household(&app, FAMILY_SHELTER, &[(1, 90)]).await;
     let second = again(&app, &twice[0], FAMILY_SHELTER, 40).await;
@@ -77,7 +48,7 @@ on_both_databases!(the_report_counts_and_lists_planted_errors, |app| {
     let headless = household(&app, FAMILY_SHELTER, &[(2, 30)]).await;
     // The head exited, the child stayed.
     let left = household(&app, FAMILY_SHELTER, &[(1, 60), (2, 60)]).await;
-    exit_on(&app, &left[0], 20).await;
+    exit_on(&app, &left[0], 20, 30).await;
     // A ten-year-old head of household.
     let young = household(&app, FAMILY_SHELTER, &[(1, 15)]).await;
     set_dob(
@@ -326,16 +297,7 @@ on_both_databases!(
     the_report_is_for_supervisors_and_admins_of_the_organization,
     |app| {
         app.seed_demo().await;
-        let northside = {
-            use app::db::entities::project;
-            use sea_orm::EntityTrait;
-            project::Entity::find_by_id(project_id(&app, OUTREACH).await)
-                .one(&app.db)
-                .await
-                .unwrap()
-                .unwrap()
-                .organization_id
-        };
+        let northside = organization_of(&app, OUTREACH).await;
         let outreach_project = project_id(&app, OUTREACH).await;
         // Case managers and CE staff do not read it.
         for who in ["casemanager", "outreach", "plm"] {

@@ -157,3 +157,107 @@ pub async fn open_referral(app: &super::TestApp, client: &str) {
     )
     .await;
 }
+
+/// The organization running `project` (by name).
+pub async fn organization_of(app: &super::TestApp, project: &str) -> String {
+    use app::db::entities::project;
+    project::Entity::find_by_id(project_id(app, project).await)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .organization_id
+}
+
+/// The user ID of a demo user.
+pub async fn user_id(app: &super::TestApp, username: &str) -> String {
+    use app::db::entities::user;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .user_id
+}
+
+/// Assigns the member to the user (an ID) in the organization from `since`, as
+/// intake's "assign to me" does.
+pub async fn assign(
+    app: &super::TestApp,
+    member: &(String, String),
+    user: &str,
+    organization: &str,
+    since: NaiveDate,
+) {
+    let now = app.state.now();
+    exec(
+        app,
+        "INSERT INTO case_assignments (case_assignment_id, personal_id, enrollment_id, user_id, organization_id, \
+         start_date, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        vec![
+            app::db::new_id().into(),
+            member.0.clone().into(),
+            member.1.clone().into(),
+            user.into(),
+            organization.into(),
+            since.into(),
+            now.into(),
+            now.into(),
+        ],
+    )
+    .await;
+}
+
+/// An exit of `member` `days` ago with `destination`, written as a plain insert (the
+/// workflows refuse the errors some tests plant).
+pub async fn exit_on(app: &super::TestApp, member: &(String, String), days: i64, destination: i32) {
+    let now = app.state.now();
+    exec(
+        app,
+        "INSERT INTO exits (exit_id, enrollment_id, personal_id, exit_date, destination, exit_method, \
+         created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'manual', ?, ?)",
+        vec![
+            app::db::new_id().into(),
+            member.1.clone().into(),
+            member.0.clone().into(),
+            ago(app, days).into(),
+            destination.into(),
+            now.into(),
+            now.into(),
+        ],
+    )
+    .await;
+}
+
+/// Records a known date of birth.
+pub async fn set_dob(app: &super::TestApp, personal_id: &str, dob: NaiveDate) {
+    exec(
+        app,
+        "UPDATE clients SET dob = ?, dob_data_quality = 1 WHERE personal_id = ?",
+        vec![dob.into(), personal_id.into()],
+    )
+    .await;
+}
+
+/// Every live exit: enrollment → (date, destination, reason, method).
+pub async fn exits(
+    app: &super::TestApp,
+) -> std::collections::BTreeMap<String, (NaiveDate, i32, Option<String>, String)> {
+    use app::db::entities::exit;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    exit::Entity::find()
+        .filter(exit::Column::DateDeleted.is_null())
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|x| {
+            (
+                x.enrollment_id,
+                (x.exit_date, x.destination, x.exit_reason_id, x.exit_method),
+            )
+        })
+        .collect()
+}

@@ -265,7 +265,7 @@ pub async fn admin_exits_done(
         crate::domain::access::Workgroup::AgencyAdmin,
         crate::domain::access::Workgroup::HmisAdmin,
     ]))?;
-    crate::state::respond(super::service::done(&state, &session, &filter, page.unwrap_or(0)).await)
+    crate::state::respond(super::done::list(&state, &session, &filter, page.unwrap_or(0)).await)
 }
 
 /// A household's checkbox name: `pick[hh_<household ID>]` (a key that starts with a

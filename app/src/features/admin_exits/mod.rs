@@ -4,7 +4,11 @@
 //! administrative exits done in their organization.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod done;
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod run;
 #[cfg(feature = "ssr")]
 pub mod service;
 

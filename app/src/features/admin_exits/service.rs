@@ -6,42 +6,35 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, Value,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Value,
 };
 
 use super::api::{
-    AdminExitDone, AdminExitPlan, AdminExitPlanView, AdminExitResult, AdminExitRun, AdminExitsDonePage,
-    Candidate, CandidateFilter, CandidatePage, DEFAULT_DAYS, DoneFilter, HouseholdMember, PlanSkip,
-    PlannedHousehold,
+    AdminExitPlan, AdminExitPlanView, AdminExitResult, AdminExitRun, Candidate, CandidateFilter,
+    CandidatePage, DEFAULT_DAYS, HouseholdMember, PlanSkip, PlannedHousehold,
 };
-use crate::db::audit::{self, Actor, Event};
-use crate::db::entities::{exit_reason, job_run};
+use crate::db::audit::{self, Event};
+use crate::db::entities::job_run;
 use crate::db::{begin_write, new_id, statement};
 use crate::domain::access::Workgroup;
 use crate::domain::auto_exit::{
-    ADMIN_DAYS, EXIT_METHOD_ADMIN, MemberActivity, Standing, admin_exit_date, days_inactive, due_cutoff,
-    last_activity,
+    ADMIN_DAYS, MemberActivity, Standing, admin_exit_date, days_inactive, due_cutoff,
 };
 use crate::error::AppError;
 use crate::features::access::guard::CurrentSession;
-use crate::features::annual::api::FilterChoice;
 use crate::features::annual::service::{
     Scope, audit_view, filter_choices, marks, names_of, non_empty, projects_in_scope,
 };
-use crate::features::auto_exit::sweep::{
-    Inactive, Member, SystemExit, exit_members, inactive_for, members, next_batch,
-};
+use crate::features::auto_exit::sweep::{Inactive, inactive_for, next_batch};
 use crate::features::jobs::JobState;
 use crate::jobs;
 use crate::state::AppState;
 
 /// Candidates per page.
 pub const PAGE_SIZE: usize = 50;
-/// Administrative exits listed per page.
-pub const DONE_PAGE_SIZE: usize = 50;
 /// `job_runs.status` of a plan waiting for the admin's confirmation (the runner never
 /// claims it).
 pub const PLANNED: &str = "planned";
@@ -49,13 +42,6 @@ pub const PLANNED: &str = "planned";
 const PLAN_KEPT_HOURS: i64 = 24;
 /// Plans listed on the candidates page.
 const RECENT: u64 = 10;
-
-/// The exits this feature writes.
-pub(crate) const ADMIN: SystemExit = SystemExit {
-    reason_id: exit_reason::ADMINISTRATIVE_EXIT,
-    method: EXIT_METHOD_ADMIN,
-    action: "enrollment.admin_exit",
-};
 
 /// The households an admin picked, or all matching the filter.
 #[derive(Clone, Debug, Default)]
@@ -354,19 +340,17 @@ pub async fn preview(
     })?;
     let now = state.now();
     let txn = begin_write(&state.db).await?;
-    job_run::ActiveModel {
-        job_run_id: Set(id.clone()),
-        kind: Set(jobs::KIND_ADMIN_EXIT.into()),
-        status: Set(PLANNED.into()),
-        started_at: Set(now),
-        finished_at: Set(None),
-        progress: Set(0),
-        total: Set(Some(i32::try_from(plan.households.len()).unwrap_or(i32::MAX))),
-        message: Set(Some("Previewed; waiting for confirmation".into())),
-        created_by: Set(Some(admin.user_id.clone())),
-        params: Set(Some(params)),
-        result: Set(None),
+    jobs::NewJob {
+        id: id.clone(),
+        kind: jobs::KIND_ADMIN_EXIT,
+        status: PLANNED,
+        at: now,
+        total: Some(i32::try_from(plan.households.len()).unwrap_or(i32::MAX)),
+        message: "Previewed; waiting for confirmation",
+        created_by: Some(admin.user_id.clone()),
+        params,
     }
+    .row()
     .insert(&txn)
     .await?;
     audit::record(
@@ -507,11 +491,7 @@ async fn runs(state: &AppState) -> Result<Vec<AdminExitRun>, AppError> {
             let plan: AdminExitPlan = decode(row.params.as_deref());
             AdminExitRun {
                 state: job_state(&row.status),
-                started: row
-                    .started_at
-                    .with_timezone(&state.time_zone)
-                    .format("%b %-d, %Y %-I:%M %p")
-                    .to_string(),
+                started: state.stamp(row.started_at),
                 started_by,
                 households: plan.households.len(),
                 progress: row.progress,
@@ -521,188 +501,4 @@ async fn runs(state: &AppState) -> Result<Vec<AdminExitRun>, AppError> {
             }
         })
         .collect())
-}
-
-/// Progress of a run, in households.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct RunProgress {
-    pub done: u64,
-    pub total: u64,
-}
-
-/// Writes a plan's exits (the job's work): each planned household in its own
-/// transaction, only when its open members are exactly the planned ones and nothing
-/// was recorded after the activity seen at the preview. What was not exited is listed
-/// with the reason.
-pub async fn execute(
-    db: &DatabaseConnection,
-    plan: &AdminExitPlan,
-    clock: &(dyn Fn() -> DateTime<Utc> + Sync),
-    actor: &Actor,
-    progress: &mut (dyn FnMut(RunProgress) + Send),
-) -> Result<AdminExitResult, AppError> {
-    let mut result = AdminExitResult::default();
-    let mut counts = RunProgress {
-        done: 0,
-        total: plan.households.len() as u64,
-    };
-    progress(counts);
-    for planned in &plan.households {
-        match exit_planned(db, planned, clock(), actor).await? {
-            Ok(n) => {
-                result.households_exited += 1;
-                result.enrollments_exited += n;
-            }
-            Err(reason) => result.not_exited.push(PlanSkip {
-                household_id: planned.household_id.clone(),
-                head_personal_id: planned
-                    .members
-                    .first()
-                    .map(|m| m.personal_id.clone())
-                    .unwrap_or_default(),
-                head_name: String::new(),
-                project_name: planned.project_name.clone(),
-                reason: reason.into(),
-            }),
-        }
-        counts.done += 1;
-        progress(counts);
-    }
-    Ok(result)
-}
-
-/// One planned household: Ok(enrollments exited), or why it was left.
-async fn exit_planned(
-    db: &DatabaseConnection,
-    planned: &PlannedHousehold,
-    now: DateTime<Utc>,
-    actor: &Actor,
-) -> Result<Result<u64, &'static str>, AppError> {
-    let txn = begin_write(db).await?;
-    let open: Vec<Member> = members(&txn, &planned.project_id, &[planned.household_id.as_str()])
-        .await?
-        .into_values()
-        .flatten()
-        .collect();
-    if open.is_empty() {
-        return Ok(Err("already exited"));
-    }
-    let now_ids: HashSet<&str> = open.iter().map(|m| m.enrollment_id.as_str()).collect();
-    let planned_ids: HashSet<&str> = planned.members.iter().map(|m| m.enrollment_id.as_str()).collect();
-    if now_ids != planned_ids {
-        return Ok(Err("the household's open members changed after the preview"));
-    }
-    let activity: Vec<MemberActivity> = open.iter().map(|m| m.activity).collect();
-    if last_activity(&activity).is_some_and(|last| last > planned.last_activity) {
-        return Ok(Err("a service or contact was recorded after the preview"));
-    }
-    match exit_members(&txn, &open, planned.exit_date, now, actor, &ADMIN).await? {
-        Some(n) if n == open.len() as u64 => {
-            txn.commit().await?;
-            Ok(Ok(n))
-        }
-        _ => Ok(Err("exited by someone else meanwhile")),
-    }
-}
-
-/// Administrative exits in the organization's projects (any, for an HMIS admin who
-/// chose none), newest first (an audited list view).
-pub async fn done(
-    state: &AppState,
-    session: &CurrentSession,
-    filter: &DoneFilter,
-    page: usize,
-) -> Result<AdminExitsDonePage, AppError> {
-    let context = session.require_workgroup(&[Workgroup::AgencyAdmin, Workgroup::HmisAdmin])?;
-    let admin = context.workgroup == Workgroup::HmisAdmin;
-    let organization = match non_empty(&filter.organization_id) {
-        Some(o) if !admin && o != context.organization_id => return Err(AppError::Forbidden),
-        Some(o) => Some(o.to_string()),
-        None if admin => None,
-        None => Some(context.organization_id.clone()),
-    };
-    let db = &state.db;
-    let mut from = String::from(
-        " FROM exits x JOIN enrollments e ON e.enrollment_id = x.enrollment_id \
-         JOIN projects p ON p.project_id = e.project_id \
-         JOIN organizations o ON o.organization_id = p.organization_id \
-         WHERE x.exit_method = ? AND x.date_deleted IS NULL \
-         AND (o.victim_service_provider = ? OR o.organization_id = ?)",
-    );
-    let mut values: Vec<Value> = vec![
-        EXIT_METHOD_ADMIN.into(),
-        false.into(),
-        context.organization_id.clone().into(),
-    ];
-    if let Some(o) = &organization {
-        from.push_str(" AND p.organization_id = ?");
-        values.push(o.clone().into());
-    }
-    let total: i64 = db
-        .query_one_raw(statement(
-            db.get_database_backend(),
-            &format!("SELECT COUNT(*) AS n{from}"),
-            values.clone(),
-        ))
-        .await?
-        .map(|r| r.try_get("", "n"))
-        .transpose()?
-        .unwrap_or(0);
-    let total = usize::try_from(total).unwrap_or(0);
-    let rows = db
-        .query_all_raw(statement(
-            db.get_database_backend(),
-            &format!(
-                "SELECT x.personal_id, p.project_name, e.entry_date, x.exit_date, x.created_at{from} \
-                 ORDER BY x.created_at DESC, x.exit_id DESC LIMIT {DONE_PAGE_SIZE} OFFSET {}",
-                page * DONE_PAGE_SIZE
-            ),
-            values,
-        ))
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let recorded: DateTime<Utc> = row.try_get("", "created_at")?;
-        out.push(AdminExitDone {
-            personal_id: row.try_get("", "personal_id")?,
-            name: String::new(),
-            project_name: row.try_get("", "project_name")?,
-            entry_date: row.try_get("", "entry_date")?,
-            exit_date: row.try_get("", "exit_date")?,
-            recorded: recorded
-                .with_timezone(&state.time_zone)
-                .format("%b %-d, %Y %-I:%M %p")
-                .to_string(),
-        });
-    }
-    let names = names_of(db, out.iter().map(|r| r.personal_id.as_str()).collect()).await?;
-    for row in &mut out {
-        row.name = names.get(&row.personal_id).cloned().unwrap_or_default();
-    }
-    audit_view(
-        state,
-        session,
-        "admin_exits.view",
-        &crate::ui::form::query_string(&[("organization_id", &organization)]),
-        total,
-    )
-    .await?;
-    let (organizations, organization_name) = if admin {
-        let (choices, _) = filter_choices(state, session, None).await?;
-        let name = organization
-            .as_ref()
-            .and_then(|o| choices.iter().find(|c| &c.value == o).map(|c| c.label.clone()))
-            .unwrap_or_else(|| "All organizations".into());
-        (choices, name)
-    } else {
-        (Vec::<FilterChoice>::new(), context.organization_name.clone())
-    };
-    Ok(AdminExitsDonePage {
-        organization_name,
-        rows: out,
-        total,
-        page,
-        has_more: (page + 1) * DONE_PAGE_SIZE < total,
-        organizations,
-    })
 }

@@ -2,7 +2,7 @@
 //! listing the runs with what they did.
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::api::{AutoExitOverview, AutoExitProject, AutoExitRun, SkippedHousehold, SweepParams};
 use super::sweep::{SweepOptions, SweepReport};
@@ -62,19 +62,17 @@ async fn queue(
         tracing::error!(error = %e, "auto-exit parameters could not be encoded");
         AppError::Internal
     })?;
-    job_run::ActiveModel {
-        job_run_id: Set(id),
-        kind: Set(jobs::KIND_AUTO_EXIT.into()),
-        status: Set(jobs::QUEUED.into()),
-        started_at: Set(state.now()),
-        finished_at: Set(None),
-        progress: Set(0),
-        total: Set(None),
-        message: Set(Some("Waiting to start".into())),
-        created_by: Set(created_by),
-        params: Set(Some(params)),
-        result: Set(None),
+    jobs::NewJob {
+        id,
+        kind: jobs::KIND_AUTO_EXIT,
+        status: jobs::QUEUED,
+        at: state.now(),
+        total: None,
+        message: "Waiting to start",
+        created_by,
+        params,
     }
+    .row()
     .insert(&state.db)
     .await
     .map_err(|e| match e.sql_err() {
@@ -153,11 +151,7 @@ pub async fn overview(state: &AppState, admin: &CurrentSession) -> Result<AutoEx
                 row.result.as_deref().and_then(|r| serde_json::from_str(r).ok());
             AutoExitRun {
                 state: JobState::from_status(&row.status),
-                started: row
-                    .started_at
-                    .with_timezone(&state.time_zone)
-                    .format("%b %-d, %Y %-I:%M %p")
-                    .to_string(),
+                started: state.stamp(row.started_at),
                 started_by,
                 scope: params
                     .project_id

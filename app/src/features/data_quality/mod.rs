@@ -6,6 +6,8 @@ pub mod api;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+mod sql;
 
 use crate::domain::access::Workgroup;
 

@@ -1,7 +1,7 @@
 //! Export jobs on the database: queueing one, listing them.
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::api::{ExportJob, ExportParams, ExportsOverview, JobState, ProjectChoice};
 use crate::db::audit::{self, Event};
@@ -42,11 +42,7 @@ pub async fn overview(state: &AppState, admin: &CurrentSession) -> Result<Export
             ExportJob {
                 state: JobState::from_status(&row.status),
                 started_by,
-                started: row
-                    .started_at
-                    .with_timezone(&state.time_zone)
-                    .format("%b %-d, %Y %-I:%M %p")
-                    .to_string(),
+                started: state.stamp(row.started_at),
                 job_run_id: row.job_run_id,
                 started_at: row.started_at,
                 finished_at: row.finished_at,
@@ -117,19 +113,17 @@ pub async fn start(
     let now = state.now();
     let id = crate::db::new_id();
     let txn = crate::db::begin_write(&state.db).await?;
-    job_run::ActiveModel {
-        job_run_id: Set(id.clone()),
-        kind: Set(jobs::KIND_HMIS_EXPORT.into()),
-        status: Set(jobs::QUEUED.into()),
-        started_at: Set(now),
-        finished_at: Set(None),
-        progress: Set(0),
-        total: Set(Some(24)),
-        message: Set(Some("Waiting to start".into())),
-        created_by: Set(Some(admin.user_id.clone())),
-        params: Set(Some(params)),
-        result: Set(None),
+    jobs::NewJob {
+        id: id.clone(),
+        kind: jobs::KIND_HMIS_EXPORT,
+        status: jobs::QUEUED,
+        at: now,
+        total: Some(24),
+        message: "Waiting to start",
+        created_by: Some(admin.user_id.clone()),
+        params,
     }
+    .row()
     .insert(&txn)
     .await?;
     audit::record(

@@ -1,11 +1,11 @@
 //! Import jobs on the database: queueing one for an uploaded file, listing them.
 
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::ActiveModelTrait;
 use serde::{Deserialize, Serialize};
 
 use super::api::{ImportJob, ImportResult, JobState};
 use crate::db::audit::{self, Event};
-use crate::db::entities::job_run;
+
 use crate::domain::access::Workgroup;
 use crate::error::AppError;
 use crate::features::access::guard::CurrentSession;
@@ -36,11 +36,7 @@ pub async fn recent(state: &AppState, admin: &CurrentSession) -> Result<Vec<Impo
                 .unwrap_or_default();
             ImportJob {
                 state: JobState::from_status(&row.status),
-                started: row
-                    .started_at
-                    .with_timezone(&state.time_zone)
-                    .format("%b %-d, %Y %-I:%M %p")
-                    .to_string(),
+                started: state.stamp(row.started_at),
                 started_by,
                 file_name: params.file_name,
                 progress: row.progress,
@@ -79,19 +75,17 @@ pub async fn queue(
     })?;
     let now = state.now();
     let txn = crate::db::begin_write(&state.db).await?;
-    job_run::ActiveModel {
-        job_run_id: Set(id.to_string()),
-        kind: Set(jobs::KIND_HMIS_IMPORT.into()),
-        status: Set(jobs::QUEUED.into()),
-        started_at: Set(now),
-        finished_at: Set(None),
-        progress: Set(0),
-        total: Set(Some(STEPS)),
-        message: Set(Some("Waiting to start".into())),
-        created_by: Set(Some(admin.user_id.clone())),
-        params: Set(Some(params)),
-        result: Set(None),
+    jobs::NewJob {
+        id: id.to_string(),
+        kind: jobs::KIND_HMIS_IMPORT,
+        status: jobs::QUEUED,
+        at: now,
+        total: Some(STEPS),
+        message: "Waiting to start",
+        created_by: Some(admin.user_id.clone()),
+        params,
     }
+    .row()
     .insert(&txn)
     .await?;
     audit::record(
