@@ -92,11 +92,24 @@ impl AppState {
         self.now().with_timezone(&self.time_zone).date_naive()
     }
 
-    /// A moment as people read it in the CoC's time zone: "Nov 30, 2026 8:15 PM".
+    /// A moment as people read it in the CoC's time zone: "Nov 30, 2026 8:15 PM". Every
+    /// time shown to a person goes through here (or [`Self::stamp_seconds`]).
     pub fn stamp(&self, at: DateTime<Utc>) -> String {
         at.with_timezone(&self.time_zone)
             .format("%b %-d, %Y %-I:%M %p")
             .to_string()
+    }
+
+    /// [`Self::stamp`] to the second, for logs people compare: "Nov 30, 2026 8:15:04 PM".
+    pub fn stamp_seconds(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.time_zone)
+            .format("%b %-d, %Y %-I:%M:%S %p")
+            .to_string()
+    }
+
+    /// The CoC's calendar date of a moment.
+    pub fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
+        at.with_timezone(&self.time_zone).date_naive()
     }
 }
 

@@ -788,7 +788,7 @@ pub async fn auto_exit_bench(state: &AppState, exit_days: i32, write: bool) -> R
         let started = Instant::now();
         let options = SweepOptions {
             dry_run: *dry_run,
-            project_id: None,
+            ..Default::default()
         };
         match sweep(db, state.today(), &clock, &actor, &options, &mut progress).await {
             Ok(report) => runs.push(SweepRun {

@@ -85,6 +85,9 @@ pub struct AutoExitArgs {
     /// Sweep only this project (ProjectID)
     #[arg(long)]
     pub project: Option<String>,
+    /// With --dry-run: also write the list of households to this CSV file
+    #[arg(long, value_name = "FILE", requires = "dry_run")]
+    pub csv: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -272,6 +275,7 @@ async fn auto_exit_command(
     let options = SweepOptions {
         dry_run: args.dry_run,
         project_id: args.project,
+        keep_listed: if args.dry_run { usize::MAX } else { 0 },
     };
     let actor = crate::jobs::system_actor("hearth auto-exit");
     let mut progress = |p: app::features::auto_exit::sweep::SweepProgress| {
@@ -282,11 +286,24 @@ async fn auto_exit_command(
         Err(SweepError::App(e)) => return Err(CliError::App(e)),
         Err(e) => return Err(CliError::Usage(e.to_string())),
     };
-    for s in &report.skipped {
-        println!(
-            "  skipped: {} household {} (head {}): {}",
-            s.project_name, s.household_id, s.head_personal_id, s.reason
-        );
+    if report.dry_run {
+        let names = app::features::auto_exit::sweep::names_of_listed(db, &report.listed)
+            .await
+            .map_err(CliError::App)?;
+        let rows = crate::auto_exit_list::rows(&report.listed, &names);
+        print!("{}", crate::auto_exit_list::table(&rows));
+        if let Some(path) = &args.csv {
+            crate::auto_exit_list::write_csv(path, &rows)
+                .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
+            println!("Wrote {} household(s) to {}", rows.len(), path.display());
+        }
+    } else {
+        for s in &report.skipped {
+            println!(
+                "  skipped: {} household {} (head {}): {}",
+                s.project_name, s.household_id, s.head_personal_id, s.reason
+            );
+        }
     }
     println!("{} ({:.1} s)", report.summary(), started.elapsed().as_secs_f64());
     Ok(())

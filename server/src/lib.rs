@@ -1,6 +1,7 @@
 //! The `hearth` server: configuration, telemetry, the HTTP router and the CLI
 //! commands. `main.rs` only parses arguments and calls into here.
 
+pub mod auto_exit_list;
 pub mod bench;
 pub mod cli;
 pub mod config;

@@ -31,6 +31,9 @@ struct Scenario {
     expected: BTreeMap<String, NaiveDate>,
     referred_head: String,
     assigned_enrollment: String,
+    /// (PersonalID, EnrollmentID) of the two-member household and the sleeper.
+    pair: Vec<(String, String)>,
+    sleeper: (String, String),
 }
 
 async fn scenario(app: &common::TestApp) -> Scenario {
@@ -67,6 +70,8 @@ async fn scenario(app: &common::TestApp) -> Scenario {
         expected,
         referred_head: referred[0].0.clone(),
         assigned_enrollment: silent[0].1.clone(),
+        sleeper: sleeper[0].clone(),
+        pair,
     }
 }
 
@@ -77,8 +82,62 @@ fn dates(exits: &BTreeMap<String, (NaiveDate, i32, Option<String>, String)>) -> 
 on_both_databases!(the_sweep_exits_exactly_the_households_due, |app| {
     app.seed_demo().await;
     let s = scenario(&app).await;
-    // A dry run counts and changes nothing.
+    // A dry run counts, lists whom it would exit (and skip) and why, and changes nothing.
     let dry = run(
+        &app,
+        SweepOptions {
+            dry_run: true,
+            keep_listed: 100,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!((dry.households_exited, dry.enrollments_exited), (3, 4), "{dry:?}");
+    assert!(exits(&app).await.is_empty());
+    assert_eq!(
+        dry.listed.len(),
+        4,
+        "three to exit, one skipped: {:?}",
+        dry.listed
+    );
+    let listed = |head: &str| {
+        dry.listed
+            .iter()
+            .find(|l| l.head_personal_id == head)
+            .unwrap_or_else(|| panic!("{head} listed"))
+    };
+    let pair = listed(&s.pair[0].0);
+    assert_eq!(
+        pair.member_ids,
+        [s.pair[0].0.clone(), s.pair[1].0.clone()],
+        "head first"
+    );
+    assert_eq!(pair.last_service, Some(ago(&app, 400)));
+    assert_eq!(pair.last_contact, Some(ago(&app, 380)));
+    assert_eq!(pair.last_bed_night, None);
+    assert_eq!(
+        (pair.exit_date, pair.skipped.as_deref()),
+        (Some(ago(&app, 380)), None)
+    );
+    let sleeper = listed(&s.sleeper.0);
+    assert_eq!(sleeper.last_bed_night, Some(ago(&app, 60)));
+    assert_eq!(sleeper.exit_date, Some(ago(&app, 59)));
+    assert_eq!(sleeper.project_name, NIGHT_SHELTER);
+    let referred = listed(&s.referred_head);
+    assert_eq!(referred.exit_date, None);
+    assert_eq!(
+        referred.skipped.as_deref(),
+        Some("open Coordinated Entry referral")
+    );
+    for l in &dry.listed {
+        if let Some(on) = l.exit_date {
+            let enrollment = s.expected.iter().find(|(_, d)| **d == on);
+            assert!(enrollment.is_some(), "{l:?} exits on an expected date");
+        }
+    }
+    // A dry run that keeps no list still counts.
+    let counted = run(
         &app,
         SweepOptions {
             dry_run: true,
@@ -87,8 +146,7 @@ on_both_databases!(the_sweep_exits_exactly_the_households_due, |app| {
     )
     .await
     .unwrap();
-    assert_eq!((dry.households_exited, dry.enrollments_exited), (3, 4), "{dry:?}");
-    assert!(exits(&app).await.is_empty());
+    assert_eq!((counted.households_exited, counted.listed.len()), (3, 0));
     let report = run(&app, SweepOptions::default()).await.unwrap();
     assert_eq!(
         (report.households_exited, report.enrollments_exited),
@@ -132,6 +190,7 @@ on_both_databases!(the_sweep_exits_exactly_the_households_due, |app| {
         SweepOptions {
             dry_run: true,
             project_id: Some(project_id(&app, NIGHT_SHELTER).await),
+            ..Default::default()
         },
     )
     .await

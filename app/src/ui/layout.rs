@@ -132,8 +132,17 @@ pub fn ErrorPanel(errors: ArcRwSignal<Errors>) -> impl IntoView {
     }
 }
 
-/// The [`ErrorPanel`] for one error, for pages whose data could not be loaded.
+/// The [`ErrorPanel`] for one error, for pages whose data could not be loaded. On the
+/// server the page answers with the error's status (404 for a client the user may not
+/// see, 403, …), unless it is already redirecting (signed out, no context).
 pub fn errors_view(e: crate::error::AppError) -> AnyView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(mut parts) = response.0.write()
+        && !parts.headers.contains_key(http::header::LOCATION)
+    {
+        parts.status = Some(e.status_code());
+    }
     let errors = ArcRwSignal::new(Errors::default());
     errors.update(|list| list.insert_with_default_key(e));
     view! { <ErrorPanel errors /> }.into_any()

@@ -3,5 +3,6 @@
 pub mod chart;
 pub mod fields;
 pub mod form;
+pub mod keyed;
 pub mod layout;
 pub mod status;

@@ -114,7 +114,18 @@ pub async fn keep_alive() -> Result<SessionInfo, AppError> {
 pub async fn login(username: String, password: String) -> Result<Next, AppError> {
     let state = crate::state::use_app_state()?;
     let request = super::guard::request_info();
-    let result = super::service::login(&state, &request, &username, &password).await;
+    // The session this browser held before (another user's, or a sign-in waiting for
+    // its code) ends when the new one starts: one browser, one signed-in user.
+    let previous = super::guard::current()
+        .map(|s| s.session_id)
+        .or_else(|| super::guard::pending_sign_in().map(|p| p.session_id));
+    let mut result = super::service::login(&state, &request, &username, &password).await;
+    if result.is_ok()
+        && let Some(previous) = previous
+        && let Err(err) = super::service::end_replaced_session(&state, &previous).await
+    {
+        result = Err(err);
+    }
     finish(result)
 }
 

@@ -62,10 +62,24 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
         }
     }
     let mut response = next.run(request).await;
-    if clear_cookie && let Ok(value) = HeaderValue::from_str(&service::clear_cookie(secure)) {
+    // A dead cookie is cleared, unless this very response set a new session (a sign-in
+    // sent with a stale cookie): clearing after it would sign the user straight out.
+    if clear_cookie
+        && !sets_cookie(response.headers(), service::cookie_name(secure))
+        && let Ok(value) = HeaderValue::from_str(&service::clear_cookie(secure))
+    {
         response.headers_mut().append(SET_COOKIE, value);
     }
     response
+}
+
+/// Whether the response already sets cookie `name`.
+fn sets_cookie(headers: &HeaderMap, name: &str) -> bool {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split_once('=').is_some_and(|(key, _)| key.trim() == name))
 }
 
 /// The idle watcher's poll (`/api/session`) reads the session without keeping it alive.
@@ -98,5 +112,18 @@ mod tests {
         assert_eq!(read_cookie(&headers, "hearth"), None);
         headers.insert(COOKIE, HeaderValue::from_static("hearth_session="));
         assert_eq!(read_cookie(&headers, "hearth_session"), None);
+    }
+
+    #[test]
+    fn a_response_that_sets_the_session_cookie_is_seen() {
+        let mut headers = HeaderMap::new();
+        assert!(!sets_cookie(&headers, "hearth_session"));
+        headers.append(SET_COOKIE, HeaderValue::from_static("other=1; Path=/"));
+        assert!(!sets_cookie(&headers, "hearth_session"));
+        headers.append(
+            SET_COOKIE,
+            HeaderValue::from_static("hearth_session=abc; Path=/; HttpOnly"),
+        );
+        assert!(sets_cookie(&headers, "hearth_session"));
     }
 }

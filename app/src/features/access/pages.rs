@@ -44,34 +44,42 @@ fn watch(value: Signal<Option<Result<Next, AppError>>>) -> Signal<Option<AppErro
 
 /// Wraps every signed-in page: signed out → the sign-in page; no context yet → the
 /// settings panel to choose one.
+///
+/// The page (`Outlet`) sits beside the session check, not inside its `Suspend`: the
+/// server renders a `Suspend` more than once (a dry run to find its resources, then
+/// the real one), and a page built inside it would be built — and load its data and
+/// audit its view — once per run, then hydrate from another run's data than its HTML.
+/// A page refuses on its own without a session (its server functions check), so
+/// rendering it beside a pending redirect shows nothing it should not.
 #[component]
 pub fn RequireSession() -> impl IntoView {
     let session = use_session();
     let location = use_location();
     view! {
-        <Suspense fallback=Loading>
+        <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match session.await {
                     Ok(Some(info)) => {
                         let path = location.pathname.get_untracked();
                         let on_settings = path == routes::SETTINGS;
                         if info.must_change_password && path != routes::CHANGE_PASSWORD {
-                            view! { <Redirect path=routes::CHANGE_PASSWORD /> }.into_any()
+                            Some(view! { <Redirect path=routes::CHANGE_PASSWORD /> }.into_any())
                         } else if info.context.is_none() && !on_settings && path != routes::CHANGE_PASSWORD {
-                            view! { <Redirect path=routes::SETTINGS /> }.into_any()
+                            Some(view! { <Redirect path=routes::SETTINGS /> }.into_any())
                         } else {
-                            view! { <Outlet /> }.into_any()
+                            None
                         }
                     }
-                    Ok(None) => view! { <Redirect path=routes::LOGIN /> }.into_any(),
+                    Ok(None) => Some(view! { <Redirect path=routes::LOGIN /> }.into_any()),
                     Err(e) => {
                         let errors = ArcRwSignal::new(Errors::default());
                         errors.update(|list| list.insert_with_default_key(e));
-                        view! { <ErrorPanel errors /> }.into_any()
+                        Some(view! { <ErrorPanel errors /> }.into_any())
                     }
                 }
             })}
         </Suspense>
+        <Outlet />
     }
 }
 

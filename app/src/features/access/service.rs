@@ -545,6 +545,31 @@ pub async fn logout(state: &AppState, current: &CurrentSession) -> Result<Next, 
     })
 }
 
+/// Ends the session a browser held when it signed in again (perhaps as another user).
+pub async fn end_replaced_session(state: &AppState, session_id: &str) -> Result<(), AppError> {
+    let Some((row, account)) = session::Entity::find_by_id(session_id.to_string())
+        .find_also_related(user::Entity)
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(());
+    };
+    row.delete(&state.db).await?;
+    let actor = Actor {
+        user_id: account.as_ref().map(|a| a.user_id.clone()),
+        username: account.map(|a| a.username),
+        ..Default::default()
+    };
+    audit::record(
+        &state.db,
+        state.now(),
+        &actor,
+        Event::new("logout").detail("replaced by a new sign-in in the same browser"),
+    )
+    .await?;
+    Ok(())
+}
+
 /// Abandons a sign-in that was waiting for its authenticator code.
 pub async fn cancel_pending(state: &AppState, pending: &PendingSignIn) -> Result<Next, AppError> {
     session::Entity::delete_by_id(pending.session_id.clone())

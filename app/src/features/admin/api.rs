@@ -63,6 +63,8 @@ pub struct UserFormChoices {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditRow {
     pub at: DateTime<Utc>,
+    /// `at` in the CoC's time zone, as people read it.
+    pub when: String,
     pub username: Option<String>,
     pub ip: Option<String>,
     pub organization_id: Option<String>,

@@ -342,7 +342,7 @@ pub fn AuditLogPage() -> impl IntoView {
                                             .join(" ");
                                             view! {
                                                 <tr>
-                                                    <td>{row.at.format("%Y-%m-%d %H:%M:%S").to_string()}</td>
+                                                    <td>{row.when.clone()}</td>
                                                     <td>{row.username.unwrap_or_default()}</td>
                                                     <td>{action}</td>
                                                     <td>{record}</td>

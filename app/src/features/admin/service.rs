@@ -493,7 +493,7 @@ pub async fn search_audit(
         .filter(|p| !p.is_empty());
     audit::record(&state.db, state.now(), &admin.actor(), event).await?;
     Ok(AuditPage {
-        rows: rows.into_iter().map(audit_row).collect(),
+        rows: rows.into_iter().map(|row| audit_row(state, row)).collect(),
         page,
         has_more,
     })
@@ -515,12 +515,13 @@ pub async fn export_audit(
         Event::new("audit_log_exported").detail(rows.len().to_string()),
     )
     .await?;
-    Ok(rows.into_iter().map(audit_row).collect())
+    Ok(rows.into_iter().map(|row| audit_row(state, row)).collect())
 }
 
-fn audit_row(row: audit_log::Model) -> AuditRow {
+fn audit_row(state: &AppState, row: audit_log::Model) -> AuditRow {
     AuditRow {
         at: row.at,
+        when: state.stamp_seconds(row.at),
         username: row.username,
         ip: row.ip,
         organization_id: row.organization_id,

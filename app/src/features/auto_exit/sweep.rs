@@ -31,6 +31,9 @@ pub const STALE_AFTER_MINUTES: i64 = 10;
 pub const BATCH: u64 = 500;
 /// Skipped households kept in a run's record (the count is always whole).
 const SKIPPED_KEPT: usize = 1000;
+/// Households a dry run queued from the page keeps in its record, to be listed there
+/// (the counts are always whole; `hearth auto-exit --dry-run` lists every one).
+pub const LISTED_KEPT: usize = 10_000;
 
 /// What to sweep.
 #[derive(Clone, Debug, Default)]
@@ -39,6 +42,71 @@ pub struct SweepOptions {
     pub dry_run: bool,
     /// One project only.
     pub project_id: Option<String>,
+    /// A dry run lists up to this many households (those it would exit and those it
+    /// would skip) in its report.
+    pub keep_listed: usize,
+}
+
+/// A household as a dry run lists it: what the sweep would do with it, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listed {
+    pub project_name: String,
+    pub household_id: String,
+    pub head_personal_id: String,
+    /// Every open member, head first.
+    pub member_ids: Vec<String>,
+    /// The household's latest service (other than bed nights), 4.12 contact and 4.14
+    /// bed night.
+    pub last_service: Option<NaiveDate>,
+    pub last_contact: Option<NaiveDate>,
+    pub last_bed_night: Option<NaiveDate>,
+    /// The exit date the sweep would write.
+    pub exit_date: Option<NaiveDate>,
+    /// Why the sweep would leave it open; None when it would exit it.
+    pub skipped: Option<String>,
+}
+
+impl Listed {
+    fn of(
+        project: &Project,
+        household: &Inactive,
+        exit_date: Option<NaiveDate>,
+        skipped: Option<&str>,
+    ) -> Self {
+        let latest = |pick: fn(&MemberActivity) -> Option<NaiveDate>| {
+            household.members.iter().filter_map(|m| pick(&m.activity)).max()
+        };
+        let head = household.head().map(|h| h.personal_id.clone());
+        let others = household
+            .members
+            .iter()
+            .map(|m| m.personal_id.clone())
+            .filter(|id| Some(id) != head.as_ref());
+        let member_ids: Vec<String> = head.clone().into_iter().chain(others).collect();
+        Listed {
+            project_name: project.name.clone(),
+            household_id: household.household_id.clone(),
+            head_personal_id: member_ids.first().cloned().unwrap_or_default(),
+            member_ids,
+            last_service: latest(|a| a.last_service),
+            last_contact: latest(|a| a.last_contact),
+            last_bed_night: latest(|a| a.last_bed_night),
+            exit_date,
+            skipped: skipped.map(str::to_string),
+        }
+    }
+}
+
+/// The names of the clients of `listed` (PersonalID → "First Last").
+pub async fn names_of_listed(
+    db: &DatabaseConnection,
+    listed: &[Listed],
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    let ids: Vec<&str> = listed
+        .iter()
+        .flat_map(|l| l.member_ids.iter().map(String::as_str))
+        .collect();
+    crate::features::annual::service::names_of(db, ids).await
 }
 
 /// A household the sweep left open, and why.
@@ -63,6 +131,10 @@ pub struct SweepReport {
     pub already_exited: u64,
     pub skipped_count: u64,
     pub skipped: Vec<Skipped>,
+    /// A dry run: the households it would exit or skip, in sweep order, up to the
+    /// options' `keep_listed`.
+    #[serde(default)]
+    pub listed: Vec<Listed>,
 }
 
 impl SweepReport {
@@ -172,7 +244,14 @@ async fn run(
         let mut after = None;
         while let Some(batch) = next_batch(db, project, cutoff, after.as_ref(), today, Standing::Due).await? {
             for household in batch.households {
+                let listing = options.dry_run && report.listed.len() < options.keep_listed;
                 if household.referred {
+                    if listing {
+                        let reason = "open Coordinated Entry referral";
+                        report
+                            .listed
+                            .push(Listed::of(project, &household, None, Some(reason)));
+                    }
                     report.skipped_count += 1;
                     if report.skipped.len() < SKIPPED_KEPT {
                         report.skipped.push(Skipped {
@@ -191,6 +270,11 @@ async fn run(
                     continue;
                 };
                 if options.dry_run {
+                    if listing {
+                        report
+                            .listed
+                            .push(Listed::of(project, &household, Some(on), None));
+                    }
                     report.households_exited += 1;
                     report.enrollments_exited += household.members.len() as u64;
                     continue;

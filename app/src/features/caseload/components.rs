@@ -116,7 +116,7 @@ pub fn MyDrafts() -> impl IntoView {
                                     {drafts
                                         .into_iter()
                                         .map(|d| {
-                                            let when = d.updated_at.format("%-m/%-d/%Y %H:%M UTC").to_string();
+                                            let when = d.saved_at.clone();
                                             view! {
                                                 <DraftItem
                                                     draft_id=d.draft_id

@@ -129,6 +129,8 @@ pub struct DraftRow {
     pub kind: String,
     pub owner: String,
     pub updated_at: DateTime<Utc>,
+    /// `updated_at` in the CoC's time zone.
+    pub saved_at: String,
     /// The user may resume it (their own) or discard it (theirs, or an admin).
     pub mine: bool,
     pub can_discard: bool,

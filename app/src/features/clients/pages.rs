@@ -271,7 +271,7 @@ fn DashboardView(
                                 .drafts
                                 .into_iter()
                                 .map(|draft| {
-                                    let when = draft.updated_at.format("%-m/%-d/%Y %H:%M UTC").to_string();
+                                    let when = draft.saved_at.clone();
                                     view! {
                                         <DraftItem
                                             draft_id=draft.draft_id

@@ -367,7 +367,7 @@ pub async fn dashboard(
             .unwrap_or_default();
     }
 
-    let drafts = client_drafts(db, session, personal_id).await?;
+    let drafts = client_drafts(state, session, personal_id).await?;
     let mut alerts: Vec<String> = drafts
         .iter()
         .map(|d| format!("{} in progress ({})", d.kind, d.owner))
@@ -491,12 +491,13 @@ async fn household_members(
 
 /// Workflows in progress for this client in the user's organization.
 async fn client_drafts(
-    db: &impl ConnectionTrait,
+    state: &AppState,
     session: &CurrentSession,
     personal_id: &str,
 ) -> Result<Vec<DraftRow>, AppError> {
     let context = session.require_context()?;
     let admin = matches!(context.workgroup, Workgroup::HmisAdmin | Workgroup::AgencyAdmin);
+    let db = &state.db;
     let rows = db
         .query_all_raw(statement(
             db.get_database_backend(),
@@ -511,13 +512,15 @@ async fn client_drafts(
         let user_id: String = row.try_get("", "user_id")?;
         let kind: String = row.try_get("", "kind")?;
         let mine = user_id == session.user_id;
+        let updated_at = row.try_get("", "updated_at")?;
         drafts.push(DraftRow {
             draft_id: row.try_get("", "draft_id")?,
             kind: crate::features::workflows::api::WorkflowKind::from_code(&kind)
                 .map(|k| k.label().to_string())
                 .unwrap_or(kind),
             owner: user_name(&row)?,
-            updated_at: row.try_get("", "updated_at")?,
+            updated_at,
+            saved_at: state.stamp(updated_at),
             mine,
             can_discard: mine || admin,
         });

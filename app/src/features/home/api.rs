@@ -21,6 +21,8 @@ pub struct SystemStatus {
     pub time_zone: String,
     /// When the server answered.
     pub checked_at: DateTime<Utc>,
+    /// `checked_at` in the CoC's time zone.
+    pub checked: String,
     /// How long the database took to answer, in milliseconds.
     pub database_ms: f64,
 }

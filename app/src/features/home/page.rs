@@ -76,7 +76,7 @@ pub fn HomePage() -> impl IntoView {
 
 #[component]
 fn StatusView(status: SystemStatus) -> impl IntoView {
-    let checked = status.checked_at.format("%H:%M:%S%.3f UTC").to_string();
+    let checked = status.checked.clone();
     let database_ms = format!("{:.1} ms", status.database_ms);
     view! {
         <div class="card" aria-labelledby="system-status-title">

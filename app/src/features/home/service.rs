@@ -22,6 +22,7 @@ pub async fn system_status(state: &AppState) -> Result<SystemStatus, AppError> {
         today: state.today(),
         time_zone: state.time_zone.name().to_string(),
         checked_at: state.now(),
+        checked: state.stamp_seconds(state.now()),
         database_ms,
     })
 }

@@ -194,8 +194,12 @@ pub struct ProfileRecord {
     pub organization_name: String,
     pub recorded_by: Option<String>,
     pub recorded_at: DateTime<Utc>,
+    /// The CoC date it was recorded on ("11/30/2026").
+    pub recorded_on: String,
     /// Replaced by an edit (history) when set.
     pub replaced_at: Option<DateTime<Utc>>,
+    /// `replaced_at` in the CoC's time zone, as people read it.
+    pub replaced: Option<String>,
     pub editable: bool,
 }
 

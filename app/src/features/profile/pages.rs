@@ -125,11 +125,9 @@ fn RecordView(
         "{} · {}{}",
         record.organization_name,
         record.recorded_by.clone().unwrap_or_default(),
-        record.recorded_at.format(" · %-m/%-d/%Y"),
+        format!(" · {}", record.recorded_on),
     );
-    let replaced = record
-        .replaced_at
-        .map(|at| format!("Replaced {}", at.format("%-m/%-d/%Y %H:%M UTC")));
+    let replaced = record.replaced.clone().map(|at| format!("Replaced {at}"));
     view! {
         <div class="profile-record" data-testid="profile-record">
             <dl class="facts">

@@ -124,14 +124,17 @@ pub async fn profile(
             let first: Option<String> = row.try_get("", "u_first")?;
             let last: Option<String> = row.try_get("", "u_last")?;
             let replaced_at: Option<chrono::DateTime<chrono::Utc>> = row.try_get("", "date_deleted")?;
+            let recorded_at: chrono::DateTime<chrono::Utc> = row.try_get("", "created_at")?;
             records.push(ProfileRecord {
                 record_id: row.try_get("", id_column)?,
                 lines,
                 values: answers,
                 organization_name: row.try_get("", "organization_name")?,
                 recorded_by: first.zip(last).map(|(f, l)| format!("{f} {l}")),
-                recorded_at: row.try_get("", "created_at")?,
+                recorded_at,
+                recorded_on: state.local_date(recorded_at).format("%-m/%-d/%Y").to_string(),
                 editable: replaced_at.is_none() && organization_id == context.organization_id,
+                replaced: replaced_at.map(|at| state.stamp(at)),
                 replaced_at,
             });
         }

@@ -162,6 +162,8 @@ pub struct WorkflowView {
     pub steps: Vec<StepLink>,
     pub step: StepView,
     pub updated_at: DateTime<Utc>,
+    /// When the draft was last saved, in the CoC's time zone.
+    pub saved_at: String,
     /// Where "Discard" and "Finish" lead back to (the client dashboard, or home).
     pub back_to: String,
 }
@@ -322,6 +324,8 @@ pub struct MyDraft {
     pub kind: String,
     pub household: String,
     pub updated_at: DateTime<Utc>,
+    /// `updated_at` in the CoC's time zone.
+    pub saved_at: String,
 }
 
 /// The user's workflows in progress.

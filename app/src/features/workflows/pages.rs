@@ -3,6 +3,8 @@
 //! the right.
 
 use leptos::prelude::*;
+
+use crate::ui::keyed::Keyed;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -268,7 +270,22 @@ pub fn WorkflowPage() -> impl IntoView {
                         Err(e) => errors_view(e),
                         Ok(w) => {
                             let found = found.ok().flatten().map(|f| f.hits);
-                            view! { <WorkflowView w actions found first=get("first") last=get("last") dob=get("dob") /> }
+                            // Each member's step (and each saved version of it) gets new
+                            // form controls: nothing typed for one member carries over.
+                            let key = format!("{}/{}/{}", w.draft_id, w.step.id, w.updated_at.timestamp_micros());
+                            let (first, last, dob) = (get("first"), get("last"), get("dob"));
+                            view! {
+                                <Keyed key>
+                                    <WorkflowView
+                                        w=w.clone()
+                                        actions
+                                        found=found.clone()
+                                        first=first.clone()
+                                        last=last.clone()
+                                        dob=dob.clone()
+                                    />
+                                </Keyed>
+                            }
                                 .into_any()
                         }
                     }
@@ -297,7 +314,7 @@ fn WorkflowView(
     dob: String,
 ) -> impl IntoView {
     let draft_id = w.draft_id.clone();
-    let saved = w.updated_at.format("%-m/%-d/%Y %H:%M UTC").to_string();
+    let saved = w.saved_at.clone();
     let discard_error = action_error(actions.discard);
     view! {
         <Title text=format!("{} — {}", w.kind.label(), w.title) />

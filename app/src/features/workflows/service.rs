@@ -292,6 +292,7 @@ pub async fn view(
             .collect(),
         step: body,
         updated_at: draft.model.updated_at,
+        saved_at: state.stamp(draft.model.updated_at),
         back_to: back_to(&draft),
     })
 }
@@ -481,11 +482,13 @@ pub async fn my_drafts(state: &AppState, session: &CurrentSession) -> Result<Vec
         let payload: String = row.try_get("", "payload")?;
         let data: DraftData = serde_json::from_str(&payload).unwrap_or_default();
         let parsed = WorkflowKind::from_code(&kind);
+        let updated_at = row.try_get("", "updated_at")?;
         drafts.push(MyDraft {
             draft_id: row.try_get("", "draft_id")?,
             household: intake::title(&data),
             kind: parsed.map(|k| k.label().to_string()).unwrap_or(kind),
-            updated_at: row.try_get("", "updated_at")?,
+            updated_at,
+            saved_at: state.stamp(updated_at),
         });
     }
     Ok(drafts)

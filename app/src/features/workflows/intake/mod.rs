@@ -329,7 +329,7 @@ pub async fn prepare(
     let Some(personal_id) = step.strip_prefix("client-") else {
         return Ok(None);
     };
-    member(draft, personal_id)?;
+    let m = member(draft, personal_id)?;
     // What an earlier save sealed stays unless a new number is typed.
     let earlier = draft.answers(step);
     for key in ["ssn_sealed", "ssn_last4"] {
@@ -337,6 +337,18 @@ pub async fn prepare(
             && let Some(value) = earlier.and_then(|a| a.get(key))
         {
             answers.insert(key.into(), value.clone());
+        }
+    }
+    // A client on record keeps the SSN on file: it counts as the full SSN answered
+    // (the form never carries it back), and Finish leaves the stored number as it is.
+    if m.existing && !answers.contains_key("ssn_last4") {
+        let on_file = client::Entity::find_by_id(personal_id.to_string())
+            .one(&state.db)
+            .await?
+            .filter(|c| c.ssn_encrypted.is_some())
+            .and_then(|c| c.ssn_last4);
+        if let Some(last4) = on_file {
+            answers.insert("ssn_last4".into(), last4);
         }
     }
     match answers
