@@ -53,6 +53,11 @@ pub const ADMIN_ORGANIZATIONS: &str = "/admin/organizations";
 pub const ADMIN_PROJECTS: &str = "/admin/projects";
 pub const ADMIN_EXPORTS: &str = "/admin/exports";
 pub const ADMIN_AUTO_EXIT: &str = "/admin/auto-exit";
+
+/// The households an auto-exit dry run would exit or skip.
+pub fn auto_exit_dry_run(job_run_id: &str) -> String {
+    format!("{ADMIN_AUTO_EXIT}/runs/{job_run_id}")
+}
 /// Administrative exits: candidates, and `/admin/admin-exits/:plan_id` for a preview.
 pub const ADMIN_EXITS: &str = "/admin/admin-exits";
 /// The imports page (GET) and the upload (POST, served by the server crate).
@@ -258,6 +263,16 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                             path=(StaticSegment("admin"), StaticSegment("auto-exit"))
                             view=AutoExitPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(
+                                StaticSegment("admin"),
+                                StaticSegment("auto-exit"),
+                                StaticSegment("runs"),
+                                ParamSegment("job_run_id"),
+                            )
+                            view=crate::features::auto_exit::AutoExitDryRunPage
                         />
                         <Route
                             ssr=SsrMode::Async

@@ -62,6 +62,50 @@ impl AutoExitOverview {
     }
 }
 
+/// One household of a dry run: what the sweep would do with it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DryRunRow {
+    pub project_name: String,
+    pub head_personal_id: String,
+    pub head_name: String,
+    /// Every open member's name, head first.
+    pub members: Vec<String>,
+    pub last_service: Option<chrono::NaiveDate>,
+    pub last_contact: Option<chrono::NaiveDate>,
+    pub last_bed_night: Option<chrono::NaiveDate>,
+    /// The exit date the sweep would write; None when it would skip the household.
+    pub exit_date: Option<chrono::NaiveDate>,
+    /// Why the sweep would leave it open.
+    pub skipped: Option<String>,
+}
+
+/// A page of a dry run's households.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DryRunPage {
+    pub job_run_id: String,
+    /// When it ran, in the CoC's time zone.
+    pub started: String,
+    pub scope: String,
+    pub state: JobState,
+    pub would_exit: u64,
+    pub enrollments: u64,
+    pub skipped: u64,
+    /// Households kept in the run's record (the counts above are whole).
+    pub listed: usize,
+    pub rows: Vec<DryRunRow>,
+    pub page: usize,
+    pub has_more: bool,
+}
+
+/// The households a dry run would exit or skip, a page at a time (audited). HMIS
+/// admins only.
+#[server(prefix = "/api", endpoint = "auto_exit_dry_run")]
+pub async fn get_auto_exit_dry_run(job_run_id: String, page: Option<usize>) -> Result<DryRunPage, AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = crate::state::respond(admin())?;
+    crate::state::respond(super::service::dry_run_page(&state, &session, &job_run_id, page.unwrap_or(0)).await)
+}
+
 /// The projects that auto-exit and the recent sweeps. HMIS admins only.
 #[server(prefix = "/api", endpoint = "auto_exit_overview")]
 pub async fn get_auto_exit_overview() -> Result<AutoExitOverview, AppError> {

@@ -14,4 +14,4 @@ pub mod service;
 pub mod sweep;
 
 pub use alerts_page::{ApproachingAutoExitCard, ApproachingAutoExitPage};
-pub use page::AutoExitPage;
+pub use page::{AutoExitDryRunPage, AutoExitPage};

@@ -6,11 +6,13 @@ use leptos::server::ServerAction;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use super::api::{AutoExitRun, StartAutoExit, get_auto_exit_overview};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::api::{AutoExitRun, DryRunPage, JobState, StartAutoExit, get_auto_exit_dry_run, get_auto_exit_overview};
 use crate::error::AppError;
 use crate::features::jobs::{JobStatus, RecentJobs, poll_while};
 use crate::routes;
-use crate::ui::form::{FieldMessage, FormMessage};
+use crate::ui::form::{FieldMessage, FormMessage, Pager};
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
 
@@ -82,7 +84,7 @@ pub fn AutoExitPage() -> impl IntoView {
                                 </div>
                                 <label class="choice">
                                     <input type="checkbox" name="dry_run" />
-                                    <span><strong>"Dry run"</strong>" — count what would be exited, change nothing"</span>
+                                    <span><strong>"Dry run"</strong>" — list the households that would be exited, change nothing"</span>
                                 </label>
                                 <button type="submit" class="button">"Start sweep"</button>
                             </ActionForm>
@@ -118,6 +120,13 @@ fn RunView(run: AutoExitRun) -> impl IntoView {
             <div class="job__title"><strong>{kind}</strong>{format!(" · {}", run.scope)}</div>
             <div class="hint">{format!("Started {}{by}", run.started)}</div>
             <JobStatus state=run.state done_label="Done" progress=run.progress total=run.total.max(1) message=run.message.clone() />
+            {(run.dry_run && run.state == JobState::Done).then(|| view! {
+                <p>
+                    <A href=routes::auto_exit_dry_run(&run.job_run_id) attr:data-testid="dry-run-list">
+                        "List the households it would exit"
+                    </A>
+                </p>
+            })}
             {(!skipped.is_empty()).then(|| view! {
                 <details>
                     <summary>{format!("{} household(s) skipped", skipped.len())}</summary>
@@ -132,5 +141,92 @@ fn RunView(run: AutoExitRun) -> impl IntoView {
                 </details>
             })}
         </li>
+    }
+}
+
+/// The households a dry run would exit (or skip, and why), for the agency liaisons to
+/// review before the sweep.
+#[component]
+pub fn AutoExitDryRunPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            (
+                params.with(|p| p.get("job_run_id").unwrap_or_default()),
+                query.with(|q| q.get("page").and_then(|p| p.parse().ok())),
+            )
+        },
+        |(id, page)| get_auto_exit_dry_run(id, page),
+    );
+    view! {
+        <Title text="Auto-exit dry run" />
+        <section class="page">
+            <p><A href=routes::ADMIN_AUTO_EXIT>"← Auto-exit"</A></p>
+            <h1>"Auto-exit dry run"</h1>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => view! { <DryRunView d /> }.into_any(),
+                        Err(e) => errors_view(e),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn DryRunView(d: DryRunPage) -> impl IntoView {
+    let date = |d: Option<chrono::NaiveDate>| d.map(crate::features::clients::pages::format_date).unwrap_or_else(|| "—".into());
+    let summary = format!(
+        "{} · run {} · would exit {} household(s) ({} enrollment(s)); {} skipped.",
+        d.scope, d.started, d.would_exit, d.enrollments, d.skipped
+    );
+    let kept = (d.listed as u64) < d.would_exit + d.skipped;
+    let base = routes::auto_exit_dry_run(&d.job_run_id);
+    view! {
+        <p class="lead" data-testid="dry-run-summary">{summary}</p>
+        {kept.then(|| view! {
+            <p class="notice notice--info">
+                {format!("The first {} households are listed here; `hearth auto-exit --dry-run --csv FILE` lists every one.", d.listed)}
+            </p>
+        })}
+        {if d.rows.is_empty() {
+            view! { <p class="hint">"No household would be exited."</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-scroll"><table class="data-table" data-testid="dry-run-households">
+                    <thead><tr>
+                        <th scope="col">"Head of household"</th>
+                        <th scope="col">"Members"</th>
+                        <th scope="col">"Project"</th>
+                        <th scope="col">"Last service"</th>
+                        <th scope="col">"Last contact"</th>
+                        <th scope="col">"Last bed night"</th>
+                        <th scope="col">"Exit date"</th>
+                    </tr></thead>
+                    <tbody>
+                        {d.rows.into_iter().map(|r| view! {
+                            <tr>
+                                <td data-label="Head of household"><A href=routes::client(&r.head_personal_id)>{r.head_name}</A></td>
+                                <td data-label="Members">{r.members.join(", ")}</td>
+                                <td data-label="Project">{r.project_name}</td>
+                                <td data-label="Last service">{date(r.last_service)}</td>
+                                <td data-label="Last contact">{date(r.last_contact)}</td>
+                                <td data-label="Last bed night">{date(r.last_bed_night)}</td>
+                                <td data-label="Exit date">
+                                    {match r.skipped {
+                                        Some(reason) => format!("Skipped: {reason}"),
+                                        None => date(r.exit_date),
+                                    }}
+                                </td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table></div>
+            }.into_any()
+        }}
+        <Pager base page=d.page has_more=d.has_more />
     }
 }

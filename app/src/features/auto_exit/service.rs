@@ -4,7 +4,9 @@
 use chrono::NaiveDate;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::api::{AutoExitOverview, AutoExitProject, AutoExitRun, SkippedHousehold, SweepParams};
+use super::api::{
+    AutoExitOverview, AutoExitProject, AutoExitRun, DryRunPage, DryRunRow, SkippedHousehold, SweepParams,
+};
 use super::sweep::{SweepOptions, SweepReport};
 use crate::db::audit::{self, Event};
 use crate::db::entities::{job_run, organization, project};
@@ -123,6 +125,88 @@ pub async fn start(
     .await?;
     state.jobs.wake.notify_one();
     Ok(id)
+}
+
+/// Households listed per page of a dry run.
+const DRY_RUN_PAGE: usize = 50;
+
+/// A page of the households a dry run would exit or skip, named (an audited view).
+pub async fn dry_run_page(
+    state: &AppState,
+    admin: &CurrentSession,
+    job_run_id: &str,
+    page: usize,
+) -> Result<DryRunPage, AppError> {
+    admin.require_workgroup(&[Workgroup::HmisAdmin])?;
+    let row = job_run::Entity::find_by_id(job_run_id.to_string())
+        .one(&state.db)
+        .await?
+        .filter(|r| r.kind == jobs::KIND_AUTO_EXIT)
+        .ok_or(AppError::NotFound)?;
+    let params: SweepParams = row
+        .params
+        .as_deref()
+        .and_then(|p| serde_json::from_str(p).ok())
+        .unwrap_or_default();
+    if !params.dry_run {
+        return Err(AppError::NotFound);
+    }
+    let report: SweepReport = row
+        .result
+        .as_deref()
+        .and_then(|r| serde_json::from_str(r).ok())
+        .unwrap_or_default();
+    let start = page.saturating_mul(DRY_RUN_PAGE).min(report.listed.len());
+    let end = (start + DRY_RUN_PAGE).min(report.listed.len());
+    let shown = &report.listed[start..end];
+    let names = super::sweep::names_of_listed(&state.db, shown).await?;
+    let name = |id: &String| names.get(id).cloned().unwrap_or_else(|| id.clone());
+    audit::record_view(
+        &state.db,
+        state.now(),
+        &admin.actor(),
+        Event::new("auto_exit.dry_run_view")
+            .on("job_run", job_run_id)
+            .detail(format!("page {} ({} households)", page + 1, shown.len())),
+    )
+    .await?;
+    Ok(DryRunPage {
+        job_run_id: row.job_run_id.clone(),
+        started: state.stamp(row.started_at),
+        scope: scope_name(state, params.project_id.as_deref()).await?,
+        state: JobState::from_status(&row.status),
+        would_exit: report.households_exited,
+        enrollments: report.enrollments_exited,
+        skipped: report.skipped_count,
+        listed: report.listed.len(),
+        rows: shown
+            .iter()
+            .map(|l| DryRunRow {
+                project_name: l.project_name.clone(),
+                head_personal_id: l.head_personal_id.clone(),
+                head_name: name(&l.head_personal_id),
+                members: l.member_ids.iter().map(name).collect(),
+                last_service: l.last_service,
+                last_contact: l.last_contact,
+                last_bed_night: l.last_bed_night,
+                exit_date: l.exit_date,
+                skipped: l.skipped.clone(),
+            })
+            .collect(),
+        page,
+        has_more: end < report.listed.len(),
+    })
+}
+
+/// What a run covered: one project's name, or all projects.
+async fn scope_name(state: &AppState, project_id: Option<&str>) -> Result<String, AppError> {
+    let Some(id) = project_id else {
+        return Ok("All projects".into());
+    };
+    Ok(project::Entity::find_by_id(id.to_string())
+        .one(&state.db)
+        .await?
+        .map_or_else(|| id.to_string(), |p| p.project_name))
 }
 
 /// The projects that auto-exit and the recent runs. HMIS admins only.
