@@ -63,6 +63,11 @@ pub struct FieldSpec {
     pub value: String,
     pub required: bool,
     pub hint: Option<String>,
+    /// Asked of adults only: shown while the date of birth typed in the form's `dob`
+    /// field (if any) makes the person 18 or older on this date, or is empty. The
+    /// server decides again at save from the date it receives.
+    #[serde(default)]
+    pub adults_on: Option<chrono::NaiveDate>,
 }
 
 impl FieldSpec {
@@ -74,6 +79,7 @@ impl FieldSpec {
             value: String::new(),
             required: false,
             hint: None,
+            adults_on: None,
         }
     }
 
@@ -93,6 +99,23 @@ impl FieldSpec {
     pub fn hint(mut self, hint: &str) -> Self {
         self.hint = Some(hint.to_string());
         self
+    }
+
+    /// Asked of adults only (see [`FieldSpec::adults_on`]).
+    pub fn adults_only(mut self, on: chrono::NaiveDate) -> Self {
+        self.adults_on = Some(on);
+        self
+    }
+}
+
+/// The name of the date-of-birth field that [`FieldSpec::adults_on`] watches.
+pub const DOB_FIELD: &str = "dob";
+
+/// Whether a field asked of adults only applies, given the date of birth typed.
+fn applies(adults_on: Option<chrono::NaiveDate>, dob: &str) -> bool {
+    match (adults_on, chrono::NaiveDate::parse_from_str(dob, "%Y-%m-%d")) {
+        (Some(on), Ok(born)) => born > on || crate::domain::dates::is_adult_on(born, on),
+        _ => true,
     }
 }
 
@@ -129,16 +152,41 @@ pub fn ValidationSummary(
 }
 
 /// Renders `fields` with their values from `answers`.
+///
+/// Required answers carry `aria-required` and a visible mark, not the browser's
+/// `required` attribute: a missing answer is reported by the server, by its field and in
+/// the summary by the buttons, with and without JavaScript (the browser's own bubble
+/// vanished and never reached the summary).
 #[component]
 pub fn Fields(fields: Vec<FieldSpec>, #[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    let dob = RwSignal::new(
+        fields
+            .iter()
+            .find(|f| f.name == DOB_FIELD)
+            .map(|f| f.value.clone())
+            .unwrap_or_default(),
+    );
     fields
         .into_iter()
-        .map(|field| view! { <FieldView field error /> })
+        .map(|field| {
+            let adults_on = field.adults_on;
+            let hidden = move || !applies(adults_on, &dob.get());
+            view! {
+                <div class="field-slot" hidden=hidden>
+                    <FieldView field error dob />
+                </div>
+            }
+        })
         .collect_view()
 }
 
+/// " (required)" after a required field's label (screen readers hear `aria-required`).
+fn required_mark(required: bool) -> Option<impl IntoView> {
+    required.then(|| view! { <span class="required-mark" aria-hidden="true">" (required)"</span> })
+}
+
 #[component]
-fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>) -> impl IntoView {
+fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>, dob: RwSignal<String>) -> impl IntoView {
     let FieldSpec {
         name,
         label,
@@ -146,7 +194,9 @@ fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>) -> impl IntoView
         value,
         required,
         hint,
+        adults_on: _,
     } = field;
+    let watches_dob = name == DOB_FIELD;
     let id = format!("f-{name}");
     let posted = format!("answers[{name}]");
     let message_field = name.clone();
@@ -172,25 +222,45 @@ fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>) -> impl IntoView
         .into_any(),
         FieldKind::Text { max_length } => view! {
             <div class="field">
-                <label for=id.clone()>{label}</label>
+                <label for=id.clone()>{label}{required_mark(required)}</label>
                 {hint_view}
-                <input type="text" id=id name=posted value=value maxlength=max_length required=required aria-describedby=described />
+                <input
+                    type="text"
+                    id=id
+                    name=posted
+                    value=value
+                    maxlength=max_length
+                    aria-required=required.then_some("true")
+                    aria-describedby=described
+                />
                 <FieldMessage error field=message_field />
             </div>
         }
         .into_any(),
         FieldKind::Date => view! {
             <div class="field">
-                <label for=id.clone()>{label}</label>
+                <label for=id.clone()>{label}{required_mark(required)}</label>
                 {hint_view}
-                <input type="date" id=id name=posted value=value required=required aria-describedby=described />
+                <input
+                    type="date"
+                    id=id
+                    name=posted
+                    value=value
+                    aria-required=required.then_some("true")
+                    aria-describedby=described
+                    on:input:target=move |ev| {
+                        if watches_dob {
+                            dob.set(ev.target().value());
+                        }
+                    }
+                />
                 <FieldMessage error field=message_field />
             </div>
         }
         .into_any(),
         FieldKind::Money => view! {
             <div class="field">
-                <label for=id.clone()>{label}</label>
+                <label for=id.clone()>{label}{required_mark(required)}</label>
                 {hint_view}
                 <input
                     type="number"
@@ -200,7 +270,7 @@ fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>) -> impl IntoView
                     min="0"
                     step="0.01"
                     inputmode="decimal"
-                    required=required
+                    aria-required=required.then_some("true")
                     aria-describedby=described
                 />
                 <FieldMessage error field=message_field />
@@ -209,7 +279,7 @@ fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>) -> impl IntoView
         .into_any(),
         FieldKind::Number { min, max } => view! {
             <div class="field">
-                <label for=id.clone()>{label}</label>
+                <label for=id.clone()>{label}{required_mark(required)}</label>
                 {hint_view}
                 <input
                     type="number"
@@ -220,7 +290,7 @@ fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>) -> impl IntoView
                     max=max
                     step="1"
                     inputmode="numeric"
-                    required=required
+                    aria-required=required.then_some("true")
                     aria-describedby=described
                 />
                 <FieldMessage error field=message_field />
@@ -272,9 +342,9 @@ pub fn GroupedSelect(
         .collect_view();
     view! {
         <div class="field">
-            <label for=id.clone()>{label}</label>
+            <label for=id.clone()>{label}{required_mark(required)}</label>
             {hint.map(|text| view! { <p class="hint" id=format!("{id}-hint")>{text}</p> })}
-            <select id=id name=name required=required aria-describedby=described>
+            <select id=id name=name aria-required=required.then_some("true") aria-describedby=described>
                 <option value="" selected=value.is_empty()>"Choose…"</option>
                 {options}
             </select>

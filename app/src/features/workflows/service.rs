@@ -5,13 +5,15 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, Set};
 
-use super::api::{DraftData, DraftMember, MyDraft, StepLink, WorkflowKind, WorkflowView, step_path};
+use super::api::{
+    DraftData, DraftMember, MyDraft, StepBody, StepLink, StepView, WorkflowKind, WorkflowView, step_path,
+};
 use super::{edit_entry, exit, intake, update};
 use crate::db::audit::{self, Event};
 use crate::db::entities::workflow_draft;
 use crate::db::{begin_write, new_id, statement};
 use crate::domain::access::Workgroup;
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 use crate::features::access::guard::CurrentSession;
 use crate::features::clients::service::{EnrollmentAccess, enrollment_access};
 use crate::state::AppState;
@@ -254,6 +256,60 @@ pub async fn store(state: &AppState, draft: &Draft, step: &str) -> Result<DateTi
     Ok(now)
 }
 
+/// One step's page, as its workflow kind draws it from the draft's answers.
+async fn render(
+    state: &AppState,
+    session: &CurrentSession,
+    draft: &Draft,
+    step: &StepDef,
+) -> Result<StepView, AppError> {
+    match draft.kind {
+        WorkflowKind::Intake => intake::render(state, session, draft, step).await,
+        WorkflowKind::Exit | WorkflowKind::EditExit => exit::render(state, draft, step).await,
+        WorkflowKind::Assessment => update::render(state, draft, step).await,
+        WorkflowKind::EditEntry => edit_entry::render(state, draft, step).await,
+    }
+}
+
+/// The required answers a saved step left empty, as the page draws it from those
+/// answers (so a question shown only when it applies is required only then). "Required."
+/// by each field, like the kinds' own checks say it.
+async fn missing_required(
+    state: &AppState,
+    session: &CurrentSession,
+    draft: &Draft,
+    step: &StepDef,
+) -> Result<Vec<FieldError>, AppError> {
+    let StepBody::Form(fields) = render(state, session, draft, step).await?.body else {
+        return Ok(Vec::new());
+    };
+    Ok(fields
+        .into_iter()
+        .filter(|f| f.required && !f.name.is_empty() && f.value.trim().is_empty())
+        .map(|f| FieldError {
+            field: f.name,
+            message: "Required.".into(),
+        })
+        .collect())
+}
+
+/// `checked` with the `missing` required answers added (each field named once).
+fn with_missing(checked: Result<(), AppError>, missing: Vec<FieldError>) -> Result<(), AppError> {
+    match checked {
+        Ok(()) if missing.is_empty() => Ok(()),
+        Ok(()) => Err(AppError::Validation(missing)),
+        Err(AppError::Validation(mut errors)) => {
+            for m in missing {
+                if !errors.iter().any(|e| e.field == m.field) {
+                    errors.push(m);
+                }
+            }
+            Err(AppError::Validation(errors))
+        }
+        Err(other) => Err(other),
+    }
+}
+
 /// The draft opened at `step` (its current step when none is given).
 pub async fn view(
     state: &AppState,
@@ -270,12 +326,7 @@ pub async fn view(
         .or_else(|| steps.first())
         .ok_or(AppError::NotFound)?
         .clone();
-    let body = match draft.kind {
-        WorkflowKind::Intake => intake::render(state, session, &draft, &current).await?,
-        WorkflowKind::Exit | WorkflowKind::EditExit => exit::render(state, &draft, &current).await?,
-        WorkflowKind::Assessment => update::render(state, &draft, &current).await?,
-        WorkflowKind::EditEntry => edit_entry::render(state, &draft, &current).await?,
-    };
+    let body = render(state, session, &draft, &current).await?;
     Ok(WorkflowView {
         draft_id: draft.id().to_string(),
         kind: draft.kind,
@@ -369,6 +420,13 @@ pub async fn save_step(
             WorkflowKind::Assessment => update::check_step(state, &draft, step).await,
             WorkflowKind::EditEntry => edit_entry::check_step(state, &draft, step).await,
         },
+    };
+    // "No Changes" keeps what is on record as it is; a saved form must answer every
+    // question the page marks required.
+    let checked = if intent == "no_changes" {
+        checked
+    } else {
+        with_missing(checked, missing_required(state, session, &draft, &steps[index]).await?)
     };
     if let Err(err) = checked {
         store(state, &draft, step).await?;

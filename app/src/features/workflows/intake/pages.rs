@@ -103,7 +103,10 @@ pub(super) fn client_answers(record: &client::Model) -> Answers {
     a
 }
 
-pub(super) fn client_fields(adult: bool, ssn_on_file: Option<&str>) -> Vec<FieldSpec> {
+/// The client step's fields. Veteran status is asked of adults only: left out for a
+/// member known to be a child on `adult_on` (the planned start date), and hidden as
+/// soon as a child's date of birth is typed on the page.
+pub(super) fn client_fields(adult: bool, adult_on: NaiveDate, ssn_on_file: Option<&str>) -> Vec<FieldSpec> {
     let text = |name: &str, label: &str| FieldSpec::new(name, label, FieldKind::Text { max_length: 50 });
     let mut fields = vec![
         FieldSpec::section("3.01 Name"),
@@ -147,8 +150,13 @@ pub(super) fn client_fields(adult: bool, ssn_on_file: Option<&str>) -> Vec<Field
     fields.push(FieldSpec::section("4.21 Sex"));
     fields.push(FieldSpec::code("sex", "Sex", &SEX).required());
     if adult {
-        fields.push(FieldSpec::section("3.07 Veteran status"));
-        fields.push(yes_no_reasons("veteran_status", "Veteran status").required());
+        fields.push(FieldSpec::section("3.07 Veteran status").adults_only(adult_on));
+        fields.push(
+            yes_no_reasons("veteran_status", "Veteran status")
+                .required()
+                .adults_only(adult_on)
+                .hint("Asked of adults (18 or older on the start date)."),
+        );
     }
     fields
 }
@@ -176,8 +184,9 @@ pub(super) async fn client_page(
         ]),
     };
     let adult = is_adult(draft, answered_dob(draft, m), state.today());
+    let adult_on = planned_entry(draft).unwrap_or(state.today());
     let fields = with_values(
-        client_fields(adult, answers.get("ssn_last4").map(String::as_str)),
+        client_fields(adult, adult_on, answers.get("ssn_last4").map(String::as_str)),
         &answers,
     );
     Ok(StepView {
