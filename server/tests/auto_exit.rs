@@ -327,7 +327,12 @@ on_both_databases!(hmis_admins_run_sweeps_from_the_page, |app| {
     let dry = ok_json::<String>(app.call_as(&admin, "start_auto_exit", &[("dry_run", "on")]).await).await;
     let mut done = false;
     for _ in 0..100 {
-        if overview(&app, &admin).await.runs.first().is_some_and(|r| !r.state.busy()) {
+        if overview(&app, &admin)
+            .await
+            .runs
+            .first()
+            .is_some_and(|r| !r.state.busy())
+        {
             done = true;
             break;
         }
@@ -335,8 +340,15 @@ on_both_databases!(hmis_admins_run_sweeps_from_the_page, |app| {
     }
     assert!(done, "the dry run finished");
     assert!(exits(&app).await.is_empty(), "a dry run changes nothing");
-    let page: DryRunPage = ok_json(app.call_as(&admin, "auto_exit_dry_run", &[("job_run_id", &dry)]).await).await;
-    assert_eq!((page.would_exit, page.enrollments, page.skipped, page.listed), (3, 4, 1, 4));
+    let page: DryRunPage = ok_json(
+        app.call_as(&admin, "auto_exit_dry_run", &[("job_run_id", &dry)])
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (page.would_exit, page.enrollments, page.skipped, page.listed),
+        (3, 4, 1, 4)
+    );
     assert!(!page.has_more);
     let pair = page
         .rows
@@ -350,8 +362,15 @@ on_both_databases!(hmis_admins_run_sweeps_from_the_page, |app| {
         .iter()
         .find(|r| r.head_personal_id == s.referred_head)
         .expect("the referred household is listed");
-    assert_eq!(referred.skipped.as_deref(), Some("open Coordinated Entry referral"));
-    assert!(app.audit_actions().await.contains(&"auto_exit.dry_run_view".to_string()));
+    assert_eq!(
+        referred.skipped.as_deref(),
+        Some("open Coordinated Entry referral")
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"auto_exit.dry_run_view".to_string())
+    );
     // The page itself, as a browser loads it.
     let html = admin
         .get(app.url(&format!("/admin/auto-exit/runs/{dry}")))
@@ -364,9 +383,26 @@ on_both_databases!(hmis_admins_run_sweeps_from_the_page, |app| {
     assert!(html.contains(&pair.head_name) && html.contains("Skipped: open Coordinated Entry referral"));
     // Others may not see it; an unknown run is not found.
     let casey = app.signed_in("casemanager").await;
-    refused(app.call_as(&casey, "auto_exit_dry_run", &[("job_run_id", &dry)]).await, 403, "").await;
-    refused(app.call("auto_exit_dry_run", &[("job_run_id", &dry)]).await, 401, "").await;
-    refused(app.call_as(&admin, "auto_exit_dry_run", &[("job_run_id", "nope")]).await, 404, "").await;
+    refused(
+        app.call_as(&casey, "auto_exit_dry_run", &[("job_run_id", &dry)])
+            .await,
+        403,
+        "",
+    )
+    .await;
+    refused(
+        app.call("auto_exit_dry_run", &[("job_run_id", &dry)]).await,
+        401,
+        "",
+    )
+    .await;
+    refused(
+        app.call_as(&admin, "auto_exit_dry_run", &[("job_run_id", "nope")])
+            .await,
+        404,
+        "",
+    )
+    .await;
     // The admin's sweep runs in the background; the page shows its counts and skips.
     let response = app.call_as(&admin, "start_auto_exit", &[]).await;
     assert_eq!(
@@ -400,7 +436,13 @@ on_both_databases!(hmis_admins_run_sweeps_from_the_page, |app| {
     assert!(app.audit_actions().await.contains(&"auto_exit.start".to_string()));
     // A sweep that ran for real has no dry-run list.
     let real = run.job_run_id.clone();
-    refused(app.call_as(&admin, "auto_exit_dry_run", &[("job_run_id", &real)]).await, 404, "").await;
+    refused(
+        app.call_as(&admin, "auto_exit_dry_run", &[("job_run_id", &real)])
+            .await,
+        404,
+        "",
+    )
+    .await;
 });
 
 on_both_databases!(the_daily_sweep_is_queued_once_a_day, |app| {

@@ -293,3 +293,138 @@ on_both_databases!(signing_in_over_a_dead_or_another_users_session, |app| {
         .unwrap();
     assert_eq!(replaced, 1, "the ended session is audited");
 });
+
+on_both_databases!(members_who_exited_together_re_enter_together, |app| {
+    use app::features::exits::api::ReEnterPreview;
+    app.seed_demo().await;
+    let casey = app.signed_in("casemanager").await;
+    let (draft, ids) = intake(
+        &app,
+        &casey,
+        &[
+            ("Uma", "Reed", "1980-01-01", "1"),
+            ("Vic", "Reed", "1981-02-02", "3"),
+            ("Wes", "Reed", "2015-03-03", "2"),
+        ],
+        "Riverside Family Shelter",
+        &days_ago(&app, 20),
+    )
+    .await;
+    ok_url(
+        app.call_as(&casey, "finish_workflow", &[("draft_id", &draft)])
+            .await,
+    )
+    .await;
+    let mut enrollments = Vec::new();
+    for id in &ids {
+        let e = enrollment_of(&app, id).await;
+        common::households::exit_on(&app, &(id.clone(), e.clone()), 3, 1).await;
+        enrollments.push(e);
+    }
+    let open = |app: &common::TestApp| {
+        let ids = enrollments.clone();
+        let db = app.db.clone();
+        async move {
+            let mut open = Vec::new();
+            for e in ids {
+                use app::db::entities::exit;
+                let live = exit::Entity::find()
+                    .filter(exit::Column::EnrollmentId.eq(e.clone()))
+                    .filter(exit::Column::DateDeleted.is_null())
+                    .count(&db)
+                    .await
+                    .unwrap();
+                open.push(live == 0);
+            }
+            open
+        }
+    };
+    // From the child's menu: the head and the spouse exited the same day.
+    let preview: ReEnterPreview = ok_json(
+        app.call_as(&casey, "get_re_enter", &[("enrollment_id", &enrollments[2])])
+            .await,
+    )
+    .await;
+    let offered: Vec<(&str, bool)> = preview
+        .together
+        .iter()
+        .map(|m| (m.client_name.as_str(), m.head))
+        .collect();
+    assert_eq!(offered, [("Uma Reed", true), ("Vic Reed", false)]);
+    // The child alone would leave the household without its head: refused, nothing changed.
+    refused(
+        app.call_as(
+            &casey,
+            "re_enter_enrollment",
+            &[("enrollment_id", &enrollments[2])],
+        )
+        .await,
+        409,
+        "re-enter the head of household",
+    )
+    .await;
+    assert_eq!(open(&app).await, [false, false, false]);
+    // Someone outside the household, or another organization's user: refused.
+    let stranger = enrolled_client(&app, &casey, "Xan", "Cole").await;
+    let stranger_enrollment = enrollment_of(&app, &stranger).await;
+    let key = app::features::exits::api::together_field(&stranger_enrollment);
+    refused(
+        app.call_as(
+            &casey,
+            "re_enter_enrollment",
+            &[("enrollment_id", &enrollments[2]), (&key, "yes")],
+        )
+        .await,
+        422,
+        "exited on the same day",
+    )
+    .await;
+    let olivia = app.signed_in("outreach").await;
+    assert_eq!(
+        app.call_as(
+            &olivia,
+            "re_enter_enrollment",
+            &[("enrollment_id", &enrollments[0])]
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(
+        app.call("re_enter_enrollment", &[("enrollment_id", &enrollments[0])])
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(open(&app).await, [false, false, false]);
+    // The child with the head (the spouse left out): both open again, one transaction.
+    let head = app::features::exits::api::together_field(&enrollments[0]);
+    ok_url(
+        app.call_as(
+            &casey,
+            "re_enter_enrollment",
+            &[("enrollment_id", &enrollments[2]), (&head, "yes")],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(open(&app).await, [true, false, true]);
+    let re_entered = app
+        .audit_actions()
+        .await
+        .into_iter()
+        .filter(|a| a == "enrollment.re_enter")
+        .count();
+    assert_eq!(re_entered, 2);
+    // The spouse re-enters alone later: the head is open.
+    ok_url(
+        app.call_as(
+            &casey,
+            "re_enter_enrollment",
+            &[("enrollment_id", &enrollments[1])],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(open(&app).await, [true, true, true]);
+});

@@ -578,3 +578,127 @@ on_both_databases!(hmis_admins_keep_the_questions, |app| {
     assert_eq!(app.call("ce_questions", &[]).await.status(), 401);
     assert_eq!(count(&app, ce_question::Entity).await, 5);
 });
+
+on_both_databases!(the_coc_decides_who_exits_ce_enrollments, |app| {
+    use app::domain::access::Workgroup;
+    use app::domain::enrollment::EnrollmentAction;
+    use app::features::clients::api::ClientDashboard;
+    use app::features::coordinated_entry::api::CeExitSetting;
+    app.seed_demo().await;
+    let plm = app.signed_in("plm").await;
+    let assessor = app.signed_in("assessor").await;
+    let admin = app.signed_in("admin").await;
+    let (person, enrollment) = ce_household(&app, &plm, "Tate", None).await;
+    async fn exit_reason(app: &common::TestApp, who: &reqwest::Client, person: &str) -> Option<String> {
+        let d: ClientDashboard = ok_json(
+            app.call_as(who, "get_client_dashboard", &[("personal_id", person)])
+                .await,
+        )
+        .await;
+        d.enrollments[0]
+            .menu
+            .iter()
+            .find(|i| i.action == EnrollmentAction::ExitEnrollment)
+            .and_then(|i| i.unavailable.clone())
+    }
+    async fn start_exit(app: &common::TestApp, who: &reqwest::Client, enrollment: &str) -> reqwest::Response {
+        app.call_as(
+            who,
+            "start_workflow",
+            &[("enrollment_id", enrollment), ("kind", "exit")],
+        )
+        .await
+    }
+    // The default: priority list managers and HMIS admins.
+    let setting: CeExitSetting = ok_json(app.call_as(&admin, "ce_exit_setting", &[]).await).await;
+    assert_eq!(
+        setting.allowed,
+        [Workgroup::PriorityListManager, Workgroup::HmisAdmin]
+    );
+    assert_eq!(exit_reason(&app, &plm, &person).await, None);
+    let refused_text = "In this CoC only Priority List Managers and HMIS Admins exit Coordinated Entry enrollments: ask your priority list manager.";
+    assert_eq!(
+        exit_reason(&app, &assessor, &person).await.as_deref(),
+        Some(refused_text)
+    );
+    assert_eq!(start_exit(&app, &assessor, &enrollment).await.status(), 403);
+
+    // Only HMIS admins see or change the setting.
+    for who in [&plm, &assessor] {
+        assert_eq!(app.call_as(who, "ce_exit_setting", &[]).await.status(), 403);
+        let response = app
+            .call_as(who, "save_ce_exit_setting", &[("workgroups[ce_assessor]", "yes")])
+            .await;
+        assert_eq!(response.status(), 403);
+    }
+    assert_eq!(app.call("ce_exit_setting", &[]).await.status(), 401);
+    assert_eq!(
+        app.call("save_ce_exit_setting", &[("workgroups[ce_assessor]", "yes")])
+            .await
+            .status(),
+        401
+    );
+    // Bad input: a clear message, nothing stored.
+    refused(
+        app.call_as(&admin, "save_ce_exit_setting", &[]).await,
+        422,
+        "at least one",
+    )
+    .await;
+    refused(
+        app.call_as(&admin, "save_ce_exit_setting", &[("workgroups[janitor]", "yes")])
+            .await,
+        422,
+        "Choose from the workgroups listed",
+    )
+    .await;
+    let setting: CeExitSetting = ok_json(app.call_as(&admin, "ce_exit_setting", &[]).await).await;
+    assert_eq!(
+        setting.allowed,
+        [Workgroup::PriorityListManager, Workgroup::HmisAdmin]
+    );
+    assert!(
+        !app.audit_actions()
+            .await
+            .contains(&"settings.ce_exit_workgroups".to_string())
+    );
+
+    // This CoC lets its CE assessors (and HMIS admins) exit, not the list managers.
+    let response = app
+        .call_as(
+            &admin,
+            "save_ce_exit_setting",
+            &[
+                ("workgroups[hmis_admin]", "yes"),
+                ("workgroups[ce_assessor]", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        response.status(),
+        200,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"settings.ce_exit_workgroups".to_string())
+    );
+    let setting: CeExitSetting = ok_json(app.call_as(&admin, "ce_exit_setting", &[]).await).await;
+    assert_eq!(setting.allowed, [Workgroup::CeAssessor, Workgroup::HmisAdmin]);
+    assert_eq!(exit_reason(&app, &assessor, &person).await, None);
+    assert_eq!(
+        exit_reason(&app, &plm, &person).await.as_deref(),
+        Some(
+            "In this CoC only CE Assessors and HMIS Admins exit Coordinated Entry enrollments: ask your priority list manager."
+        )
+    );
+    assert_eq!(start_exit(&app, &plm, &enrollment).await.status(), 403);
+    let page = list(&app, &plm, &[]).await;
+    assert!(page.exit_refused.is_some_and(|r| r.contains("CE Assessors")));
+    let page = list(&app, &assessor, &[]).await;
+    assert_eq!(page.exit_refused, None);
+    let url = ok_url(start_exit(&app, &assessor, &enrollment).await).await;
+    assert!(url.ends_with("/exit"), "{url}");
+});

@@ -18,6 +18,36 @@ pub async fn get(db: &impl ConnectionTrait, key: &str) -> Result<Option<String>,
     row.map(|r| r.try_get::<String>("", "value")).transpose()
 }
 
+/// Writes one setting (inserted or replaced).
+pub async fn set(
+    db: &impl ConnectionTrait,
+    key: &str,
+    value: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DatabaseBackend::Postgres => {
+            "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at"
+        }
+        _ => {
+            "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at"
+        }
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [Value::from(key), Value::from(value), Value::from(now)],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// The workgroups that may exit Coordinated Entry enrollments (codes, comma-separated).
+pub const CE_EXIT_WORKGROUPS: &str = "ce_exit_workgroups";
+
 /// This installation's HMIS CSV ImplementationID: the same in every export.
 pub const IMPLEMENTATION_ID: &str = "implementation_id";
 

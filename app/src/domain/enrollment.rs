@@ -61,7 +61,7 @@ impl EnrollmentAction {
 }
 
 /// An enrollment as the menu sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnrollmentState {
     pub exit_date: Option<NaiveDate>,
     /// The user acts in the organization that owns the enrollment (or is an HMIS admin).
@@ -72,15 +72,37 @@ pub struct EnrollmentState {
     pub coordinated_entry: bool,
     /// The user's workgroup.
     pub workgroup: Workgroup,
+    /// The workgroups the CoC lets exit CE enrollments (its setting).
+    pub ce_exiters: Vec<Workgroup>,
 }
 
-/// Why a user may not exit a Coordinated Entry enrollment (the list's managers do).
-pub const CE_EXIT_REFUSED: &str =
-    "Only a priority list manager can exit a Coordinated Entry enrollment: ask your priority list manager.";
+/// Who exits Coordinated Entry enrollments unless the CoC decides otherwise: priority
+/// list managers (in the CE organization, which owns them) and HMIS admins.
+pub const DEFAULT_CE_EXITERS: [Workgroup; 2] = [Workgroup::PriorityListManager, Workgroup::HmisAdmin];
 
-/// Who exits Coordinated Entry enrollments: priority list managers (in the CE
-/// organization, which owns them) and HMIS admins.
-pub fn may_exit_ce(workgroup: Workgroup) -> bool {
+/// The workgroups a CoC may let exit CE enrollments (its CE assessors, priority list
+/// managers, HMIS staff … as it decides).
+pub const CE_EXITER_CHOICES: [Workgroup; 6] = Workgroup::ALL;
+
+/// Why a user may not exit a Coordinated Entry enrollment, naming who may.
+pub fn ce_exit_refused(exiters: &[Workgroup]) -> String {
+    let names: Vec<String> = exiters.iter().map(|w| format!("{}s", w.label())).collect();
+    let who = match names.as_slice() {
+        [] => "nobody".to_string(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    format!("In this CoC only {who} exit Coordinated Entry enrollments: ask your priority list manager.")
+}
+
+/// Whether `workgroup` may exit CE enrollments under the CoC's setting `exiters`.
+pub fn may_exit_ce(workgroup: Workgroup, exiters: &[Workgroup]) -> bool {
+    exiters.contains(&workgroup)
+}
+
+/// Who manages the priority list (refers households to projects, records referral
+/// results): priority list managers and HMIS admins.
+pub fn manages_ce_list(workgroup: Workgroup) -> bool {
     matches!(workgroup, Workgroup::PriorityListManager | Workgroup::HmisAdmin)
 }
 
@@ -145,8 +167,11 @@ pub fn menu(state: EnrollmentState, built: &[EnrollmentAction]) -> Vec<MenuItem>
         .iter()
         .map(|&action| {
             // A CE enrollment's exit is the priority list manager's, whoever looks.
-            let unavailable = if state.coordinated_entry && action.exits() && !may_exit_ce(state.workgroup) {
-                Some(CE_EXIT_REFUSED.to_string())
+            let unavailable = if state.coordinated_entry
+                && action.exits()
+                && !may_exit_ce(state.workgroup, &state.ce_exiters)
+            {
+                Some(ce_exit_refused(&state.ce_exiters))
             } else if action.writes() && !state.editable {
                 Some("Read-only: this enrollment belongs to another organization.".to_string())
             } else if matches!(action, CeAssessment | CeEvents) && !does_ce_work(state.workgroup) {
@@ -200,6 +225,7 @@ mod tests {
             } else {
                 Workgroup::CaseManager
             },
+            ce_exiters: DEFAULT_CE_EXITERS.to_vec(),
         }
     }
 
@@ -277,9 +303,14 @@ mod tests {
             workgroup,
             ..state(exit, true, workgroup == Workgroup::HmisAdmin)
         };
+        let refused = ce_exit_refused(&DEFAULT_CE_EXITERS);
+        assert_eq!(
+            refused,
+            "In this CoC only Priority List Managers and HMIS Admins exit Coordinated Entry enrollments: ask your priority list manager."
+        );
         let assessor = menu(ce(Workgroup::CeAssessor, None), ALL);
         let exit = assessor.iter().find(|i| i.action == ExitEnrollment).unwrap();
-        assert_eq!(exit.unavailable.as_deref(), Some(CE_EXIT_REFUSED));
+        assert_eq!(exit.unavailable.as_deref(), Some(refused.as_str()));
         assert!(available(&assessor).contains(&CeAssessment));
         for wg in [Workgroup::PriorityListManager, Workgroup::HmisAdmin] {
             let items = available(&menu(ce(wg, None), ALL));
@@ -291,7 +322,7 @@ mod tests {
         let exited = menu(ce(Workgroup::CeAssessor, Some(d(2026, 11, 1))), ALL);
         let unavailable: Vec<EnrollmentAction> = exited
             .iter()
-            .filter(|i| i.unavailable.as_deref() == Some(CE_EXIT_REFUSED))
+            .filter(|i| i.unavailable.as_deref() == Some(refused.as_str()))
             .map(|i| i.action)
             .collect();
         assert_eq!(unavailable, vec![EditExit, ReEnter]);
@@ -304,10 +335,30 @@ mod tests {
             ALL,
         );
         let exit = outside.iter().find(|i| i.action == ExitEnrollment).unwrap();
-        assert_eq!(exit.unavailable.as_deref(), Some(CE_EXIT_REFUSED));
+        assert_eq!(exit.unavailable.as_deref(), Some(refused.as_str()));
         // A case manager of the CE organization neither exits nor assesses.
         let cm = menu(ce(Workgroup::CaseManager, None), ALL);
         assert!(!available(&cm).contains(&ExitEnrollment) && !available(&cm).contains(&CeAssessment));
+        // A CoC that lets its CE assessors exit: the assessor may, the reason names them.
+        let assessors = EnrollmentState {
+            ce_exiters: vec![Workgroup::CeAssessor, Workgroup::HmisAdmin],
+            ..ce(Workgroup::CeAssessor, None)
+        };
+        assert!(available(&menu(assessors.clone(), ALL)).contains(&ExitEnrollment));
+        let plm = EnrollmentState {
+            workgroup: Workgroup::PriorityListManager,
+            ..assessors
+        };
+        let exit = menu(plm, ALL)
+            .into_iter()
+            .find(|i| i.action == ExitEnrollment)
+            .unwrap();
+        assert_eq!(
+            exit.unavailable.as_deref(),
+            Some(
+                "In this CoC only CE Assessors and HMIS Admins exit Coordinated Entry enrollments: ask your priority list manager."
+            )
+        );
         // Other projects' menus do not offer CE actions.
         assert!(
             !menu(state(None, true, false), ALL)

@@ -180,9 +180,10 @@ pub fn Fields(fields: Vec<FieldSpec>, #[prop(into)] error: Signal<Option<AppErro
         .collect_view()
 }
 
-/// " (required)" after a required field's label (screen readers hear `aria-required`).
+/// "(required)" beside a required field's label, outside it (the label stays the
+/// field's name; screen readers hear `aria-required`).
 fn required_mark(required: bool) -> Option<impl IntoView> {
-    required.then(|| view! { <span class="required-mark" aria-hidden="true">" (required)"</span> })
+    required.then(|| view! { <span class="required-mark" aria-hidden="true">"(required)"</span> })
 }
 
 #[component]
@@ -222,7 +223,7 @@ fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>, dob: RwSignal<St
         .into_any(),
         FieldKind::Text { max_length } => view! {
             <div class="field">
-                <label for=id.clone()>{label}{required_mark(required)}</label>
+                <span class="field__label"><label for=id.clone()>{label}</label>{required_mark(required)}</span>
                 {hint_view}
                 <input
                     type="text"
@@ -239,7 +240,7 @@ fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>, dob: RwSignal<St
         .into_any(),
         FieldKind::Date => view! {
             <div class="field">
-                <label for=id.clone()>{label}{required_mark(required)}</label>
+                <span class="field__label"><label for=id.clone()>{label}</label>{required_mark(required)}</span>
                 {hint_view}
                 <input
                     type="date"
@@ -260,7 +261,7 @@ fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>, dob: RwSignal<St
         .into_any(),
         FieldKind::Money => view! {
             <div class="field">
-                <label for=id.clone()>{label}{required_mark(required)}</label>
+                <span class="field__label"><label for=id.clone()>{label}</label>{required_mark(required)}</span>
                 {hint_view}
                 <input
                     type="number"
@@ -279,7 +280,7 @@ fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>, dob: RwSignal<St
         .into_any(),
         FieldKind::Number { min, max } => view! {
             <div class="field">
-                <label for=id.clone()>{label}{required_mark(required)}</label>
+                <span class="field__label"><label for=id.clone()>{label}</label>{required_mark(required)}</span>
                 {hint_view}
                 <input
                     type="number"
@@ -342,7 +343,7 @@ pub fn GroupedSelect(
         .collect_view();
     view! {
         <div class="field">
-            <label for=id.clone()>{label}{required_mark(required)}</label>
+            <span class="field__label"><label for=id.clone()>{label}</label>{required_mark(required)}</span>
             {hint.map(|text| view! { <p class="hint" id=format!("{id}-hint")>{text}</p> })}
             <select id=id name=name aria-required=required.then_some("true") aria-describedby=described>
                 <option value="" selected=value.is_empty()>"Choose…"</option>

@@ -5,4 +5,5 @@ pub mod fields;
 pub mod form;
 pub mod keyed;
 pub mod layout;
+pub mod menu;
 pub mod status;

@@ -103,7 +103,9 @@ pub struct DryRunPage {
 pub async fn get_auto_exit_dry_run(job_run_id: String, page: Option<usize>) -> Result<DryRunPage, AppError> {
     let state = crate::state::use_app_state()?;
     let session = crate::state::respond(admin())?;
-    crate::state::respond(super::service::dry_run_page(&state, &session, &job_run_id, page.unwrap_or(0)).await)
+    crate::state::respond(
+        super::service::dry_run_page(&state, &session, &job_run_id, page.unwrap_or(0)).await,
+    )
 }
 
 /// The projects that auto-exit and the recent sweeps. HMIS admins only.

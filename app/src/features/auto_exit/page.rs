@@ -8,7 +8,9 @@ use leptos_router::components::A;
 
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{AutoExitRun, DryRunPage, JobState, StartAutoExit, get_auto_exit_dry_run, get_auto_exit_overview};
+use super::api::{
+    AutoExitRun, DryRunPage, JobState, StartAutoExit, get_auto_exit_dry_run, get_auto_exit_overview,
+};
 use crate::error::AppError;
 use crate::features::jobs::{JobStatus, RecentJobs, poll_while};
 use crate::routes;
@@ -178,7 +180,10 @@ pub fn AutoExitDryRunPage() -> impl IntoView {
 
 #[component]
 fn DryRunView(d: DryRunPage) -> impl IntoView {
-    let date = |d: Option<chrono::NaiveDate>| d.map(crate::features::clients::pages::format_date).unwrap_or_else(|| "—".into());
+    let date = |d: Option<chrono::NaiveDate>| {
+        d.map(crate::features::clients::pages::format_date)
+            .unwrap_or_else(|| "—".into())
+    };
     let summary = format!(
         "{} · run {} · would exit {} household(s) ({} enrollment(s)); {} skipped.",
         d.scope, d.started, d.would_exit, d.enrollments, d.skipped

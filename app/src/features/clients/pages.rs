@@ -16,6 +16,7 @@ use crate::features::workflows::{DraftItem, WorkflowStart};
 use crate::routes;
 use crate::ui::form::{FormMessage, action_error, encode_query_value, follow, go_to};
 use crate::ui::layout::errors_view;
+use crate::ui::menu::UnavailableAction;
 use crate::ui::status::Loading;
 
 pub fn format_date(date: chrono::NaiveDate) -> String {
@@ -465,12 +466,13 @@ fn ActionMenu(items: Vec<MenuItem>, anchor: String, enrollment_id: String) -> im
                                 }
                                 None => view! { <li>{label}</li> }.into_any(),
                             },
-                            (Some(reason), _) => {
+                            (Some(reason), action) => {
                                 view! {
-                                    <li class="action-menu__unavailable" aria-disabled="true">
-                                        <span>{label}</span>
-                                        <small>{reason}</small>
-                                    </li>
+                                    <UnavailableAction
+                                        label=label.to_string()
+                                        reason
+                                        id=format!("{anchor}-why-{action:?}")
+                                    />
                                 }
                                     .into_any()
                             }

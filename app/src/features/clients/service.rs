@@ -302,6 +302,7 @@ pub async fn dashboard(
             ],
         ))
         .await?;
+    let ce_exiters = crate::features::coordinated_entry::settings::ce_exiters(db).await?;
     let mut enrollments = Vec::with_capacity(rows.len());
     for row in &rows {
         let organization_id: String = row.try_get("", "organization_id")?;
@@ -331,6 +332,7 @@ pub async fn dashboard(
                     today,
                     coordinated_entry: project_type == Some(ProjectType::CoordinatedEntry.code()),
                     workgroup: context.workgroup,
+                    ce_exiters: ce_exiters.clone(),
                 },
                 BUILT_ACTIONS,
             ),

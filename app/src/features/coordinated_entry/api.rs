@@ -133,6 +133,39 @@ impl PriorityRow {
     }
 }
 
+/// Who may exit Coordinated Entry enrollments (a CoC setting).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CeExitSetting {
+    pub allowed: Vec<crate::domain::access::Workgroup>,
+    pub choices: Vec<crate::domain::access::Workgroup>,
+    /// What others are told in the menu.
+    pub message: String,
+}
+
+/// The CE exit setting. HMIS admins only.
+#[server(prefix = "/api", endpoint = "ce_exit_setting")]
+pub async fn get_ce_exit_setting() -> Result<CeExitSetting, AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    crate::state::respond(super::settings::get(&state, &session).await)
+}
+
+/// Sets which workgroups may exit CE enrollments (`workgroups[<code>]=yes` for each
+/// ticked). HMIS admins only; audited.
+#[server(prefix = "/api", endpoint = "save_ce_exit_setting")]
+pub async fn save_ce_exit_setting(
+    #[server(default)] workgroups: std::collections::BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let codes: Vec<String> = workgroups
+        .into_iter()
+        .filter(|(_, v)| v == "yes")
+        .map(|(k, _)| k)
+        .collect();
+    crate::state::respond(super::settings::save(&state, &session, &codes).await)
+}
+
 /// One page of the priority list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriorityPage {
@@ -140,8 +173,11 @@ pub struct PriorityPage {
     pub total: usize,
     pub page: usize,
     pub has_more: bool,
-    /// The user refers households and exits CE enrollments (a priority list manager).
+    /// The user refers households (a priority list manager).
     pub manages: bool,
+    /// Why the user may not exit CE enrollments (the CoC's setting); None when they may.
+    #[serde(default)]
+    pub exit_refused: Option<String>,
     pub household_types: Vec<FilterChoice>,
     pub age_bands: Vec<FilterChoice>,
     pub project_types: Vec<FilterChoice>,

@@ -235,6 +235,12 @@ pub async fn list_page(
         total,
         page,
         manages,
+        exit_refused: {
+            let exiters = super::settings::ce_exiters(&state.db).await?;
+            let workgroup = session.require_context()?.workgroup;
+            (!crate::domain::enrollment::may_exit_ce(workgroup, &exiters))
+                .then(|| crate::domain::enrollment::ce_exit_refused(&exiters))
+        },
         household_types: choices(
             HouseholdType::ALL
                 .into_iter()

@@ -1,7 +1,8 @@
 //! Coordinated Entry (Coordinated Entry → Priority List): CE assessments with the CoC's
 //! local questions and score, the priority list ranked by score and tie-breakers,
 //! referrals as HUD CE events with their results, the receiving organizations'
-//! incoming referrals, and CE exits kept to priority list managers.
+//! incoming referrals, and CE exits kept to the workgroups the CoC chooses (by default
+//! priority list managers and HMIS admins).
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -11,5 +12,7 @@ mod pages;
 pub mod referrals;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod settings;
 
 pub use pages::{CeAssessmentPage, CeEventsPage, CeQuestionsPage, IncomingReferralsPage, PriorityListPage};

@@ -9,13 +9,13 @@ use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    CeEnrollment, PriorityFilter, PriorityRow, QuestionRow, RecordCeAssessment, RecordCeEvent,
-    RecordReferralResult, SaveCeQuestion, ce_assessment, ce_assessment_path, ce_events, ce_events_path,
-    ce_questions, csv_path, incoming_referrals, list_path, priority_list,
+    CeEnrollment, CeExitSetting, PriorityFilter, PriorityRow, QuestionRow, RecordCeAssessment, RecordCeEvent,
+    RecordReferralResult, SaveCeExitSetting, SaveCeQuestion, ce_assessment, ce_assessment_path, ce_events,
+    ce_events_path, ce_questions, csv_path, get_ce_exit_setting, incoming_referrals, list_path,
+    priority_list,
 };
 use crate::domain::ce::TIE_BREAKERS;
 use crate::domain::codes::REFERRAL_RESULT;
-use crate::domain::enrollment::CE_EXIT_REFUSED;
 use crate::error::AppError;
 use crate::features::annual::api::FilterChoice;
 use crate::features::clients::pages::format_date;
@@ -25,6 +25,7 @@ use crate::routes;
 use crate::ui::fields::{FieldSpec, Fields, ValidationSummary};
 use crate::ui::form::{FieldMessage, FilterSelect, FormMessage, Pager, action_error, follow, form_level};
 use crate::ui::layout::errors_view;
+use crate::ui::menu::UnavailableAction;
 use crate::ui::status::Loading;
 
 fn filter_from_query(get: impl Fn(&str) -> Option<String>) -> PriorityFilter {
@@ -91,6 +92,7 @@ pub fn PriorityListPage() -> impl IntoView {
                                 if result.total == 1 { "" } else { "s" },
                             );
                             let manages = result.manages;
+                            let exit_refused = result.exit_refused.clone();
                             view! {
                                 <Form method="GET" action="" attr:class="form form--inline" attr:role="search">
                                     <FilterSelect id="household_type" label="Household type" any="Any household" choices=result.household_types.clone() value=f.household_type.clone() />
@@ -125,7 +127,7 @@ pub fn PriorityListPage() -> impl IntoView {
                                             </tr>
                                         </thead>
                                         <tbody>
-                                            {result.rows.into_iter().map(|row| view! { <ListRow row manages start /> }).collect_view()}
+                                            {result.rows.into_iter().map(|row| view! { <ListRow row manages exit_refused=exit_refused.clone() start /> }).collect_view()}
                                         </tbody>
                                     </table>
                                 </div>
@@ -141,26 +143,31 @@ pub fn PriorityListPage() -> impl IntoView {
 }
 
 #[component]
-fn ListRow(row: PriorityRow, manages: bool, start: ServerAction<StartWorkflow>) -> impl IntoView {
+fn ListRow(
+    row: PriorityRow,
+    manages: bool,
+    exit_refused: Option<String>,
+    start: ServerAction<StartWorkflow>,
+) -> impl IntoView {
     let status = row.status();
     let housed = row.referral.as_ref().is_some_and(|r| r.housed);
     let household = format!("{} · {}", row.household_size, row.household_type);
     let events = ce_events_path(&row.enrollment_id);
-    let exit = if manages {
-        view! {
+    let exit = match exit_refused {
+        None => view! {
             <li>
                 <WorkflowStart action=start enrollment_id=row.enrollment_id.clone() kind=WorkflowKind::Exit label="Exit the CE enrollment".to_string() />
             </li>
         }
-            .into_any()
-    } else {
-        view! {
-            <li class="action-menu__unavailable" aria-disabled="true">
-                <span>"Exit the CE enrollment"</span>
-                <small>{CE_EXIT_REFUSED}</small>
-            </li>
+        .into_any(),
+        Some(reason) => view! {
+            <UnavailableAction
+                label="Exit the CE enrollment".to_string()
+                reason
+                id=format!("exit-why-{}", row.enrollment_id)
+            />
         }
-        .into_any()
+        .into_any(),
     };
     view! {
         <tr data-testid="priority-row">
@@ -502,11 +509,13 @@ pub fn IncomingReferralsPage() -> impl IntoView {
     }
 }
 
-/// Admin → CE assessment questions.
+/// Admin → CE assessment questions, and who may exit CE enrollments.
 #[component]
 pub fn CeQuestionsPage() -> impl IntoView {
     let save = ServerAction::<SaveCeQuestion>::new();
     let data = Resource::new(move || save.version().get(), |_| ce_questions());
+    let save_exit = ServerAction::<SaveCeExitSetting>::new();
+    let exit_setting = Resource::new(move || save_exit.version().get(), |_| get_ce_exit_setting());
     view! {
         <Title text="CE Assessment Questions" />
         <section class="page">
@@ -515,6 +524,14 @@ pub fn CeQuestionsPage() -> impl IntoView {
             </p>
             <h1>"Coordinated Entry assessment questions"</h1>
             <p class="lead">"The CoC's local prioritization questions. Each answer choice is worth points; an assessment's score is the sum of the points of its answers, and the priority list ranks by it. Retired questions keep the answers recorded with them."</p>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match exit_setting.await {
+                        Err(e) => errors_view(e),
+                        Ok(setting) => view! { <CeExitSettingForm setting save=save_exit /> }.into_any(),
+                    }
+                })}
+            </Transition>
             <FormMessage error=form_level(action_error(save)) />
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
@@ -585,6 +602,43 @@ fn QuestionForm(save: ServerAction<SaveCeQuestion>, question: Option<QuestionRow
             })}
             {(!existing).then(|| view! { <input type="hidden" name="active" value="yes" /> })}
             <button type="submit" class="button">{if existing { "Save question" } else { "Add question" }}</button>
+        </ActionForm>
+    }
+}
+
+/// Who may exit CE enrollments: each CoC decides (HMIS admins set it).
+#[component]
+fn CeExitSettingForm(setting: CeExitSetting, save: ServerAction<SaveCeExitSetting>) -> impl IntoView {
+    let error = action_error(save);
+    let saved = move || matches!(save.value().get(), Some(Ok(())));
+    view! {
+        <ActionForm action=save attr:class="form card" attr:data-testid="ce-exit-setting">
+            <h2>"Who may exit Coordinated Entry enrollments"</h2>
+            <p class="hint">{format!("Others see: \u{201c}{}\u{201d}", setting.message)}</p>
+            <fieldset>
+                <legend>"Workgroups"</legend>
+                {setting
+                    .choices
+                    .into_iter()
+                    .map(|w| {
+                        view! {
+                            <label class="choice">
+                                <input
+                                    type="checkbox"
+                                    name=format!("workgroups[{}]", w.code())
+                                    value="yes"
+                                    checked=setting.allowed.contains(&w)
+                                />
+                                <span>{w.label()}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <FieldMessage error field="workgroups" />
+            <FormMessage error=form_level(error) />
+            {move || saved().then(|| view! { <p class="notice notice--info" role="status">"Saved."</p> })}
+            <button type="submit" class="button">"Save who may exit"</button>
         </ActionForm>
     }
 }

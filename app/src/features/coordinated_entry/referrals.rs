@@ -15,7 +15,7 @@ use crate::db::{begin_write, new_id, statement};
 use crate::domain::access::{CASE_WORK, Workgroup};
 use crate::domain::ce::{is_project_referral, takes_result};
 use crate::domain::codes::{EVENT_TYPE, NO_YES_MISSING, REFERRAL_RESULT};
-use crate::domain::enrollment::may_exit_ce;
+use crate::domain::enrollment::manages_ce_list;
 use crate::error::{AppError, FieldError};
 use crate::features::access::guard::CurrentSession;
 use crate::features::clients::service::{enrollment_access, full_name};
@@ -96,7 +96,7 @@ pub async fn events_view(
     let (access, refused) = ce_enrollment(state, session, enrollment_id).await?;
     let db = &state.db;
     let context = session.require_context()?;
-    let manages = may_exit_ce(context.workgroup) && access.editable;
+    let manages = manages_ce_list(context.workgroup) && access.editable;
     let fields = match refused {
         Some(_) => Vec::new(),
         None => {
@@ -214,7 +214,7 @@ pub async fn record_event(
         }
         _ => None,
     };
-    if code.is_some_and(is_project_referral) && !may_exit_ce(context.workgroup) {
+    if code.is_some_and(is_project_referral) && !manages_ce_list(context.workgroup) {
         errors.push(FieldError {
             field: "event".into(),
             message: "Referrals to a project's opening are made by priority list managers.".into(),
@@ -341,7 +341,7 @@ pub async fn record_result(
         .one(db)
         .await?;
     let access = enrollment_access(db, session, &recorded.enrollment_id).await?;
-    let manager = access.editable && may_exit_ce(context.workgroup);
+    let manager = access.editable && manages_ce_list(context.workgroup);
     let receiver = referral
         .as_ref()
         .is_some_and(|r| r.organization_id == context.organization_id)

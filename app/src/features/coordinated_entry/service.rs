@@ -844,13 +844,21 @@ pub async fn rebuild_list(db: &impl ConnectionTrait) -> Result<u64, AppError> {
     Ok(n)
 }
 
-/// Refuses the exit of a Coordinated Entry enrollment to anyone but a priority list
-/// manager (acting in the CE organization, which owns the enrollment) or an HMIS admin.
-pub fn check_ce_exit(session: &CurrentSession, access: &EnrollmentAccess) -> Result<(), AppError> {
+/// Refuses the exit of a Coordinated Entry enrollment to anyone outside the workgroups
+/// the CoC lets exit them (its setting; by default priority list managers — acting in
+/// the CE organization, which owns the enrollment — and HMIS admins). The menu says who
+/// may.
+pub async fn check_ce_exit(
+    db: &impl ConnectionTrait,
+    session: &CurrentSession,
+    access: &EnrollmentAccess,
+) -> Result<(), AppError> {
     let context = session.require_context()?;
-    if access.project_type == Some(ProjectType::CoordinatedEntry.code())
-        && !crate::domain::enrollment::may_exit_ce(context.workgroup)
-    {
+    if access.project_type != Some(ProjectType::CoordinatedEntry.code()) {
+        return Ok(());
+    }
+    let exiters = super::settings::ce_exiters(db).await?;
+    if !crate::domain::enrollment::may_exit_ce(context.workgroup, &exiters) {
         return Err(AppError::Forbidden);
     }
     Ok(())

@@ -5,7 +5,7 @@ use leptos::server::ServerAction;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::api::{ReEnterEnrollment, get_re_enter};
+use super::api::{ReEnterEnrollment, ReEnterMember, get_re_enter};
 use crate::features::clients::pages::format_date;
 use crate::routes;
 use crate::ui::form::{FormMessage, action_error, follow};
@@ -65,6 +65,7 @@ pub fn ReEnterPage() -> impl IntoView {
                                             <ActionForm action=re_enter attr:class="form">
                                                 <input type="hidden" name="enrollment_id" value=p.enrollment_id.clone() />
                                                 <FormMessage error />
+                                                <Together members=p.together.clone() />
                                                 <div class="button-row">
                                                     <button type="submit" class="button" data-testid="confirm-re-enter">
                                                         "Re-enter the enrollment"
@@ -86,4 +87,42 @@ pub fn ReEnterPage() -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// The household members who exited on the same day: each ticked to re-enter together,
+/// and any one can be left out.
+#[component]
+fn Together(members: Vec<ReEnterMember>) -> impl IntoView {
+    (!members.is_empty()).then(|| {
+        view! {
+            <fieldset class="card" data-testid="re-enter-together">
+                <legend>"Household members who exited the same day"</legend>
+                <p class="hint">"Re-enter them together; untick anyone who stays exited."</p>
+                {members
+                    .into_iter()
+                    .map(|m| {
+                        let text = format!("{} ({})", m.client_name, m.relationship);
+                        match m.refused {
+                            Some(reason) => view! {
+                                <p class="hint">{format!("{text}: {reason}")}</p>
+                            }
+                                .into_any(),
+                            None => view! {
+                                <label class="choice">
+                                    <input
+                                        type="checkbox"
+                                        name=super::api::together_field(&m.enrollment_id)
+                                        value="yes"
+                                        checked=true
+                                    />
+                                    <span>{format!("Re-enter {text} too")}</span>
+                                </label>
+                            }
+                                .into_any(),
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+        }
+    })
 }

@@ -426,7 +426,10 @@ pub async fn save_step(
     let checked = if intent == "no_changes" {
         checked
     } else {
-        with_missing(checked, missing_required(state, session, &draft, &steps[index]).await?)
+        with_missing(
+            checked,
+            missing_required(state, session, &draft, &steps[index]).await?,
+        )
     };
     if let Err(err) = checked {
         store(state, &draft, step).await?;

@@ -29,7 +29,7 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
     if !access.editable {
         return Err(AppError::Forbidden);
     }
-    crate::features::coordinated_entry::service::check_ce_exit(session, &access)?;
+    crate::features::coordinated_entry::service::check_ce_exit(&state.db, session, &access).await?;
     let first = check_exit_step(state, draft)
         .await
         .map_err(|e| step_needs_attention(&step_def(draft, EXIT), e))?;

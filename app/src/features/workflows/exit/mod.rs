@@ -224,7 +224,7 @@ pub async fn start(
 ) -> Result<String, AppError> {
     let begin = service::begin(state, session, kind, enrollment_id).await?;
     let access = begin.access;
-    crate::features::coordinated_entry::service::check_ce_exit(session, &access)?;
+    crate::features::coordinated_entry::service::check_ce_exit(&state.db, session, &access).await?;
     let db = &state.db;
     let edit = kind == WorkflowKind::EditExit;
     match (edit, access.exit_date) {
