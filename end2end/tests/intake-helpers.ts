@@ -127,7 +127,7 @@ export function daysAgo(days: number) {
   return daysFromToday(-days);
 }
 
-async function call(page: Page, endpoint: string, form: Record<string, string>) {
+export async function call(page: Page, endpoint: string, form: Record<string, string>) {
   const response = await page.request.post(`/api/${endpoint}`, { form, headers: json });
   expect(response.ok(), `${endpoint}: ${await response.text()}`).toBeTruthy();
   return response.json();
@@ -151,17 +151,18 @@ const CHILD_ENTRY: Record<string, string> = {
 };
 
 /**
- * Precondition, set up through the API as the intake pages post it: a household of
- * new clients (first name, date of birth, relationship; the head first) enrolled in
- * `project` on `entryDate` by the signed-in user. Answers the member IDs.
+ * A draft intake set up through the API as the intake pages post it: the household
+ * (first name, relationship; the head first) and the project step, enrolling everyone
+ * in `project` on `entryDate`. Answers the draft, the member IDs and a way to save a
+ * step as its page posts it; the client and entry steps are left to the caller.
  */
-export async function intakeByApi(
+export async function draftIntake(
   page: Page,
   last: string,
-  people: [string, string, string][],
+  people: [string, string][],
   project: string,
   entryDate: string,
-): Promise<string[]> {
+) {
   const url: string = await call(page, "start_intake", { first_name: people[0][0], last_name: last });
   const draft = url.split("/")[2];
   for (const [first] of people.slice(1)) {
@@ -174,7 +175,7 @@ export async function intakeByApi(
     for (const [k, v] of Object.entries(answers)) form[`answers[${k}]`] = v;
     return call(page, "save_workflow_step", form);
   };
-  await save("household", Object.fromEntries(ids.map((id, i) => [`rel_${id}`, people[i][2]])));
+  await save("household", Object.fromEntries(ids.map((id, i) => [`rel_${id}`, people[i][1]])));
   const enrollment = await call(page, "get_workflow", { draft_id: draft, step: "enrollment" });
   const projectChoice = enrollment.step.body.Form.find((f: { name: string }) => f.name === "project_id").kind.Select.find(
     (c: { label: string }) => c.label.startsWith(project),
@@ -185,6 +186,28 @@ export async function intakeByApi(
     assign_to_me: "yes",
     ...Object.fromEntries(ids.map((id) => [`enroll_${id}`, "yes"])),
   });
+  return { draft, ids, save };
+}
+
+/**
+ * Precondition, set up through the API as the intake pages post it: a household of
+ * new clients (first name, date of birth, relationship; the head first) enrolled in
+ * `project` on `entryDate` by the signed-in user. Answers the member IDs.
+ */
+export async function intakeByApi(
+  page: Page,
+  last: string,
+  people: [string, string, string][],
+  project: string,
+  entryDate: string,
+): Promise<string[]> {
+  const { draft, ids, save } = await draftIntake(
+    page,
+    last,
+    people.map(([first, , rel]) => [first, rel]),
+    project,
+    entryDate,
+  );
   for (const [i, id] of ids.entries()) {
     const [first, dob] = people[i];
     const adult = Number(dob.slice(0, 4)) < 2008;

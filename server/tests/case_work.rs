@@ -428,3 +428,36 @@ on_both_databases!(members_who_exited_together_re_enter_together, |app| {
     .await;
     assert_eq!(open(&app).await, [true, true, true]);
 });
+
+on_both_databases!(times_people_read_are_in_the_coc_zone, |app| {
+    use app::features::admin::api::AuditPage;
+    use app::features::workflows::api::{MyDraft, WorkflowView};
+    app.seed_demo().await;
+    let casey = app.signed_in("casemanager").await;
+    let draft = start_new(&app, &casey, "Tia", "Moss").await;
+    let saved = app::db::entities::workflow_draft::Entity::find_by_id(draft.clone())
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .updated_at;
+    // What a clock on the wall of the CoC says (America/Chicago unless configured).
+    let local = |at: chrono::DateTime<chrono::Utc>, format: &str| {
+        at.with_timezone(&app.state.time_zone).format(format).to_string()
+    };
+    let drafts: Vec<MyDraft> = ok_json(app.call_as(&casey, "my_drafts", &[]).await).await;
+    assert_eq!(drafts[0].saved_at, local(saved, "%b %-d, %Y %-I:%M %p"));
+    let w: WorkflowView = view(&app, &casey, &draft, "household").await;
+    assert_eq!(w.saved_at, local(saved, "%b %-d, %Y %-I:%M %p"));
+    assert!(!w.saved_at.contains("UTC"));
+    let admin = app.signed_in("admin").await;
+    let audit: AuditPage = ok_json(app.call_as(&admin, "search_audit_log", &[]).await).await;
+    assert!(!audit.rows.is_empty());
+    for row in &audit.rows {
+        assert_eq!(row.when, local(row.at, "%b %-d, %Y %-I:%M:%S %p"));
+    }
+    // The page shows the same text (the server formats it; the browser knows no zone).
+    let (status, html) = page(&app, &admin, "/admin/audit").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&audit.rows[0].when), "{}", audit.rows[0].when);
+});

@@ -143,8 +143,39 @@ fn auto_exit_runs_from_the_command_line_and_its_benchmark_puts_the_settings_back
     };
     run(&["demo-data", "--clients", "60"]);
     // The demo's street outreach and night shelter auto-exit.
-    let dry = run(&["auto-exit", "--dry-run"]);
+    let csv = dir.path().join("would-exit.csv");
+    let dry = run(&["auto-exit", "--dry-run", "--csv", csv.to_str().unwrap()]);
     assert!(dry.contains("2 project(s): would exit"), "{dry}");
+    // Each household it would exit or skip is listed: a table here, the same in the CSV.
+    let count = |after: &str| -> usize {
+        let rest = &dry[dry.find(after).unwrap() + after.len()..];
+        rest.split_whitespace().next().unwrap().parse().unwrap()
+    };
+    let would_exit = count("would exit ");
+    let table: Vec<&str> = dry
+        .lines()
+        .skip_while(|l| !l.starts_with("Project"))
+        .take_while(|l| !l.contains("project(s):") && !l.starts_with("Wrote"))
+        .collect();
+    assert!(
+        table[0].contains("Head of household") && table[0].contains("Exit date"),
+        "{dry}"
+    );
+    assert!(table.len() > would_exit, "a line per household: {dry}");
+    let file = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(
+        file.lines().count(),
+        table.len(),
+        "the CSV has the same households: {file}"
+    );
+    assert!(
+        file.starts_with("Project,Head of household,Head PersonalID,Members"),
+        "{file}"
+    );
+    assert!(
+        dry.contains(&format!("Wrote {} household(s)", table.len() - 1)),
+        "{dry}"
+    );
     let bench = run(&["bench", "auto-exit", "--exit-days", "30", "--write"]);
     assert!(
         bench.contains("every project set to exit after 30 days"),

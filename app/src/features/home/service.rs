@@ -22,7 +22,12 @@ pub async fn system_status(state: &AppState) -> Result<SystemStatus, AppError> {
         today: state.today(),
         time_zone: state.time_zone.name().to_string(),
         checked_at: state.now(),
-        checked: state.stamp_seconds(state.now()),
+        // To the millisecond: "Check database again" shows a new answer even within a second.
+        checked: state
+            .now()
+            .with_timezone(&state.time_zone)
+            .format("%b %-d, %Y %-I:%M:%S%.3f %p")
+            .to_string(),
         database_ms,
     })
 }

@@ -122,10 +122,10 @@ fn RecordView(
     saved: RwSignal<usize>,
 ) -> impl IntoView {
     let stamp = format!(
-        "{} · {}{}",
+        "{} · {} · {}",
         record.organization_name,
         record.recorded_by.clone().unwrap_or_default(),
-        format!(" · {}", record.recorded_on),
+        record.recorded_on,
     );
     let replaced = record.replaced.clone().map(|at| format!("Replaced {at}"));
     view! {
