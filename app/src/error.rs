@@ -21,6 +21,9 @@ pub enum AppError {
     Unauthorized,
     #[error("You do not have permission to do that.")]
     Forbidden,
+    /// An administrator set a temporary password: nothing else works until it is changed.
+    #[error("Change your temporary password first: Settings → Change password.")]
+    PasswordChangeRequired,
     #[error("Please correct the highlighted fields.")]
     Validation(Vec<FieldError>),
     #[error("{0}")]
@@ -32,6 +35,10 @@ pub enum AppError {
         "Something went wrong on the server. Please try again; if it keeps happening, tell your HMIS administrator."
     )]
     Internal,
+    /// The server function could not read its arguments (a value of the wrong shape:
+    /// "abc" for a date, a missing field). Only a hand-made request sends these.
+    #[error("Hearth could not read what was sent: {0}")]
+    BadInput(String),
     /// The request never reached the server function (network, encoding).
     #[error("Hearth could not be reached: {0}")]
     Transport(String),
@@ -63,10 +70,11 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::PasswordChangeRequired => StatusCode::FORBIDDEN,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::BadInput(_) => StatusCode::BAD_REQUEST,
             AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -76,15 +84,41 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            ServerFnErrorErr::Args(detail) => AppError::BadInput(detail),
+            ServerFnErrorErr::MissingArg(name) => AppError::BadInput(format!("{name} is missing")),
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
+        if is_data_exception(&err) {
+            // A value the database cannot hold that the checks before it let through:
+            // the user's input, not the server, is at fault (nothing was stored).
+            tracing::warn!(error = %err, "the database refused a value");
+            return AppError::BadInput(
+                "a value is too long or out of range to be stored. Shorten or correct it.".into(),
+            );
+        }
         tracing::error!(error = %err, "database error");
         AppError::Internal
+    }
+}
+
+/// Whether the database refused a value (SQLSTATE class 22, "data exception": too long
+/// for its column, a date or number out of range, a byte the encoding cannot hold).
+#[cfg(feature = "ssr")]
+fn is_data_exception(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    let (DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e))) = err else {
+        return false;
+    };
+    match e.as_ref() {
+        sea_orm::sqlx::Error::Database(db) => db.code().is_some_and(|code| code.starts_with("22")),
+        _ => false,
     }
 }
 

@@ -75,6 +75,8 @@ impl NewJob<'_> {
             created_by: Set(self.created_by),
             params: Set(Some(self.params)),
             result: Set(None),
+            worker: Set(None),
+            heartbeat_at: Set(None),
         }
     }
 }

@@ -13,6 +13,7 @@ mod m20261130_000013_create_coordinated_entry;
 mod m20261130_000014_create_sweep_locks;
 mod m20261130_000015_add_ce_priority_open;
 mod m20261201_000016_index_exits_by_method;
+mod m20261205_000017_harden_sign_in_and_jobs;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000014_create_sweep_locks::Migration),
             Box::new(m20261130_000015_add_ce_priority_open::Migration),
             Box::new(m20261201_000016_index_exits_by_method::Migration),
+            Box::new(m20261205_000017_harden_sign_in_and_jobs::Migration),
         ]
     }
 }

@@ -13,6 +13,19 @@ use axum::extract::{Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+/// The signed-in session of a download or upload request, or the answer refusing it:
+/// 401 without a session, 403 while a temporary password is still to be changed.
+pub fn signed_in(session: Option<&CurrentSession>) -> Result<CurrentSession, Response> {
+    let Some(session) = session else {
+        let err = app::error::AppError::Unauthorized;
+        return Err((err.status_code(), err.to_string()).into_response());
+    };
+    match session.require_password_changed() {
+        Ok(()) => Ok(session.clone()),
+        Err(err) => Err((err.status_code(), err.to_string()).into_response()),
+    }
+}
+
 /// Rows in one audit CSV download.
 const AUDIT_CSV_LIMIT: u64 = 100_000;
 
@@ -21,8 +34,9 @@ pub async fn audit_csv(
     Query(filter): Query<AuditFilter>,
     request: Request,
 ) -> Response {
-    let Some(session) = request.extensions().get::<CurrentSession>().cloned() else {
-        return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response();
+    let session = match signed_in(request.extensions().get::<CurrentSession>()) {
+        Ok(session) => session,
+        Err(refused) => return refused,
     };
     match app::features::admin::service::export_audit(&state, &session, &filter, AUDIT_CSV_LIMIT).await {
         Ok(rows) => csv_download(
@@ -65,8 +79,9 @@ pub async fn annual_csv(
     Query(filter): Query<AnnualFilter>,
     request: Request,
 ) -> Response {
-    let Some(session) = request.extensions().get::<CurrentSession>().cloned() else {
-        return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response();
+    let session = match signed_in(request.extensions().get::<CurrentSession>()) {
+        Ok(session) => session,
+        Err(refused) => return refused,
     };
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     match app::features::annual::service::export(&state, &session, &filter).await {
@@ -112,8 +127,9 @@ pub async fn approaching_auto_exit_csv(
     Query(filter): Query<ApproachingFilter>,
     request: Request,
 ) -> Response {
-    let Some(session) = request.extensions().get::<CurrentSession>().cloned() else {
-        return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response();
+    let session = match signed_in(request.extensions().get::<CurrentSession>()) {
+        Ok(session) => session,
+        Err(refused) => return refused,
     };
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     match app::features::auto_exit::approaching::export(&state, &session, &filter).await {
@@ -156,8 +172,9 @@ pub async fn data_quality_csv(
     request: Request,
 ) -> Response {
     use app::features::data_quality::service::{Export, export};
-    let Some(session) = request.extensions().get::<CurrentSession>().cloned() else {
-        return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response();
+    let session = match signed_in(request.extensions().get::<CurrentSession>()) {
+        Ok(session) => session,
+        Err(refused) => return refused,
     };
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     let check = query.check.as_deref().filter(|c| !c.is_empty());
@@ -211,8 +228,9 @@ pub async fn milestones_csv(
     Query(filter): Query<MilestoneFilter>,
     request: Request,
 ) -> Response {
-    let Some(session) = request.extensions().get::<CurrentSession>().cloned() else {
-        return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response();
+    let session = match signed_in(request.extensions().get::<CurrentSession>()) {
+        Ok(session) => session,
+        Err(refused) => return refused,
     };
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     match app::features::reports::service::export(&state, &session, &filter).await {
@@ -251,8 +269,9 @@ pub async fn priority_csv(
     Query(filter): Query<PriorityFilter>,
     request: Request,
 ) -> Response {
-    let Some(session) = request.extensions().get::<CurrentSession>().cloned() else {
-        return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response();
+    let session = match signed_in(request.extensions().get::<CurrentSession>()) {
+        Ok(session) => session,
+        Err(refused) => return refused,
     };
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     let yes = |b: bool| if b { "Yes" } else { "No" }.to_string();
@@ -330,8 +349,9 @@ pub async fn export_zip(
     request: Request,
 ) -> Response {
     use tower::ServiceExt;
-    let Some(session) = request.extensions().get::<CurrentSession>().cloned() else {
-        return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response();
+    let session = match signed_in(request.extensions().get::<CurrentSession>()) {
+        Ok(session) => session,
+        Err(refused) => return refused,
     };
     let path = match app::features::hmis_export::service::export_file(&state, &session, &job_run_id).await {
         Ok(path) => path,

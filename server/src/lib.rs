@@ -3,6 +3,7 @@
 
 pub mod auto_exit_list;
 pub mod bench;
+pub mod boundary;
 pub mod cli;
 pub mod config;
 pub mod demo;

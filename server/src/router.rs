@@ -78,7 +78,10 @@ pub fn app_router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .merge(pages)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
+        .layer(axum::middleware::from_fn(crate::boundary::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(state.clone(), load_session))
+        // Every value is checked before the session is even loaded.
+        .layer(axum::middleware::from_fn(crate::boundary::bounded_input))
         .layer(axum::middleware::from_fn_with_state(
             SecurityHeaders { tls: secure },
             protect,

@@ -8,7 +8,6 @@ use app::features::access::guard::CurrentSession;
 use app::features::hmis_import::service;
 use app::state::AppState;
 use axum::extract::{Multipart, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tokio::io::AsyncWriteExt;
 
@@ -30,8 +29,9 @@ pub async fn import_upload(
     session: Option<axum::Extension<CurrentSession>>,
     mut multipart: Multipart,
 ) -> Response {
-    let Some(axum::Extension(session)) = session else {
-        return (StatusCode::UNAUTHORIZED, "Please sign in to continue.").into_response();
+    let session = match crate::downloads::signed_in(session.as_ref().map(|e| &e.0)) {
+        Ok(session) => session,
+        Err(refused) => return refused,
     };
     if let Err(err) = service::may_import(&session) {
         return (err.status_code(), err.to_string()).into_response();

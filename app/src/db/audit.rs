@@ -58,23 +58,35 @@ pub async fn record(
     actor: &Actor,
     event: Event<'_>,
 ) -> Result<(), DbErr> {
+    let fit = |value: Option<&str>, max: usize| value.map(|v| fit(v, max));
     audit_log::ActiveModel {
         audit_id: NotSet,
         at: Set(at),
-        user_id: Set(actor.user_id.clone()),
-        username: Set(actor.username.clone()),
-        ip: Set(actor.ip.clone()),
-        organization_id: Set(actor.organization_id.clone()),
-        workgroup: Set(actor.workgroup.clone()),
-        action: Set(event.action.to_string()),
-        entity_type: Set(event.entity_type.map(str::to_string)),
-        entity_id: Set(event.entity_id.map(str::to_string)),
-        personal_id: Set(event.personal_id.map(str::to_string)),
-        detail: Set(event.detail),
+        user_id: Set(fit(actor.user_id.as_deref(), 32)),
+        username: Set(fit(actor.username.as_deref(), 64)),
+        ip: Set(fit(actor.ip.as_deref(), 64)),
+        organization_id: Set(fit(actor.organization_id.as_deref(), 32)),
+        workgroup: Set(fit(actor.workgroup.as_deref(), 32)),
+        action: Set(fit(Some(event.action), 64).unwrap_or_default()),
+        entity_type: Set(fit(event.entity_type, 64)),
+        entity_id: Set(fit(event.entity_id, 64)),
+        personal_id: Set(fit(event.personal_id, 32)),
+        detail: Set(fit(event.detail.as_deref(), 4000)),
     }
     .insert(db)
     .await?;
     Ok(())
+}
+
+/// `value` as its audit column can hold it on every database: control characters (NUL
+/// above all, which PostgreSQL refuses) become `?`, and it is cut to `max` characters.
+/// A sign-in with a 1,000-character username is still audited.
+fn fit(value: &str, max: usize) -> String {
+    value
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .take(max)
+        .collect()
 }
 
 /// Records one event in a write transaction of its own: a view, which changes nothing
@@ -88,4 +100,15 @@ pub async fn record_view(
     let txn = super::begin_write(db).await?;
     record(&txn, at, actor, event).await?;
     txn.commit().await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn audit_values_fit_their_columns() {
+        assert_eq!(super::fit("pat", 64), "pat");
+        assert_eq!(super::fit(&"x".repeat(1000), 64).len(), 64);
+        assert_eq!(super::fit("a\0b\nc", 64), "a?b?c");
+        assert_eq!(super::fit("ééé", 2), "éé");
+    }
 }

@@ -98,28 +98,39 @@ pub fn password_problems(password: &str, username: &str) -> Vec<&'static str> {
     problems
 }
 
-/// Where an account stands after one more failed sign-in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FailedLogin {
-    pub failed_logins: i32,
-    pub locked_until: Option<DateTime<Utc>>,
+/// Whether one more password or code may be checked for an account with `counted`
+/// attempts counted (failures, and checks still under way): not while it is locked, and
+/// not once `MAX_FAILED_LOGINS` are counted. The database applies the same rule in the
+/// one statement that counts the attempt, so parallel guesses cannot overtake it.
+pub fn admits_attempt(counted: i32, locked_until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    !is_locked(locked_until, now) && counted < MAX_FAILED_LOGINS
 }
 
-/// Counts a failed sign-in; the fifth in a row locks the account for 15 minutes and
-/// starts the count again.
-pub fn after_failed_login(previous_failures: i32, now: DateTime<Utc>) -> FailedLogin {
-    let failures = previous_failures.saturating_add(1);
-    if failures >= MAX_FAILED_LOGINS {
-        FailedLogin {
-            failed_logins: 0,
-            locked_until: Some(now + Duration::minutes(LOCKOUT_MINUTES)),
-        }
-    } else {
-        FailedLogin {
-            failed_logins: failures,
-            locked_until: None,
-        }
-    }
+/// Whether a failed check that leaves `counted` attempts counted locks the account (for
+/// `LOCKOUT_MINUTES`, and the count starts again).
+pub fn locks_account(counted: i32) -> bool {
+    counted >= MAX_FAILED_LOGINS
+}
+
+/// Until when a lock that starts at `now` lasts.
+pub fn locked_until(now: DateTime<Utc>) -> DateTime<Utc> {
+    now + Duration::minutes(LOCKOUT_MINUTES)
+}
+
+/// Whether an agency admin of `organization_id` may see a user with `access` (pairs
+/// of organization ID and workgroup code) and manage their access there: the user works
+/// in that organization and is not an HMIS admin.
+pub fn agency_admin_may_see(organization_id: &str, access: &[(&str, &str)]) -> bool {
+    access.iter().any(|(org, _)| *org == organization_id)
+        && !access.iter().any(|(_, wg)| *wg == Workgroup::HmisAdmin.code())
+}
+
+/// Whether an agency admin of `organization_id` may act on the account of a user with
+/// `access` (password, enabled, sessions, two-step sign-in): only when every access the
+/// user has is in that organization. Taking over an account reaches every organization
+/// it works for, so a user who also works elsewhere is the HMIS admin's.
+pub fn agency_admin_may_manage_account(organization_id: &str, access: &[(&str, &str)]) -> bool {
+    agency_admin_may_see(organization_id, access) && access.iter().all(|(org, _)| *org == organization_id)
 }
 
 pub fn is_locked(locked_until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
@@ -193,12 +204,6 @@ pub fn initials(full_name: &str) -> String {
 pub const LOGIN_IP_MAX_FAILURES: u64 = 20;
 pub const LOGIN_IP_WINDOW_MINUTES: i64 = 10;
 
-/// Whether an address with `recent_failures` failed sign-ins in the window is refused
-/// when `max_failures` are allowed.
-pub fn ip_rate_limited(recent_failures: u64, max_failures: u64) -> bool {
-    recent_failures >= max_failures
-}
-
 /// The start of the window the per-address limit counts failures in.
 pub fn ip_window_start(now: DateTime<Utc>) -> DateTime<Utc> {
     now - Duration::minutes(LOGIN_IP_WINDOW_MINUTES)
@@ -237,6 +242,25 @@ mod tests {
     }
 
     #[test]
+    fn an_agency_admin_manages_only_accounts_wholly_in_their_organization() {
+        let cm = Workgroup::CaseManager.code();
+        let admin = Workgroup::HmisAdmin.code();
+        let own = [("riverside", cm)];
+        assert!(agency_admin_may_see("riverside", &own));
+        assert!(agency_admin_may_manage_account("riverside", &own));
+        let both = [("riverside", cm), ("northside", cm)];
+        assert!(agency_admin_may_see("riverside", &both));
+        assert!(!agency_admin_may_manage_account("riverside", &both));
+        let elsewhere = [("northside", cm)];
+        assert!(!agency_admin_may_see("riverside", &elsewhere));
+        assert!(!agency_admin_may_manage_account("riverside", &elsewhere));
+        let hmis = [("riverside", admin)];
+        assert!(!agency_admin_may_see("riverside", &hmis));
+        assert!(!agency_admin_may_manage_account("riverside", &hmis));
+        assert!(!agency_admin_may_manage_account("riverside", &[]));
+    }
+
+    #[test]
     fn workgroup_codes_round_trip() {
         for w in Workgroup::ALL {
             assert_eq!(Workgroup::from_code(w.code()), Some(w));
@@ -264,16 +288,23 @@ mod tests {
     #[test]
     fn the_fifth_failure_locks_for_fifteen_minutes() {
         let now = at(10, 0);
-        let mut failures = 0;
+        let mut counted = 0;
         for _ in 0..4 {
-            let next = after_failed_login(failures, now);
-            assert_eq!(next.locked_until, None);
-            failures = next.failed_logins;
+            assert!(admits_attempt(counted, None, now));
+            counted += 1;
+            assert!(!locks_account(counted));
         }
-        let fifth = after_failed_login(failures, now);
-        assert_eq!(fifth.locked_until, Some(at(10, 15)));
-        assert!(is_locked(fifth.locked_until, at(10, 14)));
-        assert!(!is_locked(fifth.locked_until, at(10, 15)));
+        assert!(admits_attempt(counted, None, now));
+        counted += 1;
+        assert!(locks_account(counted));
+        assert!(
+            !admits_attempt(counted, None, now),
+            "a sixth check waits for the lock"
+        );
+        let until = locked_until(now);
+        assert_eq!(until, at(10, 15));
+        assert!(!admits_attempt(0, Some(until), at(10, 14)));
+        assert!(admits_attempt(0, Some(until), at(10, 15)));
     }
 
     #[test]
@@ -328,9 +359,6 @@ mod tests {
 
     #[test]
     fn twenty_failures_from_one_address_in_ten_minutes_are_refused() {
-        assert!(!ip_rate_limited(LOGIN_IP_MAX_FAILURES - 1, LOGIN_IP_MAX_FAILURES));
-        assert!(ip_rate_limited(LOGIN_IP_MAX_FAILURES, LOGIN_IP_MAX_FAILURES));
-        assert!(!ip_rate_limited(LOGIN_IP_MAX_FAILURES, 100));
         let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
         assert_eq!(now - ip_window_start(now), Duration::minutes(10));
     }

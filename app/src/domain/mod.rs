@@ -12,5 +12,6 @@ pub mod dedup;
 pub mod enrollment;
 pub mod exit;
 pub mod household;
+pub mod input;
 pub mod projects;
 pub mod services;

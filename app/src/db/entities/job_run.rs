@@ -20,6 +20,10 @@ pub struct Model {
     pub params: Option<String>,
     /// What it found (JSON), e.g. an import's problems.
     pub result: Option<String>,
+    /// The worker (one per server process) running it.
+    pub worker: Option<String>,
+    /// When that worker last said it is still running it.
+    pub heartbeat_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -35,6 +35,7 @@ pub mod project_coc;
 pub mod residence_history;
 pub mod service;
 pub mod session;
+pub mod sign_in_limit;
 pub mod user;
 pub mod user_access;
 pub mod workflow_draft;

@@ -105,7 +105,7 @@ pub async fn get_session() -> Result<Option<SessionInfo>, AppError> {
 #[server(prefix = "/api", endpoint = "keep_alive")]
 pub async fn keep_alive() -> Result<SessionInfo, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(super::guard::require_user())?;
+    let session = crate::state::respond(super::guard::require_signed_in())?;
     crate::state::respond(super::service::keep_alive(&state, &session).await)
 }
 
@@ -246,7 +246,7 @@ pub async fn change_password(
     confirm_password: String,
 ) -> Result<Next, AppError> {
     let state = crate::state::use_app_state()?;
-    let result = match super::guard::require_user() {
+    let result = match super::guard::require_signed_in() {
         Ok(session) => {
             super::service::change_password(
                 &state,

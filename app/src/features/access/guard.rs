@@ -96,6 +96,15 @@ impl CurrentSession {
         }
     }
 
+    /// Refuses while an administrator's temporary password is still to be changed.
+    pub fn require_password_changed(&self) -> Result<(), AppError> {
+        if self.must_change_password {
+            Err(AppError::PasswordChangeRequired)
+        } else {
+            Ok(())
+        }
+    }
+
     /// The acting context, which every data-entry action needs.
     pub fn require_context(&self) -> Result<&ActingContext, AppError> {
         self.context.as_ref().ok_or(AppError::Conflict(
@@ -166,8 +175,17 @@ pub fn pending_sign_in() -> Option<PendingSignIn> {
         .cloned()
 }
 
-/// Refuses without a session.
+/// Refuses without a session, and while the user's temporary password is still to be
+/// changed (403): every server function but changing it and signing out starts here.
 pub fn require_user() -> Result<CurrentSession, AppError> {
+    let session = require_signed_in()?;
+    session.require_password_changed()?;
+    Ok(session)
+}
+
+/// The session, even while its temporary password is still to be changed: only for
+/// changing it and keeping the session alive.
+pub fn require_signed_in() -> Result<CurrentSession, AppError> {
     current().ok_or(AppError::Unauthorized)
 }
 

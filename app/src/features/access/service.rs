@@ -4,16 +4,17 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine as _;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel, ModelTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
+    ModelTrait, QueryFilter, QueryOrder, Set,
 };
 use sha2::{Digest, Sha256};
 
 use super::api::{AccessOption, LocationOption, Next};
 use super::guard::{ActingContext, CurrentSession, PendingSignIn, RequestInfo};
 use crate::db::audit::{self, Actor, Event};
-use crate::db::entities::{audit_log, organization, project, session, user, user_access};
+use crate::db::entities::{organization, project, session, sign_in_limit, user, user_access};
 use crate::domain::access::{self, Workgroup};
 use crate::error::AppError;
 use crate::routes;
@@ -228,34 +229,121 @@ fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// The audit actions that count as a failed sign-in from an address.
-pub const FAILED_SIGN_IN_ACTIONS: [&str; 2] = ["login_failed", "login_code_failed"];
-
-/// Refuses (and audits) a sign-in from an address with too many recent failures. The
-/// count comes from the audit log, so every server behind a load balancer agrees.
-async fn check_ip_rate(state: &AppState, request: &RequestInfo, actor: &Actor) -> Result<(), AppError> {
+/// Counts a sign-in attempt from the request's address before any password or code is
+/// checked, and refuses (and audits) it when the address has used up its window. Three
+/// single statements, each atomic on both databases: the address's row is made if
+/// missing, a window that ended starts again, and the attempt is counted only while the
+/// window has room — so parallel guesses cannot all pass a count read before any of them
+/// is written. A right password or code gives its attempt back (`release_address`).
+/// Returns the address counted, if the request has one.
+async fn admit_from_address(
+    state: &AppState,
+    request: &RequestInfo,
+    actor: &Actor,
+) -> Result<Option<String>, AppError> {
     let Some(ip) = request.ip.as_deref() else {
+        return Ok(None);
+    };
+    let ip: String = ip.chars().take(64).collect();
+    let now = state.now();
+    sign_in_limit::Entity::insert(sign_in_limit::ActiveModel {
+        ip: Set(ip.clone()),
+        window_start: Set(now),
+        attempts: Set(0),
+    })
+    .on_conflict_do_nothing()
+    .exec_without_returning(&state.db)
+    .await?;
+    sign_in_limit::Entity::update_many()
+        .col_expr(sign_in_limit::Column::Attempts, Expr::value(0))
+        .col_expr(sign_in_limit::Column::WindowStart, Expr::value(now))
+        .filter(sign_in_limit::Column::Ip.eq(&ip))
+        .filter(sign_in_limit::Column::WindowStart.lte(access::ip_window_start(now)))
+        .exec(&state.db)
+        .await?;
+    let max = i32::try_from(state.security.login_ip_max_failures).unwrap_or(i32::MAX);
+    let admitted = sign_in_limit::Entity::update_many()
+        .col_expr(
+            sign_in_limit::Column::Attempts,
+            Expr::col(sign_in_limit::Column::Attempts).add(1),
+        )
+        .filter(sign_in_limit::Column::Ip.eq(&ip))
+        .filter(sign_in_limit::Column::Attempts.lt(max))
+        .exec(&state.db)
+        .await?;
+    if admitted.rows_affected == 1 {
+        return Ok(Some(ip));
+    }
+    audit::record(&state.db, now, actor, Event::new("login_rate_limited")).await?;
+    Err(AppError::RateLimited(format!(
+        "Too many failed sign-ins from this network. Wait {} minutes, then try again.",
+        access::LOGIN_IP_WINDOW_MINUTES
+    )))
+}
+
+/// Gives back the attempt of a right password or code: only failures use up an
+/// address's window.
+async fn release_address(state: &AppState, ip: Option<&str>) -> Result<(), AppError> {
+    let Some(ip) = ip else {
         return Ok(());
     };
-    let now = state.now();
-    let recent = audit_log::Entity::find()
-        .filter(audit_log::Column::Ip.eq(ip))
-        .filter(audit_log::Column::At.gte(access::ip_window_start(now)))
-        .filter(audit_log::Column::Action.is_in(FAILED_SIGN_IN_ACTIONS))
-        .count(&state.db)
+    sign_in_limit::Entity::update_many()
+        .col_expr(
+            sign_in_limit::Column::Attempts,
+            Expr::col(sign_in_limit::Column::Attempts).sub(1),
+        )
+        .filter(sign_in_limit::Column::Ip.eq(ip))
+        .filter(sign_in_limit::Column::Attempts.gt(0))
+        .exec(&state.db)
         .await?;
-    if access::ip_rate_limited(recent, state.security.login_ip_max_failures) {
-        audit::record(&state.db, now, actor, Event::new("login_rate_limited")).await?;
-        return Err(AppError::RateLimited(format!(
-            "Too many failed sign-ins from this network. Wait {} minutes, then try again.",
-            access::LOGIN_IP_WINDOW_MINUTES
-        )));
-    }
     Ok(())
 }
 
-/// Records a failed password or code for `account`; locks it after five in a row.
-/// Returns the error to show.
+/// Counts a password or code check on `account` before it is made, in one statement
+/// that also applies `access::admits_attempt`: parallel guesses are counted one after
+/// another by the database, so no more than `MAX_FAILED_LOGINS` are ever checked before
+/// the lock. Refuses (and audits) when the account is locked or its count is full.
+async fn admit_attempt(state: &AppState, account: &user::Model, actor: &Actor) -> Result<(), AppError> {
+    let now = state.now();
+    let admitted = user::Entity::update_many()
+        .col_expr(
+            user::Column::FailedLogins,
+            Expr::col(user::Column::FailedLogins).add(1),
+        )
+        .filter(user::Column::UserId.eq(&account.user_id))
+        .filter(user::Column::FailedLogins.lt(access::MAX_FAILED_LOGINS))
+        .filter(
+            Condition::any()
+                .add(user::Column::LockedUntil.is_null())
+                .add(user::Column::LockedUntil.lte(now)),
+        )
+        .exec(&state.db)
+        .await?;
+    if admitted.rows_affected == 1 {
+        return Ok(());
+    }
+    audit::record(&state.db, now, actor, Event::new("login_refused_locked")).await?;
+    Err(AppError::Conflict(locked_message()))
+}
+
+/// Takes back the count of a check that succeeded but does not sign in yet (a right
+/// password still waiting for its authenticator code).
+async fn release_attempt(state: &AppState, account: &user::Model) -> Result<(), AppError> {
+    user::Entity::update_many()
+        .col_expr(
+            user::Column::FailedLogins,
+            Expr::col(user::Column::FailedLogins).sub(1),
+        )
+        .filter(user::Column::UserId.eq(&account.user_id))
+        .filter(user::Column::FailedLogins.gt(0))
+        .exec(&state.db)
+        .await?;
+    Ok(())
+}
+
+/// Records a failed password or code for `account` (its attempt is already counted by
+/// `admit_attempt`); the failure that finds the count full locks the account, in one
+/// statement, so of parallel failures exactly one locks it. Returns the error to show.
 async fn fail_sign_in(
     state: &AppState,
     account: &user::Model,
@@ -265,14 +353,19 @@ async fn fail_sign_in(
     shown: AppError,
 ) -> Result<AppError, AppError> {
     let now = state.now();
-    let failed = access::after_failed_login(account.failed_logins, now);
-    let mut active = account.clone().into_active_model();
-    active.failed_logins = Set(failed.failed_logins);
-    active.locked_until = Set(failed.locked_until.or(account.locked_until));
-    active.updated_at = Set(now);
-    active.update(&state.db).await?;
     audit::record(&state.db, now, actor, Event::new(action).detail(detail)).await?;
-    if failed.locked_until.is_some() {
+    let locked = user::Entity::update_many()
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(
+            user::Column::LockedUntil,
+            Expr::value(Some(access::locked_until(now))),
+        )
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
+        .filter(user::Column::UserId.eq(&account.user_id))
+        .filter(user::Column::FailedLogins.gte(access::MAX_FAILED_LOGINS))
+        .exec(&state.db)
+        .await?;
+    if locked.rows_affected == 1 {
         // A locked account keeps no half-finished sign-in.
         session::Entity::delete_many()
             .filter(session::Column::UserId.eq(&account.user_id))
@@ -313,7 +406,7 @@ pub async fn login(
         ip: request.ip.clone(),
         ..Default::default()
     };
-    check_ip_rate(state, request, &attempt_actor).await?;
+    let address = admit_from_address(state, request, &attempt_actor).await?;
     let found = user::Entity::find()
         .filter(user::Column::Username.eq(&username))
         .one(&state.db)
@@ -333,10 +426,7 @@ pub async fn login(
         user_id: Some(account.user_id.clone()),
         ..attempt_actor
     };
-    if access::is_locked(account.locked_until, now) {
-        audit::record(&state.db, now, &actor, Event::new("login_refused_locked")).await?;
-        return Err(AppError::Conflict(locked_message()));
-    }
+    admit_attempt(state, &account, &actor).await?;
     let valid = verify_password(password.to_string(), account.password_hash.clone()).await?;
     if !valid || !account.is_active {
         let detail = if account.is_active {
@@ -351,6 +441,8 @@ pub async fn login(
     if account.totp_secret.is_some() {
         // The password is right; the session starts once the authenticator code is
         // given. Failures so far are not forgiven until then.
+        release_attempt(state, &account).await?;
+        release_address(state, address.as_deref()).await?;
         let token = new_token();
         let txn = crate::db::begin_write(&state.db).await?;
         insert_session(&txn, state, &account, request, &token, true, (None, None)).await?;
@@ -365,6 +457,7 @@ pub async fn login(
             path: routes::LOGIN_CODE.to_string(),
         });
     }
+    release_address(state, address.as_deref()).await?;
     start_session(state, request, &account, actor, None).await
 }
 
@@ -482,7 +575,7 @@ pub async fn verify_login_code(
         ip: request.ip.clone(),
         ..Default::default()
     };
-    check_ip_rate(state, request, &actor).await?;
+    let address = admit_from_address(state, request, &actor).await?;
     let code = code.trim().replace(' ', "");
     if code.is_empty() {
         return Err(AppError::field(
@@ -496,18 +589,25 @@ pub async fn verify_login_code(
     else {
         return Err(AppError::Unauthorized);
     };
-    if access::is_locked(account.locked_until, now) || !account.is_active {
+    if !account.is_active {
         session::Entity::delete_by_id(pending.session_id.clone())
             .exec(&state.db)
             .await?;
         audit::record(&state.db, now, &actor, Event::new("login_refused_locked")).await?;
         return Err(AppError::Conflict(locked_message()));
     }
+    if let Err(refused) = admit_attempt(state, &account, &actor).await {
+        session::Entity::delete_by_id(pending.session_id.clone())
+            .exec(&state.db)
+            .await?;
+        return Err(refused);
+    }
     match super::second_factor::check_login_code(state, &account, &code)? {
         Some(step) => {
             session::Entity::delete_by_id(pending.session_id.clone())
                 .exec(&state.db)
                 .await?;
+            release_address(state, address.as_deref()).await?;
             start_session(state, request, &account, actor, Some(step)).await
         }
         None => {

@@ -22,6 +22,9 @@ pub struct UserRow {
     pub open_sessions: u64,
     /// Two-step sign-in is on.
     pub second_factor: bool,
+    /// This administrator may act on the account (password, enabled, sessions, two-step
+    /// sign-in): false for an agency admin when the user also works elsewhere.
+    pub account_managed: bool,
 }
 
 /// One access row of a user.

@@ -186,6 +186,9 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
+/// Why an agency admin sees no account actions for a user who also works elsewhere.
+const ACCOUNT_ELSEWHERE: &str = "Also works for another organization: the HMIS admin resets the password, disables or signs out this account.";
+
 #[component]
 fn UserRowView(
     user: UserRow,
@@ -223,25 +226,31 @@ fn UserRowView(
                 {user.second_factor.then(|| view! { <br /> <span class="hint">"Two-step sign-in"</span> })}
             </td>
             <td class="actions">
-                <ActionForm action=reset attr:class="form form--inline">
-                    <input type="hidden" name="user_id" value=id />
-                    <label for=password_id.clone() class="visually-hidden">
-                        {password_label}
-                    </label>
-                    <input id=password_id name="temporary_password" type="password" placeholder="Temporary password" autocomplete="new-password" required />
-                    <button type="submit" class="button button--secondary">"Reset password"</button>
-                </ActionForm>
-                <ActionForm action=toggle attr:class="form form--inline">
-                    <input type="hidden" name="user_id" value=id2 />
-                    <input type="hidden" name="active" value=(!user.is_active).to_string() />
-                    <button type="submit" class="button button--secondary">
-                        {if user.is_active { "Disable" } else { "Enable" }}
-                    </button>
-                </ActionForm>
-                <ActionForm action=end attr:class="form form--inline">
-                    <input type="hidden" name="user_id" value=id3 />
-                    <button type="submit" class="button button--secondary">"End sessions"</button>
-                </ActionForm>
+                {if user.account_managed {
+                    view! {
+                        <ActionForm action=reset attr:class="form form--inline">
+                            <input type="hidden" name="user_id" value=id />
+                            <label for=password_id.clone() class="visually-hidden">
+                                {password_label}
+                            </label>
+                            <input id=password_id name="temporary_password" type="password" placeholder="Temporary password" autocomplete="new-password" required />
+                            <button type="submit" class="button button--secondary">"Reset password"</button>
+                        </ActionForm>
+                        <ActionForm action=toggle attr:class="form form--inline">
+                            <input type="hidden" name="user_id" value=id2 />
+                            <input type="hidden" name="active" value=(!user.is_active).to_string() />
+                            <button type="submit" class="button button--secondary">
+                                {if user.is_active { "Disable" } else { "Enable" }}
+                            </button>
+                        </ActionForm>
+                        <ActionForm action=end attr:class="form form--inline">
+                            <input type="hidden" name="user_id" value=id3 />
+                            <button type="submit" class="button button--secondary">"End sessions"</button>
+                        </ActionForm>
+                    }.into_any()
+                } else {
+                    view! { <p class="hint" data-testid="account-elsewhere">{ACCOUNT_ELSEWHERE}</p> }.into_any()
+                }}
             </td>
         </tr>
     }
@@ -479,7 +488,12 @@ pub fn UserDetailPage() -> impl IntoView {
                         </div>
                         <div class="card">
                             <h2>"Two-step sign-in"</h2>
-                            {if user.second_factor {
+                            {if user.second_factor && !user.account_managed {
+                                view! {
+                                    <p data-testid="user-two-step">"On."</p>
+                                    <p class="hint">{ACCOUNT_ELSEWHERE}</p>
+                                }.into_any()
+                            } else if user.second_factor {
                                 view! {
                                     <p data-testid="user-two-step">"On."</p>
                                     <ActionForm action=two_step attr:class="form">

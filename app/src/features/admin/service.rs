@@ -23,13 +23,25 @@ fn is_hmis_admin(context: &ActingContext) -> bool {
     context.workgroup == Workgroup::HmisAdmin
 }
 
-/// The user `user_id`, if this administrator may manage them: HMIS admins manage
-/// everyone; agency admins manage the users of their organization who are not HMIS
-/// admins.
+/// How far an administrator reaches into a user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reach {
+    /// See the user and manage their access in the administrator's organization.
+    Access,
+    /// Act on the account itself: password, enabled, sessions, two-step sign-in. An
+    /// agency admin may only when every access the user has is in their organization;
+    /// anyone who also works elsewhere is the HMIS admin's.
+    Account,
+}
+
+/// The user `user_id`, if this administrator may manage them that far: HMIS admins
+/// manage everyone; agency admins the users of their organization who are not HMIS
+/// admins (and their accounts only when they work for no other organization).
 async fn manageable(
     state: &AppState,
     admin: &CurrentSession,
     user_id: &str,
+    reach: Reach,
 ) -> Result<user::Model, AppError> {
     let context = admin.require_workgroup(&[Workgroup::AgencyAdmin])?;
     let target = user::Entity::find_by_id(user_id.to_string())
@@ -44,11 +56,22 @@ async fn manageable(
         .filter(user_access::Column::UserId.eq(user_id))
         .all(&state.db)
         .await?;
-    let in_org = rows.iter().any(|r| r.organization_id == context.organization_id);
-    let is_admin = rows.iter().any(|r| r.workgroup == Workgroup::HmisAdmin.code());
-    if in_org && !is_admin {
+    let access: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r.organization_id.as_str(), r.workgroup.as_str()))
+        .collect();
+    let allowed = match reach {
+        Reach::Access => access::agency_admin_may_see(&context.organization_id, &access),
+        Reach::Account => access::agency_admin_may_manage_account(&context.organization_id, &access),
+    };
+    if allowed {
         Ok(target)
     } else {
+        tracing::warn!(
+            user_id,
+            ?reach,
+            "an agency admin was refused a user outside their reach"
+        );
         Err(AppError::Forbidden)
     }
 }
@@ -86,14 +109,14 @@ pub async fn list_users(
     }
     let paginator = query.paginate(&state.db, PAGE_SIZE);
     let pages = paginator.num_pages().await?;
-    let users = user_rows(state, paginator.fetch_page(page).await?).await?;
+    let users = user_rows(state, admin, paginator.fetch_page(page).await?).await?;
     Ok(UserPage { users, page, pages })
 }
 
 /// One user this administrator may manage.
 pub async fn get_user(state: &AppState, admin: &CurrentSession, user_id: &str) -> Result<UserRow, AppError> {
-    let target = manageable(state, admin, user_id).await?;
-    user_rows(state, vec![target])
+    let target = manageable(state, admin, user_id, Reach::Access).await?;
+    user_rows(state, admin, vec![target])
         .await?
         .pop()
         .ok_or(AppError::NotFound)
@@ -101,7 +124,12 @@ pub async fn get_user(state: &AppState, admin: &CurrentSession, user_id: &str) -
 
 /// The rows shown for `users`: two queries for all of them (access, sessions), not
 /// one per user.
-async fn user_rows(state: &AppState, users: Vec<user::Model>) -> Result<Vec<UserRow>, AppError> {
+async fn user_rows(
+    state: &AppState,
+    admin: &CurrentSession,
+    users: Vec<user::Model>,
+) -> Result<Vec<UserRow>, AppError> {
+    let context = admin.require_workgroup(&[Workgroup::AgencyAdmin])?;
     let ids: Vec<String> = users.iter().map(|u| u.user_id.clone()).collect();
     let access_rows = user_access::Entity::find()
         .filter(user_access::Column::UserId.is_in(ids.clone()))
@@ -120,27 +148,39 @@ async fn user_rows(state: &AppState, users: Vec<user::Model>) -> Result<Vec<User
     let now = state.now();
     Ok(users
         .into_iter()
-        .map(|u| UserRow {
-            access: access_rows
+        .map(|u| {
+            let rows: Vec<_> = access_rows
                 .iter()
                 .filter(|(row, _)| row.user_id == u.user_id)
-                .filter_map(|(row, org)| {
-                    Some(AccessEntry {
-                        user_access_id: row.user_access_id.clone(),
-                        organization_id: row.organization_id.clone(),
-                        organization_name: org.as_ref()?.organization_name.clone(),
-                        workgroup: Workgroup::from_code(&row.workgroup)?,
+                .collect();
+            let pairs: Vec<(&str, &str)> = rows
+                .iter()
+                .map(|(row, _)| (row.organization_id.as_str(), row.workgroup.as_str()))
+                .collect();
+            let account_managed = is_hmis_admin(context)
+                || access::agency_admin_may_manage_account(&context.organization_id, &pairs);
+            UserRow {
+                account_managed,
+                access: rows
+                    .iter()
+                    .filter_map(|(row, org)| {
+                        Some(AccessEntry {
+                            user_access_id: row.user_access_id.clone(),
+                            organization_id: row.organization_id.clone(),
+                            organization_name: org.as_ref()?.organization_name.clone(),
+                            workgroup: Workgroup::from_code(&row.workgroup)?,
+                        })
                     })
-                })
-                .collect(),
-            open_sessions: sessions.iter().filter(|s| **s == u.user_id).count() as u64,
-            full_name: u.full_name(),
-            locked: access::is_locked(u.locked_until, now),
-            is_active: u.is_active,
-            must_change_password: u.must_change_password,
-            second_factor: u.totp_secret.is_some(),
-            username: u.username,
-            user_id: u.user_id,
+                    .collect(),
+                open_sessions: sessions.iter().filter(|s| **s == u.user_id).count() as u64,
+                full_name: u.full_name(),
+                locked: access::is_locked(u.locked_until, now),
+                is_active: u.is_active,
+                must_change_password: u.must_change_password,
+                second_factor: u.totp_secret.is_some(),
+                username: u.username,
+                user_id: u.user_id,
+            }
         })
         .collect())
 }
@@ -179,7 +219,7 @@ pub async fn add_access(
     workgroup: &str,
 ) -> Result<(), AppError> {
     let context = admin.require_workgroup(&[Workgroup::AgencyAdmin])?;
-    let target = manageable(state, admin, user_id).await?;
+    let target = manageable(state, admin, user_id, Reach::Account).await?;
     let workgroup = check_grant(state, context, organization_id, workgroup).await?;
     let now = state.now();
     let txn = crate::db::begin_write(&state.db).await?;
@@ -229,7 +269,7 @@ pub async fn remove_access(
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    manageable(state, admin, &row.user_id).await?;
+    manageable(state, admin, &row.user_id, Reach::Access).await?;
     if !is_hmis_admin(context) && row.organization_id != context.organization_id {
         return Err(AppError::Forbidden);
     }
@@ -264,7 +304,7 @@ pub async fn remove_access(
 }
 
 pub async fn reset_two_step(state: &AppState, admin: &CurrentSession, user_id: &str) -> Result<(), AppError> {
-    let target = manageable(state, admin, user_id).await?;
+    let target = manageable(state, admin, user_id, Reach::Account).await?;
     let now = state.now();
     let txn = crate::db::begin_write(&state.db).await?;
     session::Entity::delete_many()
@@ -390,7 +430,7 @@ pub async fn reset_password(
     user_id: &str,
     temporary_password: &str,
 ) -> Result<(), AppError> {
-    let target = manageable(state, admin, user_id).await?;
+    let target = manageable(state, admin, user_id, Reach::Account).await?;
     let problems = access::password_problems(temporary_password, &target.username);
     if !problems.is_empty() {
         return Err(AppError::field("temporary_password", problems.join(" ")));
@@ -426,7 +466,7 @@ pub async fn set_active(
     user_id: &str,
     active: bool,
 ) -> Result<(), AppError> {
-    let target = manageable(state, admin, user_id).await?;
+    let target = manageable(state, admin, user_id, Reach::Account).await?;
     if target.user_id == admin.user_id && !active {
         return Err(AppError::Conflict("You cannot disable your own account.".into()));
     }
@@ -449,7 +489,7 @@ pub async fn set_active(
 }
 
 pub async fn end_sessions(state: &AppState, admin: &CurrentSession, user_id: &str) -> Result<u64, AppError> {
-    manageable(state, admin, user_id).await?;
+    manageable(state, admin, user_id, Reach::Account).await?;
     let now = state.now();
     let txn = crate::db::begin_write(&state.db).await?;
     let ended = session::Entity::delete_many()

@@ -1,0 +1,189 @@
+//! The input boundary: every value a request carries — a server function's form body,
+//! any page's or download's query — is checked against `app::domain::input` before
+//! anything else sees it. One check, for every server function, present and future.
+//! Refused values answer 422 naming the field (400 for pages), and nothing runs.
+
+use app::domain::input::{self, Refusal};
+use app::error::{AppError, FieldError};
+use axum::body::{Body, to_bytes};
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use http::header::{ACCEPT, CONTENT_TYPE};
+use http::{HeaderValue, StatusCode};
+
+/// Largest body this check reads (the router's limit for everything but uploads).
+const MAX_CHECKED_BODY: usize = crate::router::MAX_BODY_BYTES;
+
+pub async fn bounded_input(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path.starts_with("/pkg/") {
+        return next.run(request).await;
+    }
+    let wants_html = accepts_html(&request);
+    if let Some(query) = request.uri().query()
+        && let Err(problem) = check_pairs(query.as_bytes())
+    {
+        return refuse(problem, wants_html);
+    }
+    let is_form = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = match to_bytes(body, MAX_CHECKED_BODY).await {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            tracing::warn!(error = %err, "a form body could not be read");
+            return (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.").into_response();
+        }
+    };
+    if let Err(problem) = check_pairs(&bytes) {
+        return refuse(problem, wants_html);
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+/// Server functions answer every error with 500 unless they set a status; one that
+/// fails before its body runs (arguments it cannot read) sets none. This gives each error
+/// response the status of the error it carries (`AppError::status_code`).
+pub async fn server_fn_status(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match to_bytes(body, 64 * 1024).await {
+        Ok(bytes) => bytes,
+        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response(),
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = error.status_code();
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// A refused value: which field, and why.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub field: String,
+    pub message: String,
+}
+
+/// Checks every name and value of a form or query string.
+pub fn check_pairs(encoded: &[u8]) -> Result<(), Problem> {
+    for pair in encoded.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+        let mut halves = pair.splitn(2, |b| *b == b'=');
+        let name = halves.next().unwrap_or_default();
+        let value = halves.next().unwrap_or_default();
+        let name = match decode(name) {
+            Ok(name) => name,
+            Err(()) => {
+                return Err(Problem {
+                    field: "form".into(),
+                    message: "A field name is not valid text (UTF-8).".into(),
+                });
+            }
+        };
+        let refusal = match decode(value) {
+            Ok(value) => input::check(&value).err(),
+            Err(()) => {
+                return Err(Problem {
+                    message: "This field is not valid text (UTF-8). Retype it.".into(),
+                    field: name,
+                });
+            }
+        };
+        let refusal = refusal.or_else(|| input::check(&name).err());
+        if let Some(refusal) = refusal {
+            return Err(problem(name, refusal));
+        }
+    }
+    Ok(())
+}
+
+fn problem(field: String, refusal: Refusal) -> Problem {
+    Problem {
+        message: format!("This field {}", refusal.message()),
+        field,
+    }
+}
+
+/// `+` is a space; `%XX` a byte; the bytes must be UTF-8.
+fn decode(raw: &[u8]) -> Result<String, ()> {
+    let spaced: Vec<u8> = raw.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
+    percent_encoding::percent_decode(&spaced)
+        .decode_utf8()
+        .map(|text| text.into_owned())
+        .map_err(|_| ())
+}
+
+fn accepts_html(request: &Request) -> bool {
+    request
+        .headers()
+        .get(ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+fn refuse(problem: Problem, wants_html: bool) -> Response {
+    // The field's name only: never the value, which may be a client's data.
+    tracing::warn!(field = %problem.field, reason = %problem.message, "input refused at the boundary");
+    if wants_html {
+        let body = format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Hearth: not accepted</title>\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head><body>\
+             <h1>Hearth could not accept what was sent</h1><p>{}: {}</p>\
+             <p>Go back, correct it, and send it again.</p></body></html>",
+            escape(&problem.field),
+            escape(&problem.message)
+        );
+        return (StatusCode::BAD_REQUEST, Html(body)).into_response();
+    }
+    let error = AppError::Validation(vec![FieldError {
+        field: problem.field,
+        message: problem.message,
+    }]);
+    let json = serde_json::to_string(&error).unwrap_or_default();
+    let mut response = (error.status_code(), json).into_response();
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_form_values_are_found_by_field() {
+        assert_eq!(check_pairs(b"first_name=Ana+Mar%C3%ADa&dob=2001-02-03"), Ok(()));
+        let nul = check_pairs(b"first_name=Ana%00&last_name=Lee").unwrap_err();
+        assert_eq!(nul.field, "first_name");
+        assert!(nul.message.contains("NUL"));
+        let bad_utf8 = check_pairs(b"note=%FF%FE").unwrap_err();
+        assert_eq!(bad_utf8.field, "note");
+        assert!(bad_utf8.message.contains("UTF-8"));
+        let year_zero = check_pairs(b"filter%5Bfrom%5D=0000-01-01").unwrap_err();
+        assert_eq!(year_zero.field, "filter[from]");
+        let long = format!("q={}", "a".repeat(input::MAX_VALUE_CHARS + 1));
+        assert!(check_pairs(long.as_bytes()).is_err());
+        assert!(check_pairs(b"a%00b=1").is_err(), "names are checked too");
+        assert_eq!(check_pairs(b""), Ok(()));
+        assert_eq!(check_pairs(b"flag&=x&&"), Ok(()));
+    }
+}

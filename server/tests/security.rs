@@ -1,0 +1,349 @@
+//! Issue 20: the holes found by probing Hearth as an attacker, each closed, on both
+//! databases: parallel guessing against the account lock and the per-address limit, an
+//! agency admin taking over a user who also works elsewhere, a temporary password that
+//! opened the server functions, and hostile values reaching the database.
+
+mod common;
+
+use app::error::AppError;
+use app::features::admin::api::UserPage;
+use futures_util::future::join_all;
+use hearth_server::demo::DEMO_PASSWORD;
+
+fn fresh_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client")
+}
+
+async fn login(
+    app: &common::TestApp,
+    client: &reqwest::Client,
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
+    client
+        .post(app.url("/api/login"))
+        .header("Accept", "application/json")
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .expect("login request")
+}
+
+fn count(actions: &[String], action: &str) -> usize {
+    actions.iter().filter(|a| *a == action).count()
+}
+
+on_both_databases!(parallel_wrong_passwords_cannot_outrun_the_account_lock, |app| {
+    app.seed_demo().await;
+    let guesses = (0..12).map(|n| {
+        let app = &app;
+        async move {
+            let password = format!("Wrong-guess-{n}");
+            login(app, &fresh_client(), "casemanager", &password)
+                .await
+                .status()
+        }
+    });
+    let statuses = join_all(guesses).await;
+    assert!(statuses.iter().all(|s| *s == 409), "{statuses:?}");
+    let actions = app.audit_actions().await;
+    // Exactly five passwords were checked; the rest waited for the lock.
+    assert_eq!(count(&actions, "login_failed"), 5, "{actions:?}");
+    assert_eq!(count(&actions, "login_refused_locked"), 7, "{actions:?}");
+    assert_eq!(count(&actions, "account_locked"), 1, "{actions:?}");
+    // Locked: even the right password is refused.
+    let response = login(&app, &fresh_client(), "casemanager", DEMO_PASSWORD).await;
+    assert_eq!(response.status(), 409);
+    let error: AppError = response.json().await.unwrap();
+    assert!(error.to_string().contains("locked"), "{error}");
+    // Fifteen minutes later the right password works, and the count starts again.
+    app.state.clock.advance(chrono::Duration::minutes(16));
+    let response = login(&app, &fresh_client(), "casemanager", DEMO_PASSWORD).await;
+    assert_eq!(response.status(), 200);
+});
+
+on_both_databases!(parallel_guesses_from_one_address_cannot_outrun_its_limit, |app| {
+    app.seed_demo().await;
+    let limit = app.state.security.login_ip_max_failures as usize;
+    // Unknown usernames, so no account lock plays a part; all from 127.0.0.1.
+    let guesses = (0..limit * 3).map(|n| {
+        let app = &app;
+        async move {
+            let username = format!("nobody{n}");
+            login(app, &fresh_client(), &username, "Wrong-pass-1")
+                .await
+                .status()
+        }
+    });
+    let statuses = join_all(guesses).await;
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    let checked = statuses.iter().filter(|s| **s == 409).count();
+    assert_eq!((checked, refused), (limit, 2 * limit), "{statuses:?}");
+    let actions = app.audit_actions().await;
+    assert_eq!(count(&actions, "login_failed"), limit);
+    assert_eq!(count(&actions, "login_rate_limited"), 2 * limit);
+    // A right password from the address waits too, until the window ends.
+    let response = login(&app, &fresh_client(), "casemanager", DEMO_PASSWORD).await;
+    assert_eq!(response.status(), 429);
+    app.state.clock.advance(chrono::Duration::minutes(11));
+    let response = login(&app, &fresh_client(), "casemanager", DEMO_PASSWORD).await;
+    assert_eq!(response.status(), 200);
+});
+
+on_both_databases!(right_passwords_do_not_use_up_the_address_limit, |app| {
+    app.seed_demo().await;
+    let limit = app.state.security.login_ip_max_failures as usize;
+    for _ in 0..limit + 5 {
+        let response = login(&app, &fresh_client(), "casemanager", DEMO_PASSWORD).await;
+        assert_eq!(response.status(), 200);
+    }
+});
+
+on_both_databases!(
+    an_agency_admin_cannot_take_over_a_user_who_also_works_elsewhere,
+    |app| {
+        app.seed_demo().await;
+        let agency = app.signed_in("agencyadmin").await;
+        let multi = common::households::user_id(&app, "multi").await;
+        let casemanager = common::households::user_id(&app, "casemanager").await;
+        let before = app.audit_actions().await.len();
+        for (endpoint, form) in [
+            (
+                "reset_password",
+                vec![
+                    ("user_id", multi.as_str()),
+                    ("temporary_password", "Temporary-42x"),
+                ],
+            ),
+            (
+                "set_user_active",
+                vec![("user_id", multi.as_str()), ("active", "false")],
+            ),
+            ("end_user_sessions", vec![("user_id", multi.as_str())]),
+            ("reset_user_two_step", vec![("user_id", multi.as_str())]),
+        ] {
+            let response = app.call_as(&agency, endpoint, &form).await;
+            assert_eq!(response.status(), 403, "{endpoint}");
+        }
+        assert_eq!(app.audit_actions().await.len(), before, "nothing was done");
+        // multi still signs in with their own password, and is still enabled.
+        app.signed_in("multi").await;
+
+        // The list says which accounts the agency admin may act on, and the page shows why
+        // not for multi.
+        let page: UserPage = app
+            .call_as(&agency, "list_users", &[("search", "")])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let managed = |name: &str| {
+            page.users
+                .iter()
+                .find(|u| u.username == name)
+                .unwrap()
+                .account_managed
+        };
+        assert!(!managed("multi"));
+        assert!(managed("casemanager"));
+        let html = agency
+            .get(app.url(app::routes::ADMIN_USERS))
+            .header("Accept", "text/html")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Also works for another organization"), "{html}");
+
+        // The agency admin still manages their own organization's people …
+        let response = app
+            .call_as(
+                &agency,
+                "reset_password",
+                &[
+                    ("user_id", casemanager.as_str()),
+                    ("temporary_password", "Temporary-42x"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        // … and the HMIS admin manages multi.
+        let hmis = app.signed_in("admin").await;
+        let response = app
+            .call_as(
+                &hmis,
+                "reset_password",
+                &[
+                    ("user_id", multi.as_str()),
+                    ("temporary_password", "Temporary-42x"),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+    }
+);
+
+on_both_databases!(a_temporary_password_opens_nothing_but_changing_it, |app| {
+    app.seed_demo().await;
+    let agency = app.signed_in("agencyadmin").await;
+    let casemanager = common::households::user_id(&app, "casemanager").await;
+    let response = app
+        .call_as(
+            &agency,
+            "reset_password",
+            &[
+                ("user_id", casemanager.as_str()),
+                ("temporary_password", "Temporary-42x"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let user = fresh_client();
+    assert_eq!(
+        login(&app, &user, "casemanager", "Temporary-42x").await.status(),
+        200
+    );
+
+    // Every server function but changing the password refuses, with a clear message.
+    for (endpoint, form) in [
+        ("search_clients", vec![("q", "Smith")]),
+        ("access_options", vec![]),
+        ("list_users", vec![]),
+        ("start_two_step", vec![]),
+    ] {
+        let response = app.call_as(&user, endpoint, &form).await;
+        assert_eq!(response.status(), 403, "{endpoint}");
+        let error: AppError = response.json().await.unwrap();
+        assert_eq!(error, AppError::PasswordChangeRequired, "{endpoint}");
+        assert!(error.to_string().contains("Change your temporary password"));
+    }
+    // Downloads too.
+    let response = user
+        .get(app.url(app::routes::ANNUAL_ASSESSMENTS_CSV))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    // The session itself can be read (the page sends the user to change it) …
+    let session: Option<app::features::access::api::SessionInfo> =
+        app.call_as(&user, "session", &[]).await.json().await.unwrap();
+    assert!(session.unwrap().must_change_password);
+    // … and changing it opens everything.
+    let response = app
+        .call_as(
+            &user,
+            "change_password",
+            &[
+                ("current_password", "Temporary-42x"),
+                ("new_password", "Riverbend-77"),
+                ("confirm_password", "Riverbend-77"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let after = fresh_client();
+    assert_eq!(
+        login(&app, &after, "casemanager", "Riverbend-77").await.status(),
+        200
+    );
+    assert_eq!(
+        app.call_as(&after, "search_clients", &[("q", "Smith")])
+            .await
+            .status(),
+        200
+    );
+});
+
+on_both_databases!(
+    hostile_values_are_refused_at_the_boundary_on_both_databases,
+    |app| {
+        use app::db::entities::user;
+        app.seed_demo().await;
+        // A 1,000-character username is a failed sign-in like any other, and audited.
+        let long = "u".repeat(1000);
+        let response = login(&app, &fresh_client(), &long, "Wrong-pass-1").await;
+        assert_eq!(response.status(), 409);
+        assert_eq!(
+            app.audit_actions().await.last().map(String::as_str),
+            Some("login_failed")
+        );
+
+        let admin = app.signed_in("admin").await;
+        let agency = app.signed_in("agencyadmin").await;
+        let users = common::workflow::count(&app, user::Entity).await;
+        let org = common::households::organization_of(&app, "Riverside Rapid Re-Housing").await;
+        // NUL, another control character, invalid UTF-8: refused by field, nothing stored.
+        for first_name in ["Jor\0dan", "Jor\u{1b}dan"] {
+            let response = app
+                .call_as(
+                    &agency,
+                    "create_user",
+                    &[
+                        ("username", "jblake"),
+                        ("first_name", first_name),
+                        ("last_name", "Blake"),
+                        ("organization_id", org.as_str()),
+                        ("workgroup", "case_manager"),
+                        ("temporary_password", "Temporary-42x"),
+                    ],
+                )
+                .await;
+            assert_eq!(response.status(), 422);
+            let error: AppError = response.json().await.unwrap();
+            assert!(
+                error.message_for("first_name").unwrap().contains("NUL"),
+                "{error:?}"
+            );
+        }
+        let response = agency
+            .post(app.url("/api/create_user"))
+            .header("Accept", "application/json")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("username=jblake&first_name=%FF%FE&last_name=Blake")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422);
+        let error: AppError = response.json().await.unwrap();
+        assert!(error.message_for("first_name").unwrap().contains("UTF-8"));
+        assert_eq!(common::workflow::count(&app, user::Entity).await, users);
+
+        // A date at year 0 (PostgreSQL has none) or 9999: refused before the report runs.
+        for from in ["0000-01-01", "9999-12-31"] {
+            let response = app
+                .call_as(&admin, "data_quality_report", &[("filter[from]", from)])
+                .await;
+            assert_eq!(response.status(), 422, "{from}");
+            let error: AppError = response.json().await.unwrap();
+            assert!(error.message_for("filter[from]").unwrap().contains("1900"));
+        }
+        // The same on the page's address (no JavaScript): a 400 page, not a 500.
+        let response = admin
+            .get(app.url(&format!("{}?from=0000-01-01", app::routes::DATA_QUALITY)))
+            .header("Accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400);
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("must be a date between 1900 and 2100")
+        );
+        // A value of the wrong shape for its argument is the request's fault: 400.
+        let response = app
+            .call_as(&admin, "search_clients", &[("q", "Smith"), ("page", "many")])
+            .await;
+        assert_eq!(response.status(), 400);
+        let error: AppError = response.json().await.unwrap();
+        assert!(matches!(error, AppError::BadInput(_)), "{error:?}");
+    }
+);
