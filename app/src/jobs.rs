@@ -14,7 +14,13 @@ pub const KIND_HMIS_IMPORT: &str = "hmis_import";
 pub const KIND_AUTO_EXIT: &str = "auto_exit";
 pub const KIND_ADMIN_EXIT: &str = "admin_exit";
 
-pub use crate::features::jobs::{DONE, FAILED, QUEUED, RUNNING};
+pub use crate::features::jobs::{DONE, FAILED, INTERRUPTED, QUEUED, RUNNING};
+
+/// How often a worker says it is still running its jobs.
+pub const HEARTBEAT_SECONDS: i64 = 5;
+/// A running job whose worker has not said so for this long is interrupted: its
+/// worker died (`kill -9`, a crash, a lost machine).
+pub const STALE_SECONDS: i64 = 30;
 
 /// How a server reaches its job runner and where jobs keep their files.
 #[derive(Clone, Debug)]
@@ -25,6 +31,9 @@ pub struct Jobs {
     /// Where job files live (exports): `DATA_DIR/jobs`. Servers behind a load balancer
     /// share it (a network volume), or downloads only work on the server that ran the job.
     pub dir: PathBuf,
+    /// This process's worker ID: the jobs it runs carry it, with a heartbeat, so a job
+    /// whose worker died is seen as interrupted.
+    pub worker: String,
 }
 
 impl Jobs {
@@ -32,6 +41,7 @@ impl Jobs {
         Jobs {
             wake: Arc::new(Notify::new()),
             dir,
+            worker: crate::db::new_id(),
         }
     }
 

@@ -276,6 +276,7 @@ async fn auto_exit_command(
         dry_run: args.dry_run,
         project_id: args.project,
         keep_listed: if args.dry_run { usize::MAX } else { 0 },
+        lease_holder: None,
     };
     let actor = crate::jobs::system_actor("hearth auto-exit");
     let mut progress = |p: app::features::auto_exit::sweep::SweepProgress| {

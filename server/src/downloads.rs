@@ -13,17 +13,17 @@ use axum::extract::{Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-/// The signed-in session of a download or upload request, or the answer refusing it:
-/// 401 without a session, 403 while a temporary password is still to be changed.
-pub fn signed_in(session: Option<&CurrentSession>) -> Result<CurrentSession, Response> {
-    let Some(session) = session else {
-        let err = app::error::AppError::Unauthorized;
-        return Err((err.status_code(), err.to_string()).into_response());
-    };
-    match session.require_password_changed() {
-        Ok(()) => Ok(session.clone()),
-        Err(err) => Err((err.status_code(), err.to_string()).into_response()),
-    }
+/// The signed-in session of a download or upload request: refused without a session
+/// (401) and while a temporary password is still to be changed (403).
+pub fn signed_in(session: Option<&CurrentSession>) -> Result<CurrentSession, app::error::AppError> {
+    let session = session.ok_or(app::error::AppError::Unauthorized)?;
+    session.require_password_changed()?;
+    Ok(session.clone())
+}
+
+/// The answer to a refused download or upload.
+pub fn refused(err: app::error::AppError) -> Response {
+    (err.status_code(), err.to_string()).into_response()
 }
 
 /// Rows in one audit CSV download.
@@ -36,7 +36,7 @@ pub async fn audit_csv(
 ) -> Response {
     let session = match signed_in(request.extensions().get::<CurrentSession>()) {
         Ok(session) => session,
-        Err(refused) => return refused,
+        Err(err) => return refused(err),
     };
     match app::features::admin::service::export_audit(&state, &session, &filter, AUDIT_CSV_LIMIT).await {
         Ok(rows) => csv_download(
@@ -81,7 +81,7 @@ pub async fn annual_csv(
 ) -> Response {
     let session = match signed_in(request.extensions().get::<CurrentSession>()) {
         Ok(session) => session,
-        Err(refused) => return refused,
+        Err(err) => return refused(err),
     };
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     match app::features::annual::service::export(&state, &session, &filter).await {
@@ -129,7 +129,7 @@ pub async fn approaching_auto_exit_csv(
 ) -> Response {
     let session = match signed_in(request.extensions().get::<CurrentSession>()) {
         Ok(session) => session,
-        Err(refused) => return refused,
+        Err(err) => return refused(err),
     };
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     match app::features::auto_exit::approaching::export(&state, &session, &filter).await {
@@ -174,7 +174,7 @@ pub async fn data_quality_csv(
     use app::features::data_quality::service::{Export, export};
     let session = match signed_in(request.extensions().get::<CurrentSession>()) {
         Ok(session) => session,
-        Err(refused) => return refused,
+        Err(err) => return refused(err),
     };
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     let check = query.check.as_deref().filter(|c| !c.is_empty());
@@ -230,7 +230,7 @@ pub async fn milestones_csv(
 ) -> Response {
     let session = match signed_in(request.extensions().get::<CurrentSession>()) {
         Ok(session) => session,
-        Err(refused) => return refused,
+        Err(err) => return refused(err),
     };
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     match app::features::reports::service::export(&state, &session, &filter).await {
@@ -271,7 +271,7 @@ pub async fn priority_csv(
 ) -> Response {
     let session = match signed_in(request.extensions().get::<CurrentSession>()) {
         Ok(session) => session,
-        Err(refused) => return refused,
+        Err(err) => return refused(err),
     };
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     let yes = |b: bool| if b { "Yes" } else { "No" }.to_string();
@@ -351,7 +351,7 @@ pub async fn export_zip(
     use tower::ServiceExt;
     let session = match signed_in(request.extensions().get::<CurrentSession>()) {
         Ok(session) => session,
-        Err(refused) => return refused,
+        Err(err) => return refused(err),
     };
     let path = match app::features::hmis_export::service::export_file(&state, &session, &job_run_id).await {
         Ok(path) => path,

@@ -49,6 +49,23 @@ pub fn spawn_runner(state: AppState, auto_exit_at: Option<chrono::NaiveTime>) {
             }
         });
     }
+    {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let every = std::time::Duration::from_secs(jobs::HEARTBEAT_SECONDS as u64);
+            loop {
+                if let Err(err) = heartbeat(&state).await {
+                    tracing::warn!(error = %err, "job heartbeat could not be written");
+                }
+                match interrupt_orphans(&state.db, chrono::Utc::now()).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::warn!(jobs = n, "jobs whose worker stopped are marked interrupted"),
+                    Err(err) => tracing::warn!(error = %err, "interrupted jobs could not be marked"),
+                }
+                tokio::time::sleep(every).await;
+            }
+        });
+    }
     tokio::spawn(async move {
         loop {
             loop {
@@ -70,6 +87,63 @@ pub fn spawn_runner(state: AppState, auto_exit_at: Option<chrono::NaiveTime>) {
     });
 }
 
+/// Says this worker still runs its jobs. Wall-clock time, not the CoC clock: this is
+/// about the process being alive.
+async fn heartbeat(state: &AppState) -> Result<(), sea_orm::DbErr> {
+    job_run::Entity::update_many()
+        .col_expr(job_run::Column::HeartbeatAt, Expr::value(chrono::Utc::now()))
+        .filter(job_run::Column::Status.eq(jobs::RUNNING))
+        .filter(job_run::Column::Worker.eq(&state.jobs.worker))
+        .exec(&state.db)
+        .await?;
+    Ok(())
+}
+
+/// Marks interrupted every running job whose worker has not said it is alive for
+/// `jobs::STALE_SECONDS` (its server was killed, crashed or lost), with what it had
+/// done, and gives back an auto-exit lease it held, so it can be run again at once.
+/// Every server does this on start and then with each heartbeat. Answers how many.
+pub async fn interrupt_orphans(
+    db: &sea_orm::DatabaseConnection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, sea_orm::DbErr> {
+    use sea_orm::Condition;
+    let stale = now - chrono::Duration::seconds(jobs::STALE_SECONDS);
+    let orphaned = Condition::any()
+        .add(job_run::Column::HeartbeatAt.is_null())
+        .add(job_run::Column::HeartbeatAt.lt(stale));
+    let found = job_run::Entity::find()
+        .filter(job_run::Column::Status.eq(jobs::RUNNING))
+        .filter(orphaned.clone())
+        .all(db)
+        .await?;
+    let mut marked = 0;
+    for job in found {
+        let done = match job.total {
+            Some(total) => format!("{} of {total} done", job.progress),
+            None => "before any progress".to_string(),
+        };
+        let message = format!(
+            "Interrupted ({done}): the server running it stopped. Run it again to finish; what was done stays done."
+        );
+        // Only if it is still orphaned: a live worker's heartbeat wins.
+        let updated = job_run::Entity::update_many()
+            .col_expr(job_run::Column::Status, Expr::value(jobs::INTERRUPTED))
+            .col_expr(job_run::Column::Message, Expr::value(message))
+            .col_expr(job_run::Column::FinishedAt, Expr::value(now))
+            .filter(job_run::Column::JobRunId.eq(&job.job_run_id))
+            .filter(job_run::Column::Status.eq(jobs::RUNNING))
+            .filter(orphaned.clone())
+            .exec(db)
+            .await?;
+        if updated.rows_affected == 1 {
+            marked += 1;
+            app::db::lease::release_held_by(db, &job.job_run_id).await?;
+        }
+    }
+    Ok(marked)
+}
+
 /// Claims the oldest queued job, if any.
 async fn claim_next(state: &AppState) -> Result<Option<job_run::Model>, sea_orm::DbErr> {
     let queued = job_run::Entity::find()
@@ -81,6 +155,8 @@ async fn claim_next(state: &AppState) -> Result<Option<job_run::Model>, sea_orm:
         let claimed = job_run::Entity::update_many()
             .col_expr(job_run::Column::Status, Expr::value(jobs::RUNNING))
             .col_expr(job_run::Column::Message, Expr::value("Starting"))
+            .col_expr(job_run::Column::Worker, Expr::value(&state.jobs.worker))
+            .col_expr(job_run::Column::HeartbeatAt, Expr::value(chrono::Utc::now()))
             .filter(job_run::Column::JobRunId.eq(&job.job_run_id))
             .filter(job_run::Column::Status.eq(jobs::QUEUED))
             .exec(&state.db)
@@ -245,6 +321,7 @@ async fn run_import(state: &AppState, job: &job_run::Model) -> Result<String, Jo
                     "{total} problem(s) found; nothing was imported."
                 )))
             }
+            Err(ImportError::Refused(message)) => Err(JobError::Refused(format!("{message}."))),
             Err(ImportError::Zip(_)) => Err(JobError::Refused(
                 "The file is not a readable zip: upload the export's .zip file.".into(),
             )),
@@ -270,12 +347,13 @@ async fn run_import(state: &AppState, job: &job_run::Model) -> Result<String, Jo
 /// result, its progress to the row as it works.
 async fn run_auto_exit(state: &AppState, job: &job_run::Model) -> Result<String, JobError> {
     use app::features::auto_exit::sweep::{SweepError, SweepOptions, SweepProgress, sweep};
-    let options: SweepOptions = job
+    let mut options: SweepOptions = job
         .params
         .as_deref()
         .and_then(|p| serde_json::from_str::<app::features::auto_exit::api::SweepParams>(p).ok())
         .map(Into::into)
         .unwrap_or_default();
+    options.lease_holder = Some(job.job_run_id.clone());
     let actor = match &job.created_by {
         Some(user_id) => app::db::audit::Actor {
             user_id: Some(user_id.clone()),

@@ -31,7 +31,7 @@ pub async fn import_upload(
 ) -> Response {
     let session = match crate::downloads::signed_in(session.as_ref().map(|e| &e.0)) {
         Ok(session) => session,
-        Err(refused) => return refused,
+        Err(err) => return crate::downloads::refused(err),
     };
     if let Err(err) = service::may_import(&session) {
         return (err.status_code(), err.to_string()).into_response();

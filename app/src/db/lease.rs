@@ -71,3 +71,14 @@ impl Lease {
         Ok(())
     }
 }
+
+/// Gives back any lease `holder` holds (a job marked interrupted: its worker is gone).
+pub async fn release_held_by(db: &DatabaseConnection, holder: &str) -> Result<(), DbErr> {
+    db.execute_raw(statement(
+        db.get_database_backend(),
+        "DELETE FROM sweep_locks WHERE holder = ?",
+        vec![holder.into()],
+    ))
+    .await?;
+    Ok(())
+}

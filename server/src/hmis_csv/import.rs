@@ -22,6 +22,7 @@ use sea_orm::sea_query::{Alias, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};
 use sha2::{Digest, Sha256};
 
+use super::limits::{self, Bounded, Budget};
 use super::spec::{self, Kind};
 
 /// Problems reported at most (the rest are counted).
@@ -69,6 +70,9 @@ pub enum ImportError {
     Zip(#[from] zip::result::ZipError),
     #[error("the file could not be read: {0}")]
     Read(#[from] std::io::Error),
+    /// A bound of `limits` was crossed, or the zip's names are not an export's.
+    #[error("{0}")]
+    Refused(String),
     #[error("{} problem(s) found; nothing was imported", .total)]
     Invalid { problems: Vec<Problem>, total: usize },
     #[error("the database refused the import; nothing was imported: {0}")]
@@ -148,6 +152,9 @@ fn parse_cell(column: &spec::Column, raw: &str, time_zone: &Tz) -> Result<Cell, 
             Ok(Cell::Null)
         };
     }
+    if let Err(app::domain::input::Refusal::ControlCharacter) = app::domain::input::check(text) {
+        return Err("contains a control character (such as NUL) that cannot be stored".into());
+    }
     match column.kind {
         Kind::Text => {
             if let Some(max) = column.length
@@ -180,17 +187,32 @@ fn parse_cell(column: &spec::Column, raw: &str, time_zone: &Tz) -> Result<Cell, 
             Ok(Cell::Integer(n))
         }
         Kind::Date => NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map(Cell::Date)
-            .map_err(|_| format!("\"{text}\" is not a date (YYYY-MM-DD)")),
+            .map_err(|_| format!("\"{text}\" is not a date (YYYY-MM-DD)"))
+            .and_then(in_range)
+            .map(Cell::Date),
         Kind::Timestamp => parse_timestamp(text, time_zone)
-            .map(Cell::Timestamp)
-            .ok_or_else(|| format!("\"{text}\" is not a date and time (YYYY-MM-DD hh:mm:ss)")),
+            .ok_or_else(|| format!("\"{text}\" is not a date and time (YYYY-MM-DD hh:mm:ss)"))
+            .and_then(|t| in_range(t.date_naive()).map(|_| t))
+            .map(Cell::Timestamp),
         Kind::Money => text
             .parse::<f64>()
             .ok()
             .filter(|m| m.is_finite())
             .map(Cell::Money)
             .ok_or_else(|| format!("\"{text}\" is not an amount")),
+    }
+}
+
+/// A date both databases can hold and a record can have.
+fn in_range(date: NaiveDate) -> Result<NaiveDate, String> {
+    if app::domain::input::date_in_range(date) {
+        Ok(date)
+    } else {
+        Err(format!(
+            "{date} is outside the years {}–{}",
+            app::domain::input::EARLIEST_YEAR,
+            app::domain::input::LATEST_YEAR
+        ))
     }
 }
 
@@ -214,34 +236,77 @@ fn foreign_keys(file: &str) -> &'static [(&'static str, &'static str)] {
 
 struct Reader<'a, R: Read + Seek> {
     archive: &'a mut zip::ZipArchive<R>,
-    /// Entry names by lower-case file name (entries may sit in a folder).
+    /// Entry names by lower-case file name (entries may sit in one folder).
     entries: HashMap<String, String>,
+    /// The bytes read from the whole archive.
+    budget: Budget,
 }
 
+/// A file of the export, read as CSV within the bounds of `limits`.
+type CsvFile<'z, R> = csv::Reader<Bounded<zip::read::ZipFile<'z, R>>>;
+
 impl<'a, R: Read + Seek> Reader<'a, R> {
-    fn new(archive: &'a mut zip::ZipArchive<R>) -> Self {
-        let entries = archive
-            .file_names()
-            .map(|name| {
-                let base = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
-                (base, name.to_string())
-            })
-            .collect();
-        Reader { archive, entries }
+    /// Refuses a zip whose names are not an export's: too many entries, a name outside
+    /// its folder or deeper than one folder, one file twice.
+    fn new(archive: &'a mut zip::ZipArchive<R>) -> Result<Self, ImportError> {
+        if archive.len() > limits::MAX_ENTRIES {
+            return Err(ImportError::Refused(format!(
+                "the zip holds {} files; an export has 24",
+                archive.len()
+            )));
+        }
+        let mut entries = HashMap::new();
+        for name in archive.file_names() {
+            limits::check_name(name).map_err(ImportError::Refused)?;
+            if name.ends_with('/') {
+                continue;
+            }
+            let base = name
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or(name)
+                .to_ascii_lowercase();
+            if let Some(other) = entries.insert(base, name.to_string()) {
+                return Err(ImportError::Refused(format!(
+                    "the zip holds both \"{other}\" and \"{name}\"; nothing was imported"
+                )));
+            }
+        }
+        Ok(Reader {
+            archive,
+            entries,
+            budget: Budget::default(),
+        })
     }
 
     /// The file's CSV reader, or `None` when the zip does not hold it.
-    fn open(&mut self, file: &str) -> Result<Option<csv::Reader<zip::read::ZipFile<'_, R>>>, ImportError> {
+    fn open(&mut self, file: &str) -> Result<Option<CsvFile<'_, R>>, ImportError> {
         let Some(name) = self.entries.get(&file.to_ascii_lowercase()).cloned() else {
             return Ok(None);
         };
         let entry = self.archive.by_name(&name)?;
+        let (declared, compressed) = (entry.size(), entry.compressed_size());
         Ok(Some(
             csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
-                .from_reader(entry),
+                .from_reader(Bounded::new(
+                    entry,
+                    file,
+                    declared,
+                    compressed,
+                    self.budget.clone(),
+                )),
         ))
+    }
+}
+
+/// A record's read error: a crossed bound stops the whole import; anything else is a
+/// problem of that line.
+fn read_error(error: csv::Error) -> Result<String, ImportError> {
+    match limits::exceeded(&error) {
+        Some(refusal) => Err(ImportError::Refused(refusal)),
+        None => Ok(error.to_string()),
     }
 }
 
@@ -250,7 +315,7 @@ pub fn validate<R: Read + Seek>(
     archive: &mut zip::ZipArchive<R>,
     options: &ImportOptions,
 ) -> Result<(Vec<Problem>, usize), ImportError> {
-    let mut reader = Reader::new(archive);
+    let mut reader = Reader::new(archive)?;
     let mut problems = Vec::new();
     let mut total = 0usize;
     let mut report = |problem: Problem| {
@@ -271,10 +336,20 @@ pub fn validate<R: Read + Seek>(
             });
             continue;
         };
-        let mut records = csv.records();
-        let header = match records.next() {
-            Some(Ok(header)) => header,
+        let mut records = csv.byte_records();
+        let header = match records.next().map(|h| h.map(csv::StringRecord::from_byte_record)) {
+            Some(Ok(Ok(header))) => header,
+            Some(Ok(Err(_))) => {
+                report(Problem {
+                    file: file.name.clone(),
+                    line: Some(1),
+                    column: None,
+                    message: "the header is not valid text (UTF-8): save the file as UTF-8".into(),
+                });
+                continue;
+            }
             Some(Err(e)) => {
+                let e = read_error(e)?;
                 report(Problem {
                     file: file.name.clone(),
                     line: Some(1),
@@ -293,6 +368,7 @@ pub fn validate<R: Read + Seek>(
                 continue;
             }
         };
+        let names: Vec<String> = header.iter().map(str::to_string).collect();
         let (header, missing) = match_header(file, &header);
         for column in &missing {
             report(Problem {
@@ -310,8 +386,10 @@ pub fn validate<R: Read + Seek>(
                 && let Some(name) = ID_FILES.into_iter().find(|n| *n == file.name)
             {
                 let known = records
+                    .take(limits::MAX_ROWS as usize)
+                    .take_while(|r| !matches!(r, Err(e) if limits::exceeded(e).is_some()))
                     .filter_map(Result::ok)
-                    .filter_map(|r| r.get(at).map(|v| v.trim().to_string()))
+                    .filter_map(|r| r.get(at).map(|v| String::from_utf8_lossy(v).trim().to_string()))
                     .collect();
                 ids.insert(name, known);
             }
@@ -336,6 +414,7 @@ pub fn validate<R: Read + Seek>(
             let record = match record {
                 Ok(r) => r,
                 Err(e) => {
+                    let e = read_error(e)?;
                     report(Problem {
                         file: file.name.clone(),
                         line: Some(line),
@@ -345,10 +424,34 @@ pub fn validate<R: Read + Seek>(
                     continue;
                 }
             };
+            let record = match csv::StringRecord::from_byte_record(record) {
+                Ok(record) => record,
+                Err(e) => {
+                    report(Problem {
+                        file: file.name.clone(),
+                        line: Some(line),
+                        column: names.get(e.utf8_error().field()).cloned(),
+                        message: "is not valid text (UTF-8): save the file as UTF-8".into(),
+                    });
+                    // The rest of the row is still checked (its ID is known to other
+                    // files), with the bad bytes replaced.
+                    e.into_byte_record()
+                        .iter()
+                        .map(|field| String::from_utf8_lossy(field).into_owned())
+                        .collect()
+                }
+            };
             if record.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
             rows += 1;
+            if rows > limits::MAX_ROWS {
+                return Err(ImportError::Refused(format!(
+                    "{}: more than {} rows; nothing was imported",
+                    file.name,
+                    limits::MAX_ROWS
+                )));
+            }
             let mut values: Vec<Option<String>> = Vec::with_capacity(file.columns.len());
             for (column, at) in file.columns.iter().zip(&header.positions) {
                 let raw = at.and_then(|i| record.get(i)).unwrap_or("");
@@ -427,21 +530,28 @@ pub async fn import<R: Read + Seek>(
     }
     let txn = app::db::begin_write(db).await?;
     let mut summary = ImportSummary::default();
-    let mut reader = Reader::new(archive);
+    let mut reader = Reader::new(archive)?;
     for file in spec::files() {
         let Some(table) = &file.table else { continue };
         let Some(mut csv) = reader.open(&file.name)? else {
             continue;
         };
         let mut records = csv.records();
-        let Some(header) = records.next().transpose().map_err(std::io::Error::other)? else {
+        let Some(header) = records.next().transpose().map_err(|e| match read_error(e) {
+            Err(refused) => refused,
+            Ok(other) => ImportError::Read(std::io::Error::other(other)),
+        })?
+        else {
             continue;
         };
         let (header, _) = match_header(file, &header);
         let mut batch: Vec<Vec<Cell>> = Vec::new();
         let mut rows = 0u64;
         for record in records {
-            let record = record.map_err(std::io::Error::other)?;
+            let record = record.map_err(|e| match read_error(e) {
+                Err(refused) => refused,
+                Ok(other) => ImportError::Read(std::io::Error::other(other)),
+            })?;
             if record.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }

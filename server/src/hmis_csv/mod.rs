@@ -2,6 +2,7 @@
 
 pub mod export;
 pub mod import;
+pub mod limits;
 pub mod spec;
 
 use std::path::Path;

@@ -191,6 +191,7 @@ fn RunLine(run: AdminExitRun) -> impl IntoView {
         Some(JobState::Running) => format!("Working: {} of {}", run.progress, run.total),
         Some(JobState::Done) => run.message.clone().unwrap_or_else(|| "Done".into()),
         Some(JobState::Failed) => format!("Failed: {}", run.message.clone().unwrap_or_default()),
+        Some(JobState::Interrupted) => run.message.clone().unwrap_or_else(|| "Interrupted".into()),
     };
     view! {
         <li class="job" data-testid="admin-exit-run">
@@ -263,10 +264,11 @@ fn PlanView(view: AdminExitPlanView, run: ServerAction<RunAdminExit>) -> impl In
             JobState::Running => "Working",
             JobState::Done => "Done",
             JobState::Failed => "Failed",
+            JobState::Interrupted => "Interrupted",
         };
         let class = match state {
             JobState::Done => "tag tag--success",
-            JobState::Failed => "tag tag--error",
+            JobState::Failed | JobState::Interrupted => "tag tag--error",
             _ => "tag",
         };
         let total = view.total.max(1);
@@ -278,6 +280,7 @@ fn PlanView(view: AdminExitPlanView, run: ServerAction<RunAdminExit>) -> impl In
                 <p data-testid="admin-exit-progress">{format!("{} of {} households", view.progress, view.total)}</p>
                 {view.message.clone().map(|m| view! { <p class="job__message" data-testid="admin-exit-message">{m}</p> })}
                 {state.busy().then(|| view! { <p class="hint">"You can leave this page; the exit goes on. " <a href=admin_exit_plan_path(&view.plan_id)>"Refresh"</a></p> })}
+                {(state == JobState::Interrupted).then(|| view! { <crate::features::jobs::RunAgain job_run_id=view.plan_id.clone() /> })}
             </div>
         }
     });

@@ -121,7 +121,7 @@ fn RunView(run: AutoExitRun) -> impl IntoView {
         <li class="job" data-testid="auto-exit-run">
             <div class="job__title"><strong>{kind}</strong>{format!(" · {}", run.scope)}</div>
             <div class="hint">{format!("Started {}{by}", run.started)}</div>
-            <JobStatus state=run.state done_label="Done" progress=run.progress total=run.total.max(1) message=run.message.clone() />
+            <JobStatus job_run_id=run.job_run_id.clone() state=run.state done_label="Done" progress=run.progress total=run.total.max(1) message=run.message.clone() />
             {(run.dry_run && run.state == JobState::Done).then(|| view! {
                 <p>
                     <A href=routes::auto_exit_dry_run(&run.job_run_id) attr:data-testid="dry-run-list">

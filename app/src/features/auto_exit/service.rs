@@ -26,6 +26,7 @@ impl From<SweepParams> for SweepOptions {
             dry_run: p.dry_run,
             project_id: p.project_id,
             keep_listed: if p.dry_run { super::sweep::LISTED_KEPT } else { 0 },
+            lease_holder: None,
         }
     }
 }

@@ -26,7 +26,7 @@ use crate::features::annual::service::marks;
 /// The lease every sweep takes.
 pub const LEASE: &str = "auto_exit";
 /// A holder that has not renewed its lease for this long is taken to have crashed.
-pub const STALE_AFTER_MINUTES: i64 = 10;
+pub const STALE_AFTER_MINUTES: i64 = 1;
 /// Heads of household read at a time.
 pub const BATCH: u64 = 500;
 /// Skipped households kept in a run's record (the count is always whole).
@@ -45,6 +45,9 @@ pub struct SweepOptions {
     /// A dry run lists up to this many households (those it would exit and those it
     /// would skip) in its report.
     pub keep_listed: usize,
+    /// Who holds the lease: the job's ID when a job runs the sweep (so a job marked
+    /// interrupted gives its lease back at once); a new ID otherwise.
+    pub lease_holder: Option<String>,
 }
 
 /// A household as a dry run lists it: what the sweep would do with it, and why.
@@ -201,7 +204,7 @@ pub async fn sweep(
     let lease = if options.dry_run {
         None
     } else {
-        let holder = new_id();
+        let holder = options.lease_holder.clone().unwrap_or_else(new_id);
         let stale = chrono::Duration::minutes(STALE_AFTER_MINUTES);
         Some(
             Lease::acquire(db, LEASE, &holder, clock(), stale)

@@ -110,7 +110,7 @@ fn ExportJobView(job: ExportJob) -> impl IntoView {
                 {format!(" · {scope}{hashed}")}
             </div>
             <div class="hint">{format!("Started {started}{by}")}</div>
-            <JobStatus state=job.state done_label="Ready" progress=job.progress total=job.total message=job.message.clone() />
+            <JobStatus job_run_id=job.job_run_id.clone() state=job.state done_label="Ready" progress=job.progress total=job.total message=job.message.clone() />
             {(job.state == JobState::Done).then(|| view! {
                 <a class="button" href=download_path(&job.job_run_id) rel="external" download="">
                     "Download zip"

@@ -82,7 +82,7 @@ fn ImportJobView(job: ImportJob) -> impl IntoView {
         <li class="job" data-testid="import-job">
             <div class="job__title"><strong>{job.file_name.clone()}</strong></div>
             <div class="hint">{format!("Started {}{by}", job.started)}</div>
-            <JobStatus state=job.state done_label="Imported" progress=job.progress total=job.total message=job.message.clone() />
+            <JobStatus job_run_id=job.job_run_id.clone() state=job.state done_label="Imported" progress=job.progress total=job.total message=job.message.clone() />
             {(job.state == JobState::Failed && !problems.is_empty()).then(|| view! {
                 <table class="data-table problems" data-testid="import-problems">
                     <thead>

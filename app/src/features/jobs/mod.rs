@@ -4,11 +4,18 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+pub mod service;
+
 /// Job statuses as stored in `job_runs.status`.
 pub const QUEUED: &str = "queued";
 pub const RUNNING: &str = "running";
 pub const DONE: &str = "done";
 pub const FAILED: &str = "failed";
+/// The worker running it died; it can be run again.
+pub const INTERRUPTED: &str = "interrupted";
 
 /// The state of a job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,6 +24,8 @@ pub enum JobState {
     Running,
     Done,
     Failed,
+    /// Its worker stopped while it ran (the server was killed or crashed).
+    Interrupted,
 }
 
 impl JobState {
@@ -25,6 +34,7 @@ impl JobState {
             QUEUED => JobState::Queued,
             RUNNING => JobState::Running,
             DONE => JobState::Done,
+            INTERRUPTED => JobState::Interrupted,
             _ => JobState::Failed,
         }
     }
@@ -35,9 +45,36 @@ impl JobState {
     }
 }
 
+/// Runs an interrupted job again: queued for the next worker, which carries on (every
+/// job is idempotent: what was done stays done and is not done twice). HMIS admins, as
+/// every job kind is theirs.
+#[server(prefix = "/api", endpoint = "run_job_again")]
+pub async fn run_job_again(job_run_id: String) -> Result<(), AppError> {
+    let state = crate::state::use_app_state()?;
+    let session = crate::state::respond(crate::features::access::guard::require(&[
+        crate::domain::access::Workgroup::HmisAdmin,
+    ]))?;
+    crate::state::respond(service::run_again(&state, &session, &job_run_id).await)
+}
+
+/// The "Run again" button of an interrupted job: a plain form, so it works with and
+/// without JavaScript (the server sends the browser back to the page).
+#[component]
+pub fn RunAgain(job_run_id: String) -> impl IntoView {
+    view! {
+        <form method="post" action="/api/run_job_again" class="form form--inline">
+            <input type="hidden" name="job_run_id" value=job_run_id />
+            <button type="submit" class="button button--secondary" data-testid="run-again">"Run again"</button>
+        </form>
+    }
+}
+
 /// A job's state as a tag, its progress bar while it runs, and its message.
 #[component]
 pub fn JobStatus(
+    /// The job, for its "Run again" button when it was interrupted.
+    #[prop(optional)]
+    job_run_id: Option<String>,
     state: JobState,
     /// What the tag says when the job is done ("Ready", "Imported").
     done_label: &'static str,
@@ -50,6 +87,7 @@ pub fn JobStatus(
         JobState::Running => ("Working", "tag"),
         JobState::Done => (done_label, "tag tag--success"),
         JobState::Failed => ("Failed", "tag tag--error"),
+        JobState::Interrupted => ("Interrupted", "tag tag--error"),
     };
     view! {
         <span class=class data-testid="job-state">{label}</span>
@@ -59,6 +97,9 @@ pub fn JobStatus(
             </progress>
         })}
         {message.map(|m| view! { <div class="job__message">{m}</div> })}
+        {job_run_id
+            .filter(|_| state == JobState::Interrupted)
+            .map(|id| view! { <RunAgain job_run_id=id /> })}
     }
 }
 

@@ -1,0 +1,728 @@
+//! The authorization matrix (issue 20): every server function Hearth registers, with
+//! who may call it. The list of functions comes from the server itself, so a new server
+//! function without an entry here fails this test. Each is called with no session, with
+//! a temporary password still to change, with each workgroup it must refuse, and (where
+//! its arguments name a Riverside record) as a user of another organization: nothing is
+//! returned and no table changes. Then every argument of every function is fed hostile
+//! values (NUL, control characters, 10,001 characters, years 0 and 9999, huge numbers,
+//! invalid UTF-8, markup, SQL): a 4xx with a clear message, never a 500, and nothing
+//! stored by a refused call. Both databases.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use app::error::AppError;
+use sea_orm::{ConnectionTrait, Statement};
+
+/// Who may call a server function.
+#[derive(Clone, Copy, Debug)]
+enum Who {
+    /// Anyone: signing in and out, reading whether one is signed in.
+    Anyone,
+    /// Any signed-in user, even one whose temporary password is still to be changed.
+    SignedInEvenTemporary,
+    /// Any signed-in user, whatever their workgroup (record checks happen inside).
+    SignedIn,
+    /// Only these workgroups (HMIS admins act everywhere).
+    Only(&'static [Wg]),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Wg {
+    CaseManager,
+    Supervisor,
+    AgencyAdmin,
+    PriorityListManager,
+    CeAssessor,
+}
+
+use Wg::*;
+
+/// The demo user acting in each workgroup (Riverside, or the CE hub for CE roles).
+const REFUSABLE: [(Wg, &str); 5] = [
+    (CaseManager, "casemanager"),
+    (Supervisor, "supervisor"),
+    (AgencyAdmin, "agencyadmin"),
+    (PriorityListManager, "plm"),
+    (CeAssessor, "assessor"),
+];
+
+const OVERSEERS: &[Wg] = &[Supervisor, AgencyAdmin];
+const ADMINS: &[Wg] = &[AgencyAdmin];
+const HMIS_ADMIN: &[Wg] = &[];
+const CE: &[Wg] = &[CeAssessor, PriorityListManager];
+
+/// One server function: endpoint, who may call it, arguments that reach its checks.
+/// `{client}`, `{enrollment}`, `{project}`, `{organization}`, `{user}`, `{draft}` are
+/// Riverside's records, made by `setup`.
+struct Entry {
+    endpoint: &'static str,
+    who: Who,
+    args: &'static [(&'static str, &'static str)],
+}
+
+const fn e(endpoint: &'static str, who: Who, args: &'static [(&'static str, &'static str)]) -> Entry {
+    Entry { endpoint, who, args }
+}
+
+const MATRIX: &[Entry] = &[
+    // Signing in and the session.
+    e("session", Who::Anyone, &[]),
+    e(
+        "login",
+        Who::Anyone,
+        &[("username", "nobody"), ("password", "Wrong-pass-1")],
+    ),
+    e("logout", Who::Anyone, &[]),
+    e("login_code", Who::Anyone, &[("code", "123456")]),
+    e("login_pending", Who::Anyone, &[]),
+    e("keep_alive", Who::SignedInEvenTemporary, &[]),
+    e(
+        "change_password",
+        Who::SignedInEvenTemporary,
+        &[
+            ("current_password", "Wrong-pass-1"),
+            ("new_password", "Riverbend-77"),
+            ("confirm_password", "Riverbend-77"),
+        ],
+    ),
+    e("start_two_step", Who::SignedIn, &[]),
+    e("confirm_two_step", Who::SignedIn, &[("code", "123456")]),
+    e(
+        "turn_off_two_step",
+        Who::SignedIn,
+        &[("password", "Wrong-pass-1")],
+    ),
+    e("access_options", Who::SignedIn, &[]),
+    e("list_locations", Who::SignedIn, &[]),
+    e("set_location", Who::SignedIn, &[("project_id", "{project}")]),
+    e("set_context", Who::SignedIn, &[("user_access_id", "x")]),
+    e("set_back_date", Who::SignedIn, &[("back_date", "2026-01-01")]),
+    e("clear_back_date", Who::SignedIn, &[]),
+    e("system_status", Who::SignedIn, &[]),
+    // Users and the audit log.
+    e("list_users", Who::Only(ADMINS), &[("search", "")]),
+    e("user_form_options", Who::Only(ADMINS), &[]),
+    e(
+        "create_user",
+        Who::Only(ADMINS),
+        &[
+            ("username", "newperson"),
+            ("first_name", "New"),
+            ("last_name", "Person"),
+            ("organization_id", "{organization}"),
+            ("workgroup", "case_manager"),
+            ("temporary_password", "Temporary-42x"),
+        ],
+    ),
+    e(
+        "reset_password",
+        Who::Only(ADMINS),
+        &[("user_id", "{user}"), ("temporary_password", "Temporary-42x")],
+    ),
+    e(
+        "set_user_active",
+        Who::Only(ADMINS),
+        &[("user_id", "{user}"), ("active", "true")],
+    ),
+    e("get_user", Who::Only(ADMINS), &[("user_id", "{user}")]),
+    e(
+        "add_user_access",
+        Who::Only(ADMINS),
+        &[
+            ("user_id", "{user}"),
+            ("organization_id", "{organization}"),
+            ("workgroup", "supervisor"),
+        ],
+    ),
+    e(
+        "remove_user_access",
+        Who::Only(ADMINS),
+        &[("user_access_id", "x")],
+    ),
+    e("reset_user_two_step", Who::Only(ADMINS), &[("user_id", "{user}")]),
+    e("end_user_sessions", Who::Only(ADMINS), &[("user_id", "{user}")]),
+    e(
+        "search_audit_log",
+        Who::Only(HMIS_ADMIN),
+        &[("filter[username]", "casemanager")],
+    ),
+    // Organizations and projects.
+    e("list_organizations", Who::Only(ADMINS), &[]),
+    e(
+        "save_organization",
+        Who::Only(ADMINS),
+        &[
+            ("organization_id", "{organization}"),
+            ("organization_name", "Riverside Family Shelter"),
+        ],
+    ),
+    e("list_projects", Who::Only(ADMINS), &[]),
+    e("get_project", Who::Only(ADMINS), &[("project_id", "{project}")]),
+    e(
+        "save_project",
+        Who::Only(ADMINS),
+        &[
+            ("project_id", "{project}"),
+            ("organization_id", "{organization}"),
+            ("project_name", "Riverside Rapid Re-Housing"),
+        ],
+    ),
+    e(
+        "add_funder",
+        Who::Only(ADMINS),
+        &[
+            ("project_id", "{project}"),
+            ("funder", "2"),
+            ("grant_id", "G-1"),
+            ("funder_start_date", "2026-01-01"),
+        ],
+    ),
+    e("remove_funder", Who::Only(ADMINS), &[("funder_id", "x")]),
+    e(
+        "add_project_coc",
+        Who::Only(ADMINS),
+        &[
+            ("project_id", "{project}"),
+            ("coc_code", "XX-500"),
+            ("geocode", "123456"),
+        ],
+    ),
+    e(
+        "remove_project_coc",
+        Who::Only(ADMINS),
+        &[("project_coc_id", "x")],
+    ),
+    // Clients, case work.
+    e("search_clients", Who::SignedIn, &[("q", "Sweep")]),
+    e(
+        "find_matches",
+        Who::SignedIn,
+        &[("first", "Test"), ("last", "Sweep")],
+    ),
+    e(
+        "get_client_dashboard",
+        Who::SignedIn,
+        &[("personal_id", "{client}")],
+    ),
+    e(
+        "get_client_profile",
+        Who::SignedIn,
+        &[("personal_id", "{client}")],
+    ),
+    e(
+        "save_profile_record",
+        Who::SignedIn,
+        &[
+            ("personal_id", "{client}"),
+            ("kind", "contact"),
+            ("answers[phone]", "5555550100"),
+        ],
+    ),
+    e(
+        "get_enrollment_services",
+        Who::SignedIn,
+        &[("enrollment_id", "{enrollment}")],
+    ),
+    e(
+        "add_service",
+        Who::SignedIn,
+        &[
+            ("enrollment_id", "{enrollment}"),
+            ("date_provided", "2026-01-01"),
+            ("service", "200"),
+        ],
+    ),
+    e(
+        "add_contact",
+        Who::SignedIn,
+        &[
+            ("enrollment_id", "{enrollment}"),
+            ("information_date", "2026-01-01"),
+            ("current_living_situation", "116"),
+        ],
+    ),
+    e("my_case_assignments", Who::SignedIn, &[]),
+    e(
+        "reassign_case",
+        Who::Only(OVERSEERS),
+        &[("personal_id", "{client}"), ("user_id", "{user}")],
+    ),
+    e("caseload_dashboard", Who::Only(OVERSEERS), &[]),
+    e("caseload_of", Who::Only(OVERSEERS), &[("user_id", "{user}")]),
+    // Workflows.
+    e(
+        "start_intake",
+        Who::SignedIn,
+        &[("first_name", "Fuzz"), ("last_name", "Person")],
+    ),
+    e("get_workflow", Who::SignedIn, &[("draft_id", "{draft}")]),
+    e(
+        "save_workflow_step",
+        Who::SignedIn,
+        &[("draft_id", "{draft}"), ("step", "household")],
+    ),
+    e("finish_workflow", Who::SignedIn, &[("draft_id", "{draft}")]),
+    e("discard_workflow", Who::SignedIn, &[("draft_id", "{draft}")]),
+    e(
+        "start_workflow",
+        Who::SignedIn,
+        &[("enrollment_id", "{enrollment}"), ("kind", "assessment")],
+    ),
+    e(
+        "add_household_member",
+        Who::SignedIn,
+        &[
+            ("draft_id", "{draft}"),
+            ("first_name", "Fuzz"),
+            ("last_name", "Member"),
+        ],
+    ),
+    e(
+        "remove_household_member",
+        Who::SignedIn,
+        &[("draft_id", "{draft}"), ("personal_id", "{client}")],
+    ),
+    e("my_drafts", Who::SignedIn, &[]),
+    e(
+        "get_re_enter",
+        Who::SignedIn,
+        &[("enrollment_id", "{enrollment}")],
+    ),
+    e(
+        "re_enter_enrollment",
+        Who::SignedIn,
+        &[("enrollment_id", "{enrollment}")],
+    ),
+    // Reports and tools.
+    e("annual_due", Who::SignedIn, &[]),
+    e("annual_due_counts", Who::SignedIn, &[]),
+    e("milestone_report", Who::SignedIn, &[]),
+    e("approaching_auto_exit", Who::SignedIn, &[]),
+    e("approaching_auto_exit_counts", Who::SignedIn, &[]),
+    e(
+        "data_quality_report",
+        Who::Only(OVERSEERS),
+        &[("filter[from]", "2026-01-01")],
+    ),
+    e(
+        "data_quality_records",
+        Who::Only(OVERSEERS),
+        &[("check", "missing_name")],
+    ),
+    // Coordinated Entry.
+    e("ce_exit_setting", Who::Only(HMIS_ADMIN), &[]),
+    e(
+        "save_ce_exit_setting",
+        Who::Only(HMIS_ADMIN),
+        &[("workgroups[priority_list_manager]", "yes")],
+    ),
+    e("ce_questions", Who::Only(HMIS_ADMIN), &[]),
+    e(
+        "save_ce_question",
+        Who::Only(HMIS_ADMIN),
+        &[("question", "Fuzz?"), ("choices", "Yes = 1\nNo = 0")],
+    ),
+    e(
+        "ce_assessment",
+        Who::SignedIn,
+        &[("enrollment_id", "{ce_enrollment}")],
+    ),
+    e(
+        "record_ce_assessment",
+        Who::Only(CE),
+        &[("enrollment_id", "{ce_enrollment}")],
+    ),
+    e("priority_list", Who::Only(CE), &[]),
+    e(
+        "ce_events",
+        Who::SignedIn,
+        &[("enrollment_id", "{ce_enrollment}")],
+    ),
+    e(
+        "record_ce_event",
+        Who::Only(CE),
+        &[("enrollment_id", "{ce_enrollment}")],
+    ),
+    e(
+        "record_referral_result",
+        Who::SignedIn,
+        &[("event_id", "x"), ("result", "1"), ("result_date", "2026-01-01")],
+    ),
+    e("incoming_referrals", Who::SignedIn, &[]),
+    // HMIS admin jobs.
+    e("auto_exit_overview", Who::Only(HMIS_ADMIN), &[]),
+    e("start_auto_exit", Who::Only(HMIS_ADMIN), &[("dry_run", "yes")]),
+    e("auto_exit_dry_run", Who::Only(HMIS_ADMIN), &[("job_run_id", "x")]),
+    e(
+        "admin_exit_candidates",
+        Who::Only(HMIS_ADMIN),
+        &[("filter[project_id]", "{project}")],
+    ),
+    e(
+        "preview_admin_exit",
+        Who::Only(HMIS_ADMIN),
+        &[("filter[project_id]", "{project}"), ("exit_date", "2026-01-01")],
+    ),
+    e("admin_exit_plan", Who::Only(HMIS_ADMIN), &[("plan_id", "x")]),
+    e("run_admin_exit", Who::Only(HMIS_ADMIN), &[("plan_id", "x")]),
+    e("admin_exits_done", Who::Only(ADMINS), &[]),
+    e("list_exports", Who::Only(HMIS_ADMIN), &[]),
+    e(
+        "start_export",
+        Who::Only(HMIS_ADMIN),
+        &[("from", "2026-01-01"), ("to", "2026-02-01")],
+    ),
+    e("list_imports", Who::Only(HMIS_ADMIN), &[]),
+    e("run_job_again", Who::Only(HMIS_ADMIN), &[("job_run_id", "x")]),
+];
+
+/// Functions that answer another organization's user on Riverside's records by design
+/// (DESIGN.md, Access: client demographics, the client profile and notes are shared
+/// across the CoC; enrollments and services are read-only outside their organization).
+const SHARED_ACROSS_ORGANIZATIONS: &[(&str, &str)] = &[
+    (
+        "get_client_dashboard",
+        "client demographics are shared; other organizations' enrollments show read-only",
+    ),
+    (
+        "get_client_profile",
+        "the client profile is shared across the CoC",
+    ),
+    (
+        "save_profile_record",
+        "each organization adds its own profile records to a shared client",
+    ),
+    (
+        "get_enrollment_services",
+        "services show read-only outside their organization",
+    ),
+    (
+        "ce_assessment",
+        "a CE enrollment's assessments show read-only outside CE work, like every enrollment",
+    ),
+    (
+        "ce_events",
+        "a CE enrollment's events show read-only outside CE work, like every enrollment",
+    ),
+];
+
+/// Riverside's records the matrix's arguments name.
+struct Records(BTreeMap<&'static str, String>);
+
+impl Records {
+    fn args(&self, entry: &Entry) -> Vec<(String, String)> {
+        entry
+            .args
+            .iter()
+            .map(|(k, v)| {
+                let mut value = v.to_string();
+                for (name, id) in &self.0 {
+                    value = value.replace(&format!("{{{name}}}"), id);
+                }
+                (k.to_string(), value)
+            })
+            .collect()
+    }
+}
+
+/// Names a Riverside record.
+fn names_a_record(entry: &Entry) -> bool {
+    entry.args.iter().any(|(_, v)| v.starts_with('{'))
+}
+
+async fn setup(app: &common::TestApp) -> Records {
+    app.seed_demo().await;
+    let members = common::households::household(app, "Riverside Rapid Re-Housing", &[(1, 30)]).await;
+    let casemanager = app.signed_in("casemanager").await;
+    let draft = common::workflow::start_new(app, &casemanager, "Matrix", "Draft").await;
+    let mut records = BTreeMap::new();
+    records.insert("client", members[0].0.clone());
+    records.insert("enrollment", members[0].1.clone());
+    records.insert(
+        "project",
+        common::workflow::project_id(app, "Riverside Rapid Re-Housing").await,
+    );
+    records.insert(
+        "organization",
+        common::households::organization_of(app, "Riverside Rapid Re-Housing").await,
+    );
+    records.insert("user", common::households::user_id(app, "casemanager").await);
+    records.insert("draft", draft);
+    let ce = common::households::household(app, "CoC Coordinated Entry", &[(1, 10)]).await;
+    records.insert("ce_enrollment", ce[0].1.clone());
+    Records(records)
+}
+
+/// Rows per table, but the ones every request may write (audit log, sessions, the
+/// sign-in limit).
+async fn row_counts(app: &common::TestApp) -> BTreeMap<String, i64> {
+    let backend = app.db.get_database_backend();
+    let sql = match app.backend {
+        common::Backend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        }
+        common::Backend::Postgres => {
+            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()"
+        }
+    };
+    let tables: Vec<String> = app
+        .db
+        .query_all_raw(Statement::from_string(backend, sql))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.try_get::<String>("", "name").unwrap())
+        .filter(|t| !["audit_log", "sessions", "sign_in_limits", "seaql_migrations"].contains(&t.as_str()))
+        .collect();
+    let mut counts = BTreeMap::new();
+    for table in tables {
+        let row = app
+            .db
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM \"{table}\""),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        counts.insert(table, row.try_get::<i64>("", "n").unwrap());
+    }
+    counts
+}
+
+async fn call(
+    app: &common::TestApp,
+    client: &reqwest::Client,
+    endpoint: &str,
+    args: &[(String, String)],
+) -> (u16, String) {
+    let response = client
+        .post(app.url(&format!("/api/{endpoint}")))
+        .header("Accept", "application/json")
+        .form(args)
+        .send()
+        .await
+        .expect("request reaches the server");
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap_or_default())
+}
+
+#[test]
+fn every_server_function_has_an_entry_in_the_matrix() {
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/api/").to_string())
+        .collect();
+    assert!(
+        registered.len() >= 80,
+        "the server functions are registered: {registered:?}"
+    );
+    let listed: BTreeSet<String> = MATRIX.iter().map(|e| e.endpoint.to_string()).collect();
+    let missing: Vec<_> = registered.difference(&listed).collect();
+    assert!(
+        missing.is_empty(),
+        "server functions without an entry in the authorization matrix (server/tests/authorization.rs): {missing:?}"
+    );
+    let gone: Vec<_> = listed.difference(&registered).collect();
+    assert!(gone.is_empty(), "matrix entries for no server function: {gone:?}");
+    assert_eq!(listed.len(), MATRIX.len(), "one entry per server function");
+}
+
+on_both_databases!(every_server_function_refuses_whom_it_must, |app| {
+    let records = setup(&app).await;
+    let before = row_counts(&app).await;
+    let mut wrong = Vec::new();
+
+    // No session.
+    let stranger = reqwest::Client::new();
+    for entry in MATRIX.iter().filter(|e| !matches!(e.who, Who::Anyone)) {
+        let (status, body) = call(&app, &stranger, entry.endpoint, &records.args(entry)).await;
+        if status != 401 || serde_json::from_str::<AppError>(&body).ok() != Some(AppError::Unauthorized) {
+            wrong.push(format!("{} signed out: {status} {body:.200}", entry.endpoint));
+        }
+    }
+
+    // Each workgroup that must be refused.
+    let mut clients = BTreeMap::new();
+    for (wg, username) in REFUSABLE {
+        clients.insert(format!("{wg:?}"), app.signed_in(username).await);
+    }
+    for entry in MATRIX {
+        let Who::Only(allowed) = entry.who else { continue };
+        for (wg, _) in REFUSABLE.iter().filter(|(wg, _)| !allowed.contains(wg)) {
+            let client = &clients[&format!("{wg:?}")];
+            let (status, body) = call(&app, client, entry.endpoint, &records.args(entry)).await;
+            if status != 403 {
+                wrong.push(format!("{} as {wg:?}: {status} {body:.200}", entry.endpoint));
+            }
+        }
+    }
+
+    // Another organization's user, on Riverside's records: Northside's case manager, and
+    // Northside's supervisor (multi, acting there).
+    let outreach = app.signed_in("outreach").await;
+    let northside_supervisor = app.signed_in("multi").await;
+    let options: Vec<app::features::access::api::AccessOption> = app
+        .call_as(&northside_supervisor, "access_options", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let row = options
+        .iter()
+        .find(|o| o.workgroup == app::domain::access::Workgroup::Supervisor)
+        .unwrap();
+    let response = app
+        .call_as(
+            &northside_supervisor,
+            "set_context",
+            &[("user_access_id", &row.user_access_id)],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let shared: BTreeSet<&str> = SHARED_ACROSS_ORGANIZATIONS.iter().map(|(e, _)| *e).collect();
+    for entry in MATRIX
+        .iter()
+        .filter(|e| names_a_record(e) && !shared.contains(e.endpoint))
+    {
+        let caller = match entry.who {
+            Who::SignedIn => &outreach,
+            Who::Only(allowed) if allowed.contains(&CaseManager) => &outreach,
+            Who::Only(allowed) if allowed.contains(&Supervisor) => &northside_supervisor,
+            _ => continue,
+        };
+        let (status, body) = call(&app, caller, entry.endpoint, &records.args(entry)).await;
+        // Refused as forbidden, as not found, or as a choice not offered to them.
+        if !matches!(status, 403 | 404 | 422) {
+            wrong.push(format!(
+                "{} from another organization: {status} {body:.200}",
+                entry.endpoint
+            ));
+        }
+    }
+
+    // A temporary password still to be changed.
+    let admin = app.signed_in("admin").await;
+    let response = app
+        .call_as(
+            &admin,
+            "reset_password",
+            &[
+                ("user_id", records.0["user"].as_str()),
+                ("temporary_password", "Temporary-42x"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let temporary = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let response = temporary
+        .post(app.url("/api/login"))
+        .header("Accept", "application/json")
+        .form(&[("username", "casemanager"), ("password", "Temporary-42x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let after_reset = row_counts(&app).await;
+    for entry in MATRIX
+        .iter()
+        .filter(|e| matches!(e.who, Who::SignedIn | Who::Only(_)))
+    {
+        let (status, body) = call(&app, &temporary, entry.endpoint, &records.args(entry)).await;
+        if status != 403
+            || serde_json::from_str::<AppError>(&body).ok() != Some(AppError::PasswordChangeRequired)
+        {
+            wrong.push(format!(
+                "{} with a temporary password: {status} {body:.200}",
+                entry.endpoint
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} refusals did not hold:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+
+    // Nothing changed but the password reset itself.
+    let mut expected = before.clone();
+    expected.extend(
+        after_reset
+            .iter()
+            .filter(|(t, _)| *t == "users")
+            .map(|(t, n)| (t.clone(), *n)),
+    );
+    assert_eq!(row_counts(&app).await, expected);
+    assert_eq!(after_reset, before, "the reset changes no row count");
+});
+
+/// Values every argument must survive: refused ones (a 422 naming the field), and ones
+/// a function may accept or refuse, but never with a 500.
+const MUST_REFUSE: &[&str] = &["Ana\0Lee", "bell\u{7}", "0000-01-01", "9999-12-31T00:00"];
+const MAY_ACCEPT: &[&str] = &[
+    "",
+    " ",
+    "99999999999999999999",
+    "-1",
+    "1e308",
+    "2026-02-30",
+    "'; DROP TABLE clients; --",
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "Zoë 😀 محمد",
+    "%00",
+];
+
+on_both_databases!(hostile_values_in_every_argument_never_reach_a_500, |app| {
+    let records = setup(&app).await;
+    let long = "x".repeat(app::domain::input::MAX_VALUE_CHARS + 1);
+    let mut wrong = Vec::new();
+    for entry in MATRIX.iter().filter(|e| !e.args.is_empty()) {
+        // A fresh HMIS admin session per function: a function may end its session.
+        let admin = app.signed_in("admin").await;
+        let valid = records.args(entry);
+        let before = row_counts(&app).await;
+        for position in 0..valid.len() {
+            let refused = MUST_REFUSE.iter().copied().chain([long.as_str()]);
+            for value in refused {
+                let mut args = valid.clone();
+                args[position].1 = value.to_string();
+                let (status, body) = call(&app, &admin, entry.endpoint, &args).await;
+                let named = serde_json::from_str::<AppError>(&body)
+                    .ok()
+                    .and_then(|e| e.message_for(&args[position].0).map(str::to_string));
+                if status != 422 || named.is_none() {
+                    wrong.push(format!(
+                        "{} {}={:.20?}: {status} {body:.200}",
+                        entry.endpoint, args[position].0, value
+                    ));
+                }
+            }
+        }
+        if row_counts(&app).await != before {
+            wrong.push(format!("{}: a refused call changed a table", entry.endpoint));
+        }
+        for position in 0..valid.len() {
+            for value in MAY_ACCEPT {
+                let mut args = valid.clone();
+                args[position].1 = value.to_string();
+                let (status, body) = call(&app, &admin, entry.endpoint, &args).await;
+                let clear = serde_json::from_str::<AppError>(&body).is_ok_and(|e| !e.to_string().is_empty());
+                if status >= 500 || (status >= 400 && !clear) {
+                    wrong.push(format!(
+                        "{} {}={value:?}: {status} {body:.200}",
+                        entry.endpoint, args[position].0
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} hostile values went wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+});
