@@ -17,10 +17,10 @@ pub const KIND_ADMIN_EXIT: &str = "admin_exit";
 pub use crate::features::jobs::{DONE, FAILED, INTERRUPTED, QUEUED, RUNNING};
 
 /// How often a worker says it is still running its jobs.
-pub const HEARTBEAT_SECONDS: i64 = 5;
+pub const HEARTBEAT_SECONDS: i64 = 3;
 /// A running job whose worker has not said so for this long is interrupted: its
 /// worker died (`kill -9`, a crash, a lost machine).
-pub const STALE_SECONDS: i64 = 30;
+pub const STALE_SECONDS: i64 = 15;
 
 /// How a server reaches its job runner and where jobs keep their files.
 #[derive(Clone, Debug)]

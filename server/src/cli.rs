@@ -237,6 +237,7 @@ async fn import_command(
     let options = ImportOptions {
         time_zone: config.time_zone,
         data_key: config.data_key()?,
+        announce: Some(|file| eprintln!("  writing {file}")),
     };
     match import::import(db, &mut archive, &options).await {
         Ok(summary) => {
@@ -280,7 +281,8 @@ async fn auto_exit_command(
     };
     let actor = crate::jobs::system_actor("hearth auto-exit");
     let mut progress = |p: app::features::auto_exit::sweep::SweepProgress| {
-        eprintln!("  {} of {} heads of household looked at", p.done, p.total)
+        eprintln!("  {} of {} heads of household looked at", p.done, p.total);
+        crate::jobs::test_pace();
     };
     let report = match sweep(db, today, &chrono::Utc::now, &actor, &options, &mut progress).await {
         Ok(report) => report,

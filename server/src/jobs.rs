@@ -19,6 +19,22 @@ const LOOK_EVERY: Duration = Duration::from_secs(5);
 /// How often the scheduler looks at the clock.
 const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
 
+/// For the crash tests only: `HEARTH_TEST_PACE_MS` makes long jobs pause that long at
+/// each step of progress, so that a test can kill the process in the middle of the
+/// work on any machine, however fast. Unset, it costs nothing.
+pub fn test_pace() {
+    static PACE: std::sync::OnceLock<Option<Duration>> = std::sync::OnceLock::new();
+    let pace = PACE.get_or_init(|| {
+        std::env::var("HEARTH_TEST_PACE_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .map(Duration::from_millis)
+    });
+    if let Some(pace) = pace {
+        std::thread::sleep(*pace);
+    }
+}
+
 /// Who a job acts as in the audit log when nobody started it.
 pub fn system_actor(name: &str) -> app::db::audit::Actor {
     app::db::audit::Actor {
@@ -287,6 +303,7 @@ async fn run_import(state: &AppState, job: &job_run::Model) -> Result<String, Jo
         let options = ImportOptions {
             time_zone: state.time_zone,
             data_key: state.data_key.clone(),
+            announce: None,
         };
         match import::import(&state.db, &mut archive, &options).await {
             Ok(summary) => {
@@ -369,7 +386,10 @@ async fn run_auto_exit(state: &AppState, job: &job_run::Model) -> Result<String,
             format!("{} of {} households looked at", p.done, p.total),
         )
     });
-    let mut progress = |p: SweepProgress| reporter.send(p);
+    let mut progress = |p: SweepProgress| {
+        reporter.send(p);
+        test_pace();
+    };
     let clock = || state.now();
     let outcome = sweep(&state.db, state.today(), &clock, &actor, &options, &mut progress).await;
     reporter.finish().await;
@@ -431,7 +451,10 @@ async fn run_admin_exit(state: &AppState, job: &job_run::Model) -> Result<String
             format!("{} of {} households", p.done, p.total),
         )
     });
-    let mut progress = |p: RunProgress| reporter.send(p);
+    let mut progress = |p: RunProgress| {
+        reporter.send(p);
+        test_pace();
+    };
     let clock = || state.now();
     let outcome = execute(&state.db, &plan, &clock, &actor, &mut progress).await;
     reporter.finish().await;

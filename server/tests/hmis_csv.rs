@@ -364,6 +364,7 @@ async fn import(
     let options = hmis_csv::import::ImportOptions {
         time_zone: chrono_tz::America::Chicago,
         data_key: app.state.data_key.clone(),
+        announce: None,
     };
     hmis_csv::import::import(&app.db, &mut archive, &options).await
 }

@@ -92,6 +92,8 @@ pub struct ImportOptions {
     pub time_zone: Tz,
     /// Seals the SSNs (never stored in plain text).
     pub data_key: app::crypto::DataKey,
+    /// Told the name of each file as its rows start to be written (the CLI prints it).
+    pub announce: Option<fn(&str)>,
 }
 
 /// One parsed cell.
@@ -545,6 +547,9 @@ pub async fn import<R: Read + Seek>(
             continue;
         };
         let (header, _) = match_header(file, &header);
+        if let Some(announce) = options.announce {
+            announce(&file.name);
+        }
         let mut batch: Vec<Vec<Cell>> = Vec::new();
         let mut rows = 0u64;
         for record in records {

@@ -198,15 +198,16 @@ fn in_ci() -> bool {
 }
 
 /// A database that exists for one test and is removed afterwards.
-struct TestDatabase {
-    url: String,
-    dir: Option<PathBuf>,
+pub struct TestDatabase {
+    pub url: String,
+    pub dir: Option<PathBuf>,
     _tempdir: Option<tempfile::TempDir>,
     postgres_name: Option<String>,
 }
 
 impl TestDatabase {
-    async fn create(backend: Backend) -> Option<Self> {
+    /// A new, empty database; `None` for PostgreSQL when no server answers outside CI.
+    pub async fn create(backend: Backend) -> Option<Self> {
         match backend {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
