@@ -2,6 +2,16 @@
 //! any page's or download's query — is checked against `app::domain::input` before
 //! anything else sees it. One check, for every server function, present and future.
 //! Refused values answer 422 naming the field (400 for pages), and nothing runs.
+//!
+//! A field named like a column (`first_name`, `answers[first_name]`) may be no longer
+//! than that column: the lengths are read from the database's own schema at start, so
+//! SQLite (which does not enforce them) refuses exactly what PostgreSQL would.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::State;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
 
 use app::domain::input::{self, Refusal};
 use app::error::{AppError, FieldError};
@@ -15,14 +25,65 @@ use http::{HeaderValue, StatusCode};
 /// Largest body this check reads (the router's limit for everything but uploads).
 const MAX_CHECKED_BODY: usize = crate::router::MAX_BODY_BYTES;
 
-pub async fn bounded_input(request: Request, next: Next) -> Response {
+/// The longest value a field may carry, by the name of the column it is stored in: the
+/// longest column of that name in any table (a field is never refused that some table
+/// could hold).
+#[derive(Clone, Debug, Default)]
+pub struct FieldLimits(Arc<HashMap<String, usize>>);
+
+impl FieldLimits {
+    /// Reads the lengths of every bounded text column (`varchar(n)`) of the schema.
+    pub async fn read(db: &DatabaseConnection) -> Result<Self, DbErr> {
+        let backend = db.get_database_backend();
+        let sql = match backend {
+            DbBackend::Postgres => {
+                "SELECT column_name AS name, CAST(character_maximum_length AS BIGINT) AS length \
+                 FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND character_maximum_length IS NOT NULL"
+            }
+            _ => {
+                "SELECT p.name AS name, \
+                 CAST(substr(p.type, instr(p.type, '(') + 1, instr(p.type, ')') - instr(p.type, '(') - 1) AS INTEGER) AS length \
+                 FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                 WHERE m.type = 'table' AND lower(p.type) LIKE 'varchar(%)'"
+            }
+        };
+        let mut limits: HashMap<String, usize> = HashMap::new();
+        for row in db.query_all_raw(Statement::from_string(backend, sql)).await? {
+            let name: String = row.try_get("", "name")?;
+            let length: i64 = row.try_get("", "length")?;
+            let length = usize::try_from(length).unwrap_or(usize::MAX);
+            let longest = limits.entry(name.to_ascii_lowercase()).or_insert(0);
+            *longest = (*longest).max(length);
+        }
+        Ok(FieldLimits(Arc::new(limits)))
+    }
+
+    /// The limit of a field: `answers[first_name]` and `first_name` are `first_name`.
+    fn of(&self, field: &str) -> Option<usize> {
+        let name = field
+            .rsplit('[')
+            .next()
+            .unwrap_or(field)
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
+        self.0.get(&name).copied()
+    }
+}
+
+/// Paths whose fields are not held to their columns' lengths: signing in looks a
+/// username up and audits the attempt (cut to fit), whatever its length.
+const UNBOUNDED_PATHS: [&str; 1] = ["/api/login"];
+
+pub async fn bounded_input(State(limits): State<FieldLimits>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if path.starts_with("/pkg/") {
         return next.run(request).await;
     }
+    let limits = (!UNBOUNDED_PATHS.contains(&path)).then_some(&limits);
     let wants_html = accepts_html(&request);
     if let Some(query) = request.uri().query()
-        && let Err(problem) = check_pairs(query.as_bytes())
+        && let Err(problem) = check_pairs(query.as_bytes(), limits)
     {
         return refuse(problem, wants_html);
     }
@@ -42,7 +103,7 @@ pub async fn bounded_input(request: Request, next: Next) -> Response {
             return (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.").into_response();
         }
     };
-    if let Err(problem) = check_pairs(&bytes) {
+    if let Err(problem) = check_pairs(&bytes, limits) {
         return refuse(problem, wants_html);
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
@@ -76,8 +137,9 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Checks every name and value of a form or query string.
-pub fn check_pairs(encoded: &[u8]) -> Result<(), Problem> {
+/// Checks every name and value of a form or query string (and each value against its
+/// column's length, when `limits` are given).
+pub fn check_pairs(encoded: &[u8], limits: Option<&FieldLimits>) -> Result<(), Problem> {
     for pair in encoded.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
         let mut halves = pair.splitn(2, |b| *b == b'=');
         let name = halves.next().unwrap_or_default();
@@ -92,7 +154,12 @@ pub fn check_pairs(encoded: &[u8]) -> Result<(), Problem> {
             }
         };
         let refusal = match decode(value) {
-            Ok(value) => input::check(&value).err(),
+            Ok(value) => input::check(&value)
+                .and_then(|()| match limits.and_then(|l| l.of(&name)) {
+                    Some(max) => input::check_length(&value, max),
+                    None => Ok(()),
+                })
+                .err(),
             Err(()) => {
                 return Err(Problem {
                     message: "This field is not valid text (UTF-8). Retype it.".into(),
@@ -171,19 +238,38 @@ mod tests {
 
     #[test]
     fn hostile_form_values_are_found_by_field() {
-        assert_eq!(check_pairs(b"first_name=Ana+Mar%C3%ADa&dob=2001-02-03"), Ok(()));
-        let nul = check_pairs(b"first_name=Ana%00&last_name=Lee").unwrap_err();
+        assert_eq!(
+            check_pairs(b"first_name=Ana+Mar%C3%ADa&dob=2001-02-03", None),
+            Ok(())
+        );
+        let nul = check_pairs(b"first_name=Ana%00&last_name=Lee", None).unwrap_err();
         assert_eq!(nul.field, "first_name");
         assert!(nul.message.contains("NUL"));
-        let bad_utf8 = check_pairs(b"note=%FF%FE").unwrap_err();
+        let bad_utf8 = check_pairs(b"note=%FF%FE", None).unwrap_err();
         assert_eq!(bad_utf8.field, "note");
         assert!(bad_utf8.message.contains("UTF-8"));
-        let year_zero = check_pairs(b"filter%5Bfrom%5D=0000-01-01").unwrap_err();
+        let year_zero = check_pairs(b"filter%5Bfrom%5D=0000-01-01", None).unwrap_err();
         assert_eq!(year_zero.field, "filter[from]");
         let long = format!("q={}", "a".repeat(input::MAX_VALUE_CHARS + 1));
-        assert!(check_pairs(long.as_bytes()).is_err());
-        assert!(check_pairs(b"a%00b=1").is_err(), "names are checked too");
-        assert_eq!(check_pairs(b""), Ok(()));
-        assert_eq!(check_pairs(b"flag&=x&&"), Ok(()));
+        assert!(check_pairs(long.as_bytes(), None).is_err());
+        assert!(check_pairs(b"a%00b=1", None).is_err(), "names are checked too");
+        assert_eq!(check_pairs(b"", None), Ok(()));
+        assert_eq!(check_pairs(b"flag&=x&&", None), Ok(()));
+    }
+
+    #[test]
+    fn fields_named_like_a_column_keep_its_length() {
+        let limits = FieldLimits(Arc::new(HashMap::from([("first_name".to_string(), 5)])));
+        assert_eq!(limits.of("answers[first_name]"), Some(5));
+        assert_eq!(limits.of("FIRST_NAME"), Some(5));
+        assert_eq!(limits.of("q"), None);
+        assert_eq!(
+            check_pairs(b"answers%5Bfirst_name%5D=Maria", Some(&limits)),
+            Ok(())
+        );
+        let long = check_pairs(b"answers%5Bfirst_name%5D=Mariana", Some(&limits)).unwrap_err();
+        assert_eq!(long.field, "answers[first_name]");
+        assert_eq!(long.message, "This field is longer than 5 characters.");
+        assert_eq!(check_pairs(b"q=Mariana", Some(&limits)), Ok(()));
     }
 }

@@ -23,7 +23,11 @@ use app::features::access::middleware::load_session;
 use tower_http::limit::RequestBodyLimitLayer;
 
 /// Builds the whole router for `state`, serving compiled assets from `site_root`.
-pub fn app_router(state: AppState, leptos_options: LeptosOptions) -> Router {
+pub fn app_router(
+    state: AppState,
+    leptos_options: LeptosOptions,
+    limits: crate::boundary::FieldLimits,
+) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -81,7 +85,10 @@ pub fn app_router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .layer(axum::middleware::from_fn(crate::boundary::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(state.clone(), load_session))
         // Every value is checked before the session is even loaded.
-        .layer(axum::middleware::from_fn(crate::boundary::bounded_input))
+        .layer(axum::middleware::from_fn_with_state(
+            limits,
+            crate::boundary::bounded_input,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             SecurityHeaders { tls: secure },
             protect,
@@ -144,8 +151,11 @@ impl Server {
     pub async fn bind_with_state(config: &Config, state: AppState) -> std::io::Result<Self> {
         let listener = TcpListener::bind(config.addr).await?;
         let addr = listener.local_addr()?;
+        let limits = crate::boundary::FieldLimits::read(&state.db)
+            .await
+            .map_err(std::io::Error::other)?;
         crate::jobs::spawn_runner(state.clone(), config.auto_exit_at);
-        let router = app_router(state, leptos_options(&config.site_root, addr));
+        let router = app_router(state, leptos_options(&config.site_root, addr), limits);
         Ok(Server { listener, router })
     }
 

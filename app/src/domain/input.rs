@@ -17,7 +17,8 @@ pub const LATEST_YEAR: i32 = 2100;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refusal {
     ControlCharacter,
-    TooLong,
+    /// Longer than this many characters.
+    TooLong(usize),
     DateOutOfRange,
 }
 
@@ -28,7 +29,7 @@ impl Refusal {
                 "contains a character that cannot be stored (a control character such as NUL). Retype it."
                     .into()
             }
-            Refusal::TooLong => format!("is longer than {MAX_VALUE_CHARS} characters."),
+            Refusal::TooLong(max) => format!("is longer than {max} characters."),
             Refusal::DateOutOfRange => {
                 format!("must be a date between {EARLIEST_YEAR} and {LATEST_YEAR}.")
             }
@@ -46,15 +47,22 @@ pub fn check(value: &str) -> Result<(), Refusal> {
     {
         return Err(Refusal::ControlCharacter);
     }
-    if value.chars().count() > MAX_VALUE_CHARS {
-        return Err(Refusal::TooLong);
-    }
+    check_length(value, MAX_VALUE_CHARS)?;
     if let Some(year) = date_year(value)
         && !(EARLIEST_YEAR..=LATEST_YEAR).contains(&year)
     {
         return Err(Refusal::DateOutOfRange);
     }
     Ok(())
+}
+
+/// Checks that `value` has at most `max` characters.
+pub fn check_length(value: &str, max: usize) -> Result<(), Refusal> {
+    if value.chars().count() > max {
+        Err(Refusal::TooLong(max))
+    } else {
+        Ok(())
+    }
 }
 
 /// The year of a value shaped as a date (`0000-01-01`, `2026-12-05T10:00`), whether or
@@ -97,7 +105,12 @@ mod tests {
         assert_eq!(check("9999-12-31"), Err(Refusal::DateOutOfRange));
         assert_eq!(check("1899-12-31 00:00"), Err(Refusal::DateOutOfRange));
         assert_eq!(check(&"x".repeat(MAX_VALUE_CHARS)), Ok(()));
-        assert_eq!(check(&"x".repeat(MAX_VALUE_CHARS + 1)), Err(Refusal::TooLong));
+        assert_eq!(
+            check(&"x".repeat(MAX_VALUE_CHARS + 1)),
+            Err(Refusal::TooLong(MAX_VALUE_CHARS))
+        );
+        assert_eq!(check_length("ééé", 3), Ok(()));
+        assert_eq!(check_length("éééé", 3), Err(Refusal::TooLong(3)));
         assert!(Refusal::DateOutOfRange.message().contains("1900"));
     }
 
