@@ -94,3 +94,20 @@ test("an HMIS admin adds an organization, then renames it @nojs", async ({ page,
   await page.getByRole("button", { name: "Save organization" }).click();
   await expect(page.getByTestId("organization-row").filter({ hasText: `${name} Center` })).toBeVisible();
 });
+
+test("an agency admin cannot reset a user who also works for another organization @nojs", async ({ page, javaScriptEnabled }) => {
+  const js = javaScriptEnabled !== false;
+  await signIn(page, "agencyadmin", js);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+  await page.getByRole("link", { name: "Users" }).click();
+  await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
+  // multi works at Riverside and Northside: the HMIS admin's to reset.
+  const multi = page.getByTestId("user-multi");
+  await expect(multi).toContainText("Also works for another organization");
+  await expect(multi.getByRole("button", { name: "Reset password" })).toHaveCount(0);
+  await expect(multi.getByRole("button", { name: "End sessions" })).toHaveCount(0);
+  // A Riverside-only user keeps every action.
+  const casemanager = page.getByTestId("user-casemanager");
+  await expect(casemanager.getByRole("button", { name: "Reset password" })).toBeVisible();
+  await expect(casemanager).not.toContainText("Also works for another organization");
+});

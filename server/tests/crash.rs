@@ -18,6 +18,8 @@ fn hearth(database: &str, data_dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hearth"));
     // Long jobs pause at each step, so the kill lands in the middle on any machine.
     cmd.env("HEARTH_TEST_PACE_MS", "20")
+        // No nightly sweep unless a test asks for one.
+        .env("HEARTH_AUTO_EXIT_AT", "off")
         .env_remove("HEARTH_CONFIG")
         .env("DATABASE_URL", database)
         .env("HEARTH_DATA_DIR", data_dir)
@@ -62,12 +64,18 @@ struct Served {
 
 impl Served {
     fn start(database: &str, data_dir: &std::path::Path) -> Served {
+        Served::start_with(database, data_dir, &[])
+    }
+
+    /// With more environment (`HEARTH_AUTO_EXIT_AT`, …).
+    fn start_with(database: &str, data_dir: &std::path::Path, env: &[(&str, &str)]) -> Served {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
         let child = hearth(database, data_dir)
+            .envs(env.iter().copied())
             .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
             .arg("--site-root")
             .arg(data_dir)
@@ -447,3 +455,60 @@ on_both_databases_real!(an_import_killed_while_writing, |backend| {
     run(hearth(&target.url, dir.path()).arg("import").arg(&zip));
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM clients").await, clients);
 });
+
+/// Two servers on one PostgreSQL database: the nightly auto-exit sweep (queued by the
+/// servers as they start, run by one of them) and an administrative exit of the same
+/// households at once; each household is exited once, whole, and both jobs finish.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sweep_and_an_administrative_exit_at_once_on_one_postgresql() {
+    let Some((database, dir)) = prepared(common::Backend::Postgres, 3000).await else {
+        return;
+    };
+    let db = app::db::connect(&database.url).await.unwrap();
+    db.execute_unprepared("UPDATE projects SET auto_exit_days = 30")
+        .await
+        .unwrap();
+    let before = open_households(&db).await;
+    // Both servers queue tonight's sweep as they start (once for both).
+    let nightly = [("HEARTH_AUTO_EXIT_AT", "00:00")];
+    let first = Served::start_with(&database.url, dir.path(), &nightly);
+    let admin = first.admin().await;
+    let response = first
+        .call(
+            &admin,
+            "preview_admin_exit",
+            &[("filter[days]", "30"), ("all", "yes")],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let page: String = response.json().await.unwrap();
+    let plan_id = page.rsplit('/').next().unwrap().to_string();
+    // The second server starts as the exit is confirmed on the first.
+    let second = Served::start_with(&database.url, dir.path(), &nightly);
+    assert_eq!(
+        first
+            .call(&admin, "run_admin_exit", &[("plan_id", &plan_id)])
+            .await
+            .status(),
+        200
+    );
+    let (_, _, message) = wait_for(&db, &plan_id, "done", Duration::from_secs(180)).await;
+    assert!(message.unwrap_or_default().starts_with("Exited"));
+    let sweep: String = {
+        use app::db::entities::job_run;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let jobs = job_run::Entity::find()
+            .filter(job_run::Column::Kind.eq("auto_exit"))
+            .all(&db)
+            .await
+            .unwrap();
+        assert_eq!(jobs.len(), 1, "one nightly sweep for both servers");
+        jobs[0].job_run_id.clone()
+    };
+    wait_for(&db, &sweep, "done", Duration::from_secs(180)).await;
+    assert_eq!(exited_twice(&db).await, 0, "no enrollment is exited twice");
+    assert_eq!(half_exited(&db, &before).await, 0, "no household is half-exited");
+    let exited = before.len() - open_households(&db).await.len();
+    assert!(exited > 0, "the households were exited");
+    drop((first, second));
+}

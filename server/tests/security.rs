@@ -33,6 +33,38 @@ async fn login(
         .expect("login request")
 }
 
+/// An administrator's reset of `user_id`'s password to `Temporary-42x`.
+async fn reset_password(app: &common::TestApp, admin: &reqwest::Client, user_id: &str) -> reqwest::Response {
+    app.call_as(
+        admin,
+        "reset_password",
+        &[("user_id", user_id), ("temporary_password", "Temporary-42x")],
+    )
+    .await
+}
+
+/// `create_user` for a Riverside case manager `jblake` named `first_name`.
+async fn create_user(
+    app: &common::TestApp,
+    admin: &reqwest::Client,
+    org: &str,
+    first_name: &str,
+) -> reqwest::Response {
+    app.call_as(
+        admin,
+        "create_user",
+        &[
+            ("username", "jblake"),
+            ("first_name", first_name),
+            ("last_name", "Blake"),
+            ("organization_id", org),
+            ("workgroup", "case_manager"),
+            ("temporary_password", "Temporary-42x"),
+        ],
+    )
+    .await
+}
+
 fn count(actions: &[String], action: &str) -> usize {
     actions.iter().filter(|a| *a == action).count()
 }
@@ -162,29 +194,11 @@ on_both_databases!(
         assert!(html.contains("Also works for another organization"), "{html}");
 
         // The agency admin still manages their own organization's people …
-        let response = app
-            .call_as(
-                &agency,
-                "reset_password",
-                &[
-                    ("user_id", casemanager.as_str()),
-                    ("temporary_password", "Temporary-42x"),
-                ],
-            )
-            .await;
+        let response = reset_password(&app, &agency, &casemanager).await;
         assert_eq!(response.status(), 200);
         // … and the HMIS admin manages multi.
         let hmis = app.signed_in("admin").await;
-        let response = app
-            .call_as(
-                &hmis,
-                "reset_password",
-                &[
-                    ("user_id", multi.as_str()),
-                    ("temporary_password", "Temporary-42x"),
-                ],
-            )
-            .await;
+        let response = reset_password(&app, &hmis, &multi).await;
         assert_eq!(response.status(), 200);
     }
 );
@@ -193,16 +207,7 @@ on_both_databases!(a_temporary_password_opens_nothing_but_changing_it, |app| {
     app.seed_demo().await;
     let agency = app.signed_in("agencyadmin").await;
     let casemanager = common::households::user_id(&app, "casemanager").await;
-    let response = app
-        .call_as(
-            &agency,
-            "reset_password",
-            &[
-                ("user_id", casemanager.as_str()),
-                ("temporary_password", "Temporary-42x"),
-            ],
-        )
-        .await;
+    let response = reset_password(&app, &agency, &casemanager).await;
     assert_eq!(response.status(), 200);
     let user = fresh_client();
     assert_eq!(
@@ -280,20 +285,7 @@ on_both_databases!(
         let org = common::households::organization_of(&app, "Riverside Rapid Re-Housing").await;
         // NUL, another control character, invalid UTF-8: refused by field, nothing stored.
         for first_name in ["Jor\0dan", "Jor\u{1b}dan"] {
-            let response = app
-                .call_as(
-                    &agency,
-                    "create_user",
-                    &[
-                        ("username", "jblake"),
-                        ("first_name", first_name),
-                        ("last_name", "Blake"),
-                        ("organization_id", org.as_str()),
-                        ("workgroup", "case_manager"),
-                        ("temporary_password", "Temporary-42x"),
-                    ],
-                )
-                .await;
+            let response = create_user(&app, &agency, &org, first_name).await;
             assert_eq!(response.status(), 422);
             let error: AppError = response.json().await.unwrap();
             assert!(
@@ -317,20 +309,7 @@ on_both_databases!(
         // Longer than its column (first names hold 50 characters): refused the same on both
         // databases, though SQLite would store it.
         let long_name = "J".repeat(51);
-        let response = app
-            .call_as(
-                &agency,
-                "create_user",
-                &[
-                    ("username", "jblake"),
-                    ("first_name", long_name.as_str()),
-                    ("last_name", "Blake"),
-                    ("organization_id", org.as_str()),
-                    ("workgroup", "case_manager"),
-                    ("temporary_password", "Temporary-42x"),
-                ],
-            )
-            .await;
+        let response = create_user(&app, &agency, &org, long_name.as_str()).await;
         assert_eq!(response.status(), 422);
         let error: AppError = response.json().await.unwrap();
         assert_eq!(
