@@ -34,6 +34,9 @@ pub struct Jobs {
     /// This process's worker ID: the jobs it runs carry it, with a heartbeat, so a job
     /// whose worker died is seen as interrupted.
     pub worker: String,
+    /// Whether this worker is running a job now (it runs one at a time): only then
+    /// does it write heartbeats.
+    pub busy: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Jobs {
@@ -42,6 +45,7 @@ impl Jobs {
             wake: Arc::new(Notify::new()),
             dir,
             worker: crate::db::new_id(),
+            busy: Arc::default(),
         }
     }
 

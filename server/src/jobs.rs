@@ -103,9 +103,12 @@ pub fn spawn_runner(state: AppState, auto_exit_at: Option<chrono::NaiveTime>) {
     });
 }
 
-/// Says this worker still runs its jobs. Wall-clock time, not the CoC clock: this is
-/// about the process being alive.
+/// Says this worker still runs its job, while it runs one. Wall-clock time, not the
+/// CoC clock: this is about the process being alive.
 async fn heartbeat(state: &AppState) -> Result<(), sea_orm::DbErr> {
+    if !state.jobs.busy.load(std::sync::atomic::Ordering::Relaxed) {
+        return Ok(());
+    }
     job_run::Entity::update_many()
         .col_expr(job_run::Column::HeartbeatAt, Expr::value(chrono::Utc::now()))
         .filter(job_run::Column::Status.eq(jobs::RUNNING))
@@ -185,6 +188,13 @@ async fn claim_next(state: &AppState) -> Result<Option<job_run::Model>, sea_orm:
 }
 
 async fn run(state: &AppState, job: job_run::Model) {
+    use std::sync::atomic::Ordering;
+    state.jobs.busy.store(true, Ordering::Relaxed);
+    run_job(state, job).await;
+    state.jobs.busy.store(false, Ordering::Relaxed);
+}
+
+async fn run_job(state: &AppState, job: job_run::Model) {
     let outcome = match job.kind.as_str() {
         jobs::KIND_HMIS_EXPORT => run_export(state, &job).await,
         jobs::KIND_HMIS_IMPORT => run_import(state, &job).await,
