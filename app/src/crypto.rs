@@ -62,6 +62,17 @@ impl DataKey {
         Ok(DataKey(bytes))
     }
 
+    /// A check of this key to keep beside the data it seals (in the database): a hash
+    /// of a fixed label and the key, which tells whether a key is the same without
+    /// revealing it.
+    pub fn check(&self) -> String {
+        use sha2::Digest as _;
+        let mut hash = sha2::Sha256::new();
+        hash.update(b"hearth data key check v1\0");
+        hash.update(self.0);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(hash.finalize())
+    }
+
     pub fn to_base64(&self) -> String {
         base64::engine::general_purpose::STANDARD.encode(self.0)
     }

@@ -236,7 +236,7 @@ async fn import_command(
     let started = std::time::Instant::now();
     let options = ImportOptions {
         time_zone: config.time_zone,
-        data_key: config.data_key()?,
+        data_key: config.data_key_for(db).await?,
         announce: Some(|file| eprintln!("  writing {file}")),
     };
     match import::import(db, &mut archive, &options).await {
@@ -330,7 +330,7 @@ async fn export_command(
         implementation_id: crate::hmis_csv::implementation_id(db)
             .await
             .map_err(CliError::Migrate)?,
-        data_key: config.data_key()?,
+        data_key: config.data_key_for(db).await?,
     };
     let started = std::time::Instant::now();
     let mut progress = |p: &crate::hmis_csv::export::ExportProgress| {
@@ -445,12 +445,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Import(args) => import_command(&db, &config, args).await,
         Command::AutoExit(args) => auto_exit_command(&db, &config, args).await,
         Command::Bench(bench) => {
+            let data_key = config.data_key_for(&db).await?;
             let state = app::state::AppState {
                 db,
                 security: config.security,
                 time_zone: config.time_zone,
                 clock: app::state::Clock::System,
-                data_key: config.data_key()?,
+                data_key,
                 jobs: app::jobs::Jobs::new(config.data_dir.join("jobs")),
             };
             let report = match bench {
@@ -488,7 +489,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                         today: chrono::Utc::now().with_timezone(&config.time_zone).date_naive(),
                         progress: false,
                     };
-                    let summary = crate::demo_data::run(&db, &options, &config.data_key()?).await?;
+                    let summary =
+                        crate::demo_data::run(&db, &options, &config.data_key_for(&db).await?).await?;
                     tracing::info!(
                         clients = summary.clients,
                         rows = summary.total_rows(),
@@ -517,7 +519,7 @@ async fn demo_data_command(
             .unwrap_or_else(|| chrono::Utc::now().with_timezone(&config.time_zone).date_naive()),
         progress: true,
     };
-    let summary = crate::demo_data::run(db, &options, &config.data_key()?).await?;
+    let summary = crate::demo_data::run(db, &options, &config.data_key_for(db).await?).await?;
     print!("{summary}");
     if !summary.demo_users.is_empty() {
         println!("{}", crate::demo::describe());
@@ -526,7 +528,7 @@ async fn demo_data_command(
 }
 
 async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> Result<(), CliError> {
-    let data_key = config.data_key()?;
+    let data_key = config.data_key_for(&db).await?;
     let server = router::Server::bind(&config, db, data_key)
         .await
         .map_err(|source| CliError::Bind {

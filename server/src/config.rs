@@ -86,6 +86,16 @@ pub enum ConfigError {
     AutoExitAt(String),
     #[error("data key file {path}: {message}")]
     DataKeyFile { path: String, message: String },
+    #[error(
+        "this database's SSNs and secrets are sealed with a data key that is not at {place}: point --data-dir (or HEARTH_DATA_KEY) to the database's own key; nothing was done"
+    )]
+    MissingDataKey { place: String },
+    #[error(
+        "the data key at {place} is not the one this database's SSNs and secrets are sealed with: use the database's own key; nothing was done"
+    )]
+    WrongDataKey { place: String },
+    #[error("the data key could not be checked against the database: {0}")]
+    KeyDatabase(String),
 }
 
 pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
@@ -162,31 +172,111 @@ impl Config {
         })
     }
 
-    /// The data key: the configured one, or the one in `<data_dir>/data.key`, created
-    /// (readable by this user only) on first start.
-    pub fn data_key(&self) -> Result<app::crypto::DataKey, ConfigError> {
-        if let Some(key) = &self.data_key {
-            return Ok(key.clone());
+    /// Where the data key is looked for (unless it is configured).
+    pub fn data_key_path(&self) -> PathBuf {
+        self.data_dir.join("data.key")
+    }
+
+    /// The key for `db`: the configured one or the one in `<data_dir>/data.key`, which
+    /// must be the one the database's sealed values were sealed with (its check is kept
+    /// in the database). A new key is made only for a database that has no check and
+    /// nothing sealed. Every command that reads or writes sealed values starts here.
+    pub async fn data_key_for(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+    ) -> Result<app::crypto::DataKey, ConfigError> {
+        use app::db::settings;
+        let database_error = |e: sea_orm::DbErr| ConfigError::KeyDatabase(e.to_string());
+        let stored = settings::get(db, settings::DATA_KEY_CHECK)
+            .await
+            .map_err(database_error)?;
+        let place = match &self.data_key {
+            Some(_) => "the configured data_key (HEARTH_DATA_KEY)".to_string(),
+            None => self.data_key_path().display().to_string(),
+        };
+        let found = match &self.data_key {
+            Some(key) => Some(key.clone()),
+            None => self.read_data_key_file()?,
+        };
+        let now = chrono::Utc::now();
+        match (found, stored) {
+            (Some(key), Some(check)) if key.check() == check => Ok(key),
+            (Some(_), Some(_)) => Err(ConfigError::WrongDataKey { place }),
+            (None, Some(_)) => Err(ConfigError::MissingDataKey { place }),
+            (Some(key), None) => {
+                // A database from before key checks: the key must open what it holds.
+                if !crate::keys::opens_sealed_values(db, &key)
+                    .await
+                    .map_err(database_error)?
+                {
+                    return Err(ConfigError::WrongDataKey { place });
+                }
+                settings::set(db, settings::DATA_KEY_CHECK, &key.check(), now)
+                    .await
+                    .map_err(database_error)?;
+                Ok(key)
+            }
+            (None, None) => {
+                if crate::keys::has_sealed_values(db).await.map_err(database_error)? {
+                    return Err(ConfigError::MissingDataKey { place });
+                }
+                let key = self.create_data_key_file()?;
+                settings::set(db, settings::DATA_KEY_CHECK, &key.check(), now)
+                    .await
+                    .map_err(database_error)?;
+                Ok(key)
+            }
         }
-        let path = self.data_dir.join("data.key");
+    }
+
+    /// The key in `<data_dir>/data.key`, if there is one.
+    fn read_data_key_file(&self) -> Result<Option<app::crypto::DataKey>, ConfigError> {
+        let path = self.data_key_path();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                app::crypto::DataKey::from_base64(&text)
+                    .map(Some)
+                    .map_err(|e| ConfigError::DataKeyFile {
+                        path: path.display().to_string(),
+                        message: e.to_string(),
+                    })
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(ConfigError::DataKeyFile {
+                path: path.display().to_string(),
+                message: err.to_string(),
+            }),
+        }
+    }
+
+    /// Makes a new key in `<data_dir>/data.key` (readable by this user only).
+    fn create_data_key_file(&self) -> Result<app::crypto::DataKey, ConfigError> {
+        let path = self.data_key_path();
         let shown = path.display().to_string();
         let file_error = |message: String| ConfigError::DataKeyFile {
             path: shown.clone(),
             message,
         };
-        match std::fs::read_to_string(&path) {
-            Ok(text) => app::crypto::DataKey::from_base64(&text).map_err(|e| file_error(e.to_string())),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                std::fs::create_dir_all(&self.data_dir).map_err(|e| file_error(e.to_string()))?;
-                let key = app::crypto::DataKey::generate();
-                write_private(&path, &key.to_base64()).map_err(|e| file_error(e.to_string()))?;
-                tracing::warn!(
-                    path = %shown,
-                    "created a new data key; back it up with the database (encrypted values cannot be read without it)"
-                );
-                Ok(key)
-            }
-            Err(err) => Err(file_error(err.to_string())),
+        std::fs::create_dir_all(&self.data_dir).map_err(|e| file_error(e.to_string()))?;
+        let key = app::crypto::DataKey::generate();
+        write_private(&path, &key.to_base64()).map_err(|e| file_error(e.to_string()))?;
+        tracing::warn!(
+            path = %shown,
+            "created a new data key for a new database; back it up apart from the database (sealed values cannot be read without it)"
+        );
+        Ok(key)
+    }
+
+    /// The data key: the configured one, or the one in `<data_dir>/data.key`, created
+    /// (readable by this user only) when there is none. Without a database to check it
+    /// against: commands use `data_key_for`.
+    pub fn data_key(&self) -> Result<app::crypto::DataKey, ConfigError> {
+        if let Some(key) = &self.data_key {
+            return Ok(key.clone());
+        }
+        match self.read_data_key_file()? {
+            Some(key) => Ok(key),
+            None => self.create_data_key_file(),
         }
     }
 

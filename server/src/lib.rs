@@ -11,6 +11,7 @@ pub mod demo_data;
 pub mod downloads;
 pub mod hmis_csv;
 pub mod jobs;
+pub mod keys;
 pub mod router;
 pub mod security;
 pub mod telemetry;

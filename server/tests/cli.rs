@@ -190,3 +190,93 @@ fn auto_exit_runs_from_the_command_line_and_its_benchmark_puts_the_settings_back
     let again = run(&["auto-exit"]);
     assert!(again.contains("exited 0 household(s)"), "{again}");
 }
+
+/// Issue 26 (the data key belongs to its database): a command started with another
+/// data directory (a missing key) or another key is refused with one line and writes
+/// nothing; no new key is made for a database that has one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_opens_only_with_its_own_data_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let (home, elsewhere) = (dir.path().join("home"), dir.path().join("elsewhere"));
+    let url = format!("sqlite://{}?mode=rwc", home.join("hearth.db").display());
+    let ok = |output: std::process::Output| {
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    };
+    ok(hearth().arg("migrate").arg("--data-dir").arg(&home).output().unwrap());
+    ok(hearth()
+        .args(["demo-data", "--clients", "30", "--seed", "3", "--data-dir"])
+        .arg(&home)
+        .output()
+        .unwrap());
+    assert!(home.join("data.key").exists());
+
+    // Started from another data directory against the same database.
+    let out = dir.path().join("export.zip");
+    let refused = |cmd: &mut Command, says: &str| {
+        let output = cmd.output().unwrap();
+        assert!(!output.status.success());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines.len(), 1, "{stderr}");
+        assert!(lines[0].contains(says), "{stderr}");
+    };
+    refused(
+        hearth()
+            .args(["export", "--database-url", &url, "--data-dir"])
+            .arg(&elsewhere)
+            .arg("--out")
+            .arg(&out),
+        &format!("not at {}", elsewhere.join("data.key").display()),
+    );
+    assert!(!elsewhere.join("data.key").exists(), "no new key for a database that has one");
+    assert!(!out.exists(), "nothing written");
+    // With another key.
+    let other = app::crypto::DataKey::generate().to_base64();
+    refused(
+        hearth()
+            .env("HEARTH_DATA_KEY", &other)
+            .args(["export", "--database-url", &url, "--out"])
+            .arg(&out),
+        "is not the one this database",
+    );
+    assert!(!out.exists());
+    // With its own key, from anywhere.
+    ok(hearth()
+        .current_dir(dir.path())
+        .args(["export", "--database-url", &url, "--data-dir"])
+        .arg(&home)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap());
+    assert!(out.exists());
+
+    // A database sealed before key checks existed: its key is checked against what it
+    // holds, then remembered; another key is refused.
+    let db = app::db::connect(&url).await.unwrap();
+    use sea_orm::ConnectionTrait as _;
+    db.execute_unprepared("DELETE FROM settings WHERE key = 'data_key_check'")
+        .await
+        .unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("data.key"), &other).unwrap();
+    refused(
+        hearth()
+            .args(["export", "--database-url", &url, "--data-dir"])
+            .arg(&elsewhere)
+            .arg("--out")
+            .arg(&out),
+        "is not the one this database",
+    );
+    ok(hearth()
+        .args(["export", "--database-url", &url, "--data-dir"])
+        .arg(&home)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap());
+    let check = app::db::settings::get(&db, app::db::settings::DATA_KEY_CHECK)
+        .await
+        .unwrap();
+    assert!(check.is_some(), "the key check is stored again");
+}

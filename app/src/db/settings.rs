@@ -51,6 +51,10 @@ pub const CE_EXIT_WORKGROUPS: &str = "ce_exit_workgroups";
 /// This installation's HMIS CSV ImplementationID: the same in every export.
 pub const IMPLEMENTATION_ID: &str = "implementation_id";
 
+/// The check of the data key this database's sealed values are sealed with
+/// (`DataKey::check`): never the key.
+pub const DATA_KEY_CHECK: &str = "data_key_check";
+
 /// Reads a setting, storing `make()` first when it has none (concurrent callers agree:
 /// the first insert wins).
 pub async fn get_or_create(
