@@ -200,9 +200,18 @@ async fn a_database_opens_only_with_its_own_data_key() {
     let (home, elsewhere) = (dir.path().join("home"), dir.path().join("elsewhere"));
     let url = format!("sqlite://{}?mode=rwc", home.join("hearth.db").display());
     let ok = |output: std::process::Output| {
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     };
-    ok(hearth().arg("migrate").arg("--data-dir").arg(&home).output().unwrap());
+    ok(hearth()
+        .arg("migrate")
+        .arg("--data-dir")
+        .arg(&home)
+        .output()
+        .unwrap());
     ok(hearth()
         .args(["demo-data", "--clients", "30", "--seed", "3", "--data-dir"])
         .arg(&home)
@@ -212,6 +221,15 @@ async fn a_database_opens_only_with_its_own_data_key() {
 
     // Started from another data directory against the same database.
     let out = dir.path().join("export.zip");
+    let export_with = |data_dir: &std::path::Path| {
+        let mut cmd = hearth();
+        cmd.current_dir(dir.path())
+            .args(["export", "--database-url", &url, "--data-dir"])
+            .arg(data_dir)
+            .arg("--out")
+            .arg(&out);
+        cmd
+    };
     let refused = |cmd: &mut Command, says: &str| {
         let output = cmd.output().unwrap();
         assert!(!output.status.success());
@@ -221,14 +239,13 @@ async fn a_database_opens_only_with_its_own_data_key() {
         assert!(lines[0].contains(says), "{stderr}");
     };
     refused(
-        hearth()
-            .args(["export", "--database-url", &url, "--data-dir"])
-            .arg(&elsewhere)
-            .arg("--out")
-            .arg(&out),
+        &mut export_with(&elsewhere),
         &format!("not at {}", elsewhere.join("data.key").display()),
     );
-    assert!(!elsewhere.join("data.key").exists(), "no new key for a database that has one");
+    assert!(
+        !elsewhere.join("data.key").exists(),
+        "no new key for a database that has one"
+    );
     assert!(!out.exists(), "nothing written");
     // With another key.
     let other = app::crypto::DataKey::generate().to_base64();
@@ -241,14 +258,7 @@ async fn a_database_opens_only_with_its_own_data_key() {
     );
     assert!(!out.exists());
     // With its own key, from anywhere.
-    ok(hearth()
-        .current_dir(dir.path())
-        .args(["export", "--database-url", &url, "--data-dir"])
-        .arg(&home)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap());
+    ok(export_with(&home).output().unwrap());
     assert!(out.exists());
 
     // A database sealed before key checks existed: its key is checked against what it
@@ -260,21 +270,8 @@ async fn a_database_opens_only_with_its_own_data_key() {
         .unwrap();
     std::fs::create_dir_all(&elsewhere).unwrap();
     std::fs::write(elsewhere.join("data.key"), &other).unwrap();
-    refused(
-        hearth()
-            .args(["export", "--database-url", &url, "--data-dir"])
-            .arg(&elsewhere)
-            .arg("--out")
-            .arg(&out),
-        "is not the one this database",
-    );
-    ok(hearth()
-        .args(["export", "--database-url", &url, "--data-dir"])
-        .arg(&home)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap());
+    refused(&mut export_with(&elsewhere), "is not the one this database");
+    ok(export_with(&home).output().unwrap());
     let check = app::db::settings::get(&db, app::db::settings::DATA_KEY_CHECK)
         .await
         .unwrap();

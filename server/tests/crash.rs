@@ -114,6 +114,22 @@ impl Served {
         client
     }
 
+    /// Previews the administrative exit of every household without a service or
+    /// contact for 30 days; answers the plan's ID.
+    async fn preview_inactive(&self, admin: &reqwest::Client) -> String {
+        let response = self
+            .call(
+                admin,
+                "preview_admin_exit",
+                &[("filter[days]", "30"), ("all", "yes")],
+            )
+            .await;
+        assert_eq!(response.status(), 200);
+        // The answer is the plan's page: /admin/admin-exits/<plan ID>.
+        let page: String = response.json().await.unwrap();
+        page.rsplit('/').next().unwrap().to_string()
+    }
+
     async fn call(
         &self,
         client: &reqwest::Client,
@@ -249,18 +265,7 @@ on_both_databases_real!(a_server_killed_during_an_administrative_exit, |backend|
     let before = open_households(&db).await;
     let server = Served::start(&database.url, dir.path());
     let admin = server.admin().await;
-    // Every household without a service or contact for 30 days.
-    let response = server
-        .call(
-            &admin,
-            "preview_admin_exit",
-            &[("filter[days]", "30"), ("all", "yes")],
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-    // The answer is the plan's page: /admin/admin-exits/<plan ID>.
-    let page: String = response.json().await.unwrap();
-    let plan_id = page.rsplit('/').next().unwrap().to_string();
+    let plan_id = server.preview_inactive(&admin).await;
     let view: app::features::admin_exits::api::AdminExitPlanView = server
         .call(&admin, "admin_exit_plan", &[("plan_id", &plan_id)])
         .await
@@ -473,16 +478,7 @@ async fn a_sweep_and_an_administrative_exit_at_once_on_one_postgresql() {
     let nightly = [("HEARTH_AUTO_EXIT_AT", "00:00")];
     let first = Served::start_with(&database.url, dir.path(), &nightly);
     let admin = first.admin().await;
-    let response = first
-        .call(
-            &admin,
-            "preview_admin_exit",
-            &[("filter[days]", "30"), ("all", "yes")],
-        )
-        .await;
-    assert_eq!(response.status(), 200);
-    let page: String = response.json().await.unwrap();
-    let plan_id = page.rsplit('/').next().unwrap().to_string();
+    let plan_id = first.preview_inactive(&admin).await;
     // The second server starts as the exit is confirmed on the first.
     let second = Served::start_with(&database.url, dir.path(), &nightly);
     assert_eq!(
