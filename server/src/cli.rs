@@ -49,9 +49,13 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "HEARTH_AUTO_EXIT_AT")]
     pub auto_exit_at: Option<String>,
     /// Key encrypting secrets at rest (base64, 32 bytes); environment or hearth.toml
-    /// only, so it never shows in a process list [default: DATA_DIR/data.key]
+    /// only, so it never shows in a process list [default: the key file]
     #[arg(skip)]
     pub data_key: Option<String>,
+    /// The file holding the data key [default: data.key beside the SQLite database, or
+    /// in the data directory]
+    #[arg(long, global = true, env = "HEARTH_DATA_KEY_FILE")]
+    pub data_key_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -425,6 +429,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 .global
                 .data_key
                 .or_else(|| std::env::var("HEARTH_DATA_KEY").ok().filter(|k| !k.is_empty())),
+            data_key_file: cli.global.data_key_file,
         },
     )?;
     config.ensure_data_dir()?;

@@ -27,6 +27,9 @@ pub struct FileConfig {
     /// The key that encrypts secrets at rest (32 bytes, base64). Every server sharing a
     /// database needs the same key; without one, `<data_dir>/data.key` is created.
     pub data_key: Option<String>,
+    /// The file holding the data key (default: `data.key` beside the SQLite database,
+    /// or in the data directory).
+    pub data_key_file: Option<PathBuf>,
     /// When the daily auto-exit sweep runs, in the CoC's time zone: "HH:MM", or "off"
     /// (default 02:00).
     pub auto_exit_at: Option<String>,
@@ -46,6 +49,7 @@ impl FileConfig {
             trust_proxy: self.trust_proxy.or(lower.trust_proxy),
             login_ip_max_failures: self.login_ip_max_failures.or(lower.login_ip_max_failures),
             data_key: self.data_key.or(lower.data_key),
+            data_key_file: self.data_key_file.or(lower.data_key_file),
             auto_exit_at: self.auto_exit_at.or(lower.auto_exit_at),
         }
     }
@@ -62,8 +66,12 @@ pub struct Config {
     /// The CoC's IANA time zone, e.g. America/Chicago.
     pub time_zone: chrono_tz::Tz,
     pub security: app::state::Security,
-    /// The configured data key; `None` means the key file in the data directory.
+    /// The configured data key; `None` means the key file (`data_key_file`).
     pub data_key: Option<app::crypto::DataKey>,
+    /// Where the data key file is: as configured, else `data.key` beside the SQLite
+    /// database file (never the working directory when the database is elsewhere), else
+    /// in the data directory.
+    pub data_key_file: PathBuf,
     /// When the daily auto-exit sweep starts (CoC time); None: never on its own.
     pub auto_exit_at: Option<chrono::NaiveTime>,
 }
@@ -98,6 +106,24 @@ pub enum ConfigError {
     KeyDatabase(String),
 }
 
+/// The directory of a SQLite database file URL (`sqlite://path/hearth.db?mode=rwc`);
+/// `None` for PostgreSQL or an in-memory database.
+fn sqlite_dir(url: &str) -> Option<PathBuf> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() || path.contains(":memory:") {
+        return None;
+    }
+    Some(
+        Path::new(path)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default(),
+    )
+}
+
 pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
 pub const DEFAULT_TIME_ZONE: &str = "America/Chicago";
 pub const DEFAULT_AUTO_EXIT_AT: &str = "02:00";
@@ -112,10 +138,17 @@ impl Config {
             None => FileConfig::default(),
         };
         let layered = overrides.or(file);
+        let data_dir_given = layered.data_dir.is_some();
         let data_dir = layered.data_dir.unwrap_or_else(|| PathBuf::from("data"));
         let database_url = layered
             .database_url
             .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", data_dir.join("hearth.db").display()));
+        let data_key_file = layered.data_key_file.unwrap_or_else(|| {
+            match sqlite_dir(&database_url).filter(|_| !data_dir_given) {
+                Some(dir) => dir.join("data.key"),
+                None => data_dir.join("data.key"),
+            }
+        });
         let addr = layered
             .addr
             .unwrap_or_else(|| DEFAULT_ADDR.parse().expect("the default address is valid"));
@@ -168,13 +201,14 @@ impl Config {
             time_zone,
             security,
             data_key,
+            data_key_file,
             auto_exit_at,
         })
     }
 
     /// Where the data key is looked for (unless it is configured).
     pub fn data_key_path(&self) -> PathBuf {
-        self.data_dir.join("data.key")
+        self.data_key_file.clone()
     }
 
     /// The key for `db`: the configured one or the one in `<data_dir>/data.key`, which
@@ -257,7 +291,9 @@ impl Config {
             path: shown.clone(),
             message,
         };
-        std::fs::create_dir_all(&self.data_dir).map_err(|e| file_error(e.to_string()))?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| file_error(e.to_string()))?;
+        }
         let key = app::crypto::DataKey::generate();
         write_private(&path, &key.to_base64()).map_err(|e| file_error(e.to_string()))?;
         tracing::warn!(

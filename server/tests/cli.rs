@@ -277,3 +277,59 @@ async fn a_database_opens_only_with_its_own_data_key() {
         .unwrap();
     assert!(check.is_some(), "the key check is stored again");
 }
+
+/// The data key's default place is beside its SQLite database, whatever directory a
+/// command starts in; `--data-key-file` names another place.
+#[test]
+fn the_data_key_lives_beside_its_sqlite_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db_dir, one, two) = (
+        dir.path().join("db"),
+        dir.path().join("one"),
+        dir.path().join("two"),
+    );
+    for d in [&db_dir, &one, &two] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    let url = format!("sqlite://{}?mode=rwc", db_dir.join("hearth.db").display());
+    let run = |cmd: &mut Command| cmd.output().unwrap();
+    let output = run(hearth().current_dir(&one).args([
+        "demo-data",
+        "--clients",
+        "10",
+        "--seed",
+        "4",
+        "--database-url",
+        &url,
+    ]));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        db_dir.join("data.key").exists(),
+        "the key is made beside the database"
+    );
+    assert!(!one.join("data/data.key").exists(), "not in the working directory");
+    let out = dir.path().join("export.zip");
+    let output = run(hearth()
+        .current_dir(&two)
+        .args(["export", "--database-url", &url, "--out"])
+        .arg(&out));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Another key file is refused, and none is made there.
+    let elsewhere = dir.path().join("keys/data.key");
+    let output = run(hearth()
+        .args(["export", "--database-url", &url, "--data-key-file"])
+        .arg(&elsewhere)
+        .arg("--out")
+        .arg(dir.path().join("other.zip")));
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains(&format!("not at {}", elsewhere.display())));
+    assert!(!elsewhere.exists());
+}

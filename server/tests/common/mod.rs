@@ -152,6 +152,7 @@ pub async fn spawn(backend: Backend) -> Option<TestApp> {
         time_zone: "America/Chicago".parse().expect("valid zone"),
         security: app::state::Security::default(),
         data_key: None,
+        data_key_file: files.path().join("data.key"),
         // Tests run sweeps themselves, on their own clock.
         auto_exit_at: None,
     };
