@@ -311,7 +311,10 @@ fn the_data_key_lives_beside_its_sqlite_database() {
         db_dir.join("data.key").exists(),
         "the key is made beside the database"
     );
-    assert!(!one.join("data/data.key").exists(), "not in the working directory");
+    assert!(
+        !one.join("data/data.key").exists(),
+        "not in the working directory"
+    );
     let out = dir.path().join("export.zip");
     let output = run(hearth()
         .current_dir(&two)
