@@ -303,19 +303,6 @@ impl Config {
         Ok(key)
     }
 
-    /// The data key: the configured one, or the one in `<data_dir>/data.key`, created
-    /// (readable by this user only) when there is none. Without a database to check it
-    /// against: commands use `data_key_for`.
-    pub fn data_key(&self) -> Result<app::crypto::DataKey, ConfigError> {
-        if let Some(key) = &self.data_key {
-            return Ok(key.clone());
-        }
-        match self.read_data_key_file()? {
-            Some(key) => Ok(key),
-            None => self.create_data_key_file(),
-        }
-    }
-
     /// Creates the data directory when the database is the default SQLite file in it.
     pub fn ensure_data_dir(&self) -> Result<(), ConfigError> {
         if self.database_url.starts_with("sqlite:") {
@@ -423,8 +410,17 @@ mod tests {
         assert!(err.to_string().contains("databse_url"), "{err}");
     }
 
-    #[test]
-    fn the_data_key_comes_from_configuration_or_a_private_file_made_once() {
+    /// A new, migrated SQLite database in `dir` (a file: every pooled connection sees it).
+    async fn new_database(dir: &Path) -> sea_orm::DatabaseConnection {
+        use migration::MigratorTrait as _;
+        let url = format!("sqlite://{}?mode=rwc", dir.join("hearth.db").display());
+        let db = app::db::connect(&url).await.unwrap();
+        migration::Migrator::up(&db, None).await.unwrap();
+        db
+    }
+
+    #[tokio::test]
+    async fn the_data_key_comes_from_configuration_or_a_private_file_made_once() {
         let err = Config::load(
             None,
             FileConfig {
@@ -444,8 +440,9 @@ mod tests {
             },
         )
         .unwrap();
-        let first = config.data_key().unwrap();
-        let second = config.data_key().unwrap();
+        let db = new_database(dir.path()).await;
+        let first = config.data_key_for(&db).await.unwrap();
+        let second = config.data_key_for(&db).await.unwrap();
         let sealed = first.seal(b"secret", "t");
         assert_eq!(second.open(&sealed, "t").unwrap(), b"secret");
         #[cfg(unix)]
@@ -468,14 +465,12 @@ mod tests {
             },
         )
         .unwrap();
-        assert_eq!(
-            config
-                .data_key()
-                .unwrap()
-                .open(&given.seal(b"x", "t"), "t")
-                .unwrap(),
-            b"x"
-        );
+        let other = tempfile::tempdir().unwrap();
+        let key = config
+            .data_key_for(&new_database(other.path()).await)
+            .await
+            .unwrap();
+        assert_eq!(key.open(&given.seal(b"x", "t"), "t").unwrap(), b"x");
         assert!(!dir.path().join("other/data.key").exists());
     }
 }
