@@ -31,6 +31,10 @@ pub enum AppError {
     /// Too many attempts from one place: wait, then try again.
     #[error("{0}")]
     RateLimited(String),
+    /// More people wait for the database than it serves at once, and this request
+    /// waited its limit: it changed nothing and may simply be sent again.
+    #[error("Hearth is busy right now. Please try again in a few seconds.")]
+    Busy,
     #[error(
         "Something went wrong on the server. Please try again; if it keeps happening, tell your HMIS administrator."
     )]
@@ -75,6 +79,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadInput(_) => StatusCode::BAD_REQUEST,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -95,6 +100,13 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
     fn from(err: sea_orm::DbErr) -> Self {
+        if matches!(
+            err,
+            sea_orm::DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout)
+        ) {
+            tracing::warn!("no database connection came free in time: answered busy");
+            return AppError::Busy;
+        }
         if is_data_exception(&err) {
             // A value the database cannot hold that the checks before it let through:
             // the user's input, not the server, is at fault (nothing was stored).

@@ -14,6 +14,7 @@ mod m20261130_000014_create_sweep_locks;
 mod m20261130_000015_add_ce_priority_open;
 mod m20261201_000016_index_exits_by_method;
 mod m20261205_000017_harden_sign_in_and_jobs;
+mod m20261205_000018_index_for_scale;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000015_add_ce_priority_open::Migration),
             Box::new(m20261201_000016_index_exits_by_method::Migration),
             Box::new(m20261205_000017_harden_sign_in_and_jobs::Migration),
+            Box::new(m20261205_000018_index_for_scale::Migration),
         ]
     }
 }

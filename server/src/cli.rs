@@ -121,6 +121,26 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..=1_000))]
         runs: u64,
     },
+    /// The pages people use all day over HTTP (client dashboard, search, priority list,
+    /// Annual Assessment Tool, the exit workflow's steps, Default Last, No Changes) as
+    /// the signed-in demo users, one at a time and `--users` at once, against a static
+    /// file of the same server; with `--exits N`, N whole household exits, Finish
+    /// included (they write: use a copy of the database)
+    Pages {
+        /// Concurrent users of the loaded run
+        #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=1_000))]
+        users: u64,
+        /// Requests per page and run
+        #[arg(long, default_value_t = 400, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        requests: u64,
+        /// Whole household exits to walk and finish
+        #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=10_000))]
+        exits: u64,
+        /// A running Hearth on this database to measure (default: one started in this
+        /// process on a free port)
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+    },
     /// The auto-exit sweep over every open household, every project (but Coordinated
     /// Entry) set to exit after `--exit-days` for the run: a dry run, and with `--write`
     /// a real sweep (it exits them: use a copy of the database). Time and memory
@@ -267,6 +287,44 @@ async fn import_command(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `hearth bench pages`: against `url`, or a server started here on a free port.
+async fn pages_bench_command(
+    config: &Config,
+    state: app::state::AppState,
+    url: Option<String>,
+    options: crate::bench::pages::Options,
+) -> Result<(), CliError> {
+    let mut shutdown = None;
+    let base = match url {
+        Some(url) => url,
+        None => {
+            let mut local = config.clone();
+            local.addr = SocketAddr::from(([127, 0, 0, 1], 0));
+            let server = router::Server::bind_with_state(&local, state.clone())
+                .await
+                .map_err(|source| CliError::Bind {
+                    addr: local.addr,
+                    source,
+                })?;
+            let base = format!("http://{}", server.local_addr());
+            let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+            shutdown = Some(tx);
+            tokio::spawn(server.run(async {
+                let _ = rx.await;
+            }));
+            base
+        }
+    };
+    let report = crate::bench::pages::run(&state, &base, &options)
+        .await
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    println!("{report}");
+    if let Some(tx) = shutdown {
+        let _ = tx.send(());
+    }
+    Ok(())
 }
 
 async fn auto_exit_command(
@@ -475,6 +533,19 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     crate::bench::priority_bench(&state, households as usize, runs as usize)
                         .await
                         .map(|r| r.to_string())
+                }
+                BenchCommand::Pages {
+                    users,
+                    requests,
+                    exits,
+                    url,
+                } => {
+                    let options = crate::bench::pages::Options {
+                        users: users as usize,
+                        requests: requests as usize,
+                        exits: exits as usize,
+                    };
+                    return pages_bench_command(&config, state, url, options).await;
                 }
             }
             .map_err(|e| CliError::Usage(e.to_string()))?;

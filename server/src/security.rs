@@ -8,8 +8,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use http::header::{
-    CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, ORIGIN, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
-    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, ORIGIN, REFERRER_POLICY, RETRY_AFTER,
+    STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use http::{HeaderValue, Method, StatusCode};
 
@@ -18,6 +18,9 @@ use http::{HeaderValue, Method, StatusCode};
 pub struct SecurityHeaders {
     pub tls: bool,
 }
+
+/// What a 503 tells the client to wait, in seconds.
+pub const RETRY_AFTER_SECONDS: &str = "2";
 
 pub async fn protect(State(settings): State<SecurityHeaders>, mut request: Request, next: Next) -> Response {
     if is_mutating(request.method()) && !same_origin(&request) {
@@ -44,6 +47,14 @@ pub async fn protect(State(settings): State<SecurityHeaders>, mut request: Reque
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    // Busy (the database's connections all taken for too long): nothing was done, and
+    // the request may be sent again shortly.
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE && !response.headers().contains_key(RETRY_AFTER) {
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+    }
+    let headers = response.headers_mut();
     if settings.tls {
         headers.insert(
             STRICT_TRANSPORT_SECURITY,

@@ -34,6 +34,10 @@ pub enum ConnectError {
     Open { url: String, source: DbErr },
 }
 
+/// How long a request waits for a free database connection before it is answered
+/// "busy" (503 with Retry-After) instead of queueing on: the bound on the queue.
+pub const POOL_WAIT: Duration = Duration::from_secs(5);
+
 /// How long a writer waits for SQLite's lock before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -46,7 +50,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, ConnectError> {
     let mut options = ConnectOptions::new(url.to_string());
     options
         .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(10));
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(POOL_WAIT);
     if url.starts_with("sqlite:") {
         options
             .max_connections(8)

@@ -9,6 +9,7 @@ pub mod codes;
 pub mod data_quality;
 pub mod dates;
 pub mod dedup;
+pub mod disability;
 pub mod enrollment;
 pub mod exit;
 pub mod household;

@@ -236,11 +236,7 @@ impl Disabilities {
     pub fn disabling_condition(&self) -> i32 {
         let mut any_missing = None;
         for (i, (&response, &indefinite)) in self.responses.iter().zip(&self.indefinite).enumerate() {
-            let yes = if DISABILITY_TYPES[i] == 10 {
-                (1..=3).contains(&response)
-            } else {
-                response == 1
-            };
+            let yes = app::domain::disability::is_yes(DISABILITY_TYPES[i], response);
             // Developmental disability and HIV/AIDS are disabling by definition.
             if yes && (matches!(DISABILITY_TYPES[i], 6 | 8) || indefinite == Some(1)) {
                 return 1;
@@ -2191,7 +2187,8 @@ fn disabilities(dice: &mut Dice, adult: bool) -> Disabilities {
         if dice.chance(0.005) {
             responses[i] = dice.pick(&[8, 9, 99]);
         }
-        let asked = matches!(DISABILITY_TYPES[i], 5 | 7 | 9 | 10) && (1..=3).contains(&responses[i]);
+        let asked = matches!(DISABILITY_TYPES[i], 5 | 7 | 9 | 10)
+            && app::domain::disability::is_yes(DISABILITY_TYPES[i], responses[i]);
         if asked {
             indefinite[i] = Some(dice.weighted(&[(1, 70), (0, 27), (8, 1), (9, 1), (99, 1)]));
         }

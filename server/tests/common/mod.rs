@@ -37,6 +37,11 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// The address of this test's database.
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
@@ -129,6 +134,15 @@ impl Drop for TestApp {
 /// Starts Hearth on a free port with a fresh, migrated database. Returns `None` for
 /// PostgreSQL when no server answers and CI is not set.
 pub async fn spawn(backend: Backend) -> Option<TestApp> {
+    spawn_with(backend, |_| {}).await
+}
+
+/// As `spawn`, with `configure` applied to the database connection before the server
+/// gets it (e.g. a metric callback that records every statement).
+pub async fn spawn_with(
+    backend: Backend,
+    configure: impl FnOnce(&mut DatabaseConnection),
+) -> Option<TestApp> {
     // Server-side errors show in a failing test's output (RUST_LOG picks the level).
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
@@ -138,10 +152,11 @@ pub async fn spawn(backend: Backend) -> Option<TestApp> {
         .with_test_writer()
         .try_init();
     let database = TestDatabase::create(backend).await?;
-    let db = app::db::connect(&database.url)
+    let mut db = app::db::connect(&database.url)
         .await
         .expect("test database opens");
     Migrator::up(&db, None).await.expect("migrations apply");
+    configure(&mut db);
     // Job files (exports) of this test.
     let files = tempfile::tempdir().expect("temp dir");
     let config = Config {

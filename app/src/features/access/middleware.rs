@@ -52,12 +52,13 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
             }
             Ok(None) => clear_cookie = true,
             Err(err) => {
-                tracing::error!(error = %err, "loading the session failed");
-                return (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Hearth cannot reach its database. Try again shortly.",
-                )
-                    .into_response();
+                let busy = crate::error::AppError::from(err) == crate::error::AppError::Busy;
+                let says = if busy {
+                    crate::error::AppError::Busy.to_string()
+                } else {
+                    "Hearth cannot reach its database. Try again shortly.".to_string()
+                };
+                return (StatusCode::SERVICE_UNAVAILABLE, says).into_response();
             }
         }
     }

@@ -116,7 +116,14 @@ pub fn fields(collected: Collected) -> Vec<FieldSpec> {
     }
     fields.push(FieldSpec::section("4.05–4.10 Disabilities"));
     for kind in DISABILITY_TYPE.values {
-        fields.push(yes_no_reasons(&format!("disability_{}", kind.code), kind.label).required());
+        fields.push(
+            FieldSpec::code(
+                &format!("disability_{}", kind.code),
+                kind.label,
+                crate::domain::disability::responses(kind.code),
+            )
+            .required(),
+        );
         if ASKS_INDEFINITE.contains(&kind.code) {
             fields.push(
                 yes_no_reasons(
@@ -232,26 +239,27 @@ pub fn check(answers: &Answers, collected: Collected, errors: &mut Vec<FieldErro
         let response = required_code(
             answers,
             &format!("disability_{}", kind.code),
-            &NO_YES_REASONS_FOR_MISSING_DATA,
+            crate::domain::disability::responses(kind.code),
             errors,
         );
+        let yes = response.is_some_and(|r| crate::domain::disability::is_yes(kind.code, r));
         let mut indefinite = None;
         if ASKS_INDEFINITE.contains(&kind.code) {
             let key = format!("indefinite_{}", kind.code);
             indefinite = code(answers, &key, &NO_YES_REASONS_FOR_MISSING_DATA, errors);
-            if response == Some(1) && indefinite.is_none() {
+            if yes && indefinite.is_none() {
                 errors.push(FieldError {
                     field: key,
                     message: "Required when the answer above is Yes.".into(),
                 });
             }
-            if response.is_some_and(|r| r != 1) {
+            if response.is_some() && !yes {
                 indefinite = None;
             }
-            out.long_term_disability |= response == Some(1) && indefinite == Some(1);
+            out.long_term_disability |= yes && indefinite == Some(1);
         } else {
             // Developmental disability and HIV/AIDS are disabling by definition.
-            out.long_term_disability |= response == Some(1);
+            out.long_term_disability |= yes;
         }
         if let Some(response) = response {
             out.disabilities.push((kind.code, response, indefinite));

@@ -5,6 +5,8 @@
 //! compares each with a primary-key read of one client in the same run (the machines
 //! are noisy: the ratio travels better than the milliseconds).
 
+pub mod pages;
+
 use std::time::{Duration, Instant};
 
 use app::db::statement;
