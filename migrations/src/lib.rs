@@ -15,6 +15,8 @@ mod m20261130_000015_add_ce_priority_open;
 mod m20261201_000016_index_exits_by_method;
 mod m20261205_000017_harden_sign_in_and_jobs;
 mod m20261205_000018_index_for_scale;
+mod m20261205_000019_index_reports;
+mod plain_indexes;
 
 pub struct Migrator;
 
@@ -34,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000016_index_exits_by_method::Migration),
             Box::new(m20261205_000017_harden_sign_in_and_jobs::Migration),
             Box::new(m20261205_000018_index_for_scale::Migration),
+            Box::new(m20261205_000019_index_reports::Migration),
         ]
     }
 }

@@ -7,8 +7,7 @@ use sea_orm_migration::prelude::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// (index, table, columns).
-const INDEXES: &[(&str, &str, &[&str])] = &[
+const INDEXES: &[crate::plain_indexes::PlainIndex] = &[
     // A client's stage records, newest last: the dashboard's assessments and every
     // "Default Last" (the member's latest records, whatever the enrollment).
     (
@@ -46,23 +45,10 @@ const INDEXES: &[(&str, &str, &[&str])] = &[
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (name, table, columns) in INDEXES {
-            let mut index = Index::create();
-            index.name(*name).table(Alias::new(*table));
-            for column in *columns {
-                index.col(Alias::new(*column));
-            }
-            manager.create_index(index.to_owned()).await?;
-        }
-        Ok(())
+        crate::plain_indexes::create(manager, INDEXES).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (name, table, _) in INDEXES {
-            manager
-                .drop_index(Index::drop().name(*name).table(Alias::new(*table)).to_owned())
-                .await?;
-        }
-        Ok(())
+        crate::plain_indexes::drop(manager, INDEXES).await
     }
 }

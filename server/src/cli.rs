@@ -110,6 +110,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..=1_000))]
         runs: u64,
     },
+    /// The data-quality report (whole CoC, one organization, records pages) and the
+    /// supervisor's caseload dashboard per organization, against a primary-key read
+    Reports {
+        /// How many times to load each
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1_000))]
+        runs: u64,
+    },
     /// The Coordinated Entry priority list (pages, filters, the CSV) for a priority
     /// list manager, with at least `--households` open placed CE enrollments (those
     /// missing are added to existing clients first), against a primary-key read
@@ -522,6 +529,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     .await
                     .map(|r| r.to_string()),
                 BenchCommand::Annual { runs } => crate::bench::annual_bench(&state, runs as usize)
+                    .await
+                    .map(|r| r.to_string()),
+                BenchCommand::Reports { runs } => crate::bench::reports::reports_bench(&state, runs as usize)
                     .await
                     .map(|r| r.to_string()),
                 BenchCommand::AutoExit { exit_days, write } => {

@@ -270,7 +270,7 @@ async fn hot_pages_read_large_tables_by_index_only(backend: common::Backend) {
     )
     .await
     .expect("demo clients");
-    let sample = Sample::read(&app.state, 30, 4).await.expect("a sample");
+    let sample = Sample::read(&app.state, 30, 8).await.expect("a sample");
     let household = sample.households.last().cloned().expect("a household to exit");
     recorder.start();
     let walk = Walk::prepare(&app.base_url, 1, sample, 3)

@@ -6,6 +6,7 @@
 //! are noisy: the ratio travels better than the milliseconds).
 
 pub mod pages;
+pub mod reports;
 
 use std::time::{Duration, Instant};
 

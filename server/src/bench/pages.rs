@@ -103,6 +103,17 @@ impl Users {
             priority_list_managers: Vec::new(),
             anonymous: http_client()?,
         };
+        // The baseline: a static file of the site, or — when the site is not built
+        // (no `cargo leptos build`) — the health check, which reads no database either.
+        let favicon = users
+            .anonymous
+            .get(format!("{}{}", users.base, users.static_path))
+            .send()
+            .await
+            .map_err(|e| PagesError::Http("the static file".into(), e))?;
+        if !favicon.status().is_success() {
+            users.static_path = "/healthz".into();
+        }
         for role in [Role::CaseManager, Role::PriorityListManager] {
             for _ in 0..n.max(1) {
                 let client = http_client()?;
@@ -189,7 +200,15 @@ impl Users {
 fn describe(request: &Request) -> String {
     match request {
         Request::Get(path) => format!("GET {path}"),
-        Request::Post(endpoint, _) => format!("POST /api/{endpoint}"),
+        Request::Post(endpoint, form) => {
+            // IDs only: the draft and the step (never answers).
+            let ids: Vec<String> = form
+                .iter()
+                .filter(|(k, _)| matches!(k.as_str(), "draft_id" | "step" | "intent" | "enrollment_id"))
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            format!("POST /api/{endpoint} ({})", ids.join(", "))
+        }
     }
 }
 
@@ -373,10 +392,21 @@ impl Walk {
             sample,
             drafts: Vec::new(),
         };
-        let households: Vec<Household> = walk.sample.households.iter().take(drafts).cloned().collect();
+        // Households whose records answer every question of the exit: "No Changes"
+        // after "Default Last" is refused (rightly) for a member who, say, turned 18
+        // since entry and was never asked about income; those drafts are discarded.
+        let households: Vec<Household> = walk.sample.households.iter().take(2 * drafts).cloned().collect();
         for household in households {
+            if walk.drafts.len() == drafts {
+                break;
+            }
             let draft_id = walk.start_exit(0, &household).await?;
-            walk.drafts.push(ExitDraft { draft_id, household });
+            let draft = ExitDraft { draft_id, household };
+            if walk.member_steps(0, &draft).await? {
+                walk.drafts.push(draft);
+            } else {
+                walk.discard(0, &draft.draft_id).await?;
+            }
         }
         Ok(walk)
     }
@@ -422,7 +452,11 @@ impl Walk {
         let s = &self.sample;
         let mut pages = vec![
             Page {
-                name: "Static file (baseline)",
+                name: if self.users.static_path == "/healthz" {
+                    "Health check, no database (baseline)"
+                } else {
+                    "Static file (baseline)"
+                },
                 role: Role::Anonymous,
                 requests: vec![Request::Get(self.users.static_path.clone())],
             },
@@ -539,12 +573,13 @@ impl Walk {
 
     /// A household's whole exit, as a case manager walks it: start, the exit step,
     /// each member's step (page, Default Last, No Changes), the review page, Finish.
-    /// Answers the server time of the whole walk and of Finish.
+    /// Answers the server time of the whole walk and of Finish; `None` (the draft
+    /// discarded) when a member's records leave a question unanswered.
     pub async fn exit_household(
         &self,
         user: usize,
         household: &Household,
-    ) -> Result<(Duration, Duration), PagesError> {
+    ) -> Result<Option<(Duration, Duration)>, PagesError> {
         let started = Instant::now();
         let draft_id = self.start_exit(user, household).await?;
         let draft = ExitDraft {
@@ -553,16 +588,9 @@ impl Walk {
         };
         let get = |step: &str| Request::Get(format!("/workflows/{draft_id}/{step}"));
         self.users.ok(Role::CaseManager, user, &get("exit")).await?;
-        for member in &household.members {
-            let name = format!("exit-{member}");
-            self.users.ok(Role::CaseManager, user, &get(&name)).await?;
-            for intent in ["default_last", "no_changes"] {
-                let request = Request::Post(
-                    "save_workflow_step",
-                    form(&[("draft_id", &draft.draft_id), ("step", &name), ("intent", intent)]),
-                );
-                self.users.ok(Role::CaseManager, user, &request).await?;
-            }
+        if !self.member_steps(user, &draft).await? {
+            self.discard(user, &draft_id).await?;
+            return Ok(None);
         }
         self.users.ok(Role::CaseManager, user, &get("review")).await?;
         let finish_started = Instant::now();
@@ -574,7 +602,43 @@ impl Walk {
             )
             .await?;
         let finish = finish_started.elapsed();
-        Ok((started.elapsed(), finish))
+        Ok(Some((started.elapsed(), finish)))
+    }
+
+    /// Each member's step as a case manager taps through it: the page, "Default Last",
+    /// "No Changes". Answers false when "No Changes" is refused (422: the latest
+    /// records leave a question the exit asks unanswered).
+    async fn member_steps(&self, user: usize, draft: &ExitDraft) -> Result<bool, PagesError> {
+        for member in &draft.household.members {
+            let name = format!("exit-{member}");
+            let page = Request::Get(format!("/workflows/{}/{name}", draft.draft_id));
+            self.users.ok(Role::CaseManager, user, &page).await?;
+            for intent in ["default_last", "no_changes"] {
+                let request = Request::Post(
+                    "save_workflow_step",
+                    form(&[("draft_id", &draft.draft_id), ("step", &name), ("intent", intent)]),
+                );
+                let (status, body) = self.users.send(Role::CaseManager, user, &request).await?;
+                match status {
+                    200..=399 => {}
+                    422 if intent == "no_changes" => return Ok(false),
+                    _ => {
+                        return Err(PagesError::Refused {
+                            what: describe(&request),
+                            status,
+                            body: body.chars().take(300).collect(),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// Throws a draft away.
+    async fn discard(&self, user: usize, draft_id: &str) -> Result<(), PagesError> {
+        let request = Request::Post("discard_workflow", form(&[("draft_id", draft_id)]));
+        self.users.ok(Role::CaseManager, user, &request).await.map(|_| ())
     }
 }
 
@@ -738,8 +802,9 @@ impl std::fmt::Display for Report {
 pub async fn run(state: &AppState, base: &str, options: &Options) -> Result<Report, PagesError> {
     let clients = client_count(state).await?;
     let drafts = options.users.clamp(1, 32);
-    let sample = Sample::read(state, 200, drafts + options.exits).await?;
-    let exit_households: Vec<Household> = sample.households.iter().skip(drafts).cloned().collect();
+    // Twice the households needed: some are passed over (see `Walk::prepare`).
+    let sample = Sample::read(state, 200, 2 * (drafts + options.exits)).await?;
+    let exit_households: Vec<Household> = sample.households.iter().skip(2 * drafts).cloned().collect();
     let walk = Arc::new(Walk::prepare(base, options.users, sample, drafts).await?);
     let pages = walk.pages();
     // Warm up: every request once.
@@ -754,11 +819,15 @@ pub async fn run(state: &AppState, base: &str, options: &Options) -> Result<Repo
         let mut walks = Vec::new();
         let mut finishes = Vec::new();
         let mut members = 0;
-        for household in exit_households.iter().take(options.exits) {
-            let (whole, finish) = walk.exit_household(0, household).await?;
-            walks.push(whole);
-            finishes.push(finish);
-            members += household.members.len();
+        for household in &exit_households {
+            if walks.len() == options.exits {
+                break;
+            }
+            if let Some((whole, finish)) = walk.exit_household(0, household).await? {
+                walks.push(whole);
+                finishes.push(finish);
+                members += household.members.len();
+            }
         }
         walks.sort();
         finishes.sort();

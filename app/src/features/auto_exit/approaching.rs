@@ -81,6 +81,44 @@ pub async fn rows(
     Ok(out)
 }
 
+/// The households among `households` (a caseload's) past their alert age in an
+/// organization's projects: what `rows` would list of them, read for these only.
+pub async fn among(
+    state: &AppState,
+    session: &CurrentSession,
+    organization_id: &str,
+    households: &[&str],
+) -> Result<HashSet<String>, AppError> {
+    let mut out = HashSet::new();
+    if households.is_empty() {
+        return Ok(out);
+    }
+    let scope = Scope {
+        organization_id: Some(organization_id),
+        project_id: None,
+        funder: None,
+    };
+    let in_scope: Vec<String> = projects_in_scope(state, session, scope)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    if in_scope.is_empty() {
+        return Ok(out);
+    }
+    let db = &state.db;
+    let today = state.today();
+    for project in projects(db, &in_scope).await? {
+        let alert = project.setting.alert_days.unwrap_or(project.setting.exit_days);
+        let cutoff = due_cutoff(today, alert);
+        for household in super::sweep::among(db, &project, cutoff, households, today, Standing::Alert).await?
+        {
+            out.insert(household.household_id);
+        }
+    }
+    Ok(out)
+}
+
 /// The households among `rows` with a member on the user's open case assignments.
 async fn assigned_to(
     db: &sea_orm::DatabaseConnection,

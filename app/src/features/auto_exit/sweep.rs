@@ -381,6 +381,57 @@ pub(crate) async fn next_batch(
     }))
 }
 
+/// The households among `households` (a caseload's) of a project at `at_least`
+/// standing on `today`: the reads of `next_batch` (open heads who started on or before
+/// `cutoff`, then their open members) for these households only, a batch at a time.
+/// `referred` is not read (false): the callers ask only who stands where.
+pub(crate) async fn among(
+    db: &DatabaseConnection,
+    project: &Project,
+    cutoff: NaiveDate,
+    households: &[&str],
+    today: NaiveDate,
+    at_least: Standing,
+) -> Result<Vec<Inactive>, AppError> {
+    let mut out = Vec::new();
+    for chunk in households.chunks(BATCH as usize) {
+        let mut values: Vec<Value> = vec![project.id.clone().into(), cutoff.into()];
+        values.extend(chunk.iter().map(|h| Value::from(h.to_string())));
+        let rows = db
+            .query_all_raw(statement(
+                db.get_database_backend(),
+                &format!(
+                    "SELECT DISTINCT household_id FROM enrollments WHERE {HEADS_WHERE} AND household_id IN ({})",
+                    marks(chunk.len())
+                ),
+                values,
+            ))
+            .await?;
+        let ids = rows
+            .iter()
+            .map(|r| r.try_get::<String>("", "household_id"))
+            .collect::<Result<Vec<_>, _>>()?;
+        if ids.is_empty() {
+            continue;
+        }
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        for (household_id, members) in members(db, &project.id, &ids).await? {
+            let activity: Vec<MemberActivity> = members.iter().map(|m| m.activity).collect();
+            if let Some(last) = last_activity(&activity)
+                && standing(last, today, project.setting) >= at_least
+            {
+                out.push(Inactive {
+                    household_id,
+                    members,
+                    last_activity: last,
+                    referred: false,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The projects with an auto-exit setting, all or `only` these (Coordinated Entry
 /// never auto-exits).
 pub(crate) async fn projects(db: &DatabaseConnection, only: &[String]) -> Result<Vec<Project>, AppError> {

@@ -1,7 +1,8 @@
 //! The supervisor's caseload dashboard on the server: per case manager of the
 //! organization, the clients and households on their open case assignments, annual
 //! assessments due and overdue, households approaching auto-exit, drafts left open and
-//! data-quality errors — each read once for the organization, then counted per person.
+//! data-quality errors — each read once, for the enrollments and households on the
+//! organization's open case assignments only, then counted per person.
 
 use std::collections::{HashMap, HashSet};
 
@@ -16,7 +17,6 @@ use crate::domain::annual::{AnnualStatus, status};
 use crate::error::AppError;
 use crate::features::access::guard::CurrentSession;
 use crate::features::annual::service::{filter_choices, marks, non_empty};
-use crate::features::auto_exit::api::ApproachingFilter;
 use crate::state::AppState;
 
 /// Who sees every case manager's load (HMIS admins always may).
@@ -126,20 +126,28 @@ async fn loads(
     let heads = head_entry_dates(db, open.iter().map(|(_, h)| h.as_str())).await?;
     let annuals = annual_dates(db, open.iter().map(|(e, _)| e.as_str())).await?;
     let today = state.today();
-    let approaching: HashSet<String> = crate::features::auto_exit::approaching::rows(
+    // Only the households and enrollments on the caseloads are read.
+    let households: Vec<&str> = {
+        let mut h: Vec<&str> = open.iter().map(|(_, h)| h.as_str()).collect();
+        h.sort_unstable();
+        h.dedup();
+        h
+    };
+    let approaching =
+        crate::features::auto_exit::approaching::among(state, session, organization_id, &households).await?;
+    let open_enrollments: Vec<(String, String)> = {
+        let mut e: Vec<(String, String)> = open.iter().map(|&p| p.clone()).collect();
+        e.sort_unstable();
+        e.dedup();
+        e
+    };
+    let errors = crate::features::data_quality::service::integrity_errors(
         state,
         session,
-        &ApproachingFilter {
-            organization_id: Some(organization_id.to_string()),
-            ..Default::default()
-        },
+        organization_id,
+        &open_enrollments,
     )
-    .await?
-    .into_iter()
-    .map(|r| r.household_id)
-    .collect();
-    let errors =
-        crate::features::data_quality::service::integrity_errors(state, session, organization_id).await?;
+    .await?;
     let user_ids: Vec<&str> = managers.iter().map(|m| m.user_id.as_str()).collect();
     let drafts = drafts(state, &user_ids).await?;
     Ok(managers

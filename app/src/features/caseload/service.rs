@@ -116,6 +116,9 @@ pub fn annual_alert(status: AnnualStatus) -> Option<String> {
     }
 }
 
+/// IDs bound per query of the lookups below (well under both databases' limits).
+const CHUNK: usize = 500;
+
 fn marks(n: usize) -> String {
     vec!["?"; n].join(", ")
 }
@@ -127,19 +130,18 @@ pub async fn head_entry_dates<'a>(
 ) -> Result<HashMap<String, NaiveDate>, AppError> {
     let ids: Vec<Value> = households.map(|h| h.into()).collect();
     let mut heads = HashMap::new();
-    if ids.is_empty() {
-        return Ok(heads);
-    }
-    let sql = format!(
-        "SELECT household_id, entry_date FROM enrollments WHERE household_id IN ({}) \
-         AND relationship_to_hoh = 1 AND date_deleted IS NULL",
-        marks(ids.len())
-    );
-    for row in db
-        .query_all_raw(statement(db.get_database_backend(), &sql, ids))
-        .await?
-    {
-        heads.insert(row.try_get("", "household_id")?, row.try_get("", "entry_date")?);
+    for chunk in ids.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT household_id, entry_date FROM enrollments WHERE household_id IN ({}) \
+             AND relationship_to_hoh = 1 AND date_deleted IS NULL",
+            marks(chunk.len())
+        );
+        for row in db
+            .query_all_raw(statement(db.get_database_backend(), &sql, chunk.to_vec()))
+            .await?
+        {
+            heads.insert(row.try_get("", "household_id")?, row.try_get("", "entry_date")?);
+        }
     }
     Ok(heads)
 }
@@ -151,22 +153,21 @@ pub async fn annual_dates<'a>(
 ) -> Result<HashMap<String, Vec<NaiveDate>>, AppError> {
     let ids: Vec<Value> = enrollments.map(|e| e.into()).collect();
     let mut annuals: HashMap<String, Vec<NaiveDate>> = HashMap::new();
-    if ids.is_empty() {
-        return Ok(annuals);
-    }
-    let sql = format!(
-        "SELECT enrollment_id, information_date FROM assessment_events WHERE enrollment_id IN ({}) \
-         AND data_collection_stage = 5 AND date_deleted IS NULL",
-        marks(ids.len())
-    );
-    for row in db
-        .query_all_raw(statement(db.get_database_backend(), &sql, ids))
-        .await?
-    {
-        annuals
-            .entry(row.try_get("", "enrollment_id")?)
-            .or_default()
-            .push(row.try_get("", "information_date")?);
+    for chunk in ids.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT enrollment_id, information_date FROM assessment_events WHERE enrollment_id IN ({}) \
+             AND data_collection_stage = 5 AND date_deleted IS NULL",
+            marks(chunk.len())
+        );
+        for row in db
+            .query_all_raw(statement(db.get_database_backend(), &sql, chunk.to_vec()))
+            .await?
+        {
+            annuals
+                .entry(row.try_get("", "enrollment_id")?)
+                .or_default()
+                .push(row.try_get("", "information_date")?);
+        }
     }
     Ok(annuals)
 }

@@ -6,13 +6,13 @@
 //! their auto-exit age follow rules in Rust (`domain::annual`, the auto-exit sweep's
 //! reads).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Duration, NaiveDate};
 use sea_orm::ConnectionTrait;
 
 use super::api::{DqFilter, DqRecord, DqRecordsPage, DqReport};
-use super::sql::{Dialect, SOURCE, conditions, lit, universe};
+use super::sql::{Condition, Dialect, Reads, SOURCE, conditions, lit, universe};
 use crate::db::statement;
 use crate::domain::annual::missed_windows;
 use crate::domain::auto_exit::{Standing, due_cutoff};
@@ -25,7 +25,7 @@ use crate::features::access::guard::CurrentSession;
 use crate::features::annual::service::{
     Scope, audit_view, filter_choices, names_of, non_empty, projects_in_scope,
 };
-use crate::features::auto_exit::sweep::{next_batch, projects as auto_exit_projects};
+use crate::features::auto_exit::sweep::{among, next_batch, projects as auto_exit_projects};
 use crate::features::clients::pages::format_date;
 use crate::state::AppState;
 
@@ -102,9 +102,14 @@ struct Raw {
 
 /// Open enrollments (as of the period's end, or today) with an annual window that
 /// closed without an annual assessment.
-async fn missing_annuals(state: &AppState, period: &Period) -> Result<Vec<Raw>, AppError> {
+/// `only`: these enrollments (a caseload's), else every one in the universe.
+async fn missing_annuals(
+    state: &AppState,
+    period: &Period,
+    only: Option<&[String]>,
+) -> Result<Vec<Raw>, AppError> {
     let as_of = period.to.min(period.today);
-    let (cte, values) = universe(period);
+    let (cte, values) = universe(period, Reads { only, checked: false });
     // A first window closes a year and 30 days after the head's start.
     let latest_start = as_of - Duration::days(395);
     let sql = format!(
@@ -189,7 +194,7 @@ async fn past_auto_exit(state: &AppState, period: &Period) -> Result<Vec<Raw>, A
 
 async fn computed(state: &AppState, period: &Period, code: &str) -> Result<Vec<Raw>, AppError> {
     match code {
-        MISSING_ANNUAL => missing_annuals(state, period).await,
+        MISSING_ANNUAL => missing_annuals(state, period, None).await,
         _ => past_auto_exit(state, period).await,
     }
 }
@@ -204,7 +209,13 @@ pub async fn counts(state: &AppState, period: &Period) -> Result<BTreeMap<String
     let backend = db.get_database_backend();
     let dialect = Dialect::new(state, backend);
     let conditions = conditions(&dialect, period);
-    let (cte, values) = universe(period);
+    let (cte, values) = universe(
+        period,
+        Reads {
+            only: None,
+            checked: true,
+        },
+    );
     let sums: Vec<String> = conditions
         .iter()
         .enumerate()
@@ -225,12 +236,20 @@ pub async fn counts(state: &AppState, period: &Period) -> Result<BTreeMap<String
     Ok(counts)
 }
 
-/// Integrity errors per enrollment in an organization's projects, over the report's
-/// default period (the caseload dashboard's count).
+/// Enrollments read per query of `integrity_errors` (bound values stay well under
+/// both databases' limits).
+const CHUNK: usize = 500;
+
+/// Integrity errors per enrollment among `enrollments` ((enrollment ID, household ID):
+/// a caseload's open enrollments) in an organization's projects, over the report's
+/// default period — the caseload dashboard's count. Read for these enrollments only: the
+/// checks that are conditions as columns of one query per chunk, missing annuals for the
+/// chunk, and households past their auto-exit age among theirs.
 pub async fn integrity_errors(
     state: &AppState,
     session: &CurrentSession,
     organization_id: &str,
+    enrollments: &[(String, String)],
 ) -> Result<HashMap<String, usize>, AppError> {
     let filter = DqFilter {
         organization_id: Some(organization_id.to_string()),
@@ -238,10 +257,58 @@ pub async fn integrity_errors(
     };
     let period = period(state, session, &filter).await?;
     let mut out: HashMap<String, usize> = HashMap::new();
-    for check in INTEGRITY {
-        let (_, raws) = raw_records(state, &period, check.code, None).await?;
-        for raw in raws {
+    if period.projects.is_empty() || enrollments.is_empty() {
+        return Ok(out);
+    }
+    let db = &state.db;
+    let backend = db.get_database_backend();
+    let dialect = Dialect::new(state, backend);
+    let checks: Vec<Condition> = conditions(&dialect, &period)
+        .into_iter()
+        .filter(|c| INTEGRITY.iter().any(|i| i.code == c.code))
+        .collect();
+    let errors = checks
+        .iter()
+        .map(|c| format!("CASE WHEN {} THEN 1 ELSE 0 END", c.when))
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let ids: Vec<String> = enrollments.iter().map(|(e, _)| e.clone()).collect();
+    for chunk in ids.chunks(CHUNK) {
+        let (cte, values) = universe(
+            &period,
+            Reads {
+                only: Some(chunk),
+                checked: true,
+            },
+        );
+        let sql = format!("{cte}SELECT u.enrollment_id, CAST({errors} AS BIGINT) AS n{SOURCE}");
+        for row in db.query_all_raw(statement(backend, &sql, values)).await? {
+            let n: i64 = row.try_get("", "n")?;
+            if n > 0 {
+                *out.entry(row.try_get("", "enrollment_id")?).or_default() += usize::try_from(n).unwrap_or(0);
+            }
+        }
+        for raw in missing_annuals(state, &period, Some(chunk)).await? {
             *out.entry(raw.enrollment_id).or_default() += 1;
+        }
+    }
+    // Past the auto-exit age: every open member of a due household (as `past_auto_exit`).
+    let households: Vec<&str> = {
+        let mut h: Vec<&str> = enrollments.iter().map(|(_, h)| h.as_str()).collect();
+        h.sort_unstable();
+        h.dedup();
+        h
+    };
+    let wanted: HashSet<&str> = enrollments.iter().map(|(e, _)| e.as_str()).collect();
+    let project_ids: Vec<String> = period.projects.iter().map(|(id, _)| id.clone()).collect();
+    for project in auto_exit_projects(db, &project_ids).await? {
+        let cutoff = due_cutoff(period.today, project.setting.exit_days);
+        for household in among(db, &project, cutoff, &households, period.today, Standing::Due).await? {
+            for m in household.members {
+                if wanted.contains(m.enrollment_id.as_str()) {
+                    *out.entry(m.enrollment_id).or_default() += 1;
+                }
+            }
         }
     }
     Ok(out)
@@ -295,7 +362,13 @@ async fn raw_records(
         .into_iter()
         .find(|c| c.code == code)
         .ok_or_else(|| AppError::field("check", "Choose a count of the report."))?;
-    let (cte, values) = universe(period);
+    let (cte, values) = universe(
+        period,
+        Reads {
+            only: None,
+            checked: condition.needs_checks(),
+        },
+    );
     let total: i64 = db
         .query_one_raw(statement(
             backend,
