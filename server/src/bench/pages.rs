@@ -499,20 +499,12 @@ impl Walk {
             role: Role::CaseManager,
             requests: self.drafts.iter().map(|d| step(d, "exit")).collect(),
         });
-        pages.push(Page {
-            name: "Exit workflow: member step page",
-            role: Role::CaseManager,
-            requests: self
-                .drafts
+        let members = |request: &dyn Fn(&ExitDraft, &str) -> Request| -> Vec<Request> {
+            self.drafts
                 .iter()
-                .flat_map(|d| {
-                    d.household
-                        .members
-                        .iter()
-                        .map(move |m| step(d, &format!("exit-{m}")))
-                })
-                .collect(),
-        });
+                .flat_map(|d| d.household.members.iter().map(move |m| request(d, m)))
+                .collect()
+        };
         let intent = |d: &ExitDraft, member: &str, intent: &str| {
             Request::Post(
                 "save_workflow_step",
@@ -524,32 +516,19 @@ impl Walk {
             )
         };
         pages.push(Page {
+            name: "Exit workflow: member step page",
+            role: Role::CaseManager,
+            requests: members(&|d, m| step(d, &format!("exit-{m}"))),
+        });
+        pages.push(Page {
             name: "Exit workflow: Default Last",
             role: Role::CaseManager,
-            requests: self
-                .drafts
-                .iter()
-                .flat_map(|d| {
-                    d.household
-                        .members
-                        .iter()
-                        .map(move |m| intent(d, m, "default_last"))
-                })
-                .collect(),
+            requests: members(&|d, m| intent(d, m, "default_last")),
         });
         pages.push(Page {
             name: "Exit workflow: No Changes",
             role: Role::CaseManager,
-            requests: self
-                .drafts
-                .iter()
-                .flat_map(|d| {
-                    d.household
-                        .members
-                        .iter()
-                        .map(move |m| intent(d, m, "no_changes"))
-                })
-                .collect(),
+            requests: members(&|d, m| intent(d, m, "no_changes")),
         });
         pages.push(Page {
             name: "Exit workflow: review page",

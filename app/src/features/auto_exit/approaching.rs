@@ -30,11 +30,7 @@ pub async fn rows(
         project_id: non_empty(&filter.project_id),
         funder: None,
     };
-    let in_scope: Vec<String> = projects_in_scope(state, session, scope)
-        .await?
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
+    let in_scope = project_ids_in_scope(state, session, scope).await?;
     if in_scope.is_empty() {
         return Ok(Vec::new());
     }
@@ -98,11 +94,7 @@ pub async fn among(
         project_id: None,
         funder: None,
     };
-    let in_scope: Vec<String> = projects_in_scope(state, session, scope)
-        .await?
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
+    let in_scope = project_ids_in_scope(state, session, scope).await?;
     if in_scope.is_empty() {
         return Ok(out);
     }
@@ -221,4 +213,17 @@ pub async fn counts(
         organization: rows.len(),
         mine: rows.iter().filter(|r| mine.contains(&r.household_id)).count(),
     }))
+}
+
+/// The IDs of the projects in `scope` the user may see.
+async fn project_ids_in_scope(
+    state: &AppState,
+    session: &CurrentSession,
+    scope: Scope<'_>,
+) -> Result<Vec<String>, AppError> {
+    Ok(projects_in_scope(state, session, scope)
+        .await?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect())
 }

@@ -116,11 +116,28 @@ pub fn annual_alert(status: AnnualStatus) -> Option<String> {
     }
 }
 
+use crate::features::annual::service::marks;
+
 /// IDs bound per query of the lookups below (well under both databases' limits).
 const CHUNK: usize = 500;
 
-fn marks(n: usize) -> String {
-    vec!["?"; n].join(", ")
+/// The rows of `sql` (given the `?, ?, …` of a chunk) for every chunk of `ids`: large
+/// caseloads stay under both databases' parameter limits.
+async fn in_chunks(
+    db: &impl ConnectionTrait,
+    ids: Vec<Value>,
+    sql: impl Fn(&str) -> String,
+) -> Result<Vec<sea_orm::QueryResult>, AppError> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let query = statement(
+            db.get_database_backend(),
+            &sql(&marks(chunk.len())),
+            chunk.to_vec(),
+        );
+        rows.extend(db.query_all_raw(query).await?);
+    }
+    Ok(rows)
 }
 
 /// The head of household's project start date per household.
@@ -130,18 +147,15 @@ pub async fn head_entry_dates<'a>(
 ) -> Result<HashMap<String, NaiveDate>, AppError> {
     let ids: Vec<Value> = households.map(|h| h.into()).collect();
     let mut heads = HashMap::new();
-    for chunk in ids.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT household_id, entry_date FROM enrollments WHERE household_id IN ({}) \
-             AND relationship_to_hoh = 1 AND date_deleted IS NULL",
-            marks(chunk.len())
-        );
-        for row in db
-            .query_all_raw(statement(db.get_database_backend(), &sql, chunk.to_vec()))
-            .await?
-        {
-            heads.insert(row.try_get("", "household_id")?, row.try_get("", "entry_date")?);
-        }
+    let rows = in_chunks(db, ids, |marks| {
+        format!(
+            "SELECT household_id, entry_date FROM enrollments WHERE household_id IN ({marks}) \
+             AND relationship_to_hoh = 1 AND date_deleted IS NULL"
+        )
+    })
+    .await?;
+    for row in rows {
+        heads.insert(row.try_get("", "household_id")?, row.try_get("", "entry_date")?);
     }
     Ok(heads)
 }
@@ -153,21 +167,18 @@ pub async fn annual_dates<'a>(
 ) -> Result<HashMap<String, Vec<NaiveDate>>, AppError> {
     let ids: Vec<Value> = enrollments.map(|e| e.into()).collect();
     let mut annuals: HashMap<String, Vec<NaiveDate>> = HashMap::new();
-    for chunk in ids.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT enrollment_id, information_date FROM assessment_events WHERE enrollment_id IN ({}) \
-             AND data_collection_stage = 5 AND date_deleted IS NULL",
-            marks(chunk.len())
-        );
-        for row in db
-            .query_all_raw(statement(db.get_database_backend(), &sql, chunk.to_vec()))
-            .await?
-        {
-            annuals
-                .entry(row.try_get("", "enrollment_id")?)
-                .or_default()
-                .push(row.try_get("", "information_date")?);
-        }
+    let rows = in_chunks(db, ids, |marks| {
+        format!(
+            "SELECT enrollment_id, information_date FROM assessment_events WHERE enrollment_id IN ({marks}) \
+             AND data_collection_stage = 5 AND date_deleted IS NULL"
+        )
+    })
+    .await?;
+    for row in rows {
+        annuals
+            .entry(row.try_get("", "enrollment_id")?)
+            .or_default()
+            .push(row.try_get("", "information_date")?);
     }
     Ok(annuals)
 }
