@@ -156,6 +156,18 @@ mod tests {
         assert_eq!(back, err);
     }
 
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_pool_that_stays_full_answers_busy_not_a_server_error() {
+        let waited = sea_orm::DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout);
+        let err = AppError::from(waited);
+        assert_eq!(err, AppError::Busy);
+        assert_eq!(err.status_code(), http::StatusCode::SERVICE_UNAVAILABLE);
+        assert!(err.to_string().contains("try again"), "{err}");
+        let closed = sea_orm::DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::ConnectionClosed);
+        assert_eq!(AppError::from(closed), AppError::Internal);
+    }
+
     #[test]
     fn internal_errors_do_not_leak_details() {
         assert!(!AppError::Internal.to_string().to_lowercase().contains("sql"));

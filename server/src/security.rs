@@ -141,6 +141,28 @@ mod tests {
         )])));
     }
 
+    #[tokio::test]
+    async fn a_busy_answer_says_when_to_try_again() {
+        use tower::ServiceExt as _;
+        let router = |status: StatusCode| {
+            axum::Router::new()
+                .route("/", axum::routing::get(move || async move { status }))
+                .layer(axum::middleware::from_fn_with_state(
+                    SecurityHeaders { tls: false },
+                    protect,
+                ))
+        };
+        let get = || Request::builder().uri("/").body(Body::empty()).unwrap();
+        let busy = router(StatusCode::SERVICE_UNAVAILABLE)
+            .oneshot(get())
+            .await
+            .unwrap();
+        assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.headers()[RETRY_AFTER], RETRY_AFTER_SECONDS);
+        let fine = router(StatusCode::OK).oneshot(get()).await.unwrap();
+        assert!(!fine.headers().contains_key(RETRY_AFTER));
+    }
+
     #[test]
     fn nonces_differ() {
         assert_ne!(new_nonce(), new_nonce());
