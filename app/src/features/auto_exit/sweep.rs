@@ -334,6 +334,32 @@ pub(crate) struct Batch {
     pub households: Vec<Inactive>,
 }
 
+/// The households `ids` of a project whose members' last activity puts them at
+/// `at_least` standing on `today`, with their open members (`referred` not read).
+async fn standing_at_least(
+    db: &DatabaseConnection,
+    project: &Project,
+    ids: &[&str],
+    today: NaiveDate,
+    at_least: Standing,
+) -> Result<Vec<Inactive>, AppError> {
+    let mut households = Vec::new();
+    for (household_id, members) in members(db, &project.id, ids).await? {
+        let activity: Vec<MemberActivity> = members.iter().map(|m| m.activity).collect();
+        if let Some(last) = last_activity(&activity)
+            && standing(last, today, project.setting) >= at_least
+        {
+            households.push(Inactive {
+                household_id,
+                members,
+                last_activity: last,
+                referred: false,
+            });
+        }
+    }
+    Ok(households)
+}
+
 pub(crate) async fn next_batch(
     db: &DatabaseConnection,
     project: &Project,
@@ -347,21 +373,8 @@ pub(crate) async fn next_batch(
         return Ok(None);
     };
     let next = (last.entry_date, last.enrollment_id.clone());
-    let mut households = Vec::new();
     let ids: Vec<&str> = heads.iter().map(|h| h.household_id.as_str()).collect();
-    for (household_id, members) in members(db, &project.id, &ids).await? {
-        let activity: Vec<MemberActivity> = members.iter().map(|m| m.activity).collect();
-        if let Some(last) = last_activity(&activity)
-            && standing(last, today, project.setting) >= at_least
-        {
-            households.push(Inactive {
-                household_id,
-                members,
-                last_activity: last,
-                referred: false,
-            });
-        }
-    }
+    let mut households = standing_at_least(db, project, &ids, today, at_least).await?;
     let clients: Vec<(&str, &str)> = households
         .iter()
         .flat_map(|h| {
@@ -415,19 +428,7 @@ pub(crate) async fn among(
             continue;
         }
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        for (household_id, members) in members(db, &project.id, &ids).await? {
-            let activity: Vec<MemberActivity> = members.iter().map(|m| m.activity).collect();
-            if let Some(last) = last_activity(&activity)
-                && standing(last, today, project.setting) >= at_least
-            {
-                out.push(Inactive {
-                    household_id,
-                    members,
-                    last_activity: last,
-                    referred: false,
-                });
-            }
-        }
+        out.extend(standing_at_least(db, project, &ids, today, at_least).await?);
     }
     Ok(out)
 }
