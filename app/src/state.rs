@@ -80,6 +80,8 @@ pub struct AppState {
     pub data_key: crate::crypto::DataKey,
     /// The background job queue (exports).
     pub jobs: crate::jobs::Jobs,
+    /// The audit rows of views, written in batches (see [`crate::db::audit::ViewLog`]).
+    pub views: crate::db::audit::ViewLog,
 }
 
 impl AppState {

@@ -517,12 +517,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Bench(bench) => {
             let data_key = config.data_key_for(&db).await?;
             let state = app::state::AppState {
-                db,
+                db: db.clone(),
                 security: config.security,
                 time_zone: config.time_zone,
                 clock: app::state::Clock::System,
                 data_key,
                 jobs: app::jobs::Jobs::new(config.data_dir.join("jobs")),
+                views: app::db::audit::ViewLog::start(db.clone()),
             };
             let report = match bench {
                 BenchCommand::Search { samples } => crate::bench::search_bench(&state, samples as usize)

@@ -129,6 +129,7 @@ pub fn leptos_options(site_root: &std::path::Path, addr: SocketAddr) -> LeptosOp
 pub struct Server {
     listener: TcpListener,
     router: Router,
+    views: app::db::audit::ViewLog,
 }
 
 impl Server {
@@ -138,12 +139,13 @@ impl Server {
         data_key: app::crypto::DataKey,
     ) -> std::io::Result<Self> {
         let state = AppState {
-            db,
+            db: db.clone(),
             security: config.security,
             time_zone: config.time_zone,
             clock: Clock::System,
             data_key,
             jobs: app::jobs::Jobs::new(config.data_dir.join("jobs")),
+            views: app::db::audit::ViewLog::start(db.clone()),
         };
         Self::bind_with_state(config, state).await
     }
@@ -155,8 +157,13 @@ impl Server {
             .await
             .map_err(std::io::Error::other)?;
         crate::jobs::spawn_runner(state.clone(), config.auto_exit_at);
+        let views = state.views.clone();
         let router = app_router(state, leptos_options(&config.site_root, addr), limits);
-        Ok(Server { listener, router })
+        Ok(Server {
+            listener,
+            router,
+            views,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -180,7 +187,11 @@ impl Server {
             self.router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
-        .await
+        .await?;
+        // Every request has finished: write the views still queued (a clean stop
+        // leaves no view unaudited).
+        self.views.flush().await;
+        Ok(())
     }
 }
 

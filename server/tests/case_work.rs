@@ -89,6 +89,59 @@ on_both_databases!(one_page_load_runs_its_data_once_and_audits_once, |app| {
     }
 });
 
+/// Holds the database's write lock on the audit log (another connection's open
+/// transaction) until the returned transaction ends.
+async fn hold_audit_log(app: &common::TestApp) -> sea_orm::DatabaseTransaction {
+    use sea_orm::ConnectionTrait;
+    let other = app::db::connect(app.database_url())
+        .await
+        .expect("second connection");
+    let txn = app::db::begin_write(&other).await.expect("write transaction");
+    if matches!(app.backend, common::Backend::Postgres) {
+        txn.execute_unprepared("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE")
+            .await
+            .expect("lock audit_log");
+    }
+    txn
+}
+
+on_both_databases!(
+    a_view_is_audited_without_waiting_for_the_writer_and_a_clean_stop_writes_it,
+    |app| {
+        app.seed_demo().await;
+        let casey = app.signed_in("casemanager").await;
+        let rene = enrolled_client(&app, &casey, "Rene", "Walker").await;
+        let before = app.audit_actions().await.len();
+        // Another writer holds the database: the pages are still served at once; their
+        // audit rows wait in the queue.
+        let lock = hold_audit_log(&app).await;
+        let path = format!("/clients/{rene}");
+        let loads = (0..8).map(|_| page(&app, &casey, &path));
+        for (status, html) in futures_util::future::join_all(loads).await {
+            assert_eq!(status, 200);
+            assert!(html.contains("Rene Walker"));
+        }
+        let written = audit_log::Entity::find().count(&app.db).await.unwrap() as usize;
+        assert_eq!(written, before, "nothing written while the database is held");
+        // A clean stop does not end before the queued views are written.
+        let stopping = app.stop();
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(!stopping.is_finished(), "the server waits for its queued views");
+        lock.rollback().await.expect("release");
+        stopping
+            .await
+            .expect("server task")
+            .expect("server stops cleanly");
+        let views = audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq("client.view"))
+            .filter(audit_log::Column::PersonalId.eq(&rene))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(views, 8, "every view audited, once");
+    }
+);
+
 on_both_databases!(a_client_the_user_may_not_see_answers_404, |app| {
     app.seed_demo().await;
     let casey = app.signed_in("casemanager").await;

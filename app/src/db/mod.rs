@@ -105,6 +105,28 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
+/// IDs bound per `IN (…)` lookup: well under both databases' limits on bound values
+/// (SQLite 32,766, PostgreSQL 65,535), large enough that a report's lookups stay few.
+pub const IN_CHUNK: usize = 500;
+
+/// `?, ?, …`: the placeholders of an `IN (…)` list of `n` values.
+pub fn marks(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+/// `rows` in one `INSERT` (nothing when there are none).
+pub async fn insert_all<A>(txn: &impl ConnectionTrait, rows: Vec<A>) -> Result<(), sea_orm::DbErr>
+where
+    A: sea_orm::ActiveModelTrait + Send,
+{
+    if !rows.is_empty() {
+        <A::Entity as sea_orm::EntityTrait>::insert_many(rows)
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// A statement written with `?` placeholders, numbered `$1…` for PostgreSQL.
 pub fn statement(backend: DatabaseBackend, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
     let sql = match backend {

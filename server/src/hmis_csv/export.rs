@@ -235,7 +235,7 @@ fn project_filter(projects: &[String], column: &str) -> (String, Vec<Value>) {
     );
     let mut values = vec![Value::Bool(Some(true))];
     if !projects.is_empty() {
-        let marks = vec!["?"; projects.len()].join(", ");
+        let marks = app::db::marks(projects.len());
         sql.push_str(&format!(" AND {column} IN ({marks})"));
         values.extend(projects.iter().map(|p| Value::from(p.clone())));
     }

@@ -30,7 +30,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub backend: Backend,
-    shutdown: Option<oneshot::Sender<()>>,
+    shutdown: std::sync::Mutex<Option<oneshot::Sender<()>>>,
+    /// The server's task, until a test stops it.
+    serving: std::sync::Mutex<Option<tokio::task::JoinHandle<std::io::Result<()>>>>,
     _database: TestDatabase,
     /// Job files (exports) of this test.
     pub files: tempfile::TempDir,
@@ -112,6 +114,7 @@ impl TestApp {
     /// The audit actions recorded so far, oldest first.
     pub async fn audit_actions(&self) -> Vec<String> {
         use sea_orm::{EntityTrait, QueryOrder};
+        self.state.views.flush().await;
         app::db::entities::audit_log::Entity::find()
             .order_by_asc(app::db::entities::audit_log::Column::AuditId)
             .all(&self.db)
@@ -123,9 +126,24 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Stops the server as a signal does (in-flight requests finish, then the server
+    /// writes what it still holds); the returned task ends when it has.
+    pub fn stop(&self) -> tokio::task::JoinHandle<std::io::Result<()>> {
+        if let Some(tx) = self.shutdown.lock().expect("shutdown").take() {
+            let _ = tx.send(());
+        }
+        self.serving
+            .lock()
+            .expect("server task")
+            .take()
+            .expect("the server was not stopped before")
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
+        if let Some(tx) = self.shutdown.get_mut().ok().and_then(Option::take) {
             let _ = tx.send(());
         }
     }
@@ -178,13 +196,14 @@ pub async fn spawn_with(
         clock: Clock::manual(chrono::Utc::now()),
         data_key: app::crypto::DataKey::generate(),
         jobs: app::jobs::Jobs::new(files.path().join("jobs")),
+        views: app::db::audit::ViewLog::start(db.clone()),
     };
     let server = Server::bind_with_state(&config, state.clone())
         .await
         .expect("binds a free port");
     let base_url = format!("http://{}", server.local_addr());
     let (tx, rx) = oneshot::channel();
-    tokio::spawn(server.run(async {
+    let serving = tokio::spawn(server.run(async {
         let _ = rx.await;
     }));
     let client = reqwest::Client::builder()
@@ -197,7 +216,8 @@ pub async fn spawn_with(
         client,
         db,
         backend,
-        shutdown: Some(tx),
+        shutdown: std::sync::Mutex::new(Some(tx)),
+        serving: std::sync::Mutex::new(Some(serving)),
         _database: database,
         files,
     })

@@ -517,6 +517,8 @@ pub async fn search_audit(
     page: u64,
 ) -> Result<AuditPage, AppError> {
     admin.require_workgroup(&[Workgroup::HmisAdmin])?;
+    // The views queued until now are part of the log being read.
+    state.views.flush().await;
     let mut rows = audit_query(state, filter)?
         .offset(page * PAGE_SIZE)
         .limit(PAGE_SIZE + 1)
@@ -547,6 +549,7 @@ pub async fn export_audit(
     limit: u64,
 ) -> Result<Vec<AuditRow>, AppError> {
     admin.require_workgroup(&[Workgroup::HmisAdmin])?;
+    state.views.flush().await;
     let rows = audit_query(state, filter)?.limit(limit).all(&state.db).await?;
     audit::record(
         &state.db,

@@ -18,7 +18,7 @@ use super::api::{
 };
 use crate::db::audit::{self, Event};
 use crate::db::entities::job_run;
-use crate::db::{begin_write, new_id, statement};
+use crate::db::{begin_write, marks, new_id, statement};
 use crate::domain::access::Workgroup;
 use crate::domain::auto_exit::{
     ADMIN_DAYS, MemberActivity, Standing, admin_exit_date, days_inactive, due_cutoff,
@@ -26,7 +26,7 @@ use crate::domain::auto_exit::{
 use crate::error::AppError;
 use crate::features::access::guard::CurrentSession;
 use crate::features::annual::service::{
-    Scope, audit_view, filter_choices, marks, names_of, non_empty, projects_in_scope,
+    Scope, audit_view, filter_choices, names_of, non_empty, projects_in_scope,
 };
 use crate::features::auto_exit::sweep::{Inactive, inactive_for, next_batch};
 use crate::features::jobs::JobState;
@@ -152,7 +152,7 @@ async fn organization_names(
     project_ids: &[&str],
 ) -> Result<HashMap<String, String>, AppError> {
     let mut out = HashMap::new();
-    for chunk in project_ids.chunks(500) {
+    for chunk in project_ids.chunks(crate::db::IN_CHUNK) {
         let rows = db
             .query_all_raw(statement(
                 db.get_database_backend(),

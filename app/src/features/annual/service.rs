@@ -13,7 +13,7 @@ use sea_orm::{ConnectionTrait, Value};
 
 use super::api::{AnnualCounts, AnnualDuePage, AnnualDueRow, AnnualFilter, FilterChoice, PAGE_SIZE};
 use crate::db::audit::{self, Event};
-use crate::db::statement;
+use crate::db::{marks, statement};
 use crate::domain::access::{CASE_WORK, Workgroup};
 use crate::domain::annual::{WINDOW_DAYS, window_containing};
 use crate::domain::codes::FUNDING_SOURCE;
@@ -25,10 +25,6 @@ use crate::state::AppState;
 /// How many anniversaries back the query looks (enrollments open for longer are rare;
 /// their households still show once within this many years).
 const YEARS_BACK: u32 = 60;
-
-pub(crate) fn marks(n: usize) -> String {
-    vec!["?"; n].join(", ")
-}
 
 pub(crate) fn non_empty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|v| !v.is_empty())
@@ -266,7 +262,7 @@ pub(crate) async fn names_of(
     ids.sort_unstable();
     ids.dedup();
     let mut names: HashMap<String, String> = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
+    for chunk in ids.chunks(crate::db::IN_CHUNK) {
         let sql = format!(
             "SELECT personal_id, first_name, last_name FROM clients WHERE personal_id IN ({})",
             marks(chunk.len())
@@ -298,7 +294,7 @@ pub(crate) async fn audit_view(
     count: usize,
 ) -> Result<(), AppError> {
     audit::record_view(
-        &state.db,
+        state,
         state.now(),
         &session.actor(),
         Event::new(action).detail(format!("{query} ({count} rows)")),
@@ -406,11 +402,23 @@ pub async fn counts(state: &AppState, session: &CurrentSession) -> Result<Option
         ..Default::default()
     };
     let (_, organization) = due_rows(state, session, &all).await?;
-    let mine = AnnualFilter {
-        mine: Some("yes".into()),
-        ..all
-    };
-    let (_, mine) = due_rows(state, session, &mine).await?;
+    // "Mine" is the same list narrowed to the user's clients (as the filter's
+    // `mine=yes` narrows it): counted here rather than by a second pass.
+    let db = &state.db;
+    let assigned: std::collections::HashSet<String> = db
+        .query_all_raw(statement(
+            db.get_database_backend(),
+            "SELECT personal_id FROM case_assignments WHERE user_id = ? AND end_date IS NULL",
+            vec![session.user_id.clone().into()],
+        ))
+        .await?
+        .iter()
+        .map(|row| row.try_get("", "personal_id"))
+        .collect::<Result<_, _>>()?;
+    let mine: Vec<&AnnualDueRow> = organization
+        .iter()
+        .filter(|r| assigned.contains(&r.personal_id) || assigned.contains(&r.head_personal_id))
+        .collect();
     Ok(Some(AnnualCounts {
         organization_id,
         organization: organization.len(),

@@ -9,13 +9,13 @@ use sea_orm::{ConnectionTrait, Value};
 
 use super::api::{ApproachingCounts, ApproachingFilter, ApproachingPage, ApproachingRow};
 use super::sweep::{next_batch, projects};
-use crate::db::statement;
+use crate::db::{marks, statement};
 use crate::domain::access::CASE_WORK;
 use crate::domain::auto_exit::{Standing, days_inactive, due_cutoff};
 use crate::error::AppError;
 use crate::features::access::guard::CurrentSession;
 use crate::features::annual::service::{
-    Scope, audit_view, filter_choices, marks, names_of, non_empty, projects_in_scope,
+    Scope, audit_view, filter_choices, names_of, non_empty, projects_in_scope,
 };
 use crate::state::AppState;
 
@@ -118,7 +118,7 @@ async fn assigned_to(
     rows: &[ApproachingRow],
 ) -> Result<HashSet<String>, AppError> {
     let mut mine = HashSet::new();
-    for chunk in rows.chunks(500) {
+    for chunk in rows.chunks(crate::db::IN_CHUNK) {
         let mut values: Vec<Value> = vec![user_id.into()];
         values.extend(chunk.iter().map(|r| Value::from(r.household_id.clone())));
         let found = db

@@ -115,7 +115,7 @@ pub async fn start(
     let id = crate::db::new_id();
     let params = SweepParams { dry_run, project_id };
     queue(state, id.clone(), Some(admin.user_id.clone()), &params).await?;
-    audit::record_view(
+    audit::record_alone(
         &state.db,
         state.now(),
         &admin.actor(),
@@ -163,7 +163,7 @@ pub async fn dry_run_page(
     let names = super::sweep::names_of_listed(&state.db, shown).await?;
     let name = |id: &String| names.get(id).cloned().unwrap_or_else(|| id.clone());
     audit::record_view(
-        &state.db,
+        state,
         state.now(),
         &admin.actor(),
         Event::new("auto_exit.dry_run_view")

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::audit::{self, Actor, Event};
 use crate::db::entities::exit_reason;
 use crate::db::lease::Lease;
+use crate::db::marks;
 use crate::db::{begin_write, new_id, statement};
 use crate::domain::auto_exit::{
     EXIT_METHOD_AUTO, MemberActivity, NO_EXIT_INTERVIEW, Setting, Standing, due_cutoff, exit_date,
@@ -21,7 +22,6 @@ use crate::domain::auto_exit::{
 };
 use crate::domain::codes::ProjectType;
 use crate::error::AppError;
-use crate::features::annual::service::marks;
 
 /// The lease every sweep takes.
 pub const LEASE: &str = "auto_exit";

@@ -11,12 +11,13 @@ use sea_orm::{ConnectionTrait, Value};
 use super::api::{CaseloadDashboard, CaseloadDetail, CaseloadFilter, ManagerLoad};
 use super::service::{annual_dates, case_manager_options, head_entry_dates, rows_for};
 use crate::db::audit::{self, Event};
+use crate::db::marks;
 use crate::db::statement;
 use crate::domain::access::Workgroup;
 use crate::domain::annual::{AnnualStatus, status};
 use crate::error::AppError;
 use crate::features::access::guard::CurrentSession;
-use crate::features::annual::service::{filter_choices, marks, non_empty};
+use crate::features::annual::service::{filter_choices, non_empty};
 use crate::state::AppState;
 
 /// Who sees every case manager's load (HMIS admins always may).
@@ -200,7 +201,7 @@ pub async fn dashboard(
     let (organization_id, organization_name) = organization(state, session, filter).await?;
     let managers = loads(state, session, &organization_id).await?;
     audit::record_view(
-        &state.db,
+        state,
         state.now(),
         &session.actor(),
         Event::new("caseloads.view")
@@ -233,7 +234,7 @@ pub async fn detail(
         .ok_or(AppError::NotFound)?;
     let rows = rows_for(state, user_id, &organization_id).await?;
     audit::record_view(
-        &state.db,
+        state,
         state.now(),
         &session.actor(),
         Event::new("caseload.view")

@@ -116,10 +116,7 @@ pub fn annual_alert(status: AnnualStatus) -> Option<String> {
     }
 }
 
-use crate::features::annual::service::marks;
-
-/// IDs bound per query of the lookups below (well under both databases' limits).
-const CHUNK: usize = 500;
+use crate::db::marks;
 
 /// The rows of `sql` (given the `?, ?, …` of a chunk) for every chunk of `ids`: large
 /// caseloads stay under both databases' parameter limits.
@@ -129,7 +126,7 @@ async fn in_chunks(
     sql: impl Fn(&str) -> String,
 ) -> Result<Vec<sea_orm::QueryResult>, AppError> {
     let mut rows = Vec::new();
-    for chunk in ids.chunks(CHUNK) {
+    for chunk in ids.chunks(crate::db::IN_CHUNK) {
         let query = statement(
             db.get_database_backend(),
             &sql(&marks(chunk.len())),

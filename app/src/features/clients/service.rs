@@ -189,7 +189,7 @@ async fn open_enrollments(
     if hits.is_empty() {
         return Ok(open);
     }
-    let marks = vec!["?"; hits.len()].join(", ");
+    let marks = crate::db::marks(hits.len());
     let sql = format!(
         "SELECT e.personal_id, p.project_name FROM enrollments e \
          JOIN projects p ON p.project_id = e.project_id \
@@ -414,9 +414,8 @@ pub async fn dashboard(
         None
     };
 
-    let txn = crate::db::begin_write(db).await?;
-    audit::record(
-        &txn,
+    audit::record_view(
+        state,
         state.now(),
         &session.actor(),
         Event::new("client.view")
@@ -424,7 +423,6 @@ pub async fn dashboard(
             .client(personal_id),
     )
     .await?;
-    txn.commit().await?;
 
     Ok(ClientDashboard {
         client,
@@ -460,7 +458,7 @@ async fn household_members(
         return Ok(households);
     }
     let ids: Vec<&String> = enrollments.iter().map(|e| &e.household_id).collect();
-    let marks = vec!["?"; ids.len()].join(", ");
+    let marks = crate::db::marks(ids.len());
     let sql = format!(
         "SELECT e.household_id, e.personal_id, e.relationship_to_hoh, e.entry_date, x.exit_date, \
          c.first_name, c.middle_name, c.last_name, c.name_suffix, c.dob \

@@ -10,6 +10,7 @@ use sea_orm::{ConnectionTrait, Value};
 
 use super::api::{PAGE_SIZE, PriorityFilter, PriorityPage, PriorityRow, ReferralSummary};
 use super::service::require_list_user;
+use crate::db::marks;
 use crate::db::statement;
 use crate::domain::ce::{AgeBand, HouseholdType, RANK_ORDER_SQL};
 use crate::domain::codes::{PROJECT_TYPE, REFERRAL_RESULT};
@@ -17,7 +18,7 @@ use crate::domain::dates::age_on;
 use crate::error::AppError;
 use crate::features::access::guard::CurrentSession;
 use crate::features::annual::api::FilterChoice;
-use crate::features::annual::service::{audit_view, marks, non_empty};
+use crate::features::annual::service::{audit_view, non_empty};
 use crate::features::clients::service::full_name;
 use crate::state::AppState;
 
@@ -163,7 +164,10 @@ async fn fill_households_and_referrals(
     let households: Vec<String> = rows.iter().map(|r| r.household_id.clone()).collect();
     let mut sizes: HashMap<String, i64> = HashMap::new();
     let mut referrals: HashMap<String, ReferralSummary> = HashMap::new();
-    for (chunk, ids) in households.chunks(500).zip(rows.chunks(500)) {
+    for (chunk, ids) in households
+        .chunks(crate::db::IN_CHUNK)
+        .zip(rows.chunks(crate::db::IN_CHUNK))
+    {
         let found = db
             .query_all_raw(statement(
                 backend,

@@ -133,7 +133,7 @@ pub async fn events_view(
         });
     }
     audit::record_view(
-        db,
+        state,
         state.now(),
         &session.actor(),
         Event::new("ce_events.view")
@@ -444,7 +444,7 @@ pub async fn incoming(state: &AppState, session: &CurrentSession) -> Result<Vec<
         });
     }
     audit::record_view(
-        db,
+        state,
         state.now(),
         &session.actor(),
         Event::new("ce_referrals.view").detail(format!("{} rows", out.len())),

@@ -453,7 +453,7 @@ pub async fn assessment_view(
     };
     let history = recorded(db, enrollment_id).await?;
     audit::record_view(
-        db,
+        state,
         state.now(),
         &session.actor(),
         Event::new("ce_assessment.view")

@@ -236,10 +236,6 @@ pub async fn counts(state: &AppState, period: &Period) -> Result<BTreeMap<String
     Ok(counts)
 }
 
-/// Enrollments read per query of `integrity_errors` (bound values stay well under
-/// both databases' limits).
-const CHUNK: usize = 500;
-
 /// Integrity errors per enrollment among `enrollments` ((enrollment ID, household ID):
 /// a caseload's open enrollments) in an organization's projects, over the report's
 /// default period — the caseload dashboard's count. Read for these enrollments only: the
@@ -273,7 +269,7 @@ pub async fn integrity_errors(
         .collect::<Vec<_>>()
         .join(" + ");
     let ids: Vec<String> = enrollments.iter().map(|(e, _)| e.clone()).collect();
-    for chunk in ids.chunks(CHUNK) {
+    for chunk in ids.chunks(crate::db::IN_CHUNK) {
         let (cte, values) = universe(
             &period,
             Reads {

@@ -5,11 +5,11 @@ use chrono::{NaiveDate, Offset, TimeZone};
 use sea_orm::{DbBackend, Value};
 
 use super::service::Period;
+use crate::db::marks;
 use crate::domain::data_quality::{
     CHILD_HEAD, Column, ELEMENTS, EXIT_BEFORE_ENTRY, HEAD_EXITED_FIRST, HEADS_NOT_ONE, LAG_BUCKETS, LagOf,
     OVERLAPPING, Universe, element_code, lag_code,
 };
-use crate::features::annual::service::marks;
 use crate::state::AppState;
 
 /// SQL that differs between SQLite and PostgreSQL.

@@ -152,9 +152,8 @@ pub async fn profile(
             required_notice,
         });
     }
-    let txn = begin_write(db).await?;
-    audit::record(
-        &txn,
+    audit::record_view(
+        state,
         state.now(),
         &session.actor(),
         Event::new("profile.view")
@@ -162,7 +161,6 @@ pub async fn profile(
             .client(personal_id),
     )
     .await?;
-    txn.commit().await?;
     Ok(ClientProfile {
         personal_id: personal_id.to_string(),
         client_name,
@@ -413,7 +411,7 @@ pub async fn insert_record(
         columns.push(column.into());
         row.push(value);
     }
-    let marks = vec!["?"; row.len()].join(", ");
+    let marks = crate::db::marks(row.len());
     txn.execute_raw(statement(
         txn.get_database_backend(),
         &format!("INSERT INTO {table} ({}) VALUES ({marks})", columns.join(", ")),

@@ -6,13 +6,11 @@ use chrono::{Duration, Months, NaiveDate};
 use sea_orm::{ConnectionTrait, Value};
 
 use super::api::{MilestoneFilter, MilestonePage, MilestoneRow};
-use crate::db::statement;
+use crate::db::{marks, statement};
 use crate::domain::dates::{adult_on, turns_adult_between};
 use crate::error::AppError;
 use crate::features::access::guard::CurrentSession;
-use crate::features::annual::service::{
-    Scope, audit_view, filter_choices, marks, non_empty, projects_in_scope,
-};
+use crate::features::annual::service::{Scope, audit_view, filter_choices, non_empty, projects_in_scope};
 use crate::features::clients::service::full_name;
 use crate::state::AppState;
 
@@ -147,7 +145,7 @@ async fn adult_income_recorded(
     rows: &[MilestoneRow],
 ) -> Result<HashSet<String>, AppError> {
     let mut asked = HashSet::new();
-    for chunk in rows.chunks(500) {
+    for chunk in rows.chunks(crate::db::IN_CHUNK) {
         let values: Vec<Value> = chunk
             .iter()
             .map(|r| Value::from(r.enrollment_id.clone()))

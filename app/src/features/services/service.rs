@@ -104,7 +104,7 @@ pub async fn services(
         });
     }
     audit::record_view(
-        db,
+        state,
         state.now(),
         &session.actor(),
         Event::new("services.view")

@@ -13,7 +13,7 @@ use sea_orm::{
 
 use super::answers::{code, money, required_code, text, ticked, yes_no_reasons};
 use crate::db::entities::{assessment_event, disability, health_and_dv, income_benefit};
-use crate::db::{new_id, statement};
+use crate::db::{insert_all, new_id, statement};
 use crate::domain::codes::{
     CURRENTLY_FLEEING, DISABILITY_TYPE, HEALTH_INSURANCE, INCOME_SOURCES, NO_YES_REASONS_FOR_MISSING_DATA,
     NON_CASH_BENEFITS, TextCodeList, WHEN_DV_OCCURRED, column_name,
@@ -431,83 +431,107 @@ pub async fn insert(
     at: &Recorded<'_>,
     answers: &StageAnswers,
 ) -> Result<String, AppError> {
-    let event_id = new_id();
-    let user = Some(at.user_id.to_string());
-    assessment_event::ActiveModel {
-        assessment_event_id: Set(event_id.clone()),
-        enrollment_id: Set(at.enrollment_id.to_string()),
-        personal_id: Set(at.personal_id.to_string()),
-        data_collection_stage: Set(at.stage),
-        information_date: Set(at.information_date),
-        created_at: Set(at.now),
-        updated_at: Set(at.now),
-        created_by: Set(user.clone()),
-        date_deleted: Set(None),
-    }
-    .insert(txn)
-    .await?;
-    let mut income = income_benefit::ActiveModel {
-        income_benefits_id: Set(new_id()),
-        enrollment_id: Set(at.enrollment_id.to_string()),
-        personal_id: Set(at.personal_id.to_string()),
-        information_date: Set(at.information_date),
-        data_collection_stage: Set(Some(at.stage)),
-        created_at: Set(at.now),
-        updated_at: Set(at.now),
-        created_by: Set(user.clone()),
-        date_deleted: Set(None),
-        assessment_event_id: Set(event_id.clone()),
-        ..Default::default()
-    };
-    for (column, value) in &answers.income {
-        let column = income_benefit::Column::from_str(column).map_err(|_| {
-            tracing::error!(column = %column, "unknown IncomeBenefits column");
-            AppError::Internal
-        })?;
-        income.set(column, value.clone());
-    }
-    income.insert(txn).await?;
-    if let Some((survivor, when, fleeing)) = answers.dv {
-        health_and_dv::ActiveModel {
-            health_and_dv_id: Set(new_id()),
-            enrollment_id: Set(at.enrollment_id.to_string()),
-            personal_id: Set(at.personal_id.to_string()),
-            information_date: Set(at.information_date),
-            domestic_violence_survivor: Set(Some(survivor)),
-            when_occurred: Set(when),
-            currently_fleeing: Set(fleeing),
-            data_collection_stage: Set(at.stage),
-            created_at: Set(at.now),
-            updated_at: Set(at.now),
-            created_by: Set(user.clone()),
-            date_deleted: Set(None),
-            assessment_event_id: Set(event_id.clone()),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-    }
-    for (kind, response, indefinite) in &answers.disabilities {
-        disability::ActiveModel {
-            disabilities_id: Set(new_id()),
-            enrollment_id: Set(at.enrollment_id.to_string()),
-            personal_id: Set(at.personal_id.to_string()),
-            information_date: Set(at.information_date),
-            disability_type: Set(*kind),
-            disability_response: Set(*response),
-            indefinite_and_impairs: Set(*indefinite),
-            data_collection_stage: Set(at.stage),
-            created_at: Set(at.now),
-            updated_at: Set(at.now),
-            created_by: Set(user.clone()),
-            date_deleted: Set(None),
-            assessment_event_id: Set(event_id.clone()),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-    }
+    let mut rows = StageRows::default();
+    let event_id = rows.add(at, answers)?;
+    rows.write(txn).await?;
     Ok(event_id)
+}
+
+/// Master assessments and their stage rows of several members, written with one
+/// `INSERT` per table (a household's exit: a handful of statements, not one per row —
+/// each is a round trip on PostgreSQL).
+#[derive(Default)]
+pub struct StageRows {
+    events: Vec<assessment_event::ActiveModel>,
+    incomes: Vec<income_benefit::ActiveModel>,
+    health_and_dvs: Vec<health_and_dv::ActiveModel>,
+    disabilities: Vec<disability::ActiveModel>,
+}
+
+impl StageRows {
+    /// Adds one member's master assessment and stage rows; answers its ID.
+    pub fn add(&mut self, at: &Recorded<'_>, answers: &StageAnswers) -> Result<String, AppError> {
+        let event_id = new_id();
+        let user = Some(at.user_id.to_string());
+        self.events.push(assessment_event::ActiveModel {
+            assessment_event_id: Set(event_id.clone()),
+            enrollment_id: Set(at.enrollment_id.to_string()),
+            personal_id: Set(at.personal_id.to_string()),
+            data_collection_stage: Set(at.stage),
+            information_date: Set(at.information_date),
+            created_at: Set(at.now),
+            updated_at: Set(at.now),
+            created_by: Set(user.clone()),
+            date_deleted: Set(None),
+        });
+        let mut income = income_benefit::ActiveModel {
+            income_benefits_id: Set(new_id()),
+            enrollment_id: Set(at.enrollment_id.to_string()),
+            personal_id: Set(at.personal_id.to_string()),
+            information_date: Set(at.information_date),
+            data_collection_stage: Set(Some(at.stage)),
+            created_at: Set(at.now),
+            updated_at: Set(at.now),
+            created_by: Set(user.clone()),
+            date_deleted: Set(None),
+            assessment_event_id: Set(event_id.clone()),
+            ..Default::default()
+        };
+        for (column, value) in &answers.income {
+            let column = income_benefit::Column::from_str(column).map_err(|_| {
+                tracing::error!(column = %column, "unknown IncomeBenefits column");
+                AppError::Internal
+            })?;
+            income.set(column, value.clone());
+        }
+        self.incomes.push(income);
+        if let Some((survivor, when, fleeing)) = answers.dv {
+            self.health_and_dvs.push(health_and_dv::ActiveModel {
+                health_and_dv_id: Set(new_id()),
+                enrollment_id: Set(at.enrollment_id.to_string()),
+                personal_id: Set(at.personal_id.to_string()),
+                information_date: Set(at.information_date),
+                domestic_violence_survivor: Set(Some(survivor)),
+                when_occurred: Set(when),
+                currently_fleeing: Set(fleeing),
+                data_collection_stage: Set(at.stage),
+                created_at: Set(at.now),
+                updated_at: Set(at.now),
+                created_by: Set(user.clone()),
+                date_deleted: Set(None),
+                assessment_event_id: Set(event_id.clone()),
+                ..Default::default()
+            });
+        }
+        for (kind, response, indefinite) in &answers.disabilities {
+            self.disabilities.push(disability::ActiveModel {
+                disabilities_id: Set(new_id()),
+                enrollment_id: Set(at.enrollment_id.to_string()),
+                personal_id: Set(at.personal_id.to_string()),
+                information_date: Set(at.information_date),
+                disability_type: Set(*kind),
+                disability_response: Set(*response),
+                indefinite_and_impairs: Set(*indefinite),
+                data_collection_stage: Set(at.stage),
+                created_at: Set(at.now),
+                updated_at: Set(at.now),
+                created_by: Set(user.clone()),
+                date_deleted: Set(None),
+                assessment_event_id: Set(event_id.clone()),
+                ..Default::default()
+            });
+        }
+        Ok(event_id)
+    }
+
+    /// Writes every row added, one statement per table (the master assessments first).
+    pub async fn write(self, txn: &impl ConnectionTrait) -> Result<(), AppError> {
+        insert_all(txn, self.events).await?;
+        insert_all(txn, self.incomes).await?;
+        insert_all(txn, self.health_and_dvs).await?;
+        insert_all(txn, self.disabilities).await?;
+        Ok(())
+    }
 }
 
 /// Soft-deletes master assessments and their stage rows (HUD DateDeleted: an export

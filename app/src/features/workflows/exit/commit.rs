@@ -7,7 +7,7 @@ use super::checks::{ExitAnswers, check_exit_step, check_member_step};
 use super::*;
 use crate::db::audit::{self, Event};
 use crate::db::entities::{exit, service as service_row};
-use crate::db::{begin_write, new_id};
+use crate::db::{begin_write, insert_all, new_id};
 use crate::features::workflows::service::step_needs_attention;
 
 fn step_def(draft: &Draft, id: &str) -> StepDef {
@@ -43,18 +43,18 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
     }
     let now = state.now();
     let txn = begin_write(&state.db).await?;
-    for (m, on, checked, unchanged) in &members {
-        let enrollment_id = m.enrollment_id.as_deref().ok_or(AppError::Internal)?;
-        let recorded = recorded_exit(&txn, enrollment_id).await?;
-        let at = assessment::Recorded {
-            enrollment_id,
-            personal_id: &m.personal_id,
-            stage: 3,
-            information_date: *on,
-            user_id: &session.user_id,
-            now,
-        };
-        if editing(draft) {
+    if editing(draft) {
+        for (m, on, checked, unchanged) in &members {
+            let enrollment_id = m.enrollment_id.as_deref().ok_or(AppError::Internal)?;
+            let recorded = recorded_exit(&txn, enrollment_id).await?;
+            let at = assessment::Recorded {
+                enrollment_id,
+                personal_id: &m.personal_id,
+                stage: 3,
+                information_date: *on,
+                user_id: &session.user_id,
+                now,
+            };
             let recorded = recorded.ok_or_else(|| {
                 AppError::Conflict(format!(
                     "{}'s enrollment was re-entered since this workflow started: nothing was saved.",
@@ -90,13 +90,27 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
                     )),
             )
             .await?;
-        } else {
-            if recorded.is_some() {
-                return Err(AppError::Conflict(format!(
-                    "{} has exited since this workflow started: nothing was saved.",
-                    m.name()
-                )));
-            }
+        }
+    } else {
+        // Every member's exit, exit assessment and audit row: one statement per table.
+        let ids: Vec<&str> = members
+            .iter()
+            .map(|(m, ..)| m.enrollment_id.as_deref().ok_or(AppError::Internal))
+            .collect::<Result<_, _>>()?;
+        let exited = exited_among(&txn, &ids).await?;
+        if let Some((m, ..)) = members
+            .iter()
+            .find(|(m, ..)| m.enrollment_id.as_ref().is_some_and(|e| exited.contains(e)))
+        {
+            return Err(AppError::Conflict(format!(
+                "{} has exited since this workflow started: nothing was saved.",
+                m.name()
+            )));
+        }
+        let mut exits = Vec::with_capacity(members.len());
+        let mut stage = assessment::StageRows::default();
+        let mut events = Vec::with_capacity(members.len());
+        for ((m, on, checked, _), enrollment_id) in members.iter().zip(&ids) {
             let mut row = exit::ActiveModel {
                 exit_id: Set(new_id()),
                 enrollment_id: Set(enrollment_id.to_string()),
@@ -108,27 +122,33 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
                 ..Default::default()
             };
             set_exit_columns(&mut row, &first, *on, now);
-            // Two exits finishing at once: the unique index on live exits refuses the
-            // second, which is told so plainly.
-            row.insert(&txn).await.map_err(|e| match e.sql_err() {
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(format!(
-                    "{} was exited by someone else just now: nothing was saved.",
-                    m.name()
-                )),
-                _ => e.into(),
-            })?;
-            assessment::insert(&txn, &at, checked).await?;
-            audit::record(
-                &txn,
+            exits.push(row);
+            let at = assessment::Recorded {
+                enrollment_id,
+                personal_id: &m.personal_id,
+                stage: 3,
+                information_date: *on,
+                user_id: &session.user_id,
                 now,
-                &session.actor(),
+            };
+            stage.add(&at, checked)?;
+            events.push(
                 Event::new("enrollment.exit")
                     .on("enrollment", enrollment_id)
                     .client(&m.personal_id)
                     .detail(format!("exit date {on}, destination {}", first.destination)),
-            )
-            .await?;
+            );
         }
+        // Two exits finishing at once: the unique index on live exits refuses the
+        // second, which is told so plainly.
+        insert_all(&txn, exits).await.map_err(|e| match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(
+                "A member of this household was exited by someone else just now: nothing was saved.".into(),
+            ),
+            _ => e.into(),
+        })?;
+        stage.write(&txn).await?;
+        audit::record_all(&txn, now, &session.actor(), events).await?;
     }
     if !editing(draft) {
         household_changes(session, draft, &first, &txn, now).await?;

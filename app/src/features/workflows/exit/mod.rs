@@ -174,6 +174,29 @@ pub(crate) struct RecordedExit {
     pub event_id: Option<String>,
 }
 
+/// Which of these enrollments already have a live exit (one query).
+pub(crate) async fn exited_among(
+    db: &impl ConnectionTrait,
+    enrollment_ids: &[&str],
+) -> Result<std::collections::HashSet<String>, AppError> {
+    let mut exited = std::collections::HashSet::new();
+    if enrollment_ids.is_empty() {
+        return Ok(exited);
+    }
+    let sql = format!(
+        "SELECT enrollment_id FROM exits WHERE date_deleted IS NULL AND enrollment_id IN ({})",
+        vec!["?"; enrollment_ids.len()].join(", ")
+    );
+    let values = enrollment_ids.iter().map(|id| (*id).into()).collect();
+    for row in db
+        .query_all_raw(statement(db.get_database_backend(), &sql, values))
+        .await?
+    {
+        exited.insert(row.try_get("", "enrollment_id")?);
+    }
+    Ok(exited)
+}
+
 pub(crate) async fn recorded_exit(
     db: &impl ConnectionTrait,
     enrollment_id: &str,

@@ -178,7 +178,7 @@ pub(crate) async fn recorded(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let marks = vec!["?"; ids.len()].join(", ");
+    let marks = crate::db::marks(ids.len());
     let rows = db
         .query_all_raw(statement(
             db.get_database_backend(),
