@@ -13,12 +13,26 @@ use axum::extract::{Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-/// The signed-in session of a download or upload request: refused without a session
-/// (401) and while a temporary password is still to be changed (403).
-pub fn signed_in(session: Option<&CurrentSession>) -> Result<CurrentSession, app::error::AppError> {
-    let session = session.ok_or(app::error::AppError::Unauthorized)?;
-    session.require_password_changed()?;
-    Ok(session.clone())
+/// The signed-in session of a download or upload request, as an extractor: refused
+/// without a session (401) and while a temporary password is still to be changed
+/// (403).
+pub struct SignedIn(pub CurrentSession);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Response> {
+        let session = parts
+            .extensions
+            .get::<CurrentSession>()
+            .ok_or(app::error::AppError::Unauthorized)
+            .and_then(|session| {
+                session.require_password_changed()?;
+                Ok(session.clone())
+            })
+            .map_err(refused)?;
+        Ok(SignedIn(session))
+    }
 }
 
 /// The answer to a refused download or upload.
@@ -32,12 +46,8 @@ const AUDIT_CSV_LIMIT: u64 = 100_000;
 pub async fn audit_csv(
     State(state): State<Arc<AppState>>,
     Query(filter): Query<AuditFilter>,
-    request: Request,
+    SignedIn(session): SignedIn,
 ) -> Response {
-    let session = match signed_in(request.extensions().get::<CurrentSession>()) {
-        Ok(session) => session,
-        Err(err) => return refused(err),
-    };
     match app::features::admin::service::export_audit(&state, &session, &filter, AUDIT_CSV_LIMIT).await {
         Ok(rows) => csv_download(
             "audit-log.csv",
@@ -77,12 +87,8 @@ pub async fn audit_csv(
 pub async fn annual_csv(
     State(state): State<Arc<AppState>>,
     Query(filter): Query<AnnualFilter>,
-    request: Request,
+    SignedIn(session): SignedIn,
 ) -> Response {
-    let session = match signed_in(request.extensions().get::<CurrentSession>()) {
-        Ok(session) => session,
-        Err(err) => return refused(err),
-    };
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     match app::features::annual::service::export(&state, &session, &filter).await {
         Ok(rows) => csv_download(
@@ -125,12 +131,8 @@ pub async fn annual_csv(
 pub async fn approaching_auto_exit_csv(
     State(state): State<Arc<AppState>>,
     Query(filter): Query<ApproachingFilter>,
-    request: Request,
+    SignedIn(session): SignedIn,
 ) -> Response {
-    let session = match signed_in(request.extensions().get::<CurrentSession>()) {
-        Ok(session) => session,
-        Err(err) => return refused(err),
-    };
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     match app::features::auto_exit::approaching::export(&state, &session, &filter).await {
         Ok(rows) => csv_download(
@@ -169,13 +171,9 @@ pub async fn approaching_auto_exit_csv(
 pub async fn data_quality_csv(
     State(state): State<Arc<AppState>>,
     Query(query): Query<DataQualityQuery>,
-    request: Request,
+    SignedIn(session): SignedIn,
 ) -> Response {
     use app::features::data_quality::service::{Export, export};
-    let session = match signed_in(request.extensions().get::<CurrentSession>()) {
-        Ok(session) => session,
-        Err(err) => return refused(err),
-    };
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     let check = query.check.as_deref().filter(|c| !c.is_empty());
     match export(&state, &session, &query.filter, check).await {
@@ -226,12 +224,8 @@ pub struct DataQualityQuery {
 pub async fn milestones_csv(
     State(state): State<Arc<AppState>>,
     Query(filter): Query<MilestoneFilter>,
-    request: Request,
+    SignedIn(session): SignedIn,
 ) -> Response {
-    let session = match signed_in(request.extensions().get::<CurrentSession>()) {
-        Ok(session) => session,
-        Err(err) => return refused(err),
-    };
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     match app::features::reports::service::export(&state, &session, &filter).await {
         Ok(rows) => csv_download(
@@ -267,12 +261,8 @@ pub async fn milestones_csv(
 pub async fn priority_csv(
     State(state): State<Arc<AppState>>,
     Query(filter): Query<PriorityFilter>,
-    request: Request,
+    SignedIn(session): SignedIn,
 ) -> Response {
-    let session = match signed_in(request.extensions().get::<CurrentSession>()) {
-        Ok(session) => session,
-        Err(err) => return refused(err),
-    };
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     let yes = |b: bool| if b { "Yes" } else { "No" }.to_string();
     match app::features::coordinated_entry::list::export(&state, &session, &filter).await {
@@ -346,13 +336,10 @@ fn csv_download(filename: &str, header: &[&str], rows: impl Iterator<Item = Vec<
 pub async fn export_zip(
     State(state): State<Arc<AppState>>,
     axum::extract::Path(job_run_id): axum::extract::Path<String>,
+    SignedIn(session): SignedIn,
     request: Request,
 ) -> Response {
     use tower::ServiceExt;
-    let session = match signed_in(request.extensions().get::<CurrentSession>()) {
-        Ok(session) => session,
-        Err(err) => return refused(err),
-    };
     let path = match app::features::hmis_export::service::export_file(&state, &session, &job_run_id).await {
         Ok(path) => path,
         Err(err) => return (err.status_code(), err.to_string()).into_response(),

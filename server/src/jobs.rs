@@ -420,19 +420,8 @@ async fn run_auto_exit(state: &AppState, job: &job_run::Model) -> Result<String,
         .filter(job_run::Column::JobRunId.eq(&job.job_run_id))
         .exec(&state.db)
         .await;
-    // This sweep held the lease: any other sweep still marked running died with its
-    // server, and this one did its work.
-    let _ = job_run::Entity::update_many()
-        .col_expr(job_run::Column::Status, Expr::value(jobs::FAILED))
-        .col_expr(
-            job_run::Column::Message,
-            Expr::value("Stopped before the end (its server stopped); a later sweep did the rest."),
-        )
-        .filter(job_run::Column::Kind.eq(jobs::KIND_AUTO_EXIT))
-        .filter(job_run::Column::Status.eq(jobs::RUNNING))
-        .filter(job_run::Column::JobRunId.ne(&job.job_run_id))
-        .exec(&state.db)
-        .await;
+    // Another sweep still marked running whose server died is marked interrupted by
+    // the reaper (`interrupt_orphans`), as every job kind is.
     Ok(report.summary())
 }
 

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use app::features::access::guard::CurrentSession;
 use app::features::hmis_import::service;
 use app::state::AppState;
 use axum::extract::{Multipart, State};
@@ -26,13 +25,9 @@ fn back(error: Option<&str>) -> Response {
 
 pub async fn import_upload(
     State(state): State<Arc<AppState>>,
-    session: Option<axum::Extension<CurrentSession>>,
+    crate::downloads::SignedIn(session): crate::downloads::SignedIn,
     mut multipart: Multipart,
 ) -> Response {
-    let session = match crate::downloads::signed_in(session.as_ref().map(|e| &e.0)) {
-        Ok(session) => session,
-        Err(err) => return crate::downloads::refused(err),
-    };
     if let Err(err) = service::may_import(&session) {
         return (err.status_code(), err.to_string()).into_response();
     }

@@ -232,12 +232,22 @@ pub fn WorkflowPage() -> impl IntoView {
     follow(discard);
     follow(add);
     follow(remove);
+    // The step is read again after a save that succeeded, never after one the server
+    // refused: a refused save answers with its errors at once, and a read arriving
+    // after them would rebuild the form (its key is the draft's saved version) and
+    // throw away what the person corrected in the meantime.
+    let saved = RwSignal::new(0usize);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            saved.update(|n| *n += 1);
+        }
+    });
     let workflow = Resource::new(
         move || {
             (
                 draft_id(),
                 step(),
-                save.version().get() + add.version().get() + remove.version().get(),
+                saved.get() + add.version().get() + remove.version().get(),
             )
         },
         |(id, step, _)| get_workflow(id, step),
