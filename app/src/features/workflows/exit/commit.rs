@@ -47,14 +47,7 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
         for (m, on, checked, unchanged) in &members {
             let enrollment_id = m.enrollment_id.as_deref().ok_or(AppError::Internal)?;
             let recorded = recorded_exit(&txn, enrollment_id).await?;
-            let at = assessment::Recorded {
-                enrollment_id,
-                personal_id: &m.personal_id,
-                stage: 3,
-                information_date: *on,
-                user_id: &session.user_id,
-                now,
-            };
+            let at = exit_assessment(enrollment_id, &m.personal_id, *on, session, now);
             let recorded = recorded.ok_or_else(|| {
                 AppError::Conflict(format!(
                     "{}'s enrollment was re-entered since this workflow started: nothing was saved.",
@@ -123,14 +116,7 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
             };
             set_exit_columns(&mut row, &first, *on, now);
             exits.push(row);
-            let at = assessment::Recorded {
-                enrollment_id,
-                personal_id: &m.personal_id,
-                stage: 3,
-                information_date: *on,
-                user_id: &session.user_id,
-                now,
-            };
+            let at = exit_assessment(enrollment_id, &m.personal_id, *on, session, now);
             stage.add(&at, checked)?;
             events.push(
                 Event::new("enrollment.exit")
@@ -157,6 +143,24 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
     service::close(&txn, session, draft, &access.personal_id, detail, now).await?;
     txn.commit().await?;
     Ok(crate::routes::client(&access.personal_id))
+}
+
+/// Who records a member's exit assessment (stage 3), and when.
+fn exit_assessment<'a>(
+    enrollment_id: &'a str,
+    personal_id: &'a str,
+    on: chrono::NaiveDate,
+    session: &'a CurrentSession,
+    now: chrono::DateTime<Utc>,
+) -> assessment::Recorded<'a> {
+    assessment::Recorded {
+        enrollment_id,
+        personal_id,
+        stage: 3,
+        information_date: on,
+        user_id: &session.user_id,
+        now,
+    }
 }
 
 fn set_exit_columns(
