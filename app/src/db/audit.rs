@@ -236,7 +236,7 @@ async fn write_views(db: DatabaseConnection, mut queue: mpsc::Receiver<Queued>) 
 async fn write_batch(db: &DatabaseConnection, rows: &mut Vec<audit_log::ActiveModel>) {
     let mut pause = Duration::from_millis(100);
     loop {
-        match insert_all(db, rows.clone()).await {
+        match insert_in_transaction(db, rows.clone()).await {
             Ok(()) => {
                 rows.clear();
                 return;
@@ -250,7 +250,11 @@ async fn write_batch(db: &DatabaseConnection, rows: &mut Vec<audit_log::ActiveMo
     }
 }
 
-async fn insert_all(db: &DatabaseConnection, rows: Vec<audit_log::ActiveModel>) -> Result<(), DbErr> {
+/// One batch of view rows in a write transaction of its own.
+async fn insert_in_transaction(
+    db: &DatabaseConnection,
+    rows: Vec<audit_log::ActiveModel>,
+) -> Result<(), DbErr> {
     let txn = super::begin_write(db).await?;
     super::insert_all(&txn, rows).await?;
     txn.commit().await
