@@ -369,13 +369,17 @@ async fn import(
     hmis_csv::import::import(&app.db, &mut archive, &options).await
 }
 
-/// The export's files without what differs between two exports by design: Export.csv
-/// and the ExportID column.
+/// The export's files without what differs between two exports by design: Export.csv,
+/// the ExportID column and the order of the records (HMIS CSV gives rows no order; the
+/// records of enrollments come as the database reads them fastest).
 fn comparable(mut files: Files) -> Files {
     files.remove("Export.csv");
     for rows in files.values_mut() {
         for row in rows.iter_mut() {
             row.pop();
+        }
+        if rows.len() > 1 {
+            rows[1..].sort();
         }
     }
     files

@@ -1,6 +1,7 @@
 //! The HMIS CSV FY2026 export: all 24 files, every column in spec order under the
 //! spec's headers, written into one zip. Rows are streamed from the database straight
-//! into the zip, so memory stays flat however large the database is.
+//! into the zip (read in [`super::rows`], on another thread), so memory stays flat
+//! however large the database is.
 //!
 //! What is exported (a full refresh, deleted rows left out):
 //! - projects: those asked for (`--project`), or all, except victim service
@@ -16,23 +17,30 @@ use std::io::{Seek, Write};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use futures_util::StreamExt;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, QueryResult, Statement, StreamTrait, Value};
-use sha2::{Digest, Sha256};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement, Value};
 use zip::write::SimpleFileOptions;
 
+use super::rows::{self, FilePlan, Piece};
 use super::spec::{self, Kind};
 use app::db::statement;
 
 /// The CSV version Export.csv names.
 pub const CSV_VERSION: &str = "2026 v1.0";
 /// Client.csv columns replaced by hashes in a hashed export.
-const HASHED_NAME_COLUMNS: [&str; 4] = ["FirstName", "MiddleName", "LastName", "NameSuffix"];
+pub(super) const HASHED_NAME_COLUMNS: [&str; 4] = ["FirstName", "MiddleName", "LastName", "NameSuffix"];
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error("the database could not be read: {0}")]
     Database(#[from] DbErr),
+    #[error("the database could not be read: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the database could not be read: {0}")]
+    Postgres(#[from] sea_orm::sqlx::Error),
+    #[error("the database holds {0}")]
+    Value(String),
+    #[error("the export was stopped before it was written")]
+    Cancelled,
     #[error("the export file could not be written: {0}")]
     Write(#[from] std::io::Error),
     #[error("the export file could not be written: {0}")]
@@ -114,25 +122,75 @@ pub async fn write_export<W: Write + Seek>(
         None => earliest_entry(db).await?.unwrap_or(options.to).min(options.to),
     };
     let mut zip = zip::ZipWriter::new(out);
+    let plans: Vec<FilePlan> = spec::files()
+        .iter()
+        .filter_map(|file| {
+            let table = file.table.as_deref()?;
+            let (sql, values) = selection(options, file, table);
+            Some(FilePlan { file, sql, values })
+        })
+        .collect();
+    let reading = rows::Reading {
+        export_id: options.export_id.clone(),
+        hash_pii: options.hash_pii,
+        time_zone: options.time_zone,
+        data_key: options.data_key.clone(),
+    };
+    let prelude = exported_enrollments(db.get_database_backend(), options, from);
+    let (mut pieces, reader) = rows::start(db, prelude, plans, reading);
+    let written = write_files(db, options, from, &mut zip, &mut pieces, progress).await;
+    // Stop the reader (if the zip failed first) and hear why it stopped, if it did.
+    drop(pieces);
+    let read = reader
+        .await
+        .map_err(|e| ExportError::Write(std::io::Error::other(e.to_string())))?;
+    match (written, read) {
+        (Ok(summary), Ok(())) => {
+            zip.finish()?;
+            Ok(summary)
+        }
+        // The reader's own failure is why the writer heard nothing more.
+        (_, Err(e)) if !matches!(e, ExportError::Cancelled) => Err(e),
+        (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+    }
+}
+
+/// Writes the files in spec order: Export.csv here, every other from the reader's pieces.
+async fn write_files<W: Write + Seek>(
+    db: &DatabaseConnection,
+    options: &ExportOptions,
+    from: NaiveDate,
+    zip: &mut zip::ZipWriter<W>,
+    pieces: &mut tokio::sync::mpsc::Receiver<Piece>,
+    progress: Progress<'_>,
+) -> Result<ExportSummary, ExportError> {
+    // Deflate's fastest level: a fraction of the default's time for a somewhat larger
+    // zip (measured in docs/PERFORMANCE.md).
     let entry = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(2))
         .last_modified_time(zip_time(
             options.now.with_timezone(&options.time_zone).naive_local(),
         ));
     let mut summary = ExportSummary::default();
     for (done, file) in spec::files().iter().enumerate() {
         zip.start_file(file.name.as_str(), entry)?;
-        let rows = if file.name == "Export.csv" {
-            write_export_row(db, options, from, file, &mut zip).await?
+        let rows = if file.table.is_none() {
+            write_export_row(db, options, from, file, &mut *zip).await?
         } else {
-            let mut each = |rows: u64| {
-                progress(&ExportProgress {
-                    files_done: done,
-                    file: file.name.clone(),
-                    rows,
-                })
-            };
-            write_table(db, options, from, file, &mut zip, &mut each).await?
+            let mut rows = None;
+            while rows.is_none() {
+                match pieces.recv().await.ok_or(ExportError::Cancelled)? {
+                    Piece::Bytes(bytes) => zip.write_all(&bytes)?,
+                    Piece::Rows(n) => progress(&ExportProgress {
+                        files_done: done,
+                        file: file.name.clone(),
+                        rows: n,
+                    }),
+                    Piece::Done(n) => rows = Some(n),
+                }
+            }
+            rows.unwrap_or_default()
         };
         progress(&ExportProgress {
             files_done: done + 1,
@@ -141,7 +199,6 @@ pub async fn write_export<W: Write + Seek>(
         });
         summary.files.push((file.name.clone(), rows));
     }
-    zip.finish()?;
     Ok(summary)
 }
 
@@ -242,22 +299,53 @@ fn project_filter(projects: &[String], column: &str) -> (String, Vec<Value>) {
     (sql, values)
 }
 
-/// The rows of one file: its table's columns, filtered to what the export holds.
-fn selection(
+/// The temporary table of the enrollments the export holds, filled once (by
+/// [`exported_enrollments`]) inside the export's snapshot and read by every file.
+const EXPORTED: &str = "export_enrollments";
+
+/// The statements that make and fill [`EXPORTED`]: the enrollments in the chosen
+/// projects active in the period (entered on or before its end, not exited before its
+/// start).
+fn exported_enrollments(
+    backend: sea_orm::DatabaseBackend,
     options: &ExportOptions,
     from: NaiveDate,
-    file: &spec::File,
-    table: &str,
-) -> (String, Vec<Value>) {
+) -> Vec<(String, Vec<Value>)> {
+    let (enrollment_projects, project_values) = project_filter(&options.projects, "e.project_id");
+    let create = match backend {
+        sea_orm::DatabaseBackend::Postgres => format!(
+            "CREATE TEMPORARY TABLE {EXPORTED} (enrollment_id VARCHAR(32) PRIMARY KEY) ON COMMIT DROP"
+        ),
+        _ => format!(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS {EXPORTED} (enrollment_id TEXT PRIMARY KEY) WITHOUT ROWID"
+        ),
+    };
+    let mut values = vec![Value::from(options.to), Value::from(from)];
+    values.extend(project_values);
+    let mut statements = vec![
+        (create, Vec::new()),
+        (format!("DELETE FROM {EXPORTED}"), Vec::new()),
+        (
+            format!(
+                "INSERT INTO {EXPORTED} (enrollment_id) SELECT e.enrollment_id FROM enrollments e \
+                 WHERE e.date_deleted IS NULL AND e.entry_date <= ? \
+                 AND NOT EXISTS (SELECT 1 FROM exits x WHERE x.enrollment_id = e.enrollment_id \
+                 AND x.date_deleted IS NULL AND x.exit_date < ?) AND {enrollment_projects}"
+            ),
+            values,
+        ),
+    ];
+    if backend == sea_orm::DatabaseBackend::Postgres {
+        // A temporary table has no statistics until it is analysed.
+        statements.push((format!("ANALYZE {EXPORTED}"), Vec::new()));
+    }
+    statements
+}
+
+/// The rows of one file: its table's columns, filtered to what the export holds.
+fn selection(options: &ExportOptions, file: &spec::File, table: &str) -> (String, Vec<Value>) {
     let (projects, project_values) = project_filter(&options.projects, "project_id");
-    let (enrollment_projects, _) = project_filter(&options.projects, "e.project_id");
-    let enrollments = format!(
-        "SELECT e.enrollment_id FROM enrollments e WHERE e.date_deleted IS NULL AND e.entry_date <= ? \
-         AND NOT EXISTS (SELECT 1 FROM exits x WHERE x.enrollment_id = e.enrollment_id \
-         AND x.date_deleted IS NULL AND x.exit_date < ?) AND {enrollment_projects}"
-    );
-    let mut enrollment_values = vec![Value::from(options.to), Value::from(from)];
-    enrollment_values.extend(project_values.clone());
+    let enrollments = format!("SELECT enrollment_id FROM {EXPORTED}");
     let columns: Vec<String> = file
         .columns
         .iter()
@@ -298,198 +386,28 @@ fn selection(
         | "affiliations"
         | "hmis_participations"
         | "ce_participations" => (projects, project_values),
-        "enrollments" => (format!("enrollment_id IN ({enrollments})"), enrollment_values),
         "clients" => (
             format!(
-                "personal_id IN (SELECT personal_id FROM enrollments WHERE enrollment_id IN ({enrollments}))"
+                "personal_id IN (SELECT e.personal_id FROM {EXPORTED} x JOIN enrollments e \
+                 ON e.enrollment_id = x.enrollment_id)"
             ),
-            enrollment_values,
+            Vec::new(),
         ),
-        _ => (format!("enrollment_id IN ({enrollments})"), enrollment_values),
+        _ => (format!("enrollment_id IN ({enrollments})"), Vec::new()),
+    };
+    // The small files come in key order; the records of enrollments come as the
+    // database finds them fastest (sorting millions of rows before the first one is
+    // written is what kept the export waiting).
+    let order = if filter.contains(EXPORTED) {
+        String::new()
+    } else {
+        format!(" ORDER BY {key}")
     };
     (
         format!(
-            "SELECT {} FROM {table} WHERE {deleted} AND {filter} ORDER BY {key}",
+            "SELECT {} FROM {table} WHERE {deleted} AND {filter}{order}",
             columns.join(", ")
         ),
         values,
     )
-}
-
-async fn write_table<W: Write>(
-    db: &DatabaseConnection,
-    options: &ExportOptions,
-    from: NaiveDate,
-    file: &spec::File,
-    out: W,
-    progress: &mut (dyn FnMut(u64) + Send),
-) -> Result<u64, ExportError> {
-    let mut csv = csv_writer(out);
-    csv.write_record(file.columns.iter().map(|c| c.name.as_str()))?;
-    let Some(table) = &file.table else {
-        return Ok(0);
-    };
-    let (sql, values) = selection(options, from, file, table);
-    let mut rows = db
-        .stream_raw(statement(db.get_database_backend(), &sql, values))
-        .await?;
-    let mut count = 0u64;
-    let mut record = Vec::with_capacity(file.columns.len());
-    let ssn_at = (file.name == "Client.csv")
-        .then(|| file.columns.iter().position(|c| c.name == "SSN"))
-        .flatten();
-    while let Some(row) = rows.next().await {
-        let row = row?;
-        record.clear();
-        for (i, column) in file.columns.iter().enumerate() {
-            let text = if column.name == "ExportID" {
-                options.export_id.clone()
-            } else {
-                cell(&row, i, column.kind, &options.time_zone)?
-            };
-            let text = if options.hash_pii && file.name == "Client.csv" && column.name != "SSN" {
-                hash_pii(&column.name, text)
-            } else {
-                text
-            };
-            record.push(text);
-        }
-        if let Some(at) = ssn_at
-            && !record[at].is_empty()
-        {
-            let ssn = open_ssn(&options.data_key, &record[0], &record[at])?;
-            record[at] = if options.hash_pii {
-                hash_pii("SSN", ssn)
-            } else {
-                ssn
-            };
-        }
-        csv.write_record(&record)?;
-        count += 1;
-        if count.is_multiple_of(50_000) {
-            progress(count);
-        }
-    }
-    csv.flush()?;
-    Ok(count)
-}
-
-/// A stored (sealed) SSN in plain text.
-fn open_ssn(key: &app::crypto::DataKey, personal_id: &str, sealed: &str) -> Result<String, ExportError> {
-    key.open(sealed, &app::crypto::ssn_context(personal_id))
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .ok_or_else(|| ExportError::DataKey(personal_id.to_string()))
-}
-
-/// One value as the spec writes it; empty for null.
-fn cell(row: &QueryResult, i: usize, kind: Kind, time_zone: &Tz) -> Result<String, DbErr> {
-    Ok(match kind {
-        Kind::Integer => row.try_get_by_index::<Option<i32>>(i)?.map(|n| n.to_string()),
-        Kind::Money => row.try_get_by_index::<Option<f64>>(i)?.map(|m| format!("{m:.2}")),
-        Kind::Date => row
-            .try_get_by_index::<Option<NaiveDate>>(i)?
-            .map(|d| d.format("%Y-%m-%d").to_string()),
-        Kind::Timestamp => row
-            .try_get_by_index::<Option<DateTime<Utc>>>(i)?
-            .map(|t| t.with_timezone(time_zone).format("%Y-%m-%d %H:%M:%S").to_string()),
-        Kind::Text => row.try_get_by_index::<Option<String>>(i)?,
-    }
-    .unwrap_or_default())
-}
-
-/// HUD's hashed export: names are Soundex-coded, then hashed; the SSN is hashed. Empty
-/// stays empty.
-fn hash_pii(column: &str, value: String) -> String {
-    if value.is_empty() {
-        return value;
-    }
-    let input = if HASHED_NAME_COLUMNS.contains(&column) {
-        soundex(&value)
-    } else if column == "SSN" {
-        value
-    } else {
-        return value;
-    };
-    let digest = Sha256::digest(input.as_bytes());
-    digest.iter().map(|b| format!("{b:02X}")).collect()
-}
-
-/// American Soundex: the first letter, then three digits for the consonant sounds that
-/// follow ("Robert" → R163). Letters only; other characters are ignored.
-pub fn soundex(name: &str) -> String {
-    fn digit(c: char) -> Option<char> {
-        match c {
-            'B' | 'F' | 'P' | 'V' => Some('1'),
-            'C' | 'G' | 'J' | 'K' | 'Q' | 'S' | 'X' | 'Z' => Some('2'),
-            'D' | 'T' => Some('3'),
-            'L' => Some('4'),
-            'M' | 'N' => Some('5'),
-            'R' => Some('6'),
-            _ => None,
-        }
-    }
-    let mut letters = name
-        .chars()
-        .filter(char::is_ascii_alphabetic)
-        .map(|c| c.to_ascii_uppercase());
-    let Some(first) = letters.next() else {
-        return String::new();
-    };
-    let mut code = String::from(first);
-    let mut last = digit(first);
-    for c in letters {
-        let d = digit(c);
-        if let Some(d) = d
-            && Some(d) != last
-        {
-            code.push(d);
-            if code.len() == 4 {
-                break;
-            }
-        }
-        // H and W do not separate letters with the same code; vowels do.
-        if !matches!(c, 'H' | 'W') {
-            last = d;
-        }
-    }
-    while code.len() < 4 {
-        code.push('0');
-    }
-    code
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn soundex_codes() {
-        for (name, code) in [
-            ("Robert", "R163"),
-            ("Rupert", "R163"),
-            ("Ashcraft", "A261"),
-            ("Tymczak", "T522"),
-            ("Pfister", "P236"),
-            ("Lee", "L000"),
-            ("O'Brien", "O165"),
-            ("", ""),
-        ] {
-            assert_eq!(soundex(name), code, "{name}");
-        }
-    }
-
-    #[test]
-    fn hashing_covers_names_and_ssn_only() {
-        let hashed = hash_pii("FirstName", "Robert".into());
-        assert_eq!(hashed.len(), 64);
-        assert_eq!(
-            hashed,
-            hash_pii("FirstName", "Rupert".into()),
-            "same Soundex, same hash"
-        );
-        assert_ne!(hash_pii("SSN", "123456789".into()), "123456789");
-        assert_eq!(hash_pii("DOB", "1980-01-01".into()), "1980-01-01");
-        assert_eq!(hash_pii("LastName", String::new()), "");
-    }
 }

@@ -3,6 +3,7 @@
 pub mod export;
 pub mod import;
 pub mod limits;
+mod rows;
 pub mod spec;
 
 use std::path::Path;
