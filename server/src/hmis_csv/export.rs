@@ -37,7 +37,7 @@ pub enum ExportError {
     Sqlite(#[from] rusqlite::Error),
     #[error("the database could not be read: {0}")]
     Postgres(#[from] sea_orm::sqlx::Error),
-    #[error("the database holds {0}")]
+    #[error("the export cannot go on: {0}")]
     Value(String),
     #[error("the export was stopped before it was written")]
     Cancelled,
@@ -164,8 +164,8 @@ async fn write_files<W: Write + Seek>(
     pieces: &mut tokio::sync::mpsc::Receiver<Piece>,
     progress: Progress<'_>,
 ) -> Result<ExportSummary, ExportError> {
-    // Deflate's fastest level: a fraction of the default's time for a somewhat larger
-    // zip (measured in docs/PERFORMANCE.md).
+    // Deflate level 2: at a million clients ~a third of the default level's time for a
+    // zip a third larger (level 1 nearly doubles it; docs/PERFORMANCE.md).
     let entry = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .compression_level(Some(2))
@@ -178,8 +178,7 @@ async fn write_files<W: Write + Seek>(
         let rows = if file.table.is_none() {
             write_export_row(db, options, from, file, &mut *zip).await?
         } else {
-            let mut rows = None;
-            while rows.is_none() {
+            loop {
                 match pieces.recv().await.ok_or(ExportError::Cancelled)? {
                     Piece::Bytes(bytes) => zip.write_all(&bytes)?,
                     Piece::Rows(n) => progress(&ExportProgress {
@@ -187,10 +186,9 @@ async fn write_files<W: Write + Seek>(
                         file: file.name.clone(),
                         rows: n,
                     }),
-                    Piece::Done(n) => rows = Some(n),
+                    Piece::Done(n) => break n,
                 }
             }
-            rows.unwrap_or_default()
         };
         progress(&ExportProgress {
             files_done: done + 1,
@@ -316,15 +314,13 @@ fn exported_enrollments(
         sea_orm::DatabaseBackend::Postgres => format!(
             "CREATE TEMPORARY TABLE {EXPORTED} (enrollment_id VARCHAR(32) PRIMARY KEY) ON COMMIT DROP"
         ),
-        _ => format!(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS {EXPORTED} (enrollment_id TEXT PRIMARY KEY) WITHOUT ROWID"
-        ),
+        // Each export reads through a connection of its own, so the table is new.
+        _ => format!("CREATE TEMPORARY TABLE {EXPORTED} (enrollment_id TEXT PRIMARY KEY) WITHOUT ROWID"),
     };
     let mut values = vec![Value::from(options.to), Value::from(from)];
     values.extend(project_values);
     let mut statements = vec![
         (create, Vec::new()),
-        (format!("DELETE FROM {EXPORTED}"), Vec::new()),
         (
             format!(
                 "INSERT INTO {EXPORTED} (enrollment_id) SELECT e.enrollment_id FROM enrollments e \

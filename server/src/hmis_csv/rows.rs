@@ -139,14 +139,14 @@ fn read_sqlite(
     // One snapshot for every file.
     let snapshot = conn.transaction()?;
     for (sql, values) in prelude {
-        let params: Vec<rusqlite::types::Value> = values.iter().map(sqlite_value).collect();
+        let params = sqlite_values(values)?;
         snapshot.execute(sql, rusqlite::params_from_iter(params))?;
     }
     for plan in plans {
         let outs = outs(plan.file, reading.hash_pii);
         let mut out = Csv::new(plan.file, reading);
         let mut statement = snapshot.prepare(&plan.sql)?;
-        let params: Vec<rusqlite::types::Value> = plan.values.iter().map(sqlite_value).collect();
+        let params = sqlite_values(&plan.values)?;
         let mut rows = statement.query(rusqlite::params_from_iter(params))?;
         while let Some(row) = rows.next()? {
             for (i, how) in outs.iter().enumerate() {
@@ -159,8 +159,7 @@ fn read_sqlite(
                     (Out::Value(_), ValueRef::Real(m)) => out.money(m),
                     (Out::Value(_), ValueRef::Text(t) | ValueRef::Blob(t)) => out.text(t),
                     (Out::HashedName, value) => {
-                        let name = String::from_utf8_lossy(value.as_bytes().unwrap_or_default());
-                        out.text(hash_pii(true, &name).as_bytes())
+                        out.hashed_name(&String::from_utf8_lossy(value.as_bytes().unwrap_or_default()))
                     }
                     (Out::Ssn, value) => {
                         let sealed = String::from_utf8_lossy(value.as_bytes().unwrap_or_default());
@@ -180,17 +179,23 @@ fn read_sqlite(
     Ok(())
 }
 
-/// A query value as rusqlite binds it (as sqlx binds it on SQLite).
-fn sqlite_value(value: &Value) -> rusqlite::types::Value {
+/// The values of a query as rusqlite binds them (as sqlx binds them on SQLite).
+fn sqlite_values(values: &[Value]) -> Result<Vec<rusqlite::types::Value>, ExportError> {
     use rusqlite::types::Value as V;
-    match value {
-        Value::Bool(Some(b)) => V::Integer(i64::from(*b)),
-        Value::String(Some(s)) => V::Text(s.clone()),
-        Value::ChronoDate(Some(d)) => V::Text(d.format("%Y-%m-%d").to_string()),
-        Value::Int(Some(n)) => V::Integer(i64::from(*n)),
-        Value::BigInt(Some(n)) => V::Integer(*n),
-        _ => V::Null,
-    }
+    values
+        .iter()
+        .map(|value| match value {
+            Value::Bool(Some(b)) => Ok(V::Integer(i64::from(*b))),
+            Value::String(Some(s)) => Ok(V::Text(s.clone())),
+            Value::ChronoDate(Some(d)) => Ok(V::Text(d.format("%Y-%m-%d").to_string())),
+            Value::Int(Some(n)) => Ok(V::Integer(i64::from(*n))),
+            Value::BigInt(Some(n)) => Ok(V::Integer(*n)),
+            // Never bound as NULL by mistake: a query that would read nothing.
+            other => Err(ExportError::Value(format!(
+                "an export query value it cannot bind: {other:?}"
+            ))),
+        })
+        .collect()
 }
 
 async fn read_sql(
@@ -228,7 +233,7 @@ async fn read_sql(
                     Out::ExportId => out.text(reading.export_id.as_bytes()),
                     Out::Value(kind) => out.decoded(row, i, *kind)?,
                     Out::HashedName => match row.try_get::<Option<&str>, _>(i)? {
-                        Some(name) => out.text(hash_pii(true, name).as_bytes()),
+                        Some(name) => out.hashed_name(name),
                         None => out.null(),
                     },
                     Out::Ssn => match row.try_get::<Option<&str>, _>(i)? {
@@ -355,7 +360,7 @@ impl<'a> Csv<'a> {
             .and_then(parse_stored)
             .ok_or_else(|| {
                 ExportError::Value(format!(
-                    "a timestamp that cannot be read: {}",
+                    "the database holds a timestamp that cannot be read: {}",
                     String::from_utf8_lossy(stored)
                 ))
             })?;
@@ -390,6 +395,10 @@ impl<'a> Csv<'a> {
             },
         }
         Ok(())
+    }
+
+    fn hashed_name(&mut self, name: &str) {
+        self.text(hash_pii(true, name).as_bytes());
     }
 
     fn ssn(&mut self, personal_id: &str, sealed: &str) -> Result<(), ExportError> {
