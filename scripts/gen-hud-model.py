@@ -35,8 +35,9 @@ Mapping (mechanical):
   * primary key = the spec's ID column (_files.csv), S32, no auto-increment.
 
 NOT STORED: ExportID (every file; the exporter writes the current export's ID), all of
-Export.csv (describes an export, written per export), User.csv UserPhone,
-UserExtension and DateDeleted (`users` has no such columns). Stored differently:
+Export.csv (describes an export, written per export). User.csv's UserPhone,
+UserExtension and DateDeleted are users.phone, phone_extension and date_deleted
+(migration 20). Stored differently:
 Client.SSN -> clients.ssn_encrypted (AEAD ciphertext) + clients.ssn_last4;
 Organization.VictimServiceProvider -> a bool (exported as 0/1).
 
@@ -117,12 +118,12 @@ HAND_WRITTEN = {
         "UserID": "user_id",
         "UserFirstName": "first_name",
         "UserLastName": "last_name",
-        "UserPhone": None,
-        "UserExtension": None,
+        "UserPhone": "phone",
+        "UserExtension": "phone_extension",
         "UserEmail": "email",
         "DateCreated": "created_at",
         "DateUpdated": "updated_at",
-        "DateDeleted": None,
+        "DateDeleted": "date_deleted",
         "ExportID": None,
     },
 }

@@ -14,7 +14,7 @@ use crate::features::auto_exit::AutoExitPage;
 use crate::features::clients::{ClientDashboardPage, ClientsPage};
 use crate::features::exits::ReEnterPage;
 use crate::features::hmis_export::ExportsPage;
-use crate::features::hmis_import::ImportsPage;
+use crate::features::hmis_import::{ImportReportPage, ImportsPage};
 use crate::features::home::HomePage;
 use crate::features::organizations::OrganizationsPage;
 use crate::features::profile::ClientProfilePage;
@@ -62,6 +62,15 @@ pub fn auto_exit_dry_run(job_run_id: &str) -> String {
 pub const ADMIN_EXITS: &str = "/admin/admin-exits";
 /// The imports page (GET) and the upload (POST, served by the server crate).
 pub const ADMIN_IMPORTS: &str = "/admin/imports";
+/// An import's report: `/admin/imports/:job_run_id`.
+pub fn import_report(job_run_id: &str) -> String {
+    format!("{ADMIN_IMPORTS}/{job_run_id}")
+}
+/// An import report's findings as CSV: `/admin/imports/:job_run_id/report.csv`
+/// (served by the server crate: a download, not a page).
+pub fn import_report_csv(job_run_id: &str) -> String {
+    format!("{ADMIN_IMPORTS}/{job_run_id}/report.csv")
+}
 /// Served by the server crate (a download, not a page).
 pub const ADMIN_AUDIT_CSV: &str = "/admin/audit.csv";
 pub const LOGIN: &str = "/login";
@@ -288,6 +297,11 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                             path=(StaticSegment("admin"), StaticSegment("imports"))
                             view=ImportsPage
+                        />
+                        <Route
+                            ssr=SsrMode::Async
+                            path=(StaticSegment("admin"), StaticSegment("imports"), ParamSegment("job_run_id"))
+                            view=ImportReportPage
                         />
                     </ParentRoute>
                 </Routes>

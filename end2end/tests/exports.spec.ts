@@ -48,7 +48,7 @@ test("an upload that is not an HMIS CSV export is refused with the reason @nojs"
   await signIn(page, "admin", js);
   await page.goto("/admin/imports");
   if (js) await waitForHydration(page);
-  // A zip without the 24 files: every missing file is named, nothing is imported.
+  // A zip without Export.csv: refused as a whole, with the reason; nothing is imported.
   const empty = Buffer.from("504b0506000000000000000000000000000000000000", "hex");
   await page.getByLabel("Export file (.zip)").setInputFiles({ name: "empty.zip", mimeType: "application/zip", buffer: empty });
   await page.getByRole("button", { name: "Upload and import" }).click();
@@ -57,7 +57,8 @@ test("an upload that is not an HMIS CSV export is refused with the reason @nojs"
     if (!js) await page.reload();
     await expect(job.getByTestId("job-state")).toHaveText("Failed", { timeout: 2_000 });
   }).toPass({ timeout: 30_000 });
-  await expect(job).toContainText("24 problem(s) found; nothing was imported.");
+  await expect(job).toContainText("1 problem(s) found; nothing was imported.");
+  await expect(job.getByTestId("import-problems")).toContainText("Export.csv");
   await expect(job.getByTestId("import-problems")).toContainText("the file is missing from the zip");
 });
 

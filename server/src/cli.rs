@@ -70,8 +70,9 @@ pub enum Command {
     DemoData(DemoDataArgs),
     /// Write the HMIS CSV FY2026 export (24 files in one zip)
     Export(ExportArgs),
-    /// Read an HMIS CSV FY2026 export (a zip) into the database: checked first,
-    /// then imported in one transaction, or not at all
+    /// Read an HMIS CSV export (FY2026 or FY2024, a zip) into the database in one
+    /// transaction; cells and rows that break the specification are listed in the
+    /// import report (--report), an unreadable export is refused as a whole
     Import(ImportArgs),
     /// Exit every household of a project with an auto-exit setting whose last service
     /// or contact is that many days old (what the daily sweep does)
@@ -181,6 +182,9 @@ pub struct CreateUserArgs {
 pub struct ImportArgs {
     /// The zip file to read
     pub file: PathBuf,
+    /// Write the import report (every finding listed, up to 100,000) to this CSV file
+    #[arg(long)]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -268,19 +272,55 @@ async fn import_command(
     let options = ImportOptions {
         time_zone: config.time_zone,
         data_key: config.data_key_for(db).await?,
-        announce: Some(|file| eprintln!("  writing {file}")),
+        announce: Some(|file| eprintln!("  importing {file}")),
     };
     match import::import(db, &mut archive, &options).await {
         Ok(summary) => {
-            for (file, rows) in &summary.files {
-                println!("  {file}: {rows} rows");
-            }
-            let total: u64 = summary.files.iter().map(|(_, n)| n).sum();
+            println!("CSVVersion {}", summary.version);
             println!(
-                "Imported {total} rows from {} in {:.1} s.",
+                "  {:<28} {:>10} {:>10} {:>13}",
+                "File", "Read", "Imported", "Not imported"
+            );
+            for f in summary.files.iter().filter(|f| f.read > 0) {
+                println!(
+                    "  {:<28} {:>10} {:>10} {:>13}",
+                    f.file, f.read, f.imported, f.skipped
+                );
+            }
+            println!(
+                "Imported {} of {} rows from {} in {:.1} s.",
+                summary.imported(),
+                summary.read(),
                 args.file.display(),
                 started.elapsed().as_secs_f64()
             );
+            let report = &summary.report;
+            if report.total() == 0 {
+                println!("Every cell met the HMIS CSV specification: nothing to report.");
+            } else {
+                println!(
+                    "{} findings (cells and rows that break the specification):",
+                    report.total()
+                );
+                for c in report.counts() {
+                    println!(
+                        "  {:<28} {:>8}  {} — {}",
+                        c.file,
+                        c.count,
+                        c.kind.label(),
+                        c.action.label()
+                    );
+                }
+            }
+            if let Some(path) = &args.report {
+                write_report(path, report.kept())
+                    .map_err(|e| CliError::Usage(format!("cannot write {}: {e}", path.display())))?;
+                println!(
+                    "The report is in {} ({} findings listed).",
+                    path.display(),
+                    report.kept().len()
+                );
+            }
             Ok(())
         }
         Err(ImportError::Invalid { problems, total }) => {
@@ -294,6 +334,28 @@ async fn import_command(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// The import report as CSV: one line per finding.
+fn write_report(
+    path: &std::path::Path,
+    findings: &[app::features::hmis_import::api::ImportFinding],
+) -> Result<(), csv::Error> {
+    let mut out = csv::Writer::from_path(path)?;
+    out.write_record(["File", "Line", "Column", "Value", "Kind", "Problem", "Action"])?;
+    for f in findings {
+        out.write_record([
+            f.file.as_str(),
+            &f.line.to_string(),
+            f.column.as_deref().unwrap_or(""),
+            f.value.as_deref().unwrap_or(""),
+            f.kind.label(),
+            &f.message,
+            f.action.label(),
+        ])?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 /// `hearth bench pages`: against `url`, or a server started here on a free port.

@@ -1,4 +1,5 @@
-//! File downloads that are not pages: the audit log as CSV, finished HMIS CSV exports.
+//! File downloads that are not pages: the audit log and the reports as CSV, finished
+//! HMIS CSV exports, an import's report.
 
 use std::sync::Arc;
 
@@ -7,6 +8,7 @@ use app::features::admin::api::AuditFilter;
 use app::features::annual::api::AnnualFilter;
 use app::features::auto_exit::api::ApproachingFilter;
 use app::features::coordinated_entry::api::PriorityFilter;
+use app::features::hmis_import::api::ReportFilter;
 use app::features::reports::api::MilestoneFilter;
 use app::state::AppState;
 use axum::extract::{Query, Request, State};
@@ -304,6 +306,47 @@ pub async fn priority_csv(
             }),
         ),
         Err(err) => (err.status_code(), err.to_string()).into_response(),
+    }
+}
+
+/// An import report's findings as CSV (HMIS admins; audited): the kept findings the
+/// filter (`file`, `kind`) matches, in report order.
+pub async fn import_report_csv(
+    State(state): State<Arc<AppState>>,
+    axum::extract::Path(job_run_id): axum::extract::Path<String>,
+    Query(filter): Query<ReportFilter>,
+    SignedIn(session): SignedIn,
+) -> Response {
+    use app::features::hmis_import::service::report_rows;
+    match report_rows(&state, &session, &job_run_id, &filter).await {
+        Ok(rows) => csv_download(
+            "import-report.csv",
+            &["File", "Line", "Column", "Value", "Kind", "Problem", "Action"],
+            rows.into_iter().map(|f| {
+                vec![
+                    f.file,
+                    f.line.to_string(),
+                    f.column.unwrap_or_default(),
+                    f.value.unwrap_or_default(),
+                    f.kind.as_str().to_string(),
+                    f.message,
+                    f.action.as_str().to_string(),
+                ]
+            }),
+        ),
+        Err(err) => (err.status_code(), message(&err)).into_response(),
+    }
+}
+
+/// What a refused download says: the fields' own messages for a query it cannot use.
+fn message(err: &app::error::AppError) -> String {
+    match err {
+        app::error::AppError::Validation(problems) => problems
+            .iter()
+            .map(|p| format!("{}: {}", p.field, p.message))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => other.to_string(),
     }
 }
 

@@ -293,14 +293,15 @@ async fn set_progress(state: &AppState, job_run_id: &str, progress: i32, message
         .await;
 }
 
-/// Runs an import job: checks the uploaded file, then imports it. The problems found
-/// go to the job's result for the page to list.
+/// Runs an import job: imports the uploaded file and keeps its report with the job (the
+/// counts in the job's result, the findings one by one in `import_findings`); an export
+/// refused as a whole keeps the problems that refused it.
 async fn run_import(state: &AppState, job: &job_run::Model) -> Result<String, JobError> {
     use app::features::hmis_import::api::{ImportProblem, ImportResult};
     use hmis_csv::import::{self, ImportError, ImportOptions};
     let path = state.jobs.import_path(&job.job_run_id);
     let outcome = async {
-        set_progress(state, &job.job_run_id, 0, "Checking every file and row").await;
+        set_progress(state, &job.job_run_id, 0, "Reading and importing every file").await;
         let file = std::fs::File::open(&path).map_err(|e| e.to_string())?;
         let mut archive = match zip::ZipArchive::new(std::io::BufReader::new(file)) {
             Ok(archive) => archive,
@@ -317,10 +318,31 @@ async fn run_import(state: &AppState, job: &job_run::Model) -> Result<String, Jo
         };
         match import::import(&state.db, &mut archive, &options).await {
             Ok(summary) => {
-                let rows: u64 = summary.files.iter().map(|(_, n)| n).sum();
+                let result = ImportResult {
+                    version: Some(summary.version.clone()),
+                    files: summary.files.clone(),
+                    findings: summary.report.counts(),
+                    findings_total: summary.report.total(),
+                    findings_kept: summary.report.kept().len() as u64,
+                    ..Default::default()
+                };
+                app::features::hmis_import::service::store_findings(
+                    &state.db,
+                    &job.job_run_id,
+                    summary.report.kept(),
+                )
+                .await
+                .map_err(|e| JobError::Failed(format!("the import report could not be stored: {e}")))?;
+                store_result(state, &job.job_run_id, &result).await;
+                let findings = match summary.report.total() {
+                    0 => "nothing to report".to_string(),
+                    1 => "1 finding in the report".to_string(),
+                    n => format!("{n} findings in the report"),
+                };
                 Ok(format!(
-                    "Imported {rows} rows from {} files.",
-                    summary.files.len()
+                    "Imported {} of {} rows ({findings}).",
+                    summary.imported(),
+                    summary.read()
                 ))
             }
             Err(ImportError::Invalid { problems, total }) => {
@@ -335,15 +357,9 @@ async fn run_import(state: &AppState, job: &job_run::Model) -> Result<String, Jo
                         })
                         .collect(),
                     total,
+                    ..Default::default()
                 };
-                let _ = job_run::Entity::update_many()
-                    .col_expr(
-                        job_run::Column::Result,
-                        Expr::value(app::features::hmis_import::service::result_json(&result)),
-                    )
-                    .filter(job_run::Column::JobRunId.eq(&job.job_run_id))
-                    .exec(&state.db)
-                    .await;
+                store_result(state, &job.job_run_id, &result).await;
                 Err(JobError::Refused(format!(
                     "{total} problem(s) found; nothing was imported."
                 )))
@@ -368,6 +384,25 @@ async fn run_import(state: &AppState, job: &job_run::Model) -> Result<String, Jo
         .await;
     }
     outcome
+}
+
+/// Keeps what an import found in its job row.
+async fn store_result(
+    state: &AppState,
+    job_run_id: &str,
+    result: &app::features::hmis_import::api::ImportResult,
+) {
+    let stored = job_run::Entity::update_many()
+        .col_expr(
+            job_run::Column::Result,
+            Expr::value(app::features::hmis_import::service::result_json(result)),
+        )
+        .filter(job_run::Column::JobRunId.eq(job_run_id))
+        .exec(&state.db)
+        .await;
+    if let Err(e) = stored {
+        tracing::error!(job = %job_run_id, error = %e, "the import's result could not be stored");
+    }
 }
 
 /// Runs an auto-exit sweep: its counts and the households it skipped go to the job's

@@ -65,6 +65,10 @@ pub fn app_router(
             &format!("{}/{{job_run_id}}/download", app::routes::ADMIN_EXPORTS),
             get(crate::downloads::export_zip),
         )
+        .route(
+            &format!("{}/{{job_run_id}}/report.csv", app::routes::ADMIN_IMPORTS),
+            get(crate::downloads::import_report_csv),
+        )
         .with_state(Arc::new(state.clone()));
     // The import upload has its own, larger body limit; everything else is small.
     let uploads = Router::new()

@@ -375,6 +375,15 @@ const MATRIX: &[Entry] = &[
         &[("from", "2026-01-01"), ("to", "2026-02-01")],
     ),
     e("list_imports", Who::Only(HMIS_ADMIN), &[]),
+    e(
+        "import_report",
+        Who::Only(HMIS_ADMIN),
+        &[
+            ("job_run_id", "x"),
+            ("file", "Client.csv"),
+            ("kind", "not_a_date"),
+        ],
+    ),
     e("run_job_again", Who::Only(HMIS_ADMIN), &[("job_run_id", "x")]),
 ];
 

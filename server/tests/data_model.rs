@@ -447,6 +447,7 @@ on_both_databases!(every_entity_matches_its_table, |app| {
             "hmis_participation",
             select_all::<hmis_participation::Entity>(db).await,
         ),
+        ("import_finding", select_all::<import_finding::Entity>(db).await),
         ("income_benefit", select_all::<income_benefit::Entity>(db).await),
         ("inventory", select_all::<inventory::Entity>(db).await),
         ("job_run", select_all::<job_run::Entity>(db).await),
@@ -459,6 +460,7 @@ on_both_databases!(every_entity_matches_its_table, |app| {
             select_all::<residence_history::Entity>(db).await,
         ),
         ("service", select_all::<service::Entity>(db).await),
+        ("user", select_all::<user::Entity>(db).await),
         ("workflow_draft", select_all::<workflow_draft::Entity>(db).await),
         (
             "youth_education_status",

@@ -14,6 +14,7 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use tokio::sync::oneshot;
 
+pub mod hmis_files;
 pub mod households;
 pub mod workflow;
 

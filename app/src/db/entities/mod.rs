@@ -25,6 +25,7 @@ pub mod exit_reason;
 pub mod funder;
 pub mod health_and_dv;
 pub mod hmis_participation;
+pub mod import_finding;
 pub mod income_benefit;
 pub mod inventory;
 pub mod job_run;

@@ -26,6 +26,12 @@ pub struct Model {
     pub totp_enabled_at: Option<DateTimeUtc>,
     /// The last 30-second step a code was accepted for (a code works once).
     pub totp_last_step: Option<i64>,
+    /// User.csv UserPhone (10 digits).
+    pub phone: Option<String>,
+    /// User.csv UserExtension.
+    pub phone_extension: Option<String>,
+    /// When the account was deleted (User.csv DateDeleted).
+    pub date_deleted: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -47,7 +47,7 @@ pub fn AdminPage() -> impl IntoView {
                                 <li><A href=routes::ADMIN_ORGANIZATIONS>"Organizations"</A><span>"Names, victim service providers, the Coordinated Entry organization"</span></li>
                             })}
                             {hmis.then(|| view! {
-                                <li><A href=routes::ADMIN_IMPORTS>"HMIS CSV import"</A><span>"Bring in an FY2026 export: checked first, all or nothing"</span></li>
+                                <li><A href=routes::ADMIN_IMPORTS>"HMIS CSV import"</A><span>"Bring in an FY2026 export; every bad cell is listed in its report"</span></li>
                             })}
                             {hmis.then(|| view! {
                                 <li><A href=routes::ADMIN_EXPORTS>"HMIS CSV export"</A><span>"The HUD FY2026 export: 24 files in a zip, hashed or not"</span></li>

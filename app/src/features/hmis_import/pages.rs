@@ -1,4 +1,5 @@
-//! The imports page: upload an HMIS CSV export, follow it, read its problems.
+//! The imports page: upload an HMIS CSV export, follow it, read why it was refused or
+//! how much was imported, with a link to its report (`report.rs`).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -6,6 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{ImportJob, JobState, list_imports};
+use super::report::rows_imported;
 use crate::features::jobs::{JobStatus, RecentJobs, poll_while};
 use crate::routes;
 use crate::ui::layout::errors_view;
@@ -30,7 +32,7 @@ pub fn ImportsPage() -> impl IntoView {
             <p><A href=routes::ADMIN>"← Admin"</A></p>
             <h1>"HMIS CSV import"</h1>
             <p class="lead">
-                "Bring in an HMIS CSV FY2026 export (a zip of the 24 files) from another HMIS. Every file and row is checked first; if anything is wrong, nothing is imported and the problems are listed by file, line and column."
+                "Bring in an HMIS CSV FY2026 export (a zip of the 24 files) from another HMIS. An export that is not FY2026, or lacks a file or column, is refused whole, with the reasons. Otherwise every row is imported; a value that breaks the specification is stored as not collected, or its row left out, and each is listed in the import's report by file, line and column."
             </p>
             <div class="card">
                 <h2>"Upload an export"</h2>
@@ -76,6 +78,12 @@ fn ImportJobView(job: ImportJob) -> impl IntoView {
         .clone()
         .map(|u| format!(" by {u}"))
         .unwrap_or_default();
+    let (imported, read) = rows_imported(&job);
+    let findings = job.result.findings_total;
+    let summary = format!(
+        "Imported {imported} of {read} rows; {findings} finding{}.",
+        if findings == 1 { "" } else { "s" }
+    );
     let problems = job.result.problems.clone();
     let more = job.result.total.saturating_sub(problems.len());
     view! {
@@ -83,6 +91,13 @@ fn ImportJobView(job: ImportJob) -> impl IntoView {
             <div class="job__title"><strong>{job.file_name.clone()}</strong></div>
             <div class="hint">{format!("Started {}{by}", job.started)}</div>
             <JobStatus job_run_id=job.job_run_id.clone() state=job.state done_label="Imported" progress=job.progress total=job.total message=job.message.clone() />
+            {(job.state == JobState::Done).then(|| view! {
+                <p data-testid="import-rows">
+                    {summary}
+                    " "
+                    <a href=routes::import_report(&job.job_run_id) data-testid="import-report-link">"Report"</a>
+                </p>
+            })}
             {(job.state == JobState::Failed && !problems.is_empty()).then(|| view! {
                 <table class="data-table problems" data-testid="import-problems">
                     <thead>

@@ -1,0 +1,726 @@
+//! The HMIS CSV import: takes in an export (a zip of the 24 files) as real HMIS produce
+//! them, and says what it found.
+//!
+//! An export is refused as a whole only for what makes it unreadable as one (see
+//! [`preflight`]): not a zip of CSVs, no or several Export rows, a `CSVVersion` Hearth
+//! does not read (FY2026 and FY2024 are read), a file missing from a full export, a
+//! required column missing, one file name twice in the zip. Everything else is
+//! imported, in one transaction, file by file in the spec's order, and every cell and
+//! row that breaks the spec is a finding of the [`Report`]: a bad value in a column
+//! that may be empty is stored empty; in a required column it is stored as 99 (Data not
+//! collected) where the column's list has it, and otherwise the row is left out, as is
+//! a row whose own ID is unusable or repeated, whose IDs of other records (ProjectID,
+//! PersonalID, EnrollmentID, …) neither the export nor the database holds, or that
+//! would give an enrollment a second exit. Well-formed but dirty data (two heads in a
+//! household, an exit before the entry, overlapping stays, HUD's test CoC codes,
+//! retired funding sources) imports as it is, for the data-quality report to find.
+//!
+//! Rows whose IDs exist are updated in place: importing the same export twice changes
+//! nothing, and a delta export's records find the ones already in Hearth. Memory stays
+//! flat: rows are checked and written a batch at a time; what is kept per file is one
+//! 64-bit fingerprint of each row's ID (to find repeated IDs).
+
+mod archive;
+mod cells;
+mod preflight;
+mod report;
+mod write;
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, RandomState};
+use std::io::{Read, Seek};
+
+use app::features::hmis_import::api::{FileCount, FindingAction, FindingKind, ImportFinding};
+use chrono_tz::Tz;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};
+
+use self::archive::{Archive, Header, read_error};
+use self::cells::{Cell, Flaw, Hashing};
+pub use self::preflight::Version;
+pub use self::report::{MAX_KEPT, Report};
+use super::spec;
+use crate::hmis_csv::limits;
+
+/// Problems that refuse an export listed at most (the rest are counted).
+pub const MAX_PROBLEMS: usize = 200;
+
+/// Why an export was refused as a whole, where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    /// 1 is the header line; `None` for the file as a whole.
+    pub line: Option<u64>,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl Problem {
+    fn file(file: &str, message: impl Into<String>) -> Self {
+        Problem {
+            file: file.to_string(),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
+    }
+
+    fn at(file: &str, line: u64, column: Option<String>, message: impl Into<String>) -> Self {
+        Problem {
+            file: file.to_string(),
+            line: Some(line),
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, " line {line}")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, ", column {column}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("the file is not a readable zip: {0}")]
+    Zip(#[from] zip::result::ZipError),
+    #[error("the file could not be read: {0}")]
+    Read(#[from] std::io::Error),
+    /// A bound of `limits` was crossed, or the zip's names are not an export's.
+    #[error("{0}")]
+    Refused(String),
+    /// The export cannot be read as one (a missing file or column, its version, …).
+    #[error("{} problem(s) found; nothing was imported", .total)]
+    Invalid { problems: Vec<Problem>, total: usize },
+    #[error("the database refused the import; nothing was imported: {0}")]
+    Database(#[from] DbErr),
+}
+
+impl ImportError {
+    fn invalid(mut problems: Vec<Problem>) -> Self {
+        let total = problems.len();
+        problems.truncate(MAX_PROBLEMS);
+        ImportError::Invalid { problems, total }
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportSummary {
+    /// `CSVVersion` as the export wrote it.
+    pub version: String,
+    /// Each file's rows, in the order imported (files the zip does not hold included,
+    /// with no rows).
+    pub files: Vec<FileCount>,
+    pub report: Report,
+}
+
+impl ImportSummary {
+    /// Rows imported, over every file.
+    pub fn imported(&self) -> u64 {
+        self.files.iter().map(|f| f.imported).sum()
+    }
+
+    /// Rows read, over every file.
+    pub fn read(&self) -> u64 {
+        self.files.iter().map(|f| f.read).sum()
+    }
+}
+
+/// How an import reads times.
+#[derive(Clone, Debug)]
+pub struct ImportOptions {
+    /// The CoC's time zone: the export's timestamps are local times.
+    pub time_zone: Tz,
+    /// Seals the SSNs (never stored in plain text).
+    pub data_key: app::crypto::DataKey,
+    /// Told the name of each file as its rows start to be written (the CLI prints it).
+    pub announce: Option<fn(&str)>,
+}
+
+/// Imports the export in one transaction, or refuses it as a whole.
+pub async fn import<R: Read + Seek>(
+    db: &DatabaseConnection,
+    zip: &mut zip::ZipArchive<R>,
+    options: &ImportOptions,
+) -> Result<ImportSummary, ImportError> {
+    let mut archive = Archive::new(zip)?;
+    let plan = preflight::check(&mut archive)?;
+    let txn = app::db::begin_write(db).await?;
+    let mut summary = ImportSummary {
+        version: plan.version_text.clone(),
+        ..Default::default()
+    };
+    for file in spec::files() {
+        let Some(table) = &file.table else { continue };
+        let count = import_file(
+            &txn,
+            &mut archive,
+            file,
+            table,
+            &plan,
+            options,
+            &mut summary.report,
+        )
+        .await?;
+        summary.files.push(count);
+    }
+    // The priority list entries of the CE assessments imported, in the same transaction.
+    app::features::coordinated_entry::service::rebuild_list(&txn)
+        .await
+        .map_err(|e| DbErr::Custom(format!("the priority list could not be rebuilt: {e}")))?;
+    txn.commit().await?;
+    app::db::refresh_statistics(db).await?;
+    Ok(summary)
+}
+
+/// A row checked and waiting in its batch: its cells in the spec's column order, and
+/// what was found in it.
+struct Pending {
+    line: u64,
+    cells: Vec<Cell>,
+    findings: Vec<ImportFinding>,
+    skip: bool,
+}
+
+impl Pending {
+    fn find(
+        &mut self,
+        file: &spec::File,
+        column: Option<&str>,
+        value: Option<&str>,
+        flaw: Flaw,
+        action: FindingAction,
+    ) {
+        self.findings.push(ImportFinding {
+            file: file.name.clone(),
+            line: self.line,
+            column: column.map(str::to_string),
+            value: value.map(str::to_string),
+            kind: flaw.kind,
+            action,
+            message: flaw.message,
+        });
+    }
+}
+
+/// What a file's rows are checked with: the header, the position of its key, the
+/// fingerprints of the keys seen.
+struct FileCheck<'f> {
+    file: &'f spec::File,
+    header: Header,
+    key_at: usize,
+    /// Each column's hashing (names and SSNs of Client.csv may be hashes).
+    hashing: Vec<Hashing>,
+    seen: HashSet<u64>,
+    fingerprint: RandomState,
+    time_zone: Tz,
+}
+
+/// Every record's own dates: when one is unreadable, the other stands in.
+const RECORD_DATES: [&str; 2] = ["DateCreated", "DateUpdated"];
+
+/// Client.csv columns a hashed export replaces with hashes.
+const HASHABLE: [&str; 5] = ["FirstName", "MiddleName", "LastName", "NameSuffix", "SSN"];
+
+impl<'f> FileCheck<'f> {
+    fn new(file: &'f spec::File, header: Header, time_zone: Tz, hashed: bool) -> Self {
+        let client = file.name == "Client.csv";
+        FileCheck {
+            key_at: file
+                .columns
+                .iter()
+                .position(|c| c.name == file.primary_key)
+                .unwrap_or(0),
+            hashing: file
+                .columns
+                .iter()
+                .map(
+                    |c| match (client && HASHABLE.contains(&c.name.as_str()), hashed) {
+                        (false, _) => Hashing::Never,
+                        (true, true) => Hashing::Declared,
+                        (true, false) => Hashing::Undeclared,
+                    },
+                )
+                .collect(),
+            file,
+            header,
+            seen: HashSet::new(),
+            fingerprint: RandomState::new(),
+            time_zone,
+        }
+    }
+
+    fn raw<'r>(&self, record: &'r csv::ByteRecord, column: usize) -> &'r [u8] {
+        self.header.positions[column]
+            .and_then(|at| record.get(at))
+            .unwrap_or(b"")
+    }
+
+    /// Checks one row: each cell read by its column's rules, the row's fate decided.
+    fn row(&mut self, record: &csv::ByteRecord, line: u64) -> Pending {
+        let file = self.file;
+        let mut row = Pending {
+            line,
+            cells: Vec::with_capacity(file.columns.len()),
+            findings: Vec::new(),
+            skip: false,
+        };
+        // Record dates that were empty or unreadable: (column, value, flaw).
+        let mut dates: Vec<(usize, Option<String>, Option<Flaw>)> = Vec::new();
+        for (i, column) in file.columns.iter().enumerate() {
+            if column.name == "ExportID" {
+                row.cells.push(Cell::Null);
+                continue;
+            }
+            let bytes = self.raw(record, i);
+            let (text, read) = match std::str::from_utf8(bytes) {
+                Ok(text) => (
+                    text.to_string(),
+                    cells::read(column, text, &self.time_zone, self.hashing[i]),
+                ),
+                Err(_) => (
+                    String::from_utf8_lossy(bytes).into_owned(),
+                    Err(Flaw {
+                        kind: FindingKind::NotUtf8,
+                        message: "is not valid text (UTF-8): save the file as UTF-8".into(),
+                    }),
+                ),
+            };
+            let value = Some(text.trim()).filter(|v| !v.is_empty());
+            let key = i == self.key_at;
+            if RECORD_DATES.contains(&column.name.as_str()) {
+                // Resolved once both are read (below).
+                match read {
+                    Ok((Cell::Null, _)) => dates.push((i, value.map(str::to_string), None)),
+                    Ok((cell, note)) => {
+                        if let Some(note) = note {
+                            row.find(file, Some(&column.name), value, note, FindingAction::Kept);
+                        }
+                        row.cells.push(cell);
+                        continue;
+                    }
+                    Err(flaw) => dates.push((i, value.map(str::to_string), Some(flaw))),
+                }
+                row.cells.push(Cell::Null);
+                continue;
+            }
+            let cell = match read {
+                Ok((Cell::Null, _)) if key => {
+                    let flaw = Flaw {
+                        kind: FindingKind::UnusableKey,
+                        message: format!("the row has no {}", column.name),
+                    };
+                    row.find(file, Some(&column.name), value, flaw, FindingAction::RowSkipped);
+                    row.skip = true;
+                    Cell::Null
+                }
+                Ok((Cell::Null, _)) if column.required => {
+                    let flaw = Flaw {
+                        kind: FindingKind::Missing,
+                        message: "a value is required".into(),
+                    };
+                    self.fallback(&mut row, column, value, flaw)
+                }
+                Ok((cell, note)) => {
+                    if let Some(note) = note {
+                        row.find(file, Some(&column.name), value, note, FindingAction::Kept);
+                    }
+                    cell
+                }
+                Err(flaw) if key => {
+                    row.find(file, Some(&column.name), value, flaw, FindingAction::RowSkipped);
+                    row.skip = true;
+                    Cell::Null
+                }
+                Err(flaw) if column.required => self.fallback(&mut row, column, value, flaw),
+                Err(flaw) => {
+                    row.find(file, Some(&column.name), value, flaw, FindingAction::StoredEmpty);
+                    Cell::Null
+                }
+            };
+            row.cells.push(cell);
+        }
+        for (i, value, flaw) in dates {
+            self.record_date(&mut row, i, value.as_deref(), flaw);
+        }
+        if !row.skip
+            && let Cell::Text(key) = &row.cells[self.key_at]
+            && !self.seen.insert(self.fingerprint.hash_one(key))
+        {
+            let flaw = Flaw {
+                kind: FindingKind::DuplicateKey,
+                message: format!("{key} appears earlier in the file; this row is left out"),
+            };
+            let key = key.clone();
+            row.find(
+                file,
+                Some(&file.primary_key),
+                Some(&key),
+                flaw,
+                FindingAction::RowSkipped,
+            );
+            row.skip = true;
+        }
+        row
+    }
+
+    /// An empty or unreadable DateCreated or DateUpdated: the record's other date takes
+    /// its place (real exports write one of them in another format for every row); with
+    /// neither, the row is left out.
+    fn record_date(&self, row: &mut Pending, i: usize, value: Option<&str>, flaw: Option<Flaw>) {
+        let column = &self.file.columns[i];
+        let other = self
+            .file
+            .columns
+            .iter()
+            .position(|c| RECORD_DATES.contains(&c.name.as_str()) && c.name != column.name);
+        let flaw = flaw.unwrap_or_else(|| Flaw {
+            kind: FindingKind::Missing,
+            message: "a value is required".into(),
+        });
+        match other.map(|o| row.cells.get(o).cloned()) {
+            Some(Some(Cell::Timestamp(t))) => {
+                let other_name = &self.file.columns[other.unwrap_or(i)].name;
+                let flaw = Flaw {
+                    message: format!("{}; stored as the record's {other_name}", flaw.message),
+                    ..flaw
+                };
+                row.find(
+                    self.file,
+                    Some(&column.name),
+                    value,
+                    flaw,
+                    FindingAction::StoredOtherDate,
+                );
+                row.cells[i] = Cell::Timestamp(t);
+            }
+            _ if !column.required => {
+                row.find(
+                    self.file,
+                    Some(&column.name),
+                    value,
+                    flaw,
+                    FindingAction::StoredEmpty,
+                );
+            }
+            _ => {
+                row.find(
+                    self.file,
+                    Some(&column.name),
+                    value,
+                    flaw,
+                    FindingAction::RowSkipped,
+                );
+                row.skip = true;
+            }
+        }
+    }
+
+    /// A required cell that is empty or wrong: 99 where its list has it, else the row
+    /// is left out.
+    fn fallback(&self, row: &mut Pending, column: &spec::Column, value: Option<&str>, flaw: Flaw) -> Cell {
+        let not_collected = column.kind == spec::Kind::Integer
+            && column
+                .list
+                .as_deref()
+                .and_then(app::domain::codes::by_element)
+                .is_some_and(|list| list.contains(99));
+        if not_collected {
+            row.find(
+                self.file,
+                Some(&column.name),
+                value,
+                flaw,
+                FindingAction::StoredNotCollected,
+            );
+            Cell::Integer(99)
+        } else {
+            row.find(
+                self.file,
+                Some(&column.name),
+                value,
+                flaw,
+                FindingAction::RowSkipped,
+            );
+            row.skip = true;
+            Cell::Null
+        }
+    }
+}
+
+/// Imports one file: rows read, checked, written a batch at a time.
+async fn import_file<R: Read + Seek>(
+    txn: &impl ConnectionTrait,
+    archive: &mut Archive<'_, R>,
+    file: &'static spec::File,
+    table: &str,
+    plan: &preflight::Plan,
+    options: &ImportOptions,
+    report: &mut Report,
+) -> Result<FileCount, ImportError> {
+    let mut count = FileCount {
+        file: file.name.clone(),
+        ..Default::default()
+    };
+    let Some(mut csv) = archive.open(&file.name)? else {
+        return Ok(count);
+    };
+    // The preflight read every header: a problem here would have refused the export.
+    let Some(header) = preflight::read_header(&mut csv, file, plan.version, &mut Vec::new())? else {
+        return Ok(count);
+    };
+    if let Some(announce) = options.announce {
+        announce(&file.name);
+    }
+    let mut check = FileCheck::new(file, header, options.time_zone, plan.hashed);
+    let rows_per_batch = (write::MAX_PARAMS / 2 / file.columns.len().max(1)).max(1);
+    let mut batch: Vec<Pending> = Vec::with_capacity(rows_per_batch);
+    let mut record = csv::ByteRecord::new();
+    let mut line = 1u64;
+    loop {
+        match csv.read_byte_record(&mut record) {
+            Ok(false) => break,
+            // Lines are numbered as a spreadsheet numbers rows (the header is 1): a
+            // field with line breaks inside its quotes is still one row.
+            Ok(true) => line += 1,
+            Err(e) => {
+                let message = read_error(e)?;
+                line += 1;
+                count.read += 1;
+                count.skipped += 1;
+                report.add(ImportFinding {
+                    file: file.name.clone(),
+                    line,
+                    column: None,
+                    value: None,
+                    kind: FindingKind::UnreadableLine,
+                    action: FindingAction::RowSkipped,
+                    message: format!("the line cannot be read: {message}"),
+                });
+                continue;
+            }
+        }
+        if record.iter().all(|f| f.trim_ascii().is_empty()) {
+            continue;
+        }
+        count.read += 1;
+        if count.read > limits::MAX_ROWS {
+            return Err(ImportError::Refused(format!(
+                "{}: more than {} rows; nothing was imported",
+                file.name,
+                limits::MAX_ROWS
+            )));
+        }
+        batch.push(check.row(&record, line));
+        if batch.len() >= rows_per_batch {
+            flush(txn, file, table, &mut batch, options, report, &mut count).await?;
+        }
+    }
+    flush(txn, file, table, &mut batch, options, report, &mut count).await?;
+    Ok(count)
+}
+
+/// Checks a batch's references against the database, writes the rows that pass and
+/// reports what was found.
+async fn flush(
+    txn: &impl ConnectionTrait,
+    file: &spec::File,
+    table: &str,
+    batch: &mut Vec<Pending>,
+    options: &ImportOptions,
+    report: &mut Report,
+    count: &mut FileCount,
+) -> Result<(), ImportError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    for (column, target) in foreign_keys(&file.name) {
+        check_references(txn, file, column, target, batch).await?;
+    }
+    if file.name == "Exit.csv" {
+        check_second_exits(txn, file, batch).await?;
+    }
+    let rows: Vec<&[Cell]> = batch
+        .iter()
+        .filter(|r| !r.skip)
+        .map(|r| r.cells.as_slice())
+        .collect();
+    write::write_batch(txn, file, table, &rows, &options.data_key).await?;
+    for row in batch.drain(..) {
+        if row.skip {
+            count.skipped += 1;
+        } else {
+            count.imported += 1;
+        }
+        for mut finding in row.findings {
+            if row.skip {
+                finding.action = FindingAction::RowSkipped;
+            }
+            report.add(finding);
+        }
+    }
+    Ok(())
+}
+
+/// The foreign keys the database enforces: (column, the file that holds the IDs).
+fn foreign_keys(file: &str) -> &'static [(&'static str, &'static str)] {
+    const ENROLLMENT_CHILD: &[(&str, &str)] =
+        &[("EnrollmentID", "Enrollment.csv"), ("PersonalID", "Client.csv")];
+    match file {
+        "Project.csv" => &[("OrganizationID", "Organization.csv")],
+        "Funder.csv"
+        | "ProjectCoC.csv"
+        | "Inventory.csv"
+        | "HMISParticipation.csv"
+        | "CEParticipation.csv" => &[("ProjectID", "Project.csv")],
+        "Affiliation.csv" => &[("ProjectID", "Project.csv"), ("ResProjectID", "Project.csv")],
+        "Enrollment.csv" => &[("PersonalID", "Client.csv"), ("ProjectID", "Project.csv")],
+        "Organization.csv" | "User.csv" | "Client.csv" | "Export.csv" => &[],
+        _ => ENROLLMENT_CHILD,
+    }
+}
+
+/// Leaves out the rows whose `column` names a record of `target` that neither the
+/// export (already written in this transaction) nor the database holds.
+async fn check_references(
+    txn: &impl ConnectionTrait,
+    file: &spec::File,
+    column: &str,
+    target: &str,
+    batch: &mut [Pending],
+) -> Result<(), DbErr> {
+    let (Some(at), Some(target_file)) = (
+        file.columns.iter().position(|c| c.name == column),
+        spec::file(target),
+    ) else {
+        return Ok(());
+    };
+    let (Some(target_table), Some(target_key)) = (
+        target_file.table.as_deref(),
+        target_file
+            .column(&target_file.primary_key)
+            .and_then(|c| c.db_column.as_deref()),
+    ) else {
+        return Ok(());
+    };
+    let mut ids: Vec<&str> = batch
+        .iter()
+        .filter(|r| !r.skip)
+        .filter_map(|r| match &r.cells[at] {
+            Cell::Text(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut known: HashSet<String> = HashSet::with_capacity(ids.len());
+    for chunk in ids.chunks(app::db::IN_CHUNK) {
+        let sql = format!(
+            "SELECT {target_key} AS id FROM {target_table} WHERE {target_key} IN ({})",
+            app::db::marks(chunk.len())
+        );
+        let values = chunk.iter().map(|id| Value::from(id.to_string())).collect();
+        for row in txn
+            .query_all_raw(app::db::statement(txn.get_database_backend(), &sql, values))
+            .await?
+        {
+            known.insert(row.try_get("", "id")?);
+        }
+    }
+    for row in batch.iter_mut().filter(|r| !r.skip) {
+        if let Cell::Text(id) = &row.cells[at]
+            && !known.contains(id)
+        {
+            let id = id.clone();
+            let flaw = Flaw {
+                kind: FindingKind::UnknownReference,
+                message: format!("{id} is neither in {target} nor already in Hearth"),
+            };
+            row.find(file, Some(column), Some(&id), flaw, FindingAction::RowSkipped);
+            row.skip = true;
+        }
+    }
+    Ok(())
+}
+
+/// Leaves out a live exit of an enrollment that already has another one (earlier in
+/// the export, or in Hearth).
+async fn check_second_exits(
+    txn: &impl ConnectionTrait,
+    file: &spec::File,
+    batch: &mut [Pending],
+) -> Result<(), DbErr> {
+    let at = |name: &str| file.columns.iter().position(|c| c.name == name);
+    let (Some(exit_at), Some(enrollment_at), Some(deleted_at)) =
+        (at("ExitID"), at("EnrollmentID"), at("DateDeleted"))
+    else {
+        return Ok(());
+    };
+    let text = |row: &Pending, i: usize| match &row.cells[i] {
+        Cell::Text(t) => Some(t.clone()),
+        _ => None,
+    };
+    let mut enrollments: Vec<String> = batch
+        .iter()
+        .filter(|r| !r.skip)
+        .filter_map(|r| text(r, enrollment_at))
+        .collect();
+    enrollments.sort_unstable();
+    enrollments.dedup();
+    // Exits this batch deletes no longer count.
+    let deleted: HashSet<String> = batch
+        .iter()
+        .filter(|r| !r.skip && r.cells[deleted_at] != Cell::Null)
+        .filter_map(|r| text(r, exit_at))
+        .collect();
+    let mut live: HashMap<String, String> = HashMap::new();
+    for chunk in enrollments.chunks(app::db::IN_CHUNK) {
+        let sql = format!(
+            "SELECT enrollment_id, exit_id FROM exits WHERE date_deleted IS NULL AND enrollment_id IN ({})",
+            app::db::marks(chunk.len())
+        );
+        let values = chunk.iter().map(|id| Value::from(id.clone())).collect();
+        for row in txn
+            .query_all_raw(app::db::statement(txn.get_database_backend(), &sql, values))
+            .await?
+        {
+            let exit: String = row.try_get("", "exit_id")?;
+            if !deleted.contains(&exit) {
+                live.insert(row.try_get("", "enrollment_id")?, exit);
+            }
+        }
+    }
+    for row in batch
+        .iter_mut()
+        .filter(|r| !r.skip && r.cells[deleted_at] == Cell::Null)
+    {
+        let (Some(exit), Some(enrollment)) = (text(row, exit_at), text(row, enrollment_at)) else {
+            continue;
+        };
+        match live.get(&enrollment) {
+            Some(other) if *other != exit => {
+                let flaw = Flaw {
+                    kind: FindingKind::SecondExit,
+                    message: format!(
+                        "enrollment {enrollment} already has exit {other}; this one is left out"
+                    ),
+                };
+                row.find(file, Some("ExitID"), Some(&exit), flaw, FindingAction::RowSkipped);
+                row.skip = true;
+            }
+            Some(_) => {}
+            None => {
+                live.insert(enrollment, exit);
+            }
+        }
+    }
+    Ok(())
+}

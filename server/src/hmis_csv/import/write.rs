@@ -1,0 +1,296 @@
+//! Writing checked rows: one multi-row `INSERT … ON CONFLICT (key) DO UPDATE` per batch
+//! (rows whose IDs exist are updated in place, so importing an export twice changes
+//! nothing), stage-dated rows hung off their assessment event, SSNs sealed, clients
+//! given their name search keys, users made as accounts that cannot sign in.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Alias, OnConflict, Query};
+use sea_orm::{ConnectionTrait, DbErr, Value};
+use sha2::{Digest, Sha256};
+
+use super::cells::{self, Cell};
+use crate::hmis_csv::spec::{self, Kind};
+
+/// Bind parameters per INSERT, under SQLite's 32,766 and PostgreSQL's 65,535.
+pub(super) const MAX_PARAMS: usize = 30_000;
+/// Files whose rows hang off an assessment event (enrollment, stage, information date).
+const STAGE_FILES: [&str; 5] = [
+    "IncomeBenefits.csv",
+    "HealthAndDV.csv",
+    "EmploymentEducation.csv",
+    "Disabilities.csv",
+    "YouthEducationStatus.csv",
+];
+
+pub(super) fn cell<'a>(cells: &'a [Cell], file: &spec::File, column: &str) -> Option<&'a Cell> {
+    file.columns
+        .iter()
+        .position(|c| c.name == column)
+        .map(|i| &cells[i])
+}
+
+pub(super) fn text(cells: &[Cell], file: &spec::File, column: &str) -> Option<String> {
+    match cell(cells, file, column)? {
+        Cell::Text(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
+/// A timestamp column's value (the epoch when empty: required columns never are).
+fn timestamp(cells: &[Cell], file: &spec::File, column: &str) -> DateTime<Utc> {
+    match cell(cells, file, column) {
+        Some(Cell::Timestamp(t)) => *t,
+        _ => DateTime::default(),
+    }
+}
+
+/// A timestamp column's value, if any.
+fn optional_timestamp(cells: &[Cell], file: &spec::File, column: &str) -> Option<DateTime<Utc>> {
+    match cell(cells, file, column) {
+        Some(Cell::Timestamp(t)) => Some(*t),
+        _ => None,
+    }
+}
+
+fn value(cell: &Cell, column: &spec::Column, table: &str) -> Value {
+    let boolean = table == "organizations" && column.db_column.as_deref() == Some("victim_service_provider");
+    match (cell, column.kind) {
+        (Cell::Integer(n), _) if boolean => Value::Bool(Some(*n == 1)),
+        (Cell::Null, _) if boolean => Value::Bool(Some(false)),
+        (Cell::Text(t), _) => Value::String(Some(t.clone())),
+        (Cell::Integer(n), _) => Value::Int(Some(*n)),
+        (Cell::Date(d), _) => Value::ChronoDate(Some(*d)),
+        (Cell::Timestamp(t), _) => Value::ChronoDateTimeUtc(Some(*t)),
+        (Cell::Money(m), _) => Value::Double(Some(*m)),
+        (Cell::Null, Kind::Integer) => Value::Int(None),
+        (Cell::Null, Kind::Date) => Value::ChronoDate(None),
+        (Cell::Null, Kind::Timestamp) => Value::ChronoDateTimeUtc(None),
+        (Cell::Null, Kind::Money) => Value::Double(None),
+        (Cell::Null, Kind::Text) => Value::String(None),
+    }
+}
+
+/// The assessment event a stage-dated row belongs to: derived from (enrollment,
+/// stage, information date), so re-imports find the same one.
+fn assessment_event_id(enrollment_id: &str, stage: i32, date: NaiveDate) -> String {
+    let digest = Sha256::digest(format!("{enrollment_id}|{stage}|{date}").as_bytes());
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes checked rows of `file` (cells in the spec's column order).
+pub(super) async fn write_batch(
+    txn: &impl ConnectionTrait,
+    file: &spec::File,
+    table: &str,
+    batch: &[&[Cell]],
+    data_key: &app::crypto::DataKey,
+) -> Result<(), DbErr> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    if file.name == "User.csv" {
+        return write_users(txn, file, batch).await;
+    }
+    let kept: Vec<&spec::Column> = file.columns.iter().filter(|c| c.db_column.is_some()).collect();
+    let stage_file = STAGE_FILES.contains(&file.name.as_str());
+    let mut columns: Vec<String> = kept.iter().filter_map(|c| c.db_column.clone()).collect();
+    let mut events: Vec<[Value; 6]> = Vec::new();
+    if stage_file {
+        columns.push("assessment_event_id".into());
+    }
+    // SSNs are sealed to their client; the last four digits are kept for search.
+    let ssn_at = (file.name == "Client.csv")
+        .then(|| kept.iter().position(|c| c.name == "SSN"))
+        .flatten();
+    if ssn_at.is_some() {
+        columns.push("ssn_last4".into());
+    }
+    // Clients get their name search keys (what client search and dedup look up).
+    let client_file = file.name == "Client.csv";
+    if client_file {
+        columns.push("first_name_key".into());
+        columns.push("last_name_key".into());
+    }
+    let key = file
+        .column(&file.primary_key)
+        .and_then(|c| c.db_column.clone())
+        .unwrap_or_default();
+    let rows_per_statement = (MAX_PARAMS / columns.len().max(1)).max(1);
+    for chunk in batch.chunks(rows_per_statement) {
+        let mut insert = Query::insert();
+        insert
+            .into_table(Alias::new(table))
+            .columns(columns.iter().map(Alias::new));
+        for &cells in chunk {
+            let mut values: Vec<Value> = file
+                .columns
+                .iter()
+                .zip(cells)
+                .filter(|(c, _)| c.db_column.is_some())
+                .map(|(c, cell)| value(cell, c, table))
+                .collect();
+            if let Some(at) = ssn_at {
+                let personal_id = text(cells, file, "PersonalID").unwrap_or_default();
+                let ssn = text(cells, file, "SSN");
+                values[at] = Value::String(
+                    ssn.as_ref()
+                        .map(|s| data_key.seal(s.as_bytes(), &app::crypto::ssn_context(&personal_id))),
+                );
+                // The last four characters, as the app keeps them ('x' for an unknown
+                // digit); a hashed SSN has none.
+                values.push(Value::String(ssn.filter(|s| !cells::is_hash(s)).and_then(|s| {
+                    let chars: Vec<char> = s.chars().collect();
+                    (chars.len() >= 4).then(|| chars[chars.len() - 4..].iter().collect())
+                })));
+            }
+            if client_file {
+                for name in ["FirstName", "LastName"] {
+                    let key = text(cells, file, name).map(|n| app::domain::dedup::search_key(&n));
+                    values.push(Value::String(key));
+                }
+            }
+            if stage_file {
+                let enrollment = text(cells, file, "EnrollmentID").unwrap_or_default();
+                let personal = text(cells, file, "PersonalID").unwrap_or_default();
+                let stage = match cell(cells, file, "DataCollectionStage") {
+                    Some(Cell::Integer(n)) => *n,
+                    _ => 0,
+                };
+                let date = match cell(cells, file, "InformationDate") {
+                    Some(Cell::Date(d)) => *d,
+                    _ => NaiveDate::default(),
+                };
+                let id = assessment_event_id(&enrollment, stage, date);
+                events.push([
+                    Value::String(Some(id.clone())),
+                    Value::String(Some(enrollment)),
+                    Value::String(Some(personal)),
+                    Value::Int(Some(stage)),
+                    Value::ChronoDate(Some(date)),
+                    Value::ChronoDateTimeUtc(Some(timestamp(cells, file, "DateCreated").max(timestamp(
+                        cells,
+                        file,
+                        "DateUpdated",
+                    )))),
+                ]);
+                values.push(Value::String(Some(id)));
+            }
+            insert.values_panic(values.into_iter().map(Into::into));
+        }
+        if stage_file && !events.is_empty() {
+            write_events(txn, &mut events).await?;
+        }
+        let update: Vec<Alias> = columns.iter().filter(|c| **c != key).map(Alias::new).collect();
+        insert.on_conflict(
+            OnConflict::column(Alias::new(&key))
+                .update_columns(update)
+                .to_owned(),
+        );
+        txn.execute(&insert).await?;
+    }
+    Ok(())
+}
+
+async fn write_events(txn: &impl ConnectionTrait, events: &mut Vec<[Value; 6]>) -> Result<(), DbErr> {
+    let mut seen = HashSet::new();
+    let mut insert = Query::insert();
+    insert.into_table(Alias::new("assessment_events")).columns([
+        Alias::new("assessment_event_id"),
+        Alias::new("enrollment_id"),
+        Alias::new("personal_id"),
+        Alias::new("data_collection_stage"),
+        Alias::new("information_date"),
+        Alias::new("created_at"),
+        Alias::new("updated_at"),
+    ]);
+    let mut any = false;
+    for [id, enrollment, personal, stage, date, at] in events.drain(..) {
+        if !seen.insert(format!("{id:?}")) {
+            continue;
+        }
+        any = true;
+        insert.values_panic([
+            id.into(),
+            enrollment.into(),
+            personal.into(),
+            stage.into(),
+            date.into(),
+            at.clone().into(),
+            at.into(),
+        ]);
+    }
+    if !any {
+        return Ok(());
+    }
+    insert.on_conflict(
+        OnConflict::column(Alias::new("assessment_event_id"))
+            .do_nothing()
+            .to_owned(),
+    );
+    txn.execute(&insert).await?;
+    Ok(())
+}
+
+/// User.csv: the people behind UserIDs. New ones become accounts that cannot sign in
+/// (inactive, no password) until an admin sets them up; existing ones get their name
+/// and email updated, never their credentials.
+async fn write_users(txn: &impl ConnectionTrait, file: &spec::File, batch: &[&[Cell]]) -> Result<(), DbErr> {
+    for &cells in batch {
+        let Some(user_id) = text(cells, file, "UserID") else {
+            continue;
+        };
+        let mut insert = Query::insert();
+        insert
+            .into_table(Alias::new("users"))
+            .columns([
+                Alias::new("user_id"),
+                Alias::new("username"),
+                Alias::new("first_name"),
+                Alias::new("last_name"),
+                Alias::new("email"),
+                Alias::new("phone"),
+                Alias::new("phone_extension"),
+                Alias::new("date_deleted"),
+                Alias::new("password_hash"),
+                Alias::new("is_active"),
+                Alias::new("must_change_password"),
+                Alias::new("failed_logins"),
+                Alias::new("created_at"),
+                Alias::new("updated_at"),
+            ])
+            .values_panic([
+                user_id.clone().into(),
+                format!("hmis-{user_id}").into(),
+                text(cells, file, "UserFirstName").unwrap_or_default().into(),
+                text(cells, file, "UserLastName").unwrap_or_default().into(),
+                text(cells, file, "UserEmail").into(),
+                text(cells, file, "UserPhone").into(),
+                text(cells, file, "UserExtension").into(),
+                optional_timestamp(cells, file, "DateDeleted").into(),
+                app::features::access::service::NO_PASSWORD.into(),
+                false.into(),
+                true.into(),
+                0.into(),
+                timestamp(cells, file, "DateCreated").into(),
+                timestamp(cells, file, "DateUpdated").into(),
+            ])
+            .on_conflict(
+                OnConflict::column(Alias::new("user_id"))
+                    .update_columns([
+                        Alias::new("first_name"),
+                        Alias::new("last_name"),
+                        Alias::new("email"),
+                        Alias::new("phone"),
+                        Alias::new("phone_extension"),
+                        Alias::new("date_deleted"),
+                        Alias::new("created_at"),
+                        Alias::new("updated_at"),
+                    ])
+                    .to_owned(),
+            );
+        txn.execute(&insert).await?;
+    }
+    Ok(())
+}

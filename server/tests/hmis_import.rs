@@ -1,0 +1,897 @@
+//! The HMIS CSV import on both databases: Hearth's own exports round trip; dirty cells
+//! and rows are imported as the report says (stored empty, as 99, or left out, each
+//! listed by file, line and column); only what makes an export unreadable as one
+//! refuses it; hostile files are refused with memory flat; HMIS admins import from
+//! the browser and read the report.
+
+mod common;
+
+use app::features::hmis_import::api::{FindingAction, FindingKind};
+use common::hmis_files::{
+    Files, column, comparable, counts, export, exported_projects, import, options, zip_files,
+};
+use hearth_server::hmis_csv;
+
+type Outcome = Result<hmis_csv::import::ImportSummary, hmis_csv::import::ImportError>;
+
+/// The problems that refused an export.
+fn problems(result: Outcome) -> Vec<String> {
+    match result {
+        Err(hmis_csv::import::ImportError::Invalid { problems, .. }) => {
+            problems.iter().map(ToString::to_string).collect()
+        }
+        other => panic!("expected the import to be refused, got {other:?}"),
+    }
+}
+
+/// The findings of an import that went through: (file, line, column, kind, action).
+fn findings(result: Outcome) -> Vec<(String, u64, String, FindingKind, FindingAction)> {
+    let summary = result.expect("the import goes through");
+    summary
+        .report
+        .kept()
+        .iter()
+        .map(|f| {
+            (
+                f.file.clone(),
+                f.line,
+                f.column.clone().unwrap_or_default(),
+                f.kind,
+                f.action,
+            )
+        })
+        .collect()
+}
+
+fn finding(
+    file: &str,
+    line: usize,
+    column: &str,
+    kind: FindingKind,
+    action: FindingAction,
+) -> (String, u64, String, FindingKind, FindingAction) {
+    (file.to_string(), line as u64, column.to_string(), kind, action)
+}
+
+/// Sets one cell (`row` 1 is the first row under the header, which is line 2).
+fn set(files: &mut Files, file: &str, row: usize, name: &str, value: &str) {
+    let rows = files.get_mut(file).unwrap_or_else(|| panic!("{file}"));
+    let at = rows[0]
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("{file} {name}"));
+    rows[row][at] = value.to_string();
+}
+
+fn get<'a>(files: &'a Files, file: &str, row: usize, name: &str) -> &'a str {
+    let rows = &files[file];
+    let at = rows[0]
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("{file} {name}"));
+    &rows[row][at]
+}
+
+/// One value of the database (as text) for a raw query.
+async fn scalar(app: &common::TestApp, sql: &str, id: &str) -> Option<String> {
+    use sea_orm::ConnectionTrait;
+    let row = app
+        .db
+        .query_one_raw(app::db::statement(
+            app.db.get_database_backend(),
+            sql,
+            vec![id.into()],
+        ))
+        .await
+        .unwrap()?;
+    row.try_get_by_index::<Option<String>>(0).ok().flatten()
+}
+
+async fn number(app: &common::TestApp, sql: &str, id: &str) -> Option<i64> {
+    use sea_orm::ConnectionTrait;
+    let row = app
+        .db
+        .query_one_raw(app::db::statement(
+            app.db.get_database_backend(),
+            sql,
+            vec![id.into()],
+        ))
+        .await
+        .unwrap()?;
+    row.try_get_by_index::<Option<i32>>(0)
+        .map(|n| n.map(i64::from))
+        .or_else(|_| row.try_get_by_index::<Option<i64>>(0))
+        .ok()
+        .flatten()
+}
+
+on_both_databases!(export_import_export_gives_the_same_files, |app| {
+    app.seed_demo().await;
+    let first = export(&app, &options(&app)).await;
+    let target = common::spawn(app.backend).await.expect("a second database");
+    let summary = import(&target, zip_files(&first))
+        .await
+        .expect("the export imports");
+    assert_eq!(summary.files.len(), 23);
+    let second = export(&target, &options(&target)).await;
+    assert_eq!(comparable(second), comparable(first.clone()));
+
+    // Importing again updates in place (upsert by IDs): nothing doubles.
+    let before = counts(&target).await;
+    import(&target, zip_files(&first)).await.expect("imports again");
+    assert_eq!(counts(&target).await, before);
+
+    // Imported users cannot sign in until an admin sets them up.
+    let imported = format!("hmis-{}", first["User.csv"][1][0]);
+    for password in ["!", "", hearth_server::demo::DEMO_PASSWORD] {
+        let response = target
+            .call(
+                "login",
+                &[("username", imported.as_str()), ("password", password)],
+            )
+            .await;
+        assert!(
+            response.status().is_client_error(),
+            "{imported} / {password:?}: {}",
+            response.status()
+        );
+    }
+});
+
+on_both_databases!(real_world_formatting_is_accepted, |app| {
+    app.seed_demo().await;
+    let mut files = export(&app, &options(&app)).await;
+    // Header case as some vendors write it, a byte-order mark, a quoted name with a comma.
+    let projects = files.get_mut("Project.csv").unwrap();
+    projects[0][0] = "\u{feff}projectid".into();
+    projects[0][2] = "PROJECTNAME".into();
+    projects[1][2] = "Shelter, \"North\" wing".into();
+    let target = common::spawn(app.backend).await.unwrap();
+    import(&target, zip_files(&files)).await.expect("accepted");
+    let again = export(&target, &options(&target)).await;
+    assert!(column(&again["Project.csv"], "ProjectName").contains(&"Shelter, \"North\" wing"));
+});
+
+/// An export of generated demo households (every record kind, exits included).
+async fn generated(app: &common::TestApp) -> Files {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+    let generate = hearth_server::demo_data::Options {
+        clients: 40,
+        seed: 11,
+        today,
+        progress: false,
+    };
+    hearth_server::demo_data::run(&app.db, &generate, &app.state.data_key)
+        .await
+        .expect("demo data");
+    let mut everything = options(app);
+    everything.from = None;
+    everything.to = today;
+    export(app, &everything).await
+}
+
+on_both_databases!(dirty_cells_and_rows_are_imported_and_listed, |app| {
+    let good = generated(&app).await;
+    assert!(good["Client.csv"].len() > 3 && good["Exit.csv"].len() > 1 && good["Funder.csv"].len() > 2);
+    let mut files = good.clone();
+    // A two-digit year in a column that may be empty: stored empty, never the year 0021.
+    set(&mut files, "Client.csv", 1, "DOB", "03-11-21");
+    // A bad code in a required column whose list has 99: stored as 99.
+    set(&mut files, "Client.csv", 2, "VeteranStatus", "7");
+    // A bad date in a required column: the row is left out.
+    set(&mut files, "Funder.csv", 2, "StartDate", "2025-13-01");
+    // A repeated FunderID: the second row is left out.
+    let copy = files["Funder.csv"][1].clone();
+    files.get_mut("Funder.csv").unwrap().push(copy);
+    let repeated_line = files["Funder.csv"].len();
+    // An exit of an enrollment no one has, and a second exit of an exited enrollment.
+    let mut orphan = files["Exit.csv"][1].clone();
+    let mut second = files["Exit.csv"][1].clone();
+    files
+        .get_mut("Exit.csv")
+        .unwrap()
+        .push(std::mem::take(&mut orphan));
+    let orphan_line = files["Exit.csv"].len();
+    set(&mut files, "Exit.csv", orphan_line - 1, "ExitID", "x-orphan");
+    set(
+        &mut files,
+        "Exit.csv",
+        orphan_line - 1,
+        "EnrollmentID",
+        "no-such-enrollment",
+    );
+    second[0] = "x-second".into();
+    files.get_mut("Exit.csv").unwrap().push(second);
+    let second_line = files["Exit.csv"].len();
+    // A spring-forward time that does not exist in Chicago: kept, read with CST.
+    set(&mut files, "Client.csv", 3, "DateCreated", "2023-03-12 02:30:00");
+    // A date and time without seconds: kept and noted.
+    set(&mut files, "Client.csv", 3, "DateUpdated", "2024-05-01 10:15");
+    // HUD's test CoC code and a retired funding source (ESG-CV): imported as they are.
+    set(&mut files, "ProjectCoC.csv", 1, "CoCCode", "XX-500");
+    set(&mut files, "Funder.csv", 1, "Funder", "47");
+
+    let target = common::spawn(app.backend).await.unwrap();
+    let found = findings(import(&target, zip_files(&files)).await);
+    use FindingAction::*;
+    use FindingKind::*;
+    let mut expected = vec![
+        finding("Client.csv", 2, "DOB", NotADate, StoredEmpty),
+        finding("Client.csv", 3, "VeteranStatus", NotACode, StoredNotCollected),
+        finding("Client.csv", 4, "DateUpdated", InexactTimestamp, Kept),
+        finding("Funder.csv", 3, "StartDate", NotADate, RowSkipped),
+        finding("Funder.csv", repeated_line, "FunderID", DuplicateKey, RowSkipped),
+        finding(
+            "Exit.csv",
+            orphan_line,
+            "EnrollmentID",
+            UnknownReference,
+            RowSkipped,
+        ),
+        finding("Exit.csv", second_line, "ExitID", SecondExit, RowSkipped),
+    ];
+    let mut found_sorted = found.clone();
+    found_sorted.sort();
+    expected.sort();
+    assert_eq!(found_sorted, expected);
+
+    let client = |row: usize| get(&files, "Client.csv", row, "PersonalID").to_string();
+    assert_eq!(
+        scalar(
+            &target,
+            "SELECT CAST(dob AS TEXT) FROM clients WHERE personal_id = ?",
+            &client(1)
+        )
+        .await,
+        None
+    );
+    assert_eq!(
+        number(
+            &target,
+            "SELECT veteran_status FROM clients WHERE personal_id = ?",
+            &client(2)
+        )
+        .await,
+        Some(99)
+    );
+    // 02:30 does not exist on 2023-03-12 in Chicago: 08:30 UTC (03:30 CDT).
+    let created = {
+        use sea_orm::EntityTrait;
+        app::db::entities::client::Entity::find_by_id(client(3))
+            .one(&target.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .created_at
+    };
+    assert_eq!(created.to_rfc3339(), "2023-03-12T08:30:00+00:00");
+    let funder = get(&files, "Funder.csv", 2, "FunderID").to_string();
+    assert_eq!(
+        scalar(
+            &target,
+            "SELECT funder_id FROM funders WHERE funder_id = ?",
+            &funder
+        )
+        .await,
+        None
+    );
+    let coc = get(&files, "ProjectCoC.csv", 1, "ProjectCoCID").to_string();
+    assert_eq!(
+        scalar(
+            &target,
+            "SELECT coc_code FROM project_cocs WHERE project_coc_id = ?",
+            &coc
+        )
+        .await
+        .as_deref(),
+        Some("XX-500")
+    );
+    assert_eq!(
+        scalar(&target, "SELECT exit_id FROM exits WHERE exit_id = ?", "x-second").await,
+        None
+    );
+
+    // Importing the same export again changes nothing and finds the same.
+    let before = counts(&target).await;
+    let again = findings(import(&target, zip_files(&files)).await);
+    assert_eq!(again.len(), found.len());
+    assert_eq!(counts(&target).await, before);
+});
+
+on_both_databases!(
+    only_an_unreadable_export_is_refused_and_then_nothing_is_written,
+    |app| {
+        app.seed_demo().await;
+        let good = export(&app, &options(&app)).await;
+        let target = common::spawn(app.backend).await.unwrap();
+        let empty = counts(&target).await;
+
+        // A missing required column.
+        let mut files = good.clone();
+        let i = files["Project.csv"][0]
+            .iter()
+            .position(|h| h == "OperatingStartDate")
+            .unwrap();
+        for row in files.get_mut("Project.csv").unwrap() {
+            row.remove(i);
+        }
+        assert_eq!(
+            problems(import(&target, zip_files(&files)).await),
+            ["Project.csv line 1, column OperatingStartDate: a required column is missing"]
+        );
+
+        // Two Export rows; a file missing from a full export.
+        let mut files = good.clone();
+        let export_row = files["Export.csv"][1].clone();
+        files.get_mut("Export.csv").unwrap().push(export_row);
+        assert_eq!(
+            problems(import(&target, zip_files(&files)).await),
+            ["Export.csv: an export has exactly one Export row, this one has 2"]
+        );
+        let mut files = good.clone();
+        files.remove("Inventory.csv");
+        let found = problems(import(&target, zip_files(&files)).await);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("Inventory.csv: the file is missing from the zip"),
+            "{found:?}"
+        );
+
+        // An FY2022 export is refused naming its version.
+        let mut files = good.clone();
+        set(&mut files, "Export.csv", 1, "CSVVersion", "FY2022");
+        let found = problems(import(&target, zip_files(&files)).await);
+        assert!(found[0].contains("this is an FY2022 export"), "{found:?}");
+        assert_eq!(counts(&target).await, empty, "nothing written");
+
+        // A delta export (ExportDirective 1) need not hold every file.
+        let mut files = good.clone();
+        files.remove("Inventory.csv");
+        set(&mut files, "Export.csv", 1, "ExportDirective", "1");
+        import(&target, zip_files(&files))
+            .await
+            .expect("a delta export imports");
+        assert!(counts(&target).await[1] > empty[1]);
+    }
+);
+
+on_both_databases!(fy2024_exports_and_hashed_exports_import, |app| {
+    app.seed_demo().await;
+    let good = export(&app, &options(&app)).await;
+
+    // FY2024: HispanicLatinaeo, no Sex, the gender columns (not kept in FY2026).
+    let mut files = good.clone();
+    set(&mut files, "Export.csv", 1, "CSVVersion", "2024 v1.3");
+    let clients = files.get_mut("Client.csv").unwrap();
+    let sex = clients[0].iter().position(|h| h == "Sex").unwrap();
+    for (n, row) in clients.iter_mut().enumerate() {
+        row.remove(sex);
+        row.push(if n == 0 { "Woman".into() } else { "1".into() });
+    }
+    let hispanic = clients[0].iter().position(|h| h == "HispanicLatinao").unwrap();
+    clients[0][hispanic] = "HispanicLatinaeo".into();
+    let latinx: Vec<String> = clients[1..].iter().map(|r| r[hispanic].clone()).collect();
+    let target = common::spawn(app.backend).await.unwrap();
+    let summary = import(&target, zip_files(&files)).await.expect("FY2024 imports");
+    assert_eq!(summary.version, "2024 v1.3");
+    assert_eq!(summary.report.total(), 0, "{:?}", summary.report.kept());
+    let again = export(&target, &options(&target)).await;
+    let mut read_back: Vec<&str> = column(&again["Client.csv"], "HispanicLatinao");
+    let mut written: Vec<&str> = latinx.iter().map(String::as_str).collect();
+    read_back.sort_unstable();
+    written.sort_unstable();
+    assert_eq!(read_back, written);
+    assert!(column(&again["Client.csv"], "Sex").iter().all(|s| s.is_empty()));
+
+    // Hearth's own hashed export: 64 hexadecimal characters for names and SSNs.
+    let source = common::spawn(app.backend).await.unwrap();
+    generated(&source).await;
+    let mut hashed = options(&source);
+    hashed.from = None;
+    hashed.hash_pii = true;
+    let hashed = export(&source, &hashed).await;
+    let ssns = column(&hashed["Client.csv"], "SSN");
+    assert!(ssns.iter().any(|s| s.len() == 64), "{ssns:?}");
+    let target = common::spawn(app.backend).await.unwrap();
+    let summary = import(&target, zip_files(&hashed))
+        .await
+        .expect("hashed export imports");
+    assert_eq!(summary.report.total(), 0, "{:?}", summary.report.kept());
+    let mut everything = options(&target);
+    everything.from = None;
+    let again = export(&target, &everything).await;
+    let names = column(&again["Client.csv"], "FirstName");
+    assert!(
+        !names.is_empty() && names.iter().filter(|n| !n.is_empty()).all(|n| n.len() == 64),
+        "{names:?}"
+    );
+    let mut read_back = column(&again["Client.csv"], "SSN");
+    let mut written = ssns.clone();
+    read_back.sort_unstable();
+    written.sort_unstable();
+    assert_eq!(read_back, written, "hashed SSNs kept as they came");
+});
+
+on_both_databases!(users_keep_their_phone_extension_and_deletion, |app| {
+    app.seed_demo().await;
+    let mut files = export(&app, &options(&app)).await;
+    set(&mut files, "User.csv", 1, "UserPhone", "3125550100");
+    set(&mut files, "User.csv", 1, "UserExtension", "204");
+    set(&mut files, "User.csv", 1, "DateDeleted", "2026-03-01 12:00:00");
+    let user = get(&files, "User.csv", 1, "UserID").to_string();
+    let target = common::spawn(app.backend).await.unwrap();
+    import(&target, zip_files(&files)).await.expect("imports");
+    let again = export(&target, &options(&target)).await;
+    let users = &again["User.csv"];
+    let row = users
+        .iter()
+        .position(|r| r[0] == user)
+        .expect("the user is exported");
+    assert_eq!(get(&again, "User.csv", row, "UserPhone"), "3125550100");
+    assert_eq!(get(&again, "User.csv", row, "UserExtension"), "204");
+    assert_eq!(get(&again, "User.csv", row, "DateDeleted"), "2026-03-01 12:00:00");
+});
+
+on_both_databases!(generated_households_round_trip_and_respect_the_period, |app| {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+    let options = hearth_server::demo_data::Options {
+        clients: 120,
+        seed: 7,
+        today,
+        progress: false,
+    };
+    hearth_server::demo_data::run(&app.db, &options, &app.state.data_key)
+        .await
+        .expect("demo data");
+    let mut everything = self::options(&app);
+    everything.from = None;
+    everything.to = today;
+    let first = export(&app, &everything).await;
+    for file in [
+        "Client.csv",
+        "Enrollment.csv",
+        "Exit.csv",
+        "IncomeBenefits.csv",
+        "Services.csv",
+        "Event.csv",
+    ] {
+        assert!(first[file].len() > 1, "{file} has rows");
+    }
+    // Every exported client has an exported enrollment and every enrollment's client
+    // is exported.
+    let clients: std::collections::BTreeSet<&str> =
+        column(&first["Client.csv"], "PersonalID").into_iter().collect();
+    let enrolled: std::collections::BTreeSet<&str> = column(&first["Enrollment.csv"], "PersonalID")
+        .into_iter()
+        .collect();
+    assert_eq!(clients, enrolled);
+
+    let target = common::spawn(app.backend).await.unwrap();
+    import(&target, zip_files(&first))
+        .await
+        .expect("the export imports");
+    let mut target_everything = self::options(&target);
+    target_everything.from = None;
+    target_everything.to = today;
+    let second = export(&target, &target_everything).await;
+    assert_eq!(comparable(second), comparable(first.clone()));
+
+    // A period leaves out enrollments that ended before it or began after it.
+    let mut period = self::options(&app);
+    period.from = chrono::NaiveDate::from_ymd_opt(2026, 7, 1);
+    period.to = today;
+    let recent = export(&app, &period).await;
+    // SSNs leave the database opened (they are sealed at rest), and are sealed again
+    // on import: the round trip above compared them in plain text.
+    let ssns = column(&first["Client.csv"], "SSN");
+    assert!(
+        ssns.iter()
+            .any(|s| s.len() == 9 && s.bytes().all(|b| b.is_ascii_digit())),
+        "{ssns:?}"
+    );
+    let stored: Vec<Option<String>> = {
+        use sea_orm::EntityTrait;
+        app::db::entities::client::Entity::find()
+            .all(&target.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.ssn_encrypted)
+            .collect()
+    };
+    assert!(
+        stored.iter().flatten().all(|s| s.starts_with("v1.")),
+        "sealed at rest"
+    );
+    // A hashed export hashes the opened SSN, not the ciphertext.
+    let mut hashed = self::options(&app);
+    hashed.hash_pii = true;
+    let hashed = export(&app, &hashed).await;
+    let hashed_ssns = column(&hashed["Client.csv"], "SSN");
+    assert!(
+        hashed_ssns
+            .iter()
+            .filter(|s| !s.is_empty())
+            .all(|s| s.len() == 64)
+    );
+    let entries = &recent["Enrollment.csv"];
+    let entry_at = entries[0].iter().position(|h| h == "EntryDate").unwrap();
+    assert!(entries[1..].iter().all(|r| r[entry_at].as_str() <= "2026-09-30"));
+    let exits = &recent["Exit.csv"];
+    let exit_at = exits[0].iter().position(|h| h == "ExitDate").unwrap();
+    assert!(exits[1..].iter().all(|r| r[exit_at].as_str() >= "2026-07-01"));
+    assert!(
+        entries.len() < first["Enrollment.csv"].len(),
+        "older enrollments left out"
+    );
+});
+
+// ---------------------------------------------------------------------------
+// Import from the browser
+
+async fn upload(
+    app: &common::TestApp,
+    client: &reqwest::Client,
+    name: &str,
+    bytes: Vec<u8>,
+) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+    client
+        .post(app.url(app::routes::ADMIN_IMPORTS))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .expect("upload reaches the server")
+}
+
+async fn finished_imports(
+    app: &common::TestApp,
+    admin: &reqwest::Client,
+) -> Vec<app::features::hmis_import::api::ImportJob> {
+    use app::features::hmis_import::api::ImportJob;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let jobs: Vec<ImportJob> = app
+            .call_as(admin, "list_imports", &[])
+            .await
+            .json()
+            .await
+            .unwrap();
+        if !jobs.iter().any(|j| j.state.busy()) {
+            return jobs;
+        }
+        assert!(std::time::Instant::now() < deadline, "the import finishes");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+on_both_databases!(hmis_admins_import_an_upload_or_read_why_not, |app| {
+    use app::features::hmis_import::api::JobState;
+    app.seed_demo().await;
+    let source = export(&app, &options(&app)).await;
+    let target = common::spawn(app.backend).await.unwrap();
+    target.seed_demo().await;
+    let admin = target.signed_in("admin").await;
+
+    // An export that cannot be read as one: refused with the line, nothing written.
+    let mut bad = source.clone();
+    let i = bad["Project.csv"][0]
+        .iter()
+        .position(|h| h == "OperatingStartDate")
+        .unwrap();
+    for row in bad.get_mut("Project.csv").unwrap() {
+        row.remove(i);
+    }
+    let response = upload(&target, &admin, "bad.zip", zip_files(&bad)).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], app::routes::ADMIN_IMPORTS);
+    let jobs = finished_imports(&target, &admin).await;
+    assert_eq!(jobs[0].state, JobState::Failed);
+    assert_eq!(jobs[0].file_name, "bad.zip");
+    assert_eq!(jobs[0].result.total, 1);
+    let problem = &jobs[0].result.problems[0];
+    assert_eq!(
+        (problem.file.as_str(), problem.line, problem.column.as_deref()),
+        ("Project.csv", Some(1), Some("OperatingStartDate"))
+    );
+    let before = counts(&target).await;
+
+    // The good file imports: the source's projects are now in the target too.
+    let response = upload(&target, &admin, "good.zip", zip_files(&source)).await;
+    assert_eq!(response.status(), 303);
+    let jobs = finished_imports(&target, &admin).await;
+    assert_eq!(
+        jobs[0].state,
+        JobState::Done,
+        "{:?} {:?} {}",
+        jobs[0].message,
+        jobs[0].result.problems,
+        jobs.len()
+    );
+    assert_eq!(jobs[0].started_by.as_deref(), Some("admin"));
+    let after = counts(&target).await;
+    assert_eq!(after[1], before[1] + exported_projects() as u64);
+    assert!(
+        std::fs::read_dir(target.files.path().join("jobs"))
+            .unwrap()
+            .count()
+            == 0,
+        "uploads are not kept"
+    );
+    assert!(
+        target
+            .audit_actions()
+            .await
+            .contains(&"hmis_import_started".to_string())
+    );
+
+    // A dirty file imports, and the job keeps its report.
+    let mut dirty = source.clone();
+    set(&mut dirty, "Project.csv", 1, "OperatingEndDate", "11-05-09");
+    let response = upload(&target, &admin, "dirty.zip", zip_files(&dirty)).await;
+    assert_eq!(response.status(), 303);
+    let jobs = finished_imports(&target, &admin).await;
+    assert_eq!(jobs[0].state, JobState::Done, "{:?}", jobs[0].message);
+    assert_eq!(jobs[0].result.findings_total, 1);
+    assert_eq!(jobs[0].result.findings_kept, 1);
+    assert_eq!(jobs[0].result.findings[0].kind, FindingKind::NotADate);
+    let projects = jobs[0]
+        .result
+        .files
+        .iter()
+        .find(|f| f.file == "Project.csv")
+        .unwrap();
+    let rows = dirty["Project.csv"].len() as u64 - 1;
+    assert_eq!(
+        (projects.read, projects.imported, projects.skipped),
+        (rows, rows, 0)
+    );
+    assert!(
+        jobs[0].message.as_deref().unwrap_or("").contains("1 finding"),
+        "{:?}",
+        jobs[0].message
+    );
+
+    // Not a zip, nobody else, no session, another site.
+    let response = upload(&target, &admin, "notes.txt", b"hello".to_vec()).await;
+    assert_eq!(response.status(), 303);
+    assert!(
+        response.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("error=")
+    );
+    for username in ["agencyadmin", "casemanager"] {
+        let other = target.signed_in(username).await;
+        assert_eq!(
+            upload(&target, &other, "good.zip", zip_files(&source))
+                .await
+                .status(),
+            403
+        );
+        assert_eq!(target.call_as(&other, "list_imports", &[]).await.status(), 403);
+    }
+    assert_eq!(
+        upload(&target, &target.client, "good.zip", zip_files(&source))
+            .await
+            .status(),
+        401
+    );
+    let part = reqwest::multipart::Part::bytes(zip_files(&source)).file_name("good.zip");
+    let cross_site = admin
+        .post(target.url(app::routes::ADMIN_IMPORTS))
+        .header("Origin", "https://evil.example")
+        .header("Sec-Fetch-Site", "cross-site")
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), 403);
+    assert_eq!(
+        finished_imports(&target, &admin).await.len(),
+        3,
+        "no other import was queued"
+    );
+    assert_eq!(counts(&target).await, after);
+});
+
+// ---------------------------------------------------------------------------
+// Import hardening (issue 20): hostile files are refused clearly, nothing is written,
+// memory stays flat.
+
+/// This process's peak resident memory, from /proc (nextest runs each test in a
+/// process of its own).
+fn peak_memory_bytes() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM");
+    kib * 1024
+}
+
+/// A zip of `files` with `name` replaced by `bytes` written raw (deflated, fastest).
+fn zip_with_raw(files: &Files, name: &str, write: impl FnOnce(&mut dyn std::io::Write)) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(6))
+        .large_file(true);
+    for (file, rows) in files.iter().filter(|(f, _)| f.as_str() != name) {
+        zip.start_file(file.as_str(), options).unwrap();
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        for row in rows {
+            csv.write_record(row).unwrap();
+        }
+        zip.write_all(&csv.into_inner().unwrap()).unwrap();
+    }
+    zip.start_file(name, options).unwrap();
+    write(&mut zip);
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+fn refusal(result: Result<hmis_csv::import::ImportSummary, hmis_csv::import::ImportError>) -> String {
+    match result {
+        Err(hmis_csv::import::ImportError::Refused(message)) => message,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// The bombs are refused before anything is written, whatever the database: SQLite only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_zip_bomb_is_refused_while_memory_stays_flat() {
+    let app = common::spawn(common::Backend::Sqlite).await.expect("SQLite");
+    app.seed_demo().await;
+    let source = export(&app, &options(&app)).await;
+    let before = counts(&app).await;
+    // Client.csv: the header, then 1 GiB of one line (about 1 MB zipped).
+    let bomb = zip_with_raw(&source, "Client.csv", |out| {
+        let header = source["Client.csv"][0].join(",");
+        out.write_all(format!("{header}\n").as_bytes()).unwrap();
+        let chunk = vec![b'A'; 1 << 20];
+        for _ in 0..1024 {
+            out.write_all(&chunk).unwrap();
+        }
+    });
+    assert!(bomb.len() < 4 << 20, "the bomb is small: {} bytes", bomb.len());
+    let message = refusal(import(&app, bomb).await);
+    assert!(message.contains("Client.csv"), "{message}");
+    assert!(message.contains("longer than 64 KiB"), "{message}");
+    assert_eq!(counts(&app).await, before, "nothing was written");
+    // Many short lines instead: stopped by the compression ratio long before their end.
+    let lines = zip_with_raw(&source, "Enrollment.csv", |out| {
+        let header = source["Enrollment.csv"][0].join(",");
+        out.write_all(format!("{header}\n").as_bytes()).unwrap();
+        let chunk = b"\n".repeat(1 << 20);
+        for _ in 0..256 {
+            out.write_all(&chunk).unwrap();
+        }
+    });
+    let message = refusal(import(&app, lines).await);
+    assert!(
+        message.contains("Enrollment.csv") && message.contains("200 times"),
+        "{message}"
+    );
+    assert_eq!(counts(&app).await, before);
+    let peak = peak_memory_bytes();
+    assert!(peak < 300 << 20, "peak memory {} MiB", peak >> 20);
+}
+
+on_both_databases!(
+    hostile_zip_names_and_files_are_refused_and_nothing_is_written,
+    |app| {
+        app.seed_demo().await;
+        // A client inside the export's period.
+        common::households::household(&app, "Riverside Rapid Re-Housing", &[(1, 400)]).await;
+        let source = export(&app, &options(&app)).await;
+        let before = counts(&app).await;
+        let renamed = |from: &str, to: &str| {
+            let mut files = source.clone();
+            let rows = files.remove(from).unwrap();
+            files.insert(to.to_string(), rows);
+            zip_files(&files)
+        };
+        for (name, says) in [
+            ("../Client.csv", "leaves its folder"),
+            ("/tmp/Client.csv", "absolute path"),
+            ("a/b/Client.csv", "more than one folder deep"),
+        ] {
+            let message = refusal(import(&app, renamed("Client.csv", name)).await);
+            assert!(message.contains(says), "{name}: {message}");
+        }
+        // One folder is how many HMIS zip their export: accepted.
+        let mut folder = Files::new();
+        for (name, rows) in &source {
+            folder.insert(format!("export/{name}"), rows.clone());
+        }
+        let mut twice = source.clone();
+        twice.insert("copy/Client.csv".into(), source["Client.csv"].clone());
+        let message = refusal(import(&app, zip_files(&twice)).await);
+        assert!(message.contains("both"), "{message}");
+        assert_eq!(counts(&app).await, before);
+
+        // A NUL in a cell, and a cell that is not UTF-8: listed by file, line and
+        // column, the cell stored empty (FirstName may be empty), the rest imported.
+        let mut nul = source.clone();
+        let at = nul["Client.csv"][0]
+            .iter()
+            .position(|h| h == "FirstName")
+            .unwrap();
+        nul.get_mut("Client.csv").unwrap()[1][at] = "Ana\0".into();
+        let first_client = nul["Client.csv"][1][0].clone();
+        assert_eq!(
+            findings(import(&app, zip_files(&nul)).await),
+            [finding(
+                "Client.csv",
+                2,
+                "FirstName",
+                FindingKind::ControlCharacter,
+                FindingAction::StoredEmpty
+            )]
+        );
+        assert_eq!(
+            scalar(
+                &app,
+                "SELECT first_name FROM clients WHERE personal_id = ?",
+                &first_client
+            )
+            .await,
+            None
+        );
+        let latin1 = zip_with_raw(&source, "Client.csv", |out| {
+            let mut csv = csv::Writer::from_writer(Vec::new());
+            for row in &source["Client.csv"] {
+                csv.write_record(row).unwrap();
+            }
+            let mut bytes = csv.into_inner().unwrap();
+            let first = source["Client.csv"][1][at].as_bytes().to_vec();
+            let start = bytes
+                .windows(first.len())
+                .position(|w| w == first.as_slice())
+                .unwrap();
+            bytes.splice(start..start + first.len(), [b'J', 0xF6, b'r', b'g']);
+            out.write_all(&bytes).unwrap();
+        });
+        let summary = import(&app, latin1).await.expect("imported");
+        let listed = summary.report.kept();
+        assert_eq!(listed.len(), 1, "{listed:?}");
+        assert_eq!(
+            (
+                listed[0].line,
+                listed[0].column.as_deref(),
+                listed[0].kind,
+                listed[0].value.as_deref()
+            ),
+            (2, Some("FirstName"), FindingKind::NotUtf8, Some("J\u{fffd}rg"))
+        );
+        assert_eq!(counts(&app).await, before);
+
+        // An empty file and a file that is no zip never open as archives; through the
+        // upload they are refused clearly.
+        assert!(zip::ZipArchive::new(std::io::Cursor::new(Vec::<u8>::new())).is_err());
+        let admin = app.signed_in("admin").await;
+        let response = upload(&app, &admin, "empty.zip", Vec::new()).await;
+        assert_eq!(response.status(), 303);
+        let location = response.headers()["location"].to_str().unwrap().to_string();
+        assert!(location.contains("error=The+file+is+empty"), "{location}");
+        let response = upload(&app, &admin, "notes.zip", b"not a zip at all".to_vec()).await;
+        assert_eq!(response.status(), 303);
+        let jobs = finished_imports(&app, &admin).await;
+        let job = jobs
+            .iter()
+            .find(|j| j.file_name == "notes.zip")
+            .expect("the upload is a job");
+        assert_eq!(job.state, app::features::hmis_import::api::JobState::Failed);
+        let message = job.message.clone().unwrap_or_default();
+        assert!(message.contains("not a zip"), "{message}");
+        assert_eq!(counts(&app).await, before);
+        // The folder zip imports (its rows are the demo's own: updated in place).
+        import(&app, zip_files(&folder))
+            .await
+            .expect("one folder is accepted");
+    }
+);
