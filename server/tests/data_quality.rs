@@ -388,3 +388,53 @@ on_both_databases!(
         assert!(!theirs.organizations.is_empty());
     }
 );
+
+on_both_databases!(
+    timeliness_counts_days_in_the_coc_zone_whatever_the_season,
+    |app| {
+        use chrono::{TimeZone, Utc};
+        app.seed_demo().await;
+        // Today is a winter day (Chicago on standard time, UTC−6).
+        let winter = Utc.with_ymd_and_hms(2030, 1, 15, 18, 0, 0).unwrap();
+        app.state.clock.advance(winter - app.state.now());
+        let project = project_id(&app, FAMILY_SHELTER).await;
+        let entered = |y: i32, m: u32, d: u32| {
+            let day = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            (app.state.today() - day).num_days()
+        };
+        // Started on 2029-06-10, entered at 00:30 on 2029-06-11 in Chicago (daylight time,
+        // UTC−5): one day later. Read with today's offset it would be 23:30 the day before.
+        let summer = household(&app, FAMILY_SHELTER, &[(1, entered(2029, 6, 10))]).await;
+        // Started on 2029-02-14, entered at 23:30 that day (standard time): the same day.
+        let february = household(&app, FAMILY_SHELTER, &[(1, entered(2029, 2, 14))]).await;
+        for (member, at) in [
+            (&summer[0], Utc.with_ymd_and_hms(2029, 6, 11, 5, 30, 0).unwrap()),
+            (&february[0], Utc.with_ymd_and_hms(2029, 2, 15, 5, 30, 0).unwrap()),
+        ] {
+            exec(
+                &app,
+                "UPDATE enrollments SET created_at = ? WHERE enrollment_id = ?",
+                vec![at.into(), member.1.clone().into()],
+            )
+            .await;
+        }
+        let supervisor = app.signed_in("supervisor").await;
+        let records = |check: &'static str| {
+            let (supervisor, app, project) = (&supervisor, &app, project.clone());
+            async move {
+                let page: DqRecordsPage = ok_json(
+                    app.call_as(
+                        supervisor,
+                        "data_quality_records",
+                        &[("filter[project_id]", project.as_str()), ("check", check)],
+                    )
+                    .await,
+                )
+                .await;
+                page.rows.into_iter().map(|r| r.enrollment_id).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(records("start_lag_0").await, [february[0].1.clone()]);
+        assert_eq!(records("start_lag_1").await, [summer[0].1.clone()]);
+    }
+);

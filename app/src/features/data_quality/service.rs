@@ -207,7 +207,7 @@ pub async fn counts(state: &AppState, period: &Period) -> Result<BTreeMap<String
     }
     let db = &state.db;
     let backend = db.get_database_backend();
-    let dialect = Dialect::new(state, backend);
+    let dialect = Dialect::new(state, backend, &period);
     let conditions = conditions(&dialect, period);
     let (cte, values) = universe(
         period,
@@ -258,7 +258,7 @@ pub async fn integrity_errors(
     }
     let db = &state.db;
     let backend = db.get_database_backend();
-    let dialect = Dialect::new(state, backend);
+    let dialect = Dialect::new(state, backend, &period);
     let checks: Vec<Condition> = conditions(&dialect, &period)
         .into_iter()
         .filter(|c| INTEGRITY.iter().any(|i| i.code == c.code))
@@ -353,7 +353,7 @@ async fn raw_records(
     }
     let db = &state.db;
     let backend = db.get_database_backend();
-    let dialect = Dialect::new(state, backend);
+    let dialect = Dialect::new(state, backend, &period);
     let condition = conditions(&dialect, period)
         .into_iter()
         .find(|c| c.code == code)

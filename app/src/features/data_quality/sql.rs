@@ -1,11 +1,12 @@
 //! The report's SQL: the universe as a CTE, and every count as a condition on one row
 //! source (enrollment, client, exit), in the dialect of SQLite or PostgreSQL.
 
-use chrono::{NaiveDate, Offset, TimeZone};
+use chrono::NaiveDate;
 use sea_orm::{DbBackend, Value};
 
 use super::service::Period;
 use crate::db::marks;
+use crate::db::zone::CocDate;
 use crate::domain::data_quality::{
     CHILD_HEAD, Column, ELEMENTS, EXIT_BEFORE_ENTRY, HEAD_EXITED_FIRST, HEADS_NOT_ONE, LAG_BUCKETS, LagOf,
     OVERLAPPING, Universe, element_code, lag_code,
@@ -15,26 +16,15 @@ use crate::state::AppState;
 /// SQL that differs between SQLite and PostgreSQL.
 pub(super) struct Dialect {
     backend: DbBackend,
-    /// The CoC's zone (PostgreSQL), checked to be a plain IANA name.
-    zone: String,
-    /// The zone's offset from UTC now, in minutes (SQLite has no zone database).
-    offset_minutes: i32,
+    /// The CoC date of a timestamp, for the days from a HUD date to its record's entry.
+    coc_date: CocDate,
 }
 
 impl Dialect {
-    pub(super) fn new(state: &AppState, backend: DbBackend) -> Self {
-        let now = state.now();
-        let offset = state.time_zone.offset_from_utc_datetime(&now.naive_utc()).fix();
-        let zone: String = state
-            .time_zone
-            .name()
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'))
-            .collect();
+    pub(super) fn new(state: &AppState, backend: DbBackend, period: &Period) -> Self {
         Dialect {
             backend,
-            zone,
-            offset_minutes: offset.local_minus_utc() / 60,
+            coc_date: CocDate::new(backend, state.time_zone, period.from, period.to),
         }
     }
 
@@ -69,16 +59,7 @@ impl Dialect {
 
     /// Whole days from the HUD date `date` to the CoC date of the timestamp `created`.
     fn lag(&self, date: &str, created: &str) -> String {
-        match self.backend {
-            DbBackend::Postgres => format!(
-                "(CAST(({created} AT TIME ZONE '{}') AS DATE) - {date})",
-                self.zone
-            ),
-            _ => format!(
-                "CAST(julianday(date({created}, '{} minutes')) - julianday({date}) AS INTEGER)",
-                self.offset_minutes
-            ),
-        }
+        self.coc_date.days_from(date, created)
     }
 }
 
