@@ -72,37 +72,20 @@ fn get<'a>(files: &'a Files, file: &str, row: usize, name: &str) -> &'a str {
     &rows[row][at]
 }
 
-/// One value of the database (as text) for a raw query.
-async fn scalar(app: &common::TestApp, sql: &str, id: &str) -> Option<String> {
+/// The first value of a raw query's row for one ID, if any.
+async fn first<T: sea_orm::TryGetable>(app: &common::TestApp, sql: &str, id: &str) -> Option<T> {
     use sea_orm::ConnectionTrait;
-    let row = app
-        .db
-        .query_one_raw(app::db::statement(
-            app.db.get_database_backend(),
-            sql,
-            vec![id.into()],
-        ))
-        .await
-        .unwrap()?;
-    row.try_get_by_index::<Option<String>>(0).ok().flatten()
+    let statement = app::db::statement(app.db.get_database_backend(), sql, vec![id.into()]);
+    let row = app.db.query_one_raw(statement).await.unwrap()?;
+    row.try_get_by_index::<Option<T>>(0).ok().flatten()
 }
 
-async fn number(app: &common::TestApp, sql: &str, id: &str) -> Option<i64> {
-    use sea_orm::ConnectionTrait;
-    let row = app
-        .db
-        .query_one_raw(app::db::statement(
-            app.db.get_database_backend(),
-            sql,
-            vec![id.into()],
-        ))
-        .await
-        .unwrap()?;
-    row.try_get_by_index::<Option<i32>>(0)
-        .map(|n| n.map(i64::from))
-        .or_else(|_| row.try_get_by_index::<Option<i64>>(0))
-        .ok()
-        .flatten()
+async fn scalar(app: &common::TestApp, sql: &str, id: &str) -> Option<String> {
+    first(app, sql, id).await
+}
+
+async fn number(app: &common::TestApp, sql: &str, id: &str) -> Option<i32> {
+    first(app, sql, id).await
 }
 
 on_both_databases!(export_import_export_gives_the_same_files, |app| {

@@ -207,7 +207,7 @@ pub async fn counts(state: &AppState, period: &Period) -> Result<BTreeMap<String
     }
     let db = &state.db;
     let backend = db.get_database_backend();
-    let dialect = Dialect::new(state, backend, &period);
+    let dialect = Dialect::new(state, backend, period);
     let conditions = conditions(&dialect, period);
     let (cte, values) = universe(
         period,
@@ -353,7 +353,7 @@ async fn raw_records(
     }
     let db = &state.db;
     let backend = db.get_database_backend();
-    let dialect = Dialect::new(state, backend, &period);
+    let dialect = Dialect::new(state, backend, period);
     let condition = conditions(&dialect, period)
         .into_iter()
         .find(|c| c.code == code)

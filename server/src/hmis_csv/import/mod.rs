@@ -17,8 +17,10 @@
 //!
 //! Rows whose IDs exist are updated in place: importing the same export twice changes
 //! nothing, and a delta export's records find the ones already in Hearth. Memory stays
-//! flat: rows are checked and written a batch at a time; what is kept per file is one
-//! 64-bit fingerprint of each row's ID (to find repeated IDs).
+//! flat: rows are checked and written a batch at a time. A repeated row ID is found by
+//! the database when the file's table was empty (a CoC's first import: the rows already
+//! written are this file's), else by one 64-bit fingerprint per row ID kept in memory
+//! while the file is read (about 20 bytes a row).
 
 mod archive;
 mod cells;
@@ -219,9 +221,27 @@ struct FileCheck<'f> {
     key_at: usize,
     /// Each column's hashing (names and SSNs of Client.csv may be hashes).
     hashing: Vec<Hashing>,
-    seen: HashSet<u64>,
+    /// Fingerprints of the IDs seen; `None` when the table was empty before the file
+    /// (the database answers instead).
+    seen: Option<HashSet<u64>>,
     fingerprint: RandomState,
     time_zone: Tz,
+}
+
+/// Leaves out a row whose ID came earlier in the file.
+fn repeated(file: &spec::File, row: &mut Pending, key: &str) {
+    let flaw = Flaw {
+        kind: FindingKind::DuplicateKey,
+        message: format!("{key} appears earlier in the file; this row is left out"),
+    };
+    row.find(
+        file,
+        Some(&file.primary_key),
+        Some(key),
+        flaw,
+        FindingAction::RowSkipped,
+    );
+    row.skip = true;
 }
 
 /// Every record's own dates: when one is unreadable, the other stands in.
@@ -252,7 +272,7 @@ impl<'f> FileCheck<'f> {
                 .collect(),
             file,
             header,
-            seen: HashSet::new(),
+            seen: None,
             fingerprint: RandomState::new(),
             time_zone,
         }
@@ -353,21 +373,11 @@ impl<'f> FileCheck<'f> {
         }
         if !row.skip
             && let Cell::Text(key) = &row.cells[self.key_at]
-            && !self.seen.insert(self.fingerprint.hash_one(key))
+            && let Some(seen) = &mut self.seen
+            && !seen.insert(self.fingerprint.hash_one(key))
         {
-            let flaw = Flaw {
-                kind: FindingKind::DuplicateKey,
-                message: format!("{key} appears earlier in the file; this row is left out"),
-            };
             let key = key.clone();
-            row.find(
-                file,
-                Some(&file.primary_key),
-                Some(&key),
-                flaw,
-                FindingAction::RowSkipped,
-            );
-            row.skip = true;
+            repeated(file, &mut row, &key);
         }
         row
     }
@@ -481,6 +491,19 @@ async fn import_file<R: Read + Seek>(
         announce(&file.name);
     }
     let mut check = FileCheck::new(file, header, options.time_zone, plan.hashed);
+    let key_column = file
+        .column(&file.primary_key)
+        .and_then(|c| c.db_column.as_deref())
+        .unwrap_or_default();
+    let sql = format!("SELECT 1 AS one FROM {table} LIMIT 1");
+    let empty = txn
+        .query_one_raw(app::db::statement(txn.get_database_backend(), &sql, Vec::new()))
+        .await?
+        .is_none();
+    if !empty {
+        check.seen = Some(HashSet::new());
+    }
+    let repeats = empty.then_some((table, key_column));
     let rows_per_batch = (write::MAX_PARAMS / 2 / file.columns.len().max(1)).max(1);
     let mut batch: Vec<Pending> = Vec::with_capacity(rows_per_batch);
     let mut record = csv::ByteRecord::new();
@@ -521,19 +544,21 @@ async fn import_file<R: Read + Seek>(
         }
         batch.push(check.row(&record, line));
         if batch.len() >= rows_per_batch {
-            flush(txn, file, table, &mut batch, options, report, &mut count).await?;
+            flush(txn, file, table, repeats, &mut batch, options, report, &mut count).await?;
         }
     }
-    flush(txn, file, table, &mut batch, options, report, &mut count).await?;
+    flush(txn, file, table, repeats, &mut batch, options, report, &mut count).await?;
     Ok(count)
 }
 
 /// Checks a batch's references against the database, writes the rows that pass and
 /// reports what was found.
+#[allow(clippy::too_many_arguments)]
 async fn flush(
     txn: &impl ConnectionTrait,
     file: &spec::File,
     table: &str,
+    repeats: Option<(&str, &str)>,
     batch: &mut Vec<Pending>,
     options: &ImportOptions,
     report: &mut Report,
@@ -541,6 +566,9 @@ async fn flush(
 ) -> Result<(), ImportError> {
     if batch.is_empty() {
         return Ok(());
+    }
+    if let Some((table, key)) = repeats {
+        check_repeated_ids(txn, file, table, key, batch).await?;
     }
     for (column, target) in foreign_keys(&file.name) {
         check_references(txn, file, column, target, batch).await?;
@@ -588,6 +616,39 @@ fn foreign_keys(file: &str) -> &'static [(&'static str, &'static str)] {
     }
 }
 
+/// Leaves out the rows whose ID came earlier in the file, in a table that was empty
+/// before the file: in the batch, or already written.
+async fn check_repeated_ids(
+    txn: &impl ConnectionTrait,
+    file: &spec::File,
+    table: &str,
+    key: &str,
+    batch: &mut [Pending],
+) -> Result<(), DbErr> {
+    let Some(at) = file.columns.iter().position(|c| c.name == file.primary_key) else {
+        return Ok(());
+    };
+    let id = |row: &Pending| match &row.cells[at] {
+        Cell::Text(id) if !row.skip => Some(id.clone()),
+        _ => None,
+    };
+    let ids: Vec<String> = batch.iter().filter_map(id).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let sql = format!("SELECT {key} AS id FROM {table} WHERE {key} IN");
+    let mut seen: HashSet<String> = HashSet::with_capacity(ids.len());
+    for row in rows_in(txn, &sql, &ids).await? {
+        seen.insert(row.try_get("", "id")?);
+    }
+    for row in batch.iter_mut() {
+        if let Some(key) = id(row)
+            && !seen.insert(key.clone())
+        {
+            repeated(file, row, &key);
+        }
+    }
+    Ok(())
+}
+
 /// Leaves out the rows whose `column` names a record of `target` that neither the
 /// export (already written in this transaction) nor the database holds.
 async fn check_references(
@@ -622,18 +683,9 @@ async fn check_references(
     ids.sort_unstable();
     ids.dedup();
     let mut known: HashSet<String> = HashSet::with_capacity(ids.len());
-    for chunk in ids.chunks(app::db::IN_CHUNK) {
-        let sql = format!(
-            "SELECT {target_key} AS id FROM {target_table} WHERE {target_key} IN ({})",
-            app::db::marks(chunk.len())
-        );
-        let values = chunk.iter().map(|id| Value::from(id.to_string())).collect();
-        for row in txn
-            .query_all_raw(app::db::statement(txn.get_database_backend(), &sql, values))
-            .await?
-        {
-            known.insert(row.try_get("", "id")?);
-        }
+    let sql = format!("SELECT {target_key} AS id FROM {target_table} WHERE {target_key} IN");
+    for row in rows_in(txn, &sql, &ids).await? {
+        known.insert(row.try_get("", "id")?);
     }
     for row in batch.iter_mut().filter(|r| !r.skip) {
         if let Cell::Text(id) = &row.cells[at]
@@ -682,20 +734,12 @@ async fn check_second_exits(
         .filter_map(|r| text(r, exit_at))
         .collect();
     let mut live: HashMap<String, String> = HashMap::new();
-    for chunk in enrollments.chunks(app::db::IN_CHUNK) {
-        let sql = format!(
-            "SELECT enrollment_id, exit_id FROM exits WHERE date_deleted IS NULL AND enrollment_id IN ({})",
-            app::db::marks(chunk.len())
-        );
-        let values = chunk.iter().map(|id| Value::from(id.clone())).collect();
-        for row in txn
-            .query_all_raw(app::db::statement(txn.get_database_backend(), &sql, values))
-            .await?
-        {
-            let exit: String = row.try_get("", "exit_id")?;
-            if !deleted.contains(&exit) {
-                live.insert(row.try_get("", "enrollment_id")?, exit);
-            }
+    let sql = "SELECT enrollment_id, exit_id FROM exits WHERE date_deleted IS NULL AND enrollment_id IN";
+    let enrollments: Vec<&str> = enrollments.iter().map(String::as_str).collect();
+    for row in rows_in(txn, sql, &enrollments).await? {
+        let exit: String = row.try_get("", "exit_id")?;
+        if !deleted.contains(&exit) {
+            live.insert(row.try_get("", "enrollment_id")?, exit);
         }
     }
     for row in batch
@@ -723,4 +767,22 @@ async fn check_second_exits(
         }
     }
     Ok(())
+}
+
+/// The rows of `sql` (ending in `IN`) for these IDs, asked `IN_CHUNK` at a time.
+async fn rows_in(
+    txn: &impl ConnectionTrait,
+    sql: &str,
+    ids: &[&str],
+) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(app::db::IN_CHUNK) {
+        let sql = format!("{sql} ({})", app::db::marks(chunk.len()));
+        let values = chunk.iter().map(|id| Value::from(id.to_string())).collect();
+        rows.extend(
+            txn.query_all_raw(app::db::statement(txn.get_database_backend(), &sql, values))
+                .await?,
+        );
+    }
+    Ok(rows)
 }
