@@ -56,6 +56,11 @@ impl FieldLimits {
             let longest = limits.entry(name.to_ascii_lowercase()).or_insert(0);
             *longest = (*longest).max(length);
         }
+        // Client names are wider on PostgreSQL only to hold an import's hashes (64 hex
+        // digits); what a person types stays within HUD's 50 on both databases.
+        for (name, length) in TYPED_LIMITS {
+            limits.insert(name.to_string(), length);
+        }
         Ok(FieldLimits(Arc::new(limits)))
     }
 
@@ -70,6 +75,15 @@ impl FieldLimits {
         self.0.get(&name).copied()
     }
 }
+
+/// Fields held to HUD's length rather than their columns' (which are wider to hold
+/// imported hashes).
+const TYPED_LIMITS: [(&str, usize); 4] = [
+    ("first_name", 50),
+    ("middle_name", 50),
+    ("last_name", 50),
+    ("name_suffix", 50),
+];
 
 /// Paths whose fields are not held to their columns' lengths: signing in looks a
 /// username up and audits the attempt (cut to fit), whatever its length.

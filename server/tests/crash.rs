@@ -440,7 +440,7 @@ on_both_databases_real!(an_import_killed_while_writing, |backend| {
     let stderr = BufReader::new(import.stderr.take().unwrap());
     let mut writing = false;
     for line in stderr.lines() {
-        if line.unwrap().contains("writing Client.csv") {
+        if line.unwrap().contains("importing Client.csv") {
             writing = true;
             break;
         }
