@@ -120,7 +120,7 @@ async fn job(app: &common::TestApp, kind: &str) -> String {
         status: app::features::jobs::DONE,
         at: app.state.now(),
         total: Some(2),
-        message: "Imported",
+        message: "Imported 790 of 800 rows (200 findings in the report).",
         created_by: Some(admin),
         params: r#"{"file_name":"dirty.zip"}"#.into(),
     }
@@ -325,7 +325,10 @@ on_both_databases!(the_report_and_the_imports_list_render_for_a_browser, |app| {
     let list = page(app::routes::ADMIN_IMPORTS.to_string()).await.unwrap();
     assert_eq!(list.status(), 200);
     let list = list.text().await.unwrap();
-    assert!(list.contains("Imported 790 of 800 rows; 200 findings."), "{list}");
+    assert!(
+        list.contains("Imported 790 of 800 rows (200 findings in the report)."),
+        "{list}"
+    );
     assert!(list.contains(&format!("href=\"{}\"", app::routes::import_report(&id))));
     assert!(list.contains("data-testid=\"import-report-link\""));
 

@@ -32,7 +32,7 @@ pub fn ImportsPage() -> impl IntoView {
             <p><A href=routes::ADMIN>"← Admin"</A></p>
             <h1>"HMIS CSV import"</h1>
             <p class="lead">
-                "Bring in an HMIS CSV FY2026 export (a zip of the 24 files) from another HMIS. An export that is not FY2026, or lacks a file or column, is refused whole, with the reasons. Otherwise every row is imported; a value that breaks the specification is stored as not collected, or its row left out, and each is listed in the import's report by file, line and column."
+                "Bring in an HMIS CSV export (FY2026 or FY2024, a zip of its files) from another HMIS. An export that cannot be read as one (an older version, a missing file or column) is refused whole, with the reasons. Otherwise every row is imported; a value that breaks the specification is stored empty or as not collected, or its row left out, and each is listed in the import's report by file, line and column."
             </p>
             <div class="card">
                 <h2>"Upload an export"</h2>
@@ -78,12 +78,15 @@ fn ImportJobView(job: ImportJob) -> impl IntoView {
         .clone()
         .map(|u| format!(" by {u}"))
         .unwrap_or_default();
-    let (imported, read) = rows_imported(&job);
-    let findings = job.result.findings_total;
-    let summary = format!(
-        "Imported {imported} of {read} rows; {findings} finding{}.",
-        if findings == 1 { "" } else { "s" }
-    );
+    // The job's message says what was imported; without one, the counts do.
+    let summary = job.message.is_none().then(|| {
+        let (imported, read) = rows_imported(&job);
+        let findings = job.result.findings_total;
+        format!(
+            "Imported {imported} of {read} rows; {findings} finding{}. ",
+            if findings == 1 { "" } else { "s" }
+        )
+    });
     let problems = job.result.problems.clone();
     let more = job.result.total.saturating_sub(problems.len());
     view! {
@@ -94,7 +97,6 @@ fn ImportJobView(job: ImportJob) -> impl IntoView {
             {(job.state == JobState::Done).then(|| view! {
                 <p data-testid="import-rows">
                     {summary}
-                    " "
                     <a href=routes::import_report(&job.job_run_id) data-testid="import-report-link">"Report"</a>
                 </p>
             })}
