@@ -193,6 +193,12 @@ struct Pending {
 }
 
 impl Pending {
+    /// Leaves the row out, for this reason.
+    fn leave_out(&mut self, file: &spec::File, column: Option<&str>, value: Option<&str>, flaw: Flaw) {
+        self.find(file, column, value, flaw, FindingAction::RowSkipped);
+        self.skip = true;
+    }
+
     fn find(
         &mut self,
         file: &spec::File,
@@ -234,14 +240,7 @@ fn repeated(file: &spec::File, row: &mut Pending, key: &str) {
         kind: FindingKind::DuplicateKey,
         message: format!("{key} appears earlier in the file; this row is left out"),
     };
-    row.find(
-        file,
-        Some(&file.primary_key),
-        Some(key),
-        flaw,
-        FindingAction::RowSkipped,
-    );
-    row.skip = true;
+    row.leave_out(file, Some(&file.primary_key), Some(key), flaw);
 }
 
 /// Every record's own dates: when one is unreadable, the other stands in.
@@ -338,8 +337,7 @@ impl<'f> FileCheck<'f> {
                         kind: FindingKind::UnusableKey,
                         message: format!("the row has no {}", column.name),
                     };
-                    row.find(file, Some(&column.name), value, flaw, FindingAction::RowSkipped);
-                    row.skip = true;
+                    row.leave_out(file, Some(&column.name), value, flaw);
                     Cell::Null
                 }
                 Ok((Cell::Null, _)) if column.required => {
@@ -356,8 +354,7 @@ impl<'f> FileCheck<'f> {
                     cell
                 }
                 Err(flaw) if key => {
-                    row.find(file, Some(&column.name), value, flaw, FindingAction::RowSkipped);
-                    row.skip = true;
+                    row.leave_out(file, Some(&column.name), value, flaw);
                     Cell::Null
                 }
                 Err(flaw) if column.required => self.fallback(&mut row, column, value, flaw),
@@ -422,14 +419,7 @@ impl<'f> FileCheck<'f> {
                 );
             }
             _ => {
-                row.find(
-                    self.file,
-                    Some(&column.name),
-                    value,
-                    flaw,
-                    FindingAction::RowSkipped,
-                );
-                row.skip = true;
+                row.leave_out(self.file, Some(&column.name), value, flaw);
             }
         }
     }
@@ -453,14 +443,7 @@ impl<'f> FileCheck<'f> {
             );
             Cell::Integer(99)
         } else {
-            row.find(
-                self.file,
-                Some(&column.name),
-                value,
-                flaw,
-                FindingAction::RowSkipped,
-            );
-            row.skip = true;
+            row.leave_out(self.file, Some(&column.name), value, flaw);
             Cell::Null
         }
     }
@@ -696,8 +679,7 @@ async fn check_references(
                 kind: FindingKind::UnknownReference,
                 message: format!("{id} is neither in {target} nor already in Hearth"),
             };
-            row.find(file, Some(column), Some(&id), flaw, FindingAction::RowSkipped);
-            row.skip = true;
+            row.leave_out(file, Some(column), Some(&id), flaw);
         }
     }
     Ok(())
@@ -757,8 +739,7 @@ async fn check_second_exits(
                         "enrollment {enrollment} already has exit {other}; this one is left out"
                     ),
                 };
-                row.find(file, Some("ExitID"), Some(&exit), flaw, FindingAction::RowSkipped);
-                row.skip = true;
+                row.leave_out(file, Some("ExitID"), Some(&exit), flaw);
             }
             Some(_) => {}
             None => {
