@@ -27,6 +27,16 @@ pub(super) enum Cell {
     Money(f64),
 }
 
+impl Cell {
+    /// The text of a text cell.
+    pub(super) fn text(&self) -> Option<&str> {
+        match self {
+            Cell::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
 /// What is wrong with a value (or, for a kept value, what is odd about it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Flaw {

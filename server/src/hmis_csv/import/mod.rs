@@ -243,11 +243,14 @@ fn repeated(file: &spec::File, row: &mut Pending, key: &str) {
     row.leave_out(file, Some(&file.primary_key), Some(key), flaw);
 }
 
+/// Client.csv columns a hashed export replaces with hashes: the names the export hashes,
+/// and the SSN.
+fn is_hashable(column: &str) -> bool {
+    column == "SSN" || crate::hmis_csv::export::HASHED_NAME_COLUMNS.contains(&column)
+}
+
 /// Every record's own dates: when one is unreadable, the other stands in.
 const RECORD_DATES: [&str; 2] = ["DateCreated", "DateUpdated"];
-
-/// Client.csv columns a hashed export replaces with hashes.
-const HASHABLE: [&str; 5] = ["FirstName", "MiddleName", "LastName", "NameSuffix", "SSN"];
 
 impl<'f> FileCheck<'f> {
     fn new(file: &'f spec::File, header: Header, time_zone: Tz, hashed: bool) -> Self {
@@ -261,13 +264,11 @@ impl<'f> FileCheck<'f> {
             hashing: file
                 .columns
                 .iter()
-                .map(
-                    |c| match (client && HASHABLE.contains(&c.name.as_str()), hashed) {
-                        (false, _) => Hashing::Never,
-                        (true, true) => Hashing::Declared,
-                        (true, false) => Hashing::Undeclared,
-                    },
-                )
+                .map(|c| match (client && is_hashable(&c.name), hashed) {
+                    (false, _) => Hashing::Never,
+                    (true, true) => Hashing::Declared,
+                    (true, false) => Hashing::Undeclared,
+                })
                 .collect(),
             file,
             header,
@@ -474,10 +475,6 @@ async fn import_file<R: Read + Seek>(
         announce(&file.name);
     }
     let mut check = FileCheck::new(file, header, options.time_zone, plan.hashed);
-    let key_column = file
-        .column(&file.primary_key)
-        .and_then(|c| c.db_column.as_deref())
-        .unwrap_or_default();
     let sql = format!("SELECT 1 AS one FROM {table} LIMIT 1");
     let empty = txn
         .query_one_raw(app::db::statement(txn.get_database_backend(), &sql, Vec::new()))
@@ -486,7 +483,6 @@ async fn import_file<R: Read + Seek>(
     if !empty {
         check.seen = Some(HashSet::new());
     }
-    let repeats = empty.then_some((table, key_column));
     let rows_per_batch = (write::MAX_PARAMS / 2 / file.columns.len().max(1)).max(1);
     let mut batch: Vec<Pending> = Vec::with_capacity(rows_per_batch);
     let mut record = csv::ByteRecord::new();
@@ -527,21 +523,19 @@ async fn import_file<R: Read + Seek>(
         }
         batch.push(check.row(&record, line));
         if batch.len() >= rows_per_batch {
-            flush(txn, file, table, repeats, &mut batch, options, report, &mut count).await?;
+            flush(txn, &check, table, &mut batch, options, report, &mut count).await?;
         }
     }
-    flush(txn, file, table, repeats, &mut batch, options, report, &mut count).await?;
+    flush(txn, &check, table, &mut batch, options, report, &mut count).await?;
     Ok(count)
 }
 
 /// Checks a batch's references against the database, writes the rows that pass and
 /// reports what was found.
-#[allow(clippy::too_many_arguments)]
 async fn flush(
     txn: &impl ConnectionTrait,
-    file: &spec::File,
+    check: &FileCheck<'_>,
     table: &str,
-    repeats: Option<(&str, &str)>,
     batch: &mut Vec<Pending>,
     options: &ImportOptions,
     report: &mut Report,
@@ -550,8 +544,9 @@ async fn flush(
     if batch.is_empty() {
         return Ok(());
     }
-    if let Some((table, key)) = repeats {
-        check_repeated_ids(txn, file, table, key, batch).await?;
+    let file = check.file;
+    if check.seen.is_none() {
+        check_repeated_ids(txn, check, table, batch).await?;
     }
     for (column, target) in foreign_keys(&file.name) {
         check_references(txn, file, column, target, batch).await?;
@@ -603,17 +598,21 @@ fn foreign_keys(file: &str) -> &'static [(&'static str, &'static str)] {
 /// before the file: in the batch, or already written.
 async fn check_repeated_ids(
     txn: &impl ConnectionTrait,
-    file: &spec::File,
+    check: &FileCheck<'_>,
     table: &str,
-    key: &str,
     batch: &mut [Pending],
 ) -> Result<(), DbErr> {
-    let Some(at) = file.columns.iter().position(|c| c.name == file.primary_key) else {
+    let file = check.file;
+    let Some(key) = file
+        .column(&file.primary_key)
+        .and_then(|c| c.db_column.as_deref())
+    else {
         return Ok(());
     };
-    let id = |row: &Pending| match &row.cells[at] {
-        Cell::Text(id) if !row.skip => Some(id.clone()),
-        _ => None,
+    let id = |row: &Pending| {
+        (!row.skip)
+            .then(|| row.cells[check.key_at].text().map(str::to_string))
+            .flatten()
     };
     let ids: Vec<String> = batch.iter().filter_map(id).collect();
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
@@ -658,10 +657,7 @@ async fn check_references(
     let mut ids: Vec<&str> = batch
         .iter()
         .filter(|r| !r.skip)
-        .filter_map(|r| match &r.cells[at] {
-            Cell::Text(id) => Some(id.as_str()),
-            _ => None,
-        })
+        .filter_map(|r| r.cells[at].text())
         .collect();
     ids.sort_unstable();
     ids.dedup();
@@ -671,10 +667,10 @@ async fn check_references(
         known.insert(row.try_get("", "id")?);
     }
     for row in batch.iter_mut().filter(|r| !r.skip) {
-        if let Cell::Text(id) = &row.cells[at]
+        if let Some(id) = row.cells[at].text()
             && !known.contains(id)
         {
-            let id = id.clone();
+            let id = id.to_string();
             let flaw = Flaw {
                 kind: FindingKind::UnknownReference,
                 message: format!("{id} is neither in {target} nor already in Hearth"),
@@ -698,10 +694,7 @@ async fn check_second_exits(
     else {
         return Ok(());
     };
-    let text = |row: &Pending, i: usize| match &row.cells[i] {
-        Cell::Text(t) => Some(t.clone()),
-        _ => None,
-    };
+    let text = |row: &Pending, i: usize| row.cells[i].text().map(str::to_string);
     let mut enrollments: Vec<String> = batch
         .iter()
         .filter(|r| !r.skip)

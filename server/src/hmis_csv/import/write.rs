@@ -24,18 +24,15 @@ const STAGE_FILES: [&str; 5] = [
     "YouthEducationStatus.csv",
 ];
 
-pub(super) fn cell<'a>(cells: &'a [Cell], file: &spec::File, column: &str) -> Option<&'a Cell> {
+fn cell<'a>(cells: &'a [Cell], file: &spec::File, column: &str) -> Option<&'a Cell> {
     file.columns
         .iter()
         .position(|c| c.name == column)
         .map(|i| &cells[i])
 }
 
-pub(super) fn text(cells: &[Cell], file: &spec::File, column: &str) -> Option<String> {
-    match cell(cells, file, column)? {
-        Cell::Text(t) => Some(t.clone()),
-        _ => None,
-    }
+fn text(cells: &[Cell], file: &spec::File, column: &str) -> Option<String> {
+    cell(cells, file, column)?.text().map(str::to_string)
 }
 
 /// A timestamp column's value (the epoch when empty: required columns never are).
