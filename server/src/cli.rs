@@ -336,26 +336,20 @@ async fn import_command(
     }
 }
 
-/// The import report as CSV: one line per finding.
+/// The import report as CSV, as the report page's download writes it (formulas
+/// defused, kind and action by their codes).
 fn write_report(
     path: &std::path::Path,
     findings: &[app::features::hmis_import::api::ImportFinding],
-) -> Result<(), csv::Error> {
-    let mut out = csv::Writer::from_path(path)?;
-    out.write_record(["File", "Line", "Column", "Value", "Kind", "Problem", "Action"])?;
-    for f in findings {
-        out.write_record([
-            f.file.as_str(),
-            &f.line.to_string(),
-            f.column.as_deref().unwrap_or(""),
-            f.value.as_deref().unwrap_or(""),
-            f.kind.label(),
-            &f.message,
-            f.action.label(),
-        ])?;
+) -> std::io::Result<()> {
+    use crate::downloads::csv_line;
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    out.write_all(csv_line(&app::features::hmis_import::api::REPORT_CSV_COLUMNS).as_bytes())?;
+    for finding in findings {
+        out.write_all(csv_line(&finding.csv_fields()).as_bytes())?;
     }
-    out.flush()?;
-    Ok(())
+    out.flush()
 }
 
 /// `hearth bench pages`: against `url`, or a server started here on a free port.

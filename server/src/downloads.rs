@@ -321,18 +321,8 @@ pub async fn import_report_csv(
     match report_rows(&state, &session, &job_run_id, &filter).await {
         Ok(rows) => csv_download(
             "import-report.csv",
-            &["File", "Line", "Column", "Value", "Kind", "Problem", "Action"],
-            rows.into_iter().map(|f| {
-                vec![
-                    f.file,
-                    f.line.to_string(),
-                    f.column.unwrap_or_default(),
-                    f.value.unwrap_or_default(),
-                    f.kind.as_str().to_string(),
-                    f.message,
-                    f.action.as_str().to_string(),
-                ]
-            }),
+            &app::features::hmis_import::api::REPORT_CSV_COLUMNS,
+            rows.iter().map(|f| f.csv_fields().to_vec()),
         ),
         Err(err) => (err.status_code(), message(&err)).into_response(),
     }
@@ -356,9 +346,7 @@ fn csv_download(filename: &str, header: &[&str], rows: impl Iterator<Item = Vec<
     let mut out = header.join(",");
     out.push_str("\r\n");
     for row in rows {
-        let line: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        out.push_str(&csv_line(&row));
     }
     (
         [
@@ -411,6 +399,12 @@ pub async fn export_zip(
             (StatusCode::INTERNAL_SERVER_ERROR, "The export could not be read.").into_response()
         }
     }
+}
+
+/// One CSV line of these fields (each escaped by [`csv_field`]), ending in CRLF.
+pub fn csv_line(fields: &[impl AsRef<str>]) -> String {
+    let fields: Vec<String> = fields.iter().map(|f| csv_field(f.as_ref())).collect();
+    format!("{}\r\n", fields.join(","))
 }
 
 /// One CSV field, quoted when it holds a comma, quote or line break. A leading

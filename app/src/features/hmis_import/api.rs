@@ -251,6 +251,25 @@ pub struct ImportFinding {
     pub message: String,
 }
 
+/// The columns of the import report as CSV (the download and `hearth import --report`).
+pub const REPORT_CSV_COLUMNS: [&str; 7] = ["File", "Line", "Column", "Value", "Kind", "Problem", "Action"];
+
+impl ImportFinding {
+    /// The finding as a line of the report's CSV: kind and action by their codes (the
+    /// ones the report's filter takes).
+    pub fn csv_fields(&self) -> [String; 7] {
+        [
+            self.file.clone(),
+            self.line.to_string(),
+            self.column.clone().unwrap_or_default(),
+            self.value.clone().unwrap_or_default(),
+            self.kind.as_str().to_string(),
+            self.message.clone(),
+            self.action.as_str().to_string(),
+        ]
+    }
+}
+
 /// The rows of one file: read, imported, left out.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileCount {
