@@ -35,6 +35,24 @@ async fn again(app: &common::TestApp, member: &(String, String), project: &str, 
     enrollment_id
 }
 
+/// One count's records in one project, as the supervisor reads them.
+async fn records(
+    app: &common::TestApp,
+    supervisor: &reqwest::Client,
+    project: &str,
+    check: &str,
+) -> DqRecordsPage {
+    ok_json(
+        app.call_as(
+            supervisor,
+            "data_quality_records",
+            &[("filter[project_id]", project), ("check", check)],
+        )
+        .await,
+    )
+    .await
+}
+
 on_both_databases!(the_report_counts_and_lists_planted_errors, |app| {
     app.seed_demo().await;
     let project = project_id(&app, FAMILY_SHELTER).await;
@@ -102,23 +120,7 @@ on_both_databases!(the_report_counts_and_lists_planted_errors, |app| {
     assert_eq!(count("exit_lag_0"), 0);
 
     // Each count's records, with what is wrong.
-    let records = |check: &'static str| {
-        let supervisor = &supervisor;
-        let app = &app;
-        let project = project.clone();
-        async move {
-            let page: DqRecordsPage = ok_json(
-                app.call_as(
-                    supervisor,
-                    "data_quality_records",
-                    &[("filter[project_id]", project.as_str()), ("check", check)],
-                )
-                .await,
-            )
-            .await;
-            page
-        }
-    };
+    let records = |check: &'static str| records(&app, &supervisor, &project, check);
     let wrong = records("exit_before_entry").await;
     assert_eq!(wrong.title, "Exit before project start");
     assert_eq!(wrong.total, 1);
@@ -419,22 +421,17 @@ on_both_databases!(
             .await;
         }
         let supervisor = app.signed_in("supervisor").await;
-        let records = |check: &'static str| {
-            let (supervisor, app, project) = (&supervisor, &app, project.clone());
+        let enrollments = |check: &'static str| {
+            let page = records(&app, &supervisor, &project, check);
             async move {
-                let page: DqRecordsPage = ok_json(
-                    app.call_as(
-                        supervisor,
-                        "data_quality_records",
-                        &[("filter[project_id]", project.as_str()), ("check", check)],
-                    )
-                    .await,
-                )
-                .await;
-                page.rows.into_iter().map(|r| r.enrollment_id).collect::<Vec<_>>()
+                page.await
+                    .rows
+                    .into_iter()
+                    .map(|r| r.enrollment_id)
+                    .collect::<Vec<_>>()
             }
         };
-        assert_eq!(records("start_lag_0").await, [february[0].1.clone()]);
-        assert_eq!(records("start_lag_1").await, [summer[0].1.clone()]);
+        assert_eq!(enrollments("start_lag_0").await, [february[0].1.clone()]);
+        assert_eq!(enrollments("start_lag_1").await, [summer[0].1.clone()]);
     }
 );
