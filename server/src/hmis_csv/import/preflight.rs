@@ -196,10 +196,12 @@ fn export_row<R: Read + Seek>(
             return Ok(None);
         }
     };
+    let (matched, missing) = Header::matched(file, &header);
     let at = |name: &str| {
-        header
+        file.columns
             .iter()
-            .position(|h| h.trim_start_matches('\u{feff}').trim().eq_ignore_ascii_case(name))
+            .position(|c| c.name == name)
+            .and_then(|i| matched.positions[i])
     };
     let (version_at, directive_at, hash_at) = (at("CSVVersion"), at("ExportDirective"), at("HashStatus"));
     let mut rows = Vec::new();
@@ -241,7 +243,6 @@ fn export_row<R: Read + Seek>(
             return Ok(None);
         }
     };
-    let (_, missing) = Header::matched(file, &header);
     for column in missing {
         problems.push(Problem::at(NAME, 1, Some(column), "a required column is missing"));
     }
