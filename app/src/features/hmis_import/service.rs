@@ -5,7 +5,7 @@
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    SqliteTransactionMode, TransactionOptions, TransactionSession, TransactionTrait,
+    TransactionSession, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 
@@ -143,12 +143,7 @@ pub async fn store_findings<C>(db: &C, job_run_id: &str, findings: &[ImportFindi
 where
     C: ConnectionTrait + TransactionTrait,
 {
-    let txn = db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        })
-        .await?;
+    let txn = crate::db::begin_write(db).await?;
     import_finding::Entity::delete_many()
         .filter(import_finding::Column::JobRunId.eq(job_run_id))
         .exec(&txn)
