@@ -287,10 +287,9 @@ async fn import_command(
                     f.file, f.read, f.imported, f.skipped
                 );
             }
+            let (imported, read) = summary.rows();
             println!(
-                "Imported {} of {} rows from {} in {:.1} s.",
-                summary.imported(),
-                summary.read(),
+                "Imported {imported} of {read} rows from {} in {:.1} s.",
                 args.file.display(),
                 started.elapsed().as_secs_f64()
             );

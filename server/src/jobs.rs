@@ -339,11 +339,8 @@ async fn run_import(state: &AppState, job: &job_run::Model) -> Result<String, Jo
                     1 => "1 finding in the report".to_string(),
                     n => format!("{n} findings in the report"),
                 };
-                Ok(format!(
-                    "Imported {} of {} rows ({findings}).",
-                    summary.imported(),
-                    summary.read()
-                ))
+                let (imported, read) = summary.rows();
+                Ok(format!("Imported {imported} of {read} rows ({findings})."))
             }
             Err(ImportError::Invalid { problems, total }) => {
                 let result = ImportResult {

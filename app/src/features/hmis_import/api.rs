@@ -279,6 +279,14 @@ pub struct FileCount {
     pub skipped: u64,
 }
 
+/// Rows (imported, read) over these files.
+pub fn rows_imported(files: &[FileCount]) -> (u64, u64) {
+    (
+        files.iter().map(|f| f.imported).sum(),
+        files.iter().map(|f| f.read).sum(),
+    )
+}
+
 /// How many findings of one kind one file had, and what was done.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FindingCount {

@@ -7,7 +7,6 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{ImportJob, JobState, list_imports};
-use super::report::rows_imported;
 use crate::features::jobs::{JobStatus, RecentJobs, poll_while};
 use crate::routes;
 use crate::ui::layout::errors_view;
@@ -80,7 +79,7 @@ fn ImportJobView(job: ImportJob) -> impl IntoView {
         .unwrap_or_default();
     // The job's message says what was imported; without one, the counts do.
     let summary = job.message.is_none().then(|| {
-        let (imported, read) = rows_imported(&job);
+        let (imported, read) = super::api::rows_imported(&job.result.files);
         let findings = job.result.findings_total;
         format!(
             "Imported {imported} of {read} rows; {findings} finding{}. ",

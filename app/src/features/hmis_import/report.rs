@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
     ImportFinding, ImportJob, ImportReportPage as ReportPage, ReportFilter, import_report, report_csv_path,
-    report_path,
+    report_path, rows_imported,
 };
 use crate::error::AppError;
 use crate::features::annual::api::FilterChoice;
@@ -19,15 +19,6 @@ use crate::routes;
 use crate::ui::form::{FilterSelect, Pager};
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
-
-/// Rows read and imported over all files.
-pub fn rows_imported(job: &ImportJob) -> (u64, u64) {
-    let files = &job.result.files;
-    (
-        files.iter().map(|f| f.imported).sum(),
-        files.iter().map(|f| f.read).sum(),
-    )
-}
 
 fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -95,7 +86,7 @@ fn ReportView(filter: ReportFilter, report: ReportPage) -> impl IntoView {
         .clone()
         .map(|u| format!(" by {u}"))
         .unwrap_or_default();
-    let (imported, read) = rows_imported(&job);
+    let (imported, read) = rows_imported(&job.result.files);
     let cut = (result.findings_total > result.findings_kept).then(|| {
         view! {
             <p class="notice notice--info" data-testid="findings-cut">

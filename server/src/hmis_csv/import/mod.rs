@@ -125,14 +125,9 @@ pub struct ImportSummary {
 }
 
 impl ImportSummary {
-    /// Rows imported, over every file.
-    pub fn imported(&self) -> u64 {
-        self.files.iter().map(|f| f.imported).sum()
-    }
-
-    /// Rows read, over every file.
-    pub fn read(&self) -> u64 {
-        self.files.iter().map(|f| f.read).sum()
+    /// Rows (imported, read) over every file.
+    pub fn rows(&self) -> (u64, u64) {
+        app::features::hmis_import::api::rows_imported(&self.files)
     }
 }
 
