@@ -17,6 +17,7 @@ mod m20261205_000017_harden_sign_in_and_jobs;
 mod m20261205_000018_index_for_scale;
 mod m20261205_000019_index_reports;
 mod m20261206_000020_import_findings_and_user_contact;
+mod m20261206_000021_import_sources;
 mod plain_indexes;
 
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000018_index_for_scale::Migration),
             Box::new(m20261205_000019_index_reports::Migration),
             Box::new(m20261206_000020_import_findings_and_user_contact::Migration),
+            Box::new(m20261206_000021_import_sources::Migration),
         ]
     }
 }

@@ -55,7 +55,10 @@ on_both_databases!(every_file_has_the_spec_headers_in_order, |app| {
     assert_eq!(column(export, "HashStatus"), ["1"]);
     assert_eq!(column(export, "SourceID"), ["MO-500"]);
     assert_eq!(column(export, "CSVVersion"), ["2026 v1.0"]);
-    assert_eq!(column(export, "ImplementationID"), ["impl-1"]);
+    assert_eq!(
+        column(export, "ImplementationID"),
+        [app.implementation_id.as_str()]
+    );
 
     // The demo's organizations with projects, and all its projects, funders and CoCs.
     let projects = &files["Project.csv"];

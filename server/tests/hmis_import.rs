@@ -878,3 +878,149 @@ on_both_databases!(
             .expect("one folder is accepted");
     }
 );
+
+/// One number a query over the whole database answers.
+async fn total(app: &common::TestApp, sql: &str) -> i64 {
+    use sea_orm::ConnectionTrait;
+    let statement = app::db::statement(app.db.get_database_backend(), sql, Vec::new());
+    let row = app.db.query_one_raw(statement).await.unwrap().expect("a row");
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+/// Clients, enrollments, exits, households, projects and users.
+async fn records(app: &common::TestApp) -> [i64; 6] {
+    [
+        total(app, "SELECT COUNT(*) FROM clients").await,
+        total(app, "SELECT COUNT(*) FROM enrollments").await,
+        total(app, "SELECT COUNT(*) FROM exits").await,
+        total(app, "SELECT COUNT(DISTINCT household_id) FROM enrollments").await,
+        total(app, "SELECT COUNT(*) FROM projects").await,
+        total(app, "SELECT COUNT(*) FROM users").await,
+    ]
+}
+
+on_both_databases!(
+    two_systems_with_the_same_ids_stay_apart_and_each_updates_its_own,
+    |app| {
+        let generated = generated(&app).await;
+        let target = common::spawn(app.backend).await.unwrap();
+        let empty = records(&target).await;
+        // Two systems whose IDs are the same (as two vendors' counters are): other people.
+        let mut a = generated.clone();
+        set(&mut a, "Export.csv", 1, "ImplementationID", "system-a");
+        let mut b = generated.clone();
+        set(&mut b, "Export.csv", 1, "ImplementationID", "system-b");
+        for row in 1..b["Client.csv"].len() {
+            set(&mut b, "Client.csv", row, "FirstName", &format!("Bee{row}"));
+        }
+        let first_id = get(&a, "Client.csv", 1, "PersonalID").to_string();
+        let a_name = get(&a, "Client.csv", 1, "FirstName").to_string();
+
+        import(&target, zip_files(&a)).await.expect("system A imports");
+        let after_a = records(&target).await;
+        // System A's IDs were free: kept as they are.
+        assert_eq!(
+            scalar(
+                &target,
+                "SELECT first_name FROM clients WHERE personal_id = ?",
+                &first_id
+            )
+            .await,
+            Some(a_name.clone())
+        );
+        import(&target, zip_files(&b)).await.expect("system B imports");
+        let after_b = records(&target).await;
+        // Nothing of A's was overwritten: every record of B is a new one, households too.
+        for i in 0..5 {
+            assert_eq!(
+                after_b[i] - after_a[i],
+                after_a[i] - empty[i],
+                "kind {i}: {after_b:?}"
+            );
+        }
+        assert_eq!(
+            scalar(
+                &target,
+                "SELECT first_name FROM clients WHERE personal_id = ?",
+                &first_id
+            )
+            .await,
+            Some(a_name.clone())
+        );
+        assert_eq!(
+            total(
+                &target,
+                "SELECT COUNT(*) FROM clients WHERE first_name LIKE 'Bee%'"
+            )
+            .await,
+            (b["Client.csv"].len() - 1) as i64
+        );
+        // Each record names its own system's records, and no household mixes systems.
+        let crossed = "SELECT COUNT(*) FROM enrollments e JOIN clients c ON c.personal_id = e.personal_id \
+                   JOIN projects p ON p.project_id = e.project_id \
+                   WHERE e.import_source_id <> c.import_source_id OR e.import_source_id <> p.import_source_id";
+        assert_eq!(total(&target, crossed).await, 0);
+        let exits = "SELECT COUNT(*) FROM exits x JOIN enrollments e ON e.enrollment_id = x.enrollment_id \
+                 WHERE x.import_source_id <> e.import_source_id OR x.personal_id <> e.personal_id";
+        assert_eq!(total(&target, exits).await, 0);
+        let mixed = "SELECT COUNT(*) FROM (SELECT household_id FROM enrollments GROUP BY household_id \
+                 HAVING COUNT(DISTINCT import_source_id) > 1) h";
+        assert_eq!(total(&target, mixed).await, 0);
+
+        // A system's next import finds its own records: B's first client renamed, nothing
+        // doubles, A's client untouched; A again changes nothing.
+        set(&mut b, "Client.csv", 1, "FirstName", "Renamed");
+        import(&target, zip_files(&b))
+            .await
+            .expect("system B imports again");
+        import(&target, zip_files(&a))
+            .await
+            .expect("system A imports again");
+        assert_eq!(records(&target).await, after_b);
+        assert_eq!(
+            total(
+                &target,
+                "SELECT COUNT(*) FROM clients WHERE first_name = 'Renamed'"
+            )
+            .await,
+            1
+        );
+        assert_eq!(
+            scalar(
+                &target,
+                "SELECT first_name FROM clients WHERE personal_id = ?",
+                &first_id
+            )
+            .await,
+            Some(a_name)
+        );
+
+        // A third system's delta naming a client only the others have: the row is left out.
+        let mut c = Files::new();
+        c.insert("Export.csv".into(), a["Export.csv"].clone());
+        set(&mut c, "Export.csv", 1, "ImplementationID", "system-c");
+        set(&mut c, "Export.csv", 1, "ExportDirective", "1");
+        c.insert("Enrollment.csv".into(), a["Enrollment.csv"][..2].to_vec());
+        let found = findings(import(&target, zip_files(&c)).await);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found
+                .iter()
+                .all(|f| f.3 == FindingKind::UnknownReference && f.4 == FindingAction::RowSkipped),
+            "{found:?}"
+        );
+        assert_eq!(records(&target).await, after_b);
+
+        // Hearth's own export comes back as it is: its IDs are Hearth's.
+        let mut everything = options(&target);
+        everything.from = None;
+        everything.to = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+        let own = export(&target, &everything).await;
+        import(&target, zip_files(&own))
+            .await
+            .expect("its own export imports");
+        assert_eq!(records(&target).await, after_b);
+        let sources = total(&target, "SELECT COUNT(*) FROM import_sources").await;
+        assert_eq!(sources, 3, "A, B and C; Hearth's own export is none");
+    }
+);

@@ -50,7 +50,7 @@ pub fn options(app: &TestApp) -> ExportOptions {
         time_zone: chrono_tz::America::Chicago,
         now: app.state.now(),
         export_id: "e2026".into(),
-        implementation_id: "impl-1".into(),
+        implementation_id: app.implementation_id.clone(),
         data_key: app.state.data_key.clone(),
     }
 }
@@ -108,10 +108,14 @@ pub async fn import(
 }
 
 /// The export's files without what differs between two exports by design: Export.csv,
-/// the ExportID column and the order of the records (HMIS CSV gives rows no order; the
-/// records of enrollments come as the database reads them fastest).
+/// the ExportID column, each installation's own system user and the order of the
+/// records (HMIS CSV gives rows no order; the records of enrollments come as the
+/// database reads them fastest).
 pub fn comparable(mut files: Files) -> Files {
     files.remove("Export.csv");
+    if let Some(users) = files.get_mut("User.csv") {
+        users.retain(|row| row.first().map(String::as_str) != Some(app::db::SYSTEM_USER_ID));
+    }
     for rows in files.values_mut() {
         for row in rows.iter_mut() {
             row.pop();

@@ -37,6 +37,8 @@ pub struct TestApp {
     _database: TestDatabase,
     /// Job files (exports) of this test.
     pub files: tempfile::TempDir,
+    /// This installation's ImplementationID (what its own HMIS CSV exports carry).
+    pub implementation_id: String,
 }
 
 impl TestApp {
@@ -175,6 +177,9 @@ pub async fn spawn_with(
         .await
         .expect("test database opens");
     Migrator::up(&db, None).await.expect("migrations apply");
+    let implementation_id = hearth_server::hmis_csv::implementation_id(&db)
+        .await
+        .expect("an ImplementationID");
     configure(&mut db);
     // Job files (exports) of this test.
     let files = tempfile::tempdir().expect("temp dir");
@@ -221,6 +226,7 @@ pub async fn spawn_with(
         serving: std::sync::Mutex::new(Some(serving)),
         _database: database,
         files,
+        implementation_id,
     })
 }
 

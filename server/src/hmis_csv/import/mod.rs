@@ -24,6 +24,7 @@
 
 mod archive;
 mod cells;
+mod keys;
 mod preflight;
 mod report;
 mod write;
@@ -150,7 +151,9 @@ pub async fn import<R: Read + Seek>(
 ) -> Result<ImportSummary, ImportError> {
     let mut archive = Archive::new(zip)?;
     let plan = preflight::check(&mut archive)?;
+    let own = super::implementation_id(db).await?;
     let txn = app::db::begin_write(db).await?;
+    let mut keys = keys::Keys::open(&txn, &plan.source, &own, chrono::Utc::now()).await?;
     let mut summary = ImportSummary {
         version: plan.version_text.clone(),
         ..Default::default()
@@ -163,6 +166,7 @@ pub async fn import<R: Read + Seek>(
             file,
             table,
             &plan,
+            &mut keys,
             options,
             &mut summary.report,
         )
@@ -452,6 +456,7 @@ async fn import_file<R: Read + Seek>(
     file: &'static spec::File,
     table: &str,
     plan: &preflight::Plan,
+    keys: &mut keys::Keys,
     options: &ImportOptions,
     report: &mut Report,
 ) -> Result<FileCount, ImportError> {
@@ -518,19 +523,21 @@ async fn import_file<R: Read + Seek>(
         }
         batch.push(check.row(&record, line));
         if batch.len() >= rows_per_batch {
-            flush(txn, &check, table, &mut batch, options, report, &mut count).await?;
+            flush(txn, &check, table, keys, &mut batch, options, report, &mut count).await?;
         }
     }
-    flush(txn, &check, table, &mut batch, options, report, &mut count).await?;
+    flush(txn, &check, table, keys, &mut batch, options, report, &mut count).await?;
     Ok(count)
 }
 
-/// Checks a batch's references against the database, writes the rows that pass and
-/// reports what was found.
+/// Gives a batch Hearth's IDs, checks its references against the database, writes the
+/// rows that pass and reports what was found.
+#[allow(clippy::too_many_arguments)]
 async fn flush(
     txn: &impl ConnectionTrait,
     check: &FileCheck<'_>,
     table: &str,
+    keys: &mut keys::Keys,
     batch: &mut Vec<Pending>,
     options: &ImportOptions,
     report: &mut Report,
@@ -540,11 +547,10 @@ async fn flush(
         return Ok(());
     }
     let file = check.file;
-    if check.seen.is_none() {
+    let empty = check.seen.is_none();
+    keys.resolve(txn, check, empty, batch).await?;
+    if empty {
         check_repeated_ids(txn, check, table, batch).await?;
-    }
-    for (column, target) in foreign_keys(&file.name) {
-        check_references(txn, file, column, target, batch).await?;
     }
     if file.name == "Exit.csv" {
         check_second_exits(txn, file, batch).await?;
@@ -554,7 +560,7 @@ async fn flush(
         .filter(|r| !r.skip)
         .map(|r| r.cells.as_slice())
         .collect();
-    write::write_batch(txn, file, table, &rows, &options.data_key).await?;
+    write::write_batch(txn, file, table, &rows, keys.source(), &options.data_key).await?;
     for row in batch.drain(..) {
         if row.skip {
             count.skipped += 1;
@@ -613,7 +619,7 @@ async fn check_repeated_ids(
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     let sql = format!("SELECT {key} AS id FROM {table} WHERE {key} IN");
     let mut seen: HashSet<String> = HashSet::with_capacity(ids.len());
-    for row in rows_in(txn, &sql, &ids).await? {
+    for row in rows_in(txn, &sql, &[], &ids).await? {
         seen.insert(row.try_get("", "id")?);
     }
     for row in batch.iter_mut() {
@@ -621,56 +627,6 @@ async fn check_repeated_ids(
             && !seen.insert(key.clone())
         {
             repeated(file, row, &key);
-        }
-    }
-    Ok(())
-}
-
-/// Leaves out the rows whose `column` names a record of `target` that neither the
-/// export (already written in this transaction) nor the database holds.
-async fn check_references(
-    txn: &impl ConnectionTrait,
-    file: &spec::File,
-    column: &str,
-    target: &str,
-    batch: &mut [Pending],
-) -> Result<(), DbErr> {
-    let (Some(at), Some(target_file)) = (
-        file.columns.iter().position(|c| c.name == column),
-        spec::file(target),
-    ) else {
-        return Ok(());
-    };
-    let (Some(target_table), Some(target_key)) = (
-        target_file.table.as_deref(),
-        target_file
-            .column(&target_file.primary_key)
-            .and_then(|c| c.db_column.as_deref()),
-    ) else {
-        return Ok(());
-    };
-    let mut ids: Vec<&str> = batch
-        .iter()
-        .filter(|r| !r.skip)
-        .filter_map(|r| r.cells[at].text())
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut known: HashSet<String> = HashSet::with_capacity(ids.len());
-    let sql = format!("SELECT {target_key} AS id FROM {target_table} WHERE {target_key} IN");
-    for row in rows_in(txn, &sql, &ids).await? {
-        known.insert(row.try_get("", "id")?);
-    }
-    for row in batch.iter_mut().filter(|r| !r.skip) {
-        if let Some(id) = row.cells[at].text()
-            && !known.contains(id)
-        {
-            let id = id.to_string();
-            let flaw = Flaw {
-                kind: FindingKind::UnknownReference,
-                message: format!("{id} is neither in {target} nor already in Hearth"),
-            };
-            row.leave_out(file, Some(column), Some(&id), flaw);
         }
     }
     Ok(())
@@ -706,7 +662,7 @@ async fn check_second_exits(
     let mut live: HashMap<String, String> = HashMap::new();
     let sql = "SELECT enrollment_id, exit_id FROM exits WHERE date_deleted IS NULL AND enrollment_id IN";
     let enrollments: Vec<&str> = enrollments.iter().map(String::as_str).collect();
-    for row in rows_in(txn, sql, &enrollments).await? {
+    for row in rows_in(txn, sql, &[], &enrollments).await? {
         let exit: String = row.try_get("", "exit_id")?;
         if !deleted.contains(&exit) {
             live.insert(row.try_get("", "enrollment_id")?, exit);
@@ -738,16 +694,22 @@ async fn check_second_exits(
     Ok(())
 }
 
-/// The rows of `sql` (ending in `IN`) for these IDs, asked `IN_CHUNK` at a time.
+/// The rows of `sql` (ending in `IN`, after the values `before`) for these IDs, asked
+/// `IN_CHUNK` at a time.
 async fn rows_in(
     txn: &impl ConnectionTrait,
     sql: &str,
+    before: &[Value],
     ids: &[&str],
 ) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
     let mut rows = Vec::new();
     for chunk in ids.chunks(app::db::IN_CHUNK) {
         let sql = format!("{sql} ({})", app::db::marks(chunk.len()));
-        let values = chunk.iter().map(|id| Value::from(id.to_string())).collect();
+        let values = before
+            .iter()
+            .cloned()
+            .chain(chunk.iter().map(|id| Value::from(id.to_string())))
+            .collect();
         rows.extend(
             txn.query_all_raw(app::db::statement(txn.get_database_backend(), &sql, values))
                 .await?,

@@ -29,6 +29,18 @@ pub struct Plan {
     /// HashStatus 2–4: names and SSNs are hashes (hexadecimal digests, longer than the
     /// columns' plain lengths).
     pub hashed: bool,
+    /// The system that wrote the export.
+    pub source: Source,
+}
+
+/// The system an export comes from, as its Export.csv names it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Source {
+    /// ImplementationID ("stable across exports"); when the export leaves it empty,
+    /// SoftwareName and SourceID stand in.
+    pub implementation_id: String,
+    pub software_name: String,
+    pub source_name: String,
 }
 
 /// FY2024 names of columns FY2026 renamed: (file, FY2026 name, FY2024 name).
@@ -204,6 +216,12 @@ fn export_row<R: Read + Seek>(
             .and_then(|i| matched.positions[i])
     };
     let (version_at, directive_at, hash_at) = (at("CSVVersion"), at("ExportDirective"), at("HashStatus"));
+    let (implementation_at, software_at, source_id_at, source_name_at) = (
+        at("ImplementationID"),
+        at("SoftwareName"),
+        at("SourceID"),
+        at("SourceName"),
+    );
     let mut rows = Vec::new();
     for record in records {
         let record = match record {
@@ -246,11 +264,21 @@ fn export_row<R: Read + Seek>(
     for column in missing {
         problems.push(Problem::at(NAME, 1, Some(column), "a required column is missing"));
     }
+    let software_name = field(software_at);
+    let implementation_id = match field(implementation_at) {
+        id if id.is_empty() => format!("{software_name}|{}", field(source_id_at)),
+        id => id,
+    };
     Ok(Some(Plan {
         version,
         version_text,
         full: field(directive_at) == "2",
         hashed: matches!(field(hash_at).as_str(), "2" | "3" | "4"),
+        source: Source {
+            implementation_id,
+            software_name,
+            source_name: field(source_name_at),
+        },
     }))
 }
 

@@ -15,6 +15,8 @@ use crate::hmis_csv::spec::{self, Kind};
 
 /// Bind parameters per INSERT, under SQLite's 32,766 and PostgreSQL's 65,535.
 pub(super) const MAX_PARAMS: usize = 30_000;
+/// Each imported record's source (`keys`).
+const SOURCE_COLUMN: &str = "import_source_id";
 /// Files whose rows hang off an assessment event (enrollment, stage, information date).
 const STAGE_FILES: [&str; 5] = [
     "IncomeBenefits.csv",
@@ -82,13 +84,14 @@ pub(super) async fn write_batch(
     file: &spec::File,
     table: &str,
     batch: &[&[Cell]],
+    source: Option<i32>,
     data_key: &app::crypto::DataKey,
 ) -> Result<(), DbErr> {
     if batch.is_empty() {
         return Ok(());
     }
     if file.name == "User.csv" {
-        return write_users(txn, file, batch).await;
+        return write_users(txn, file, batch, source).await;
     }
     let kept: Vec<&spec::Column> = file.columns.iter().filter(|c| c.db_column.is_some()).collect();
     let stage_file = STAGE_FILES.contains(&file.name.as_str());
@@ -109,6 +112,10 @@ pub(super) async fn write_batch(
     if client_file {
         columns.push("first_name_key".into());
         columns.push("last_name_key".into());
+    }
+    // The system the records came from (kept as it was for Hearth's own export).
+    if source.is_some() {
+        columns.push(SOURCE_COLUMN.into());
     }
     let key = file
         .column(&file.primary_key)
@@ -174,6 +181,9 @@ pub(super) async fn write_batch(
                 ]);
                 values.push(Value::String(Some(id)));
             }
+            if source.is_some() {
+                values.push(Value::Int(source));
+            }
             insert.values_panic(values.into_iter().map(Into::into));
         }
         if stage_file && !events.is_empty() {
@@ -232,16 +242,26 @@ async fn write_events(txn: &impl ConnectionTrait, events: &mut Vec<[Value; 6]>) 
 
 /// User.csv: the people behind UserIDs. New ones become accounts that cannot sign in
 /// (inactive, no password) until an admin sets them up; existing ones get their name
-/// and email updated, never their credentials.
-async fn write_users(txn: &impl ConnectionTrait, file: &spec::File, batch: &[&[Cell]]) -> Result<(), DbErr> {
+/// and email updated, never their credentials. Hearth's own system user (the UserID of
+/// records made by no one, in every Hearth export) stays as it is.
+async fn write_users(
+    txn: &impl ConnectionTrait,
+    file: &spec::File,
+    batch: &[&[Cell]],
+    source: Option<i32>,
+) -> Result<(), DbErr> {
     for &cells in batch {
         let Some(user_id) = text(cells, file, "UserID") else {
             continue;
         };
+        if user_id == app::db::SYSTEM_USER_ID {
+            continue;
+        }
         let mut insert = Query::insert();
         insert
             .into_table(Alias::new("users"))
             .columns([
+                Alias::new(SOURCE_COLUMN),
                 Alias::new("user_id"),
                 Alias::new("username"),
                 Alias::new("first_name"),
@@ -258,6 +278,7 @@ async fn write_users(txn: &impl ConnectionTrait, file: &spec::File, batch: &[&[C
                 Alias::new("updated_at"),
             ])
             .values_panic([
+                source.into(),
                 user_id.clone().into(),
                 format!("hmis-{user_id}").into(),
                 text(cells, file, "UserFirstName").unwrap_or_default().into(),
