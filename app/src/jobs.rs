@@ -37,6 +37,40 @@ pub struct Jobs {
     /// Whether this worker is running a job now (it runs one at a time): only then
     /// does it write heartbeats.
     pub busy: Arc<std::sync::atomic::AtomicBool>,
+    /// The progress of the job this process runs, kept in memory for the pages: an
+    /// import holds SQLite's one writer until it commits, so its row cannot say.
+    pub live: Live,
+}
+
+/// A running job's progress as the pages show it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LiveProgress {
+    pub progress: i32,
+    pub total: i32,
+    pub message: String,
+}
+
+/// The progress of the jobs this process runs, by job ID (never stored).
+#[derive(Clone, Debug, Default)]
+pub struct Live(Arc<std::sync::Mutex<std::collections::HashMap<String, LiveProgress>>>);
+
+impl Live {
+    pub fn set(&self, job_run_id: &str, progress: LiveProgress) {
+        if let Ok(mut jobs) = self.0.lock() {
+            jobs.insert(job_run_id.to_string(), progress);
+        }
+    }
+
+    pub fn get(&self, job_run_id: &str) -> Option<LiveProgress> {
+        self.0.lock().ok()?.get(job_run_id).cloned()
+    }
+
+    /// The job ended: its row says the rest.
+    pub fn clear(&self, job_run_id: &str) {
+        if let Ok(mut jobs) = self.0.lock() {
+            jobs.remove(job_run_id);
+        }
+    }
 }
 
 impl Jobs {
@@ -46,6 +80,7 @@ impl Jobs {
             dir,
             worker: crate::db::new_id(),
             busy: Arc::default(),
+            live: Live::default(),
         }
     }
 

@@ -272,9 +272,16 @@ async fn import_command(
     let options = ImportOptions {
         time_zone: config.time_zone,
         data_key: config.data_key_for(db).await?,
-        announce: Some(|file| eprintln!("  importing {file}")),
     };
-    match import::import(db, &mut archive, &options).await {
+    // Each file named as it starts.
+    let mut file_number = 0;
+    let mut progress = |at: &import::ImportProgress| {
+        if at.file_number != file_number {
+            file_number = at.file_number;
+            eprintln!("  importing {}", at.file);
+        }
+    };
+    match import::import(db, &mut archive, &options, &mut progress).await {
         Ok(summary) => {
             println!("CSVVersion {}", summary.version);
             println!(

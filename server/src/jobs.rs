@@ -293,6 +293,9 @@ async fn set_progress(state: &AppState, job_run_id: &str, progress: i32, message
         .await;
 }
 
+/// A progress bar's scale: thousandths.
+const PERMILLE: i32 = 1000;
+
 /// Runs an import job: imports the uploaded file and keeps its report with the job (the
 /// counts in the job's result, the findings one by one in `import_findings`); an export
 /// refused as a whole keeps the problems that refused it.
@@ -314,9 +317,34 @@ async fn run_import(state: &AppState, job: &job_run::Model) -> Result<String, Jo
         let options = ImportOptions {
             time_zone: state.time_zone,
             data_key: state.data_key.clone(),
-            announce: None,
         };
-        match import::import(&state.db, &mut archive, &options).await {
+        // Progress by file and row: in memory for this server's pages; on PostgreSQL in
+        // the row too, for the other servers' (SQLite's one writer is the import's).
+        let reporter = (state.db.get_database_backend() == sea_orm::DatabaseBackend::Postgres).then(|| {
+            Reporter::start(state, &job.job_run_id, |p: &import::ImportProgress| {
+                (p.permille(), Some(PERMILLE), p.message())
+            })
+        });
+        let live = &state.jobs.live;
+        let mut progress = |p: &import::ImportProgress| {
+            live.set(
+                &job.job_run_id,
+                app::jobs::LiveProgress {
+                    progress: p.permille(),
+                    total: PERMILLE,
+                    message: p.message(),
+                },
+            );
+            if let Some(reporter) = &reporter {
+                reporter.send(p.clone());
+            }
+        };
+        let imported = import::import(&state.db, &mut archive, &options, &mut progress).await;
+        if let Some(reporter) = reporter {
+            reporter.finish().await;
+        }
+        live.clear(&job.job_run_id);
+        match imported {
             Ok(summary) => {
                 let result = ImportResult {
                     version: Some(summary.version.clone()),

@@ -592,6 +592,11 @@ on_both_databases!(hmis_admins_import_an_upload_or_read_why_not, |app| {
         jobs.len()
     );
     assert_eq!(jobs[0].started_by.as_deref(), Some("admin"));
+    assert_eq!(
+        target.state.jobs.live.get(&jobs[0].job_run_id),
+        None,
+        "the progress in memory goes with the job"
+    );
     let after = counts(&target).await;
     assert_eq!(after[1], before[1] + exported_projects() as u64);
     assert!(
@@ -1024,3 +1029,105 @@ on_both_databases!(
         assert_eq!(sources, 3, "A, B and C; Hearth's own export is none");
     }
 );
+
+on_both_databases!(an_import_tells_its_progress_by_file_and_row, |app| {
+    // Each file the zip holds is told as it starts and as its rows are written, in the
+    // spec's order, the bytes done only growing to the total.
+    let files = generated(&app).await;
+    let target = common::spawn(app.backend).await.unwrap();
+    target.seed_demo().await;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip_files(&files))).unwrap();
+    let options = hmis_csv::import::ImportOptions {
+        time_zone: chrono_tz::America::Chicago,
+        data_key: target.state.data_key.clone(),
+    };
+    let mut told: Vec<hmis_csv::import::ImportProgress> = Vec::new();
+    let summary = hmis_csv::import::import(&target.db, &mut archive, &options, &mut |p| told.push(p.clone()))
+        .await
+        .expect("imports");
+    let held = files.len() - 1; // all but Export.csv
+    assert!(told.iter().all(|p| p.files == held), "{:?}", told[0]);
+    let total = told[0].total_bytes;
+    assert!(total > 0);
+    assert!(
+        told.windows(2)
+            .all(|w| w[0].done_bytes <= w[1].done_bytes && w[0].file_number <= w[1].file_number)
+    );
+    let last = told.last().unwrap();
+    assert_eq!(
+        (last.done_bytes, last.permille(), last.file_number),
+        (total, 1000, held)
+    );
+    // Each file's last word has its rows.
+    for count in summary.files.iter().filter(|f| f.read > 0) {
+        let said = told.iter().rfind(|p| p.file == count.file).unwrap();
+        assert_eq!(said.rows, count.read, "{}", count.file);
+        let message = said.message();
+        assert!(
+            message.starts_with(&format!("Importing {} (file ", count.file))
+                && message.ends_with(&format!("): {} rows read", count.read)),
+            "{message}"
+        );
+    }
+    assert!(told.iter().any(|p| p.permille() > 0 && p.permille() < 1000));
+
+    // A running import's page shows the progress its server holds in memory (the job's
+    // row cannot: on SQLite the import holds the one writer).
+    let admin = target.signed_in("admin").await;
+    let id = app::db::new_id();
+    let mut row = app::jobs::NewJob {
+        id: id.clone(),
+        kind: app::jobs::KIND_HMIS_IMPORT,
+        status: app::jobs::RUNNING,
+        at: target.state.now(),
+        total: Some(app::features::hmis_import::service::STEPS),
+        message: "Reading and importing every file",
+        created_by: None,
+        params: r#"{"file_name":"big.zip"}"#.into(),
+    }
+    .row();
+    // Its worker alive for the length of the test.
+    row.worker = sea_orm::Set(Some(target.state.jobs.worker.clone()));
+    row.heartbeat_at = sea_orm::Set(Some(chrono::Utc::now() + chrono::Duration::hours(1)));
+    sea_orm::ActiveModelTrait::insert(row, &target.db).await.unwrap();
+    let live = hmis_csv::import::ImportProgress {
+        file: "Enrollment.csv".into(),
+        file_number: 12,
+        files: 23,
+        rows: 120_000,
+        done_bytes: 250,
+        total_bytes: 1000,
+    };
+    target.state.jobs.live.set(
+        &id,
+        app::jobs::LiveProgress {
+            progress: live.permille(),
+            total: 1000,
+            message: live.message(),
+        },
+    );
+    let page = admin
+        .get(target.url(app::routes::ADMIN_IMPORTS))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Importing Enrollment.csv (file 12 of 23): 120000 rows read"),
+        "{page}"
+    );
+    assert!(page.contains(r#"max="1000" value="250""#), "{page}");
+    // Done, the row speaks again.
+    target.state.jobs.live.clear(&id);
+    let page = admin
+        .get(target.url(app::routes::ADMIN_IMPORTS))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Reading and importing every file"), "{page}");
+});

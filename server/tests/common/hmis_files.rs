@@ -102,9 +102,8 @@ pub async fn import(
     let options = hmis_csv::import::ImportOptions {
         time_zone: chrono_tz::America::Chicago,
         data_key: app.state.data_key.clone(),
-        announce: None,
     };
-    hmis_csv::import::import(&app.db, &mut archive, &options).await
+    hmis_csv::import::import(&app.db, &mut archive, &options, &mut |_| {}).await
 }
 
 /// The export's files without what differs between two exports by design: Export.csv,

@@ -49,14 +49,25 @@ fn import_job(state: &AppState, row: job_run::Model, started_by: Option<String>)
         .as_deref()
         .and_then(|p| serde_json::from_str(p).ok())
         .unwrap_or_default();
+    let job_state = JobState::from_status(&row.status);
+    // A running import's progress is in this process's memory (its row waits for the
+    // import's transaction on SQLite).
+    let live = job_state
+        .busy()
+        .then(|| state.jobs.live.get(&row.job_run_id))
+        .flatten();
+    let (progress, total, message) = match live {
+        Some(live) => (live.progress, live.total, Some(live.message)),
+        None => (row.progress, row.total.unwrap_or(STEPS), row.message),
+    };
     ImportJob {
-        state: JobState::from_status(&row.status),
+        state: job_state,
         started: state.stamp(row.started_at),
         started_by,
         file_name: params.file_name,
-        progress: row.progress,
-        total: row.total.unwrap_or(STEPS),
-        message: row.message,
+        progress,
+        total,
+        message,
         result: row
             .result
             .as_deref()

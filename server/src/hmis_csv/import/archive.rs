@@ -54,6 +54,15 @@ impl<'a, R: Read + Seek> Archive<'a, R> {
         })
     }
 
+    /// The size the zip declares for this file (0 when it does not hold it): what the
+    /// progress counts in (the bounds of `limits` keep a file to what it declares).
+    pub fn size(&mut self, file: &str) -> u64 {
+        let Some(name) = self.entries.get(&file.to_ascii_lowercase()).cloned() else {
+            return 0;
+        };
+        self.zip.by_name(&name).map(|entry| entry.size()).unwrap_or(0)
+    }
+
     /// Whether the zip holds this file.
     pub fn has(&self, file: &str) -> bool {
         self.entries.contains_key(&file.to_ascii_lowercase())

@@ -139,18 +139,60 @@ pub struct ImportOptions {
     pub time_zone: Tz,
     /// Seals the SSNs (never stored in plain text).
     pub data_key: app::crypto::DataKey,
-    /// Told the name of each file as its rows start to be written (the CLI prints it).
-    pub announce: Option<fn(&str)>,
 }
+
+/// Where an import is: told as each file starts and after each batch of its rows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportProgress {
+    /// The file being imported.
+    pub file: String,
+    /// Its place among the files the zip holds (1, 2, …), and their number.
+    pub file_number: usize,
+    pub files: usize,
+    /// Rows of the file read so far.
+    pub rows: u64,
+    /// Bytes read of all the files, and their sum (as the zip declares the sizes).
+    pub done_bytes: u64,
+    pub total_bytes: u64,
+}
+
+impl ImportProgress {
+    /// Thousandths done (of the bytes), for a progress bar.
+    pub fn permille(&self) -> i32 {
+        match self.total_bytes {
+            0 => 0,
+            total => (self.done_bytes.min(total) * 1000 / total) as i32,
+        }
+    }
+
+    /// "Importing Enrollment.csv (file 12 of 23): 120000 rows read".
+    pub fn message(&self) -> String {
+        format!(
+            "Importing {} (file {} of {}): {} rows read",
+            self.file, self.file_number, self.files, self.rows
+        )
+    }
+}
+
+pub type Progress<'a> = &'a mut (dyn FnMut(&ImportProgress) + Send);
 
 /// Imports the export in one transaction, or refuses it as a whole.
 pub async fn import<R: Read + Seek>(
     db: &DatabaseConnection,
     zip: &mut zip::ZipArchive<R>,
     options: &ImportOptions,
+    progress: Progress<'_>,
 ) -> Result<ImportSummary, ImportError> {
     let mut archive = Archive::new(zip)?;
     let plan = preflight::check(&mut archive)?;
+    let mut at = ImportProgress::default();
+    for file in spec::files().iter().filter(|f| f.table.is_some()) {
+        let size = archive.size(&file.name);
+        if size > 0 || archive.has(&file.name) {
+            at.files += 1;
+            at.total_bytes += size;
+        }
+    }
     let own = super::implementation_id(db).await?;
     let txn = app::db::begin_write(db).await?;
     let mut keys = keys::Keys::open(&txn, &plan.source, &own, chrono::Utc::now()).await?;
@@ -169,6 +211,7 @@ pub async fn import<R: Read + Seek>(
             &mut keys,
             options,
             &mut summary.report,
+            (&mut at, &mut *progress),
         )
         .await?;
         summary.files.push(count);
@@ -459,21 +502,25 @@ async fn import_file<R: Read + Seek>(
     keys: &mut keys::Keys,
     options: &ImportOptions,
     report: &mut Report,
+    (at, progress): (&mut ImportProgress, Progress<'_>),
 ) -> Result<FileCount, ImportError> {
     let mut count = FileCount {
         file: file.name.clone(),
         ..Default::default()
     };
+    let size = archive.size(&file.name);
     let Some(mut csv) = archive.open(&file.name)? else {
         return Ok(count);
     };
+    let done_before = at.done_bytes;
+    at.file_number += 1;
+    at.file = file.name.clone();
+    at.rows = 0;
     // The preflight read every header: a problem here would have refused the export.
     let Some(header) = preflight::read_header(&mut csv, file, plan.version, &mut Vec::new())? else {
         return Ok(count);
     };
-    if let Some(announce) = options.announce {
-        announce(&file.name);
-    }
+    progress(at);
     let mut check = FileCheck::new(file, header, options.time_zone, plan.hashed);
     let sql = format!("SELECT 1 AS one FROM {table} LIMIT 1");
     let empty = txn
@@ -524,9 +571,15 @@ async fn import_file<R: Read + Seek>(
         batch.push(check.row(&record, line));
         if batch.len() >= rows_per_batch {
             flush(txn, &check, table, keys, &mut batch, options, report, &mut count).await?;
+            at.rows = count.read;
+            at.done_bytes = done_before + csv.position().byte().min(size);
+            progress(at);
         }
     }
     flush(txn, &check, table, keys, &mut batch, options, report, &mut count).await?;
+    at.rows = count.read;
+    at.done_bytes = done_before + size;
+    progress(at);
     Ok(count)
 }
 
