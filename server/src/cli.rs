@@ -285,13 +285,13 @@ async fn import_command(
         Ok(summary) => {
             println!("CSVVersion {}", summary.version);
             println!(
-                "  {:<28} {:>10} {:>10} {:>13}",
-                "File", "Read", "Imported", "Not imported"
+                "  {:<28} {:>10} {:>10} {:>13} {:>20}",
+                "File", "Read", "Imported", "Not imported", "Hearth's copy newer"
             );
             for f in summary.files.iter().filter(|f| f.read > 0) {
                 println!(
-                    "  {:<28} {:>10} {:>10} {:>13}",
-                    f.file, f.read, f.imported, f.skipped
+                    "  {:<28} {:>10} {:>10} {:>13} {:>20}",
+                    f.file, f.read, f.imported, f.skipped, f.kept_newer
                 );
             }
             let (imported, read) = summary.rows();

@@ -1131,3 +1131,92 @@ on_both_databases!(an_import_tells_its_progress_by_file_and_row, |app| {
         .unwrap();
     assert!(page.contains("Reading and importing every file"), "{page}");
 });
+
+on_both_databases!(a_later_import_keeps_hearths_newer_copy_and_soft_deletes, |app| {
+    let mut files = generated(&app).await;
+    set(&mut files, "Export.csv", 1, "ImplementationID", "system-a");
+    let target = common::spawn(app.backend).await.unwrap();
+    import(&target, zip_files(&files)).await.expect("imports");
+    let before = records(&target).await;
+
+    // A case manager corrects a name in Hearth after the import.
+    let edited = get(&files, "Client.csv", 1, "PersonalID").to_string();
+    {
+        use sea_orm::ConnectionTrait;
+        let sql = "UPDATE clients SET first_name = 'Corrected', updated_at = ? WHERE personal_id = ?";
+        let values = vec![chrono::Utc::now().into(), edited.clone().into()];
+        target
+            .db
+            .execute_raw(app::db::statement(target.db.get_database_backend(), sql, values))
+            .await
+            .unwrap();
+    }
+    // The same export again, that client's name changed in it but not its DateUpdated:
+    // Hearth's newer copy stays, the rest is written as it was (nothing changes).
+    let mut again = files.clone();
+    set(&mut again, "Client.csv", 1, "FirstName", "Stale");
+    // The source deleted an enrollment and a client since (DateDeleted, DateUpdated later).
+    let enrollment = get(&files, "Enrollment.csv", 1, "EnrollmentID").to_string();
+    set(
+        &mut again,
+        "Enrollment.csv",
+        1,
+        "DateDeleted",
+        "2026-10-02 09:00:00",
+    );
+    set(
+        &mut again,
+        "Enrollment.csv",
+        1,
+        "DateUpdated",
+        "2026-10-02 09:00:00",
+    );
+    let deleted_client = get(&files, "Client.csv", 2, "PersonalID").to_string();
+    set(&mut again, "Client.csv", 2, "DateDeleted", "2026-10-02 09:00:00");
+    set(&mut again, "Client.csv", 2, "DateUpdated", "2026-10-02 09:00:00");
+    let summary = import(&target, zip_files(&again)).await.expect("imports again");
+    let clients = summary.files.iter().find(|f| f.file == "Client.csv").unwrap();
+    assert_eq!(
+        (clients.kept_newer, clients.imported, clients.skipped),
+        (1, clients.read - 1, 0),
+        "{clients:?}"
+    );
+    assert_eq!(
+        scalar(
+            &target,
+            "SELECT first_name FROM clients WHERE personal_id = ?",
+            &edited
+        )
+        .await,
+        Some("Corrected".into())
+    );
+    // Deleted at the source: kept in Hearth as deleted, gone from what Hearth shows.
+    assert!(
+        scalar(
+            &target,
+            "SELECT personal_id FROM clients WHERE personal_id = ? AND date_deleted IS NOT NULL",
+            &deleted_client
+        )
+        .await
+        .is_some()
+    );
+    assert!(
+        scalar(
+            &target,
+            "SELECT enrollment_id FROM enrollments WHERE enrollment_id = ? AND date_deleted IS NOT NULL",
+            &enrollment
+        )
+        .await
+        .is_some()
+    );
+    assert_eq!(
+        records(&target).await,
+        before,
+        "nothing doubles, nothing is removed"
+    );
+    let mut everything = options(&target);
+    everything.from = None;
+    everything.to = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+    let exported = export(&target, &everything).await;
+    assert!(!column(&exported["Enrollment.csv"], "EnrollmentID").contains(&enrollment.as_str()));
+});

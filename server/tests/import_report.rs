@@ -75,6 +75,7 @@ fn result() -> ImportResult {
         read,
         imported,
         skipped,
+        kept_newer: 0,
     };
     ImportResult {
         version: Some("2026".into()),

@@ -270,13 +270,16 @@ impl ImportFinding {
     }
 }
 
-/// The rows of one file: read, imported, left out.
+/// The rows of one file: read, imported, left out, and those whose record Hearth holds
+/// with a later DateUpdated (Hearth's copy kept).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileCount {
     pub file: String,
     pub read: u64,
     pub imported: u64,
     pub skipped: u64,
+    #[serde(default)]
+    pub kept_newer: u64,
 }
 
 /// Rows (imported, read) over these files.

@@ -125,7 +125,7 @@ fn ReportView(filter: ReportFilter, report: ReportPage) -> impl IntoView {
     }
 }
 
-/// Each file's rows: read, imported, left out.
+/// Each file's rows: read, imported, left out, Hearth's newer copy kept.
 #[component]
 fn FileCounts(job: ImportJob) -> impl IntoView {
     let files = job.result.files;
@@ -144,6 +144,7 @@ fn FileCounts(job: ImportJob) -> impl IntoView {
                                     <th scope="col">"Read"</th>
                                     <th scope="col">"Imported"</th>
                                     <th scope="col">"Not imported"</th>
+                                    <th scope="col">"Hearth's copy newer"</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -153,6 +154,7 @@ fn FileCounts(job: ImportJob) -> impl IntoView {
                                         <td data-label="Read">{f.read}</td>
                                         <td data-label="Imported">{f.imported}</td>
                                         <td data-label="Not imported">{f.skipped}</td>
+                                        <td data-label="Hearth's copy newer">{f.kept_newer}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

@@ -613,7 +613,7 @@ async fn flush(
         .filter(|r| !r.skip)
         .map(|r| r.cells.as_slice())
         .collect();
-    write::write_batch(txn, file, table, &rows, keys.source(), &options.data_key).await?;
+    let kept_newer = write::write_batch(txn, file, table, &rows, keys.source(), &options.data_key).await?;
     for row in batch.drain(..) {
         if row.skip {
             count.skipped += 1;
@@ -627,6 +627,8 @@ async fn flush(
             report.add(finding);
         }
     }
+    count.imported -= kept_newer;
+    count.kept_newer += kept_newer;
     Ok(())
 }
 

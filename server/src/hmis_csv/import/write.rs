@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Alias, OnConflict, Query};
+use sea_orm::sea_query::{Alias, Expr, OnConflict, Query};
 use sea_orm::{ConnectionTrait, DbErr, Value};
 use sha2::{Digest, Sha256};
 
@@ -78,7 +78,9 @@ fn assessment_event_id(enrollment_id: &str, stage: i32, date: NaiveDate) -> Stri
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Writes checked rows of `file` (cells in the spec's column order).
+/// Writes checked rows of `file` (cells in the spec's column order). A row whose record
+/// Hearth holds with a later DateUpdated (changed in Hearth since, or an older export
+/// imported after a newer one) leaves Hearth's copy as it is: answers how many did.
 pub(super) async fn write_batch(
     txn: &impl ConnectionTrait,
     file: &spec::File,
@@ -86,13 +88,16 @@ pub(super) async fn write_batch(
     batch: &[&[Cell]],
     source: Option<i32>,
     data_key: &app::crypto::DataKey,
-) -> Result<(), DbErr> {
+) -> Result<u64, DbErr> {
     if batch.is_empty() {
-        return Ok(());
+        return Ok(0);
     }
     if file.name == "User.csv" {
-        return write_users(txn, file, batch, source).await;
+        write_users(txn, file, batch, source).await?;
+        return Ok(0);
     }
+    let updated_at = file.column("DateUpdated").and_then(|c| c.db_column.clone());
+    let mut kept_newer = 0;
     let kept: Vec<&spec::Column> = file.columns.iter().filter(|c| c.db_column.is_some()).collect();
     let stage_file = STAGE_FILES.contains(&file.name.as_str());
     let mut columns: Vec<String> = kept.iter().filter_map(|c| c.db_column.clone()).collect();
@@ -190,14 +195,32 @@ pub(super) async fn write_batch(
             write_events(txn, &mut events).await?;
         }
         let update: Vec<Alias> = columns.iter().filter(|c| **c != key).map(Alias::new).collect();
-        insert.on_conflict(
-            OnConflict::column(Alias::new(&key))
-                .update_columns(update)
-                .to_owned(),
-        );
-        txn.execute(&insert).await?;
+        let mut on_conflict = OnConflict::column(Alias::new(&key))
+            .update_columns(update)
+            .to_owned();
+        if let Some(updated_at) = &updated_at {
+            on_conflict.action_and_where(not_newer(txn.get_database_backend(), table, updated_at));
+        }
+        insert.on_conflict(on_conflict);
+        let written = txn.execute(&insert).await?.rows_affected();
+        kept_newer += (chunk.len() as u64).saturating_sub(written);
     }
-    Ok(())
+    Ok(kept_newer)
+}
+
+/// Hearth's copy of a record is not newer than the imported row: its `updated_at` is
+/// empty, or less than a second later (exports write whole seconds; Hearth keeps finer).
+fn not_newer(backend: sea_orm::DatabaseBackend, table: &str, updated_at: &str) -> Expr {
+    let (hearths, imported) = (
+        format!("\"{table}\".\"{updated_at}\""),
+        format!("excluded.\"{updated_at}\""),
+    );
+    Expr::cust(match backend {
+        sea_orm::DatabaseBackend::Postgres => {
+            format!("{hearths} IS NULL OR {hearths} < {imported} + interval '1 second'")
+        }
+        _ => format!("{hearths} IS NULL OR julianday({hearths}) < julianday({imported}) + 1.0 / 86400"),
+    })
 }
 
 async fn write_events(txn: &impl ConnectionTrait, events: &mut Vec<[Value; 6]>) -> Result<(), DbErr> {
