@@ -108,7 +108,7 @@ impl MigrationTrait for Migration {
                 .alter_table(
                     Table::alter()
                         .table(Alias::new(table))
-                        .add_column(&mut integer_null(Alias::new(COLUMN)))
+                        .add_column(integer_null(Alias::new(COLUMN)))
                         .to_owned(),
                 )
                 .await?;

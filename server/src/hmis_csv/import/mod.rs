@@ -195,27 +195,25 @@ pub async fn import<R: Read + Seek>(
     }
     let own = super::implementation_id(db).await?;
     let txn = app::db::begin_write(db).await?;
-    let mut keys = keys::Keys::open(&txn, &plan.source, &own, chrono::Utc::now()).await?;
+    let keys = keys::Keys::open(&txn, &plan.source, &own, chrono::Utc::now()).await?;
     let mut summary = ImportSummary {
         version: plan.version_text.clone(),
         ..Default::default()
     };
+    let mut run = Run {
+        plan,
+        keys,
+        options,
+        report: Report::default(),
+        at,
+        progress,
+    };
     for file in spec::files() {
         let Some(table) = &file.table else { continue };
-        let count = import_file(
-            &txn,
-            &mut archive,
-            file,
-            table,
-            &plan,
-            &mut keys,
-            options,
-            &mut summary.report,
-            (&mut at, &mut *progress),
-        )
-        .await?;
+        let count = import_file(&txn, &mut archive, file, table, &mut run).await?;
         summary.files.push(count);
     }
+    summary.report = run.report;
     // The priority list entries of the CE assessments imported, in the same transaction.
     app::features::coordinated_entry::service::rebuild_list(&txn)
         .await
@@ -223,6 +221,23 @@ pub async fn import<R: Read + Seek>(
     txn.commit().await?;
     app::db::refresh_statistics(db).await?;
     Ok(summary)
+}
+
+/// An import under way: what Export.csv said, whose IDs, how to read, what was found
+/// and where it is.
+struct Run<'r> {
+    plan: preflight::Plan,
+    keys: keys::Keys,
+    options: &'r ImportOptions,
+    report: Report,
+    at: ImportProgress,
+    progress: Progress<'r>,
+}
+
+impl Run<'_> {
+    fn tell(&mut self) {
+        (self.progress)(&self.at);
+    }
 }
 
 /// A row checked and waiting in its batch: its cells in the spec's column order, and
@@ -498,11 +513,7 @@ async fn import_file<R: Read + Seek>(
     archive: &mut Archive<'_, R>,
     file: &'static spec::File,
     table: &str,
-    plan: &preflight::Plan,
-    keys: &mut keys::Keys,
-    options: &ImportOptions,
-    report: &mut Report,
-    (at, progress): (&mut ImportProgress, Progress<'_>),
+    run: &mut Run<'_>,
 ) -> Result<FileCount, ImportError> {
     let mut count = FileCount {
         file: file.name.clone(),
@@ -512,16 +523,16 @@ async fn import_file<R: Read + Seek>(
     let Some(mut csv) = archive.open(&file.name)? else {
         return Ok(count);
     };
-    let done_before = at.done_bytes;
-    at.file_number += 1;
-    at.file = file.name.clone();
-    at.rows = 0;
+    let done_before = run.at.done_bytes;
+    run.at.file_number += 1;
+    run.at.file = file.name.clone();
+    run.at.rows = 0;
     // The preflight read every header: a problem here would have refused the export.
-    let Some(header) = preflight::read_header(&mut csv, file, plan.version, &mut Vec::new())? else {
+    let Some(header) = preflight::read_header(&mut csv, file, run.plan.version, &mut Vec::new())? else {
         return Ok(count);
     };
-    progress(at);
-    let mut check = FileCheck::new(file, header, options.time_zone, plan.hashed);
+    run.tell();
+    let mut check = FileCheck::new(file, header, run.options.time_zone, run.plan.hashed);
     let sql = format!("SELECT 1 AS one FROM {table} LIMIT 1");
     let empty = txn
         .query_one_raw(app::db::statement(txn.get_database_backend(), &sql, Vec::new()))
@@ -545,7 +556,7 @@ async fn import_file<R: Read + Seek>(
                 line += 1;
                 count.read += 1;
                 count.skipped += 1;
-                report.add(ImportFinding {
+                run.report.add(ImportFinding {
                     file: file.name.clone(),
                     line,
                     column: None,
@@ -570,30 +581,27 @@ async fn import_file<R: Read + Seek>(
         }
         batch.push(check.row(&record, line));
         if batch.len() >= rows_per_batch {
-            flush(txn, &check, table, keys, &mut batch, options, report, &mut count).await?;
-            at.rows = count.read;
-            at.done_bytes = done_before + csv.position().byte().min(size);
-            progress(at);
+            flush(txn, &check, table, &mut batch, run, &mut count).await?;
+            run.at.rows = count.read;
+            run.at.done_bytes = done_before + csv.position().byte().min(size);
+            run.tell();
         }
     }
-    flush(txn, &check, table, keys, &mut batch, options, report, &mut count).await?;
-    at.rows = count.read;
-    at.done_bytes = done_before + size;
-    progress(at);
+    flush(txn, &check, table, &mut batch, run, &mut count).await?;
+    run.at.rows = count.read;
+    run.at.done_bytes = done_before + size;
+    run.tell();
     Ok(count)
 }
 
 /// Gives a batch Hearth's IDs, checks its references against the database, writes the
 /// rows that pass and reports what was found.
-#[allow(clippy::too_many_arguments)]
 async fn flush(
     txn: &impl ConnectionTrait,
     check: &FileCheck<'_>,
     table: &str,
-    keys: &mut keys::Keys,
     batch: &mut Vec<Pending>,
-    options: &ImportOptions,
-    report: &mut Report,
+    run: &mut Run<'_>,
     count: &mut FileCount,
 ) -> Result<(), ImportError> {
     if batch.is_empty() {
@@ -601,7 +609,7 @@ async fn flush(
     }
     let file = check.file;
     let empty = check.seen.is_none();
-    keys.resolve(txn, check, empty, batch).await?;
+    run.keys.resolve(txn, check, empty, batch).await?;
     if empty {
         check_repeated_ids(txn, check, table, batch).await?;
     }
@@ -613,7 +621,8 @@ async fn flush(
         .filter(|r| !r.skip)
         .map(|r| r.cells.as_slice())
         .collect();
-    let kept_newer = write::write_batch(txn, file, table, &rows, keys.source(), &options.data_key).await?;
+    let kept_newer =
+        write::write_batch(txn, file, table, &rows, run.keys.source(), &run.options.data_key).await?;
     for row in batch.drain(..) {
         if row.skip {
             count.skipped += 1;
@@ -624,7 +633,7 @@ async fn flush(
             if row.skip {
                 finding.action = FindingAction::RowSkipped;
             }
-            report.add(finding);
+            run.report.add(finding);
         }
     }
     count.imported -= kept_newer;
