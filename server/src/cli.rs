@@ -284,6 +284,8 @@ async fn import_command(
     match import::import(db, &mut archive, &options, &mut progress).await {
         Ok(summary) => {
             println!("CSVVersion {}", summary.version);
+            println!("From {}", summary.source);
+            println!("Holds {}", summary.scope);
             println!(
                 "  {:<28} {:>10} {:>10} {:>13} {:>20}",
                 "File", "Read", "Imported", "Not imported", "Hearth's copy newer"

@@ -348,6 +348,8 @@ async fn run_import(state: &AppState, job: &job_run::Model) -> Result<String, Jo
             Ok(summary) => {
                 let result = ImportResult {
                     version: Some(summary.version.clone()),
+                    source: Some(summary.source.clone()),
+                    scope: Some(summary.scope.clone()),
                     files: summary.files.clone(),
                     findings: summary.report.counts(),
                     findings_total: summary.report.total(),

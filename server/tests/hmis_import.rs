@@ -597,6 +597,28 @@ on_both_databases!(hmis_admins_import_an_upload_or_read_why_not, |app| {
         None,
         "the progress in memory goes with the job"
     );
+    // The report says where the export came from and what it holds.
+    let from = jobs[0].result.source.clone().unwrap_or_default();
+    assert!(
+        from.ends_with(&format!("ImplementationID {}", app.implementation_id)),
+        "{from}"
+    );
+    assert_eq!(
+        jobs[0].result.scope.as_deref(),
+        Some("Full refresh, 2025-10-01 to 2026-09-30")
+    );
+    let report = admin
+        .get(target.url(&app::routes::import_report(&jobs[0].job_run_id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        report.contains("Full refresh, 2025-10-01 to 2026-09-30"),
+        "{report}"
+    );
     let after = counts(&target).await;
     assert_eq!(after[1], before[1] + exported_projects() as u64);
     assert!(

@@ -26,6 +26,12 @@ pub struct ImportResult {
     /// The export's `CSVVersion`, as read.
     #[serde(default)]
     pub version: Option<String>,
+    /// The system that wrote the export (its names and ImplementationID).
+    #[serde(default)]
+    pub source: Option<String>,
+    /// What the export holds: "Full refresh, 2025-10-01 to 2026-09-30".
+    #[serde(default)]
+    pub scope: Option<String>,
     /// Each file's rows, in the order they were imported.
     #[serde(default)]
     pub files: Vec<FileCount>,

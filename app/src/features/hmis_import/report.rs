@@ -110,6 +110,14 @@ fn ReportView(filter: ReportFilter, report: ReportPage) -> impl IntoView {
             <dd>{format!("{}{by}", job.started)}</dd>
             <dt>"Export version (CSVVersion)"</dt>
             <dd>{result.version.clone().unwrap_or_else(|| "Not read".into())}</dd>
+            {result.source.clone().map(|source| view! {
+                <dt>"From"</dt>
+                <dd>{source}</dd>
+            })}
+            {result.scope.clone().map(|scope| view! {
+                <dt>"Holds"</dt>
+                <dd>{scope}</dd>
+            })}
             <dt>"Rows"</dt>
             <dd>{format!("{imported} of {read} imported")}</dd>
             <dt>"Findings"</dt>

@@ -119,6 +119,9 @@ impl ImportError {
 pub struct ImportSummary {
     /// `CSVVersion` as the export wrote it.
     pub version: String,
+    /// The system that wrote the export, and what it holds (`Plan::scope`).
+    pub source: String,
+    pub scope: String,
     /// Each file's rows, in the order imported (files the zip does not hold included,
     /// with no rows).
     pub files: Vec<FileCount>,
@@ -198,6 +201,8 @@ pub async fn import<R: Read + Seek>(
     let keys = keys::Keys::open(&txn, &plan.source, &own, chrono::Utc::now()).await?;
     let mut summary = ImportSummary {
         version: plan.version_text.clone(),
+        source: plan.source.describe(),
+        scope: plan.scope.clone(),
         ..Default::default()
     };
     let mut run = Run {

@@ -31,6 +31,8 @@ pub struct Plan {
     pub hashed: bool,
     /// The system that wrote the export.
     pub source: Source,
+    /// What the export holds, as people read it: "Full refresh, 2025-10-01 to 2026-09-30".
+    pub scope: String,
 }
 
 /// The system an export comes from, as its Export.csv names it.
@@ -41,6 +43,22 @@ pub struct Source {
     pub implementation_id: String,
     pub software_name: String,
     pub source_name: String,
+}
+
+impl Source {
+    /// "Green River (OpenPath HMIS), ImplementationID 4f2…".
+    pub fn describe(&self) -> String {
+        let name = [self.source_name.as_str(), self.software_name.as_str()]
+            .into_iter()
+            .filter(|n| !n.is_empty())
+            .collect::<Vec<_>>();
+        let name = match name.as_slice() {
+            [] => "A system that names itself nowhere".to_string(),
+            [one] => one.to_string(),
+            [source, software, ..] => format!("{source} ({software})"),
+        };
+        format!("{name}, ImplementationID {}", self.implementation_id)
+    }
 }
 
 /// FY2024 names of columns FY2026 renamed: (file, FY2026 name, FY2024 name).
@@ -222,6 +240,7 @@ fn export_row<R: Read + Seek>(
         at("SourceID"),
         at("SourceName"),
     );
+    let (start_at, end_at) = (at("ExportStartDate"), at("ExportEndDate"));
     let mut rows = Vec::new();
     for record in records {
         let record = match record {
@@ -265,11 +284,22 @@ fn export_row<R: Read + Seek>(
         problems.push(Problem::at(NAME, 1, Some(column), "a required column is missing"));
     }
     let software_name = field(software_at);
+    // The key of the system in `import_sources` (at most 400 characters).
     let implementation_id = match field(implementation_at) {
         id if id.is_empty() => format!("{software_name}|{}", field(source_id_at)),
         id => id,
+    }
+    .chars()
+    .take(400)
+    .collect();
+    let directive = match field(directive_at).as_str() {
+        "1" => "Delta refresh",
+        "2" => "Full refresh",
+        _ => "Other refresh",
     };
+    let scope = format!("{directive}, {} to {}", field(start_at), field(end_at));
     Ok(Some(Plan {
+        scope,
         version,
         version_text,
         full: field(directive_at) == "2",
