@@ -607,14 +607,9 @@ on_both_databases!(hmis_admins_import_an_upload_or_read_why_not, |app| {
         jobs[0].result.scope.as_deref(),
         Some("Full refresh, 2025-10-01 to 2026-09-30")
     );
-    let report = admin
-        .get(target.url(&app::routes::import_report(&jobs[0].job_run_id)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let report = target
+        .page(&admin, &app::routes::import_report(&jobs[0].job_run_id))
+        .await;
     assert!(
         report.contains("Full refresh, 2025-10-01 to 2026-09-30"),
         "{report}"
@@ -1128,14 +1123,7 @@ on_both_databases!(an_import_tells_its_progress_by_file_and_row, |app| {
             message: live.message(),
         },
     );
-    let page = admin
-        .get(target.url(app::routes::ADMIN_IMPORTS))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = target.page(&admin, app::routes::ADMIN_IMPORTS).await;
     assert!(
         page.contains("Importing Enrollment.csv (file 12 of 23): 120000 rows read"),
         "{page}"
@@ -1143,14 +1131,7 @@ on_both_databases!(an_import_tells_its_progress_by_file_and_row, |app| {
     assert!(page.contains(r#"max="1000" value="250""#), "{page}");
     // Done, the row speaks again.
     target.state.jobs.live.clear(&id);
-    let page = admin
-        .get(target.url(app::routes::ADMIN_IMPORTS))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = target.page(&admin, app::routes::ADMIN_IMPORTS).await;
     assert!(page.contains("Reading and importing every file"), "{page}");
 });
 

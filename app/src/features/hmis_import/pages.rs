@@ -33,6 +33,9 @@ pub fn ImportsPage() -> impl IntoView {
             <p class="lead">
                 "Bring in an HMIS CSV export (FY2026 or FY2024, a zip of its files) from another HMIS. An export that cannot be read as one (an older version, a missing file or column) is refused whole, with the reasons. Otherwise every row is imported; a value that breaks the specification is stored empty or as not collected, or its row left out, and each is listed in the import's report by file, line and column."
             </p>
+            <p class="hint">
+                "Importing the same system again updates its records (unless they were changed in Hearth since) and deletes what it marks deleted. Exports of other systems come in beside it: an ID another system already uses is given a new one in Hearth."
+            </p>
             <div class="card">
                 <h2>"Upload an export"</h2>
                 {move || refused().map(|message| view! { <p class="notice notice--error" role="alert">{message}</p> })}
