@@ -199,6 +199,14 @@ pub async fn import<R: Read + Seek>(
     }
     let own = super::implementation_id(db).await?;
     let txn = app::db::begin_write(db).await?;
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        // Each lookup planned for the tables as they are now: a plan cached while a
+        // table was empty (the import's first batches) scans it whole once the
+        // import has filled it, every batch (measured: 1.8x the time at 100,000
+        // clients).
+        txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan")
+            .await?;
+    }
     let keys = keys::Keys::open(&txn, &plan.source, &own, chrono::Utc::now()).await?;
     let mut summary = ImportSummary {
         version: plan.version_text.clone(),
