@@ -84,6 +84,15 @@ async fn scalar(app: &common::TestApp, sql: &str, id: &str) -> Option<String> {
     first(app, sql, id).await
 }
 
+async fn first_name(app: &common::TestApp, personal_id: &str) -> Option<String> {
+    scalar(
+        app,
+        "SELECT first_name FROM clients WHERE personal_id = ?",
+        personal_id,
+    )
+    .await
+}
+
 async fn number(app: &common::TestApp, sql: &str, id: &str) -> Option<i32> {
     first(app, sql, id).await
 }
@@ -838,15 +847,7 @@ on_both_databases!(
                 FindingAction::StoredEmpty
             )]
         );
-        assert_eq!(
-            scalar(
-                &app,
-                "SELECT first_name FROM clients WHERE personal_id = ?",
-                &first_client
-            )
-            .await,
-            None
-        );
+        assert_eq!(first_name(&app, &first_client).await, None);
         let latin1 = zip_with_raw(&source, "Client.csv", |out| {
             let mut csv = csv::Writer::from_writer(Vec::new());
             for row in &source["Client.csv"] {
@@ -941,15 +942,7 @@ on_both_databases!(
         import(&target, zip_files(&a)).await.expect("system A imports");
         let after_a = records(&target).await;
         // System A's IDs were free: kept as they are.
-        assert_eq!(
-            scalar(
-                &target,
-                "SELECT first_name FROM clients WHERE personal_id = ?",
-                &first_id
-            )
-            .await,
-            Some(a_name.clone())
-        );
+        assert_eq!(first_name(&target, &first_id).await, Some(a_name.clone()));
         import(&target, zip_files(&b)).await.expect("system B imports");
         let after_b = records(&target).await;
         // Nothing of A's was overwritten: every record of B is a new one, households too.
@@ -960,15 +953,7 @@ on_both_databases!(
                 "kind {i}: {after_b:?}"
             );
         }
-        assert_eq!(
-            scalar(
-                &target,
-                "SELECT first_name FROM clients WHERE personal_id = ?",
-                &first_id
-            )
-            .await,
-            Some(a_name.clone())
-        );
+        assert_eq!(first_name(&target, &first_id).await, Some(a_name.clone()));
         assert_eq!(
             total(
                 &target,
@@ -1007,15 +992,7 @@ on_both_databases!(
             .await,
             1
         );
-        assert_eq!(
-            scalar(
-                &target,
-                "SELECT first_name FROM clients WHERE personal_id = ?",
-                &first_id
-            )
-            .await,
-            Some(a_name)
-        );
+        assert_eq!(first_name(&target, &first_id).await, Some(a_name));
 
         // A third system's delta naming a client only the others have: the row is left out.
         let mut c = Files::new();
@@ -1184,15 +1161,7 @@ on_both_databases!(a_later_import_keeps_hearths_newer_copy_and_soft_deletes, |ap
         (1, clients.read - 1, 0),
         "{clients:?}"
     );
-    assert_eq!(
-        scalar(
-            &target,
-            "SELECT first_name FROM clients WHERE personal_id = ?",
-            &edited
-        )
-        .await,
-        Some("Corrected".into())
-    );
+    assert_eq!(first_name(&target, &edited).await, Some("Corrected".into()));
     // Deleted at the source: kept in Hearth as deleted, gone from what Hearth shows.
     assert!(
         scalar(
