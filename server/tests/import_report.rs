@@ -83,6 +83,8 @@ fn result() -> ImportResult {
             file("Client.csv", 300, 300, 0),
             file("Enrollment.csv", 400, 400, 0),
             file("Exit.csv", 100, 90, 10),
+            // A file the export held no rows in: not listed.
+            file("Funder.csv", 0, 0, 0),
         ],
         findings: vec![
             count(
@@ -338,6 +340,11 @@ on_both_databases!(the_report_and_the_imports_list_render_for_a_browser, |app| {
         .unwrap();
     assert_eq!(html.status(), 200);
     let html = html.text().await.unwrap();
+    assert!(html.contains(r#"<th scope="row">Exit.csv</th>"#), "{html}");
+    assert!(
+        !html.contains(r#"<th scope="row">Funder.csv</th>"#),
+        "a file without rows is not listed"
+    );
     for text in [
         "Import report",
         "← HMIS CSV import",

@@ -136,12 +136,13 @@ fn ReportView(filter: ReportFilter, report: ReportPage) -> impl IntoView {
 /// Each file's rows: read, imported, left out, Hearth's newer copy kept.
 #[component]
 fn FileCounts(job: ImportJob) -> impl IntoView {
-    let files = job.result.files;
+    // Files the export held no rows in say nothing.
+    let files: Vec<_> = job.result.files.into_iter().filter(|f| f.read > 0).collect();
     view! {
         <div class="card">
             <h2>"Rows by file"</h2>
             {if files.is_empty() {
-                view! { <p class="hint">"No file was imported."</p> }.into_any()
+                view! { <p class="hint">"No file held rows."</p> }.into_any()
             } else {
                 view! {
                     <div class="table-scroll">

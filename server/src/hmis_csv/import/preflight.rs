@@ -48,10 +48,11 @@ pub struct Source {
 impl Source {
     /// "Green River (OpenPath HMIS), ImplementationID 4f2…".
     pub fn describe(&self) -> String {
-        let name = [self.source_name.as_str(), self.software_name.as_str()]
+        let mut name = [self.source_name.as_str(), self.software_name.as_str()]
             .into_iter()
             .filter(|n| !n.is_empty())
             .collect::<Vec<_>>();
+        name.dedup();
         let name = match name.as_slice() {
             [] => "A system that names itself nowhere".to_string(),
             [one] => one.to_string(),
