@@ -293,8 +293,14 @@ async fn set_progress(state: &AppState, job_run_id: &str, progress: i32, message
         .await;
 }
 
-/// A progress bar's scale: thousandths.
-const PERMILLE: i32 = 1000;
+/// An import's progress as the pages show it: a bar in thousandths, the file and rows.
+fn shown(progress: &hmis_csv::import::ImportProgress) -> app::jobs::LiveProgress {
+    app::jobs::LiveProgress {
+        progress: progress.permille(),
+        total: 1000,
+        message: progress.message(),
+    }
+}
 
 /// Runs an import job: imports the uploaded file and keeps its report with the job (the
 /// counts in the job's result, the findings one by one in `import_findings`); an export
@@ -322,19 +328,13 @@ async fn run_import(state: &AppState, job: &job_run::Model) -> Result<String, Jo
         // the row too, for the other servers' (SQLite's one writer is the import's).
         let reporter = (state.db.get_database_backend() == sea_orm::DatabaseBackend::Postgres).then(|| {
             Reporter::start(state, &job.job_run_id, |p: &import::ImportProgress| {
-                (p.permille(), Some(PERMILLE), p.message())
+                let shown = shown(p);
+                (shown.progress, Some(shown.total), shown.message)
             })
         });
         let live = &state.jobs.live;
         let mut progress = |p: &import::ImportProgress| {
-            live.set(
-                &job.job_run_id,
-                app::jobs::LiveProgress {
-                    progress: p.permille(),
-                    total: PERMILLE,
-                    message: p.message(),
-                },
-            );
+            live.set(&job.job_run_id, shown(p));
             if let Some(reporter) = &reporter {
                 reporter.send(p.clone());
             }

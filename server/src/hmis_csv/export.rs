@@ -358,10 +358,7 @@ fn selection(options: &ExportOptions, file: &spec::File, table: &str) -> (String
             (Some(col), _) => col.clone(),
         })
         .collect();
-    let key = file
-        .column(&file.primary_key)
-        .and_then(|c| c.db_column.clone())
-        .unwrap_or_else(|| "1".into());
+    let key = file.key_column().unwrap_or("1");
     let deleted = if table == "users" {
         "1 = 1"
     } else {

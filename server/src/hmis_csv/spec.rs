@@ -56,6 +56,11 @@ impl File {
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
+
+    /// Hearth's column of the file's primary key (`None` for Export.csv).
+    pub fn key_column(&self) -> Option<&str> {
+        self.column(&self.primary_key)?.db_column.as_deref()
+    }
 }
 
 macro_rules! spec_files {

@@ -106,10 +106,7 @@ fn id_columns(file: &spec::File) -> Vec<IdColumn<'_>> {
 
 /// The table of a file and its key column.
 fn table_and_key(file: &spec::File) -> Option<(&str, &str)> {
-    Some((
-        file.table.as_deref()?,
-        file.column(&file.primary_key)?.db_column.as_deref()?,
-    ))
+    Some((file.table.as_deref()?, file.key_column()?))
 }
 
 impl Keys {
@@ -186,15 +183,15 @@ impl Keys {
     }
 
     /// Gives the batch's rows Hearth's IDs in place of the source's, and leaves out the
-    /// rows that name a record the source has nowhere. `empty`: the file's table was
-    /// empty before the file (every row in it is this file's).
+    /// rows that name a record the source has nowhere.
     pub(super) async fn resolve(
         &mut self,
         txn: &impl ConnectionTrait,
         check: &FileCheck<'_>,
-        empty: bool,
         batch: &mut [Pending],
     ) -> Result<(), DbErr> {
+        // A table only this file has written to holds no one else's IDs.
+        let empty = check.table_was_empty();
         for column in id_columns(check.file) {
             self.resolve_column(txn, check.file, &column, empty, batch)
                 .await?;

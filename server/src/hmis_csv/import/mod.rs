@@ -191,10 +191,9 @@ pub async fn import<R: Read + Seek>(
     let plan = preflight::check(&mut archive)?;
     let mut at = ImportProgress::default();
     for file in spec::files().iter().filter(|f| f.table.is_some()) {
-        let size = archive.size(&file.name);
-        if size > 0 || archive.has(&file.name) {
+        if archive.has(&file.name) {
             at.files += 1;
-            at.total_bytes += size;
+            at.total_bytes += archive.size(&file.name);
         }
     }
     let own = super::implementation_id(db).await?;
@@ -347,6 +346,12 @@ impl<'f> FileCheck<'f> {
             fingerprint: RandomState::new(),
             time_zone,
         }
+    }
+
+    /// Whether the file's table held no rows before the file (every row in it is this
+    /// file's, and the database finds repeated IDs).
+    fn table_was_empty(&self) -> bool {
+        self.seen.is_none()
     }
 
     fn raw<'r>(&self, record: &'r csv::ByteRecord, column: usize) -> &'r [u8] {
@@ -622,9 +627,8 @@ async fn flush(
         return Ok(());
     }
     let file = check.file;
-    let empty = check.seen.is_none();
-    run.keys.resolve(txn, check, empty, batch).await?;
-    if empty {
+    run.keys.resolve(txn, check, batch).await?;
+    if check.table_was_empty() {
         check_repeated_ids(txn, check, table, batch).await?;
     }
     if file.name == "Exit.csv" {
@@ -682,10 +686,7 @@ async fn check_repeated_ids(
     batch: &mut [Pending],
 ) -> Result<(), DbErr> {
     let file = check.file;
-    let Some(key) = file
-        .column(&file.primary_key)
-        .and_then(|c| c.db_column.as_deref())
-    else {
+    let Some(key) = file.key_column() else {
         return Ok(());
     };
     let id = |row: &Pending| {

@@ -122,10 +122,7 @@ pub(super) async fn write_batch(
     if source.is_some() {
         columns.push(SOURCE_COLUMN.into());
     }
-    let key = file
-        .column(&file.primary_key)
-        .and_then(|c| c.db_column.clone())
-        .unwrap_or_default();
+    let key = file.key_column().unwrap_or_default();
     let rows_per_statement = (MAX_PARAMS / columns.len().max(1)).max(1);
     for chunk in batch.chunks(rows_per_statement) {
         let mut insert = Query::insert();
@@ -195,7 +192,7 @@ pub(super) async fn write_batch(
             write_events(txn, &mut events).await?;
         }
         let update: Vec<Alias> = columns.iter().filter(|c| **c != key).map(Alias::new).collect();
-        let mut on_conflict = OnConflict::column(Alias::new(&key))
+        let mut on_conflict = OnConflict::column(Alias::new(key))
             .update_columns(update)
             .to_owned();
         if let Some(updated_at) = &updated_at {
