@@ -224,7 +224,7 @@ impl Keys {
             && self.remapped.contains(column.kind)
         {
             let sql = "SELECT source_key, hearth_id FROM import_keys \
-                       WHERE import_source_id = ? AND kind = ? AND source_key IN";
+                       WHERE import_source_id = ? AND kind = ? AND source_key";
             let before = [Value::from(source), Value::from(column.kind)];
             for row in rows_in(txn, sql, &before, &ids).await? {
                 hearth.insert(row.try_get("", "source_key")?, row.try_get("", "hearth_id")?);
@@ -254,7 +254,7 @@ impl Keys {
             }
             (Names::Household, Some(source)) => {
                 let sql = "SELECT DISTINCT household_id AS id FROM enrollments \
-                           WHERE (import_source_id IS NULL OR import_source_id <> ?) AND household_id IN";
+                           WHERE (import_source_id IS NULL OR import_source_id <> ?) AND household_id";
                 for row in rows_in(txn, sql, &[Value::from(source)], &rest).await? {
                     taken.push(row.try_get("", "id")?);
                 }
@@ -329,7 +329,7 @@ async fn owners(
     key: &str,
     ids: &[&str],
 ) -> Result<HashMap<String, Option<i32>>, DbErr> {
-    let sql = format!("SELECT {key} AS id, import_source_id AS source FROM {table} WHERE {key} IN");
+    let sql = format!("SELECT {key} AS id, import_source_id AS source FROM {table} WHERE {key}");
     let mut found = HashMap::with_capacity(ids.len());
     for row in rows_in(txn, &sql, &[], ids).await? {
         found.insert(row.try_get("", "id")?, row.try_get("", "source")?);
