@@ -14,15 +14,19 @@ const PREFIX: &str = "v1.";
 const NONCE_LEN: usize = 24;
 pub const KEY_LEN: usize = 32;
 
-/// The data key. `Debug` never prints it.
 /// The associated data an SSN is sealed with: bound to its client, so a ciphertext
 /// copied to another client's row does not open.
 pub fn ssn_context(personal_id: &str) -> String {
     format!("clients.ssn:{personal_id}")
 }
 
+/// The data key. `Debug` never prints it. While a key rotation is under way it also
+/// holds the key being replaced, which still opens what is not yet sealed again.
 #[derive(Clone)]
-pub struct DataKey([u8; KEY_LEN]);
+pub struct DataKey {
+    key: [u8; KEY_LEN],
+    previous: Option<[u8; KEY_LEN]>,
+}
 
 impl std::fmt::Debug for DataKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -40,7 +44,18 @@ pub enum CryptoError {
 
 impl DataKey {
     pub fn from_bytes(bytes: [u8; KEY_LEN]) -> Self {
-        DataKey(bytes)
+        DataKey {
+            key: bytes,
+            previous: None,
+        }
+    }
+
+    /// This key, also opening what `previous` sealed (during a key rotation).
+    pub fn with_previous(self, previous: &DataKey) -> Self {
+        DataKey {
+            previous: Some(previous.key),
+            ..self
+        }
     }
 
     /// A new random key.
@@ -48,7 +63,7 @@ impl DataKey {
         use rand::RngCore as _;
         let mut bytes = [0u8; KEY_LEN];
         rand::rng().fill_bytes(&mut bytes);
-        DataKey(bytes)
+        DataKey::from_bytes(bytes)
     }
 
     /// Reads a key written as base64 (standard or URL-safe, padding optional).
@@ -59,7 +74,7 @@ impl DataKey {
             .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text.trim_end_matches('=')))
             .map_err(|_| CryptoError::BadKey)?;
         let bytes: [u8; KEY_LEN] = bytes.try_into().map_err(|_| CryptoError::BadKey)?;
-        Ok(DataKey(bytes))
+        Ok(DataKey::from_bytes(bytes))
     }
 
     /// A check of this key to keep beside the data it seals (in the database): a hash
@@ -69,12 +84,12 @@ impl DataKey {
         use sha2::Digest as _;
         let mut hash = sha2::Sha256::new();
         hash.update(b"hearth data key check v1\0");
-        hash.update(self.0);
+        hash.update(self.key);
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(hash.finalize())
     }
 
     pub fn to_base64(&self) -> String {
-        base64::engine::general_purpose::STANDARD.encode(self.0)
+        base64::engine::general_purpose::STANDARD.encode(self.key)
     }
 
     /// Encrypts `plaintext`, bound to `context` (e.g. `users.totp_secret:<user_id>`).
@@ -82,7 +97,7 @@ impl DataKey {
         use rand::RngCore as _;
         let mut nonce = [0u8; NONCE_LEN];
         rand::rng().fill_bytes(&mut nonce);
-        let cipher = XChaCha20Poly1305::new((&self.0).into());
+        let cipher = XChaCha20Poly1305::new((&self.key).into());
         // Encryption with a valid key and in-memory buffers cannot fail.
         let sealed = cipher
             .encrypt(
@@ -102,26 +117,34 @@ impl DataKey {
         )
     }
 
-    /// Decrypts a value sealed by [`DataKey::seal`] with the same `context`.
+    /// Decrypts a value sealed by [`DataKey::seal`] with the same `context` (by this
+    /// key, or by the key it replaces during a rotation).
     pub fn open(&self, sealed: &str, context: &str) -> Result<Vec<u8>, CryptoError> {
-        let body = sealed.strip_prefix(PREFIX).ok_or(CryptoError::CannotOpen)?;
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(body)
-            .map_err(|_| CryptoError::CannotOpen)?;
-        if bytes.len() < NONCE_LEN {
-            return Err(CryptoError::CannotOpen);
-        }
-        let (nonce, ciphertext) = bytes.split_at(NONCE_LEN);
-        XChaCha20Poly1305::new((&self.0).into())
-            .decrypt(
-                XNonce::from_slice(nonce),
-                Payload {
-                    msg: ciphertext,
-                    aad: context.as_bytes(),
-                },
-            )
-            .map_err(|_| CryptoError::CannotOpen)
+        open_with(&self.key, sealed, context).or_else(|err| match &self.previous {
+            Some(previous) => open_with(previous, sealed, context),
+            None => Err(err),
+        })
     }
+}
+
+fn open_with(key: &[u8; KEY_LEN], sealed: &str, context: &str) -> Result<Vec<u8>, CryptoError> {
+    let body = sealed.strip_prefix(PREFIX).ok_or(CryptoError::CannotOpen)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(body)
+        .map_err(|_| CryptoError::CannotOpen)?;
+    if bytes.len() < NONCE_LEN {
+        return Err(CryptoError::CannotOpen);
+    }
+    let (nonce, ciphertext) = bytes.split_at(NONCE_LEN);
+    XChaCha20Poly1305::new(key.into())
+        .decrypt(
+            XNonce::from_slice(nonce),
+            Payload {
+                msg: ciphertext,
+                aad: context.as_bytes(),
+            },
+        )
+        .map_err(|_| CryptoError::CannotOpen)
 }
 
 #[cfg(test)]
@@ -162,5 +185,18 @@ mod tests {
             CryptoError::BadKey
         );
         assert_eq!(format!("{key:?}"), "DataKey(…)");
+    }
+
+    #[test]
+    fn during_a_rotation_the_new_key_seals_and_both_open() {
+        let (old, new) = (DataKey::generate(), DataKey::generate());
+        let by_old = old.seal(b"old", "c");
+        let rotating = new.clone().with_previous(&old);
+        assert_eq!(rotating.open(&by_old, "c").unwrap(), b"old");
+        let by_rotating = rotating.seal(b"new", "c");
+        assert_eq!(new.open(&by_rotating, "c").unwrap(), b"new");
+        assert_eq!(old.open(&by_rotating, "c"), Err(CryptoError::CannotOpen));
+        assert_eq!(rotating.check(), new.check());
+        assert_eq!(rotating.open(&by_old, "other"), Err(CryptoError::CannotOpen));
     }
 }

@@ -77,6 +77,19 @@ pub enum Command {
     /// Exit every household of a project with an auto-exit setting whose last service
     /// or contact is that many days old (what the daily sweep does)
     AutoExit(AutoExitArgs),
+    /// Write a consistent copy of the database while it serves (SQLite: a database file;
+    /// PostgreSQL: a pg_dump archive). The data key is not in it: keep the key apart
+    Backup(BackupArgs),
+    /// Put a backup into a new, empty database, refused unless the data key is the one
+    /// the backup's sealed values need; then migrate it and open every sealed value
+    Restore(RestoreArgs),
+    /// Copy this SQLite database, every table and row, into a new PostgreSQL database
+    /// (migrated here); row counts compared. The data key stays the same
+    Copy(CopyArgs),
+    /// Seal every SSN and two-step secret again with a new data key, in batches; safe
+    /// to stop and run again. Stop every server first; the old key is kept beside the
+    /// new one for older backups
+    RotateKey(RotateKeyArgs),
     /// Measure the app on this database (results for docs/PERFORMANCE.md)
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -160,6 +173,34 @@ pub enum BenchCommand {
         #[arg(long)]
         write: bool,
     },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct BackupArgs {
+    /// The backup file to write (a new file)
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RestoreArgs {
+    /// The backup file to read (from `hearth backup`)
+    #[arg(long)]
+    pub from: PathBuf,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CopyArgs {
+    /// The PostgreSQL database to copy into: postgres://USER@HOST/DB (new or empty)
+    #[arg(long)]
+    pub to: String,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RotateKeyArgs {
+    /// Rows sealed again per transaction
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub batch_size: u64,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -257,6 +298,14 @@ pub enum CliError {
     Export(#[from] crate::hmis_csv::ExportError),
     #[error("import failed: {0}")]
     Import(#[from] crate::hmis_csv::import::ImportError),
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
+    #[error("key rotation stopped: {0}")]
+    Rotate(#[from] crate::keys::RotateError),
+    #[error("the database could not be read or written: {0}")]
+    Database(sea_orm::DbErr),
+    #[error("copy failed: {0}")]
+    Copy(#[from] crate::copy::CopyError),
 }
 
 async fn import_command(
@@ -562,6 +611,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         },
     )?;
     config.ensure_data_dir()?;
+    // A backup copies the database as it is (before an upgrade's migrations above
+    // all); a restore goes into a database that must still be empty.
+    match command {
+        Command::Backup(args) => return backup_command(&config, args).await,
+        Command::Restore(args) => return restore_command(&config, args).await,
+        _ => {}
+    }
     let db = app::db::connect(&config.database_url).await?;
     Migrator::up(&db, None).await.map_err(CliError::Migrate)?;
     tracing::info!(database = %app::db::redact_url(&config.database_url), "database ready");
@@ -578,6 +634,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Export(args) => export_command(&db, &config, args).await,
         Command::Import(args) => import_command(&db, &config, args).await,
         Command::AutoExit(args) => auto_exit_command(&db, &config, args).await,
+        Command::RotateKey(args) => rotate_key_command(&db, &config, args).await,
+        Command::Copy(args) => copy_command(&db, &config, args).await,
+        Command::Backup(_) | Command::Restore(_) => unreachable!("handled before the database is opened"),
         Command::Bench(bench) => {
             let data_key = config.data_key_for(&db).await?;
             let state = app::state::AppState {
@@ -679,13 +738,186 @@ async fn demo_data_command(
 }
 
 async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> Result<(), CliError> {
-    let data_key = config.data_key_for(&db).await?;
-    let server = router::Server::bind(&config, db, data_key)
+    // Said before the key is read: a key rotation starting at the same moment sees
+    // this server, or this server sees the rotation (and seals with its new key).
+    let presence = crate::keys::Presence::announce(&db)
         .await
-        .map_err(|source| CliError::Bind {
-            addr: config.addr,
-            source,
-        })?;
-    println!("Hearth is serving on http://{}", server.local_addr());
-    server.run_until_shutdown().await.map_err(CliError::Serve)
+        .map_err(CliError::Database)?;
+    let bound = match config.data_key_for(&db).await {
+        Ok(data_key) => router::Server::bind(&config, db, data_key)
+            .await
+            .map_err(|source| CliError::Bind {
+                addr: config.addr,
+                source,
+            }),
+        Err(err) => Err(err.into()),
+    };
+    let served = match bound {
+        Ok(server) => {
+            println!("Hearth is serving on http://{}", server.local_addr());
+            server.run_until_shutdown().await.map_err(CliError::Serve)
+        }
+        Err(err) => Err(err),
+    };
+    presence.withdraw().await;
+    served
+}
+
+/// `hearth backup --out FILE`: says where the key is and that it is not in the backup.
+async fn backup_command(config: &Config, args: BackupArgs) -> Result<(), CliError> {
+    let started = std::time::Instant::now();
+    let summary = crate::backup::backup(&config.database_url, &args.out).await?;
+    println!(
+        "Backed up {} to {} ({}, {:.1} MB) in {:.1} s: the database as of one moment.",
+        app::db::redact_url(&config.database_url),
+        args.out.display(),
+        summary.kind.label(),
+        summary.bytes as f64 / 1_000_000.0,
+        started.elapsed().as_secs_f64()
+    );
+    let place = config.key_place();
+    match (&summary.key_check, config.find_data_key()) {
+        (None, _) => println!("Nothing in it is sealed with a data key yet."),
+        (Some(check), Ok(Some(key))) if key.check() == *check => println!(
+            "Its SSNs and two-step secrets are sealed with the data key at {place}, which is not in the backup: \
+             keep a copy of the key apart from the backups (without it they cannot be read; with both, anyone can)."
+        ),
+        (Some(check), _) => eprintln!(
+            "Warning: the data key at {place} is not the one this backup needs (key check {check}): \
+             find the database's own key and keep it with the backups, or they cannot be read."
+        ),
+    }
+    Ok(())
+}
+
+/// `hearth restore --from FILE`: into a new, empty database; then migrated, and every
+/// sealed value opened once.
+async fn restore_command(config: &Config, args: RestoreArgs) -> Result<(), CliError> {
+    let started = std::time::Instant::now();
+    let key = config.find_data_key()?;
+    let summary = crate::backup::restore(
+        &config.database_url,
+        &args.from,
+        key.as_ref(),
+        &config.key_place(),
+    )
+    .await?;
+    let db = app::db::connect(&config.database_url).await?;
+    Migrator::up(&db, None).await.map_err(CliError::Migrate)?;
+    // The servers of the database the backup was taken from are not this one's.
+    for (name, _) in app::db::settings::with_prefix(&db, app::db::settings::SERVER_ALIVE_PREFIX)
+        .await
+        .map_err(CliError::Database)?
+    {
+        app::db::settings::delete(&db, &name)
+            .await
+            .map_err(CliError::Database)?;
+    }
+    let data_key = config.data_key_for(&db).await?;
+    let check = crate::keys::open_all(&db, &data_key)
+        .await
+        .map_err(CliError::Database)?;
+    let count = |table: &'static str| {
+        let db = db.clone();
+        async move {
+            use sea_orm::ConnectionTrait as _;
+            let row = db
+                .query_one_raw(sea_orm::Statement::from_string(
+                    db.get_database_backend(),
+                    format!("SELECT count(*) FROM {table}"),
+                ))
+                .await?;
+            Ok::<i64, sea_orm::DbErr>(row.map(|r| r.try_get_by_index(0)).transpose()?.unwrap_or(0))
+        }
+    };
+    println!(
+        "Restored {} ({}) into {} in {:.1} s: {} clients, {} enrollments, {} users.",
+        args.from.display(),
+        summary.kind.label(),
+        app::db::redact_url(&config.database_url),
+        started.elapsed().as_secs_f64(),
+        count("clients").await.map_err(CliError::Database)?,
+        count("enrollments").await.map_err(CliError::Database)?,
+        count("users").await.map_err(CliError::Database)?,
+    );
+    if check.not_opened > 0 {
+        return Err(CliError::Usage(format!(
+            "{} sealed values do not open with the data key ({}); {} do",
+            check.not_opened,
+            check.rows.join(", "),
+            check.opened
+        )));
+    }
+    println!(
+        "All {} sealed values (SSNs, two-step secrets) open with the data key.",
+        check.opened
+    );
+    Ok(())
+}
+
+/// `hearth copy --to URL`: each table on standard error as it is done.
+async fn copy_command(
+    db: &sea_orm::DatabaseConnection,
+    config: &Config,
+    args: CopyArgs,
+) -> Result<(), CliError> {
+    // The copy is useless without the key its SSNs need: make sure it is here.
+    config.data_key_for(db).await?;
+    let started = std::time::Instant::now();
+    let target = app::db::connect(&args.to).await?;
+    Migrator::up(&target, None).await.map_err(CliError::Migrate)?;
+    let mut progress = |t: &crate::copy::TableCopied| eprintln!("  {}: {} rows", t.table, t.rows);
+    let copied = crate::copy::copy(db, &target, &mut progress).await?;
+    println!(
+        "Copied {} rows of {} tables into {} in {:.1} s; every table holds as many rows as here.",
+        copied.iter().map(|t| t.rows).sum::<u64>(),
+        copied.len(),
+        app::db::redact_url(&args.to),
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "Its SSNs and secrets are sealed with the same data key: serve it with --data-key-file {} (or copy that file where its commands look).",
+        config.data_key_path().display()
+    );
+    Ok(())
+}
+
+/// `hearth rotate-key`: progress on standard error, what it did on standard output.
+async fn rotate_key_command(
+    db: &sea_orm::DatabaseConnection,
+    config: &Config,
+    args: RotateKeyArgs,
+) -> Result<(), CliError> {
+    let started = std::time::Instant::now();
+    let mut progress = |p: &crate::keys::RotationProgress| {
+        eprintln!("  {}: {} of {} looked at", p.column, p.looked_at, p.total);
+    };
+    let batch = usize::try_from(args.batch_size).unwrap_or(500);
+    let rotation = crate::keys::rotate(db, config, batch, &mut progress).await?;
+    println!(
+        "{} the data key: {} values sealed again ({} already were) in {:.1} s.",
+        if rotation.resumed {
+            "Finished rotating"
+        } else {
+            "Rotated"
+        },
+        rotation.sealed_again,
+        rotation.already_new,
+        started.elapsed().as_secs_f64()
+    );
+    if rotation.unreadable > 0 {
+        println!(
+            "{} values opened with neither key and were left as they were: {}",
+            rotation.unreadable,
+            rotation.unreadable_rows.join(", ")
+        );
+    }
+    println!("The new key is at {}.", rotation.key.display());
+    if let Some(old) = &rotation.old_key {
+        println!(
+            "The old key is kept at {}: backups made before now need it. Keep it with them, and delete it when they expire.",
+            old.display()
+        );
+    }
+    Ok(())
 }

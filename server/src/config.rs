@@ -102,6 +102,10 @@ pub enum ConfigError {
         "the data key at {place} is not the one this database's SSNs and secrets are sealed with: use the database's own key; nothing was done"
     )]
     WrongDataKey { place: String },
+    #[error(
+        "a key rotation of this database is under way and its new key is not at {place}: put it back there, then run hearth rotate-key again; nothing was done"
+    )]
+    MissingNextKey { place: String },
     #[error("the data key could not be checked against the database: {0}")]
     KeyDatabase(String),
 }
@@ -211,32 +215,78 @@ impl Config {
         self.data_key_file.clone()
     }
 
-    /// The key for `db`: the configured one or the one in `<data_dir>/data.key`, which
-    /// must be the one the database's sealed values were sealed with (its check is kept
-    /// in the database). A new key is made only for a database that has no check and
-    /// nothing sealed. Every command that reads or writes sealed values starts here.
+    /// Where a key rotation keeps the new key until it is finished: `<key file>.next`.
+    pub fn next_key_path(&self) -> PathBuf {
+        with_suffix(&self.data_key_file, ".next")
+    }
+
+    /// The key for `db`: the configured one or the one in the key file, which must be
+    /// the one the database's sealed values were sealed with (its check is kept in the
+    /// database). A new key is made only for a database that has no check and nothing
+    /// sealed. During a key rotation it is the new key, still opening what the old one
+    /// sealed. Every command that reads or writes sealed values starts here.
     pub async fn data_key_for(
         &self,
         db: &sea_orm::DatabaseConnection,
     ) -> Result<app::crypto::DataKey, ConfigError> {
+        let keys = self.database_keys(db).await?;
+        Ok(match keys.next {
+            Some(next) => next.with_previous(&keys.current),
+            None => keys.current,
+        })
+    }
+
+    /// The keys of `db` (see [`Config::data_key_for`]): its key and, while a rotation is
+    /// under way, the new one.
+    pub async fn database_keys(&self, db: &sea_orm::DatabaseConnection) -> Result<DatabaseKeys, ConfigError> {
         use app::db::settings;
         let database_error = |e: sea_orm::DbErr| ConfigError::KeyDatabase(e.to_string());
         let stored = settings::get(db, settings::DATA_KEY_CHECK)
             .await
             .map_err(database_error)?;
-        let place = match &self.data_key {
-            Some(_) => "the configured data_key (HEARTH_DATA_KEY)".to_string(),
-            None => self.data_key_path().display().to_string(),
-        };
+        let next_stored = settings::get(db, settings::DATA_KEY_NEXT_CHECK)
+            .await
+            .map_err(database_error)?;
+        let place = self.key_place();
         let found = match &self.data_key {
             Some(key) => Some(key.clone()),
-            None => self.read_data_key_file()?,
+            None => read_key_file(&self.data_key_path())?,
         };
         let now = chrono::Utc::now();
         match (found, stored) {
-            (Some(key), Some(check)) if key.check() == check => Ok(key),
-            (Some(_), Some(_)) => Err(ConfigError::WrongDataKey { place }),
-            (None, Some(_)) => Err(ConfigError::MissingDataKey { place }),
+            (Some(key), Some(check)) if key.check() == check => {
+                let next = match next_stored {
+                    None => None,
+                    Some(next_check) => match read_key_file(&self.next_key_path())? {
+                        Some(next) if next.check() == next_check => Some(next),
+                        _ => {
+                            return Err(ConfigError::MissingNextKey {
+                                place: self.next_key_path().display().to_string(),
+                            });
+                        }
+                    },
+                };
+                Ok(DatabaseKeys { current: key, next })
+            }
+            (found, Some(check)) => {
+                // A rotation finished in the database but stopped before its key files
+                // were swapped: finish it.
+                if self.data_key.is_none()
+                    && next_stored.is_none()
+                    && let Some(next) = read_key_file(&self.next_key_path())?
+                    && next.check() == check
+                {
+                    self.swap_key_files(now)?;
+                    return Ok(DatabaseKeys {
+                        current: next,
+                        next: None,
+                    });
+                }
+                Err(match found {
+                    Some(_) => ConfigError::WrongDataKey { place },
+                    None => ConfigError::MissingDataKey { place },
+                })
+            }
             (Some(key), None) => {
                 // A database from before key checks: the key must open what it holds.
                 if !crate::keys::opens_sealed_values(db, &key)
@@ -248,59 +298,67 @@ impl Config {
                 settings::set(db, settings::DATA_KEY_CHECK, &key.check(), now)
                     .await
                     .map_err(database_error)?;
-                Ok(key)
+                Ok(DatabaseKeys {
+                    current: key,
+                    next: None,
+                })
             }
             (None, None) => {
                 if crate::keys::has_sealed_values(db).await.map_err(database_error)? {
                     return Err(ConfigError::MissingDataKey { place });
                 }
-                let key = self.create_data_key_file()?;
+                let key = create_key_file(&self.data_key_path())?;
+                tracing::warn!(
+                    path = %self.data_key_path().display(),
+                    "created a new data key for a new database; back it up apart from the database (sealed values cannot be read without it)"
+                );
                 settings::set(db, settings::DATA_KEY_CHECK, &key.check(), now)
                     .await
                     .map_err(database_error)?;
-                Ok(key)
+                Ok(DatabaseKeys {
+                    current: key,
+                    next: None,
+                })
             }
         }
     }
 
-    /// The key in `<data_dir>/data.key`, if there is one.
-    fn read_data_key_file(&self) -> Result<Option<app::crypto::DataKey>, ConfigError> {
-        let path = self.data_key_path();
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                app::crypto::DataKey::from_base64(&text)
-                    .map(Some)
-                    .map_err(|e| ConfigError::DataKeyFile {
-                        path: path.display().to_string(),
-                        message: e.to_string(),
-                    })
-            }
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(err) => Err(ConfigError::DataKeyFile {
-                path: path.display().to_string(),
-                message: err.to_string(),
-            }),
+    /// Where the key is looked for, as a message says it.
+    pub fn key_place(&self) -> String {
+        match &self.data_key {
+            Some(_) => "the configured data_key (HEARTH_DATA_KEY)".to_string(),
+            None => self.data_key_path().display().to_string(),
         }
     }
 
-    /// Makes a new key in `<data_dir>/data.key` (readable by this user only).
-    fn create_data_key_file(&self) -> Result<app::crypto::DataKey, ConfigError> {
-        let path = self.data_key_path();
-        let shown = path.display().to_string();
-        let file_error = |message: String| ConfigError::DataKeyFile {
-            path: shown.clone(),
-            message,
+    /// The key configured or in the key file, if there is one (nothing is made).
+    pub fn find_data_key(&self) -> Result<Option<app::crypto::DataKey>, ConfigError> {
+        match &self.data_key {
+            Some(key) => Ok(Some(key.clone())),
+            None => read_key_file(&self.data_key_path()),
+        }
+    }
+
+    /// Ends a key rotation on disk: the old key file is kept as `<key file>.old-<time>`
+    /// (backups made before the rotation need it) and the new one takes its place.
+    /// Answers where the old key went.
+    pub fn swap_key_files(&self, now: chrono::DateTime<chrono::Utc>) -> Result<Option<PathBuf>, ConfigError> {
+        let (path, next) = (self.data_key_path(), self.next_key_path());
+        let file_error = |path: &Path, e: std::io::Error| ConfigError::DataKeyFile {
+            path: path.display().to_string(),
+            message: e.to_string(),
         };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| file_error(e.to_string()))?;
-        }
-        let key = app::crypto::DataKey::generate();
-        write_private(&path, &key.to_base64()).map_err(|e| file_error(e.to_string()))?;
-        tracing::warn!(
-            path = %shown,
-            "created a new data key for a new database; back it up apart from the database (sealed values cannot be read without it)"
-        );
-        Ok(key)
+        let old = with_suffix(&path, &format!(".old-{}", now.format("%Y%m%dT%H%M%SZ")));
+        let kept = if path.exists() {
+            std::fs::rename(&path, &old).map_err(|e| file_error(&path, e))?;
+            Some(old)
+        } else {
+            None
+        };
+        std::fs::rename(&next, &path).map_err(|e| file_error(&next, e))?;
+        sync_dir(&path).map_err(|e| file_error(&path, e))?;
+        tracing::warn!(path = %path.display(), "the rotated data key is in place");
+        Ok(kept)
     }
 
     /// Creates the data directory when the database is the default SQLite file in it.
@@ -313,6 +371,69 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// The keys of a database: its key and, while a rotation is under way, the new one.
+pub struct DatabaseKeys {
+    pub current: app::crypto::DataKey,
+    pub next: Option<app::crypto::DataKey>,
+}
+
+/// The key in the file at `path`, if there is one.
+pub fn read_key_file(path: &Path) -> Result<Option<app::crypto::DataKey>, ConfigError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            app::crypto::DataKey::from_base64(&text)
+                .map(Some)
+                .map_err(|e| ConfigError::DataKeyFile {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                })
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(ConfigError::DataKeyFile {
+            path: path.display().to_string(),
+            message: err.to_string(),
+        }),
+    }
+}
+
+/// Makes a new key in a new file at `path`, readable by this user only, on disk
+/// (synced, with its directory) before it seals anything.
+pub fn create_key_file(path: &Path) -> Result<app::crypto::DataKey, ConfigError> {
+    let file_error = |message: String| ConfigError::DataKeyFile {
+        path: path.display().to_string(),
+        message,
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| file_error(e.to_string()))?;
+    }
+    let key = app::crypto::DataKey::generate();
+    write_private(path, &key.to_base64()).map_err(|e| file_error(e.to_string()))?;
+    sync_dir(path).map_err(|e| file_error(e.to_string()))?;
+    Ok(key)
+}
+
+/// `path` with `suffix` added to its file name.
+pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// Makes a file's creation or renaming durable: syncs the directory holding `path`.
+pub fn sync_dir(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// Writes a file only its owner can read, failing if it already exists.

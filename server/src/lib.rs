@@ -2,10 +2,12 @@
 //! commands. `main.rs` only parses arguments and calls into here.
 
 pub mod auto_exit_list;
+pub mod backup;
 pub mod bench;
 pub mod boundary;
 pub mod cli;
 pub mod config;
+pub mod copy;
 pub mod demo;
 pub mod demo_data;
 pub mod downloads;

@@ -336,3 +336,77 @@ fn the_data_key_lives_beside_its_sqlite_database() {
     assert!(String::from_utf8_lossy(&output.stderr).contains(&format!("not at {}", elsewhere.display())));
     assert!(!elsewhere.exists());
 }
+
+/// Issue 26: `hearth backup` says the key is not in the backup; `hearth restore` into a
+/// new database is refused until the database's key is beside it, then opens every
+/// sealed value; the restored database serves an export.
+#[test]
+fn a_backup_restores_only_with_its_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let (home, restored) = (dir.path().join("home"), dir.path().join("restored"));
+    let url = |d: &std::path::Path| format!("sqlite://{}?mode=rwc", d.join("hearth.db").display());
+    let run = |args: &[&str]| {
+        let output = hearth().current_dir(dir.path()).args(args).output().unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    std::fs::create_dir_all(&home).unwrap();
+    let (ok, _, err) = run(&[
+        "demo-data",
+        "--clients",
+        "25",
+        "--seed",
+        "6",
+        "--database-url",
+        &url(&home),
+    ]);
+    assert!(ok, "{err}");
+    let file = dir.path().join("nightly.backup");
+    let file = file.to_str().unwrap();
+    let (ok, said, err) = run(&["backup", "--database-url", &url(&home), "--out", file]);
+    assert!(ok, "{err}");
+    assert!(said.contains("the database as of one moment"), "{said}");
+    assert!(
+        said.contains(&format!(
+            "data key at {}, which is not in the backup",
+            home.join("data.key").display()
+        )),
+        "{said}"
+    );
+    // No key beside the new database: refused, nothing made.
+    let (ok, _, err) = run(&["restore", "--database-url", &url(&restored), "--from", file]);
+    assert!(!ok);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!("not at {}", restored.join("data.key").display())),
+        "{err}"
+    );
+    assert!(!restored.join("hearth.db").exists());
+    assert!(!restored.join("data.key").exists(), "no new key");
+    // With the database's key.
+    std::fs::create_dir_all(&restored).unwrap();
+    std::fs::copy(home.join("data.key"), restored.join("data.key")).unwrap();
+    let (ok, said, err) = run(&["restore", "--database-url", &url(&restored), "--from", file]);
+    assert!(ok, "{err}");
+    assert!(said.contains("25 clients"), "{said}");
+    assert!(
+        said.contains("sealed values (SSNs, two-step secrets) open with the data key"),
+        "{said}"
+    );
+    // Not twice into the same database.
+    let (ok, _, err) = run(&["restore", "--database-url", &url(&restored), "--from", file]);
+    assert!(!ok);
+    assert!(err.contains("is not empty"), "{err}");
+    let out = dir.path().join("restored.zip");
+    let (ok, _, err) = run(&[
+        "export",
+        "--database-url",
+        &url(&restored),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+}

@@ -2,7 +2,8 @@
 //! `hearth auto-exit` in the middle of its sweep and of `hearth import` in the middle of
 //! writing. After a restart no household is half-exited, no import is half-written, the
 //! server's job shows "interrupted" with what it had done, and running it again
-//! finishes the work (each household exited once). Both databases; the real binary.
+//! finishes the work (each household exited once). `kill -9` of `hearth rotate-key`
+//! halfway loses no SSN or secret. Both databases; the real binary.
 
 mod common;
 
@@ -90,6 +91,16 @@ impl Served {
             std::thread::sleep(Duration::from_millis(50));
         }
         Served { child, base }
+    }
+
+    /// A clean stop (SIGTERM), as a service manager stops it.
+    fn stop(mut self) {
+        let status = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        self.child.wait().unwrap();
     }
 
     /// `kill -9`.
@@ -236,28 +247,7 @@ async fn wait_for(
     }
 }
 
-macro_rules! on_both_databases_real {
-    ($name:ident, |$backend:ident| $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let $backend = common::Backend::Sqlite;
-                $body
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let $backend = common::Backend::Postgres;
-                $body
-            }
-        }
-    };
-}
-
-on_both_databases_real!(a_server_killed_during_an_administrative_exit, |backend| {
+on_both_backends!(a_server_killed_during_an_administrative_exit, |backend| {
     let Some((database, dir)) = prepared(backend, 3000).await else {
         return;
     };
@@ -334,7 +324,7 @@ on_both_databases_real!(a_server_killed_during_an_administrative_exit, |backend|
     assert_eq!(response.status(), 409);
 });
 
-on_both_databases_real!(an_auto_exit_sweep_killed_in_the_middle, |backend| {
+on_both_backends!(an_auto_exit_sweep_killed_in_the_middle, |backend| {
     let Some((database, dir)) = prepared(backend, 3000).await else {
         return;
     };
@@ -409,7 +399,7 @@ on_both_databases_real!(an_auto_exit_sweep_killed_in_the_middle, |backend| {
     assert_eq!(scalar(&db, "SELECT COUNT(*) FROM exits").await, after);
 });
 
-on_both_databases_real!(an_import_killed_while_writing, |backend| {
+on_both_backends!(an_import_killed_while_writing, |backend| {
     // The export of a generated CoC …
     let Some((source, source_dir)) = prepared(common::Backend::Sqlite, 1500).await else {
         return;
@@ -508,3 +498,202 @@ async fn a_sweep_and_an_administrative_exit_at_once_on_one_postgresql() {
     assert!(exited > 0, "the households were exited");
     drop((first, second));
 }
+
+/// Every sealed SSN as (PersonalID, sealed value).
+async fn sealed_ssns(db: &DatabaseConnection) -> BTreeMap<String, String> {
+    db.query_all_raw(Statement::from_string(
+        db.get_database_backend(),
+        "SELECT personal_id, ssn_encrypted FROM clients WHERE ssn_encrypted IS NOT NULL".to_string(),
+    ))
+    .await
+    .unwrap()
+    .iter()
+    .map(|row| (row.try_get_by_index(0).unwrap(), row.try_get_by_index(1).unwrap()))
+    .collect()
+}
+
+fn key_in(path: &std::path::Path) -> app::crypto::DataKey {
+    app::crypto::DataKey::from_base64(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+async fn setting(db: &DatabaseConnection, name: &str) -> Option<String> {
+    app::db::settings::get(db, name).await.unwrap()
+}
+
+// Issue 26: `hearth rotate-key` is refused beside a server running since before it;
+// killed halfway it leaves values sealed with either key, which every command still
+// opens; run again it finishes, and the old key (kept beside) opens nothing any more.
+on_both_backends!(a_key_rotation_killed_in_the_middle, |backend| {
+    use app::crypto::ssn_context;
+    use app::db::settings::{DATA_KEY_CHECK, DATA_KEY_NEXT_CHECK};
+    use app::features::access::second_factor::seal_context;
+    let Some((database, dir)) = prepared(backend, 300).await else {
+        return;
+    };
+    let db = app::db::connect(&database.url).await.unwrap();
+    let (key_file, next_file) = (dir.path().join("data.key"), dir.path().join("data.key.next"));
+    let old = key_in(&key_file);
+    // The admin has a two-step secret.
+    let admin_id: String = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT user_id FROM users WHERE username = 'admin'".to_string(),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap();
+    let secret_context = seal_context("totp_secret", &admin_id);
+    db.execute_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        match backend {
+            common::Backend::Sqlite => "UPDATE users SET totp_secret = ? WHERE user_id = ?",
+            common::Backend::Postgres => "UPDATE users SET totp_secret = $1 WHERE user_id = $2",
+        },
+        [
+            old.seal(b"authenticator seed", &secret_context).into(),
+            admin_id.clone().into(),
+        ],
+    ))
+    .await
+    .unwrap();
+    let plain: BTreeMap<String, Vec<u8>> = sealed_ssns(&db)
+        .await
+        .into_iter()
+        .map(|(id, sealed)| {
+            let ssn = old.open(&sealed, &ssn_context(&id)).unwrap();
+            (id, ssn)
+        })
+        .collect();
+    assert!(plain.len() > 100, "{} SSNs", plain.len());
+
+    // Beside a server that has served since before: refused, nothing written.
+    let served = Served::start(&database.url, dir.path());
+    let output = hearth(&database.url, dir.path())
+        .arg("rotate-key")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("is serving this database"), "{stderr}");
+    assert!(!next_file.exists());
+    assert_eq!(setting(&db, DATA_KEY_NEXT_CHECK).await, None);
+    // Its clean stop says it is gone.
+    served.stop();
+
+    // Killed once a few batches are sealed again.
+    let mut rotation = hearth(&database.url, dir.path())
+        .args(["rotate-key", "--batch-size", "20"])
+        .env("HEARTH_TEST_PACE_MS", "300")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(rotation.stderr.take().unwrap());
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        // "  clients.ssn_encrypted: N of M looked at"
+        let looked_at = line
+            .trim()
+            .strip_prefix("clients.ssn_encrypted: ")
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse::<u64>().ok());
+        if looked_at.is_some_and(|n| n >= 60) {
+            break;
+        }
+    }
+    rotation.kill().unwrap();
+    rotation.wait().unwrap();
+    let next = key_in(&next_file);
+    assert_eq!(setting(&db, DATA_KEY_NEXT_CHECK).await, Some(next.check()));
+    assert_eq!(setting(&db, DATA_KEY_CHECK).await, Some(old.check()));
+    let halfway = sealed_ssns(&db).await;
+    let by_new = halfway
+        .iter()
+        .filter(|(id, sealed)| next.open(sealed, &ssn_context(id)).is_ok())
+        .count();
+    let by_old = halfway
+        .iter()
+        .filter(|(id, sealed)| old.open(sealed, &ssn_context(id)).is_ok())
+        .count();
+    assert!(
+        by_new >= 60 && by_old > 0,
+        "{by_new} sealed with the new key, {by_old} with the old"
+    );
+    assert_eq!(by_new + by_old, plain.len());
+    // Meanwhile every command opens both (the export opens every SSN).
+    run(hearth(&database.url, dir.path())
+        .args(["export", "--out"])
+        .arg(dir.path().join("halfway.zip")));
+
+    // Run again: it takes up where it stopped.
+    let said = run(hearth(&database.url, dir.path()).arg("rotate-key"));
+    assert!(said.contains("Finished rotating the data key"), "{said}");
+    let new = key_in(&key_file);
+    assert_eq!(new.check(), next.check());
+    assert!(!next_file.exists());
+    let kept: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("data.key.old-")
+        })
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(key_in(&kept[0]).check(), old.check(), "the old key is kept");
+    assert_eq!(setting(&db, DATA_KEY_CHECK).await, Some(new.check()));
+    assert_eq!(setting(&db, DATA_KEY_NEXT_CHECK).await, None);
+    let after = sealed_ssns(&db).await;
+    assert_eq!(after.len(), plain.len());
+    for (id, sealed) in &after {
+        assert_eq!(
+            new.open(sealed, &ssn_context(id)).ok().as_ref(),
+            plain.get(id),
+            "{id}"
+        );
+        assert!(old.open(sealed, &ssn_context(id)).is_err(), "{id}");
+    }
+    let secret: String = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT totp_secret FROM users WHERE username = 'admin'".to_string(),
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap();
+    assert_eq!(new.open(&secret, &secret_context).unwrap(), b"authenticator seed");
+    assert_eq!(
+        scalar(
+            &db,
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'data_key.rotated'"
+        )
+        .await,
+        1
+    );
+    // The old key no longer opens the database.
+    let output = hearth(&database.url, dir.path())
+        .env("HEARTH_DATA_KEY", old.to_base64())
+        .args(["export", "--out"])
+        .arg(dir.path().join("old.zip"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not the one"));
+
+    // Stopped between the database's switch and the swap of the key files: the next
+    // command finishes the swap.
+    std::fs::rename(&key_file, &next_file).unwrap();
+    std::fs::copy(&kept[0], &key_file).unwrap();
+    run(hearth(&database.url, dir.path())
+        .args(["export", "--out"])
+        .arg(dir.path().join("after.zip")));
+    assert_eq!(key_in(&key_file).check(), new.check());
+    assert!(!next_file.exists());
+});

@@ -45,6 +45,38 @@ pub async fn set(
     Ok(())
 }
 
+/// Removes one setting.
+pub async fn delete(db: &impl ConnectionTrait, key: &str) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DatabaseBackend::Postgres => "DELETE FROM settings WHERE key = $1",
+        _ => "DELETE FROM settings WHERE key = ?",
+    };
+    db.execute_raw(Statement::from_sql_and_values(backend, sql, [Value::from(key)]))
+        .await?;
+    Ok(())
+}
+
+/// Every setting whose name starts with `prefix`, as (name, value) (the table holds a
+/// few dozen rows: they are filtered here, where `_` and `%` mean themselves).
+pub async fn with_prefix(db: &impl ConnectionTrait, prefix: &str) -> Result<Vec<(String, String)>, DbErr> {
+    let backend = db.get_database_backend();
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT key, value FROM settings ORDER BY key",
+        ))
+        .await?;
+    let mut found = Vec::new();
+    for row in rows {
+        let key: String = row.try_get("", "key")?;
+        if key.starts_with(prefix) {
+            found.push((key, row.try_get("", "value")?));
+        }
+    }
+    Ok(found)
+}
+
 /// The workgroups that may exit Coordinated Entry enrollments (codes, comma-separated).
 pub const CE_EXIT_WORKGROUPS: &str = "ce_exit_workgroups";
 
@@ -54,6 +86,17 @@ pub const IMPLEMENTATION_ID: &str = "implementation_id";
 /// The check of the data key this database's sealed values are sealed with
 /// (`DataKey::check`): never the key.
 pub const DATA_KEY_CHECK: &str = "data_key_check";
+
+/// During a key rotation (`hearth rotate-key`): the check of the key the values are
+/// being sealed again with. Gone once the rotation is finished.
+pub const DATA_KEY_NEXT_CHECK: &str = "data_key_next_check";
+
+/// Settings named `server_alive:<worker>` say when a serving Hearth was last seen
+/// (written every [`SERVER_ALIVE_EVERY_SECONDS`], removed on a clean stop).
+pub const SERVER_ALIVE_PREFIX: &str = "server_alive:";
+pub const SERVER_ALIVE_EVERY_SECONDS: u64 = 20;
+/// A server not seen for this long is taken as stopped.
+pub const SERVER_ALIVE_STALE_SECONDS: i64 = 60;
 
 /// Reads a setting, storing `make()` first when it has none (concurrent callers agree:
 /// the first insert wins).

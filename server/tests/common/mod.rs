@@ -356,3 +356,27 @@ macro_rules! on_both_databases {
         }
     };
 }
+
+/// Defines `NAME::sqlite` and `NAME::postgres`, each running `BODY` with `backend` set
+/// (the body makes its own databases: `TestDatabase::create(backend)`).
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident, |$backend:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $backend = common::Backend::Sqlite;
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let $backend = common::Backend::Postgres;
+                $body
+            }
+        }
+    };
+}

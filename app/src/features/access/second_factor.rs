@@ -24,7 +24,7 @@ const ISSUER: &str = "Hearth";
 const SEED_BYTES: usize = 20;
 
 /// The sealing context of a seed column: a seed copied to another user does not open.
-fn seal_context(column: &str, user_id: &str) -> String {
+pub fn seal_context(column: &str, user_id: &str) -> String {
     format!("users.{column}:{user_id}")
 }
 

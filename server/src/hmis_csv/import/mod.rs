@@ -30,6 +30,8 @@ mod preflight;
 mod report;
 mod write;
 
+pub(crate) use write::json_rows;
+
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, RandomState};
 use std::io::{Read, Seek};

@@ -287,7 +287,7 @@ async fn upsert(
 
 /// The rows as a JSON array of objects keyed by column, as `json_populate_recordset`
 /// reads them (timestamps in RFC 3339, dates as `YYYY-MM-DD`).
-fn json_rows(columns: &[String], rows: &[Vec<Value>]) -> String {
+pub(crate) fn json_rows(columns: &[String], rows: &[Vec<Value>]) -> String {
     let keys: Vec<Vec<u8>> = columns
         .iter()
         .map(|c| serde_json::to_vec(c).unwrap_or_default())
@@ -320,6 +320,7 @@ fn json_value(out: &mut Vec<u8>, value: &Value) {
     let _ = match value {
         Value::String(Some(s)) => serde_json::to_writer(&mut *out, s).map_err(std::io::Error::other),
         Value::Int(Some(n)) => write!(out, "{n}"),
+        Value::BigInt(Some(n)) => write!(out, "{n}"),
         Value::Bool(Some(b)) => write!(out, "{b}"),
         Value::Double(Some(d)) if d.is_finite() => write!(out, "{d}"),
         Value::ChronoDate(Some(d)) => write!(out, "\"{}\"", d.format("%Y-%m-%d")),
