@@ -738,8 +738,11 @@ async fn demo_data_command(
 }
 
 async fn serve(config: Config, db: sea_orm::DatabaseConnection) -> Result<(), CliError> {
-    // Said before the key is read: a key rotation starting at the same moment sees
-    // this server, or this server sees the rotation (and seals with its new key).
+    // Without the database's key it is refused here, having written nothing.
+    config.data_key_for(&db).await?;
+    // The key is read again once this server is said to be alive: a key rotation
+    // starting at the same moment sees this server, or this server sees the rotation
+    // (and seals with its new key).
     let presence = crate::keys::Presence::announce(&db)
         .await
         .map_err(CliError::Database)?;
