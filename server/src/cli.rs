@@ -820,28 +820,21 @@ async fn restore_command(config: &Config, args: RestoreArgs) -> Result<(), CliEr
     let check = crate::keys::open_all(&db, &data_key)
         .await
         .map_err(CliError::Database)?;
-    let count = |table: &'static str| {
-        let db = db.clone();
-        async move {
-            use sea_orm::ConnectionTrait as _;
-            let row = db
-                .query_one_raw(sea_orm::Statement::from_string(
-                    db.get_database_backend(),
-                    format!("SELECT count(*) FROM {table}"),
-                ))
-                .await?;
-            Ok::<i64, sea_orm::DbErr>(row.map(|r| r.try_get_by_index(0)).transpose()?.unwrap_or(0))
-        }
-    };
     println!(
         "Restored {} ({}) into {} in {:.1} s: {} clients, {} enrollments, {} users.",
         args.from.display(),
         summary.kind.label(),
         app::db::redact_url(&config.database_url),
         started.elapsed().as_secs_f64(),
-        count("clients").await.map_err(CliError::Database)?,
-        count("enrollments").await.map_err(CliError::Database)?,
-        count("users").await.map_err(CliError::Database)?,
+        app::db::row_count(&db, "clients")
+            .await
+            .map_err(CliError::Database)?,
+        app::db::row_count(&db, "enrollments")
+            .await
+            .map_err(CliError::Database)?,
+        app::db::row_count(&db, "users")
+            .await
+            .map_err(CliError::Database)?,
     );
     if check.not_opened > 0 {
         return Err(CliError::Usage(format!(

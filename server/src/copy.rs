@@ -144,7 +144,7 @@ pub async fn copy(
         .await?;
     }
     for table in &order {
-        let target_rows = count(&txn, table).await?;
+        let target_rows = app::db::row_count(&txn, table).await?;
         let source_rows = source_counts.get(table).copied().unwrap_or(0);
         if target_rows != source_rows {
             return Err(CopyError::Count {
@@ -267,17 +267,6 @@ async fn serial_columns(target: &impl ConnectionTrait) -> Result<Vec<(String, St
     rows.iter()
         .map(|r| Ok((r.try_get_by_index(0)?, r.try_get_by_index(1)?)))
         .collect()
-}
-
-async fn count(db: &impl ConnectionTrait, table: &str) -> Result<u64, DbErr> {
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            format!("SELECT count(*) FROM \"{table}\""),
-        ))
-        .await?;
-    let n: i64 = row.map(|r| r.try_get_by_index(0)).transpose()?.unwrap_or(0);
-    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// Reads every table of `order` in one snapshot, sending its rows in batches, then

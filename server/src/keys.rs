@@ -277,15 +277,14 @@ struct Cursor<'a> {
 }
 
 impl<'a> Cursor<'a> {
-    fn new(backend: sea_orm::DatabaseBackend, sealed: &'a SealedColumn, batch: usize) -> Self {
+    fn new(sealed: &'a SealedColumn, batch: usize) -> Self {
         let SealedColumn {
             table, key, column, ..
         } = sealed;
         Cursor {
             sealed,
             select: format!(
-                "SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL AND {key} > {} ORDER BY {key} LIMIT {}",
-                placeholder(backend, 1),
+                "SELECT {key}, {column} FROM {table} WHERE {column} IS NOT NULL AND {key} > ? ORDER BY {key} LIMIT {}",
                 batch.max(1)
             ),
             after: String::new(),
@@ -295,10 +294,10 @@ impl<'a> Cursor<'a> {
     /// The next rows as (key, sealed value); empty at the end.
     async fn next(&mut self, db: &DatabaseConnection) -> Result<Vec<(String, String)>, DbErr> {
         let rows = db
-            .query_all_raw(Statement::from_sql_and_values(
+            .query_all_raw(app::db::statement(
                 db.get_database_backend(),
                 &self.select,
-                [Value::from(self.after.clone())],
+                vec![Value::from(self.after.clone())],
             ))
             .await?;
         let rows = rows
@@ -331,13 +330,6 @@ impl<'a> Cursor<'a> {
     }
 }
 
-fn placeholder(backend: sea_orm::DatabaseBackend, n: usize) -> String {
-    match backend {
-        sea_orm::DatabaseBackend::Postgres => format!("${n}"),
-        _ => "?".to_string(),
-    }
-}
-
 /// How many rows a report names (the count is always whole).
 const ROWS_NAMED: usize = 20;
 
@@ -353,7 +345,7 @@ pub struct OpenCheck {
 pub async fn open_all(db: &DatabaseConnection, key: &app::crypto::DataKey) -> Result<OpenCheck, DbErr> {
     let mut check = OpenCheck::default();
     for sealed in &SEALED {
-        let mut cursor = Cursor::new(db.get_database_backend(), sealed, 2_000);
+        let mut cursor = Cursor::new(sealed, 2_000);
         loop {
             let rows = cursor.next(db).await?;
             if rows.is_empty() {
@@ -389,7 +381,7 @@ async fn seal_again(
     let SealedColumn {
         table, key, column, ..
     } = sealed;
-    let mut cursor = Cursor::new(backend, sealed, batch);
+    let mut cursor = Cursor::new(sealed, batch);
     let mut at = RotationProgress {
         column: format!("{table}.{column}"),
         looked_at: 0,
@@ -420,24 +412,14 @@ async fn seal_again(
             }
         }
         if !changes.is_empty() {
-            let tuples: Vec<String> = (0..changes.len() / 3)
-                .map(|i| {
-                    format!(
-                        "({}, {}, {})",
-                        placeholder(backend, 3 * i + 1),
-                        placeholder(backend, 3 * i + 2),
-                        placeholder(backend, 3 * i + 3)
-                    )
-                })
-                .collect();
+            let tuples = vec!["(?, ?, ?)"; changes.len() / 3].join(", ");
             let sql = format!(
-                "WITH v(id, old, new) AS (VALUES {}) UPDATE {table} SET {column} = v.new FROM v \
-                 WHERE {table}.{key} = v.id AND {table}.{column} = v.old",
-                tuples.join(", ")
+                "WITH v(id, old, new) AS (VALUES {tuples}) UPDATE {table} SET {column} = v.new FROM v \
+                 WHERE {table}.{key} = v.id AND {table}.{column} = v.old"
             );
             let txn = app::db::begin_write(db).await?;
             let done = txn
-                .execute_raw(Statement::from_sql_and_values(backend, &sql, changes))
+                .execute_raw(app::db::statement(backend, &sql, changes))
                 .await?;
             txn.commit().await?;
             rotation.sealed_again += done.rows_affected();

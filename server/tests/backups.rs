@@ -15,36 +15,33 @@ use hearth_server::backup::{self, BackupError};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ActiveModelTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait, Statement};
 
-/// Every table's row count.
-async fn counts(db: &DatabaseConnection) -> BTreeMap<String, i64> {
-    let backend = db.get_database_backend();
-    let list = match backend {
-        sea_orm::DatabaseBackend::Postgres => {
-            "SELECT table_name FROM information_schema.tables \
-             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
-        }
-        _ => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+/// A new, migrated database of `backend` with `clients` generated clients, their SSNs
+/// sealed with the key it answers (its check stored as a first start stores it).
+async fn with_demo_clients(
+    backend: common::Backend,
+    clients: u64,
+    seed: u64,
+) -> Option<(common::TestDatabase, DatabaseConnection, DataKey)> {
+    let database = common::TestDatabase::create(backend).await?;
+    let db = app::db::connect(&database.url).await.unwrap();
+    Migrator::up(&db, None).await.unwrap();
+    let key = DataKey::generate();
+    app::db::settings::set(
+        &db,
+        app::db::settings::DATA_KEY_CHECK,
+        &key.check(),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let options = hearth_server::demo_data::Options {
+        clients,
+        seed,
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+        progress: false,
     };
-    let mut counts = BTreeMap::new();
-    for row in db
-        .query_all_raw(Statement::from_string(backend, list.to_string()))
-        .await
-        .unwrap()
-    {
-        let table: String = row.try_get_by_index(0).unwrap();
-        let count: i64 = db
-            .query_one_raw(Statement::from_string(
-                backend,
-                format!("SELECT count(*) FROM \"{table}\""),
-            ))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get_by_index(0)
-            .unwrap();
-        counts.insert(table, count);
-    }
-    counts
+    hearth_server::demo_data::run(&db, &options, &key).await.unwrap();
+    Some((database, db, key))
 }
 
 /// The clients the writer added, in order, with their sealed SSNs.
@@ -66,27 +63,9 @@ fn writer_ssn(i: usize) -> String {
 }
 
 on_both_backends!(a_backup_taken_while_writing_restores_whole, |backend| {
-    let Some(source) = common::TestDatabase::create(backend).await else {
+    let Some((source, db, key)) = with_demo_clients(backend, 60, 7).await else {
         return;
     };
-    let db = app::db::connect(&source.url).await.unwrap();
-    Migrator::up(&db, None).await.unwrap();
-    let key = DataKey::generate();
-    app::db::settings::set(
-        &db,
-        app::db::settings::DATA_KEY_CHECK,
-        &key.check(),
-        chrono::Utc::now(),
-    )
-    .await
-    .unwrap();
-    let options = hearth_server::demo_data::Options {
-        clients: 60,
-        seed: 7,
-        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
-        progress: false,
-    };
-    hearth_server::demo_data::run(&db, &options, &key).await.unwrap();
 
     // A writer adds clients w00000, w00001, … one transaction each, until told to stop.
     let template = client::Entity::find().one(&db).await.unwrap().unwrap();
@@ -159,7 +138,10 @@ on_both_backends!(a_backup_taken_while_writing_restores_whole, |backend| {
         Err(BackupError::WrongTarget { .. })
     ));
     let restored = app::db::connect(&target.url).await.unwrap();
-    assert!(counts(&restored).await.is_empty(), "nothing was stored");
+    assert!(
+        common::table_counts(&restored).await.is_empty(),
+        "nothing was stored"
+    );
     restored.close().await.unwrap();
 
     // Restored: the database as of one moment.
@@ -187,14 +169,17 @@ on_both_backends!(a_backup_taken_while_writing_restores_whole, |backend| {
             writer_ssn(i).as_bytes()
         );
     }
-    let (before, after) = (counts(&db).await, counts(&restored).await);
+    let (before, after) = (
+        common::table_counts(&db).await,
+        common::table_counts(&restored).await,
+    );
     assert_eq!(
         before.keys().collect::<Vec<_>>(),
         after.keys().collect::<Vec<_>>()
     );
     for (table, n) in &before {
         let expected = if table == "clients" {
-            n - (total - k) as i64
+            n - (total - k) as u64
         } else {
             *n
         };
@@ -238,27 +223,9 @@ async fn a_sqlite_database_moves_to_postgresql_whole() {
     let Some(target) = common::TestDatabase::create(common::Backend::Postgres).await else {
         return;
     };
-    let source = common::TestDatabase::create(common::Backend::Sqlite)
+    let (_source, db, key) = with_demo_clients(common::Backend::Sqlite, 80, 11)
         .await
-        .unwrap();
-    let db = app::db::connect(&source.url).await.unwrap();
-    Migrator::up(&db, None).await.unwrap();
-    let key = DataKey::generate();
-    app::db::settings::set(
-        &db,
-        app::db::settings::DATA_KEY_CHECK,
-        &key.check(),
-        chrono::Utc::now(),
-    )
-    .await
-    .unwrap();
-    let options = hearth_server::demo_data::Options {
-        clients: 80,
-        seed: 11,
-        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
-        progress: false,
-    };
-    hearth_server::demo_data::run(&db, &options, &key).await.unwrap();
+        .expect("SQLite is always available");
     hearth_server::demo::seed(&db, chrono::Utc::now()).await.unwrap();
     app::db::audit::record(
         &db,
@@ -282,7 +249,7 @@ async fn a_sqlite_database_moves_to_postgresql_whole() {
         hearth_server::hmis_csv::implementation_id(&pg).await.unwrap(),
         implementation_id
     );
-    let (before, after) = (counts(&db).await, counts(&pg).await);
+    let (before, after) = (common::table_counts(&db).await, common::table_counts(&pg).await);
     assert_eq!(before, after, "every table holds as many rows");
     assert!(before["clients"] >= 80 && before["users"] > 1 && before["audit_log"] > 0);
 

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::DatabaseConnection;
 
 fn hearth(database: &str, data_dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hearth"));
@@ -23,36 +23,18 @@ fn hearth(database: &str, data_dir: &Path) -> Command {
 }
 
 /// Every table's row count and every setting (what a refused command must not change).
-async fn state(db: &DatabaseConnection) -> (BTreeMap<String, i64>, Vec<(String, String)>) {
-    let backend = db.get_database_backend();
-    let list = match backend {
-        sea_orm::DatabaseBackend::Postgres => {
-            "SELECT table_name::text FROM information_schema.tables \
-             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
-        }
-        _ => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-    };
-    let mut counts = BTreeMap::new();
-    for row in db
-        .query_all_raw(Statement::from_string(backend, list.to_string()))
-        .await
-        .unwrap()
-    {
-        let table: String = row.try_get_by_index(0).unwrap();
-        let n: i64 = db
-            .query_one_raw(Statement::from_string(
-                backend,
-                format!("SELECT count(*) FROM \"{table}\""),
-            ))
-            .await
-            .unwrap()
-            .unwrap()
-            .try_get_by_index(0)
-            .unwrap();
-        counts.insert(table, n);
-    }
+async fn state(db: &DatabaseConnection) -> (BTreeMap<String, u64>, Vec<(String, String)>) {
     let settings = app::db::settings::with_prefix(db, "").await.unwrap();
-    (counts, settings)
+    (common::table_counts(db).await, settings)
+}
+
+fn succeeds(cmd: &mut Command) {
+    let output = cmd.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 on_both_backends!(every_command_refuses_a_missing_or_other_key, |backend| {
@@ -62,25 +44,12 @@ on_both_backends!(every_command_refuses_a_missing_or_other_key, |backend| {
     let dir = tempfile::tempdir().unwrap();
     let (home, elsewhere) = (dir.path().join("home"), dir.path().join("elsewhere"));
     std::fs::create_dir_all(&elsewhere).unwrap();
-    let output = hearth(&database.url, &home)
-        .args(["demo-data", "--clients", "40", "--seed", "9"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    succeeds(hearth(&database.url, &home).args(["demo-data", "--clients", "40", "--seed", "9"]));
     let export = dir.path().join("made-with-the-key.zip");
-    let output = hearth(&database.url, &home)
-        .args(["export", "--out"])
-        .arg(&export)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    succeeds(
+        hearth(&database.url, &home)
+            .args(["export", "--out"])
+            .arg(&export),
     );
     let db = app::db::connect(&database.url).await.unwrap();
     let before = state(&db).await;

@@ -173,6 +173,18 @@ pub fn backend_name(db: &impl ConnectionTrait) -> &'static str {
     }
 }
 
+/// How many rows `table` holds.
+pub async fn row_count(db: &impl ConnectionTrait, table: &str) -> Result<u64, DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT count(*) FROM \"{table}\""),
+        ))
+        .await?;
+    let n: i64 = row.map(|r| r.try_get_by_index(0)).transpose()?.unwrap_or(0);
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
 /// How many schema migrations have been applied.
 pub async fn migrations_applied(db: &impl ConnectionTrait) -> Result<u32, DbErr> {
     let row = db

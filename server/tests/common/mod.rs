@@ -357,6 +357,29 @@ macro_rules! on_both_databases {
     };
 }
 
+/// Every table's row count (the migrations' own table too).
+pub async fn table_counts(db: &DatabaseConnection) -> std::collections::BTreeMap<String, u64> {
+    let backend = db.get_database_backend();
+    let list = match backend {
+        sea_orm::DatabaseBackend::Postgres => {
+            "SELECT table_name::text FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        }
+        _ => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    };
+    let mut counts = std::collections::BTreeMap::new();
+    for row in db
+        .query_all_raw(sea_orm::Statement::from_string(backend, list.to_string()))
+        .await
+        .expect("the tables are listed")
+    {
+        let table: String = row.try_get_by_index(0).expect("a table name");
+        let n = app::db::row_count(db, &table).await.expect("rows are counted");
+        counts.insert(table, n);
+    }
+    counts
+}
+
 /// Defines `NAME::sqlite` and `NAME::postgres`, each running `BODY` with `backend` set
 /// (the body makes its own databases: `TestDatabase::create(backend)`).
 #[macro_export]
