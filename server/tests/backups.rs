@@ -6,14 +6,11 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use app::crypto::{DataKey, ssn_context};
-use app::db::entities::client;
+use app::crypto::DataKey;
 use hearth_server::backup::{self, BackupError};
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ActiveModelTrait as _, ConnectionTrait, DatabaseConnection, EntityTrait, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 /// A new, migrated database of `backend` with `clients` generated clients, their SSNs
 /// sealed with the key it answers (its check stored as a first start stores it).
@@ -44,64 +41,19 @@ async fn with_demo_clients(
     Some((database, db, key))
 }
 
-/// The clients the writer added, in order, with their sealed SSNs.
-async fn written_clients(db: &DatabaseConnection) -> Vec<(String, String)> {
-    db.query_all_raw(Statement::from_string(
-        db.get_database_backend(),
-        "SELECT personal_id, ssn_encrypted FROM clients WHERE personal_id LIKE 'w%' ORDER BY personal_id"
-            .to_string(),
-    ))
-    .await
-    .unwrap()
-    .iter()
-    .map(|row| (row.try_get_by_index(0).unwrap(), row.try_get_by_index(1).unwrap()))
-    .collect()
-}
-
-fn writer_ssn(i: usize) -> String {
-    format!("{:09}", 100_000_000 + i)
-}
-
 on_both_backends!(a_backup_taken_while_writing_restores_whole, |backend| {
     let Some((source, db, key)) = with_demo_clients(backend, 60, 7).await else {
         return;
     };
 
-    // A writer adds clients w00000, w00001, … one transaction each, until told to stop.
-    let template = client::Entity::find().one(&db).await.unwrap().unwrap();
-    let (written, stop) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicBool::new(false)));
-    let writer = tokio::spawn({
-        let (db, key, written, stop) = (db.clone(), key.clone(), written.clone(), stop.clone());
-        async move {
-            let mut i = 0;
-            while !stop.load(Ordering::SeqCst) {
-                let mut row = template.clone();
-                row.personal_id = format!("w{i:05}");
-                row.ssn_encrypted = Some(key.seal(writer_ssn(i).as_bytes(), &ssn_context(&row.personal_id)));
-                let row = client::ActiveModel::from(row).reset_all();
-                client::Entity::insert(row).exec(&db).await.unwrap();
-                i += 1;
-                written.store(i, Ordering::SeqCst);
-            }
-        }
-    });
-    let wait_for = |n: usize| {
-        let written = written.clone();
-        async move {
-            while written.load(Ordering::SeqCst) < n {
-                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-            }
-        }
-    };
-    wait_for(5).await;
+    let writer = common::ClientWriter::start(db.clone(), key.clone()).await;
+    writer.wait_for(5).await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("hearth.backup");
     let summary = backup::backup(&source.url, &out).await.unwrap();
-    let by_then = written.load(Ordering::SeqCst);
-    wait_for(by_then + 3).await;
-    stop.store(true, Ordering::SeqCst);
-    writer.await.unwrap();
-    let total = written.load(Ordering::SeqCst);
+    let by_then = writer.written();
+    writer.wait_for(by_then + 3).await;
+    let total = writer.stop().await;
     assert_eq!(summary.key_check, Some(key.check()));
     assert!(summary.bytes > 0);
     assert!(!dir.path().join("hearth.backup.partial").exists());
@@ -152,23 +104,11 @@ on_both_backends!(a_backup_taken_while_writing_restores_whole, |backend| {
     Migrator::up(&restored, None).await.unwrap();
     let opened = hearth_server::keys::open_all(&restored, &key).await.unwrap();
     assert_eq!(opened.not_opened, 0, "{:?}", opened.rows);
-    let clients = written_clients(&restored).await;
-    let k = clients.len();
+    let k = common::ClientWriter::check_prefix(&restored, &key).await;
     assert!(
         (5..=by_then).contains(&k),
         "{k} of the writer's clients, {by_then} written when the backup ended"
     );
-    for (i, (id, sealed)) in clients.iter().enumerate() {
-        assert_eq!(
-            *id,
-            format!("w{i:05}"),
-            "the writer's clients up to one moment, none missing"
-        );
-        assert_eq!(
-            key.open(sealed, &ssn_context(id)).unwrap(),
-            writer_ssn(i).as_bytes()
-        );
-    }
     let (before, after) = (
         common::table_counts(&db).await,
         common::table_counts(&restored).await,

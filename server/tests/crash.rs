@@ -3,7 +3,8 @@
 //! writing. After a restart no household is half-exited, no import is half-written, the
 //! server's job shows "interrupted" with what it had done, and running it again
 //! finishes the work (each household exited once). `kill -9` of `hearth rotate-key`
-//! halfway loses no SSN or secret. Both databases; the real binary.
+//! halfway loses no SSN or secret; the restore drill (serve, write, back up while
+//! writing, restore elsewhere, serve that). Both databases; the real binary.
 
 mod common;
 
@@ -696,4 +697,50 @@ on_both_backends!(a_key_rotation_killed_in_the_middle, |backend| {
         .arg(dir.path().join("after.zip")));
     assert_eq!(key_in(&key_file).check(), new.check());
     assert!(!next_file.exists());
+});
+
+// Issue 26, the restore drill: a served database, clients written while `hearth backup`
+// copies it; `hearth restore` elsewhere (with the key kept apart) holds the clients up to
+// one moment, every SSN opening, and serves: the admin signs in, the export opens them.
+on_both_backends!(a_restore_drill, |backend| {
+    let Some((database, dir)) = prepared(backend, 200).await else {
+        return;
+    };
+    let served = Served::start(&database.url, dir.path());
+    let db = app::db::connect(&database.url).await.unwrap();
+    let key = key_in(&dir.path().join("data.key"));
+    let writer = common::ClientWriter::start(db.clone(), key.clone()).await;
+    writer.wait_for(5).await;
+    let backup = dir.path().join("drill.backup");
+    let said = run(hearth(&database.url, dir.path())
+        .args(["backup", "--out"])
+        .arg(&backup));
+    assert!(said.contains("which is not in the backup"), "{said}");
+    let by_then = writer.written();
+    writer.wait_for(by_then + 3).await;
+    writer.stop().await;
+    served.stop();
+
+    let target = common::TestDatabase::create(backend).await.unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::copy(dir.path().join("data.key"), elsewhere.path().join("data.key")).unwrap();
+    let said = run(hearth(&target.url, elsewhere.path())
+        .args(["restore", "--from"])
+        .arg(&backup));
+    assert!(said.contains("open with the data key"), "{said}");
+    let restored = app::db::connect(&target.url).await.unwrap();
+    let k = common::ClientWriter::check_prefix(&restored, &key).await;
+    assert!(
+        (5..=by_then).contains(&k),
+        "{k} written clients restored, {by_then} by the backup's end"
+    );
+    let opened = hearth_server::keys::open_all(&restored, &key).await.unwrap();
+    assert_eq!(opened.not_opened, 0, "{:?}", opened.rows);
+    assert!(opened.opened > 100);
+    let served = Served::start(&target.url, elsewhere.path());
+    served.admin().await;
+    served.stop();
+    run(hearth(&target.url, elsewhere.path())
+        .args(["export", "--out"])
+        .arg(elsewhere.path().join("restored.zip")));
 });

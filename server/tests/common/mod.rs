@@ -380,6 +380,106 @@ pub async fn table_counts(db: &DatabaseConnection) -> std::collections::BTreeMap
     counts
 }
 
+/// Adds clients `w00000`, `w00001`, … (copies of a client on record, each with its
+/// own SSN sealed by `key`), one transaction each, until stopped: the writes a backup
+/// is taken during.
+pub struct ClientWriter {
+    written: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl ClientWriter {
+    pub async fn start(db: DatabaseConnection, key: app::crypto::DataKey) -> Self {
+        use app::db::entities::client;
+        use sea_orm::{ActiveModelTrait as _, EntityTrait as _};
+        use std::sync::atomic::Ordering;
+        let template = client::Entity::find()
+            .one(&db)
+            .await
+            .expect("clients are read")
+            .expect("a client on record");
+        let written = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let task = tokio::spawn({
+            let (written, stop) = (written.clone(), stop.clone());
+            async move {
+                let mut i = 0;
+                while !stop.load(Ordering::SeqCst) {
+                    let mut row = template.clone();
+                    row.personal_id = format!("w{i:05}");
+                    row.ssn_encrypted = Some(key.seal(
+                        Self::ssn(i).as_bytes(),
+                        &app::crypto::ssn_context(&row.personal_id),
+                    ));
+                    let row = client::ActiveModel::from(row).reset_all();
+                    client::Entity::insert(row)
+                        .exec(&db)
+                        .await
+                        .expect("a client is written");
+                    i += 1;
+                    written.store(i, Ordering::SeqCst);
+                }
+            }
+        });
+        ClientWriter { written, stop, task }
+    }
+
+    /// The SSN of the `i`th client written.
+    pub fn ssn(i: usize) -> String {
+        format!("{:09}", 100_000_000 + i)
+    }
+
+    /// How many clients are written so far.
+    pub fn written(&self) -> usize {
+        self.written.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Waits until at least `n` are written.
+    pub async fn wait_for(&self, n: usize) {
+        while self.written() < n {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+
+    /// Stops; answers how many were written.
+    pub async fn stop(self) -> usize {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let written = self.written.clone();
+        self.task.await.expect("the writer ran");
+        written.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// The writer's clients in `db`, in order, with their sealed SSNs; panics unless
+    /// they are the first ones written with none missing, each SSN opening with `key`.
+    /// Answers how many.
+    pub async fn check_prefix(db: &DatabaseConnection, key: &app::crypto::DataKey) -> usize {
+        let rows = db
+            .query_all_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT personal_id, ssn_encrypted FROM clients WHERE personal_id LIKE 'w%' ORDER BY personal_id"
+                    .to_string(),
+            ))
+            .await
+            .expect("clients are read");
+        for (i, row) in rows.iter().enumerate() {
+            let id: String = row.try_get_by_index(0).expect("an ID");
+            let sealed: String = row.try_get_by_index(1).expect("a sealed SSN");
+            assert_eq!(
+                id,
+                format!("w{i:05}"),
+                "the writer's clients up to one moment, none missing"
+            );
+            assert_eq!(
+                key.open(&sealed, &app::crypto::ssn_context(&id))
+                    .expect("the SSN opens"),
+                Self::ssn(i).as_bytes()
+            );
+        }
+        rows.len()
+    }
+}
+
 /// Defines `NAME::sqlite` and `NAME::postgres`, each running `BODY` with `backend` set
 /// (the body makes its own databases: `TestDatabase::create(backend)`).
 #[macro_export]
