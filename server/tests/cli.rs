@@ -339,7 +339,8 @@ fn the_data_key_lives_beside_its_sqlite_database() {
 
 /// Issue 26: `hearth backup` says the key is not in the backup; `hearth restore` into a
 /// new database is refused until the database's key is beside it, then opens every
-/// sealed value; the restored database serves an export.
+/// sealed value; the restored database serves an export. The files a backup and a
+/// restore killed halfway leave are cleared by the next run.
 #[test]
 fn a_backup_restores_only_with_its_key() {
     let dir = tempfile::tempdir().unwrap();
@@ -365,6 +366,19 @@ fn a_backup_restores_only_with_its_key() {
     ]);
     assert!(ok, "{err}");
     let file = dir.path().join("nightly.backup");
+    // What a backup and a restore killed halfway leave: never taken for a backup or a
+    // database, and out of the way of the next run.
+    std::fs::write(
+        dir.path().join("nightly.backup.partial"),
+        b"SQLite format 3\0cut short",
+    )
+    .unwrap();
+    std::fs::create_dir_all(&restored).unwrap();
+    std::fs::write(
+        restored.join("hearth.db.restoring"),
+        b"SQLite format 3\0cut short",
+    )
+    .unwrap();
     let file = file.to_str().unwrap();
     let (ok, said, err) = run(&["backup", "--database-url", &url(&home), "--out", file]);
     assert!(ok, "{err}");
@@ -387,11 +401,12 @@ fn a_backup_restores_only_with_its_key() {
     assert!(!restored.join("hearth.db").exists());
     assert!(!restored.join("data.key").exists(), "no new key");
     // With the database's key.
-    std::fs::create_dir_all(&restored).unwrap();
     std::fs::copy(home.join("data.key"), restored.join("data.key")).unwrap();
     let (ok, said, err) = run(&["restore", "--database-url", &url(&restored), "--from", file]);
     assert!(ok, "{err}");
     assert!(said.contains("25 clients"), "{said}");
+    assert!(!dir.path().join("nightly.backup.partial").exists());
+    assert!(!restored.join("hearth.db.restoring").exists());
     assert!(
         said.contains("sealed values (SSNs, two-step secrets) open with the data key"),
         "{said}"
