@@ -113,6 +113,8 @@ pub async fn backup(database_url: &str, out: &Path) -> Result<BackupSummary, Bac
         run_tool("pg_dump", pg.apply(dump)).await?;
         Kind::PgDump
     };
+    // Readable by its owner only: it holds every client's record (SSNs sealed).
+    owner_only(&partial).map_err(|e| file_error(&partial, e))?;
     std::fs::File::open(&partial)
         .and_then(|f| f.sync_all())
         .map_err(|e| file_error(&partial, e))?;
@@ -219,11 +221,24 @@ async fn restore_sqlite(database_url: &str, from: &Path) -> Result<(), BackupErr
     }
     let partial = with_suffix(&target, ".restoring");
     std::fs::copy(from, &partial).map_err(|e| file_error(&partial, e))?;
+    owner_only(&partial).map_err(|e| file_error(&partial, e))?;
     std::fs::File::open(&partial)
         .and_then(|f| f.sync_all())
         .map_err(|e| file_error(&partial, e))?;
     std::fs::rename(&partial, &target).map_err(|e| file_error(&target, e))?;
     crate::config::sync_dir(&target).map_err(|e| file_error(&target, e))
+}
+
+/// Makes a file readable and writable by its owner only.
+fn owner_only(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// How many tables the database has (0: new and empty).

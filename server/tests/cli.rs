@@ -383,6 +383,12 @@ fn a_backup_restores_only_with_its_key() {
     let (ok, said, err) = run(&["backup", "--database-url", &url(&home), "--out", file]);
     assert!(ok, "{err}");
     assert!(said.contains("the database as of one moment"), "{said}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "a backup is readable by its owner only");
+    }
     assert!(
         said.contains(&format!(
             "data key at {}, which is not in the backup",
