@@ -52,6 +52,10 @@ async function openList(page: Page) {
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Coordinated Entry" }).click();
   await expect(page.getByRole("heading", { name: /Priority List/, level: 1 })).toBeVisible();
   await waitForHydration(page);
+  // Coming from a filtered list, the page keeps showing it (a Transition) until the
+  // whole list has loaded, then draws a new form: choose once the new one is there,
+  // or the choice is made on the old form and lost with it.
+  await expect(page.getByLabel("Project type sought")).toHaveValue("");
   await page.getByLabel("Project type sought").selectOption({ label: RRH });
   await page.getByRole("button", { name: "Show", exact: true }).click();
   await expect(page).toHaveURL(/sought=13/);
