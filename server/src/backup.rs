@@ -113,11 +113,6 @@ pub async fn backup(database_url: &str, out: &Path) -> Result<BackupSummary, Bac
         run_tool("pg_dump", pg.apply(dump)).await?;
         Kind::PgDump
     };
-    // Readable by its owner only: it holds every client's record (SSNs sealed).
-    owner_only(&partial).map_err(|e| file_error(&partial, e))?;
-    std::fs::File::open(&partial)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| file_error(&partial, e))?;
     let key_check = match key_check_of(&partial, kind).await {
         Ok(check) => check,
         Err(err) => {
@@ -125,8 +120,7 @@ pub async fn backup(database_url: &str, out: &Path) -> Result<BackupSummary, Bac
             return Err(err);
         }
     };
-    std::fs::rename(&partial, out).map_err(|e| file_error(out, e))?;
-    crate::config::sync_dir(out).map_err(|e| file_error(out, e))?;
+    put_in_place(&partial, out)?;
     let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
     Ok(BackupSummary {
         kind,
@@ -175,12 +169,7 @@ pub async fn restore(
     match kind {
         Kind::Sqlite => restore_sqlite(database_url, from).await?,
         Kind::PgDump => {
-            let db = app::db::connect(database_url).await?;
-            let tables = table_count(&db).await;
-            db.close().await?;
-            if tables? > 0 {
-                return Err(BackupError::NotEmpty(app::db::redact_url(database_url)));
-            }
+            refuse_if_not_empty(database_url, &app::db::redact_url(database_url)).await?;
             let mut put_back = Command::new("pg_restore");
             put_back
                 .args([
@@ -200,12 +189,7 @@ pub async fn restore(
 async fn restore_sqlite(database_url: &str, from: &Path) -> Result<(), BackupError> {
     let target = sqlite_file(database_url)?;
     if target.exists() {
-        let db = app::db::connect(database_url).await?;
-        let tables = table_count(&db).await;
-        db.close().await?;
-        if tables? > 0 {
-            return Err(BackupError::NotEmpty(target.display().to_string()));
-        }
+        refuse_if_not_empty(database_url, &target.display().to_string()).await?;
         for leftover in [
             target.clone(),
             with_suffix(&target, "-wal"),
@@ -221,23 +205,34 @@ async fn restore_sqlite(database_url: &str, from: &Path) -> Result<(), BackupErr
     }
     let partial = with_suffix(&target, ".restoring");
     std::fs::copy(from, &partial).map_err(|e| file_error(&partial, e))?;
-    owner_only(&partial).map_err(|e| file_error(&partial, e))?;
-    std::fs::File::open(&partial)
-        .and_then(|f| f.sync_all())
-        .map_err(|e| file_error(&partial, e))?;
-    std::fs::rename(&partial, &target).map_err(|e| file_error(&target, e))?;
-    crate::config::sync_dir(&target).map_err(|e| file_error(&target, e))
+    put_in_place(&partial, &target)
 }
 
-/// Makes a file readable and writable by its owner only.
-fn owner_only(path: &Path) -> std::io::Result<()> {
+/// Moves a whole file written beside `target` into its place, durably: readable by its
+/// owner only (it holds every client's record, the SSNs sealed), synced, renamed, and
+/// the rename synced.
+fn put_in_place(partial: &Path, target: &Path) -> Result<(), BackupError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        std::fs::set_permissions(partial, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| file_error(partial, e))?;
     }
-    #[cfg(not(unix))]
-    let _ = path;
+    std::fs::File::open(partial)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| file_error(partial, e))?;
+    std::fs::rename(partial, target).map_err(|e| file_error(target, e))?;
+    crate::config::sync_dir(target).map_err(|e| file_error(target, e))
+}
+
+/// Refuses a database that has tables (`shown` names it in the message).
+async fn refuse_if_not_empty(database_url: &str, shown: &str) -> Result<(), BackupError> {
+    let db = app::db::connect(database_url).await?;
+    let tables = table_count(&db).await;
+    db.close().await?;
+    if tables? > 0 {
+        return Err(BackupError::NotEmpty(shown.to_string()));
+    }
     Ok(())
 }
 

@@ -248,10 +248,7 @@ impl Config {
             .await
             .map_err(database_error)?;
         let place = self.key_place();
-        let found = match &self.data_key {
-            Some(key) => Some(key.clone()),
-            None => read_key_file(&self.data_key_path())?,
-        };
+        let found = self.find_data_key()?;
         let now = chrono::Utc::now();
         match (found, stored) {
             (Some(key), Some(check)) if key.check() == check => {

@@ -49,7 +49,6 @@ pub struct TableCopied {
 enum Piece {
     Table { name: String, columns: Vec<String> },
     Rows(Vec<Vec<Value>>),
-    Counts(BTreeMap<String, u64>),
 }
 
 /// Copies the SQLite database `source` into `target` (PostgreSQL, migrated by this
@@ -88,43 +87,30 @@ pub async fn copy(
             .await?;
     }
     let mut copied: Vec<TableCopied> = Vec::new();
-    let mut current: Option<(String, Vec<String>)> = None;
-    let mut source_counts = BTreeMap::new();
+    // The table being copied: its columns and its INSERT.
+    let mut current: Option<(Vec<String>, String)> = None;
     while let Some(piece) = rx.recv().await {
         match piece {
             Piece::Table { name, columns } => {
                 if let Some(done) = copied.last() {
                     progress(done);
                 }
-                copied.push(TableCopied {
-                    table: name.clone(),
-                    rows: 0,
-                });
-                current = Some((name, columns));
+                let insert = crate::hmis_csv::import::json_insert(&name, &columns);
+                copied.push(TableCopied { table: name, rows: 0 });
+                current = Some((columns, insert));
             }
             Piece::Rows(rows) => {
-                let Some((table, columns)) = &current else {
+                let (Some((columns, insert)), Some(last)) = (&current, copied.last_mut()) else {
                     continue;
                 };
-                let names = columns
-                    .iter()
-                    .map(|c| format!("\"{c}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let n = rows.len() as u64;
                 txn.execute_raw(Statement::from_sql_and_values(
                     sea_orm::DatabaseBackend::Postgres,
-                    format!(
-                        "INSERT INTO \"{table}\" ({names}) SELECT {names} FROM json_populate_recordset(NULL::\"{table}\", $1::json)"
-                    ),
+                    insert.as_str(),
                     [Value::from(crate::hmis_csv::import::json_rows(columns, &rows))],
                 ))
                 .await?;
-                if let Some(last) = copied.last_mut() {
-                    last.rows += n;
-                }
+                last.rows += rows.len() as u64;
             }
-            Piece::Counts(counts) => source_counts = counts,
         }
     }
     match reader.await {
@@ -143,19 +129,19 @@ pub async fn copy(
         ))
         .await?;
     }
-    for table in &order {
-        let target_rows = app::db::row_count(&txn, table).await?;
-        let source_rows = source_counts.get(table).copied().unwrap_or(0);
-        if target_rows != source_rows {
+    // Every row read from SQLite (the reader read each table whole) is in PostgreSQL.
+    for table in &copied {
+        let written = app::db::row_count(&txn, &table.table).await?;
+        if written != table.rows {
             return Err(CopyError::Count {
-                table: table.clone(),
-                read: source_rows,
-                written: target_rows,
+                table: table.table.clone(),
+                read: table.rows,
+                written,
             });
         }
     }
     txn.commit().await?;
-    target.execute_unprepared("ANALYZE").await?;
+    app::db::refresh_statistics(target).await?;
     Ok(copied)
 }
 
@@ -269,8 +255,8 @@ async fn serial_columns(target: &impl ConnectionTrait) -> Result<Vec<(String, St
         .collect()
 }
 
-/// Reads every table of `order` in one snapshot, sending its rows in batches, then
-/// the row count of each table in the same snapshot.
+/// Reads every table of `order` in one snapshot, sending each table's name and
+/// columns, then its rows in batches.
 fn read_sqlite(
     path: &std::path::Path,
     order: &[String],
@@ -285,7 +271,6 @@ fn read_sqlite(
     )?;
     conn.execute_batch("PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536")?;
     let snapshot = conn.transaction()?;
-    let mut counts = BTreeMap::new();
     for table in order {
         let mut source_columns = Vec::new();
         {
@@ -315,7 +300,6 @@ fn read_sqlite(
         let mut statement = snapshot.prepare(&format!("SELECT {names} FROM \"{table}\""))?;
         let mut rows = statement.query([])?;
         let mut batch = Vec::with_capacity(BATCH);
-        let mut n: u64 = 0;
         while let Some(row) = rows.next()? {
             let mut values = Vec::with_capacity(source_columns.len());
             for i in 0..source_columns.len() {
@@ -329,7 +313,6 @@ fn read_sqlite(
                 });
             }
             batch.push(values);
-            n += 1;
             if batch.len() == BATCH {
                 tx.blocking_send(Piece::Rows(std::mem::take(&mut batch)))
                     .map_err(gone)?;
@@ -338,9 +321,7 @@ fn read_sqlite(
         if !batch.is_empty() {
             tx.blocking_send(Piece::Rows(batch)).map_err(gone)?;
         }
-        counts.insert(table.clone(), n);
     }
-    tx.blocking_send(Piece::Counts(counts)).map_err(gone)?;
     Ok(())
 }
 

@@ -125,16 +125,11 @@ on_both_backends!(a_backup_taken_while_writing_restores_whole, |backend| {
         };
         assert_eq!(after[table], expected, "{table}");
     }
-    let sealed: i64 = restored
-        .query_one_raw(Statement::from_string(
-            restored.get_database_backend(),
-            "SELECT count(*) FROM clients WHERE ssn_encrypted IS NOT NULL".to_string(),
-        ))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index(0)
-        .unwrap();
+    let sealed: i64 = common::one(
+        &restored,
+        "SELECT count(*) FROM clients WHERE ssn_encrypted IS NOT NULL",
+    )
+    .await;
     assert_eq!(opened.opened as i64, sealed, "every SSN opens");
 });
 

@@ -166,12 +166,7 @@ impl Drop for Served {
 }
 
 async fn scalar(db: &DatabaseConnection, sql: &str) -> i64 {
-    db.query_one_raw(Statement::from_string(db.get_database_backend(), sql.to_string()))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index::<i64>(0)
-        .unwrap()
+    common::one(db, sql).await
 }
 
 async fn job(db: &DatabaseConnection, id: &str) -> (String, i32, Option<String>) {
@@ -535,16 +530,7 @@ on_both_backends!(a_key_rotation_killed_in_the_middle, |backend| {
     let (key_file, next_file) = (dir.path().join("data.key"), dir.path().join("data.key.next"));
     let old = key_in(&key_file);
     // The admin has a two-step secret.
-    let admin_id: String = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT user_id FROM users WHERE username = 'admin'".to_string(),
-        ))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index(0)
-        .unwrap();
+    let admin_id: String = common::one(&db, "SELECT user_id FROM users WHERE username = 'admin'").await;
     let secret_context = seal_context("totp_secret", &admin_id);
     db.execute_raw(Statement::from_sql_and_values(
         db.get_database_backend(),
@@ -659,16 +645,7 @@ on_both_backends!(a_key_rotation_killed_in_the_middle, |backend| {
         );
         assert!(old.open(sealed, &ssn_context(id)).is_err(), "{id}");
     }
-    let secret: String = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT totp_secret FROM users WHERE username = 'admin'".to_string(),
-        ))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index(0)
-        .unwrap();
+    let secret: String = common::one(&db, "SELECT totp_secret FROM users WHERE username = 'admin'").await;
     assert_eq!(new.open(&secret, &secret_context).unwrap(), b"authenticator seed");
     assert_eq!(
         scalar(

@@ -25,9 +25,7 @@ pub async fn export_to_path(
     options: &ExportOptions,
     progress: export::Progress<'_>,
 ) -> Result<ExportSummary, ExportError> {
-    let mut part = path.as_os_str().to_owned();
-    part.push(".part");
-    let part = std::path::PathBuf::from(part);
+    let part = crate::config::with_suffix(path, ".part");
     let file = std::fs::File::create(&part)?;
     let result = export::write_export(db, options, std::io::BufWriter::new(file), progress).await;
     match result {

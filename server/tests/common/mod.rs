@@ -357,6 +357,19 @@ macro_rules! on_both_databases {
     };
 }
 
+/// The first column of the first row `sql` answers.
+pub async fn one<T: sea_orm::TryGetable>(db: &DatabaseConnection, sql: &str) -> T {
+    db.query_one_raw(sea_orm::Statement::from_string(
+        db.get_database_backend(),
+        sql.to_string(),
+    ))
+    .await
+    .expect("the query runs")
+    .expect("a row")
+    .try_get_by_index(0)
+    .expect("its first column")
+}
+
 /// Every table's row count (the migrations' own table too).
 pub async fn table_counts(db: &DatabaseConnection) -> std::collections::BTreeMap<String, u64> {
     let backend = db.get_database_backend();

@@ -46,12 +46,6 @@ fn internal(what: &str, err: impl std::fmt::Display) -> AppError {
     AppError::Internal
 }
 
-/// Whether `key` opens `user_id`'s sealed two-step secret (binding a key to its
-/// database checks this).
-pub fn opens_secret(key: &crate::crypto::DataKey, user_id: &str, sealed: &str) -> bool {
-    key.open(sealed, &seal_context("totp_secret", user_id)).is_ok()
-}
-
 fn open_seed(state: &AppState, sealed: &str, column: &str, user_id: &str) -> Result<Vec<u8>, AppError> {
     state
         .data_key

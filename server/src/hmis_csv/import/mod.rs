@@ -30,7 +30,7 @@ mod preflight;
 mod report;
 mod write;
 
-pub(crate) use write::json_rows;
+pub(crate) use write::{json_insert, json_rows};
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, RandomState};

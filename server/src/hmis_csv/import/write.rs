@@ -235,11 +235,6 @@ async fn upsert(
     }
     let backend = txn.get_database_backend();
     if backend == sea_orm::DatabaseBackend::Postgres {
-        let names = columns
-            .iter()
-            .map(|c| format!("\"{c}\""))
-            .collect::<Vec<_>>()
-            .join(", ");
         let action = match conflict {
             Conflict::Nothing { key } => format!("(\"{key}\") DO NOTHING"),
             Conflict::Update { key, only_if } => {
@@ -253,10 +248,7 @@ async fn upsert(
                 format!("(\"{key}\") DO UPDATE SET {set}{only_if}")
             }
         };
-        let sql = format!(
-            "INSERT INTO \"{table}\" ({names}) SELECT {names} \
-             FROM json_populate_recordset(NULL::\"{table}\", $1::json) ON CONFLICT {action}"
-        );
+        let sql = format!("{} ON CONFLICT {action}", json_insert(table, columns));
         let json = json_rows(columns, &rows);
         let statement = sea_orm::Statement::from_sql_and_values(backend, sql, [Value::from(json)]);
         return Ok(txn.execute_raw(statement).await?.rows_affected());
@@ -283,6 +275,19 @@ async fn upsert(
     };
     insert.on_conflict(on_conflict);
     Ok(txn.execute(&insert).await?.rows_affected())
+}
+
+/// PostgreSQL's `INSERT` of `columns` into `table` from the rows of one JSON parameter
+/// ([`json_rows`]), cast into the columns' types by `json_populate_recordset`.
+pub(crate) fn json_insert(table: &str, columns: &[String]) -> String {
+    let names = columns
+        .iter()
+        .map(|c| format!("\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "INSERT INTO \"{table}\" ({names}) SELECT {names} FROM json_populate_recordset(NULL::\"{table}\", $1::json)"
+    )
 }
 
 /// The rows as a JSON array of objects keyed by column, as `json_populate_recordset`
