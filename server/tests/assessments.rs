@@ -5,10 +5,10 @@
 
 mod common;
 
-use app::db::entities::{assessment_event, enrollment, exit, income_benefit};
+use app::db::entities::{assessment_event, enrollment, income_benefit};
 use app::features::workflows::api::{StepBody, WorkflowView};
 use common::workflow::*;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
 
 /// A household entered `days` days ago in `project`: member IDs and the HoH's
 /// enrollment.
@@ -388,21 +388,10 @@ on_both_databases!(a_missed_assessment_is_dated_within_the_exited_enrollment, |a
     let exit_date = app.state.today() - chrono::Duration::days(20);
     for id in &ids {
         let enrollment_id = enrollment_of(&app, id).await;
-        exit::ActiveModel {
-            exit_id: Set(app::db::new_id()),
-            enrollment_id: Set(enrollment_id),
-            personal_id: Set(id.clone()),
-            exit_date: Set(exit_date),
-            destination: Set(410),
-            exit_method: Set("manual".into()),
-            created_at: Set(app.state.now()),
-            updated_at: Set(app.state.now()),
-            date_deleted: Set(None),
-            ..Default::default()
-        }
-        .insert(&app.db)
-        .await
-        .unwrap();
+        common::households::manual_exit(&app, id, &enrollment_id, exit_date)
+            .insert(&app.db)
+            .await
+            .unwrap();
     }
     let draft = start(&app, &casey, &head).await;
     let w: WorkflowView = view(&app, &casey, &draft, "date").await;

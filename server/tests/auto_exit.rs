@@ -278,6 +278,74 @@ on_both_databases!(two_sweeps_at_once_do_the_work_once, |app| {
     assert!(run(&app, SweepOptions::default()).await.is_ok());
 });
 
+/// PostgreSQL only (SQLite has one writer, so nothing can exit a household between the
+/// sweep's read and its write): a case manager's exit of a household, still uncommitted
+/// when the sweep writes its group of households, makes the group's statement wait and
+/// then fail; the sweep then writes household by household — that one is left to the
+/// case manager (counted as already exited), every other one exits, none twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_exit_saved_during_the_sweep_leaves_that_household_to_it_on_postgresql() {
+    use sea_orm::{ActiveModelTrait, TransactionTrait};
+    let Some(app) = common::spawn(common::Backend::Postgres).await else {
+        return;
+    };
+    app.seed_demo().await;
+    let s = scenario(&app).await;
+    // The case manager exits the two-member household, and has not committed yet.
+    let theirs = app.db.begin().await.unwrap();
+    for (personal_id, enrollment_id) in &s.pair {
+        manual_exit(&app, personal_id, enrollment_id, app.state.today())
+            .insert(&theirs)
+            .await
+            .unwrap();
+    }
+    let swept = tokio::spawn({
+        let state = app.state.clone();
+        async move {
+            let clock = || state.now();
+            let actor = hearth_server::jobs::system_actor("test sweep");
+            sweep(
+                &state.db,
+                state.today(),
+                &clock,
+                &actor,
+                &SweepOptions::default(),
+                &mut |_| {},
+            )
+            .await
+        }
+    });
+    // The sweep's write waits for the case manager's uncommitted exits.
+    let mut waited = false;
+    for _ in 0..400 {
+        let waiting: i64 = common::one(
+            &app.db,
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+             AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO exits%'",
+        )
+        .await;
+        if waiting > 0 {
+            waited = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert!(waited, "the sweep's exits waited for the case manager's");
+    theirs.commit().await.unwrap();
+    let report = swept.await.unwrap().expect("the sweep finishes");
+    assert_eq!(report.already_exited, 1, "{report:?}");
+    assert_eq!(report.households_exited, 2, "{report:?}");
+    let exits = exits(&app).await;
+    for (_, enrollment_id) in &s.pair {
+        assert_eq!(exits[enrollment_id].3, "manual", "the case manager's exit stands");
+    }
+    let mut expected = s.expected.clone();
+    for (_, enrollment_id) in &s.pair {
+        expected.insert(enrollment_id.clone(), app.state.today());
+    }
+    assert_eq!(dates(&exits), expected);
+}
+
 async fn overview(app: &common::TestApp, who: &reqwest::Client) -> AutoExitOverview {
     ok_json(app.call_as(who, "auto_exit_overview", &[]).await).await
 }

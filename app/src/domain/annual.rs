@@ -2,7 +2,7 @@
 //! member within 30 days before or after each anniversary of the head of household's
 //! project start date.
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 
 /// Days on each side of the anniversary.
 pub const WINDOW_DAYS: i64 = 30;
@@ -61,6 +61,25 @@ pub fn current_or_next(start: NaiveDate, date: NaiveDate) -> Option<Window> {
     (1..=200)
         .filter_map(|year| window(start, year))
         .find(|w| date <= w.closes)
+}
+
+/// The project start dates, newest first, whose anniversary falls on `day` in one of
+/// the `years_back` years before it — `window(start, year).anniversary == day` for
+/// some `1 <= year <= years_back`. A Feb 29 start has its anniversary on Feb 28 in
+/// common years, so a common year's Feb 28 is also the anniversary of the Feb 29s.
+pub fn starts_with_anniversary_on(day: NaiveDate, years_back: u32) -> Vec<NaiveDate> {
+    let leap_day_too = day.month() == 2 && day.day() == 28 && !day.leap_year();
+    let mut starts = Vec::new();
+    for back in 1..=years_back {
+        let Some(year) = i32::try_from(back).ok().and_then(|b| day.year().checked_sub(b)) else {
+            break;
+        };
+        starts.extend(NaiveDate::from_ymd_opt(year, day.month(), day.day()));
+        if leap_day_too {
+            starts.extend(NaiveDate::from_ymd_opt(year, 2, 29));
+        }
+    }
+    starts
 }
 
 fn us(d: NaiveDate) -> String {
@@ -151,6 +170,24 @@ mod tests {
     }
 
     #[test]
+    fn the_starts_of_feb_28_and_feb_29() {
+        assert_eq!(
+            starts_with_anniversary_on(d(2027, 2, 28), 4),
+            vec![
+                d(2026, 2, 28),
+                d(2025, 2, 28),
+                d(2024, 2, 28),
+                d(2024, 2, 29),
+                d(2023, 2, 28)
+            ]
+        );
+        assert_eq!(
+            starts_with_anniversary_on(d(2028, 2, 29), 4),
+            vec![d(2024, 2, 29)]
+        );
+    }
+
+    #[test]
     fn due_then_overdue_then_done() {
         let start = d(2025, 11, 30);
         assert_eq!(status(start, d(2026, 10, 30), &[]), AnnualStatus::NotDue);
@@ -213,6 +250,15 @@ mod tests {
 
     proptest! {
         #[test]
+        fn the_starts_of_an_anniversary_are_exactly_those_it_is_the_anniversary_of(
+            start in date(),
+            ahead in 0i64..4000,
+        ) {
+            let day = start + chrono::Duration::days(ahead);
+            let is_anniversary = (1..=12).any(|y| window(start, y).is_some_and(|w| w.anniversary == day));
+            prop_assert_eq!(starts_with_anniversary_on(day, 12).contains(&start), is_anniversary);
+        }
+
         fn windows_are_61_days_around_each_anniversary(start in date(), year in 1u32..10) {
             let w = window(start, year).unwrap();
             prop_assert_eq!((w.closes - w.opens).num_days(), 2 * WINDOW_DAYS);

@@ -19,7 +19,9 @@ pub fn CountsCard(
     /// The card's `data-testid`; the links get `{testid}-organization` and `-mine`.
     testid: &'static str,
     title: &'static str,
-    organization: usize,
+    /// The organization's count ("12", "More than 500").
+    #[prop(into)]
+    organization: String,
     organization_href: String,
     mine: usize,
     mine_href: String,

@@ -102,7 +102,7 @@ fn three(key: &Option<String>) -> Option<String> {
 }
 
 /// A session acting in the first (non-VSP) organization by name, in `workgroup`.
-async fn bench_session(state: &AppState, workgroup: Workgroup) -> Result<CurrentSession, DbErr> {
+pub async fn bench_session(state: &AppState, workgroup: Workgroup) -> Result<CurrentSession, DbErr> {
     let db = &state.db;
     let organization = db
         .query_one_raw(statement(

@@ -491,6 +491,16 @@ impl Walk {
                     s.project_id
                 ))],
             },
+            Page {
+                name: "Annual Assessment Tool, my case assignments",
+                role: Role::CaseManager,
+                requests: vec![Request::Get("/annual-assessments?mine=yes".into())],
+            },
+            Page {
+                name: "Home page (case manager)",
+                role: Role::CaseManager,
+                requests: vec![Request::Get("/".into())],
+            },
         ];
         let step =
             |draft: &ExitDraft, step: &str| Request::Get(format!("/workflows/{}/{step}", draft.draft_id));

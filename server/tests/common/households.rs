@@ -261,3 +261,25 @@ pub async fn exits(
         })
         .collect()
 }
+
+/// A case manager's exit of one enrollment on `on` (destination 410), to insert.
+pub fn manual_exit(
+    app: &super::TestApp,
+    personal_id: &str,
+    enrollment_id: &str,
+    on: NaiveDate,
+) -> app::db::entities::exit::ActiveModel {
+    use sea_orm::Set;
+    app::db::entities::exit::ActiveModel {
+        exit_id: Set(app::db::new_id()),
+        enrollment_id: Set(enrollment_id.to_string()),
+        personal_id: Set(personal_id.to_string()),
+        exit_date: Set(on),
+        destination: Set(410),
+        exit_method: Set("manual".into()),
+        created_at: Set(app.state.now()),
+        updated_at: Set(app.state.now()),
+        date_deleted: Set(None),
+        ..Default::default()
+    }
+}

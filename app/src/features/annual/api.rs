@@ -68,7 +68,9 @@ pub struct FilterChoice {
 pub struct AnnualDuePage {
     pub due: NaiveDate,
     pub rows: Vec<AnnualDueRow>,
+    /// Members due; with `more`, the list holds more than this many (not counted).
     pub total: usize,
+    pub more: bool,
     pub page: usize,
     pub has_more: bool,
     pub organizations: Vec<FilterChoice>,
@@ -78,6 +80,10 @@ pub struct AnnualDuePage {
 
 /// Rows per page.
 pub const PAGE_SIZE: usize = 50;
+
+/// A count of members due stops here ("more than 500"): counting the whole list would
+/// read every household in its window. The CSV download holds them all.
+pub const COUNT_LIMIT: usize = 500;
 
 /// The tool's address for a filter.
 pub fn tool_path(filter: &AnnualFilter) -> String {
@@ -113,6 +119,8 @@ pub struct AnnualCounts {
     /// The acting organization the first count is about.
     pub organization_id: String,
     pub organization: usize,
+    /// More than `organization` (`COUNT_LIMIT`) are due there.
+    pub organization_more: bool,
     pub mine: usize,
 }
 

@@ -48,9 +48,10 @@ pub fn AnnualAssessmentsPage() -> impl IntoView {
                     match data.await {
                         Ok(result) => {
                             let total = format!(
-                                "{} household member{} due on {}",
+                                "{}{} household member{} due on {}",
+                                if result.more { "More than " } else { "" },
                                 result.total,
-                                if result.total == 1 { "" } else { "s" },
+                                if result.total == 1 && !result.more { "" } else { "s" },
                                 format_date(result.due),
                             );
                             let pages = view! { <Pager base=tool_path(&f) page=result.page has_more=result.has_more /> };
@@ -208,7 +209,11 @@ pub fn AnnualDueCard() -> impl IntoView {
                             <CountsCard
                                 testid="annual-due"
                                 title="Annual assessments due today"
-                                organization=c.organization
+                                organization=if c.organization_more {
+                                    format!("More than {}", c.organization)
+                                } else {
+                                    c.organization.to_string()
+                                }
                                 organization_href=tool_path(&organization)
                                 mine=c.mine
                                 mine_href=mine_href

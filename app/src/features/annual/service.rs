@@ -1,21 +1,24 @@
 //! The Annual Assessment Tool on the server. Which households are due depends on the
 //! anniversary of the head of household's start date, which SQL cannot compute the same
-//! way on SQLite and PostgreSQL; so the query narrows the open heads of household
-//! (`enrollments.exit_date IS NULL`, kept by triggers, indexed with the project and
-//! start date) to start dates whose anniversary can fall within 30 days of the due
-//! date (one range per year, a day wider each side), and the exact window — Feb 29
-//! starts included — is `domain::annual`'s, applied to the rows that come back.
+//! way on SQLite and PostgreSQL; so the list is read one anniversary day at a time: the
+//! start dates whose anniversary is that day are worked out here
+//! (`domain::annual::starts_with_anniversary_on`, Feb 29 starts included) and looked up
+//! among the open heads of household (`enrollments.exit_date IS NULL`, kept by
+//! triggers, indexed with the project and start date). A page reads the days its rows
+//! fall on; a count stops at `COUNT_LIMIT`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use chrono::{Duration, Months, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use sea_orm::{ConnectionTrait, Value};
 
-use super::api::{AnnualCounts, AnnualDuePage, AnnualDueRow, AnnualFilter, FilterChoice, PAGE_SIZE};
+use super::api::{
+    AnnualCounts, AnnualDuePage, AnnualDueRow, AnnualFilter, COUNT_LIMIT, FilterChoice, PAGE_SIZE,
+};
 use crate::db::audit::{self, Event};
 use crate::db::{marks, statement};
 use crate::domain::access::{CASE_WORK, Workgroup};
-use crate::domain::annual::{WINDOW_DAYS, window_containing};
+use crate::domain::annual::{WINDOW_DAYS, starts_with_anniversary_on, window_containing};
 use crate::domain::codes::FUNDING_SOURCE;
 use crate::error::AppError;
 use crate::features::access::guard::CurrentSession;
@@ -125,102 +128,113 @@ pub(crate) async fn projects_in_scope(
     Ok(projects)
 }
 
-/// Every household member whose annual is due on the filter's date, most urgent first.
-pub async fn due_rows(
+/// The members due on the filter's date, most urgent first, as far as they were read.
+pub struct DueList {
+    pub due: NaiveDate,
+    pub rows: Vec<AnnualDueRow>,
+    /// Every member due was read (else only the most urgent, at least as many as asked).
+    pub complete: bool,
+}
+
+/// The household members whose annual is due on the filter's date, most urgent first:
+/// all of them, or (with `want`) at least the `want` most urgent when there are more.
+///
+/// Without a client or "mine" filter the list is read one anniversary at a time, the
+/// most urgent first (the window closing soonest): the heads of household whose start
+/// date has its anniversary on that day (equality look-ups in
+/// `ix_enrollments_project_head_open_entry`), their open members, and no annual in
+/// that one window — so a page reads its own rows and a few more, never the whole
+/// project. With a client or "mine" filter it is read from those clients' households.
+pub async fn due_list(
     state: &AppState,
     session: &CurrentSession,
     filter: &AnnualFilter,
-) -> Result<(NaiveDate, Vec<AnnualDueRow>), AppError> {
+    want: Option<usize>,
+) -> Result<DueList, AppError> {
     let due = due_date(state, filter)?;
     let projects = projects_in_scope(state, session, filter.into()).await?;
-    if projects.is_empty() {
-        return Ok((due, Vec::new()));
+    let project_ids: Vec<String> = projects.into_iter().map(|(id, _)| id).collect();
+    let person = non_empty(&filter.personal_id);
+    let mine = non_empty(&filter.mine) == Some("yes");
+    if project_ids.is_empty() {
+        return Ok(DueList {
+            due,
+            rows: Vec::new(),
+            complete: true,
+        });
     }
-    let near = Duration::days(WINDOW_DAYS);
-    let mut ranges = Vec::new();
-    let mut values: Vec<Value> = Vec::new();
-    // The annuals that could count lie within 60 days of the due date.
-    values.push((due - near - near).into());
-    values.push((due + near + near).into());
-    values.extend(projects.iter().map(|(id, _)| Value::from(id.clone())));
-    for years in 1..=YEARS_BACK {
-        let back = Months::new(12 * years);
-        let (Some(lo), Some(hi)) = (
-            (due - near).checked_sub_months(back),
-            (due + near).checked_sub_months(back),
-        ) else {
-            break;
-        };
-        ranges.push("h.entry_date BETWEEN ? AND ?");
-        values.push((lo - Duration::days(1)).into());
-        values.push((hi + Duration::days(1)).into());
+    if person.is_some() || mine {
+        let mine = mine.then_some(session.user_id.as_str());
+        let rows = due_in_households_of(state, &project_ids, due, person, mine).await?;
+        return Ok(DueList {
+            due,
+            rows,
+            complete: true,
+        });
     }
-    values.push(due.into());
-    let mut sql = format!(
-        "SELECT m.enrollment_id, m.personal_id, m.entry_date, h.entry_date AS head_entry, \
-         h.personal_id AS head_id, p.project_name, a.information_date AS annual \
-         FROM enrollments h \
-         JOIN projects p ON p.project_id = h.project_id \
-         JOIN enrollments m ON m.household_id = h.household_id AND m.date_deleted IS NULL \
-         LEFT JOIN assessment_events a ON a.enrollment_id = m.enrollment_id AND a.data_collection_stage = 5 \
-         AND a.date_deleted IS NULL AND a.information_date BETWEEN ? AND ? \
-         WHERE h.project_id IN ({}) AND h.relationship_to_hoh = 1 AND h.exit_date IS NULL AND ({}) \
-         AND h.date_deleted IS NULL AND m.entry_date <= ? AND m.exit_date IS NULL",
-        marks(projects.len()),
-        ranges.join(" OR ")
-    );
-    if let Some(personal_id) = non_empty(&filter.personal_id) {
-        sql.push_str(" AND m.personal_id = ?");
-        values.push(personal_id.into());
-    }
-    if non_empty(&filter.mine) == Some("yes") {
-        sql.push_str(
-            " AND EXISTS (SELECT 1 FROM case_assignments ca WHERE ca.user_id = ? AND ca.end_date IS NULL \
-             AND ca.personal_id IN (m.personal_id, h.personal_id))",
-        );
-        values.push(session.user_id.clone().into());
-    }
-    let db = &state.db;
-    let rows = db
-        .query_all_raw(statement(db.get_database_backend(), &sql, values))
-        .await?;
-    // One row per member and annual found near the due date.
-    let mut members: HashMap<String, (AnnualDueRow, bool)> = HashMap::new();
-    for row in rows {
-        let enrollment_id: String = row.try_get("", "enrollment_id")?;
-        let head_entry: NaiveDate = row.try_get("", "head_entry")?;
-        let Some(w) = window_containing(head_entry, due) else {
-            continue;
-        };
-        let annual: Option<NaiveDate> = row.try_get("", "annual")?;
-        let done = annual.is_some_and(|d| w.contains(d));
-        if let Some((_, settled)) = members.get_mut(&enrollment_id) {
-            *settled |= done;
-            continue;
+    let mut rows: Vec<AnnualDueRow> = Vec::new();
+    // A member of a household with two heads (imported data) is listed once.
+    let mut seen = HashSet::new();
+    let days = -WINDOW_DAYS..=WINDOW_DAYS;
+    for offset in days.clone() {
+        let day = due_on_anniversary(state, &project_ids, due, due + Duration::days(offset)).await?;
+        rows.extend(day.into_iter().filter(|r| seen.insert(r.enrollment_id.clone())));
+        if want.is_some_and(|w| rows.len() >= w) && offset < *days.end() {
+            return Ok(DueList {
+                due,
+                rows,
+                complete: false,
+            });
         }
-        let entry = AnnualDueRow {
-            enrollment_id: enrollment_id.clone(),
-            personal_id: row.try_get("", "personal_id")?,
-            client_name: String::new(),
-            head_personal_id: row.try_get("", "head_id")?,
-            head_name: String::new(),
-            project_name: row.try_get("", "project_name")?,
-            entry_date: row.try_get("", "entry_date")?,
-            head_entry_date: head_entry,
-            anniversary: w.anniversary,
-            opens: w.opens,
-            closes: w.closes,
-            days_left: (w.closes - due).num_days(),
-        };
-        members.insert(enrollment_id, (entry, done));
     }
-    let mut due_rows: Vec<AnnualDueRow> = members
-        .into_values()
-        .filter(|(_, settled)| !settled)
-        .map(|(row, _)| row)
-        .collect();
-    // Most urgent first; a household's members together, its head first.
-    due_rows.sort_by(|a, b| {
+    Ok(DueList {
+        due,
+        rows,
+        complete: true,
+    })
+}
+
+const DUE_COLUMNS: &str = "m.enrollment_id, m.personal_id, m.entry_date, h.entry_date AS head_entry, \
+     h.personal_id AS head_id, p.project_name";
+
+/// The open heads of household of these projects (`h`) with their project (`p`) and
+/// open members who joined by the due date (`m`).
+fn households_sql(projects: usize) -> String {
+    format!(
+        "FROM enrollments h JOIN projects p ON p.project_id = h.project_id \
+         JOIN enrollments m ON m.household_id = h.household_id AND m.date_deleted IS NULL \
+         AND m.exit_date IS NULL AND m.entry_date <= ? \
+         WHERE h.project_id IN ({}) AND h.relationship_to_hoh = 1 AND h.exit_date IS NULL \
+         AND h.date_deleted IS NULL",
+        marks(projects)
+    )
+}
+
+/// A row of `DUE_COLUMNS` with the window of the due date it falls in, if any.
+fn due_row(row: &sea_orm::QueryResult, due: NaiveDate) -> Result<Option<AnnualDueRow>, AppError> {
+    let head_entry: NaiveDate = row.try_get("", "head_entry")?;
+    let Some(w) = window_containing(head_entry, due) else {
+        return Ok(None);
+    };
+    Ok(Some(AnnualDueRow {
+        enrollment_id: row.try_get("", "enrollment_id")?,
+        personal_id: row.try_get("", "personal_id")?,
+        client_name: String::new(),
+        head_personal_id: row.try_get("", "head_id")?,
+        head_name: String::new(),
+        project_name: row.try_get("", "project_name")?,
+        entry_date: row.try_get("", "entry_date")?,
+        head_entry_date: head_entry,
+        anniversary: w.anniversary,
+        opens: w.opens,
+        closes: w.closes,
+        days_left: (w.closes - due).num_days(),
+    }))
+}
+
+/// Most urgent first; a household's members together, its head first.
+fn by_urgency(rows: &mut [AnnualDueRow]) {
+    rows.sort_by(|a, b| {
         (
             a.days_left,
             &a.project_name,
@@ -236,7 +250,131 @@ pub async fn due_rows(
                 &b.enrollment_id,
             ))
     });
-    Ok((due, due_rows))
+}
+
+/// The members due whose household's anniversary is `anniversary` (within 30 days of
+/// the due date), with no annual recorded in that window.
+async fn due_on_anniversary(
+    state: &AppState,
+    project_ids: &[String],
+    due: NaiveDate,
+    anniversary: NaiveDate,
+) -> Result<Vec<AnnualDueRow>, AppError> {
+    let starts = starts_with_anniversary_on(anniversary, YEARS_BACK);
+    let near = Duration::days(WINDOW_DAYS);
+    let sql = format!(
+        "SELECT {DUE_COLUMNS} {} AND h.entry_date IN ({}) \
+         AND NOT EXISTS (SELECT 1 FROM assessment_events a WHERE a.enrollment_id = m.enrollment_id \
+         AND a.data_collection_stage = 5 AND a.date_deleted IS NULL AND a.information_date BETWEEN ? AND ?)",
+        households_sql(project_ids.len()),
+        marks(starts.len())
+    );
+    let mut values: Vec<Value> = vec![due.into()];
+    values.extend(project_ids.iter().map(|id| Value::from(id.clone())));
+    values.extend(starts.into_iter().map(Value::from));
+    values.push((anniversary - near).into());
+    values.push((anniversary + near).into());
+    let db = &state.db;
+    let mut rows = Vec::new();
+    for row in db
+        .query_all_raw(statement(db.get_database_backend(), &sql, values))
+        .await?
+    {
+        rows.extend(due_row(&row, due)?.filter(|r| r.anniversary == anniversary));
+    }
+    by_urgency(&mut rows);
+    Ok(rows)
+}
+
+/// The members due in the open households of one client (`person`: that client's
+/// rows) or of a case manager's open case assignments (`mine`: rows of an assigned
+/// member or of an assigned head's household) — read from those households, so the
+/// cost follows the caseload, not the projects.
+async fn due_in_households_of(
+    state: &AppState,
+    project_ids: &[String],
+    due: NaiveDate,
+    person: Option<&str>,
+    mine: Option<&str>,
+) -> Result<Vec<AnnualDueRow>, AppError> {
+    let db = &state.db;
+    let backend = db.get_database_backend();
+    let assigned: HashSet<String> = match mine {
+        Some(user_id) => db
+            .query_all_raw(statement(
+                backend,
+                "SELECT personal_id FROM case_assignments WHERE user_id = ? AND end_date IS NULL",
+                vec![user_id.into()],
+            ))
+            .await?
+            .iter()
+            .map(|row| row.try_get("", "personal_id"))
+            .collect::<Result<_, _>>()?,
+        None => HashSet::new(),
+    };
+    let seeds: Vec<&str> = match person {
+        Some(p) => vec![p],
+        None => assigned.iter().map(String::as_str).collect(),
+    };
+    let mut rows = Vec::new();
+    for chunk in seeds.chunks(crate::db::IN_CHUNK) {
+        let sql = format!(
+            "SELECT {DUE_COLUMNS} {} AND h.household_id IN (SELECT s.household_id FROM enrollments s \
+             WHERE s.personal_id IN ({}) AND s.exit_date IS NULL AND s.date_deleted IS NULL)",
+            households_sql(project_ids.len()),
+            marks(chunk.len())
+        );
+        let mut values: Vec<Value> = vec![due.into()];
+        values.extend(project_ids.iter().map(|id| Value::from(id.clone())));
+        values.extend(chunk.iter().map(|id| Value::from(id.to_string())));
+        for row in db.query_all_raw(statement(backend, &sql, values)).await? {
+            let Some(r) = due_row(&row, due)? else { continue };
+            let wanted = person.is_none_or(|p| r.personal_id == p)
+                && (mine.is_none()
+                    || assigned.contains(&r.personal_id)
+                    || assigned.contains(&r.head_personal_id));
+            if wanted {
+                rows.push(r);
+            }
+        }
+    }
+    // A household found from two of its members came back twice.
+    rows.sort_by(|a, b| a.enrollment_id.cmp(&b.enrollment_id));
+    rows.dedup_by(|a, b| a.enrollment_id == b.enrollment_id);
+    let settled = annuals_in_window(state, &rows).await?;
+    rows.retain(|r| !settled.contains(&r.enrollment_id));
+    by_urgency(&mut rows);
+    Ok(rows)
+}
+
+/// The enrollments of these rows with an annual recorded in the row's window.
+async fn annuals_in_window(state: &AppState, rows: &[AnnualDueRow]) -> Result<HashSet<String>, AppError> {
+    let windows: HashMap<&str, &AnnualDueRow> = rows.iter().map(|r| (r.enrollment_id.as_str(), r)).collect();
+    let ids: Vec<&str> = windows.keys().copied().collect();
+    let db = &state.db;
+    let mut settled = HashSet::new();
+    for chunk in ids.chunks(crate::db::IN_CHUNK) {
+        let sql = format!(
+            "SELECT enrollment_id, information_date FROM assessment_events WHERE enrollment_id IN ({}) \
+             AND data_collection_stage = 5 AND date_deleted IS NULL",
+            marks(chunk.len())
+        );
+        let values = chunk.iter().map(|id| Value::from(id.to_string())).collect();
+        for row in db
+            .query_all_raw(statement(db.get_database_backend(), &sql, values))
+            .await?
+        {
+            let id: String = row.try_get("", "enrollment_id")?;
+            let date: NaiveDate = row.try_get("", "information_date")?;
+            if windows
+                .get(id.as_str())
+                .is_some_and(|r| r.opens <= date && date <= r.closes)
+            {
+                settled.insert(id);
+            }
+        }
+    }
+    Ok(settled)
 }
 
 /// Reads the client and head-of-household names of the rows (only the rows shown, so
@@ -291,7 +429,7 @@ pub(crate) async fn audit_view(
     session: &CurrentSession,
     action: &str,
     query: &str,
-    count: usize,
+    count: impl std::fmt::Display,
 ) -> Result<(), AppError> {
     audit::record_view(
         state,
@@ -310,11 +448,27 @@ pub async fn page(
     filter: &AnnualFilter,
     page: usize,
 ) -> Result<AnnualDuePage, AppError> {
-    let (due, rows) = due_rows(state, session, filter).await?;
-    let total = rows.len();
-    let mut rows: Vec<AnnualDueRow> = rows.into_iter().skip(page * PAGE_SIZE).take(PAGE_SIZE).collect();
+    let want = ((page + 1) * PAGE_SIZE).max(COUNT_LIMIT) + 1;
+    let list = due_list(state, session, filter, Some(want)).await?;
+    let (total, more) = if list.complete {
+        (list.rows.len(), false)
+    } else {
+        (COUNT_LIMIT, true)
+    };
+    let has_more = list.rows.len() > (page + 1) * PAGE_SIZE;
+    let mut rows: Vec<AnnualDueRow> = list
+        .rows
+        .into_iter()
+        .skip(page * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .collect();
     fill_names(state, &mut rows).await?;
-    audit_view(state, session, "annual_tool.view", &filter.query(), total).await?;
+    let counted = if more {
+        format!("more than {total}")
+    } else {
+        total.to_string()
+    };
+    audit_view(state, session, "annual_tool.view", &filter.query(), &counted).await?;
     let (organizations, projects) =
         filter_choices(state, session, non_empty(&filter.organization_id)).await?;
     let funders = FUNDING_SOURCE
@@ -326,10 +480,11 @@ pub async fn page(
         })
         .collect();
     Ok(AnnualDuePage {
-        due,
-        has_more: (page + 1) * PAGE_SIZE < total,
+        due: list.due,
+        has_more,
         rows,
         total,
+        more,
         page,
         organizations,
         projects,
@@ -384,7 +539,7 @@ pub async fn export(
     session: &CurrentSession,
     filter: &AnnualFilter,
 ) -> Result<Vec<AnnualDueRow>, AppError> {
-    let (_, mut rows) = due_rows(state, session, filter).await?;
+    let mut rows = due_list(state, session, filter, None).await?.rows;
     fill_names(state, &mut rows).await?;
     audit_view(state, session, "annual_tool.export", &filter.query(), rows.len()).await?;
     Ok(rows)
@@ -401,27 +556,16 @@ pub async fn counts(state: &AppState, session: &CurrentSession) -> Result<Option
         organization_id: Some(organization_id.clone()),
         ..Default::default()
     };
-    let (_, organization) = due_rows(state, session, &all).await?;
-    // "Mine" is the same list narrowed to the user's clients (as the filter's
-    // `mine=yes` narrows it): counted here rather than by a second pass.
-    let db = &state.db;
-    let assigned: std::collections::HashSet<String> = db
-        .query_all_raw(statement(
-            db.get_database_backend(),
-            "SELECT personal_id FROM case_assignments WHERE user_id = ? AND end_date IS NULL",
-            vec![session.user_id.clone().into()],
-        ))
-        .await?
-        .iter()
-        .map(|row| row.try_get("", "personal_id"))
-        .collect::<Result<_, _>>()?;
-    let mine: Vec<&AnnualDueRow> = organization
-        .iter()
-        .filter(|r| assigned.contains(&r.personal_id) || assigned.contains(&r.head_personal_id))
-        .collect();
+    let organization = due_list(state, session, &all, Some(COUNT_LIMIT + 1)).await?;
+    let mine = AnnualFilter {
+        mine: Some("yes".into()),
+        ..all
+    };
+    let mine = due_list(state, session, &mine, None).await?.rows.len();
     Ok(Some(AnnualCounts {
         organization_id,
-        organization: organization.len(),
-        mine: mine.len(),
+        organization: organization.rows.len().min(COUNT_LIMIT),
+        organization_more: !organization.complete,
+        mine,
     }))
 }

@@ -156,7 +156,7 @@ pub fn ApproachingAutoExitCard() -> impl IntoView {
                         <CountsCard
                             testid="approaching"
                             title="Approaching auto-exit"
-                            organization=c.organization
+                            organization=c.organization.to_string()
                             organization_href=approaching_path(&organization)
                             mine=c.mine
                             mine_href=approaching_path(&mine)
