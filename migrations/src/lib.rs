@@ -18,6 +18,7 @@ mod m20261205_000018_index_for_scale;
 mod m20261205_000019_index_reports;
 mod m20261206_000020_import_findings_and_user_contact;
 mod m20261206_000021_import_sources;
+mod m20261207_000022_rank_priority_in_index_order;
 mod plain_indexes;
 
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000019_index_reports::Migration),
             Box::new(m20261206_000020_import_findings_and_user_contact::Migration),
             Box::new(m20261206_000021_import_sources::Migration),
+            Box::new(m20261207_000022_rank_priority_in_index_order::Migration),
         ]
     }
 }

@@ -150,13 +150,16 @@ pub fn statement(backend: DatabaseBackend, sql: &str, values: Vec<sea_orm::Value
     Statement::from_sql_and_values(backend, sql, values)
 }
 
-/// Refreshes the query planner's statistics after a bulk load (demo data, an import):
-/// until then PostgreSQL may plan searches over a million clients as if the tables
-/// were empty (hundreds of milliseconds instead of a few). SQLite's `PRAGMA optimize`
-/// does the same where it helps.
+/// Refreshes the query planner's statistics after a bulk load (demo data, an import, a
+/// copy): until then PostgreSQL may plan searches over a million clients as if the
+/// tables were empty (hundreds of milliseconds instead of a few). On PostgreSQL it
+/// also vacuums, which marks the loaded pages all-visible: until autovacuum gets there
+/// every count and index-only read visits the table too (the priority list's count at
+/// 1,000,000 clients: 18 ms before, 2 ms after). Not in a transaction. SQLite's
+/// `PRAGMA optimize` does the same where it helps.
 pub async fn refresh_statistics(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     let sql = match db.get_database_backend() {
-        DatabaseBackend::Postgres => "ANALYZE",
+        DatabaseBackend::Postgres => "VACUUM (ANALYZE)",
         _ => "PRAGMA optimize",
     };
     db.execute_unprepared(sql).await?;

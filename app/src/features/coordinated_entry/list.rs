@@ -12,7 +12,7 @@ use super::api::{PAGE_SIZE, PriorityFilter, PriorityPage, PriorityRow, ReferralS
 use super::service::require_list_user;
 use crate::db::marks;
 use crate::db::statement;
-use crate::domain::ce::{AgeBand, HouseholdType, RANK_ORDER_SQL};
+use crate::domain::ce::{AgeBand, HouseholdType, RANK_ORDER_SQL, RANK_ORDER_SQL_POSTGRES};
 use crate::domain::codes::{PROJECT_TYPE, REFERRAL_RESULT};
 use crate::domain::dates::age_on;
 use crate::error::AppError;
@@ -111,12 +111,16 @@ async fn rows(
     // The page is ranked on the entries alone (their index holds the rank), then only
     // its rows are joined to their clients: ranking after the join would read a
     // client for every listed household (7,655 random reads for a page of 50).
+    let rank = match backend {
+        sea_orm::DatabaseBackend::Postgres => RANK_ORDER_SQL_POSTGRES,
+        _ => RANK_ORDER_SQL,
+    };
     let sql = format!(
         "SELECT l.enrollment_id, l.personal_id, l.household_id, l.score, l.assessment_date, l.homeless_since, \
          l.household_type, l.chronic, l.veteran, l.head_dob, l.project_type_sought, c.first_name, c.last_name \
-         FROM (SELECT l.enrollment_id{LIST_FROM}{filters} ORDER BY {RANK_ORDER_SQL}{limit}) page \
+         FROM (SELECT l.enrollment_id{LIST_FROM}{filters} ORDER BY {rank}{limit}) page \
          JOIN ce_priority l ON l.enrollment_id = page.enrollment_id \
-         JOIN clients c ON c.personal_id = l.personal_id ORDER BY {RANK_ORDER_SQL}"
+         JOIN clients c ON c.personal_id = l.personal_id ORDER BY {rank}"
     );
     let found = db.query_all_raw(statement(backend, &sql, values)).await?;
     let mut out = Vec::with_capacity(found.len());
