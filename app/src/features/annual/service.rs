@@ -143,8 +143,9 @@ pub struct DueList {
 /// most urgent first (the window closing soonest): the heads of household whose start
 /// date has its anniversary on that day (equality look-ups in
 /// `ix_enrollments_project_head_open_entry`), their open members, and no annual in
-/// that one window — so a page reads its own rows and a few more, never the whole
-/// project. With a client or "mine" filter it is read from those clients' households.
+/// that one window — so reading stops at the day that completes `want` (a page's rows
+/// and a count up to `COUNT_LIMIT`), not the window's last. With a client or "mine"
+/// filter it is read from those clients' households.
 pub async fn due_list(
     state: &AppState,
     session: &CurrentSession,
