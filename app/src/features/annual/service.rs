@@ -22,6 +22,7 @@ use crate::domain::annual::{WINDOW_DAYS, starts_with_anniversary_on, window_cont
 use crate::domain::codes::FUNDING_SOURCE;
 use crate::error::AppError;
 use crate::features::access::guard::CurrentSession;
+use crate::features::caseload::service::annual_dates;
 use crate::features::clients::service::full_name;
 use crate::state::AppState;
 
@@ -378,40 +379,15 @@ async fn due_in_households_of(
     // A household found from two of its members came back twice.
     rows.sort_by(|a, b| a.enrollment_id.cmp(&b.enrollment_id));
     rows.dedup_by(|a, b| a.enrollment_id == b.enrollment_id);
-    let settled = annuals_in_window(state, &rows).await?;
-    rows.retain(|r| !settled.contains(&r.enrollment_id));
+    // Settled: an annual on record in the member's window.
+    let annuals = annual_dates(db, rows.iter().map(|r| r.enrollment_id.as_str())).await?;
+    rows.retain(|r| {
+        !annuals
+            .get(&r.enrollment_id)
+            .is_some_and(|dates| dates.iter().any(|d| r.opens <= *d && *d <= r.closes))
+    });
     by_urgency(&mut rows);
     Ok(rows)
-}
-
-/// The enrollments of these rows with an annual recorded in the row's window.
-async fn annuals_in_window(state: &AppState, rows: &[AnnualDueRow]) -> Result<HashSet<String>, AppError> {
-    let windows: HashMap<&str, &AnnualDueRow> = rows.iter().map(|r| (r.enrollment_id.as_str(), r)).collect();
-    let ids: Vec<&str> = windows.keys().copied().collect();
-    let db = &state.db;
-    let mut settled = HashSet::new();
-    for chunk in ids.chunks(crate::db::IN_CHUNK) {
-        let sql = format!(
-            "SELECT enrollment_id, information_date FROM assessment_events WHERE enrollment_id IN ({}) \
-             AND data_collection_stage = 5 AND date_deleted IS NULL",
-            marks(chunk.len())
-        );
-        let values = chunk.iter().map(|id| Value::from(id.to_string())).collect();
-        for row in db
-            .query_all_raw(statement(db.get_database_backend(), &sql, values))
-            .await?
-        {
-            let id: String = row.try_get("", "enrollment_id")?;
-            let date: NaiveDate = row.try_get("", "information_date")?;
-            if windows
-                .get(id.as_str())
-                .is_some_and(|r| r.opens <= date && date <= r.closes)
-            {
-                settled.insert(id);
-            }
-        }
-    }
-    Ok(settled)
 }
 
 /// Reads the client and head-of-household names of the rows (only the rows shown, so
