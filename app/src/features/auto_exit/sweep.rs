@@ -656,9 +656,10 @@ pub(crate) const AUTO: SystemExit = SystemExit {
 /// Households exited per commit, with one statement of each kind (exits, case
 /// assignments, audit) in a savepoint; when the group fails (a concurrent exit, a
 /// household that cannot be written), each household is written in a savepoint of its
-/// own, so that one is left untouched and the rest exit. One commit and three statements for 50 households save a flush and
-/// about 350 round trips each (52,000 households at 1M clients: docs/PERFORMANCE.md),
-/// and hold the write lock for milliseconds at a time.
+/// own, so that one is left untouched and the rest exit. One commit and three
+/// statements for 50 households save a flush per household and about 350 round trips
+/// per group (52,000 households at 1M clients: docs/PERFORMANCE.md), and hold the
+/// write lock for milliseconds at a time.
 const HOUSEHOLDS_PER_COMMIT: usize = 50;
 
 /// Exits a group of households (their open members, each household on its own date)
