@@ -19,6 +19,7 @@ mod m20261205_000019_index_reports;
 mod m20261206_000020_import_findings_and_user_contact;
 mod m20261206_000021_import_sources;
 mod m20261207_000022_rank_priority_in_index_order;
+mod m20261208_000023_keep_annual_due;
 mod plain_indexes;
 
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_import_findings_and_user_contact::Migration),
             Box::new(m20261206_000021_import_sources::Migration),
             Box::new(m20261207_000022_rank_priority_in_index_order::Migration),
+            Box::new(m20261208_000023_keep_annual_due::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+use app::features::annual::stored as annual;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement, TransactionTrait as _, Value};
 use tokio::sync::mpsc;
 
@@ -140,7 +141,16 @@ pub async fn copy(
             });
         }
     }
+    // The triggers marked every household copied: the Annual Assessment Tool's kept
+    // rows are built anew, for the day the source's were (or by the server when it
+    // starts, if the source had none).
+    let kept = |e: app::error::AppError| DbErr::Custom(format!("the annual assessments due: {e}"));
+    let as_of = annual::as_of(source).await.map_err(kept)?;
+    annual::forget(&txn).await.map_err(kept)?;
     txn.commit().await?;
+    if let Some(as_of) = as_of {
+        annual::rebuild(target, as_of, None).await.map_err(kept)?;
+    }
     app::db::refresh_statistics(target).await?;
     Ok(copied)
 }
@@ -183,6 +193,10 @@ async fn target_columns(target: &impl ConnectionTrait) -> Result<BTreeMap<String
     let mut tables: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for row in rows {
         let (table, column): (String, String) = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
+        // Kept from the others: built anew in PostgreSQL instead.
+        if annual::KEPT_TABLES.contains(&table.as_str()) {
+            continue;
+        }
         tables.entry(table).or_default().push(column);
     }
     Ok(tables)

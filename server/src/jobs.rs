@@ -103,6 +103,52 @@ pub fn spawn_runner(state: AppState, auto_exit_at: Option<chrono::NaiveTime>) {
     });
 }
 
+/// How often the Annual Assessment Tool's kept rows are brought up to date.
+const ANNUAL_DUE_EVERY: Duration = Duration::from_secs(2);
+
+/// How long the kept rows' lease lasts without being renewed.
+const ANNUAL_DUE_LEASE: i64 = 120;
+
+/// Keeps the Annual Assessment Tool's owed anniversaries up to date
+/// (`features::annual::stored`): builds them on start when there are none, rolls them
+/// to today, recomputes the households writers marked — one server at a time.
+pub fn spawn_annual_due_keeper(state: AppState) {
+    tokio::spawn(async move {
+        loop {
+            if let Err(err) = keep_annual_due(&state).await {
+                tracing::warn!(error = %err, "the annual assessments due could not be brought up to date");
+            }
+            tokio::time::sleep(ANNUAL_DUE_EVERY).await;
+        }
+    });
+}
+
+async fn keep_annual_due(state: &AppState) -> Result<(), app::error::AppError> {
+    use app::db::lease::Lease;
+    use app::features::annual::stored;
+    let today = state.today();
+    // Most of the time there is nothing to do: found by reading, without the lease.
+    if stored::as_of(&state.db).await? == Some(today) && stored::marked(&state.db, 1).await?.is_empty() {
+        return Ok(());
+    }
+    let Some(lease) = Lease::acquire(
+        &state.db,
+        stored::LEASE,
+        &state.jobs.worker,
+        chrono::Utc::now(),
+        chrono::Duration::seconds(ANNUAL_DUE_LEASE),
+    )
+    .await?
+    else {
+        return Ok(());
+    };
+    let done = stored::refresh(&state.db, today, Some(&lease)).await;
+    lease.release(&state.db).await?;
+    let done = done?;
+    tracing::debug!(rebuilt = ?done.rebuilt, rolled = done.rolled, marked = done.marked, "annual assessments due refreshed");
+    Ok(())
+}
+
 /// Says this worker still runs its job, while it runs one. Wall-clock time, not the
 /// CoC clock: this is about the process being alive.
 async fn heartbeat(state: &AppState) -> Result<(), sea_orm::DbErr> {

@@ -36,6 +36,7 @@ const LARGE: &[(&str, i64)] = &[
     ("events", 290_260),
     ("case_assignments", 1_000_000),
     ("ce_priority", 268_000),
+    ("annual_due", 700_000),
     ("ce_referrals", 100_000),
     ("client_contacts", 500_000),
     ("emergency_contacts", 500_000),

@@ -82,6 +82,27 @@ pub fn starts_with_anniversary_on(day: NaiveDate, years_back: u32) -> Vec<NaiveD
     starts
 }
 
+/// How many anniversaries of a start date the Annual Assessment Tool looks at (an
+/// enrollment open longer is taken as a data error, not as due).
+pub const ANNIVERSARIES: u32 = 60;
+
+/// For how many days after the day it is worked out for (`as_of`) an owed anniversary
+/// (`owed_anniversary`) answers the tool: windows are a year apart, so until then no
+/// earlier window can still be open at `as_of` and unsettled.
+pub const OWED_ANSWERS_DAYS: i64 = 304;
+
+/// The anniversary of the first of the first `ANNIVERSARIES` windows of `start` that
+/// has not closed before `as_of` and holds none of the member's annual assessments
+/// (`annuals`). For any due date from `as_of` to `as_of + OWED_ANSWERS_DAYS` the member
+/// is due exactly when this anniversary is within 30 days of it — what the Annual
+/// Assessment Tool keeps per member (`annual_due`) and reads as an index range.
+pub fn owed_anniversary(start: NaiveDate, as_of: NaiveDate, annuals: &[NaiveDate]) -> Option<NaiveDate> {
+    (1..=ANNIVERSARIES)
+        .map_while(|year| window(start, year))
+        .find(|w| as_of <= w.closes && !annuals.iter().any(|d| w.contains(*d)))
+        .map(|w| w.anniversary)
+}
+
 fn us(d: NaiveDate) -> String {
     d.format("%-m/%-d/%Y").to_string()
 }
@@ -328,6 +349,25 @@ mod tests {
             } else {
                 prop_assert_eq!(status(start, today, &[]), AnnualStatus::NotDue);
             }
+        }
+
+        /// The owed anniversary worked out on `as_of` says who is due on any date of the
+        /// following 304 days exactly as the window of that date does.
+        #[test]
+        fn the_owed_anniversary_answers_the_due_dates_that_follow(
+            start_days in 0i64..4000,
+            as_of_after in -400i64..3000,
+            due_after in 0i64..=OWED_ANSWERS_DAYS,
+            annual_offsets in proptest::collection::vec(0i64..3000, 0..5),
+        ) {
+            let start = d(2012, 1, 1) + chrono::Duration::days(start_days);
+            let as_of = start + chrono::Duration::days(as_of_after);
+            let due = as_of + chrono::Duration::days(due_after);
+            let annuals: Vec<NaiveDate> = annual_offsets.iter().map(|o| start + chrono::Duration::days(*o)).collect();
+            let by_window = window_containing(start, due).is_some_and(|w| !annuals.iter().any(|a| w.contains(*a)));
+            let owed = owed_anniversary(start, as_of, &annuals);
+            let by_owed = owed.is_some_and(|a| (a - due).num_days().abs() <= WINDOW_DAYS);
+            prop_assert_eq!(by_window, by_owed, "start {} as of {} due {} owed {:?}", start, as_of, due, owed);
         }
 
         /// A missed window closed by the date asked, after the member joined, with no

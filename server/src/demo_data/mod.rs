@@ -252,6 +252,10 @@ pub async fn run(
         .await
         .map_err(DemoDataError::Seed)?;
     txn.commit().await?;
+    // The Annual Assessment Tool's owed anniversaries, for the demo's today.
+    app::features::annual::stored::rebuild(db, options.today, None)
+        .await
+        .map_err(DemoDataError::Seed)?;
     app::db::refresh_statistics(db).await?;
     Ok(Summary {
         clients: counts[0],

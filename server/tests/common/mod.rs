@@ -200,6 +200,8 @@ pub async fn spawn_with(
         data_key_file: files.path().join("data.key"),
         // Tests run sweeps themselves, on their own clock.
         auto_exit_at: None,
+        // And refresh the Annual Assessment Tool's kept rows themselves.
+        keep_annual_due: false,
     };
     let state = AppState {
         db: db.clone(),

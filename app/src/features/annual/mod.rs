@@ -6,5 +6,7 @@ pub mod api;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod stored;
 
 pub use page::{AnnualAssessmentsPage, AnnualDueCard};

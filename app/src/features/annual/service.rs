@@ -5,7 +5,9 @@
 //! (`domain::annual::starts_with_anniversary_on`, Feb 29 starts included) and looked up
 //! among the open heads of household (`enrollments.exit_date IS NULL`, kept by
 //! triggers, indexed with the project and start date). A page reads the days its rows
-//! fall on; a count stops at `COUNT_LIMIT`.
+//! fall on; a count stops at `COUNT_LIMIT`. For due dates the owed anniversaries kept
+//! per member answer (`stored`: today and the 304 days after) the list is one index
+//! range of those instead.
 
 use std::collections::{HashMap, HashSet};
 
@@ -18,7 +20,7 @@ use super::api::{
 use crate::db::audit::{self, Event};
 use crate::db::{marks, statement};
 use crate::domain::access::{CASE_WORK, Workgroup};
-use crate::domain::annual::{WINDOW_DAYS, starts_with_anniversary_on, window_containing};
+use crate::domain::annual::{ANNIVERSARIES, WINDOW_DAYS, starts_with_anniversary_on, window_containing};
 use crate::domain::codes::FUNDING_SOURCE;
 use crate::error::AppError;
 use crate::features::access::guard::CurrentSession;
@@ -28,7 +30,7 @@ use crate::state::AppState;
 
 /// How many anniversaries back the query looks at most (enrollments open for longer
 /// are rare); never further back than the oldest open head of household in scope.
-const YEARS_BACK: u32 = 60;
+const YEARS_BACK: u32 = ANNIVERSARIES;
 
 pub(crate) fn non_empty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|v| !v.is_empty())
@@ -140,8 +142,9 @@ pub struct DueList {
 /// The household members whose annual is due on the filter's date, most urgent first:
 /// all of them, or (with `want`) at least the `want` most urgent when there are more.
 ///
-/// Without a client or "mine" filter the list is read one anniversary at a time, the
-/// most urgent first (the window closing soonest): the heads of household whose start
+/// Without a client or "mine" filter the list is read from the owed anniversaries kept
+/// per member (`stored::due`: one index range) when they answer the due date; else one
+/// anniversary at a time, the most urgent first (the window closing soonest): the heads of household whose start
 /// date has its anniversary on that day (equality look-ups in
 /// `ix_enrollments_project_head_open_entry`), their open members, and no annual in
 /// that one window — so reading stops at the day that completes `want` (a page's rows
@@ -155,7 +158,7 @@ pub async fn due_list(
 ) -> Result<DueList, AppError> {
     let due = due_date(state, filter)?;
     let projects = projects_in_scope(state, session, filter.into()).await?;
-    let project_ids: Vec<String> = projects.into_iter().map(|(id, _)| id).collect();
+    let project_ids: Vec<String> = projects.iter().map(|(id, _)| id.clone()).collect();
     let person = non_empty(&filter.personal_id);
     let mine = non_empty(&filter.mine) == Some("yes");
     if project_ids.is_empty() {
@@ -173,6 +176,9 @@ pub async fn due_list(
             rows,
             complete: true,
         });
+    }
+    if let Some((rows, complete)) = super::stored::due(state, &projects, due, want).await? {
+        return Ok(DueList { due, rows, complete });
     }
     let mut rows: Vec<AnnualDueRow> = Vec::new();
     // Start dates are looked up back to the oldest open head of household's only.
@@ -247,7 +253,7 @@ fn due_row(row: &sea_orm::QueryResult, due: NaiveDate) -> Result<Option<AnnualDu
 }
 
 /// Most urgent first; a household's members together, its head first.
-fn by_urgency(rows: &mut [AnnualDueRow]) {
+pub(super) fn by_urgency(rows: &mut [AnnualDueRow]) {
     rows.sort_by(|a, b| {
         (
             a.days_left,
@@ -336,11 +342,10 @@ async fn due_in_households_of(
     mine: Option<&str>,
 ) -> Result<Vec<AnnualDueRow>, AppError> {
     let db = &state.db;
-    let backend = db.get_database_backend();
     let assigned: HashSet<String> = match mine {
         Some(user_id) => db
             .query_all_raw(statement(
-                backend,
+                db.get_database_backend(),
                 "SELECT personal_id FROM case_assignments WHERE user_id = ? AND end_date IS NULL",
                 vec![user_id.into()],
             ))
@@ -354,26 +359,45 @@ async fn due_in_households_of(
         Some(p) => vec![p],
         None => assigned.iter().map(String::as_str).collect(),
     };
+    let of_clients = |n: usize| {
+        format!(
+            "h.household_id IN (SELECT s.household_id FROM enrollments s \
+             WHERE s.personal_id IN ({}) AND s.exit_date IS NULL AND s.date_deleted IS NULL)",
+            marks(n)
+        )
+    };
+    due_in_households(db, project_ids, due, &seeds, of_clients, |r| {
+        person.is_none_or(|p| r.personal_id == p)
+            && (mine.is_none() || assigned.contains(&r.personal_id) || assigned.contains(&r.head_personal_id))
+    })
+    .await
+}
+
+/// The members due, most urgent first, in the open households that `households`
+/// selects (an SQL condition on the head `h` over as many placeholders as it is given
+/// `seeds`, which are bound a chunk at a time) and that `keep` keeps — worked out
+/// from the source rows.
+pub(super) async fn due_in_households(
+    db: &impl ConnectionTrait,
+    project_ids: &[String],
+    due: NaiveDate,
+    seeds: &[&str],
+    households: impl Fn(usize) -> String,
+    keep: impl Fn(&AnnualDueRow) -> bool,
+) -> Result<Vec<AnnualDueRow>, AppError> {
+    let backend = db.get_database_backend();
     let mut rows = Vec::new();
     for chunk in seeds.chunks(crate::db::IN_CHUNK) {
         let sql = format!(
-            "SELECT {DUE_COLUMNS} {} AND h.household_id IN (SELECT s.household_id FROM enrollments s \
-             WHERE s.personal_id IN ({}) AND s.exit_date IS NULL AND s.date_deleted IS NULL)",
+            "SELECT {DUE_COLUMNS} {} AND {}",
             households_sql(project_ids.len()),
-            marks(chunk.len())
+            households(chunk.len())
         );
         let mut values: Vec<Value> = vec![due.into()];
         values.extend(project_ids.iter().map(|id| Value::from(id.clone())));
         values.extend(chunk.iter().map(|id| Value::from(id.to_string())));
         for row in db.query_all_raw(statement(backend, &sql, values)).await? {
-            let Some(r) = due_row(&row, due)? else { continue };
-            let wanted = person.is_none_or(|p| r.personal_id == p)
-                && (mine.is_none()
-                    || assigned.contains(&r.personal_id)
-                    || assigned.contains(&r.head_personal_id));
-            if wanted {
-                rows.push(r);
-            }
+            rows.extend(due_row(&row, due)?.filter(&keep));
         }
     }
     // A household found from two of its members came back twice.
