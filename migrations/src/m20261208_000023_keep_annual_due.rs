@@ -100,7 +100,13 @@ impl MigrationTrait for Migration {
         for (name, cols) in [
             (
                 BY_PROJECT,
-                vec![AnnualDue::ProjectId, AnnualDue::Anniversary, AnnualDue::EntryDate],
+                vec![
+                    AnnualDue::ProjectId,
+                    AnnualDue::Anniversary,
+                    AnnualDue::EntryDate,
+                    AnnualDue::HouseholdId,
+                    AnnualDue::EnrollmentId,
+                ],
             ),
             (BY_HOUSEHOLD, vec![AnnualDue::HouseholdId]),
             (BY_ANNIVERSARY, vec![AnnualDue::Anniversary]),

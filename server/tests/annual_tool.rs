@@ -359,7 +359,7 @@ async fn agrees_with_the_rules(
         }
         // Cut short: at least the number asked for, the most urgent, in order.
         if all.len() > 3 {
-            let cut = due_list(&app.state, admin, &filter, Some(3)).await.unwrap();
+            let cut = due_list(&app.state, admin, &filter, Some(3), None).await.unwrap();
             assert!(cut.rows.len() >= 3);
             let prefix: Vec<&str> = all
                 .iter()

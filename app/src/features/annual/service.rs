@@ -137,10 +137,25 @@ pub struct DueList {
     pub rows: Vec<AnnualDueRow>,
     /// Every member due was read (else only the most urgent, at least as many as asked).
     pub complete: bool,
+    /// How many members are due, counted up to the count asked for (all when none was).
+    pub counted: usize,
+}
+
+impl DueList {
+    fn read(due: NaiveDate, rows: Vec<AnnualDueRow>, complete: bool, count_to: Option<usize>) -> Self {
+        let counted = count_to.map_or(rows.len(), |limit| rows.len().min(limit));
+        DueList {
+            due,
+            rows,
+            complete,
+            counted,
+        }
+    }
 }
 
 /// The household members whose annual is due on the filter's date, most urgent first:
-/// all of them, or (with `want`) at least the `want` most urgent when there are more.
+/// all of them, or (with `want`) at least the `want` most urgent when there are more;
+/// and how many are due, counted up to `count_to`.
 ///
 /// Without a client or "mine" filter the list is read from the owed anniversaries kept
 /// per member (`stored::due`: one index range) when they answer the due date; else one
@@ -155,6 +170,7 @@ pub async fn due_list(
     session: &CurrentSession,
     filter: &AnnualFilter,
     want: Option<usize>,
+    count_to: Option<usize>,
 ) -> Result<DueList, AppError> {
     let due = due_date(state, filter)?;
     let projects = projects_in_scope(state, session, filter.into()).await?;
@@ -162,32 +178,27 @@ pub async fn due_list(
     let person = non_empty(&filter.personal_id);
     let mine = non_empty(&filter.mine) == Some("yes");
     if project_ids.is_empty() {
-        return Ok(DueList {
-            due,
-            rows: Vec::new(),
-            complete: true,
-        });
+        return Ok(DueList::read(due, Vec::new(), true, count_to));
     }
     if person.is_some() || mine {
         let mine = mine.then_some(session.user_id.as_str());
         let rows = due_in_households_of(state, &project_ids, due, person, mine).await?;
+        return Ok(DueList::read(due, rows, true, count_to));
+    }
+    if let Some(kept) = super::stored::due(state, &projects, due, want, count_to).await? {
         return Ok(DueList {
             due,
-            rows,
-            complete: true,
+            rows: kept.rows,
+            complete: kept.complete,
+            counted: kept.counted,
         });
     }
-    if let Some((rows, complete)) = super::stored::due(state, &projects, due, want).await? {
-        return Ok(DueList { due, rows, complete });
-    }
+    // Read far enough to count too.
+    let want = want.map(|w| w.max(count_to.unwrap_or(0)));
     let mut rows: Vec<AnnualDueRow> = Vec::new();
     // Start dates are looked up back to the oldest open head of household's only.
     let Some(oldest) = oldest_open_head(state, &project_ids).await? else {
-        return Ok(DueList {
-            due,
-            rows,
-            complete: true,
-        });
+        return Ok(DueList::read(due, rows, true, count_to));
     };
     // A member of a household with two heads (imported data) is listed once.
     let mut seen = HashSet::new();
@@ -200,18 +211,10 @@ pub async fn due_list(
         let day = due_on_anniversary(state, &project_ids, due, anniversary, years_back).await?;
         rows.extend(day.into_iter().filter(|r| seen.insert(r.enrollment_id.clone())));
         if want.is_some_and(|w| rows.len() >= w) && offset < *days.end() {
-            return Ok(DueList {
-                due,
-                rows,
-                complete: false,
-            });
+            return Ok(DueList::read(due, rows, false, count_to));
         }
     }
-    Ok(DueList {
-        due,
-        rows,
-        complete: true,
-    })
+    Ok(DueList::read(due, rows, true, count_to))
 }
 
 const DUE_COLUMNS: &str = "m.enrollment_id, m.personal_id, m.entry_date, h.entry_date AS head_entry, \
@@ -485,13 +488,9 @@ pub async fn page(
     filter: &AnnualFilter,
     page: usize,
 ) -> Result<AnnualDuePage, AppError> {
-    let want = ((page + 1) * PAGE_SIZE).max(COUNT_LIMIT) + 1;
-    let list = due_list(state, session, filter, Some(want)).await?;
-    let (total, more) = if list.complete {
-        (list.rows.len(), false)
-    } else {
-        (COUNT_LIMIT, true)
-    };
+    let want = (page + 1) * PAGE_SIZE + 1;
+    let list = due_list(state, session, filter, Some(want), Some(COUNT_LIMIT + 1)).await?;
+    let (total, more) = (list.counted.min(COUNT_LIMIT), list.counted > COUNT_LIMIT);
     let has_more = list.rows.len() > (page + 1) * PAGE_SIZE;
     let mut rows: Vec<AnnualDueRow> = list
         .rows
@@ -576,7 +575,7 @@ pub async fn export(
     session: &CurrentSession,
     filter: &AnnualFilter,
 ) -> Result<Vec<AnnualDueRow>, AppError> {
-    let mut rows = due_list(state, session, filter, None).await?.rows;
+    let mut rows = due_list(state, session, filter, None, None).await?.rows;
     fill_names(state, &mut rows).await?;
     audit_view(state, session, "annual_tool.export", &filter.query(), rows.len()).await?;
     Ok(rows)
@@ -593,16 +592,18 @@ pub async fn counts(state: &AppState, session: &CurrentSession) -> Result<Option
         organization_id: Some(organization_id.clone()),
         ..Default::default()
     };
-    let organization = due_list(state, session, &all, Some(COUNT_LIMIT + 1)).await?;
+    let organization = due_list(state, session, &all, Some(0), Some(COUNT_LIMIT + 1))
+        .await?
+        .counted;
     let mine = AnnualFilter {
         mine: Some("yes".into()),
         ..all
     };
-    let mine = due_list(state, session, &mine, None).await?.rows.len();
+    let mine = due_list(state, session, &mine, None, None).await?.counted;
     Ok(Some(AnnualCounts {
         organization_id,
-        organization: organization.rows.len().min(COUNT_LIMIT),
-        organization_more: !organization.complete,
+        organization: organization.min(COUNT_LIMIT),
+        organization_more: organization > COUNT_LIMIT,
         mine,
     }))
 }

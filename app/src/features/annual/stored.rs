@@ -205,6 +205,11 @@ pub async fn rebuild(
         txn.commit().await?;
     }
     set_as_of(db, Some(as_of)).await?;
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        // Rewritten whole: until vacuumed the tool's counts visit the table for every
+        // row (12 ms for one project's 3,500 rows at 1,000,000 clients).
+        db.execute_unprepared("VACUUM (ANALYZE) annual_due").await?;
+    }
     tracing::info!(households = households.len(), rows = written, %as_of, "annual due list built");
     Ok(written)
 }
@@ -308,17 +313,28 @@ pub async fn forget(db: &impl ConnectionTrait) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The members due read from the kept rows.
+pub struct KeptDue {
+    /// Most urgent first: all, or at least as many as asked for.
+    pub rows: Vec<AnnualDueRow>,
+    /// `rows` holds every member due.
+    pub complete: bool,
+    /// How many are due, up to the count asked for (all when none was).
+    pub counted: usize,
+}
+
 /// The members due on `due` in these projects (ID and name), most urgent first — all,
-/// or at least `want` when there are more — read from the kept rows in one snapshot,
-/// the marked households worked out from the source rows; None when the kept rows do
-/// not answer this due date (not built, `due` outside their days, too many households
-/// marked). Answers the rows and whether they are all.
+/// or at least `want` when there are more — and how many, counted up to `count_to`
+/// (an index-only count), read from the kept rows in one snapshot, the marked
+/// households worked out from the source rows; None when the kept rows do not answer
+/// this due date (not built, `due` outside their days, too many households marked).
 pub async fn due(
     state: &AppState,
     projects: &[(String, String)],
     due: NaiveDate,
     want: Option<usize>,
-) -> Result<Option<(Vec<AnnualDueRow>, bool)>, AppError> {
+    count_to: Option<usize>,
+) -> Result<Option<KeptDue>, AppError> {
     let db = &state.db;
     let txn = match db.get_database_backend() {
         sea_orm::DatabaseBackend::Postgres => {
@@ -328,7 +344,7 @@ pub async fn due(
         // A SQLite read transaction is one snapshot already.
         _ => db.begin().await?,
     };
-    let read = due_in_snapshot(&txn, projects, due, want).await;
+    let read = due_in_snapshot(&txn, projects, due, want, count_to).await;
     txn.commit().await?;
     read
 }
@@ -338,7 +354,8 @@ async fn due_in_snapshot(
     projects: &[(String, String)],
     due: NaiveDate,
     want: Option<usize>,
-) -> Result<Option<(Vec<AnnualDueRow>, bool)>, AppError> {
+    count_to: Option<usize>,
+) -> Result<Option<KeptDue>, AppError> {
     let Some(as_of) = as_of(db).await? else {
         return Ok(None);
     };
@@ -368,6 +385,10 @@ async fn due_in_snapshot(
     const COLUMNS: &str = "d.enrollment_id, d.personal_id, d.entry_date, d.head_personal_id, d.head_entry_date, \
          d.project_id, d.anniversary";
     let backend = db.get_database_backend();
+    let kept_count = match count_to {
+        Some(limit) => Some(count_members(db, &base, &values, limit).await?),
+        None => None,
+    };
     let limit = want.map(|w| format!(" LIMIT {w}")).unwrap_or_default();
     let mut kept = db
         .query_all_raw(statement(
@@ -421,16 +442,61 @@ async fn due_in_snapshot(
             days_left: (anniversary + near - due).num_days(),
         });
     }
+    let mut marked_due = 0;
     if !stale.is_empty() {
         let seeds: Vec<&str> = stale.iter().map(String::as_str).collect();
         let households = |n: usize| format!("h.household_id IN ({})", marks(n));
-        // Only up to the last day read: the days after it were not read.
-        let read = |r: &AnnualDueRow| last_read.is_none_or(|last| r.anniversary <= last);
-        rows.extend(due_in_households(db, &project_ids, due, &seeds, households, read).await?);
+        let exact = due_in_households(db, &project_ids, due, &seeds, households, |_| true).await?;
+        marked_due = exact.len();
+        // Listed only up to the last day read: the days after it were not read.
+        rows.extend(
+            exact
+                .into_iter()
+                .filter(|r| last_read.is_none_or(|last| r.anniversary <= last)),
+        );
     }
     by_urgency(&mut rows);
     // A member of a household with two heads is listed once, at its most urgent.
     let mut seen = HashSet::new();
     rows.retain(|r| seen.insert(r.enrollment_id.clone()));
-    Ok(Some((rows, complete)))
+    let counted = match (kept_count, count_to) {
+        (Some(n), Some(limit)) => (n + marked_due).min(limit),
+        _ => rows.len(),
+    };
+    Ok(Some(KeptDue {
+        rows,
+        complete,
+        counted,
+    }))
+}
+
+/// How many members the kept rows of `base` (a `FROM … WHERE` over `values`) list, up
+/// to `limit`: read from the index alone, stopping at `limit` rows; a member of a
+/// household with two open heads (a data error the data-quality report lists) has a
+/// row per head and is counted once, reading further when such rows were among them.
+/// (`COUNT(DISTINCT …)` would read the whole range first on PostgreSQL.)
+async fn count_members(
+    db: &impl ConnectionTrait,
+    base: &str,
+    values: &[Value],
+    limit: usize,
+) -> Result<usize, AppError> {
+    let mut read = limit;
+    loop {
+        let rows = db
+            .query_all_raw(statement(
+                db.get_database_backend(),
+                &format!("SELECT d.enrollment_id {base} LIMIT {read}"),
+                values.to_vec(),
+            ))
+            .await?;
+        let members: HashSet<String> = rows
+            .iter()
+            .map(|r| r.try_get::<String>("", "enrollment_id"))
+            .collect::<Result<_, _>>()?;
+        if rows.len() < read || members.len() >= limit {
+            return Ok(members.len().min(limit));
+        }
+        read = read.saturating_mul(2);
+    }
 }
