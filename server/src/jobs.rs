@@ -128,7 +128,10 @@ async fn keep_annual_due(state: &AppState) -> Result<(), app::error::AppError> {
     use app::features::annual::stored;
     let today = state.today();
     // Most of the time there is nothing to do: found by reading, without the lease.
-    if stored::as_of(&state.db).await? == Some(today) && stored::marked(&state.db, 1).await?.is_empty() {
+    let current = stored::as_of(&state.db)
+        .await?
+        .is_some_and(|as_of| as_of >= today);
+    if current && stored::marked(&state.db, 1).await?.is_empty() {
         return Ok(());
     }
     let Some(lease) = Lease::acquire(

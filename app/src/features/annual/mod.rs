@@ -3,6 +3,8 @@
 //! downloadable as CSV, each with the actions that settle it.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+mod households;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -20,7 +20,8 @@ use chrono::{Duration, NaiveDate};
 use sea_orm::{AccessMode, ConnectionTrait, DatabaseConnection, IsolationLevel, TransactionTrait, Value};
 
 use super::api::AnnualDueRow;
-use super::service::{by_urgency, due_in_households};
+use super::households::due_in_households;
+use super::service::by_urgency;
 
 use crate::db::lease::Lease;
 use crate::db::{IN_CHUNK, begin_write, marks, statement};
