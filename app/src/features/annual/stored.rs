@@ -8,7 +8,7 @@
 //! Triggers mark the household of every changed enrollment or annual assessment in
 //! `annual_due_dirty`, in the writer's transaction; until `refresh` recomputes such a
 //! household its kept rows are not read and it is worked out from the source rows
-//! instead (`service::due_in_households`), so the tool is exact at every moment.
+//! instead (`households::due_in_households`), so the tool is exact at every moment.
 //! `refresh` runs in the background every few seconds (one server at a time, under a
 //! lease): it builds the rows when there are none (a new or migrated database, after
 //! a bulk load), moves `as_of` to today (recomputing the households whose owed window
