@@ -62,19 +62,29 @@ pub fn answers(as_of: NaiveDate, due: NaiveDate) -> bool {
     as_of <= due && due <= as_of + Duration::days(OWED_ANSWERS_DAYS)
 }
 
-/// The households marked stale, at most `limit`.
-pub async fn marked(db: &impl ConnectionTrait, limit: usize) -> Result<Vec<String>, AppError> {
+/// The `household_id` column of what `sql` answers.
+async fn household_ids(
+    db: &impl ConnectionTrait,
+    sql: &str,
+    values: Vec<Value>,
+) -> Result<Vec<String>, AppError> {
     let rows = db
-        .query_all_raw(statement(
-            db.get_database_backend(),
-            &format!("SELECT household_id FROM annual_due_dirty ORDER BY household_id LIMIT {limit}"),
-            vec![],
-        ))
+        .query_all_raw(statement(db.get_database_backend(), sql, values))
         .await?;
     Ok(rows
         .iter()
         .map(|r| r.try_get("", "household_id"))
         .collect::<Result<_, _>>()?)
+}
+
+/// The households marked stale, at most `limit`.
+pub async fn marked(db: &impl ConnectionTrait, limit: usize) -> Result<Vec<String>, AppError> {
+    household_ids(db, &marks_sql(limit, ""), vec![]).await
+}
+
+/// The marks, at most `limit`, with a locking clause (`lock`) after them.
+fn marks_sql(limit: usize, lock: &str) -> String {
+    format!("SELECT household_id FROM annual_due_dirty ORDER BY household_id LIMIT {limit}{lock}")
 }
 
 /// Replaces the kept rows of these households by the rows the source rows give for
@@ -177,21 +187,14 @@ pub async fn rebuild(
     as_of: NaiveDate,
     lease: Option<&Lease>,
 ) -> Result<u64, AppError> {
-    set_as_of(db, None).await?;
-    for table in ["annual_due_dirty", "annual_due"] {
-        db.execute_unprepared(&format!("DELETE FROM {table}")).await?;
-    }
-    let households: Vec<String> = db
-        .query_all_raw(statement(
-            db.get_database_backend(),
-            "SELECT DISTINCT household_id FROM enrollments WHERE relationship_to_hoh = 1 AND exit_date IS NULL \
-             AND date_deleted IS NULL",
-            vec![],
-        ))
-        .await?
-        .iter()
-        .map(|r| r.try_get("", "household_id"))
-        .collect::<Result<_, _>>()?;
+    forget(db).await?;
+    let households = household_ids(
+        db,
+        "SELECT DISTINCT household_id FROM enrollments WHERE relationship_to_hoh = 1 AND exit_date IS NULL \
+         AND date_deleted IS NULL",
+        vec![],
+    )
+    .await?;
     let mut written = 0;
     for batch in households.chunks(BATCH) {
         if let Some(lease) = lease
@@ -242,16 +245,12 @@ pub async fn refresh(
         }
         Some(as_of) if as_of < today => {
             let txn = begin_write(db).await?;
-            let closed: Vec<String> = txn
-                .query_all_raw(statement(
-                    txn.get_database_backend(),
-                    "SELECT DISTINCT household_id FROM annual_due WHERE anniversary < ?",
-                    vec![(today - Duration::days(WINDOW_DAYS)).into()],
-                ))
-                .await?
-                .iter()
-                .map(|r| r.try_get("", "household_id"))
-                .collect::<Result<_, _>>()?;
+            let closed = household_ids(
+                &txn,
+                "SELECT DISTINCT household_id FROM annual_due WHERE anniversary < ?",
+                vec![(today - Duration::days(WINDOW_DAYS)).into()],
+            )
+            .await?;
             recompute(&txn, &closed, today).await?;
             set_as_of(&txn, Some(today)).await?;
             txn.commit().await?;
@@ -268,18 +267,7 @@ pub async fn refresh(
             sea_orm::DatabaseBackend::Postgres => " FOR UPDATE",
             _ => "",
         };
-        let households: Vec<String> = txn
-            .query_all_raw(statement(
-                txn.get_database_backend(),
-                &format!(
-                    "SELECT household_id FROM annual_due_dirty ORDER BY household_id LIMIT {BATCH}{lock}"
-                ),
-                vec![],
-            ))
-            .await?
-            .iter()
-            .map(|r| r.try_get("", "household_id"))
-            .collect::<Result<_, _>>()?;
+        let households = household_ids(&txn, &marks_sql(BATCH, lock), vec![]).await?;
         if households.is_empty() {
             txn.commit().await?;
             break;
