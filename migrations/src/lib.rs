@@ -20,6 +20,7 @@ mod m20261206_000020_import_findings_and_user_contact;
 mod m20261206_000021_import_sources;
 mod m20261207_000022_rank_priority_in_index_order;
 mod m20261208_000023_keep_annual_due;
+mod m20261209_000024_keep_dq_facts;
 mod plain_indexes;
 
 pub struct Migrator;
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000021_import_sources::Migration),
             Box::new(m20261207_000022_rank_priority_in_index_order::Migration),
             Box::new(m20261208_000023_keep_annual_due::Migration),
+            Box::new(m20261209_000024_keep_dq_facts::Migration),
         ]
     }
 }

@@ -74,10 +74,10 @@ pub struct Config {
     pub data_key_file: PathBuf,
     /// When the daily auto-exit sweep starts (CoC time); None: never on its own.
     pub auto_exit_at: Option<chrono::NaiveTime>,
-    /// Keep the Annual Assessment Tool's owed anniversaries up to date in the
-    /// background (`features::annual::stored`); off only in tests, which refresh them
-    /// themselves.
-    pub keep_annual_due: bool,
+    /// Keep the summaries kept on write (`features::kept`: the Annual Assessment
+    /// Tool's owed anniversaries, the data-quality facts) up to date in the background;
+    /// off only in tests, which refresh them themselves.
+    pub keep_summaries: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -211,7 +211,7 @@ impl Config {
             data_key,
             data_key_file,
             auto_exit_at,
-            keep_annual_due: true,
+            keep_summaries: true,
         })
     }
 

@@ -103,24 +103,54 @@ pub fn spawn_runner(state: AppState, auto_exit_at: Option<chrono::NaiveTime>) {
     });
 }
 
-/// How often the Annual Assessment Tool's kept rows are brought up to date.
+/// How often the kept summaries are brought up to date.
 const ANNUAL_DUE_EVERY: Duration = Duration::from_secs(2);
 
-/// How long the kept rows' lease lasts without being renewed.
+/// How long a kept summary's lease lasts without being renewed.
 const ANNUAL_DUE_LEASE: i64 = 120;
 
-/// Keeps the Annual Assessment Tool's owed anniversaries up to date
-/// (`features::annual::stored`): builds them on start when there are none, rolls them
-/// to today, recomputes the households writers marked — one server at a time.
-pub fn spawn_annual_due_keeper(state: AppState) {
+/// Keeps the summaries kept on write up to date (`features::kept`): the Annual
+/// Assessment Tool's owed anniversaries (`features::annual::stored`: built on start
+/// when there are none, rolled to today) and the data-quality facts
+/// (`features::data_quality::kept`: built when there are none), each recomputing the
+/// households writers marked — one server at a time for each.
+pub fn spawn_keepers(state: AppState) {
     tokio::spawn(async move {
         loop {
             if let Err(err) = keep_annual_due(&state).await {
                 tracing::warn!(error = %err, "the annual assessments due could not be brought up to date");
             }
+            if let Err(err) = keep_dq_facts(&state).await {
+                tracing::warn!(error = %err, "the data-quality facts could not be brought up to date");
+            }
             tokio::time::sleep(ANNUAL_DUE_EVERY).await;
         }
     });
+}
+
+async fn keep_dq_facts(state: &AppState) -> Result<(), app::error::AppError> {
+    use app::db::lease::Lease;
+    use app::features::data_quality::kept;
+    // Most of the time there is nothing to do: found by reading, without the lease.
+    if kept::built(&state.db).await? && kept::marked(&state.db, 1).await?.is_empty() {
+        return Ok(());
+    }
+    let Some(lease) = Lease::acquire(
+        &state.db,
+        kept::LEASE,
+        &state.jobs.worker,
+        chrono::Utc::now(),
+        chrono::Duration::seconds(ANNUAL_DUE_LEASE),
+    )
+    .await?
+    else {
+        return Ok(());
+    };
+    let done = kept::refresh(&state.db, state.time_zone, state.today(), Some(&lease)).await;
+    lease.release(&state.db).await?;
+    let done = done?;
+    tracing::debug!(rebuilt = ?done.rebuilt, marked = done.marked, "data-quality facts refreshed");
+    Ok(())
 }
 
 async fn keep_annual_due(state: &AppState) -> Result<(), app::error::AppError> {

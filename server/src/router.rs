@@ -161,8 +161,8 @@ impl Server {
             .await
             .map_err(std::io::Error::other)?;
         crate::jobs::spawn_runner(state.clone(), config.auto_exit_at);
-        if config.keep_annual_due {
-            crate::jobs::spawn_annual_due_keeper(state.clone());
+        if config.keep_summaries {
+            crate::jobs::spawn_keepers(state.clone());
         }
         let views = state.views.clone();
         let router = app_router(state, leptos_options(&config.site_root, addr), limits);

@@ -435,3 +435,172 @@ on_both_databases!(
         assert_eq!(enrollments("start_lag_1").await, [summer[0].1.clone()]);
     }
 );
+
+/// Everything the report shows for these filters, as an HMIS admin reads it: the
+/// counts, and the first page of records of every count (and the second of a count
+/// with more), as JSON.
+async fn everything(
+    app: &common::TestApp,
+    admin: &app::features::access::guard::CurrentSession,
+    filters: &[app::features::data_quality::api::DqFilter],
+) -> Vec<String> {
+    use app::features::data_quality::service;
+    let mut out = Vec::new();
+    for filter in filters {
+        let report = service::report(&app.state, admin, filter).await.unwrap();
+        for (code, n) in &report.counts {
+            if *n == 0 {
+                continue;
+            }
+            for page in 0..if *n > service::PAGE_SIZE { 2 } else { 1 } {
+                let records = service::records_page(&app.state, admin, filter, code, page)
+                    .await
+                    .unwrap();
+                assert_eq!(records.total, *n, "{code}: the records are the count's");
+                out.push(serde_json::to_string(&records).unwrap());
+            }
+        }
+        out.push(serde_json::to_string(&report).unwrap());
+    }
+    out
+}
+
+// The report is the same whether each enrollment's facts are worked out from the source
+// rows or read from the kept rows (`dq_facts`), on generated data (households of
+// several members, years of history), for the default period, an earlier one and one
+// organization, counts and records alike: right after the facts are built, with
+// households changed since by plain SQL (as any writer would: exits, a client's birth
+// date, income records deleted, an exit's destination, an enrollment moved to another
+// household, a second enrollment overlapping, an enrollment deleted) — marked by the
+// triggers and worked out from the source rows — and after the refresh.
+on_both_databases!(the_kept_facts_answer_as_the_source_rows, |app| {
+    use app::features::data_quality::{api::DqFilter, kept};
+    use sea_orm::ConnectionTrait;
+
+    let today = app.state.today();
+    let options = hearth_server::demo_data::Options {
+        clients: 800,
+        seed: 5,
+        today,
+        progress: false,
+    };
+    hearth_server::demo_data::run(&app.db, &options, &app.state.data_key)
+        .await
+        .expect("demo data is written");
+    let admin = hearth_server::bench::bench_session(&app.state, app::domain::access::Workgroup::HmisAdmin)
+        .await
+        .unwrap();
+    let day = |days: i64| Some((today - chrono::Duration::days(days)).to_string());
+    let filters = [
+        DqFilter::default(),
+        DqFilter {
+            from: day(3 * 365),
+            to: day(365),
+            ..Default::default()
+        },
+        DqFilter {
+            organization_id: Some(organization_of(&app, FAMILY_SHELTER).await),
+            ..Default::default()
+        },
+    ];
+    assert!(
+        !kept::built(&app.db).await.unwrap(),
+        "demo data leaves them to the server"
+    );
+    let rows = everything(&app, &admin, &filters).await;
+    assert!(rows.len() > 60, "the generated data has records to list");
+
+    let built = kept::refresh(&app.db, app.state.time_zone, today, None)
+        .await
+        .unwrap();
+    assert!(built.rebuilt.is_some_and(|n| n > 1_000), "{built:?}");
+    assert!(kept::built(&app.db).await.unwrap());
+    assert_eq!(everything(&app, &admin, &filters).await, rows, "kept, just built");
+
+    // A new seal of every SSN (a key rotation) changes no fact and marks nothing.
+    app.db
+        .execute_unprepared(
+            "UPDATE clients SET ssn_encrypted = ssn_encrypted WHERE ssn_encrypted IS NOT NULL",
+        )
+        .await
+        .unwrap();
+    assert!(kept::marked(&app.db, 1).await.unwrap().is_empty());
+
+    let yesterday = (today - chrono::Duration::days(1)).to_string();
+    for sql in [
+        format!(
+            "UPDATE enrollments SET exit_date = '{yesterday}' WHERE enrollment_id IN (SELECT enrollment_id \
+             FROM enrollments WHERE exit_date IS NULL ORDER BY enrollment_id LIMIT 3)"
+        ),
+        "UPDATE clients SET dob = NULL, dob_data_quality = 99 WHERE personal_id IN (SELECT personal_id \
+         FROM enrollments WHERE exit_date IS NULL ORDER BY personal_id LIMIT 3)"
+            .to_string(),
+        "UPDATE income_benefits SET date_deleted = created_at WHERE income_benefits_id IN (SELECT income_benefits_id \
+         FROM income_benefits WHERE data_collection_stage IN (1, 3) AND date_deleted IS NULL \
+         ORDER BY income_benefits_id LIMIT 5)"
+            .to_string(),
+        "UPDATE exits SET destination = 99 WHERE exit_id IN (SELECT exit_id FROM exits ORDER BY exit_id LIMIT 3)"
+            .to_string(),
+        "UPDATE enrollments SET household_id = (SELECT MIN(household_id) FROM enrollments) WHERE enrollment_id = \
+         (SELECT MAX(enrollment_id) FROM enrollments)"
+            .to_string(),
+        "UPDATE enrollments SET date_deleted = created_at WHERE enrollment_id = (SELECT MIN(enrollment_id) \
+         FROM enrollments WHERE exit_date IS NULL)"
+            .to_string(),
+    ] {
+        app.db.execute_unprepared(&sql).await.unwrap();
+    }
+    let open: (String, String) = (
+        common::one(
+            &app.db,
+            "SELECT personal_id FROM enrollments WHERE exit_date IS NULL AND date_deleted IS NULL \
+             ORDER BY enrollment_id DESC LIMIT 1",
+        )
+        .await,
+        String::new(),
+    );
+    let project: String = common::one(
+        &app.db,
+        &format!(
+            "SELECT p.project_name FROM projects p JOIN enrollments e ON e.project_id = p.project_id \
+             WHERE e.personal_id = '{}' AND e.exit_date IS NULL AND e.date_deleted IS NULL LIMIT 1",
+            open.0
+        ),
+    )
+    .await;
+    again(&app, &open, &project, 10).await;
+    let stale = kept::marked(&app.db, 10_000).await.unwrap();
+    assert!(
+        stale.len() >= 10,
+        "the triggers marked the households ({})",
+        stale.len()
+    );
+    let changed = everything(&app, &admin, &filters).await;
+    assert_ne!(changed, rows, "the writes changed the report");
+    // The same, worked out whole from the source rows.
+    app.db
+        .execute_unprepared("UPDATE dq_facts_state SET built = 0")
+        .await
+        .unwrap();
+    assert_eq!(
+        everything(&app, &admin, &filters).await,
+        changed,
+        "from the source rows"
+    );
+    app.db
+        .execute_unprepared("UPDATE dq_facts_state SET built = 1")
+        .await
+        .unwrap();
+
+    let refreshed = kept::refresh(&app.db, app.state.time_zone, today, None)
+        .await
+        .unwrap();
+    assert_eq!(refreshed.rebuilt, None);
+    assert_eq!(refreshed.marked, stale.len());
+    assert!(kept::marked(&app.db, 1).await.unwrap().is_empty());
+    assert_eq!(
+        everything(&app, &admin, &filters).await,
+        changed,
+        "after the refresh"
+    );
+});

@@ -37,6 +37,7 @@ const LARGE: &[(&str, i64)] = &[
     ("case_assignments", 1_000_000),
     ("ce_priority", 268_000),
     ("annual_due", 700_000),
+    ("dq_facts", 1_619_720),
     ("ce_referrals", 100_000),
     ("client_contacts", 500_000),
     ("emergency_contacts", 500_000),

@@ -50,12 +50,16 @@ impl CocDate {
         let mut changes = Vec::new();
         let mut current = first;
         let mut at = start;
-        // Zones change their offset on whole hours or half hours: hour by hour finds
-        // each change, minute by minute places it.
+        // Day by day finds each change (no zone changes twice in a day), hour by hour
+        // and then minute by minute place it (zones change on whole or half hours).
         while at < end {
-            let next = at + Duration::hours(1);
+            let next = at + Duration::days(1);
             if offset_minutes(&zone, next) != current {
-                let mut minute = at;
+                let mut hour = at;
+                while offset_minutes(&zone, hour + Duration::hours(1)) == current {
+                    hour += Duration::hours(1);
+                }
+                let mut minute = hour;
                 while offset_minutes(&zone, minute) == current {
                     minute += Duration::minutes(1);
                 }
@@ -85,15 +89,14 @@ impl CocDate {
                 if self.changes.is_empty() {
                     return format!("date({column}, '{} minutes')", self.first);
                 }
+                // The latest change first: most timestamps are recent.
                 let mut case = String::from("CASE");
-                let mut before = self.first;
-                for (starts, offset) in &self.changes {
+                for (starts, offset) in self.changes.iter().rev() {
                     case.push_str(&format!(
-                        " WHEN julianday({column}) < {starts:.6} THEN '{before} minutes'"
+                        " WHEN julianday({column}) >= {starts:.6} THEN '{offset} minutes'"
                     ));
-                    before = *offset;
                 }
-                case.push_str(&format!(" ELSE '{before} minutes' END"));
+                case.push_str(&format!(" ELSE '{} minutes' END", self.first));
                 format!("date({column}, {case})")
             }
         }
@@ -130,7 +133,7 @@ mod tests {
         assert_eq!(chicago.changes[3], (at(2026, 11, 1, 7), -360));
         let sql = chicago.of("x.created_at");
         assert!(
-            sql.starts_with("date(x.created_at, CASE WHEN julianday(x.created_at) < "),
+            sql.starts_with("date(x.created_at, CASE WHEN julianday(x.created_at) >= "),
             "{sql}"
         );
         assert!(sql.ends_with("ELSE '-360 minutes' END)"), "{sql}");

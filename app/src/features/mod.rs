@@ -15,6 +15,8 @@ pub mod hmis_export;
 pub mod hmis_import;
 pub mod home;
 pub mod jobs;
+#[cfg(feature = "ssr")]
+pub mod kept;
 pub mod organizations;
 pub mod profile;
 pub mod projects;

@@ -252,8 +252,13 @@ pub async fn run(
         .await
         .map_err(DemoDataError::Seed)?;
     txn.commit().await?;
-    // The Annual Assessment Tool's owed anniversaries, for the demo's today.
+    // The Annual Assessment Tool's owed anniversaries, for the demo's today. The
+    // data-quality facts are built by the server (they need the CoC's time zone): the
+    // marks the generator's writes left are dropped.
     app::features::annual::stored::rebuild(db, options.today, None)
+        .await
+        .map_err(DemoDataError::Seed)?;
+    app::features::data_quality::kept::forget(db)
         .await
         .map_err(DemoDataError::Seed)?;
     app::db::refresh_statistics(db).await?;

@@ -201,7 +201,7 @@ pub async fn spawn_with(
         // Tests run sweeps themselves, on their own clock.
         auto_exit_at: None,
         // And refresh the Annual Assessment Tool's kept rows themselves.
-        keep_annual_due: false,
+        keep_summaries: false,
     };
     let state = AppState {
         db: db.clone(),

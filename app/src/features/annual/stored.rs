@@ -17,14 +17,14 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{Duration, NaiveDate};
-use sea_orm::{AccessMode, ConnectionTrait, DatabaseConnection, IsolationLevel, TransactionTrait, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Value};
 
 use super::api::AnnualDueRow;
 use super::households::due_in_households;
 use super::service::by_urgency;
 
 use crate::db::lease::Lease;
-use crate::db::{IN_CHUNK, begin_write, marks, statement};
+use crate::db::{IN_CHUNK, begin_read, begin_write, marks, statement};
 use crate::domain::annual::{OWED_ANSWERS_DAYS, WINDOW_DAYS, owed_anniversary};
 use crate::error::AppError;
 use crate::features::caseload::service::annual_dates;
@@ -324,15 +324,7 @@ pub async fn due(
     want: Option<usize>,
     count_to: Option<usize>,
 ) -> Result<Option<KeptDue>, AppError> {
-    let db = &state.db;
-    let txn = match db.get_database_backend() {
-        sea_orm::DatabaseBackend::Postgres => {
-            db.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly))
-                .await?
-        }
-        // A SQLite read transaction is one snapshot already.
-        _ => db.begin().await?,
-    };
+    let txn = begin_read(&state.db).await?;
     let read = due_in_snapshot(&txn, projects, due, want, count_to).await;
     txn.commit().await?;
     read

@@ -3,6 +3,8 @@
 //! a project's enrollments in a period, each count linked to its records, with CSV.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod kept;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;

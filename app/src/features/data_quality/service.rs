@@ -12,8 +12,9 @@ use chrono::{Duration, NaiveDate};
 use sea_orm::ConnectionTrait;
 
 use super::api::{DqFilter, DqRecord, DqRecordsPage, DqReport};
-use super::sql::{Condition, Dialect, Reads, SOURCE, conditions, lit, universe};
-use crate::db::statement;
+use super::kept;
+use super::sql::{Condition, Dialect, SOURCE, Source, conditions, lit, universe};
+use crate::db::{begin_read, statement};
 use crate::domain::annual::missed_windows;
 use crate::domain::auto_exit::{Standing, due_cutoff};
 use crate::domain::data_quality::{
@@ -104,12 +105,14 @@ struct Raw {
 /// closed without an annual assessment.
 /// `only`: these enrollments (a caseload's), else every one in the universe.
 async fn missing_annuals(
-    state: &AppState,
+    db: &impl ConnectionTrait,
+    d: &Dialect,
     period: &Period,
     only: Option<&[String]>,
+    source: Source,
 ) -> Result<Vec<Raw>, AppError> {
     let as_of = period.to.min(period.today);
-    let (cte, values) = universe(period, Reads { only, checked: false });
+    let (cte, values) = universe(d, period, only, source);
     // A first window closes a year and 30 days after the head's start.
     let latest_start = as_of - Duration::days(395);
     let sql = format!(
@@ -121,7 +124,6 @@ async fn missing_annuals(
          WHERE u.exit_date IS NULL AND h.entry_date <= {}",
         lit(latest_start)
     );
-    let db = &state.db;
     let rows = db
         .query_all_raw(statement(db.get_database_backend(), &sql, values))
         .await?;
@@ -192,9 +194,17 @@ async fn past_auto_exit(state: &AppState, period: &Period) -> Result<Vec<Raw>, A
     Ok(out)
 }
 
-async fn computed(state: &AppState, period: &Period, code: &str) -> Result<Vec<Raw>, AppError> {
+/// The records of a code Rust works out; missing annuals read in the snapshot of `db`.
+async fn computed(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    d: &Dialect,
+    source: Source,
+    period: &Period,
+    code: &str,
+) -> Result<Vec<Raw>, AppError> {
     match code {
-        MISSING_ANNUAL => missing_annuals(state, period, None).await,
+        MISSING_ANNUAL => missing_annuals(db, d, period, None, source).await,
         _ => past_auto_exit(state, period).await,
     }
 }
@@ -205,24 +215,21 @@ pub async fn counts(state: &AppState, period: &Period) -> Result<BTreeMap<String
     if period.projects.is_empty() {
         return Ok(counts);
     }
-    let db = &state.db;
-    let backend = db.get_database_backend();
-    let dialect = Dialect::new(state, backend, period);
-    let conditions = conditions(&dialect, period);
-    let (cte, values) = universe(
-        period,
-        Reads {
-            only: None,
-            checked: true,
-        },
-    );
+    let d = Dialect::of(state);
+    let conditions = conditions(period);
     let sums: Vec<String> = conditions
         .iter()
         .enumerate()
         .map(|(i, c)| format!("SUM(CASE WHEN {} THEN 1 ELSE 0 END) AS k{i}", c.when))
         .collect();
+    let txn = begin_read(&state.db).await?;
+    let source = kept::source(&txn).await?;
+    let (cte, values) = universe(&d, period, None, source);
     let sql = format!("{cte}SELECT COUNT(*) AS enrollments, {}{SOURCE}", sums.join(", "));
-    if let Some(row) = db.query_one_raw(statement(backend, &sql, values)).await? {
+    if let Some(row) = txn
+        .query_one_raw(statement(txn.get_database_backend(), &sql, values))
+        .await?
+    {
         let n: i64 = row.try_get("", "enrollments")?;
         counts.insert("enrollments".to_string(), usize::try_from(n).unwrap_or(0));
         for (i, c) in conditions.iter().enumerate() {
@@ -231,8 +238,10 @@ pub async fn counts(state: &AppState, period: &Period) -> Result<BTreeMap<String
         }
     }
     for code in COMPUTED {
-        counts.insert(code.to_string(), computed(state, period, code).await?.len());
+        let n = computed(state, &txn, &d, source, period, code).await?.len();
+        counts.insert(code.to_string(), n);
     }
+    txn.commit().await?;
     Ok(counts)
 }
 
@@ -257,9 +266,8 @@ pub async fn integrity_errors(
         return Ok(out);
     }
     let db = &state.db;
-    let backend = db.get_database_backend();
-    let dialect = Dialect::new(state, backend, &period);
-    let checks: Vec<Condition> = conditions(&dialect, &period)
+    let d = Dialect::of(state);
+    let checks: Vec<Condition> = conditions(&period)
         .into_iter()
         .filter(|c| INTEGRITY.iter().any(|i| i.code == c.code))
         .collect();
@@ -269,25 +277,23 @@ pub async fn integrity_errors(
         .collect::<Vec<_>>()
         .join(" + ");
     let ids: Vec<String> = enrollments.iter().map(|(e, _)| e.clone()).collect();
+    let txn = begin_read(db).await?;
+    let source = kept::source(&txn).await?;
+    let backend = txn.get_database_backend();
     for chunk in ids.chunks(crate::db::IN_CHUNK) {
-        let (cte, values) = universe(
-            &period,
-            Reads {
-                only: Some(chunk),
-                checked: true,
-            },
-        );
+        let (cte, values) = universe(&d, &period, Some(chunk), source);
         let sql = format!("{cte}SELECT u.enrollment_id, CAST({errors} AS BIGINT) AS n{SOURCE}");
-        for row in db.query_all_raw(statement(backend, &sql, values)).await? {
+        for row in txn.query_all_raw(statement(backend, &sql, values)).await? {
             let n: i64 = row.try_get("", "n")?;
             if n > 0 {
                 *out.entry(row.try_get("", "enrollment_id")?).or_default() += usize::try_from(n).unwrap_or(0);
             }
         }
-        for raw in missing_annuals(state, &period, Some(chunk)).await? {
+        for raw in missing_annuals(&txn, &d, &period, Some(chunk), source).await? {
             *out.entry(raw.enrollment_id).or_default() += 1;
         }
     }
+    txn.commit().await?;
     // Past the auto-exit age: every open member of a due household (as `past_auto_exit`).
     let households: Vec<&str> = {
         let mut h: Vec<&str> = enrollments.iter().map(|(_, h)| h.as_str()).collect();
@@ -342,8 +348,25 @@ async fn raw_records(
     if period.projects.is_empty() {
         return Ok((0, Vec::new()));
     }
+    let d = Dialect::of(state);
+    let txn = begin_read(&state.db).await?;
+    let source = kept::source(&txn).await?;
+    let read = records_in_snapshot(state, &txn, &d, source, period, code, page).await;
+    txn.commit().await?;
+    read
+}
+
+async fn records_in_snapshot(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    d: &Dialect,
+    source: Source,
+    period: &Period,
+    code: &str,
+    page: Option<usize>,
+) -> Result<(usize, Vec<Raw>), AppError> {
     if COMPUTED.contains(&code) {
-        let all = computed(state, period, code).await?;
+        let all = computed(state, db, d, source, period, code).await?;
         let total = all.len();
         let rows = match page {
             Some(p) => all.into_iter().skip(p * PAGE_SIZE).take(PAGE_SIZE).collect(),
@@ -351,20 +374,12 @@ async fn raw_records(
         };
         return Ok((total, rows));
     }
-    let db = &state.db;
     let backend = db.get_database_backend();
-    let dialect = Dialect::new(state, backend, period);
-    let condition = conditions(&dialect, period)
+    let condition = conditions(period)
         .into_iter()
         .find(|c| c.code == code)
         .ok_or_else(|| AppError::field("check", "Choose a count of the report."))?;
-    let (cte, values) = universe(
-        period,
-        Reads {
-            only: None,
-            checked: condition.needs_checks(),
-        },
-    );
+    let (cte, values) = universe(d, period, None, source);
     let total: i64 = db
         .query_one_raw(statement(
             backend,

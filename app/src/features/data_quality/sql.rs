@@ -1,7 +1,9 @@
-//! The report's SQL: the universe as a CTE, and every count as a condition on one row
-//! source (enrollment, client, exit), in the dialect of SQLite or PostgreSQL.
+//! The report's SQL: each enrollment's facts (worked out from the source rows, or read
+//! from `dq_facts` where they are kept), the universe of a period as a CTE over them, and
+//! every count as a condition on one row of it, in the dialect of SQLite or PostgreSQL.
 
 use chrono::NaiveDate;
+use chrono_tz::Tz;
 use sea_orm::{DbBackend, Value};
 
 use super::service::Period;
@@ -13,19 +15,33 @@ use crate::domain::data_quality::{
 };
 use crate::state::AppState;
 
+/// The first day the CoC dates of the facts' timestamps are worked out exactly from
+/// (before it the offset of that day holds).
+const FACTS_FROM: NaiveDate = match NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(day) => day,
+    None => NaiveDate::MIN,
+};
+
 /// SQL that differs between SQLite and PostgreSQL.
-pub(super) struct Dialect {
+pub(crate) struct Dialect {
     backend: DbBackend,
     /// The CoC date of a timestamp, for the days from a HUD date to its record's entry.
     coc_date: CocDate,
 }
 
 impl Dialect {
-    pub(super) fn new(state: &AppState, backend: DbBackend, period: &Period) -> Self {
+    /// The facts do not depend on a report's period: the CoC dates of timestamps are
+    /// exact from 2000 to a year after today.
+    pub(crate) fn new(backend: DbBackend, zone: Tz, today: NaiveDate) -> Self {
         Dialect {
             backend,
-            coc_date: CocDate::new(backend, state.time_zone, period.from, period.to),
+            coc_date: CocDate::new(backend, zone, FACTS_FROM, today),
         }
+    }
+
+    /// The dialect of the state's database, zone and day.
+    pub(crate) fn of(state: &AppState) -> Self {
+        Dialect::new(state.db.get_database_backend(), state.time_zone, state.today())
     }
 
     fn year(&self, col: &str) -> String {
@@ -67,26 +83,46 @@ pub(super) fn lit(date: NaiveDate) -> String {
     format!("'{}'", date.format("%Y-%m-%d"))
 }
 
-/// What of the universe a query reads.
-pub(super) struct Reads<'a> {
-    /// Only these enrollments (a caseload's), else every one in the period.
-    pub only: Option<&'a [String]>,
-    /// With the per-enrollment facts the integrity and income checks need (`checked`),
-    /// each worked out once per enrollment (the CTE is materialized).
-    pub checked: bool,
-}
+/// The columns of `dq_facts`, in order: what the report asks of each enrollment that
+/// does not depend on its period.
+pub(crate) const FACT_COLUMNS: &str = "enrollment_id, household_id, personal_id, project_id, entry_date, \
+     exit_date, head, adult, dont_know, missing, x_exit_date, start_lag, exit_lag, overlap_from, heads, head_exit, \
+     head_exit_last, child_head";
 
-/// The universe (`u`) as a CTE, with its values (the project IDs, then `only`).
+/// The facts of every enrollment (not deleted) `filter` keeps (a condition on
+/// enrollments `e`), worked out from the source rows, as the columns of `dq_facts`.
 ///
-/// Checked, each enrollment carries what the checks would otherwise ask of other rows
-/// once per condition: its income answers at entry (1) and exit (3), the start of the
-/// first overlapping enrollment of the client in the project, the household's number of
-/// heads and the first exit of one of them. The CTE is materialized so each of these is
-/// read once per enrollment however many counts use it (both databases honour
-/// `MATERIALIZED`: SQLite ≥ 3.35, PostgreSQL ≥ 12).
-pub(super) fn universe(period: &Period, reads: Reads<'_>) -> (String, Vec<Value>) {
-    let checked = if reads.checked {
-        ", (SELECT MIN(i.income_from_any_source) FROM income_benefits i WHERE i.enrollment_id = e.enrollment_id \
+/// Each element's "don't know / refused" and "missing" answers are one bit each of
+/// `dont_know` and `missing` (bit `i` for `ELEMENTS[i]`). Each enrollment is read with
+/// its client and exit once, and with what the checks ask of other rows: its income
+/// answers at entry (1) and exit (3), the start of the first overlapping enrollment of
+/// the client in the project, the household's number of heads and their first and
+/// last exit.
+pub(crate) fn facts_select(d: &Dialect, filter: &str) -> String {
+    let bits = |which: fn(&str) -> (String, String), dont_know: bool| -> String {
+        ELEMENTS
+            .iter()
+            .enumerate()
+            .map(|(i, element)| {
+                let (dkr, missing) = which(element.key);
+                let when = if dont_know { dkr } else { missing };
+                format!("CASE WHEN {when} THEN {} ELSE 0 END", 1_i64 << i)
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    format!(
+        "SELECT u.enrollment_id, u.household_id, u.personal_id, u.project_id, u.entry_date, u.exit_date, \
+         CASE WHEN u.relationship_to_hoh = 1 THEN 1 ELSE 0 END AS head, \
+         CASE WHEN {adult} THEN 1 ELSE 0 END AS adult, \
+         ({dont_know}) AS dont_know, ({missing}) AS missing, x.exit_date AS x_exit_date, \
+         {start_lag} AS start_lag, {exit_lag} AS exit_lag, u.overlap_from, u.heads, u.head_exit, \
+         (SELECT MAX(h.exit_date) FROM enrollments h WHERE h.household_id = u.household_id \
+         AND h.relationship_to_hoh = 1 AND h.date_deleted IS NULL AND h.exit_date IS NOT NULL) AS head_exit_last, \
+         CASE WHEN u.relationship_to_hoh = 1 AND {child} THEN 1 ELSE 0 END AS child_head \
+         FROM (SELECT e.enrollment_id, e.personal_id, e.project_id, e.household_id, e.entry_date, e.exit_date, \
+         e.relationship_to_hoh, e.disabling_condition, e.living_situation, e.created_at, \
+         (SELECT MIN(i.income_from_any_source) FROM income_benefits i WHERE i.enrollment_id = e.enrollment_id \
          AND i.data_collection_stage = 1 AND i.date_deleted IS NULL) AS income_entry, \
          (SELECT MIN(i.income_from_any_source) FROM income_benefits i WHERE i.enrollment_id = e.enrollment_id \
          AND i.data_collection_stage = 3 AND i.date_deleted IS NULL) AS income_exit, \
@@ -97,42 +133,82 @@ pub(super) fn universe(period: &Period, reads: Reads<'_>) -> (String, Vec<Value>
          (SELECT COUNT(*) FROM enrollments h WHERE h.household_id = e.household_id \
          AND h.relationship_to_hoh = 1 AND h.date_deleted IS NULL) AS heads, \
          (SELECT MIN(h.exit_date) FROM enrollments h WHERE h.household_id = e.household_id \
-         AND h.relationship_to_hoh = 1 AND h.date_deleted IS NULL AND h.exit_date IS NOT NULL) AS head_exit"
-    } else {
-        ""
+         AND h.relationship_to_hoh = 1 AND h.date_deleted IS NULL AND h.exit_date IS NOT NULL) AS head_exit \
+         FROM enrollments e WHERE e.date_deleted IS NULL AND {filter}) u \
+         JOIN clients c ON c.personal_id = u.personal_id \
+         LEFT JOIN exits x ON x.enrollment_id = u.enrollment_id AND x.date_deleted IS NULL",
+        adult = d.adult("c.dob", "u.entry_date"),
+        child = d.child("c.dob", "u.entry_date"),
+        dont_know = bits(element_conditions, true),
+        missing = bits(element_conditions, false),
+        start_lag = d.lag("u.entry_date", "u.created_at"),
+        exit_lag = d.lag("x.exit_date", "x.created_at"),
+    )
+}
+
+/// Where the report reads each enrollment's facts from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// `dq_facts`, the households marked in `dq_dirty` worked out from the source rows.
+    Kept,
+    /// The source rows of every enrollment (the facts are not built, or too many
+    /// households are marked).
+    Rows,
+}
+
+/// The universe (`u`, the facts of every enrollment of the projects in scope active in
+/// the period) as a CTE, with its values; `only` these enrollments (a caseload's) when
+/// given.
+pub(super) fn universe(
+    d: &Dialect,
+    period: &Period,
+    only: Option<&[String]>,
+    source: Source,
+) -> (String, Vec<Value>) {
+    let filter = |a: &str| {
+        let only = match only {
+            Some(ids) => format!(" AND {a}.enrollment_id IN ({})", marks(ids.len())),
+            None => String::new(),
+        };
+        format!(
+            "{a}.project_id IN ({}) AND {a}.entry_date <= {} AND ({a}.exit_date IS NULL OR {a}.exit_date >= {}){only}",
+            marks(period.projects.len()),
+            lit(period.to),
+            lit(period.from)
+        )
     };
-    let only = match reads.only {
-        Some(ids) => format!(" AND e.enrollment_id IN ({})", marks(ids.len())),
-        None => String::new(),
-    };
-    let sql = format!(
-        "WITH u AS {}(SELECT e.enrollment_id, e.personal_id, e.project_id, e.household_id, e.entry_date, \
-         e.exit_date, e.relationship_to_hoh, e.disabling_condition, e.living_situation, e.created_at{checked} \
-         FROM enrollments e WHERE e.date_deleted IS NULL AND e.project_id IN ({}) \
-         AND e.entry_date <= {} AND (e.exit_date IS NULL OR e.exit_date >= {}){only}) ",
-        if reads.checked { "MATERIALIZED " } else { "" },
-        marks(period.projects.len()),
-        lit(period.to),
-        lit(period.from)
-    );
     let mut values: Vec<Value> = period
         .projects
         .iter()
         .map(|(id, _)| Value::from(id.clone()))
         .collect();
-    values.extend(
-        reads
-            .only
-            .unwrap_or_default()
-            .iter()
-            .map(|id| Value::from(id.clone())),
-    );
+    values.extend(only.unwrap_or_default().iter().map(|id| Value::from(id.clone())));
+    let sql = match source {
+        // Materialized: each enrollment's facts are worked out once however many counts
+        // read them (both databases honour it: SQLite ≥ 3.35, PostgreSQL ≥ 12).
+        Source::Rows => format!("WITH u AS MATERIALIZED ({}) ", facts_select(d, &filter("e"))),
+        Source::Kept => {
+            values.extend(values.clone());
+            format!(
+                "WITH u AS (SELECT {FACT_COLUMNS} FROM dq_facts f WHERE {} \
+                 AND NOT EXISTS (SELECT 1 FROM dq_dirty m WHERE m.household_id = f.household_id) \
+                 UNION ALL {}) ",
+                filter("f"),
+                facts_select(
+                    d,
+                    &format!(
+                        "{} AND e.household_id IN (SELECT m.household_id FROM dq_dirty m)",
+                        filter("e")
+                    )
+                )
+            )
+        }
+    };
     (sql, values)
 }
 
-/// Every enrollment with its client and exit.
-pub(super) const SOURCE: &str = " FROM u JOIN clients c ON c.personal_id = u.personal_id \
-     LEFT JOIN exits x ON x.enrollment_id = u.enrollment_id AND x.date_deleted IS NULL";
+/// Every enrollment's facts.
+pub(super) const SOURCE: &str = " FROM u";
 
 /// A count that is a condition on the row source, with what its records show.
 pub(super) struct Condition {
@@ -143,24 +219,7 @@ pub(super) struct Condition {
     pub note_date: Option<String>,
 }
 
-/// The universe's columns that only a checked universe has.
-const CHECKED_COLUMNS: [&str; 5] = [
-    "u.income_entry",
-    "u.income_exit",
-    "u.overlap_from",
-    "u.heads",
-    "u.head_exit",
-];
-
 impl Condition {
-    /// Whether the condition or what its records show reads a checked universe.
-    pub(super) fn needs_checks(&self) -> bool {
-        [Some(&self.when), self.note_num.as_ref(), self.note_date.as_ref()]
-            .into_iter()
-            .flatten()
-            .any(|sql| CHECKED_COLUMNS.iter().any(|c| sql.contains(c)))
-    }
-
     fn new(code: impl Into<String>, when: impl Into<String>) -> Self {
         Condition {
             code: code.into(),
@@ -228,38 +287,35 @@ fn element_conditions(key: &str) -> (String, String) {
     }
 }
 
-/// Every condition of the report, by code.
-pub(super) fn conditions(d: &Dialect, period: &Period) -> Vec<Condition> {
+/// Every condition of the report, by code, on the facts of the universe (`u`).
+pub(super) fn conditions(period: &Period) -> Vec<Condition> {
     let (from, to) = (lit(period.from), lit(period.to));
-    let adult = d.adult("c.dob", "u.entry_date");
-    let leaver = format!("(x.exit_date IS NOT NULL AND x.exit_date BETWEEN {from} AND {to})");
-    let head_or_adult = format!("(u.relationship_to_hoh = 1 OR {adult})");
+    let leaver = format!("(u.x_exit_date IS NOT NULL AND u.x_exit_date BETWEEN {from} AND {to})");
+    let head_or_adult = "(u.head = 1 OR u.adult = 1)".to_string();
     let universe = |u: Universe| match u {
         Universe::Everyone => "1 = 1".to_string(),
-        Universe::Adults => adult.clone(),
+        Universe::Adults => "u.adult = 1".to_string(),
         Universe::HeadsAndAdults => head_or_adult.clone(),
         Universe::Leavers => leaver.clone(),
         Universe::HeadAndAdultLeavers => format!("({leaver} AND {head_or_adult})"),
     };
     let mut out = Vec::new();
-    for element in ELEMENTS {
+    for (i, element) in ELEMENTS.iter().enumerate() {
         let base = universe(element.universe);
-        let (dkr, missing) = element_conditions(element.key);
+        let bit = 1_i64 << i;
         out.push(Condition::new(
             element_code(element, Column::Universe),
             base.clone(),
         ));
         out.push(Condition::new(
             element_code(element, Column::DontKnowRefused),
-            format!("({base}) AND ({dkr})"),
+            format!("({base}) AND (u.dont_know & {bit}) <> 0"),
         ));
         out.push(Condition::new(
             element_code(element, Column::Missing),
-            format!("({base}) AND ({missing})"),
+            format!("({base}) AND (u.missing & {bit}) <> 0"),
         ));
     }
-    let start_lag = d.lag("u.entry_date", "u.created_at");
-    let exit_lag = d.lag("x.exit_date", "x.created_at");
     for (i, (lo, hi)) in LAG_BUCKETS.iter().enumerate() {
         let range = |lag: &str| match (i, hi) {
             (0, Some(hi)) => format!("{lag} <= {hi}"),
@@ -269,41 +325,34 @@ pub(super) fn conditions(d: &Dialect, period: &Period) -> Vec<Condition> {
         out.push(
             Condition::new(
                 lag_code(LagOf::Start, i),
-                format!("u.entry_date BETWEEN {from} AND {to} AND {}", range(&start_lag)),
+                format!(
+                    "u.entry_date BETWEEN {from} AND {to} AND {}",
+                    range("u.start_lag")
+                ),
             )
-            .num(start_lag.clone()),
+            .num("u.start_lag"),
         );
         out.push(
             Condition::new(
                 lag_code(LagOf::Exit, i),
-                format!("{leaver} AND {}", range(&exit_lag)),
+                format!("{leaver} AND {}", range("u.exit_lag")),
             )
-            .num(exit_lag.clone()),
+            .num("u.exit_lag"),
         );
     }
-    out.push(Condition::new(EXIT_BEFORE_ENTRY, "x.exit_date < u.entry_date").date("x.exit_date"));
+    out.push(Condition::new(EXIT_BEFORE_ENTRY, "u.x_exit_date < u.entry_date").date("u.x_exit_date"));
     out.push(Condition::new(OVERLAPPING, "u.overlap_from IS NOT NULL").date("u.overlap_from"));
     out.push(Condition::new(HEADS_NOT_ONE, "u.heads <> 1").num("u.heads"));
     out.push(
         Condition::new(
             HEAD_EXITED_FIRST,
-            "(u.relationship_to_hoh IS NULL OR u.relationship_to_hoh <> 1) AND u.head_exit IS NOT NULL \
-             AND (u.exit_date IS NULL OR u.exit_date > u.head_exit)",
+            "u.head = 0 AND u.head_exit IS NOT NULL AND (u.exit_date IS NULL OR u.exit_date > u.head_exit)",
         )
-        .date(
-            "(SELECT MAX(h.exit_date) FROM enrollments h WHERE h.household_id = u.household_id \
-             AND h.relationship_to_hoh = 1 AND h.date_deleted IS NULL AND h.exit_date IS NOT NULL)",
-        ),
+        .date("u.head_exit_last"),
     );
     out.push(
-        Condition::new(
-            CHILD_HEAD,
-            format!(
-                "u.relationship_to_hoh = 1 AND {}",
-                d.child("c.dob", "u.entry_date")
-            ),
-        )
-        .date("c.dob"),
+        Condition::new(CHILD_HEAD, "u.child_head = 1")
+            .date("(SELECT c.dob FROM clients c WHERE c.personal_id = u.personal_id)"),
     );
     out
 }

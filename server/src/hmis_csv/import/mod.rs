@@ -226,9 +226,10 @@ pub async fn import<R: Read + Seek>(
     app::features::coordinated_entry::service::rebuild_list(&txn)
         .await
         .map_err(|e| DbErr::Custom(format!("the priority list could not be rebuilt: {e}")))?;
-    // The households imported are marked for the Annual Assessment Tool's kept rows:
-    // a whole export's worth is built anew instead (by the server, on its clock).
-    app::features::annual::stored::forget(&txn)
+    // The households imported are marked for the kept summaries (the Annual Assessment
+    // Tool's rows, the data-quality facts): a whole export's worth is built anew
+    // instead (by the server, on its clock).
+    app::features::kept::forget(&txn)
         .await
         .map_err(|e| DbErr::Custom(e.to_string()))?;
     txn.commit().await?;
