@@ -2,19 +2,20 @@
 //! data-quality report asks of an enrollment that does not depend on the report's
 //! period — which HUD elements are "don't know / refused" or missing, whether the
 //! client was an adult at entry, the days from a start or exit to its entry in Hearth,
-//! the overlapping enrollment, the household's heads and their first exit — so the
-//! report over a whole CoC reads one narrow row per enrollment instead of joining each
-//! to its client, exit, income records and household five times. The facts are
-//! computed by Hearth (`features::data_quality::kept`), with the same SQL the report
-//! uses on the source rows; what the triggers here keep is the list of households whose
-//! facts may be stale (`dq_dirty`): every insert, delete or relevant update of an
-//! enrollment, a client, an exit or an income record at entry or exit, by any writer,
-//! marks the households it touches in its own transaction, and the report works those
-//! households out from the source rows until they are recomputed. A changed enrollment
-//! also marks the client's other households in the project (an overlap is between two
-//! of them). `dq_facts_state.built` is 0 until the facts are built; the report then
-//! reads the source rows. Not HUD tables: the HMIS CSV export and the copy to
-//! PostgreSQL leave them out.
+//! the overlapping enrollment, the household's heads and their first exit, the close of
+//! the first annual window the member has no annual in — so the report over a whole
+//! CoC reads one narrow row per enrollment instead of joining each to its client, exit,
+//! income records, annuals and household. The facts are computed by Hearth
+//! (`features::data_quality::kept`), with the same SQL the report uses on the source
+//! rows; what the triggers here keep is the list of households whose facts may be
+//! stale (`dq_dirty`): every insert, delete or relevant update of an enrollment, a
+//! client, an exit, an income record at entry or exit or an annual assessment, by any
+//! writer, marks the households it touches in its own transaction, and the report
+//! works those households out from the source rows until they are recomputed. A
+//! changed enrollment also marks the client's other households in the project (an
+//! overlap is between two of them). `dq_facts_state.built` is 0 until the facts are
+//! built; the report then reads the source rows. Not HUD tables: the HMIS CSV export
+//! and the copy to PostgreSQL leave them out.
 
 use sea_orm_migration::{prelude::*, schema::*, sea_orm::DatabaseBackend};
 
@@ -42,6 +43,7 @@ enum DqFacts {
     HeadExit,
     HeadExitLast,
     ChildHead,
+    AnnualMissed,
 }
 
 #[derive(DeriveIden)]
@@ -129,6 +131,9 @@ const EXIT_COLUMNS: &str = "enrollment_id, exit_date, destination, created_at, d
 const INCOME_COLUMNS: &str = "enrollment_id, data_collection_stage, income_from_any_source, date_deleted";
 const INCOME_STAGES: &str = "(1, 3)";
 
+/// Annual assessments (stage 5): a member's first unsettled annual window.
+const ANNUAL: i32 = 5;
+
 /// Whether a client update changed a fact's column (`distinct`: the dialect's null-safe
 /// "differs").
 fn client_changed(distinct: &str) -> String {
@@ -165,6 +170,7 @@ impl MigrationTrait for Migration {
                     .col(date_null(DqFacts::HeadExit))
                     .col(date_null(DqFacts::HeadExitLast))
                     .col(integer(DqFacts::ChildHead))
+                    .col(date_null(DqFacts::AnnualMissed))
                     .to_owned(),
             )
             .await?;
@@ -248,6 +254,17 @@ impl MigrationTrait for Migration {
                     "CREATE TRIGGER income_benefits_dq AFTER INSERT OR DELETE OR UPDATE OF {INCOME_COLUMNS} \
                      ON income_benefits FOR EACH ROW EXECUTE FUNCTION hearth_dq_income()"
                 ),
+                format!(
+                    "CREATE FUNCTION hearth_dq_annual() RETURNS trigger AS $$ BEGIN \
+                     IF TG_OP <> 'INSERT' AND OLD.data_collection_stage = {ANNUAL} THEN {} END IF; \
+                     IF TG_OP <> 'DELETE' AND NEW.data_collection_stage = {ANNUAL} THEN {} END IF; \
+                     RETURN NULL; END $$ LANGUAGE plpgsql",
+                    mark_of_enrollment("OLD.enrollment_id"),
+                    mark_of_enrollment("NEW.enrollment_id")
+                ),
+                "CREATE TRIGGER assessment_events_dq AFTER INSERT OR UPDATE OR DELETE \
+                 ON assessment_events FOR EACH ROW EXECUTE FUNCTION hearth_dq_annual()"
+                    .into(),
             ],
             _ => vec![
                 format!(
@@ -303,6 +320,22 @@ impl MigrationTrait for Migration {
                      WHEN OLD.data_collection_stage IN {INCOME_STAGES} BEGIN {} END",
                     mark_of_enrollment("OLD.enrollment_id")
                 ),
+                format!(
+                    "CREATE TRIGGER assessment_events_dq_insert AFTER INSERT ON assessment_events \
+                     WHEN NEW.data_collection_stage = {ANNUAL} BEGIN {} END",
+                    mark_of_enrollment("NEW.enrollment_id")
+                ),
+                format!(
+                    "CREATE TRIGGER assessment_events_dq_update AFTER UPDATE ON assessment_events \
+                     WHEN OLD.data_collection_stage = {ANNUAL} OR NEW.data_collection_stage = {ANNUAL} BEGIN {} {} END",
+                    mark_of_enrollment("OLD.enrollment_id"),
+                    mark_of_enrollment("NEW.enrollment_id")
+                ),
+                format!(
+                    "CREATE TRIGGER assessment_events_dq_delete AFTER DELETE ON assessment_events \
+                     WHEN OLD.data_collection_stage = {ANNUAL} BEGIN {} END",
+                    mark_of_enrollment("OLD.enrollment_id")
+                ),
             ],
         };
         for sql in statements {
@@ -323,6 +356,8 @@ impl MigrationTrait for Migration {
                 "DROP FUNCTION IF EXISTS hearth_dq_exit()",
                 "DROP TRIGGER IF EXISTS income_benefits_dq ON income_benefits",
                 "DROP FUNCTION IF EXISTS hearth_dq_income()",
+                "DROP TRIGGER IF EXISTS assessment_events_dq ON assessment_events",
+                "DROP FUNCTION IF EXISTS hearth_dq_annual()",
             ],
             _ => &[
                 "DROP TRIGGER IF EXISTS enrollments_dq_insert",
@@ -335,6 +370,9 @@ impl MigrationTrait for Migration {
                 "DROP TRIGGER IF EXISTS income_benefits_dq_insert",
                 "DROP TRIGGER IF EXISTS income_benefits_dq_update",
                 "DROP TRIGGER IF EXISTS income_benefits_dq_delete",
+                "DROP TRIGGER IF EXISTS assessment_events_dq_insert",
+                "DROP TRIGGER IF EXISTS assessment_events_dq_update",
+                "DROP TRIGGER IF EXISTS assessment_events_dq_delete",
             ],
         };
         for sql in drops {

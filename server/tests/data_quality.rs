@@ -471,8 +471,8 @@ async fn everything(
 // organization, counts and records alike: right after the facts are built, with
 // households changed since by plain SQL (as any writer would: exits, a client's birth
 // date, income records deleted, an exit's destination, an enrollment moved to another
-// household, a second enrollment overlapping, an enrollment deleted) — marked by the
-// triggers and worked out from the source rows — and after the refresh.
+// household, a second enrollment overlapping, an enrollment deleted, annuals deleted)
+// — marked by the triggers and worked out from the source rows — and after the refresh.
 on_both_databases!(the_kept_facts_answer_as_the_source_rows, |app| {
     use app::features::data_quality::{api::DqFilter, kept};
     use sea_orm::ConnectionTrait;
@@ -507,6 +507,25 @@ on_both_databases!(the_kept_facts_answer_as_the_source_rows, |app| {
         !kept::built(&app.db).await.unwrap(),
         "demo data leaves them to the server"
     );
+    // The generated households have every closed annual window settled: some annuals
+    // deleted leave windows missed.
+    let forget_annuals = |order: &str| {
+        format!(
+            "UPDATE assessment_events SET date_deleted = created_at WHERE assessment_event_id IN \
+             (SELECT a.assessment_event_id FROM assessment_events a JOIN enrollments e ON e.enrollment_id = a.enrollment_id \
+             WHERE a.data_collection_stage = 5 AND a.date_deleted IS NULL AND e.exit_date IS NULL \
+             ORDER BY a.assessment_event_id {order} LIMIT 12)"
+        )
+    };
+    app.db.execute_unprepared(&forget_annuals("ASC")).await.unwrap();
+    let missed = || async {
+        app::features::data_quality::service::report(&app.state, &admin, &DqFilter::default())
+            .await
+            .unwrap()
+            .count("missing_annual")
+    };
+    let missed_before = missed().await;
+    assert!(missed_before > 0, "annuals deleted leave windows missed");
     let rows = everything(&app, &admin, &filters).await;
     assert!(rows.len() > 60, "the generated data has records to list");
 
@@ -547,6 +566,7 @@ on_both_databases!(the_kept_facts_answer_as_the_source_rows, |app| {
         "UPDATE enrollments SET date_deleted = created_at WHERE enrollment_id = (SELECT MIN(enrollment_id) \
          FROM enrollments WHERE exit_date IS NULL)"
             .to_string(),
+        forget_annuals("DESC"),
     ] {
         app.db.execute_unprepared(&sql).await.unwrap();
     }
@@ -577,6 +597,10 @@ on_both_databases!(the_kept_facts_answer_as_the_source_rows, |app| {
     );
     let changed = everything(&app, &admin, &filters).await;
     assert_ne!(changed, rows, "the writes changed the report");
+    assert!(
+        missed().await > missed_before,
+        "more annuals deleted, more windows missed"
+    );
     // The same, worked out whole from the source rows.
     app.db
         .execute_unprepared("UPDATE dq_facts_state SET built = 0")

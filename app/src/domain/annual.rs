@@ -168,6 +168,22 @@ pub fn missed_windows(
         .collect()
 }
 
+/// The close of the first window a member who joined on `member_start` has no annual
+/// in (windows that closed before they joined do not count) — closed or not: the
+/// member has missed a window by `as_of` exactly when it closes before `as_of`
+/// (`missed_windows`). Does not change as days pass, only with the member's annuals, so
+/// it can be kept with the enrollment. `start` is the head of household's start date.
+pub fn first_unsettled_close(
+    start: NaiveDate,
+    member_start: NaiveDate,
+    annuals: &[NaiveDate],
+) -> Option<NaiveDate> {
+    (1..=200)
+        .map_while(|year| window(start, year))
+        .find(|w| w.closes >= member_start && !annuals.iter().any(|d| w.contains(*d)))
+        .map(|w| w.closes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,6 +384,26 @@ mod tests {
             let owed = owed_anniversary(start, as_of, &annuals);
             let by_owed = owed.is_some_and(|a| (a - due).num_days().abs() <= WINDOW_DAYS);
             prop_assert_eq!(by_window, by_owed, "start {} as of {} due {} owed {:?}", start, as_of, due, owed);
+        }
+
+        /// The first unsettled window says whether any window was missed by any date.
+        #[test]
+        fn the_first_unsettled_window_answers_whether_one_was_missed(
+            start_days in 0i64..3000,
+            joined_after in 0i64..900,
+            as_of_after in 0i64..4000,
+            annual_offsets in proptest::collection::vec(0i64..3000, 0..5),
+        ) {
+            let start = d(2012, 1, 1) + chrono::Duration::days(start_days);
+            let member_start = start + chrono::Duration::days(joined_after);
+            let as_of = start + chrono::Duration::days(as_of_after);
+            let annuals: Vec<NaiveDate> = annual_offsets.iter().map(|o| start + chrono::Duration::days(*o)).collect();
+            let missed = missed_windows(start, member_start, as_of, &annuals);
+            let first = first_unsettled_close(start, member_start, &annuals);
+            prop_assert_eq!(!missed.is_empty(), first.is_some_and(|c| c < as_of));
+            if let (Some(w), Some(c)) = (missed.first(), first) {
+                prop_assert_eq!(w.closes, c);
+            }
         }
 
         /// A missed window closed by the date asked, after the member joined, with no

@@ -19,7 +19,9 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, Value};
 use super::sql::{Dialect, FACT_COLUMNS, Source, facts_select};
 use crate::db::lease::Lease;
 use crate::db::{IN_CHUNK, begin_write, marks, statement};
+use crate::domain::annual::first_unsettled_close;
 use crate::error::AppError;
+use crate::features::caseload::service::annual_dates;
 
 /// The tables kept from the others: never copied or exported, rebuilt instead.
 pub const KEPT_TABLES: [&str; 3] = ["dq_facts", "dq_dirty", "dq_facts_state"];
@@ -104,7 +106,62 @@ async fn recompute(db: &impl ConnectionTrait, d: &Dialect, households: &[String]
             [ids.clone(), ids.clone()].concat(),
         ))
         .await?;
-        insert(db, d, &format!("e.household_id IN ({list})"), ids).await?;
+        insert(db, d, &format!("e.household_id IN ({list})"), ids.clone()).await?;
+        set_annual_missed(db, &format!("f.household_id IN ({list})"), ids).await?;
+    }
+    Ok(())
+}
+
+/// Rows per `UPDATE … FROM (VALUES …)` (2 values each).
+const UPDATE_ROWS: usize = 500;
+
+/// Sets the first unsettled annual window (`domain::annual::first_unsettled_close`) of
+/// the open enrollments `filter` keeps (a condition on `dq_facts f`), after the head
+/// of household who started first.
+async fn set_annual_missed(
+    db: &impl ConnectionTrait,
+    filter: &str,
+    values: Vec<Value>,
+) -> Result<(), AppError> {
+    let backend = db.get_database_backend();
+    let rows = db
+        .query_all_raw(statement(
+            backend,
+            &format!(
+                "SELECT f.enrollment_id, f.entry_date, MIN(h.entry_date) AS head_entry FROM dq_facts f \
+                 JOIN enrollments h ON h.household_id = f.household_id AND h.relationship_to_hoh = 1 \
+                 AND h.date_deleted IS NULL WHERE f.exit_date IS NULL AND {filter} \
+                 GROUP BY f.enrollment_id, f.entry_date"
+            ),
+            values,
+        ))
+        .await?;
+    let mut open = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let id: String = row.try_get("", "enrollment_id")?;
+        let entry: NaiveDate = row.try_get("", "entry_date")?;
+        let head: NaiveDate = row.try_get("", "head_entry")?;
+        open.push((id, entry, head));
+    }
+    let annuals = annual_dates(db, open.iter().map(|(id, _, _)| id.as_str())).await?;
+    let missed: Vec<Vec<Value>> = open
+        .into_iter()
+        .filter_map(|(id, entry, head)| {
+            let on_record = annuals.get(&id).map(Vec::as_slice).unwrap_or_default();
+            first_unsettled_close(head, entry, on_record).map(|close| vec![id.into(), close.into()])
+        })
+        .collect();
+    for chunk in missed.chunks(UPDATE_ROWS) {
+        let tuples = vec!["(?, ?)"; chunk.len()].join(", ");
+        db.execute_raw(statement(
+            backend,
+            &format!(
+                "UPDATE dq_facts SET annual_missed = v.column2 FROM (VALUES {tuples}) AS v \
+                 WHERE dq_facts.enrollment_id = v.column1"
+            ),
+            chunk.concat(),
+        ))
+        .await?;
     }
     Ok(())
 }
@@ -168,13 +225,15 @@ pub async fn rebuild(
             ));
         }
         let txn = begin_write(db).await?;
+        let range = vec![after.clone().into(), last.clone().into()];
         written += insert(
             &txn,
             &d,
             "e.household_id > ? AND e.household_id <= ?",
-            vec![after.clone().into(), last.clone().into()],
+            range.clone(),
         )
         .await?;
+        set_annual_missed(&txn, "f.household_id > ? AND f.household_id <= ?", range).await?;
         txn.commit().await?;
         after = last;
     }

@@ -101,10 +101,11 @@ struct Raw {
     note_date: Option<NaiveDate>,
 }
 
-/// Open enrollments (as of the period's end, or today) with an annual window that
-/// closed without an annual assessment.
+/// The open enrollments with an annual window closed by the period's end (or today)
+/// without an annual, worked out from the source rows of `source` (`Rows` or
+/// `Marked`), with how many windows and the last, ordered as the records are.
 /// `only`: these enrollments (a caseload's), else every one in the universe.
-async fn missing_annuals(
+async fn missed_from_rows(
     db: &impl ConnectionTrait,
     d: &Dialect,
     period: &Period,
@@ -127,10 +128,12 @@ async fn missing_annuals(
     let rows = db
         .query_all_raw(statement(db.get_database_backend(), &sql, values))
         .await?;
+    // Each member after the head of household who started first.
     let mut by_enrollment: BTreeMap<String, (Raw, NaiveDate, Vec<NaiveDate>)> = BTreeMap::new();
     for row in rows {
         let enrollment_id: String = row.try_get("", "enrollment_id")?;
         let annual: Option<NaiveDate> = row.try_get("", "annual")?;
+        let head_entry: NaiveDate = row.try_get("", "head_entry")?;
         let entry = match by_enrollment.get_mut(&enrollment_id) {
             Some(entry) => entry,
             None => {
@@ -143,15 +146,19 @@ async fn missing_annuals(
                     note_num: None,
                     note_date: None,
                 };
-                let head_entry: NaiveDate = row.try_get("", "head_entry")?;
                 by_enrollment
                     .entry(enrollment_id)
                     .or_insert((raw, head_entry, Vec::new()))
             }
         };
-        entry.2.extend(annual);
+        entry.1 = entry.1.min(head_entry);
+        if let Some(annual) = annual
+            && !entry.2.contains(&annual)
+        {
+            entry.2.push(annual);
+        }
     }
-    Ok(by_enrollment
+    let mut out: Vec<Raw> = by_enrollment
         .into_values()
         .filter_map(|(mut raw, head_entry, annuals)| {
             let missed = missed_windows(head_entry, raw.entry_date, as_of, &annuals);
@@ -160,7 +167,76 @@ async fn missing_annuals(
             raw.note_date = Some(last.closes);
             Some(raw)
         })
-        .collect())
+        .collect();
+    in_record_order(&mut out);
+    Ok(out)
+}
+
+/// Records in the order of every count: by start date, then enrollment.
+fn in_record_order(raws: &mut [Raw]) {
+    raws.sort_by(|a, b| (a.entry_date, &a.enrollment_id).cmp(&(b.entry_date, &b.enrollment_id)));
+}
+
+/// The kept condition "missed an annual window by the period's end (or today)".
+fn missed_kept(period: &Period) -> String {
+    format!(
+        "u.exit_date IS NULL AND u.annual_missed < {}",
+        lit(period.to.min(period.today))
+    )
+}
+
+/// How many open enrollments missed an annual window, and the records — all, or the
+/// first `upto` in record order. From kept facts the first unsettled window of each
+/// enrollment says whether it missed one (`annual_missed`), the records of those
+/// shown are worked out from the source rows, and the marked households are worked
+/// out whole.
+async fn missing_annuals(
+    db: &impl ConnectionTrait,
+    d: &Dialect,
+    period: &Period,
+    only: Option<&[String]>,
+    source: Source,
+    upto: Option<usize>,
+) -> Result<(usize, Vec<Raw>), AppError> {
+    if source != Source::Kept {
+        let mut all = missed_from_rows(db, d, period, only, source).await?;
+        let total = all.len();
+        all.truncate(upto.unwrap_or(total));
+        return Ok((total, all));
+    }
+    let backend = db.get_database_backend();
+    let (cte, values) = universe(d, period, only, Source::Kept);
+    let when = missed_kept(period);
+    let kept: i64 = db
+        .query_one_raw(statement(
+            backend,
+            &format!("{cte}SELECT COUNT(*) AS n{SOURCE} WHERE {when}"),
+            values.clone(),
+        ))
+        .await?
+        .map(|r| r.try_get("", "n"))
+        .transpose()?
+        .unwrap_or(0);
+    let limit = upto.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
+    let ids: Vec<String> = db
+        .query_all_raw(statement(
+            backend,
+            &format!("{cte}SELECT u.enrollment_id{SOURCE} WHERE {when} ORDER BY u.entry_date, u.enrollment_id{limit}"),
+            values,
+        ))
+        .await?
+        .iter()
+        .map(|r| r.try_get("", "enrollment_id"))
+        .collect::<Result<_, _>>()?;
+    let marked = missed_from_rows(db, d, period, only, Source::Marked).await?;
+    let total = usize::try_from(kept).unwrap_or(0) + marked.len();
+    let mut rows = marked;
+    for chunk in ids.chunks(crate::db::IN_CHUNK) {
+        rows.extend(missed_from_rows(db, d, period, Some(chunk), Source::Rows).await?);
+    }
+    in_record_order(&mut rows);
+    rows.truncate(upto.unwrap_or(total));
+    Ok((total, rows))
 }
 
 /// Open enrollments of projects with an auto-exit setting whose household is past it.
@@ -190,11 +266,12 @@ async fn past_auto_exit(state: &AppState, period: &Period) -> Result<Vec<Raw>, A
             after = Some(batch.next);
         }
     }
-    out.sort_by(|a, b| (a.entry_date, &a.enrollment_id).cmp(&(b.entry_date, &b.enrollment_id)));
+    in_record_order(&mut out);
     Ok(out)
 }
 
-/// The records of a code Rust works out; missing annuals read in the snapshot of `db`.
+/// How many records a code Rust works out has, and the records — all, or at least
+/// the first `upto`; missing annuals read in the snapshot of `db`.
 async fn computed(
     state: &AppState,
     db: &impl ConnectionTrait,
@@ -202,10 +279,14 @@ async fn computed(
     source: Source,
     period: &Period,
     code: &str,
-) -> Result<Vec<Raw>, AppError> {
+    upto: Option<usize>,
+) -> Result<(usize, Vec<Raw>), AppError> {
     match code {
-        MISSING_ANNUAL => missing_annuals(db, d, period, None, source).await,
-        _ => past_auto_exit(state, period).await,
+        MISSING_ANNUAL => missing_annuals(db, d, period, None, source, upto).await,
+        _ => {
+            let all = past_auto_exit(state, period).await?;
+            Ok((all.len(), all))
+        }
     }
 }
 
@@ -238,7 +319,7 @@ pub async fn counts(state: &AppState, period: &Period) -> Result<BTreeMap<String
         }
     }
     for code in COMPUTED {
-        let n = computed(state, &txn, &d, source, period, code).await?.len();
+        let (n, _) = computed(state, &txn, &d, source, period, code, Some(0)).await?;
         counts.insert(code.to_string(), n);
     }
     txn.commit().await?;
@@ -289,7 +370,10 @@ pub async fn integrity_errors(
                 *out.entry(row.try_get("", "enrollment_id")?).or_default() += usize::try_from(n).unwrap_or(0);
             }
         }
-        for raw in missing_annuals(&txn, &d, &period, Some(chunk), source).await? {
+        for raw in missing_annuals(&txn, &d, &period, Some(chunk), source, None)
+            .await?
+            .1
+        {
             *out.entry(raw.enrollment_id).or_default() += 1;
         }
     }
@@ -366,8 +450,8 @@ async fn records_in_snapshot(
     page: Option<usize>,
 ) -> Result<(usize, Vec<Raw>), AppError> {
     if COMPUTED.contains(&code) {
-        let all = computed(state, db, d, source, period, code).await?;
-        let total = all.len();
+        let upto = page.map(|p| (p + 1) * PAGE_SIZE);
+        let (total, all) = computed(state, db, d, source, period, code, upto).await?;
         let rows = match page {
             Some(p) => all.into_iter().skip(p * PAGE_SIZE).take(PAGE_SIZE).collect(),
             None => all,
