@@ -202,9 +202,16 @@ pub(super) fn universe(
         Source::Kept => {
             values.extend(values.clone());
             format!(
-                "WITH u AS (SELECT {FACT_COLUMNS} FROM dq_facts f WHERE {} \
+                "WITH u AS (SELECT {FACT_COLUMNS} FROM dq_facts f{} WHERE {} \
                  AND NOT EXISTS (SELECT 1 FROM dq_dirty m WHERE m.household_id = f.household_id) \
                  UNION ALL {}) ",
+                // SQLite reads a quarter of the rows or more through the index by
+                // project ten times slower than it reads the whole table.
+                if period.wide && d.backend == DbBackend::Sqlite {
+                    " NOT INDEXED"
+                } else {
+                    ""
+                },
                 filter("f"),
                 facts_select(d, &format!("{} AND {MARKED}", filter("e")))
             )
@@ -293,7 +300,10 @@ fn element_conditions(key: &str) -> (String, String) {
     }
 }
 
-/// Every condition of the report, by code, on the facts of the universe (`u`).
+/// Every condition of the report, by code, on the facts of the universe (`u`). The
+/// part true of fewest rows comes first: SQLite stops at the first false part (a
+/// whole-CoC count at 1,000,000 clients: 0.9 s with the universe's part first, 0.6 s
+/// so).
 pub(super) fn conditions(period: &Period) -> Vec<Condition> {
     let (from, to) = (lit(period.from), lit(period.to));
     let leaver = format!("(u.x_exit_date IS NOT NULL AND u.x_exit_date BETWEEN {from} AND {to})");
@@ -315,11 +325,11 @@ pub(super) fn conditions(period: &Period) -> Vec<Condition> {
         ));
         out.push(Condition::new(
             element_code(element, Column::DontKnowRefused),
-            format!("({base}) AND (u.dont_know & {bit}) <> 0"),
+            format!("(u.dont_know & {bit}) <> 0 AND ({base})"),
         ));
         out.push(Condition::new(
             element_code(element, Column::Missing),
-            format!("({base}) AND (u.missing & {bit}) <> 0"),
+            format!("(u.missing & {bit}) <> 0 AND ({base})"),
         ));
     }
     for (i, (lo, hi)) in LAG_BUCKETS.iter().enumerate() {
@@ -332,7 +342,7 @@ pub(super) fn conditions(period: &Period) -> Vec<Condition> {
             Condition::new(
                 lag_code(LagOf::Start, i),
                 format!(
-                    "u.entry_date BETWEEN {from} AND {to} AND {}",
+                    "{} AND u.entry_date BETWEEN {from} AND {to}",
                     range("u.start_lag")
                 ),
             )
@@ -341,7 +351,7 @@ pub(super) fn conditions(period: &Period) -> Vec<Condition> {
         out.push(
             Condition::new(
                 lag_code(LagOf::Exit, i),
-                format!("{leaver} AND {}", range("u.exit_lag")),
+                format!("{} AND {leaver}", range("u.exit_lag")),
             )
             .num("u.exit_lag"),
         );
