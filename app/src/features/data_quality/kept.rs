@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Value};
 
-use super::sql::{Dialect, FACT_COLUMNS, Source, facts_select};
+use super::sql::{Dialect, FACT_COLUMNS, facts_select};
 use crate::db::lease::Lease;
 use crate::db::{IN_CHUNK, begin_write, marks, statement};
 use crate::domain::annual::first_unsettled_close;
@@ -78,14 +78,15 @@ pub async fn marked(db: &impl ConnectionTrait, limit: usize) -> Result<Vec<Strin
     marked_with(db, limit, "").await
 }
 
-/// Where a report reads the facts from, in the snapshot of `db`: the kept rows when
-/// they are built and few households are marked, else the source rows.
-pub(super) async fn source(db: &impl ConnectionTrait) -> Result<Source, AppError> {
-    if built(db).await? && marked(db, DIRTY_LIMIT + 1).await?.len() <= DIRTY_LIMIT {
-        Ok(Source::Kept)
-    } else {
-        Ok(Source::Rows)
+/// The households marked stale, read in the snapshot of `db`, when a report reads the
+/// kept facts: they are built and few households are marked (else None: the report
+/// reads the source rows).
+pub(super) async fn stale(db: &impl ConnectionTrait) -> Result<Option<Vec<String>>, AppError> {
+    if !built(db).await? {
+        return Ok(None);
     }
+    let stale = marked(db, DIRTY_LIMIT + 1).await?;
+    Ok((stale.len() <= DIRTY_LIMIT).then_some(stale))
 }
 
 /// Replaces the facts of the enrollments of these households (and of any enrollment

@@ -129,8 +129,11 @@ async fn missed_from_rows(
     d: &Dialect,
     period: &Period,
     only: Option<&[String]>,
-    source: Source,
+    source: Source<'_>,
 ) -> Result<Vec<Raw>, AppError> {
+    if source == Source::Marked(&[]) {
+        return Ok(Vec::new());
+    }
     let as_of = period.to.min(period.today);
     let (cte, values) = universe(d, period, only, source);
     // A first window closes a year and 30 days after the head's start.
@@ -214,17 +217,17 @@ async fn missing_annuals(
     d: &Dialect,
     period: &Period,
     only: Option<&[String]>,
-    source: Source,
+    source: Source<'_>,
     upto: Option<usize>,
 ) -> Result<(usize, Vec<Raw>), AppError> {
-    if source != Source::Kept {
+    let Some(stale) = source.kept() else {
         let mut all = missed_from_rows(db, d, period, only, source).await?;
         let total = all.len();
         all.truncate(upto.unwrap_or(total));
         return Ok((total, all));
-    }
+    };
     let backend = db.get_database_backend();
-    let (cte, values) = universe(d, period, only, Source::Kept);
+    let (cte, values) = universe(d, period, only, source);
     let when = missed_kept(period);
     let kept: i64 = db
         .query_one_raw(statement(
@@ -247,7 +250,7 @@ async fn missing_annuals(
         .iter()
         .map(|r| r.try_get("", "enrollment_id"))
         .collect::<Result<_, _>>()?;
-    let marked = missed_from_rows(db, d, period, only, Source::Marked).await?;
+    let marked = missed_from_rows(db, d, period, only, Source::Marked(stale)).await?;
     let total = usize::try_from(kept).unwrap_or(0) + marked.len();
     let mut rows = marked;
     for chunk in ids.chunks(crate::db::IN_CHUNK) {
@@ -295,7 +298,7 @@ async fn computed(
     state: &AppState,
     db: &impl ConnectionTrait,
     d: &Dialect,
-    source: Source,
+    source: Source<'_>,
     period: &Period,
     code: &str,
     upto: Option<usize>,
@@ -323,8 +326,9 @@ pub async fn counts(state: &AppState, period: &Period) -> Result<BTreeMap<String
         .map(|(i, c)| format!("COUNT(*) FILTER (WHERE {}) AS k{i}", c.when))
         .collect();
     let txn = begin_read(&state.db).await?;
-    let source = kept::source(&txn).await?;
-    if source == Source::Kept {
+    let stale = kept::stale(&txn).await?;
+    let source = Source::of(stale.as_deref());
+    if source.kept().is_some() {
         // Missed annuals of the kept facts, in the same pass.
         sums.push(format!(
             "COUNT(*) FILTER (WHERE {}) AS missed",
@@ -344,15 +348,17 @@ pub async fn counts(state: &AppState, period: &Period) -> Result<BTreeMap<String
             let n: Option<i64> = row.try_get("", &format!("k{i}"))?;
             counts.insert(c.code.clone(), usize::try_from(n.unwrap_or(0)).unwrap_or(0));
         }
-        if source == Source::Kept {
+        if source.kept().is_some() {
             let n: Option<i64> = row.try_get("", "missed")?;
             missed_kept_count = usize::try_from(n.unwrap_or(0)).unwrap_or(0);
         }
     }
     for code in COMPUTED {
-        let n = if code == MISSING_ANNUAL && source == Source::Kept {
+        let n = if code == MISSING_ANNUAL
+            && let Some(stale) = source.kept()
+        {
             missed_kept_count
-                + missed_from_rows(&txn, &d, period, None, Source::Marked)
+                + missed_from_rows(&txn, &d, period, None, Source::Marked(stale))
                     .await?
                     .len()
         } else {
@@ -397,7 +403,8 @@ pub async fn integrity_errors(
         .join(" + ");
     let ids: Vec<String> = enrollments.iter().map(|(e, _)| e.clone()).collect();
     let txn = begin_read(db).await?;
-    let source = kept::source(&txn).await?;
+    let stale = kept::stale(&txn).await?;
+    let source = Source::of(stale.as_deref());
     let backend = txn.get_database_backend();
     for chunk in ids.chunks(crate::db::IN_CHUNK) {
         let (cte, values) = universe(&d, &period, Some(chunk), source);
@@ -472,7 +479,8 @@ async fn raw_records(
     }
     let d = Dialect::of(state);
     let txn = begin_read(&state.db).await?;
-    let source = kept::source(&txn).await?;
+    let stale = kept::stale(&txn).await?;
+    let source = Source::of(stale.as_deref());
     let read = records_in_snapshot(state, &txn, &d, source, period, code, page).await;
     txn.commit().await?;
     read
@@ -482,7 +490,7 @@ async fn records_in_snapshot(
     state: &AppState,
     db: &impl ConnectionTrait,
     d: &Dialect,
-    source: Source,
+    source: Source<'_>,
     period: &Period,
     code: &str,
     page: Option<usize>,

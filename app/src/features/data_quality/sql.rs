@@ -149,19 +149,32 @@ pub(crate) fn facts_select(d: &Dialect, filter: &str) -> String {
     )
 }
 
-/// An enrollment (`e`) of a household marked stale.
-const MARKED: &str = "e.household_id IN (SELECT m.household_id FROM dq_dirty m)";
-
 /// Where the report reads each enrollment's facts from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Source {
-    /// `dq_facts`, the households marked in `dq_dirty` worked out from the source rows.
-    Kept,
+pub(crate) enum Source<'a> {
+    /// `dq_facts`, the households marked stale (these, read in the same snapshot)
+    /// worked out from the source rows.
+    Kept(&'a [String]),
     /// The source rows of every enrollment (the facts are not built, or too many
     /// households are marked).
     Rows,
-    /// The source rows of the households marked in `dq_dirty` only.
-    Marked,
+    /// The source rows of these households (marked stale) only.
+    Marked(&'a [String]),
+}
+
+impl<'a> Source<'a> {
+    /// The kept facts with these households marked, or the source rows.
+    pub(crate) fn of(stale: Option<&'a [String]>) -> Self {
+        stale.map_or(Source::Rows, Source::Kept)
+    }
+
+    /// The households marked stale, when the facts are kept.
+    pub(crate) fn kept(self) -> Option<&'a [String]> {
+        match self {
+            Source::Kept(stale) => Some(stale),
+            _ => None,
+        }
+    }
 }
 
 /// The universe (`u`, the facts of every enrollment of the projects in scope active in
@@ -171,7 +184,7 @@ pub(super) fn universe(
     d: &Dialect,
     period: &Period,
     only: Option<&[String]>,
-    source: Source,
+    source: Source<'_>,
 ) -> (String, Vec<Value>) {
     let filter = |a: &str| {
         let only = match only {
@@ -191,20 +204,24 @@ pub(super) fn universe(
         .map(|(id, _)| Value::from(id.clone()))
         .collect();
     values.extend(only.unwrap_or_default().iter().map(|id| Value::from(id.clone())));
+    // The marked households as bound values: the planners then read their enrollments
+    // by index (with a subquery PostgreSQL guessed 690 marks and read every enrollment).
+    let marked = |stale: &[String], values: &mut Vec<Value>| {
+        values.extend(stale.iter().map(|h| Value::from(h.clone())));
+        format!("{} AND e.household_id IN ({})", filter("e"), marks(stale.len()))
+    };
     let sql = match source {
         // Materialized: each enrollment's facts are worked out once however many counts
         // read them (both databases honour it: SQLite ≥ 3.35, PostgreSQL ≥ 12).
         Source::Rows => format!("WITH u AS MATERIALIZED ({}) ", facts_select(d, &filter("e"))),
-        Source::Marked => format!(
-            "WITH u AS MATERIALIZED ({}) ",
-            facts_select(d, &format!("{} AND {MARKED}", filter("e")))
-        ),
-        Source::Kept => {
-            values.extend(values.clone());
-            format!(
-                "WITH u AS (SELECT {FACT_COLUMNS} FROM dq_facts f{} WHERE {} \
-                 AND NOT EXISTS (SELECT 1 FROM dq_dirty m WHERE m.household_id = f.household_id) \
-                 UNION ALL {}) ",
+        Source::Marked(stale) => {
+            let only_marked = marked(stale, &mut values);
+            format!("WITH u AS MATERIALIZED ({}) ", facts_select(d, &only_marked))
+        }
+        Source::Kept(stale) => {
+            let kept = format!(
+                "SELECT {FACT_COLUMNS} FROM dq_facts f{} WHERE {} \
+                 AND NOT EXISTS (SELECT 1 FROM dq_dirty m WHERE m.household_id = f.household_id)",
                 // SQLite reads a quarter of the rows or more through the index by
                 // project ten times slower than it reads the whole table.
                 if period.wide && d.backend == DbBackend::Sqlite {
@@ -213,8 +230,14 @@ pub(super) fn universe(
                     ""
                 },
                 filter("f"),
-                facts_select(d, &format!("{} AND {MARKED}", filter("e")))
-            )
+            );
+            if stale.is_empty() {
+                format!("WITH u AS ({kept}) ")
+            } else {
+                values.extend(values.clone());
+                let only_marked = marked(stale, &mut values);
+                format!("WITH u AS ({kept} UNION ALL {}) ", facts_select(d, &only_marked))
+            }
         }
     };
     (sql, values)
