@@ -503,16 +503,27 @@ async fn kept_up_to_date(app: &common::TestApp) {
     use app::features::annual::stored;
     for _ in 0..300 {
         let built = stored::as_of(&app.db).await.unwrap() == Some(app.state.today());
-        if built && stored::marked(&app.db, 1).await.unwrap().is_empty() {
+        let facts = app::features::data_quality::kept::built(&app.db).await.unwrap();
+        if built
+            && facts
+            && stored::marked(&app.db, 1).await.unwrap().is_empty()
+            && app::features::data_quality::kept::marked(&app.db, 1)
+                .await
+                .unwrap()
+                .is_empty()
+        {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    panic!("the keeper did not bring the annual assessments due up to date in 30 s");
+    panic!(
+        "the keepers did not bring the annual assessments due and the data-quality facts up to date in 30 s"
+    );
 }
 
-// The server keeps the owed anniversaries itself: it builds them on a database that has
-// none (the demo seed), and recomputes a household an intake marked within seconds;
+// The server keeps the owed anniversaries (and the data-quality facts) itself: it builds
+// them on a database that has none (the demo seed), and recomputes a household an
+// intake marked within seconds;
 // the tool lists the same members read from the source rows, from the kept rows, and
 // with the new household once it is kept.
 on_both_databases!(the_server_keeps_the_owed_anniversaries_up_to_date, |app| {
@@ -521,7 +532,7 @@ on_both_databases!(the_server_keeps_the_owed_anniversaries_up_to_date, |app| {
     let casey = app.signed_in("casemanager").await;
     assert_eq!(app::features::annual::stored::as_of(&app.db).await.unwrap(), None);
     let before = due(&app, &casey, &[]).await;
-    hearth_server::jobs::spawn_annual_due_keeper(app.state.clone());
+    hearth_server::jobs::spawn_keepers(app.state.clone());
     kept_up_to_date(&app).await;
     let kept = due(&app, &casey, &[]).await;
     assert_eq!(people(&kept), people(&before), "read from the kept rows");
@@ -542,6 +553,15 @@ on_both_databases!(the_server_keeps_the_owed_anniversaries_up_to_date, |app| {
         .unwrap()
         .unwrap();
     assert_eq!(rows.try_get::<i64>("", "n").unwrap(), 2, "both members kept");
+    let facts: i64 = common::one(
+        &app.db,
+        &format!(
+            "SELECT COUNT(*) FROM dq_facts WHERE personal_id IN ('{}', '{}')",
+            ids[0], ids[1]
+        ),
+    )
+    .await;
+    assert_eq!(facts, 2, "both members' data-quality facts kept");
     let after = due(&app, &casey, &[]).await;
     assert_eq!(after.total, before.total + 2);
     assert!(
