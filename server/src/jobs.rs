@@ -128,22 +128,25 @@ pub fn spawn_keepers(state: AppState) {
     });
 }
 
+/// The lease `name` of a keeper for this worker, None while another server holds it.
+async fn keeper_lease(state: &AppState, name: &str) -> Result<Option<app::db::lease::Lease>, sea_orm::DbErr> {
+    app::db::lease::Lease::acquire(
+        &state.db,
+        name,
+        &state.jobs.worker,
+        chrono::Utc::now(),
+        chrono::Duration::seconds(ANNUAL_DUE_LEASE),
+    )
+    .await
+}
+
 async fn keep_dq_facts(state: &AppState) -> Result<(), app::error::AppError> {
-    use app::db::lease::Lease;
     use app::features::data_quality::kept;
     // Most of the time there is nothing to do: found by reading, without the lease.
     if kept::built(&state.db).await? && kept::marked(&state.db, 1).await?.is_empty() {
         return Ok(());
     }
-    let Some(lease) = Lease::acquire(
-        &state.db,
-        kept::LEASE,
-        &state.jobs.worker,
-        chrono::Utc::now(),
-        chrono::Duration::seconds(ANNUAL_DUE_LEASE),
-    )
-    .await?
-    else {
+    let Some(lease) = keeper_lease(state, kept::LEASE).await? else {
         return Ok(());
     };
     let done = kept::refresh(&state.db, state.time_zone, state.today(), Some(&lease)).await;
@@ -154,7 +157,6 @@ async fn keep_dq_facts(state: &AppState) -> Result<(), app::error::AppError> {
 }
 
 async fn keep_annual_due(state: &AppState) -> Result<(), app::error::AppError> {
-    use app::db::lease::Lease;
     use app::features::annual::stored;
     let today = state.today();
     // Most of the time there is nothing to do: found by reading, without the lease.
@@ -164,15 +166,7 @@ async fn keep_annual_due(state: &AppState) -> Result<(), app::error::AppError> {
     if current && stored::marked(&state.db, 1).await?.is_empty() {
         return Ok(());
     }
-    let Some(lease) = Lease::acquire(
-        &state.db,
-        stored::LEASE,
-        &state.jobs.worker,
-        chrono::Utc::now(),
-        chrono::Duration::seconds(ANNUAL_DUE_LEASE),
-    )
-    .await?
-    else {
+    let Some(lease) = keeper_lease(state, stored::LEASE).await? else {
         return Ok(());
     };
     let done = stored::refresh(&state.db, today, Some(&lease)).await;

@@ -388,18 +388,7 @@ on_both_databases!(the_tool_agrees_with_the_rules_on_generated_data, |app| {
     use chrono::NaiveDate;
 
     let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
-    let options = hearth_server::demo_data::Options {
-        clients: 1_500,
-        seed: 11,
-        today,
-        progress: false,
-    };
-    hearth_server::demo_data::run(&app.db, &options, &app.state.data_key)
-        .await
-        .expect("demo data is written");
-    let admin = hearth_server::bench::bench_session(&app.state, app::domain::access::Workgroup::HmisAdmin)
-        .await
-        .unwrap();
+    let admin = common::generated(&app, 1_500, 11, today).await;
     // 2026-11-30 to 2027-09-30 are answered by kept rows built for 2026-11-30; the
     // leap day of 2028 is read day by day whatever is kept.
     let dues = [

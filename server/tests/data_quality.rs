@@ -478,18 +478,7 @@ on_both_databases!(the_kept_facts_answer_as_the_source_rows, |app| {
     use sea_orm::ConnectionTrait;
 
     let today = app.state.today();
-    let options = hearth_server::demo_data::Options {
-        clients: 800,
-        seed: 5,
-        today,
-        progress: false,
-    };
-    hearth_server::demo_data::run(&app.db, &options, &app.state.data_key)
-        .await
-        .expect("demo data is written");
-    let admin = hearth_server::bench::bench_session(&app.state, app::domain::access::Workgroup::HmisAdmin)
-        .await
-        .unwrap();
+    let admin = common::generated(&app, 800, 5, today).await;
     let day = |days: i64| Some((today - chrono::Duration::days(days)).to_string());
     let filters = [
         DqFilter::default(),

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod entities;
 pub mod lease;
 pub mod settings;
+pub mod stale;
 pub mod zone;
 
 /// A new record ID: a UUID v7 (time-ordered) as 32 hex digits, which is also a valid

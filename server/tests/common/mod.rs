@@ -518,3 +518,25 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// Generated demo data (`hearth demo-data`: households of several members, years of
+/// history) of `clients` clients up to `today`, and an HMIS admin's session to read it.
+pub async fn generated(
+    app: &TestApp,
+    clients: u64,
+    seed: u64,
+    today: chrono::NaiveDate,
+) -> app::features::access::guard::CurrentSession {
+    let options = hearth_server::demo_data::Options {
+        clients,
+        seed,
+        today,
+        progress: false,
+    };
+    hearth_server::demo_data::run(&app.db, &options, &app.state.data_key)
+        .await
+        .expect("demo data is written");
+    hearth_server::bench::bench_session(&app.state, app::domain::access::Workgroup::HmisAdmin)
+        .await
+        .unwrap()
+}

@@ -24,7 +24,7 @@ use super::households::due_in_households;
 use super::service::by_urgency;
 
 use crate::db::lease::Lease;
-use crate::db::{IN_CHUNK, begin_read, begin_write, marks, statement};
+use crate::db::{IN_CHUNK, begin_read, begin_write, marks, stale, statement};
 use crate::domain::annual::{OWED_ANSWERS_DAYS, WINDOW_DAYS, owed_anniversary};
 use crate::error::AppError;
 use crate::features::caseload::service::annual_dates;
@@ -79,13 +79,11 @@ async fn household_ids(
 
 /// The households marked stale, at most `limit`.
 pub async fn marked(db: &impl ConnectionTrait, limit: usize) -> Result<Vec<String>, AppError> {
-    household_ids(db, &marks_sql(limit, ""), vec![]).await
+    Ok(stale::marked(db, DIRTY, limit).await?)
 }
 
-/// The marks, at most `limit`, with a locking clause (`lock`) after them.
-fn marks_sql(limit: usize, lock: &str) -> String {
-    format!("SELECT household_id FROM annual_due_dirty ORDER BY household_id LIMIT {limit}{lock}")
-}
+/// The marks the triggers leave (migration 23).
+const DIRTY: &str = "annual_due_dirty";
 
 /// Replaces the kept rows of these households by the rows the source rows give for
 /// `as_of`. Answers how many rows it wrote.
@@ -263,26 +261,13 @@ pub async fn refresh(
         let txn = begin_write(db).await?;
         // On PostgreSQL the marks read are locked: a writer marking one of them again
         // waits, and marks it anew once this transaction has deleted it.
-        let lock = match txn.get_database_backend() {
-            sea_orm::DatabaseBackend::Postgres => " FOR UPDATE",
-            _ => "",
-        };
-        let households = household_ids(&txn, &marks_sql(BATCH, lock), vec![]).await?;
+        let households = stale::take(&txn, DIRTY, BATCH).await?;
         if households.is_empty() {
             txn.commit().await?;
             break;
         }
         recompute(&txn, &households, as_of).await?;
-        let ids: Vec<Value> = households.iter().map(|h| Value::from(h.clone())).collect();
-        txn.execute_raw(statement(
-            txn.get_database_backend(),
-            &format!(
-                "DELETE FROM annual_due_dirty WHERE household_id IN ({})",
-                marks(households.len())
-            ),
-            ids,
-        ))
-        .await?;
+        stale::clear(&txn, DIRTY, &households).await?;
         txn.commit().await?;
         done.marked += households.len();
         if households.len() < BATCH {

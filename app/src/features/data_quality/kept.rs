@@ -18,7 +18,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, Value};
 
 use super::sql::{Dialect, FACT_COLUMNS, facts_select};
 use crate::db::lease::Lease;
-use crate::db::{IN_CHUNK, begin_write, marks, statement};
+use crate::db::{IN_CHUNK, begin_write, marks, stale, statement};
 use crate::domain::annual::first_unsettled_close;
 use crate::error::AppError;
 use crate::features::caseload::service::annual_dates;
@@ -58,24 +58,12 @@ async fn set_built(db: &impl ConnectionTrait, built: bool) -> Result<(), AppErro
     Ok(())
 }
 
-/// The households marked stale, at most `limit`, with a locking clause (`lock`).
-async fn marked_with(db: &impl ConnectionTrait, limit: usize, lock: &str) -> Result<Vec<String>, AppError> {
-    let rows = db
-        .query_all_raw(statement(
-            db.get_database_backend(),
-            &format!("SELECT household_id FROM dq_dirty ORDER BY household_id LIMIT {limit}{lock}"),
-            vec![],
-        ))
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|r| r.try_get("", "household_id"))
-        .collect::<Result<_, _>>()?)
-}
+/// The marks the triggers leave (migration 24).
+const DIRTY: &str = "dq_dirty";
 
 /// The households marked stale, at most `limit`.
 pub async fn marked(db: &impl ConnectionTrait, limit: usize) -> Result<Vec<String>, AppError> {
-    marked_with(db, limit, "").await
+    Ok(stale::marked(db, DIRTY, limit).await?)
 }
 
 /// The households marked stale, read in the snapshot of `db`, when a report reads the
@@ -85,8 +73,8 @@ pub(super) async fn stale(db: &impl ConnectionTrait) -> Result<Option<Vec<String
     if !built(db).await? {
         return Ok(None);
     }
-    let stale = marked(db, DIRTY_LIMIT + 1).await?;
-    Ok((stale.len() <= DIRTY_LIMIT).then_some(stale))
+    let marks = marked(db, DIRTY_LIMIT + 1).await?;
+    Ok((marks.len() <= DIRTY_LIMIT).then_some(marks))
 }
 
 /// Replaces the facts of the enrollments of these households (and of any enrollment
@@ -269,28 +257,13 @@ pub async fn refresh(
     let d = Dialect::new(db.get_database_backend(), zone, today);
     loop {
         let txn = begin_write(db).await?;
-        // On PostgreSQL the marks read are locked: a writer marking one of them again
-        // waits, and marks it anew once this transaction has deleted it.
-        let lock = match txn.get_database_backend() {
-            sea_orm::DatabaseBackend::Postgres => " FOR UPDATE",
-            _ => "",
-        };
-        let households = marked_with(&txn, BATCH, lock).await?;
+        let households = stale::take(&txn, DIRTY, BATCH).await?;
         if households.is_empty() {
             txn.commit().await?;
             break;
         }
         recompute(&txn, &d, &households).await?;
-        let ids: Vec<Value> = households.iter().map(|h| Value::from(h.clone())).collect();
-        txn.execute_raw(statement(
-            txn.get_database_backend(),
-            &format!(
-                "DELETE FROM dq_dirty WHERE household_id IN ({})",
-                marks(households.len())
-            ),
-            ids,
-        ))
-        .await?;
+        stale::clear(&txn, DIRTY, &households).await?;
         txn.commit().await?;
         done.marked += households.len();
         if households.len() < BATCH {
