@@ -49,7 +49,11 @@ impl CocDate {
         let first = offset_minutes(&zone, start);
         let mut changes = Vec::new();
         let mut current = first;
-        let mut at = start;
+        // PostgreSQL converts with its own zone database: the offsets are SQLite's.
+        let mut at = match backend {
+            DbBackend::Postgres => end,
+            _ => start,
+        };
         // Day by day finds each change (no zone changes twice in a day), hour by hour
         // and then minute by minute place it (zones change on whole or half hours).
         while at < end {

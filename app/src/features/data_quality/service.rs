@@ -229,16 +229,21 @@ async fn missing_annuals(
     let backend = db.get_database_backend();
     let (cte, values) = universe(d, period, only, source);
     let when = missed_kept(period);
-    let kept: i64 = db
-        .query_one_raw(statement(
-            backend,
-            &format!("{cte}SELECT COUNT(*) AS n{SOURCE} WHERE {when}"),
-            values.clone(),
-        ))
-        .await?
-        .map(|r| r.try_get("", "n"))
-        .transpose()?
-        .unwrap_or(0);
+    // Counted apart only when the records read are cut short.
+    let counted = match upto {
+        Some(_) => Some(
+            db.query_one_raw(statement(
+                backend,
+                &format!("{cte}SELECT COUNT(*) AS n{SOURCE} WHERE {when}"),
+                values.clone(),
+            ))
+            .await?
+            .map(|r| r.try_get::<i64>("", "n"))
+            .transpose()?
+            .unwrap_or(0),
+        ),
+        None => None,
+    };
     let limit = upto.map(|n| format!(" LIMIT {n}")).unwrap_or_default();
     let ids: Vec<String> = db
         .query_all_raw(statement(
@@ -251,7 +256,8 @@ async fn missing_annuals(
         .map(|r| r.try_get("", "enrollment_id"))
         .collect::<Result<_, _>>()?;
     let marked = missed_from_rows(db, d, period, only, Source::Marked(stale)).await?;
-    let total = usize::try_from(kept).unwrap_or(0) + marked.len();
+    let kept = counted.map_or(ids.len(), |n| usize::try_from(n).unwrap_or(0));
+    let total = kept + marked.len();
     let mut rows = marked;
     for chunk in ids.chunks(crate::db::IN_CHUNK) {
         rows.extend(missed_from_rows(db, d, period, Some(chunk), Source::Rows).await?);
