@@ -122,14 +122,22 @@ pub async fn write_export<W: Write + Seek>(
         None => earliest_entry(db).await?.unwrap_or(options.to).min(options.to),
     };
     let mut zip = zip::ZipWriter::new(out);
-    let plans: Vec<FilePlan> = spec::files()
+    let plans = spec::files()
         .iter()
-        .filter_map(|file| {
-            let table = file.table.as_deref()?;
-            let (sql, values) = selection(options, file, table);
-            Some(FilePlan { file, sql, values })
+        .filter_map(|file| Some((file, file.table.as_deref()?)))
+        .map(|(file, table)| {
+            // PostgreSQL writes the CSV of every file but the one with the SSNs.
+            let copied = db.get_database_backend() == sea_orm::DatabaseBackend::Postgres
+                && !file.columns.iter().any(|c| c.name == "SSN");
+            let (sql, values) = selection(options, file, table, copied)?;
+            Ok(FilePlan {
+                file,
+                sql,
+                values,
+                copied,
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, ExportError>>()?;
     let reading = rows::Reading {
         export_id: options.export_id.clone(),
         hash_pii: options.hash_pii,
@@ -338,24 +346,46 @@ fn exported_enrollments(
     statements
 }
 
-/// The rows of one file: its table's columns, filtered to what the export holds.
-fn selection(options: &ExportOptions, file: &spec::File, table: &str) -> (String, Vec<Value>) {
+/// The rows of one file: its table's columns, filtered to what the export holds. When
+/// `copied`, PostgreSQL writes the CSV (`COPY`), so each column is selected as the text
+/// the file holds: integers, dates in ISO form, timestamps in the session's zone (the
+/// CoC's), money with two decimals, empty text as nothing (COPY would quote it).
+fn selection(
+    options: &ExportOptions,
+    file: &spec::File,
+    table: &str,
+    copied: bool,
+) -> Result<(String, Vec<Value>), ExportError> {
     let (projects, project_values) = project_filter(&options.projects, "project_id");
     let enrollments = format!("SELECT enrollment_id FROM {EXPORTED}");
+    let export_id = rows::pg_literal(&options.export_id)?;
     let columns: Vec<String> = file
         .columns
         .iter()
-        .map(|c| match (&c.db_column, c.kind) {
-            (None, _) => "NULL".to_string(),
-            // Booleans kept as 0/1 codes read the same on both databases.
-            (Some(col), Kind::Integer) => format!("CAST({col} AS INTEGER)"),
-            (Some(col), Kind::Money) => format!("CAST({col} AS DOUBLE PRECISION)"),
-            // HUD requires a UserID on every record; Hearth's own records carry its
-            // system user.
-            (Some(col), _) if c.name == "UserID" && file.name != "User.csv" => {
-                format!("COALESCE({col}, '{}')", app::db::SYSTEM_USER_ID)
+        .map(|c| {
+            if copied && c.name == "ExportID" {
+                return export_id.clone();
             }
-            (Some(col), _) => col.clone(),
+            let column = match (&c.db_column, c.kind) {
+                (None, _) => return "NULL".to_string(),
+                // HUD requires a UserID on every record; Hearth's own records carry
+                // its system user.
+                (Some(col), _) if c.name == "UserID" && file.name != "User.csv" => {
+                    format!("COALESCE({col}, '{}')", app::db::SYSTEM_USER_ID)
+                }
+                (Some(col), _) => col.clone(),
+            };
+            match (c.kind, copied) {
+                // Booleans kept as 0/1 codes read the same on both databases.
+                (Kind::Integer, _) => format!("CAST({column} AS INTEGER)"),
+                (Kind::Money, false) => format!("CAST({column} AS DOUBLE PRECISION)"),
+                (Kind::Money, true) => {
+                    format!("CAST(ROUND(CAST({column} AS NUMERIC), 2) AS TEXT)")
+                }
+                (Kind::Timestamp, true) => format!("to_char({column}, 'YYYY-MM-DD HH24:MI:SS')"),
+                (Kind::Text, true) => format!("NULLIF({column}, '')"),
+                _ => column,
+            }
         })
         .collect();
     let key = file.key_column().unwrap_or("1");
@@ -396,11 +426,11 @@ fn selection(options: &ExportOptions, file: &spec::File, table: &str) -> (String
     } else {
         format!(" ORDER BY {key}")
     };
-    (
+    Ok((
         format!(
             "SELECT {} FROM {table} WHERE {deleted} AND {filter}{order}",
             columns.join(", ")
         ),
         values,
-    )
+    ))
 }
