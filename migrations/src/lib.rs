@@ -21,6 +21,7 @@ mod m20261206_000021_import_sources;
 mod m20261207_000022_rank_priority_in_index_order;
 mod m20261208_000023_keep_annual_due;
 mod m20261209_000024_keep_dq_facts;
+mod m20261210_000025_cover_sweep_reads;
 mod plain_indexes;
 
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000022_rank_priority_in_index_order::Migration),
             Box::new(m20261208_000023_keep_annual_due::Migration),
             Box::new(m20261209_000024_keep_dq_facts::Migration),
+            Box::new(m20261210_000025_cover_sweep_reads::Migration),
         ]
     }
 }

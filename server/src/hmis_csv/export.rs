@@ -129,7 +129,7 @@ pub async fn write_export<W: Write + Seek>(
             // PostgreSQL writes the CSV of every file but the one with the SSNs.
             let copied = db.get_database_backend() == sea_orm::DatabaseBackend::Postgres
                 && !file.columns.iter().any(|c| c.name == "SSN");
-            let (sql, values) = selection(options, file, table, copied)?;
+            let (sql, values) = selection(options, file, table, db.get_database_backend(), copied)?;
             Ok(FilePlan {
                 file,
                 sql,
@@ -145,13 +145,72 @@ pub async fn write_export<W: Write + Seek>(
         data_key: options.data_key.clone(),
     };
     let prelude = exported_enrollments(db.get_database_backend(), options, from);
-    let (mut pieces, reader) = rows::start(db, prelude, plans, reading);
-    let written = write_files(db, options, from, &mut zip, &mut pieces, progress).await;
-    // Stop the reader (if the zip failed first) and hear why it stopped, if it did.
+    // Two lanes on PostgreSQL, whose server writes the CSV. On SQLite this process
+    // reads and writes every value itself: a second lane there cost more memory (two
+    // page caches, two lists of exported enrollments: 507 MB) than its time saved
+    // (104 → 85–92 s at a million clients; docs/PERFORMANCE.md).
+    let two_lanes = db.get_database_backend() == sea_orm::DatabaseBackend::Postgres;
+    let first_lane = |file: &spec::File| !two_lanes || file.name == FIRST_LANE;
+    let (first, second): (Vec<FilePlan>, Vec<FilePlan>) =
+        plans.into_iter().partition(|plan| first_lane(plan.file));
+    let first_files: Vec<&'static spec::File> = spec::files()
+        .iter()
+        .filter(|f| f.table.is_none() || first_lane(f))
+        .collect();
+    let second_files: Vec<&'static spec::File> = second.iter().map(|plan| plan.file).collect();
+    let (receivers, reader) = rows::start(db, prelude, vec![first, second], reading);
+    let [mut pieces, side_pieces]: [_; 2] = receivers
+        .try_into()
+        .map_err(|_| ExportError::Value("the export's readers did not start".into()))?;
+    let entry = entry_options(options);
+    let side_done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let side = {
+        let done = side_done.clone();
+        tokio::task::spawn_blocking(move || side_zip(side_pieces, &second_files, entry, &done))
+    };
+    let mut report = |p: &ExportProgress| {
+        progress(&ExportProgress {
+            files_done: p.files_done + side_done.load(std::sync::atomic::Ordering::Relaxed),
+            ..p.clone()
+        })
+    };
+    let mut written = write_files(
+        db,
+        options,
+        from,
+        &mut zip,
+        &first_files,
+        &mut pieces,
+        &mut report,
+    )
+    .await;
+    // Stop the readers (if the zip failed first) and hear why they stopped, if they did.
     drop(pieces);
+    let side = side
+        .await
+        .map_err(|e| ExportError::Write(std::io::Error::other(e.to_string())))
+        .and_then(|side| side);
     let read = reader
         .await
         .map_err(|e| ExportError::Write(std::io::Error::other(e.to_string())))?;
+    if let Ok(summary) = &mut written
+        && let Ok((file, side_summary)) = side
+    {
+        // The second lane's entries, already deflated, copied as they are.
+        zip.merge_archive(zip::ZipArchive::new(file)?)?;
+        summary.files.extend(side_summary.files);
+        let position = |name: &str| spec::files().iter().position(|f| f.name == name);
+        summary.files.sort_by_key(|(name, _)| position(name));
+        progress(&ExportProgress {
+            files_done: summary.files.len(),
+            file: String::new(),
+            rows: 0,
+        });
+    } else if let Err(e) = side
+        && written.is_ok()
+    {
+        written = Err(e);
+    }
     match (written, read) {
         (Ok(summary), Ok(())) => {
             zip.finish()?;
@@ -163,25 +222,67 @@ pub async fn write_export<W: Write + Seek>(
     }
 }
 
-/// Writes the files in spec order: Export.csv here, every other from the reader's pieces.
+/// The file read on a connection of its own, streamed into the export's zip while every
+/// other file is read on a second connection into a zip of their own (deflated on a
+/// thread of its own) whose entries are then copied in: one record per disability per
+/// assessment, Disabilities.csv is over half of an export's rows and bytes (at a million
+/// clients, 18 of 28 million rows: docs/PERFORMANCE.md).
+const FIRST_LANE: &str = "Disabilities.csv";
+
+/// How each entry is written.
+fn entry_options(options: &ExportOptions) -> SimpleFileOptions {
+    // Deflate level 2: at a million clients ~a third of the default level's time for a
+    // zip a third larger (level 1 nearly doubles it; docs/PERFORMANCE.md).
+    SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(2))
+        .last_modified_time(zip_time(
+            options.now.with_timezone(&options.time_zone).naive_local(),
+        ))
+}
+
+/// The second lane's files, in a zip of their own in an anonymous temporary file (gone
+/// when closed, whatever happens). `done` counts the files finished.
+fn side_zip(
+    mut pieces: tokio::sync::mpsc::Receiver<Piece>,
+    files: &[&spec::File],
+    entry: SimpleFileOptions,
+    done: &std::sync::atomic::AtomicUsize,
+) -> Result<(std::fs::File, ExportSummary), ExportError> {
+    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(tempfile::tempfile()?));
+    let mut summary = ExportSummary::default();
+    for file in files {
+        zip.start_file(file.name.as_str(), entry)?;
+        let rows = loop {
+            match pieces.blocking_recv().ok_or(ExportError::Cancelled)? {
+                Piece::Bytes(bytes) => zip.write_all(&bytes)?,
+                Piece::Rows(_) => {}
+                Piece::Done(n) => break n,
+            }
+        };
+        summary.files.push((file.name.clone(), rows));
+        done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+    let file = zip
+        .finish()?
+        .into_inner()
+        .map_err(|e| ExportError::Write(e.into_error()))?;
+    Ok((file, summary))
+}
+
+/// Writes `files` in order: Export.csv here, every other from the reader's pieces.
 async fn write_files<W: Write + Seek>(
     db: &DatabaseConnection,
     options: &ExportOptions,
     from: NaiveDate,
     zip: &mut zip::ZipWriter<W>,
+    files: &[&spec::File],
     pieces: &mut tokio::sync::mpsc::Receiver<Piece>,
     progress: Progress<'_>,
 ) -> Result<ExportSummary, ExportError> {
-    // Deflate level 2: at a million clients ~a third of the default level's time for a
-    // zip a third larger (level 1 nearly doubles it; docs/PERFORMANCE.md).
-    let entry = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(2))
-        .last_modified_time(zip_time(
-            options.now.with_timezone(&options.time_zone).naive_local(),
-        ));
+    let entry = entry_options(options);
     let mut summary = ExportSummary::default();
-    for (done, file) in spec::files().iter().enumerate() {
+    for (done, file) in files.iter().enumerate() {
         zip.start_file(file.name.as_str(), entry)?;
         let rows = if file.table.is_none() {
             write_export_row(db, options, from, file, &mut *zip).await?
@@ -354,8 +455,12 @@ fn selection(
     options: &ExportOptions,
     file: &spec::File,
     table: &str,
+    backend: sea_orm::DatabaseBackend,
     copied: bool,
 ) -> Result<(String, Vec<Value>), ExportError> {
+    // SQLite's values are written as they are stored: codes and flags are integers
+    // there, money a number (a cast per value cost ~5 % of the export).
+    let sqlite = backend == sea_orm::DatabaseBackend::Sqlite;
     let (projects, project_values) = project_filter(&options.projects, "project_id");
     let enrollments = format!("SELECT enrollment_id FROM {EXPORTED}");
     let export_id = rows::pg_literal(&options.export_id)?;
@@ -376,6 +481,7 @@ fn selection(
                 (Some(col), _) => col.clone(),
             };
             match (c.kind, copied) {
+                _ if sqlite => column,
                 // Booleans kept as 0/1 codes read the same on both databases.
                 (Kind::Integer, _) => format!("CAST({column} AS INTEGER)"),
                 (Kind::Money, false) => format!("CAST({column} AS DOUBLE PRECISION)"),

@@ -7,7 +7,7 @@
 //! and the deflate runs beside the reading, on the other core.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::Path;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike, Utc};
 use chrono_tz::Tz;
@@ -82,19 +82,26 @@ fn outs(file: &spec::File, hash_pii: bool) -> Vec<Out> {
         .collect()
 }
 
-/// Runs `prelude` (statements that prepare the reading, e.g. fill a temporary table),
-/// starts reading `plans` in the same snapshot and answers the channel their pieces come through and the
-/// reader's handle (its error, if it stopped early).
+/// Runs `prelude` (statements that prepare the reading, e.g. fill a temporary table) and
+/// reads each lane's plans on a connection of its own, every lane in the same snapshot,
+/// the lanes at once. Answers one channel per lane, its files' pieces in the order of
+/// its plans, and the readers' handle (the first error, if one stopped early). A lane
+/// without plans has no connection; its channel closes at once.
 pub fn start(
     db: &DatabaseConnection,
     prelude: Vec<(String, Vec<Value>)>,
-    plans: Vec<FilePlan>,
+    lanes: Vec<Vec<FilePlan>>,
     reading: Reading,
 ) -> (
-    mpsc::Receiver<Piece>,
+    Vec<mpsc::Receiver<Piece>>,
     tokio::task::JoinHandle<Result<(), ExportError>>,
 ) {
-    let (tx, rx) = mpsc::channel(8);
+    let (txs, rxs): (Vec<_>, Vec<_>) = lanes.iter().map(|_| mpsc::channel(8)).unzip();
+    let (lanes, txs): (Vec<_>, Vec<_>) = lanes
+        .into_iter()
+        .zip(txs)
+        .filter(|(plans, _)| !plans.is_empty())
+        .unzip();
     let handle = match db.get_database_backend() {
         sea_orm::DatabaseBackend::Sqlite => {
             let path = db
@@ -102,14 +109,14 @@ pub fn start(
                 .connect_options()
                 .get_filename()
                 .to_path_buf();
-            tokio::task::spawn_blocking(move || read_sqlite(path, &prelude, &plans, &reading, &tx))
+            tokio::task::spawn_blocking(move || read_sqlite(&path, &prelude, lanes, &reading, txs))
         }
         _ => {
             let db = db.clone();
-            tokio::spawn(async move { read_postgres(&db, &prelude, &plans, &reading, &tx).await })
+            tokio::spawn(async move { read_postgres(&db, &prelude, lanes, &reading, txs).await })
         }
     };
-    (rx, handle)
+    (rxs, handle)
 }
 
 /// The zip writer stopped listening (it failed, and says why itself).
@@ -117,37 +124,105 @@ fn gone<T>(_: T) -> ExportError {
     ExportError::Cancelled
 }
 
+/// The lanes' outcome: the first error that is not only "the writer stopped listening"
+/// (that one follows from another).
+fn first_error(outcomes: impl IntoIterator<Item = Result<(), ExportError>>) -> Result<(), ExportError> {
+    let mut cancelled = false;
+    for outcome in outcomes {
+        match outcome {
+            Ok(()) => {}
+            Err(ExportError::Cancelled) => cancelled = true,
+            Err(e) => return Err(e),
+        }
+    }
+    if cancelled {
+        Err(ExportError::Cancelled)
+    } else {
+        Ok(())
+    }
+}
+
+/// A connection for the export's reading.
+fn open_sqlite(path: &Path) -> Result<rusqlite::Connection, ExportError> {
+    use rusqlite::OpenFlags;
+    // Opened read-write (a read-only connection cannot open a WAL database whose
+    // shared-memory file is missing, nor write its temporary tables); it writes only
+    // to its own temporary tables.
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    // A larger page cache than the default 2 MB (the tables' indexes stay in memory
+    // while a file is read); the list of exported enrollments in memory, not in a
+    // temporary file (1.5 million IDs at a million clients: ~60 MB; 11 s on disk).
+    // Not memory-mapped: the mapped pages count against the export's memory (754 MB
+    // at a million clients with two readers; docs/PERFORMANCE.md).
+    conn.execute_batch(
+        "PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY",
+    )?;
+    Ok(conn)
+}
+
+/// Starts a read transaction on each connection, all on one snapshot: a connection of
+/// its own holds the write lock (`BEGIN IMMEDIATE`) while each reads once, so no commit
+/// falls between them (SQLite has no snapshot to hand from one connection to another
+/// without `SQLITE_ENABLE_SNAPSHOT`, which the bundled library is built without).
+fn share_snapshot(path: &Path, conns: &[rusqlite::Connection]) -> Result<(), ExportError> {
+    let gate = open_sqlite(path)?;
+    gate.execute_batch("BEGIN IMMEDIATE")?;
+    let started = conns.iter().try_for_each(|conn| {
+        conn.execute_batch("BEGIN")?;
+        conn.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |_| Ok(()))
+    });
+    gate.execute_batch("ROLLBACK")?;
+    Ok(started?)
+}
+
 fn read_sqlite(
-    path: PathBuf,
+    path: &Path,
+    prelude: &[(String, Vec<Value>)],
+    lanes: Vec<Vec<FilePlan>>,
+    reading: &Reading,
+    txs: Vec<mpsc::Sender<Piece>>,
+) -> Result<(), ExportError> {
+    let conns = lanes
+        .iter()
+        .map(|_| open_sqlite(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    share_snapshot(path, &conns)?;
+    std::thread::scope(|scope| {
+        let readers: Vec<_> = conns
+            .into_iter()
+            .zip(lanes)
+            .zip(txs)
+            .map(|((conn, plans), tx)| {
+                scope.spawn(move || read_sqlite_lane(&conn, prelude, &plans, reading, &tx))
+            })
+            .collect();
+        first_error(readers.into_iter().map(|reader| {
+            reader
+                .join()
+                .unwrap_or_else(|_| Err(ExportError::Value("an export reader stopped".into())))
+        }))
+    })
+}
+
+fn read_sqlite_lane(
+    conn: &rusqlite::Connection,
     prelude: &[(String, Vec<Value>)],
     plans: &[FilePlan],
     reading: &Reading,
     tx: &mpsc::Sender<Piece>,
 ) -> Result<(), ExportError> {
-    use rusqlite::{OpenFlags, types::ValueRef};
-    // Opened read-write (a read-only connection cannot open a WAL database whose
-    // shared-memory file is missing, nor write its temporary tables); it writes only
-    // to its own temporary tables.
-    let mut conn = rusqlite::Connection::open_with_flags(
-        &path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    // A larger page cache than the default 2 MB (the tables' indexes stay in memory
-    // while a file is read) and the list of exported enrollments in memory, not in a
-    // temporary file (1.5 million IDs at a million clients: ~60 MB; 11 s on disk).
-    conn.execute_batch(
-        "PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY",
-    )?;
-    // One snapshot for every file.
-    let snapshot = conn.transaction()?;
+    use rusqlite::types::ValueRef;
     for (sql, values) in prelude {
         let params = sqlite_values(values)?;
-        snapshot.execute(sql, rusqlite::params_from_iter(params))?;
+        conn.execute(sql, rusqlite::params_from_iter(params))?;
     }
     for plan in plans {
         let outs = outs(plan.file, reading.hash_pii);
         let mut out = Csv::new(plan.file, reading);
-        let mut statement = snapshot.prepare(&plan.sql)?;
+        let mut statement = conn.prepare(&plan.sql)?;
         let params = sqlite_values(&plan.values)?;
         let mut rows = statement.query(rusqlite::params_from_iter(params))?;
         while let Some(row) = rows.next()? {
@@ -178,6 +253,7 @@ fn read_sqlite(
             tx.blocking_send(piece).map_err(gone)?;
         }
     }
+    conn.execute_batch("COMMIT")?;
     Ok(())
 }
 
@@ -200,22 +276,48 @@ fn sqlite_values(values: &[Value]) -> Result<Vec<rusqlite::types::Value>, Export
         .collect()
 }
 
-/// PostgreSQL: every file in one repeatable-read transaction of one connection. The
-/// files without secrets come through `COPY (…) TO STDOUT (FORMAT csv)`: the server
-/// writes their CSV itself (timestamps in the CoC's zone, set for the transaction), so
-/// this process only turns line ends into CRLF (28 million rows at a million clients:
-/// docs/PERFORMANCE.md). Client.csv, whose SSNs are opened here, is read row by row.
+/// PostgreSQL: each lane in a repeatable-read transaction of its own, the first's
+/// snapshot exported to the others (`pg_export_snapshot`), so every file reads the same
+/// database. The files without secrets come through `COPY (…) TO STDOUT (FORMAT csv)`:
+/// the server writes their CSV itself (timestamps in the CoC's zone, set for the
+/// transaction), so this process only turns line ends into CRLF (28 million rows at a
+/// million clients: docs/PERFORMANCE.md). Client.csv, whose SSNs are opened here, is
+/// read row by row.
 async fn read_postgres(
     db: &DatabaseConnection,
     prelude: &[(String, Vec<Value>)],
-    plans: &[FilePlan],
+    lanes: Vec<Vec<FilePlan>>,
     reading: &Reading,
-    tx: &mpsc::Sender<Piece>,
+    txs: Vec<mpsc::Sender<Piece>>,
 ) -> Result<(), ExportError> {
-    let mut snapshot = db
-        .get_postgres_connection_pool()
-        .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ")
+    const BEGIN: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ";
+    let pool = db.get_postgres_connection_pool();
+    let mut first = pool.begin_with(BEGIN).await?;
+    let snapshot: String = sqlx::query_scalar("SELECT pg_export_snapshot()")
+        .fetch_one(&mut *first)
         .await?;
+    let mut snapshots = vec![first];
+    for _ in 1..lanes.len() {
+        let mut next = pool.begin_with(BEGIN).await?;
+        let set = format!("SET TRANSACTION SNAPSHOT {}", pg_literal(&snapshot)?);
+        sqlx::query(AssertSqlSafe(set)).execute(&mut *next).await?;
+        snapshots.push(next);
+    }
+    let readers = snapshots
+        .into_iter()
+        .zip(lanes)
+        .zip(txs)
+        .map(|((snapshot, plans), tx)| read_postgres_lane(snapshot, prelude, plans, reading, tx));
+    first_error(futures_util::future::join_all(readers).await)
+}
+
+async fn read_postgres_lane(
+    mut snapshot: sqlx::Transaction<'_, sqlx::Postgres>,
+    prelude: &[(String, Vec<Value>)],
+    plans: Vec<FilePlan>,
+    reading: &Reading,
+    tx: mpsc::Sender<Piece>,
+) -> Result<(), ExportError> {
     let zone = pg_literal(reading.time_zone.name())?;
     let settings = [
         format!("SET LOCAL TimeZone = {zone}"),
@@ -232,7 +334,7 @@ async fn read_postgres(
             .execute(&mut *snapshot)
             .await?;
     }
-    for plan in plans {
+    for plan in &plans {
         let mut out = Csv::new(plan.file, reading);
         let sql = pg_inline(&plan.sql, &plan.values)?;
         if plan.copied {
