@@ -795,16 +795,20 @@ mod tests {
         assert_eq!(parse_stored("yesterday"), None);
     }
 
-    #[test]
-    fn text_is_quoted_only_when_it_must_be() {
-        let reading = Reading {
+    /// What a plain export of Organization.csv reads with.
+    fn reading() -> Reading {
+        Reading {
             export_id: "e1".into(),
             hash_pii: false,
             time_zone: chrono_tz::America::Chicago,
             data_key: app::crypto::DataKey::generate(),
-        };
-        let file = spec::file("Organization.csv").unwrap();
-        let mut csv = Csv::new(file, &reading);
+        }
+    }
+
+    #[test]
+    fn text_is_quoted_only_when_it_must_be() {
+        let reading = reading();
+        let mut csv = Csv::new(spec::file("Organization.csv").unwrap(), &reading);
         csv.text(b"Shelter, \"North\" wing");
         csv.text(b"plain");
         csv.null();
@@ -842,14 +846,8 @@ mod tests {
 
     #[test]
     fn copied_csv_ends_its_rows_with_crlf_and_counts_them() {
-        let reading = Reading {
-            export_id: "e1".into(),
-            hash_pii: false,
-            time_zone: chrono_tz::America::Chicago,
-            data_key: app::crypto::DataKey::generate(),
-        };
-        let file = spec::file("Organization.csv").unwrap();
-        let mut csv = Csv::new(file, &reading);
+        let reading = reading();
+        let mut csv = Csv::new(spec::file("Organization.csv").unwrap(), &reading);
         let header_len = csv.bytes.len();
         let mut lines = Lines::default();
         // A quoted field with a line break, cut between two chunks; a doubled quote.
