@@ -105,11 +105,14 @@ pub struct ExportProgress {
 
 pub type Progress<'a> = &'a mut (dyn FnMut(&ExportProgress) + Send);
 
-/// Writes the export as a zip into `out`.
+/// Writes the export as a zip into `out`. A second reader's files (PostgreSQL) are
+/// zipped first into an anonymous temporary file in `scratch` (the output's own
+/// directory: /tmp may be a small memory file system; ~250 MB at a million clients).
 pub async fn write_export<W: Write + Seek>(
     db: &DatabaseConnection,
     options: &ExportOptions,
     out: W,
+    scratch: &std::path::Path,
     progress: Progress<'_>,
 ) -> Result<ExportSummary, ExportError> {
     if let Some(from) = options.from
@@ -166,7 +169,8 @@ pub async fn write_export<W: Write + Seek>(
     let side_done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let side = {
         let done = side_done.clone();
-        tokio::task::spawn_blocking(move || side_zip(side_pieces, &second_files, entry, &done))
+        let scratch = scratch.to_path_buf();
+        tokio::task::spawn_blocking(move || side_zip(side_pieces, &second_files, entry, &scratch, &done))
     };
     let mut report = |p: &ExportProgress| {
         progress(&ExportProgress {
@@ -241,15 +245,17 @@ fn entry_options(options: &ExportOptions) -> SimpleFileOptions {
         ))
 }
 
-/// The second lane's files, in a zip of their own in an anonymous temporary file (gone
-/// when closed, whatever happens). `done` counts the files finished.
+/// The second lane's files, in a zip of their own in an anonymous temporary file in
+/// `scratch` (gone when closed, whatever happens). `done` counts the files finished.
 fn side_zip(
     mut pieces: tokio::sync::mpsc::Receiver<Piece>,
     files: &[&spec::File],
     entry: SimpleFileOptions,
+    scratch: &std::path::Path,
     done: &std::sync::atomic::AtomicUsize,
 ) -> Result<(std::fs::File, ExportSummary), ExportError> {
-    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(tempfile::tempfile()?));
+    let file = tempfile::tempfile_in(scratch)?;
+    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
     let mut summary = ExportSummary::default();
     for file in files {
         zip.start_file(file.name.as_str(), entry)?;

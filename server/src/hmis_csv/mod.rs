@@ -27,7 +27,11 @@ pub async fn export_to_path(
 ) -> Result<ExportSummary, ExportError> {
     let part = crate::config::with_suffix(path, ".part");
     let file = std::fs::File::create(&part)?;
-    let result = export::write_export(db, options, std::io::BufWriter::new(file), progress).await;
+    let scratch = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let result = export::write_export(db, options, std::io::BufWriter::new(file), &scratch, progress).await;
     match result {
         Ok(summary) => {
             std::fs::rename(&part, path)?;

@@ -58,7 +58,8 @@ pub fn options(app: &TestApp) -> ExportOptions {
 pub async fn export(app: &TestApp, options: &ExportOptions) -> BTreeMap<String, Vec<Vec<String>>> {
     let mut out = std::io::Cursor::new(Vec::new());
     let mut progress = |_: &hmis_csv::export::ExportProgress| {};
-    hmis_csv::export::write_export(&app.db, options, &mut out, &mut progress)
+    let scratch = tempfile::tempdir().expect("a scratch directory");
+    hmis_csv::export::write_export(&app.db, options, &mut out, scratch.path(), &mut progress)
         .await
         .expect("export");
     unzip(out.get_ref())
