@@ -128,18 +128,7 @@ pub async fn write_export<W: Write + Seek>(
     let plans = spec::files()
         .iter()
         .filter_map(|file| Some((file, file.table.as_deref()?)))
-        .map(|(file, table)| {
-            // PostgreSQL writes the CSV of every file but the one with the SSNs.
-            let copied = db.get_database_backend() == sea_orm::DatabaseBackend::Postgres
-                && !file.columns.iter().any(|c| c.name == "SSN");
-            let (sql, values) = selection(options, file, table, db.get_database_backend(), copied)?;
-            Ok(FilePlan {
-                file,
-                sql,
-                values,
-                copied,
-            })
-        })
+        .map(|(file, table)| plan(options, file, table, db.get_database_backend()))
         .collect::<Result<Vec<_>, ExportError>>()?;
     let reading = rows::Reading {
         export_id: options.export_id.clone(),
@@ -167,11 +156,12 @@ pub async fn write_export<W: Write + Seek>(
         .map_err(|_| ExportError::Value("the export's readers did not start".into()))?;
     let entry = entry_options(options);
     let side_done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let side = {
+    // The second lane's zip (none when every file is read in the first).
+    let side = (!second_files.is_empty()).then(|| {
         let done = side_done.clone();
         let scratch = scratch.to_path_buf();
         tokio::task::spawn_blocking(move || side_zip(side_pieces, &second_files, entry, &scratch, &done))
-    };
+    });
     let mut report = |p: &ExportProgress| {
         progress(&ExportProgress {
             files_done: p.files_done + side_done.load(std::sync::atomic::Ordering::Relaxed),
@@ -190,15 +180,19 @@ pub async fn write_export<W: Write + Seek>(
     .await;
     // Stop the readers (if the zip failed first) and hear why they stopped, if they did.
     drop(pieces);
-    let side = side
-        .await
-        .map_err(|e| ExportError::Write(std::io::Error::other(e.to_string())))
-        .and_then(|side| side);
+    let side = match side {
+        Some(side) => Some(
+            side.await
+                .map_err(|e| ExportError::Write(std::io::Error::other(e.to_string())))
+                .and_then(|side| side),
+        ),
+        None => None,
+    };
     let read = reader
         .await
         .map_err(|e| ExportError::Write(std::io::Error::other(e.to_string())))?;
     if let Ok(summary) = &mut written
-        && let Ok((file, side_summary)) = side
+        && let Some(Ok((file, side_summary))) = side
     {
         // The second lane's entries, already deflated, copied as they are.
         zip.merge_archive(zip::ZipArchive::new(file)?)?;
@@ -210,7 +204,7 @@ pub async fn write_export<W: Write + Seek>(
             file: String::new(),
             rows: 0,
         });
-    } else if let Err(e) = side
+    } else if let Some(Err(e)) = side
         && written.is_ok()
     {
         written = Err(e);
@@ -453,17 +447,19 @@ fn exported_enrollments(
     statements
 }
 
-/// The rows of one file: its table's columns, filtered to what the export holds. When
-/// `copied`, PostgreSQL writes the CSV (`COPY`), so each column is selected as the text
-/// the file holds: integers, dates in ISO form, timestamps in the session's zone (the
-/// CoC's), money with two decimals, empty text as nothing (COPY would quote it).
-fn selection(
+/// How one file is read: its table's columns, filtered to what the export holds.
+/// PostgreSQL writes the CSV of every file but the one with the SSNs (`COPY`), so each
+/// of their columns is selected as the text the file holds: integers, dates in ISO
+/// form, timestamps in the session's zone (the CoC's), money with two decimals, empty
+/// text as nothing (COPY would quote it).
+fn plan(
     options: &ExportOptions,
-    file: &spec::File,
+    file: &'static spec::File,
     table: &str,
     backend: sea_orm::DatabaseBackend,
-    copied: bool,
-) -> Result<(String, Vec<Value>), ExportError> {
+) -> Result<FilePlan, ExportError> {
+    let copied =
+        backend == sea_orm::DatabaseBackend::Postgres && !file.columns.iter().any(|c| c.name == "SSN");
     // SQLite's values are written as they are stored: codes and flags are integers
     // there, money a number (a cast per value cost ~5 % of the export).
     let sqlite = backend == sea_orm::DatabaseBackend::Sqlite;
@@ -538,11 +534,13 @@ fn selection(
     } else {
         format!(" ORDER BY {key}")
     };
-    Ok((
-        format!(
+    Ok(FilePlan {
+        file,
+        sql: format!(
             "SELECT {} FROM {table} WHERE {deleted} AND {filter}{order}",
             columns.join(", ")
         ),
         values,
-    ))
+        copied,
+    })
 }

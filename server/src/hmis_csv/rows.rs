@@ -1,10 +1,11 @@
 //! The rows of the export's files, from the database to CSV bytes, off the task that
 //! writes the zip: SQLite is read by `rusqlite` on a blocking thread (each value read
 //! in place; sqlx's driver copies every value of every row across a thread channel,
-//! which cost ~20 µs a row), PostgreSQL by sqlx in a task of its own. Both read every
-//! file inside one read-only transaction, so the files agree with each other, and send
-//! the CSV in chunks of [`CHUNK`] bytes through a bounded channel: memory stays flat
-//! and the deflate runs beside the reading, on the other core.
+//! which cost ~20 µs a row), PostgreSQL by sqlx in a task of its own, its server
+//! writing most files' CSV (`COPY`). Every file is read in one snapshot, so the files
+//! agree with each other, and the CSV goes in chunks of [`CHUNK`] bytes through a
+//! bounded channel per lane: memory stays flat and the deflate runs beside the
+//! reading, on the other core.
 
 use std::io::Write;
 use std::path::Path;
@@ -43,7 +44,7 @@ pub struct FilePlan {
     pub sql: String,
     pub values: Vec<Value>,
     /// PostgreSQL writes the file's CSV itself (`COPY`): `sql` selects each column as
-    /// its text (see `export::selection`).
+    /// its text (see `export::plan`).
     pub copied: bool,
 }
 
@@ -142,7 +143,7 @@ fn first_error(outcomes: impl IntoIterator<Item = Result<(), ExportError>>) -> R
     }
 }
 
-/// A connection for the export's reading.
+/// The connection the export reads SQLite through.
 fn open_sqlite(path: &Path) -> Result<rusqlite::Connection, ExportError> {
     use rusqlite::OpenFlags;
     // Opened read-write (a read-only connection cannot open a WAL database whose
@@ -156,28 +157,16 @@ fn open_sqlite(path: &Path) -> Result<rusqlite::Connection, ExportError> {
     // while a file is read); the list of exported enrollments in memory, not in a
     // temporary file (1.5 million IDs at a million clients: ~60 MB; 11 s on disk).
     // Not memory-mapped: the mapped pages count against the export's memory (754 MB
-    // at a million clients with two readers; docs/PERFORMANCE.md).
+    // at a million clients when tried with two readers; docs/PERFORMANCE.md).
     conn.execute_batch(
         "PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY",
     )?;
     Ok(conn)
 }
 
-/// Starts a read transaction on each connection, all on one snapshot: a connection of
-/// its own holds the write lock (`BEGIN IMMEDIATE`) while each reads once, so no commit
-/// falls between them (SQLite has no snapshot to hand from one connection to another
-/// without `SQLITE_ENABLE_SNAPSHOT`, which the bundled library is built without).
-fn share_snapshot(path: &Path, conns: &[rusqlite::Connection]) -> Result<(), ExportError> {
-    let gate = open_sqlite(path)?;
-    gate.execute_batch("BEGIN IMMEDIATE")?;
-    let started = conns.iter().try_for_each(|conn| {
-        conn.execute_batch("BEGIN")?;
-        conn.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |_| Ok(()))
-    });
-    gate.execute_batch("ROLLBACK")?;
-    Ok(started?)
-}
-
+/// SQLite: one connection and one read transaction for every lane, read one after the
+/// other (the export gives SQLite one lane: a second connection in the same snapshot
+/// cost more memory than it saved time, docs/PERFORMANCE.md).
 fn read_sqlite(
     path: &Path,
     prelude: &[(String, Vec<Value>)],
@@ -185,40 +174,26 @@ fn read_sqlite(
     reading: &Reading,
     txs: Vec<mpsc::Sender<Piece>>,
 ) -> Result<(), ExportError> {
-    let conns = lanes
-        .iter()
-        .map(|_| open_sqlite(path))
-        .collect::<Result<Vec<_>, _>>()?;
-    share_snapshot(path, &conns)?;
-    std::thread::scope(|scope| {
-        let readers: Vec<_> = conns
-            .into_iter()
-            .zip(lanes)
-            .zip(txs)
-            .map(|((conn, plans), tx)| {
-                scope.spawn(move || read_sqlite_lane(&conn, prelude, &plans, reading, &tx))
-            })
-            .collect();
-        first_error(readers.into_iter().map(|reader| {
-            reader
-                .join()
-                .unwrap_or_else(|_| Err(ExportError::Value("an export reader stopped".into())))
-        }))
-    })
+    let conn = open_sqlite(path)?;
+    conn.execute_batch("BEGIN")?;
+    for (sql, values) in prelude {
+        let params = sqlite_values(values)?;
+        conn.execute(sql, rusqlite::params_from_iter(params))?;
+    }
+    for (plans, tx) in lanes.iter().zip(txs) {
+        read_sqlite_lane(&conn, plans, reading, &tx)?;
+    }
+    conn.execute_batch("COMMIT")?;
+    Ok(())
 }
 
 fn read_sqlite_lane(
     conn: &rusqlite::Connection,
-    prelude: &[(String, Vec<Value>)],
     plans: &[FilePlan],
     reading: &Reading,
     tx: &mpsc::Sender<Piece>,
 ) -> Result<(), ExportError> {
     use rusqlite::types::ValueRef;
-    for (sql, values) in prelude {
-        let params = sqlite_values(values)?;
-        conn.execute(sql, rusqlite::params_from_iter(params))?;
-    }
     for plan in plans {
         let outs = outs(plan.file, reading.hash_pii);
         let mut out = Csv::new(plan.file, reading);
@@ -253,7 +228,6 @@ fn read_sqlite_lane(
             tx.blocking_send(piece).map_err(gone)?;
         }
     }
-    conn.execute_batch("COMMIT")?;
     Ok(())
 }
 
