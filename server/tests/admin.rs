@@ -409,3 +409,42 @@ on_both_databases!(the_audit_log_is_searchable_and_downloadable, |app| {
             && actions.contains(&"audit_log_exported".to_string())
     );
 });
+
+on_both_databases!(
+    a_deleted_account_cannot_sign_in_until_an_admin_enables_it,
+    |app| {
+        use sea_orm::ConnectionTrait;
+        app.seed_demo().await;
+        let hmis = app.signed_in("admin").await;
+        let kept = app.signed_in("supervisor").await;
+        let id = user_id(&app, &hmis, "supervisor").await;
+        // As an imported User.csv row with a DateDeleted leaves it.
+        app.db
+            .execute_unprepared(&format!(
+                "UPDATE users SET date_deleted = updated_at WHERE user_id = '{id}'"
+            ))
+            .await
+            .unwrap();
+
+        let session = app.call_as(&kept, "session", &[]).await;
+        assert!(
+            session.json::<Option<SessionInfo>>().await.unwrap().is_none(),
+            "the deleted account's open session ends"
+        );
+        let login = [
+            ("username", "supervisor"),
+            ("password", hearth_server::demo::DEMO_PASSWORD),
+        ];
+        assert_eq!(app.call("login", &login).await.status(), 409);
+        let listed = users(&app, &hmis, "supervisor").await.users;
+        assert!(!listed[0].is_active, "the admin list shows it as disabled");
+        assert!(app.audit_actions().await.contains(&"login_failed".to_string()));
+
+        let enabled = app
+            .call_as(&hmis, "set_user_active", &[("user_id", &id), ("active", "true")])
+            .await;
+        assert_eq!(enabled.status(), 200);
+        assert_eq!(app.call("login", &login).await.status(), 200);
+        assert!(users(&app, &hmis, "supervisor").await.users[0].is_active);
+    }
+);

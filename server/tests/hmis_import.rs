@@ -267,6 +267,9 @@ on_both_databases!(dirty_cells_and_rows_are_imported_and_listed, |app| {
     // HUD's test CoC code and a retired funding source (ESG-CV): imported as they are.
     set(&mut files, "ProjectCoC.csv", 1, "CoCCode", "XX-500");
     set(&mut files, "Funder.csv", 1, "Funder", "47");
+    // Destination 435 asks for the subsidy type: listed, the exit imported as it is.
+    set(&mut files, "Exit.csv", 1, "Destination", "435");
+    set(&mut files, "Exit.csv", 1, "DestinationSubsidyType", "");
 
     let target = common::spawn(app.backend).await.unwrap();
     let found = findings(import(&target, zip_files(&files)).await);
@@ -286,6 +289,7 @@ on_both_databases!(dirty_cells_and_rows_are_imported_and_listed, |app| {
             RowSkipped,
         ),
         finding("Exit.csv", second_line, "ExitID", SecondExit, RowSkipped),
+        finding("Exit.csv", 2, "DestinationSubsidyType", MissingWhen, Kept),
     ];
     let mut found_sorted = found.clone();
     found_sorted.sort();
@@ -346,6 +350,16 @@ on_both_databases!(dirty_cells_and_rows_are_imported_and_listed, |app| {
     assert_eq!(
         scalar(&target, "SELECT exit_id FROM exits WHERE exit_id = ?", "x-second").await,
         None
+    );
+    assert_eq!(
+        number(
+            &target,
+            "SELECT destination FROM exits WHERE exit_id = ?",
+            get(&files, "Exit.csv", 1, "ExitID")
+        )
+        .await,
+        Some(435),
+        "an exit missing what its destination asks for is imported"
     );
 
     // Importing the same export again changes nothing and finds the same.
@@ -413,32 +427,116 @@ on_both_databases!(
 );
 
 on_both_databases!(fy2024_exports_and_hashed_exports_import, |app| {
-    app.seed_demo().await;
-    let good = export(&app, &options(&app)).await;
+    let good = generated(&app).await;
 
-    // FY2024: HispanicLatinaeo, no Sex, the gender columns (not kept in FY2026).
+    // FY2024: HispanicLatinaeo, no Sex, the gender columns, sexual orientation
+    // (FY2026 retired both: kept as written, shown on the records).
     let mut files = good.clone();
     set(&mut files, "Export.csv", 1, "CSVVersion", "2024 v1.3");
     let clients = files.get_mut("Client.csv").unwrap();
     let sex = clients[0].iter().position(|h| h == "Sex").unwrap();
     for (n, row) in clients.iter_mut().enumerate() {
         row.remove(sex);
-        row.push(if n == 0 { "Woman".into() } else { "1".into() });
+        let genders = match n {
+            0 => ["Woman", "Transgender", "GenderNone"],
+            1 => ["1", "1", ""],
+            _ => ["0", "0", "99"],
+        };
+        row.extend(genders.map(String::from));
     }
     let hispanic = clients[0].iter().position(|h| h == "HispanicLatinao").unwrap();
     clients[0][hispanic] = "HispanicLatinaeo".into();
     let latinx: Vec<String> = clients[1..].iter().map(|r| r[hispanic].clone()).collect();
+    let enrollments = files.get_mut("Enrollment.csv").unwrap();
+    for (n, row) in enrollments.iter_mut().enumerate() {
+        let orientation = match n {
+            0 => ["SexualOrientation", "SexualOrientationOther"],
+            1 => ["6", "Pansexual"],
+            _ => ["", ""],
+        };
+        row.extend(orientation.map(String::from));
+    }
+    let first_client = get(&files, "Client.csv", 1, "PersonalID").to_string();
+    let first_enrollment = get(&files, "Enrollment.csv", 1, "EnrollmentID").to_string();
+    let enrolled = get(&files, "Enrollment.csv", 1, "PersonalID").to_string();
+    let client_rows = files["Client.csv"].len() as i64 - 1;
     let target = common::spawn(app.backend).await.unwrap();
     let summary = import(&target, zip_files(&files)).await.expect("FY2024 imports");
     assert_eq!(summary.version, "2024 v1.3");
     assert_eq!(summary.report.total(), 0, "{:?}", summary.report.kept());
-    let again = export(&target, &options(&target)).await;
+    let again = export(&target, &everything(&target)).await;
     let mut read_back: Vec<&str> = column(&again["Client.csv"], "HispanicLatinao");
+    assert!(read_back.len() > 10, "the generated clients are exported again");
     let mut written: Vec<&str> = latinx.iter().map(String::as_str).collect();
     read_back.sort_unstable();
     written.sort_unstable();
     assert_eq!(read_back, written);
     assert!(column(&again["Client.csv"], "Sex").iter().all(|s| s.is_empty()));
+    let kept = |table: &str| format!("SELECT COUNT(*) FROM {table}");
+    assert_eq!(
+        total(&target, &kept("retired_client_elements")).await,
+        client_rows
+    );
+    assert_eq!(
+        total(&target, &kept("retired_enrollment_elements")).await,
+        1,
+        "only the enrollment with values"
+    );
+    assert_eq!(
+        scalar(
+            &target,
+            "SELECT elements FROM retired_enrollment_elements WHERE enrollment_id = ?",
+            &first_enrollment
+        )
+        .await
+        .as_deref(),
+        Some(r#"{"SexualOrientation":"6","SexualOrientationOther":"Pansexual"}"#)
+    );
+    assert!(
+        !again.values().flatten().flatten().any(|cell| cell == "Pansexual"),
+        "never exported"
+    );
+    // The source's own records, read back from its FY2024 export, show them.
+    import(&app, zip_files(&files))
+        .await
+        .expect("FY2024 into its source");
+    let admin = app.signed_in("admin").await;
+    let dashboard = |id: String| {
+        let admin = &admin;
+        let app = &app;
+        async move {
+            let response = app
+                .call_as(admin, "get_client_dashboard", &[("personal_id", &id)])
+                .await;
+            assert_eq!(response.status(), 200);
+            response
+                .json::<app::features::clients::api::ClientDashboard>()
+                .await
+                .unwrap()
+        }
+    };
+    let shown = dashboard(first_client).await;
+    assert_eq!(
+        shown.client.retired,
+        [(
+            "Gender".to_string(),
+            "Woman (Girl, if child); Transgender".to_string()
+        )]
+    );
+    let shown = dashboard(enrolled).await;
+    let enrollment = shown
+        .enrollments
+        .iter()
+        .find(|e| e.enrollment_id == first_enrollment)
+        .expect("the enrollment");
+    assert_eq!(
+        enrollment.retired[0],
+        ("Sexual orientation".into(), "Other".into())
+    );
+    assert_eq!(
+        enrollment.retired[1],
+        ("Sexual orientation, other".into(), "Pansexual".into())
+    );
 
     // Hearth's own hashed export: 64 hexadecimal characters for names and SSNs.
     let source = common::spawn(app.backend).await.unwrap();

@@ -187,6 +187,24 @@ mod tests {
     }
 
     #[test]
+    fn hud_conditions_name_columns_of_their_files() {
+        for c in app::domain::conditions::CONDITIONS {
+            let file = file(c.file).unwrap_or_else(|| panic!("{c:?}: no such file"));
+            let when = file
+                .column(c.when)
+                .unwrap_or_else(|| panic!("{c:?}: no {}", c.when));
+            assert_eq!(when.kind, Kind::Integer, "{c:?}: a coded answer");
+            let then = file
+                .column(c.then)
+                .unwrap_or_else(|| panic!("{c:?}: no {}", c.then));
+            assert!(!then.required, "{c:?}: the spec already requires it");
+        }
+        for retired in app::domain::retired::CLIENT_COLUMNS {
+            assert!(file("Client.csv").and_then(|f| f.column(retired)).is_none());
+        }
+    }
+
+    #[test]
     fn every_file_but_export_is_kept_in_one_table() {
         for file in files() {
             if file.name == "Export.csv" {

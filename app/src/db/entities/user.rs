@@ -45,4 +45,10 @@ impl Model {
             .trim()
             .to_string()
     }
+
+    /// Whether the account may sign in and keep its sessions: enabled and not deleted
+    /// (an imported User.csv row may carry a DateDeleted).
+    pub fn may_sign_in(&self) -> bool {
+        self.is_active && self.date_deleted.is_none()
+    }
 }

@@ -428,11 +428,13 @@ pub async fn login(
     };
     admit_attempt(state, &account, &actor).await?;
     let valid = verify_password(password.to_string(), account.password_hash.clone()).await?;
-    if !valid || !account.is_active {
-        let detail = if account.is_active {
-            "wrong password"
-        } else {
+    if !valid || !account.may_sign_in() {
+        let detail = if !account.is_active {
             "disabled account"
+        } else if account.date_deleted.is_some() {
+            "deleted account"
+        } else {
+            "wrong password"
         };
         let shown = AppError::Conflict(WRONG_CREDENTIALS.into());
         return Err(fail_sign_in(state, &account, &actor, "login_failed", detail, shown).await?);
@@ -589,7 +591,7 @@ pub async fn verify_login_code(
     else {
         return Err(AppError::Unauthorized);
     };
-    if !account.is_active {
+    if !account.may_sign_in() {
         session::Entity::delete_by_id(pending.session_id.clone())
             .exec(&state.db)
             .await?;
@@ -714,7 +716,7 @@ pub async fn load_session(
         return Ok(None);
     };
     if row.pending_second_factor {
-        if access::second_factor_expired(row.created_at, now) || !account.is_active {
+        if access::second_factor_expired(row.created_at, now) || !account.may_sign_in() {
             row.delete(&state.db).await?;
             return Ok(None);
         }
@@ -725,7 +727,7 @@ pub async fn load_session(
         })));
     }
     let policy = state.security.session;
-    if !policy.is_alive(row.created_at, row.last_seen_at, now) || !account.is_active {
+    if !policy.is_alive(row.created_at, row.last_seen_at, now) || !account.may_sign_in() {
         let actor = Actor {
             user_id: Some(account.user_id.clone()),
             username: Some(account.username.clone()),

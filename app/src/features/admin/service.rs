@@ -175,7 +175,7 @@ async fn user_rows(
                 open_sessions: sessions.iter().filter(|s| **s == u.user_id).count() as u64,
                 full_name: u.full_name(),
                 locked: access::is_locked(u.locked_until, now),
-                is_active: u.is_active,
+                is_active: u.may_sign_in(),
                 must_change_password: u.must_change_password,
                 second_factor: u.totp_secret.is_some(),
                 username: u.username,
@@ -474,6 +474,10 @@ pub async fn set_active(
     let txn = crate::db::begin_write(&state.db).await?;
     let mut model = target.into_active_model();
     model.is_active = Set(active);
+    if active {
+        // Enabling an account also restores one its source system had deleted.
+        model.date_deleted = Set(None);
+    }
     model.updated_at = Set(now);
     model.update(&txn).await?;
     if !active {

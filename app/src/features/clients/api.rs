@@ -80,6 +80,8 @@ pub struct ClientSummary {
     pub sex: Option<String>,
     /// 3.04 race and ethnicity labels.
     pub race: Vec<String>,
+    /// What an FY2024 import recorded that FY2026 retired (gender): (label, value).
+    pub retired: Vec<(String, String)>,
 }
 
 /// A member of an enrollment's household.
@@ -111,6 +113,9 @@ pub struct EnrollmentRow {
     /// The user's organization owns it (or they are an HMIS admin).
     pub editable: bool,
     pub menu: Vec<MenuItem>,
+    /// What an FY2024 import recorded that FY2026 retired (sexual orientation,
+    /// translation assistance): (label, value).
+    pub retired: Vec<(String, String)>,
 }
 
 impl EnrollmentRow {
@@ -189,6 +194,7 @@ mod tests {
             assessments: Vec::new(),
             editable: true,
             menu: Vec::new(),
+            retired: Vec::new(),
         };
         assert_eq!(row.partial_exit(), Some((1, 3)));
         row.household = vec![member(exit), member(exit)];

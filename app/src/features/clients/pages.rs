@@ -232,6 +232,16 @@ fn DashboardView(
                     <dd>{client.sex.clone().unwrap_or_else(|| "Not recorded".into())}</dd>
                     <dt>"Race and ethnicity"</dt>
                     <dd>{if client.race.is_empty() { "Not recorded".to_string() } else { client.race.join(", ") }}</dd>
+                    {client
+                        .retired
+                        .iter()
+                        .map(|(label, value)| {
+                            view! {
+                                <dt>{format!("{label} (before FY2026)")}</dt>
+                                <dd data-testid="retired-elements">{value.clone()}</dd>
+                            }
+                        })
+                        .collect_view()}
                     <dt>"Case manager"</dt>
                     <dd data-testid="case-managers">
                         {if d.case_managers.is_empty() { "None assigned".to_string() } else { d.case_managers.join(", ") }}
@@ -342,6 +352,14 @@ fn EnrollmentCard(e: EnrollmentRow) -> impl IntoView {
                     view! {
                         <p class="hint" data-testid="assessments">
                             {format!("Assessments: {list}")}
+                        </p>
+                    }
+                })}
+            {(!e.retired.is_empty())
+                .then(|| {
+                    view! {
+                        <p class="hint" data-testid="retired-elements">
+                            {format!("Recorded before FY2026: {}", retired_text(&e.retired))}
                         </p>
                     }
                 })}
@@ -482,4 +500,14 @@ fn ActionMenu(items: Vec<MenuItem>, anchor: String, enrollment_id: String) -> im
             </ul>
         </details>
     }
+}
+
+/// Retired elements on one line: "Sexual orientation: Other · Translation assistance
+/// needed: No".
+fn retired_text(lines: &[(String, String)]) -> String {
+    lines
+        .iter()
+        .map(|(label, value)| format!("{label}: {value}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }

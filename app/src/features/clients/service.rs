@@ -235,6 +235,18 @@ pub async fn require_visible(
     }
 }
 
+/// A record's FY2024 retired elements, kept by an import as a JSON object, as
+/// (label, value) lines; an unreadable object shows nothing (and says so in the log).
+fn retired_lines(json: &str) -> Vec<(String, String)> {
+    match serde_json::from_str::<std::collections::BTreeMap<String, String>>(json) {
+        Ok(elements) => crate::domain::retired::describe(&elements),
+        Err(e) => {
+            tracing::warn!(error = %e, "retired elements that do not read as a JSON object");
+            Vec::new()
+        }
+    }
+}
+
 /// The client dashboard: header, enrollments with households and menus, drafts.
 /// The view is audited.
 pub async fn dashboard(
@@ -280,6 +292,17 @@ pub async fn dashboard(
         ssn_last4: row.try_get("", "ssn_last4")?,
         sex: sex.and_then(|s| SEX.label(s)).map(str::to_string),
         race,
+        retired: match db
+            .query_one_raw(statement(
+                backend,
+                "SELECT elements FROM retired_client_elements WHERE personal_id = ?",
+                vec![personal_id.into()],
+            ))
+            .await?
+        {
+            Some(row) => retired_lines(&row.try_get::<String>("", "elements")?),
+            None => Vec::new(),
+        },
     };
 
     // Enrollments the viewer may see: not another organization's VSP enrollments.
@@ -336,9 +359,24 @@ pub async fn dashboard(
                 },
                 BUILT_ACTIONS,
             ),
+            retired: Vec::new(),
         });
     }
     let households = household_members(db, &enrollments, today).await?;
+    let retired = db
+        .query_all_raw(statement(
+            backend,
+            "SELECT r.enrollment_id, r.elements FROM retired_enrollment_elements r \
+             JOIN enrollments e ON e.enrollment_id = r.enrollment_id WHERE e.personal_id = ?",
+            vec![personal_id.into()],
+        ))
+        .await?;
+    for row in retired {
+        let enrollment_id: String = row.try_get("", "enrollment_id")?;
+        if let Some(e) = enrollments.iter_mut().find(|e| e.enrollment_id == enrollment_id) {
+            e.retired = retired_lines(&row.try_get::<String>("", "elements")?);
+        }
+    }
     let assessments = db
         .query_all_raw(statement(
             backend,

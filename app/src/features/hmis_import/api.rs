@@ -96,6 +96,10 @@ pub enum FindingKind {
     TooLong,
     /// A required value is empty.
     Missing,
+    /// A value HUD requires because of another answer of the record (a subsidy type
+    /// for destination 435, an amount for an income source answered Yes, …) is empty:
+    /// stored as it is (`domain::conditions`).
+    MissingWhen,
     /// A control character (such as NUL) no database stores.
     ControlCharacter,
     /// Bytes that are not UTF-8 text.
@@ -119,7 +123,7 @@ pub enum FindingKind {
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 17] = [
+    pub const ALL: [FindingKind; 18] = [
         FindingKind::NotACode,
         FindingKind::NotADate,
         FindingKind::NotATimestamp,
@@ -128,6 +132,7 @@ impl FindingKind {
         FindingKind::NotAnAmount,
         FindingKind::TooLong,
         FindingKind::Missing,
+        FindingKind::MissingWhen,
         FindingKind::ControlCharacter,
         FindingKind::NotUtf8,
         FindingKind::UnreadableLine,
@@ -150,6 +155,7 @@ impl FindingKind {
             FindingKind::NotAnAmount => "not_an_amount",
             FindingKind::TooLong => "too_long",
             FindingKind::Missing => "missing",
+            FindingKind::MissingWhen => "missing_when",
             FindingKind::ControlCharacter => "control_character",
             FindingKind::NotUtf8 => "not_utf8",
             FindingKind::UnreadableLine => "unreadable_line",
@@ -177,6 +183,7 @@ impl FindingKind {
             FindingKind::NotAnAmount => "Not an amount",
             FindingKind::TooLong => "Too long",
             FindingKind::Missing => "Required value missing",
+            FindingKind::MissingWhen => "Value another answer requires is missing",
             FindingKind::ControlCharacter => "Control character",
             FindingKind::NotUtf8 => "Not UTF-8 text",
             FindingKind::UnreadableLine => "Line cannot be read",

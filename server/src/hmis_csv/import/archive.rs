@@ -102,9 +102,11 @@ pub(super) fn read_error(error: csv::Error) -> Result<String, ImportError> {
 /// A file's header matched against the spec: for each spec column, its position in the
 /// file (if present). Headers match case-insensitively (`HoHLeaseholder` =
 /// `HOHLeaseholder`), a byte-order mark and spaces around names ignored; extra columns
-/// are ignored.
+/// are ignored, but for an FY2024 export's retired columns (kept as written).
 pub(super) struct Header {
     pub positions: Vec<Option<usize>>,
+    /// FY2024 columns FY2026 retired and where they are (`domain::retired`).
+    pub retired: Vec<(&'static str, usize)>,
 }
 
 impl Header {
@@ -126,7 +128,11 @@ impl Header {
                 at
             })
             .collect();
-        (Header { positions }, missing)
+        let header = Header {
+            positions,
+            retired: Vec::new(),
+        };
+        (header, missing)
     }
 }
 

@@ -20,9 +20,10 @@ use std::collections::{HashMap, HashSet};
 use app::features::hmis_import::api::FindingKind;
 use sea_orm::{ConnectionTrait, DbErr, Value};
 
+use super::batch::rows_in;
 use super::cells::{Cell, Flaw};
 use super::preflight::Source;
-use super::{FileCheck, Pending, rows_in};
+use super::row::{FileCheck, Pending};
 use crate::hmis_csv::spec;
 
 /// The kind of the HouseholdIDs (which name no file's records).
@@ -74,7 +75,7 @@ fn id_columns(file: &spec::File) -> Vec<IdColumn<'_>> {
             names: Names::Record { target, enforced },
         })
     };
-    let mut columns: Vec<IdColumn<'_>> = super::foreign_keys(&file.name)
+    let mut columns: Vec<IdColumn<'_>> = super::batch::foreign_keys(&file.name)
         .iter()
         .filter_map(|&(column, target)| reference(column, target, true))
         .collect();

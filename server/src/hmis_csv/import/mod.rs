@@ -23,27 +23,29 @@
 //! while the file is read (8 bytes a row, [`fingerprints`]).
 
 mod archive;
+mod batch;
 mod cells;
 mod fingerprints;
 mod keys;
 mod preflight;
 mod report;
+mod row;
 mod write;
 
 pub(crate) use write::{json_insert, json_rows};
 
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasher, RandomState};
 use std::io::{Read, Seek};
 
 use app::features::hmis_import::api::{FileCount, FindingAction, FindingKind, ImportFinding};
 use chrono_tz::Tz;
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 
-use self::archive::{Archive, Header, read_error};
-use self::cells::{Cell, Flaw, Hashing};
+use self::archive::{Archive, read_error};
+use self::batch::{check_repeated_ids, check_second_exits};
+use self::cells::Cell;
 pub use self::preflight::Version;
 pub use self::report::{MAX_KEPT, Report};
+use self::row::{FileCheck, Pending};
 use super::spec;
 use crate::hmis_csv::limits;
 
@@ -201,7 +203,8 @@ pub async fn import<R: Read + Seek>(
     let own = super::implementation_id(db).await?;
     let writer = sqlite_writer(db).await?;
     let txn = app::db::begin_write(writer.as_ref().unwrap_or(db)).await?;
-    let keys = keys::Keys::open(&txn, &plan.source, &own, chrono::Utc::now()).await?;
+    let started = chrono::Utc::now();
+    let keys = keys::Keys::open(&txn, &plan.source, &own, started).await?;
     let mut summary = ImportSummary {
         version: plan.version_text.clone(),
         source: plan.source.describe(),
@@ -215,6 +218,7 @@ pub async fn import<R: Read + Seek>(
         report: Report::default(),
         at,
         progress,
+        started,
     };
     for file in spec::files() {
         let Some(table) = &file.table else { continue };
@@ -269,284 +273,13 @@ struct Run<'r> {
     report: Report,
     at: ImportProgress,
     progress: Progress<'r>,
+    /// When the import began (what its kept records are dated).
+    started: chrono::DateTime<chrono::Utc>,
 }
 
 impl Run<'_> {
     fn tell(&mut self) {
         (self.progress)(&self.at);
-    }
-}
-
-/// A row checked and waiting in its batch: its cells in the spec's column order, and
-/// what was found in it.
-struct Pending {
-    line: u64,
-    cells: Vec<Cell>,
-    findings: Vec<ImportFinding>,
-    skip: bool,
-}
-
-impl Pending {
-    /// Leaves the row out, for this reason.
-    fn leave_out(&mut self, file: &spec::File, column: Option<&str>, value: Option<&str>, flaw: Flaw) {
-        self.find(file, column, value, flaw, FindingAction::RowSkipped);
-        self.skip = true;
-    }
-
-    fn find(
-        &mut self,
-        file: &spec::File,
-        column: Option<&str>,
-        value: Option<&str>,
-        flaw: Flaw,
-        action: FindingAction,
-    ) {
-        self.findings.push(ImportFinding {
-            file: file.name.clone(),
-            line: self.line,
-            column: column.map(str::to_string),
-            value: value.map(str::to_string),
-            kind: flaw.kind,
-            action,
-            message: flaw.message,
-        });
-    }
-}
-
-/// What a file's rows are checked with: the header, the position of its key, the
-/// fingerprints of the keys seen.
-struct FileCheck<'f> {
-    file: &'f spec::File,
-    header: Header,
-    key_at: usize,
-    /// Each column's hashing (names and SSNs of Client.csv may be hashes).
-    hashing: Vec<Hashing>,
-    /// Fingerprints of the IDs seen; `None` when the table was empty before the file
-    /// (the database answers instead).
-    seen: Option<fingerprints::Fingerprints>,
-    fingerprint: RandomState,
-    time_zone: Tz,
-}
-
-/// Leaves out a row whose ID came earlier in the file.
-fn repeated(file: &spec::File, row: &mut Pending, key: &str) {
-    let flaw = Flaw {
-        kind: FindingKind::DuplicateKey,
-        message: format!("{key} appears earlier in the file; this row is left out"),
-    };
-    row.leave_out(file, Some(&file.primary_key), Some(key), flaw);
-}
-
-/// Client.csv columns a hashed export replaces with hashes: the names the export hashes,
-/// and the SSN.
-fn is_hashable(column: &str) -> bool {
-    column == "SSN" || crate::hmis_csv::export::HASHED_NAME_COLUMNS.contains(&column)
-}
-
-/// Every record's own dates: when one is unreadable, the other stands in.
-const RECORD_DATES: [&str; 2] = ["DateCreated", "DateUpdated"];
-
-impl<'f> FileCheck<'f> {
-    fn new(file: &'f spec::File, header: Header, time_zone: Tz, hashed: bool) -> Self {
-        let client = file.name == "Client.csv";
-        FileCheck {
-            key_at: file
-                .columns
-                .iter()
-                .position(|c| c.name == file.primary_key)
-                .unwrap_or(0),
-            hashing: file
-                .columns
-                .iter()
-                .map(|c| match (client && is_hashable(&c.name), hashed) {
-                    (false, _) => Hashing::Never,
-                    (true, true) => Hashing::Declared,
-                    (true, false) => Hashing::Undeclared,
-                })
-                .collect(),
-            file,
-            header,
-            seen: None,
-            fingerprint: RandomState::new(),
-            time_zone,
-        }
-    }
-
-    /// Whether the file's table held no rows before the file (every row in it is this
-    /// file's, and the database finds repeated IDs).
-    fn table_was_empty(&self) -> bool {
-        self.seen.is_none()
-    }
-
-    fn raw<'r>(&self, record: &'r csv::ByteRecord, column: usize) -> &'r [u8] {
-        self.header.positions[column]
-            .and_then(|at| record.get(at))
-            .unwrap_or(b"")
-    }
-
-    /// Checks one row: each cell read by its column's rules, the row's fate decided.
-    fn row(&mut self, record: &csv::ByteRecord, line: u64) -> Pending {
-        let file = self.file;
-        let mut row = Pending {
-            line,
-            cells: Vec::with_capacity(file.columns.len()),
-            findings: Vec::new(),
-            skip: false,
-        };
-        // Record dates that were empty or unreadable: (column, value, flaw).
-        let mut dates: Vec<(usize, Option<String>, Option<Flaw>)> = Vec::new();
-        for (i, column) in file.columns.iter().enumerate() {
-            if column.name == "ExportID" {
-                row.cells.push(Cell::Null);
-                continue;
-            }
-            let bytes = self.raw(record, i);
-            let (text, read) = match std::str::from_utf8(bytes) {
-                Ok(text) => (
-                    text.to_string(),
-                    cells::read(column, text, &self.time_zone, self.hashing[i]),
-                ),
-                Err(_) => (
-                    String::from_utf8_lossy(bytes).into_owned(),
-                    Err(Flaw {
-                        kind: FindingKind::NotUtf8,
-                        message: "is not valid text (UTF-8): save the file as UTF-8".into(),
-                    }),
-                ),
-            };
-            let value = Some(text.trim()).filter(|v| !v.is_empty());
-            let key = i == self.key_at;
-            if RECORD_DATES.contains(&column.name.as_str()) {
-                // Resolved once both are read (below).
-                match read {
-                    Ok((Cell::Null, _)) => dates.push((i, value.map(str::to_string), None)),
-                    Ok((cell, note)) => {
-                        if let Some(note) = note {
-                            row.find(file, Some(&column.name), value, note, FindingAction::Kept);
-                        }
-                        row.cells.push(cell);
-                        continue;
-                    }
-                    Err(flaw) => dates.push((i, value.map(str::to_string), Some(flaw))),
-                }
-                row.cells.push(Cell::Null);
-                continue;
-            }
-            let cell = match read {
-                Ok((Cell::Null, _)) if key => {
-                    let flaw = Flaw {
-                        kind: FindingKind::UnusableKey,
-                        message: format!("the row has no {}", column.name),
-                    };
-                    row.leave_out(file, Some(&column.name), value, flaw);
-                    Cell::Null
-                }
-                Ok((Cell::Null, _)) if column.required => {
-                    let flaw = Flaw {
-                        kind: FindingKind::Missing,
-                        message: "a value is required".into(),
-                    };
-                    self.fallback(&mut row, column, value, flaw)
-                }
-                Ok((cell, note)) => {
-                    if let Some(note) = note {
-                        row.find(file, Some(&column.name), value, note, FindingAction::Kept);
-                    }
-                    cell
-                }
-                Err(flaw) if key => {
-                    row.leave_out(file, Some(&column.name), value, flaw);
-                    Cell::Null
-                }
-                Err(flaw) if column.required => self.fallback(&mut row, column, value, flaw),
-                Err(flaw) => {
-                    row.find(file, Some(&column.name), value, flaw, FindingAction::StoredEmpty);
-                    Cell::Null
-                }
-            };
-            row.cells.push(cell);
-        }
-        for (i, value, flaw) in dates {
-            self.record_date(&mut row, i, value.as_deref(), flaw);
-        }
-        if !row.skip
-            && let Cell::Text(key) = &row.cells[self.key_at]
-            && let Some(seen) = &mut self.seen
-            && !seen.insert(self.fingerprint.hash_one(key))
-        {
-            let key = key.clone();
-            repeated(file, &mut row, &key);
-        }
-        row
-    }
-
-    /// An empty or unreadable DateCreated or DateUpdated: the record's other date takes
-    /// its place (real exports write one of them in another format for every row); with
-    /// neither, the row is left out.
-    fn record_date(&self, row: &mut Pending, i: usize, value: Option<&str>, flaw: Option<Flaw>) {
-        let column = &self.file.columns[i];
-        let other = self
-            .file
-            .columns
-            .iter()
-            .position(|c| RECORD_DATES.contains(&c.name.as_str()) && c.name != column.name);
-        let flaw = flaw.unwrap_or_else(|| Flaw {
-            kind: FindingKind::Missing,
-            message: "a value is required".into(),
-        });
-        match other.map(|o| row.cells.get(o).cloned()) {
-            Some(Some(Cell::Timestamp(t))) => {
-                let other_name = &self.file.columns[other.unwrap_or(i)].name;
-                let flaw = Flaw {
-                    message: format!("{}; stored as the record's {other_name}", flaw.message),
-                    ..flaw
-                };
-                row.find(
-                    self.file,
-                    Some(&column.name),
-                    value,
-                    flaw,
-                    FindingAction::StoredOtherDate,
-                );
-                row.cells[i] = Cell::Timestamp(t);
-            }
-            _ if !column.required => {
-                row.find(
-                    self.file,
-                    Some(&column.name),
-                    value,
-                    flaw,
-                    FindingAction::StoredEmpty,
-                );
-            }
-            _ => {
-                row.leave_out(self.file, Some(&column.name), value, flaw);
-            }
-        }
-    }
-
-    /// A required cell that is empty or wrong: 99 where its list has it, else the row
-    /// is left out.
-    fn fallback(&self, row: &mut Pending, column: &spec::Column, value: Option<&str>, flaw: Flaw) -> Cell {
-        let not_collected = column.kind == spec::Kind::Integer
-            && column
-                .list
-                .as_deref()
-                .and_then(app::domain::codes::by_element)
-                .is_some_and(|list| list.contains(99));
-        if not_collected {
-            row.find(
-                self.file,
-                Some(&column.name),
-                value,
-                flaw,
-                FindingAction::StoredNotCollected,
-            );
-            Cell::Integer(99)
-        } else {
-            row.leave_out(self.file, Some(&column.name), value, flaw);
-            Cell::Null
-        }
     }
 }
 
@@ -667,6 +400,14 @@ async fn flush(
         .collect();
     let kept_newer =
         write::write_batch(txn, file, table, &rows, run.keys.source(), &run.options.data_key).await?;
+    let retired: Vec<(String, String)> = batch
+        .iter_mut()
+        .filter(|r| !r.skip)
+        .filter_map(|r| Some((r.cells[check.key_at].text()?.to_string(), r.retired.take()?)))
+        .collect();
+    if !retired.is_empty() {
+        write::write_retired(txn, file, retired, &run.plan.version_text, run.started).await?;
+    }
     for row in batch.drain(..) {
         if row.skip {
             count.skipped += 1;
@@ -699,150 +440,4 @@ async fn plan_each_time(txn: &impl ConnectionTrait, each_time: bool) -> Result<(
             .await?;
     }
     Ok(())
-}
-
-/// The foreign keys the database enforces: (column, the file that holds the IDs).
-fn foreign_keys(file: &str) -> &'static [(&'static str, &'static str)] {
-    const ENROLLMENT_CHILD: &[(&str, &str)] =
-        &[("EnrollmentID", "Enrollment.csv"), ("PersonalID", "Client.csv")];
-    match file {
-        "Project.csv" => &[("OrganizationID", "Organization.csv")],
-        "Funder.csv"
-        | "ProjectCoC.csv"
-        | "Inventory.csv"
-        | "HMISParticipation.csv"
-        | "CEParticipation.csv" => &[("ProjectID", "Project.csv")],
-        "Affiliation.csv" => &[("ProjectID", "Project.csv"), ("ResProjectID", "Project.csv")],
-        "Enrollment.csv" => &[("PersonalID", "Client.csv"), ("ProjectID", "Project.csv")],
-        "Organization.csv" | "User.csv" | "Client.csv" | "Export.csv" => &[],
-        _ => ENROLLMENT_CHILD,
-    }
-}
-
-/// Leaves out the rows whose ID came earlier in the file, in a table that was empty
-/// before the file: in the batch, or already written.
-async fn check_repeated_ids(
-    txn: &impl ConnectionTrait,
-    check: &FileCheck<'_>,
-    table: &str,
-    batch: &mut [Pending],
-) -> Result<(), DbErr> {
-    let file = check.file;
-    let Some(key) = file.key_column() else {
-        return Ok(());
-    };
-    let id = |row: &Pending| {
-        (!row.skip)
-            .then(|| row.cells[check.key_at].text().map(str::to_string))
-            .flatten()
-    };
-    let ids: Vec<String> = batch.iter().filter_map(id).collect();
-    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-    let sql = format!("SELECT {key} AS id FROM {table} WHERE {key}");
-    let mut seen: HashSet<String> = HashSet::with_capacity(ids.len());
-    for row in rows_in(txn, &sql, &[], &ids).await? {
-        seen.insert(row.try_get("", "id")?);
-    }
-    for row in batch.iter_mut() {
-        if let Some(key) = id(row)
-            && !seen.insert(key.clone())
-        {
-            repeated(file, row, &key);
-        }
-    }
-    Ok(())
-}
-
-/// Leaves out a live exit of an enrollment that already has another one (earlier in
-/// the export, or in Hearth).
-async fn check_second_exits(
-    txn: &impl ConnectionTrait,
-    file: &spec::File,
-    batch: &mut [Pending],
-) -> Result<(), DbErr> {
-    let at = |name: &str| file.columns.iter().position(|c| c.name == name);
-    let (Some(exit_at), Some(enrollment_at), Some(deleted_at)) =
-        (at("ExitID"), at("EnrollmentID"), at("DateDeleted"))
-    else {
-        return Ok(());
-    };
-    let text = |row: &Pending, i: usize| row.cells[i].text().map(str::to_string);
-    let mut enrollments: Vec<String> = batch
-        .iter()
-        .filter(|r| !r.skip)
-        .filter_map(|r| text(r, enrollment_at))
-        .collect();
-    enrollments.sort_unstable();
-    enrollments.dedup();
-    // Exits this batch deletes no longer count.
-    let deleted: HashSet<String> = batch
-        .iter()
-        .filter(|r| !r.skip && r.cells[deleted_at] != Cell::Null)
-        .filter_map(|r| text(r, exit_at))
-        .collect();
-    let mut live: HashMap<String, String> = HashMap::new();
-    let sql = "SELECT enrollment_id, exit_id FROM exits WHERE date_deleted IS NULL AND enrollment_id";
-    let enrollments: Vec<&str> = enrollments.iter().map(String::as_str).collect();
-    for row in rows_in(txn, sql, &[], &enrollments).await? {
-        let exit: String = row.try_get("", "exit_id")?;
-        if !deleted.contains(&exit) {
-            live.insert(row.try_get("", "enrollment_id")?, exit);
-        }
-    }
-    for row in batch
-        .iter_mut()
-        .filter(|r| !r.skip && r.cells[deleted_at] == Cell::Null)
-    {
-        let (Some(exit), Some(enrollment)) = (text(row, exit_at), text(row, enrollment_at)) else {
-            continue;
-        };
-        match live.get(&enrollment) {
-            Some(other) if *other != exit => {
-                let flaw = Flaw {
-                    kind: FindingKind::SecondExit,
-                    message: format!(
-                        "enrollment {enrollment} already has exit {other}; this one is left out"
-                    ),
-                };
-                row.leave_out(file, Some("ExitID"), Some(&exit), flaw);
-            }
-            Some(_) => {}
-            None => {
-                live.insert(enrollment, exit);
-            }
-        }
-    }
-    Ok(())
-}
-
-/// The rows of `sql` (ending in the column to match, after the values `before`) for
-/// these IDs. PostgreSQL gets them as one array (`= ANY(?)`: a short statement whose
-/// plan costs the same for any number of IDs); SQLite `IN (…)`, `IN_CHUNK` at a time.
-async fn rows_in(
-    txn: &impl ConnectionTrait,
-    sql: &str,
-    before: &[Value],
-    ids: &[&str],
-) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
-    let backend = txn.get_database_backend();
-    let text = |id: &&str| Value::from(id.to_string());
-    if backend == sea_orm::DatabaseBackend::Postgres {
-        let array = Value::Array(
-            sea_orm::sea_query::ArrayType::String,
-            Some(Box::new(ids.iter().map(text).collect())),
-        );
-        let values = before.iter().cloned().chain([array]).collect();
-        let sql = format!("{sql} = ANY(?)");
-        return txn.query_all_raw(app::db::statement(backend, &sql, values)).await;
-    }
-    let mut rows = Vec::new();
-    for chunk in ids.chunks(app::db::IN_CHUNK) {
-        let sql = format!("{sql} IN ({})", app::db::marks(chunk.len()));
-        let values = before.iter().cloned().chain(chunk.iter().map(text)).collect();
-        rows.extend(
-            txn.query_all_raw(app::db::statement(backend, &sql, values))
-                .await?,
-        );
-    }
-    Ok(rows)
 }

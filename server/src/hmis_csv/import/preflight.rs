@@ -14,7 +14,8 @@ use crate::hmis_csv::spec;
 pub enum Version {
     Fy2026,
     /// Read as FY2026: the columns FY2026 renamed are found by their FY2024 names; the
-    /// FY2026 elements are empty; FY2024 elements FY2026 retired are not kept.
+    /// FY2026 elements are empty; FY2024 elements FY2026 retired are kept as written
+    /// (`domain::retired`).
     Fy2024,
 }
 
@@ -164,7 +165,20 @@ pub fn read_header<R: Read>(
         return Ok(None);
     };
     let names = renamed(file, version, names);
-    let (header, missing) = Header::matched(file, &names);
+    let (mut header, missing) = Header::matched(file, &names);
+    if version == Version::Fy2024 {
+        header.retired = app::domain::retired::columns(&file.name)
+            .iter()
+            .filter_map(|column| {
+                let at = names.iter().position(|n| {
+                    n.trim_start_matches('\u{feff}')
+                        .trim()
+                        .eq_ignore_ascii_case(column)
+                })?;
+                Some((*column, at))
+            })
+            .collect();
+    }
     let fine = missing.is_empty();
     for column in missing {
         problems.push(Problem::at(

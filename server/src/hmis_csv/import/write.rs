@@ -211,6 +211,46 @@ pub(super) async fn write_batch(
     Ok(kept_newer)
 }
 
+/// The FY2024 elements FY2026 retired (`domain::retired`) of a batch's clients or
+/// enrollments: (the record's Hearth ID, its elements as a JSON object), replaced by
+/// the latest import's.
+pub(super) async fn write_retired(
+    txn: &impl ConnectionTrait,
+    file: &spec::File,
+    rows: Vec<(String, String)>,
+    version: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let (table, key) = match file.name.as_str() {
+        "Client.csv" => ("retired_client_elements", "personal_id"),
+        "Enrollment.csv" => ("retired_enrollment_elements", "enrollment_id"),
+        _ => return Ok(()),
+    };
+    let columns: Vec<String> = [key, "csv_version", "elements", "updated_at"]
+        .map(String::from)
+        .into();
+    let rows = rows
+        .into_iter()
+        .map(|(id, elements)| {
+            vec![
+                Value::from(id),
+                Value::from(version.to_string()),
+                Value::from(elements),
+                Value::ChronoDateTimeUtc(Some(now)),
+            ]
+        })
+        .collect();
+    upsert(
+        txn,
+        table,
+        &columns,
+        rows,
+        &Conflict::Update { key, only_if: None },
+    )
+    .await?;
+    Ok(())
+}
+
 /// What a row whose key exists does.
 enum Conflict<'a> {
     /// Leaves the existing row as it is.
