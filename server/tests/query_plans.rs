@@ -38,6 +38,9 @@ const LARGE: &[(&str, i64)] = &[
     ("ce_priority", 268_000),
     ("annual_due", 700_000),
     ("dq_facts", 1_619_720),
+    // An FY2024 import of the whole CoC.
+    ("retired_client_elements", 1_000_000),
+    ("retired_enrollment_elements", 1_619_720),
     ("ce_referrals", 100_000),
     ("client_contacts", 500_000),
     ("emergency_contacts", 500_000),

@@ -363,14 +363,21 @@ pub async fn dashboard(
         });
     }
     let households = household_members(db, &enrollments, today).await?;
-    let retired = db
-        .query_all_raw(statement(
-            backend,
-            "SELECT r.enrollment_id, r.elements FROM retired_enrollment_elements r \
-             JOIN enrollments e ON e.enrollment_id = r.enrollment_id WHERE e.personal_id = ?",
-            vec![personal_id.into()],
-        ))
-        .await?;
+    // By key: a client has a handful of enrollments (IN_CHUNK bounds the list).
+    let ids: Vec<Value> = enrollments
+        .iter()
+        .take(crate::db::IN_CHUNK)
+        .map(|e| e.enrollment_id.clone().into())
+        .collect();
+    let retired = if ids.is_empty() {
+        Vec::new()
+    } else {
+        let sql = format!(
+            "SELECT enrollment_id, elements FROM retired_enrollment_elements WHERE enrollment_id IN ({})",
+            crate::db::marks(ids.len())
+        );
+        db.query_all_raw(statement(backend, &sql, ids)).await?
+    };
     for row in retired {
         let enrollment_id: String = row.try_get("", "enrollment_id")?;
         if let Some(e) = enrollments.iter_mut().find(|e| e.enrollment_id == enrollment_id) {
