@@ -6,7 +6,9 @@
 //! import keeps them as they were written, one row per client (`retired_client_elements`)
 //! or enrollment (`retired_enrollment_elements`): the columns as a JSON object of HUD's
 //! column names to their values. They are shown on the record, never
-//! exported (the FY2026 files have no place for them). Both databases. A HUD change.
+//! exported (the FY2026 files have no place for them). Also an index of `import_keys`
+//! by Hearth ID: a full refresh soft-deletes the records of its system it no longer
+//! holds, and finds a remapped record's own ID through it. Both databases. A HUD change.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -18,6 +20,8 @@ const TABLES: [(&str, &str, &str); 2] = [
     ("retired_client_elements", "personal_id", "clients"),
     ("retired_enrollment_elements", "enrollment_id", "enrollments"),
 ];
+
+const KEYS_BY_HEARTH_ID: &str = "ix_import_keys_hearth_id";
 
 #[derive(DeriveIden)]
 enum Retired {
@@ -50,10 +54,31 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+        // A full refresh finds the source's own ID of a record it remapped by the
+        // record's Hearth ID (`import/absent.rs`).
+        manager
+            .create_index(
+                Index::create()
+                    .name(KEYS_BY_HEARTH_ID)
+                    .table(Alias::new("import_keys"))
+                    .col(Alias::new("import_source_id"))
+                    .col(Alias::new("kind"))
+                    .col(Alias::new("hearth_id"))
+                    .to_owned(),
+            )
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name(KEYS_BY_HEARTH_ID)
+                    .table(Alias::new("import_keys"))
+                    .to_owned(),
+            )
+            .await?;
         for (table, _, _) in TABLES {
             manager
                 .drop_table(Table::drop().table(Alias::new(table)).to_owned())

@@ -336,13 +336,13 @@ async fn import_command(
             println!("From {}", summary.source);
             println!("Holds {}", summary.scope);
             println!(
-                "  {:<28} {:>10} {:>10} {:>13} {:>20}",
-                "File", "Read", "Imported", "Not imported", "Hearth's copy newer"
+                "  {:<28} {:>10} {:>10} {:>13} {:>20} {:>8}",
+                "File", "Read", "Imported", "Not imported", "Hearth's copy newer", "Deleted"
             );
-            for f in summary.files.iter().filter(|f| f.read > 0) {
+            for f in summary.files.iter().filter(|f| f.read > 0 || f.deleted > 0) {
                 println!(
-                    "  {:<28} {:>10} {:>10} {:>13} {:>20}",
-                    f.file, f.read, f.imported, f.skipped, f.kept_newer
+                    "  {:<28} {:>10} {:>10} {:>13} {:>20} {:>8}",
+                    f.file, f.read, f.imported, f.skipped, f.kept_newer, f.deleted
                 );
             }
             let (imported, read) = summary.rows();

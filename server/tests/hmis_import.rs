@@ -1355,3 +1355,91 @@ on_both_databases!(a_later_import_keeps_hearths_newer_copy_and_soft_deletes, |ap
     let exported = export(&target, &everything).await;
     assert!(!column(&exported["Enrollment.csv"], "EnrollmentID").contains(&enrollment.as_str()));
 });
+
+on_both_databases!(a_full_refresh_deletes_what_its_system_no_longer_holds, |app| {
+    let mut files = generated(&app).await;
+    set(&mut files, "Export.csv", 1, "ImplementationID", "system-a");
+    let target = common::spawn(app.backend).await.unwrap();
+    import(&target, zip_files(&files)).await.expect("imports");
+    // The system deleted an enrollment (and its records), one funder and one
+    // disability record of another enrollment, and exports a full refresh again.
+    let mut again = files.clone();
+    let gone = get(&files, "Enrollment.csv", 1, "EnrollmentID").to_string();
+    let mut removed: std::collections::BTreeMap<String, i64> = Default::default();
+    for (name, rows) in again.iter_mut() {
+        let Some(at) = rows[0].iter().position(|h| h == "EnrollmentID") else {
+            continue;
+        };
+        let before = rows.len();
+        rows.retain(|row| row[at] != gone);
+        removed.insert(name.clone(), (before - rows.len()) as i64);
+    }
+    let funder = get(&files, "Funder.csv", 1, "FunderID").to_string();
+    again.get_mut("Funder.csv").unwrap().remove(1);
+    let disabilities = again.get_mut("Disabilities.csv").unwrap();
+    let disability = disabilities[1][0].clone();
+    disabilities.remove(1);
+    *removed.get_mut("Disabilities.csv").unwrap() += 1;
+    let client = get(&files, "Enrollment.csv", 1, "PersonalID").to_string();
+    let live = |table: &str| format!("SELECT COUNT(*) FROM {table} WHERE date_deleted IS NULL");
+    let live_before = total(&target, &live("enrollments")).await;
+
+    let summary = import(&target, zip_files(&again)).await.expect("full refresh");
+    let deleted = |file: &str| {
+        summary
+            .files
+            .iter()
+            .find(|f| f.file == file)
+            .map_or(0, |f| f.deleted as i64)
+    };
+    assert_eq!(deleted("Enrollment.csv"), 1);
+    assert_eq!(deleted("Funder.csv"), 1);
+    for (file, n) in &removed {
+        if file != "Client.csv" {
+            assert_eq!(deleted(file), *n, "{file}");
+        }
+    }
+    assert_eq!(deleted("Client.csv"), 0, "a client is never deleted by absence");
+    assert_eq!(total(&target, &live("enrollments")).await, live_before - 1);
+    let is_deleted = |table: &str, key: &str| {
+        format!("SELECT {key} FROM {table} WHERE {key} = ? AND date_deleted IS NOT NULL")
+    };
+    assert!(
+        scalar(&target, &is_deleted("enrollments", "enrollment_id"), &gone)
+            .await
+            .is_some()
+    );
+    assert!(
+        scalar(&target, &is_deleted("funders", "funder_id"), &funder)
+            .await
+            .is_some()
+    );
+    assert!(
+        scalar(
+            &target,
+            &is_deleted("disabilities", "disabilities_id"),
+            &disability
+        )
+        .await
+        .is_some()
+    );
+    assert!(
+        scalar(&target, &is_deleted("clients", "personal_id"), &client)
+            .await
+            .is_none()
+    );
+    let exported = export(&target, &everything(&target)).await;
+    assert!(!column(&exported["Enrollment.csv"], "EnrollmentID").contains(&gone.as_str()));
+
+    // A delta (ExportDirective 1) holds only what changed: nothing is deleted by it.
+    let mut delta = again.clone();
+    set(&mut delta, "Export.csv", 1, "ExportDirective", "1");
+    delta.get_mut("Enrollment.csv").unwrap().truncate(2);
+    let summary = import(&target, zip_files(&delta)).await.expect("delta");
+    assert!(
+        summary.files.iter().all(|f| f.deleted == 0),
+        "{:?}",
+        summary.files
+    );
+    assert_eq!(total(&target, &live("enrollments")).await, live_before - 1);
+});

@@ -76,6 +76,7 @@ fn result() -> ImportResult {
         imported,
         skipped,
         kept_newer: 0,
+        deleted: 0,
     };
     ImportResult {
         version: Some("2026".into()),

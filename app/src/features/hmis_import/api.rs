@@ -293,6 +293,9 @@ pub struct FileCount {
     pub skipped: u64,
     #[serde(default)]
     pub kept_newer: u64,
+    /// Records of the same system a full refresh no longer holds, soft-deleted.
+    #[serde(default)]
+    pub deleted: u64,
 }
 
 /// Rows (imported, read) over these files.

@@ -137,7 +137,12 @@ fn ReportView(filter: ReportFilter, report: ReportPage) -> impl IntoView {
 #[component]
 fn FileCounts(job: ImportJob) -> impl IntoView {
     // Files the export held no rows in say nothing.
-    let files: Vec<_> = job.result.files.into_iter().filter(|f| f.read > 0).collect();
+    let files: Vec<_> = job
+        .result
+        .files
+        .into_iter()
+        .filter(|f| f.read > 0 || f.deleted > 0)
+        .collect();
     view! {
         <div class="card">
             <h2>"Rows by file"</h2>
@@ -154,6 +159,7 @@ fn FileCounts(job: ImportJob) -> impl IntoView {
                                     <th scope="col">"Imported"</th>
                                     <th scope="col">"Not imported"</th>
                                     <th scope="col">"Hearth's copy newer"</th>
+                                    <th scope="col">"Deleted (not in the full refresh)"</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -164,6 +170,7 @@ fn FileCounts(job: ImportJob) -> impl IntoView {
                                         <td data-label="Imported">{f.imported}</td>
                                         <td data-label="Not imported">{f.skipped}</td>
                                         <td data-label="Hearth's copy newer">{f.kept_newer}</td>
+                                        <td data-label="Deleted (not in the full refresh)">{f.deleted}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

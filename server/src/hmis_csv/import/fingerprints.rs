@@ -28,6 +28,11 @@ impl Fingerprints {
         true
     }
 
+    /// Whether the fingerprint was added.
+    pub fn contains(&self, fingerprint: u64) -> bool {
+        self.sorted.binary_search(&fingerprint).is_ok() || self.recent.contains(&fingerprint)
+    }
+
     fn merge(&mut self) {
         let mut newest: Vec<u64> = self.recent.drain().collect();
         newest.sort_unstable();

@@ -22,6 +22,7 @@
 //! written are this file's), else by one 64-bit fingerprint per row ID kept in memory
 //! while the file is read (8 bytes a row, [`fingerprints`]).
 
+mod absent;
 mod archive;
 mod batch;
 mod cells;
@@ -205,6 +206,9 @@ pub async fn import<R: Read + Seek>(
     let txn = app::db::begin_write(writer.as_ref().unwrap_or(db)).await?;
     let started = chrono::Utc::now();
     let keys = keys::Keys::open(&txn, &plan.source, &own, started).await?;
+    if plan.full {
+        absent::start(&txn).await?;
+    }
     let mut summary = ImportSummary {
         version: plan.version_text.clone(),
         source: plan.source.describe(),
@@ -364,6 +368,13 @@ async fn import_file<R: Read + Seek>(
         }
     }
     flush(txn, &check, table, &mut batch, run, &mut count).await?;
+    // A full refresh of a system that imported before: what it no longer holds.
+    if run.plan.full
+        && !check.table_was_empty()
+        && let (Some(source), Some(period)) = (run.keys.source(), run.plan.period)
+    {
+        count.deleted = absent::soft_delete(txn, &check, table, source, period, run.started).await?;
+    }
     run.at.rows = count.read;
     run.at.done_bytes = done_before + size;
     run.tell();
@@ -407,6 +418,14 @@ async fn flush(
         .collect();
     if !retired.is_empty() {
         write::write_retired(txn, file, retired, &run.plan.version_text, run.started).await?;
+    }
+    if run.plan.full && file.name == "Project.csv" {
+        let projects: Vec<String> = batch
+            .iter()
+            .filter(|r| !r.skip)
+            .filter_map(|r| Some(r.cells[check.key_at].text()?.to_string()))
+            .collect();
+        absent::note_projects(txn, &projects).await?;
     }
     for row in batch.drain(..) {
         if row.skip {

@@ -34,6 +34,8 @@ pub struct Plan {
     pub source: Source,
     /// What the export holds, as people read it: "Full refresh, 2025-10-01 to 2026-09-30".
     pub scope: String,
+    /// ExportStartDate to ExportEndDate, when both read as dates in that order.
+    pub period: Option<super::absent::Period>,
 }
 
 /// The system an export comes from, as its Export.csv names it.
@@ -313,8 +315,14 @@ fn export_row<R: Read + Seek>(
         _ => "Other refresh",
     };
     let scope = format!("{directive}, {} to {}", field(start_at), field(end_at));
+    let date = |at: Option<usize>| super::cells::parse_date(&field(at));
+    let period = match (date(start_at), date(end_at)) {
+        (Some(from), Some(to)) if from <= to => Some(super::absent::Period { from, to }),
+        _ => None,
+    };
     Ok(Some(Plan {
         scope,
+        period,
         version,
         version_text,
         full: field(directive_at) == "2",

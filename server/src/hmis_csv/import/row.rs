@@ -122,6 +122,14 @@ impl<'f> FileCheck<'f> {
             .unwrap_or(b"")
     }
 
+    /// Whether the file held this ID of its own records, as far as its fingerprints
+    /// tell (a collision answers yes); false when the table was empty before the file.
+    pub fn held(&self, key: &str) -> bool {
+        self.seen
+            .as_ref()
+            .is_some_and(|seen| seen.contains(self.fingerprint.hash_one(key)))
+    }
+
     /// Checks one row: each cell read by its column's rules, the row's fate decided.
     pub fn row(&mut self, record: &csv::ByteRecord, line: u64) -> Pending {
         let file = self.file;
