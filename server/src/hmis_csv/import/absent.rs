@@ -26,6 +26,10 @@ const PAGE: u64 = 5_000;
 /// is written.
 pub(super) const PROJECTS: &str = "refresh_projects";
 
+/// The temporary table of the source's enrollments in the refresh's scope
+/// ([`note_enrollments`]).
+const ENROLLMENTS: &str = "refresh_enrollments";
+
 /// What a full refresh covers.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Period {
@@ -49,18 +53,21 @@ pub(super) fn deletes_absent(file: &str) -> Option<bool> {
     }
 }
 
-/// Makes the table of the refresh's projects (empty; a transaction's own).
+/// Makes the tables of the refresh's projects and enrollments (empty; the import's
+/// own).
 pub(super) async fn start(txn: &impl ConnectionTrait) -> Result<(), DbErr> {
-    let sql = match txn.get_database_backend() {
-        sea_orm::DatabaseBackend::Postgres => {
-            format!("CREATE TEMPORARY TABLE {PROJECTS} (project_id VARCHAR(64) PRIMARY KEY) ON COMMIT DROP")
+    let postgres = txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres;
+    for (table, column) in [(PROJECTS, "project_id"), (ENROLLMENTS, "enrollment_id")] {
+        let sql = if postgres {
+            format!("CREATE TEMPORARY TABLE {table} ({column} VARCHAR(64) PRIMARY KEY) ON COMMIT DROP")
+        } else {
+            format!("CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({column} TEXT PRIMARY KEY)")
+        };
+        txn.execute_unprepared(&sql).await?;
+        if !postgres {
+            // SQLite keeps a temporary table for the connection's life.
+            txn.execute_unprepared(&format!("DELETE FROM {table}")).await?;
         }
-        _ => format!("CREATE TEMPORARY TABLE IF NOT EXISTS {PROJECTS} (project_id TEXT PRIMARY KEY)"),
-    };
-    txn.execute_unprepared(&sql).await?;
-    if txn.get_database_backend() != sea_orm::DatabaseBackend::Postgres {
-        // SQLite keeps a temporary table for the connection's life.
-        txn.execute_unprepared(&format!("DELETE FROM {PROJECTS}")).await?;
     }
     Ok(())
 }
@@ -85,8 +92,40 @@ pub(super) async fn note_projects(txn: &impl ConnectionTrait, ids: &[String]) ->
     Ok(())
 }
 
+/// Enrollments (alias `e`) of the refresh's projects active in its period: entered on
+/// or before its end, not exited before its start (values: the period's end, start).
+fn active(e: &str) -> String {
+    format!(
+        "{e}.project_id IN (SELECT project_id FROM {PROJECTS}) AND {e}.entry_date <= ? \
+         AND NOT EXISTS (SELECT 1 FROM exits x WHERE x.enrollment_id = {e}.enrollment_id \
+         AND x.date_deleted IS NULL AND x.exit_date < ?)"
+    )
+}
+
+/// Keeps the source's enrollments in the refresh's scope (those Enrollment.csv's pass
+/// just deleted included: their records go too), once, before the files of
+/// enrollments are compared: each of those is then read by the enrollments' index, a
+/// page of enrollments at a time, instead of testing every record of its table
+/// against the scope.
+pub(super) async fn note_enrollments(
+    txn: &impl ConnectionTrait,
+    source: i32,
+    period: Period,
+) -> Result<(), DbErr> {
+    let sql = format!(
+        "INSERT INTO {ENROLLMENTS} (enrollment_id) SELECT e.enrollment_id FROM enrollments e \
+         WHERE e.import_source_id = ? AND {}",
+        active("e")
+    );
+    let values = vec![source.into(), period.to.into(), period.from.into()];
+    txn.execute_raw(app::db::statement(txn.get_database_backend(), &sql, values))
+        .await?;
+    Ok(())
+}
+
 /// Soft-deletes the records of `source` in the refresh's scope that `check` did not
-/// see in the file; answers how many.
+/// see in the file; answers how many. The files of enrollments need
+/// [`note_enrollments`] first.
 pub(super) async fn soft_delete(
     txn: &impl ConnectionTrait,
     check: &FileCheck<'_>,
@@ -100,71 +139,101 @@ pub(super) async fn soft_delete(
         return Ok(0);
     };
     let backend = txn.get_database_backend();
-    // Enrollments (`e`) of the refresh's projects active in its period.
-    let active = |e: &str| {
-        format!(
-            "{e}.project_id IN (SELECT project_id FROM {PROJECTS}) AND {e}.entry_date <= ? \
-             AND NOT EXISTS (SELECT 1 FROM exits x WHERE x.enrollment_id = {e}.enrollment_id \
-             AND x.date_deleted IS NULL AND x.exit_date < ?)"
-        )
-    };
-    let (scope, scope_values): (String, Vec<Value>) = if by_project {
-        (
-            format!("t.project_id IN (SELECT project_id FROM {PROJECTS})"),
-            Vec::new(),
-        )
-    } else if table == "enrollments" {
-        (active("t"), vec![period.to.into(), period.from.into()])
-    } else {
-        (
-            format!(
-                "t.enrollment_id IN (SELECT e.enrollment_id FROM enrollments e WHERE {})",
-                active("e")
-            ),
-            vec![period.to.into(), period.from.into()],
-        )
-    };
-    // The source's own ID of each record (a remapped one is kept in `import_keys`).
-    let sql = format!(
+    // Each record's Hearth ID and the source's own ID for it (a remapped one is kept
+    // in `import_keys`), then the scope.
+    let select = format!(
         "SELECT t.{key} AS hearth_id, COALESCE(k.source_key, t.{key}) AS source_key FROM {table} t \
          LEFT JOIN import_keys k ON k.import_source_id = ? AND k.kind = ? AND k.hearth_id = t.{key} \
-         WHERE t.import_source_id = ? AND t.date_deleted IS NULL AND {scope} AND t.{key} > ? \
-         ORDER BY t.{key} LIMIT {PAGE}"
+         WHERE t.import_source_id = ? AND t.date_deleted IS NULL AND "
     );
-    let mut after = String::new();
+    let head: Vec<Value> = vec![source.into(), file.name.clone().into(), source.into()];
     let mut deleted = 0;
+    let mut after = String::new();
+    if by_project || table == "enrollments" {
+        // The table's records in key order, a page at a time, each tested against the
+        // scope (the projects' files are small; the enrollments are the scope).
+        let (scope, scope_values): (String, Vec<Value>) = if by_project {
+            (
+                format!("t.project_id IN (SELECT project_id FROM {PROJECTS})"),
+                Vec::new(),
+            )
+        } else {
+            (active("t"), vec![period.to.into(), period.from.into()])
+        };
+        let sql = format!("{select}{scope} AND t.{key} > ? ORDER BY t.{key} LIMIT {PAGE}");
+        loop {
+            let mut values = head.clone();
+            values.extend(scope_values.iter().cloned());
+            values.push(after.clone().into());
+            let rows = txn
+                .query_all_raw(app::db::statement(backend, &sql, values))
+                .await?;
+            deleted += delete_absent(txn, check, table, key, &rows, now).await?;
+            match rows.last() {
+                Some(last) if rows.len() as u64 == PAGE => after = last.try_get("", "hearth_id")?,
+                _ => return Ok(deleted),
+            }
+        }
+    }
+    // The records of the enrollments in scope, a page of enrollments at a time.
+    let page = format!(
+        "SELECT enrollment_id FROM {ENROLLMENTS} WHERE enrollment_id > ? ORDER BY enrollment_id LIMIT {}",
+        app::db::IN_CHUNK
+    );
     loop {
-        let mut values: Vec<Value> = vec![source.into(), file.name.clone().into(), source.into()];
-        values.extend(scope_values.iter().cloned());
-        values.push(after.clone().into());
+        let ids: Vec<String> = txn
+            .query_all_raw(app::db::statement(backend, &page, vec![after.clone().into()]))
+            .await?
+            .iter()
+            .map(|row| row.try_get("", "enrollment_id"))
+            .collect::<Result<_, _>>()?;
+        let Some(last) = ids.last() else {
+            return Ok(deleted);
+        };
+        let sql = format!("{select}t.enrollment_id IN ({})", app::db::marks(ids.len()));
+        let mut values = head.clone();
+        values.extend(ids.iter().map(|id| Value::from(id.clone())));
         let rows = txn
             .query_all_raw(app::db::statement(backend, &sql, values))
             .await?;
-        let mut absent: Vec<String> = Vec::new();
-        for row in &rows {
-            let hearth_id: String = row.try_get("", "hearth_id")?;
-            let source_key: String = row.try_get("", "source_key")?;
-            if !check.held(&source_key) {
-                absent.push(hearth_id.clone());
-            }
-            after = hearth_id;
-        }
-        for chunk in absent.chunks(app::db::IN_CHUNK) {
-            let update = format!(
-                "UPDATE {table} SET date_deleted = ?, updated_at = ? WHERE {key} IN ({})",
-                app::db::marks(chunk.len())
-            );
-            let mut values: Vec<Value> = vec![now.into(), now.into()];
-            values.extend(chunk.iter().map(|id| Value::from(id.clone())));
-            deleted += txn
-                .execute_raw(app::db::statement(backend, &update, values))
-                .await?
-                .rows_affected();
-        }
-        if (rows.len() as u64) < PAGE {
+        deleted += delete_absent(txn, check, table, key, &rows, now).await?;
+        if ids.len() < app::db::IN_CHUNK {
             return Ok(deleted);
         }
+        after = last.clone();
     }
+}
+
+/// Soft-deletes the rows (`hearth_id`, `source_key`) whose source ID the file lacked.
+async fn delete_absent(
+    txn: &impl ConnectionTrait,
+    check: &FileCheck<'_>,
+    table: &str,
+    key: &str,
+    rows: &[sea_orm::QueryResult],
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let mut absent: Vec<String> = Vec::new();
+    for row in rows {
+        let source_key: String = row.try_get("", "source_key")?;
+        if !check.held(&source_key) {
+            absent.push(row.try_get("", "hearth_id")?);
+        }
+    }
+    let mut deleted = 0;
+    for chunk in absent.chunks(app::db::IN_CHUNK) {
+        let update = format!(
+            "UPDATE {table} SET date_deleted = ?, updated_at = ? WHERE {key} IN ({})",
+            app::db::marks(chunk.len())
+        );
+        let mut values: Vec<Value> = vec![now.into(), now.into()];
+        values.extend(chunk.iter().map(|id| Value::from(id.clone())));
+        deleted += txn
+            .execute_raw(app::db::statement(txn.get_database_backend(), &update, values))
+            .await?
+            .rows_affected();
+    }
+    Ok(deleted)
 }
 
 #[cfg(test)]

@@ -223,6 +223,7 @@ pub async fn import<R: Read + Seek>(
         at,
         progress,
         started,
+        enrollments_noted: false,
     };
     for file in spec::files() {
         let Some(table) = &file.table else { continue };
@@ -279,6 +280,8 @@ struct Run<'r> {
     progress: Progress<'r>,
     /// When the import began (what its kept records are dated).
     started: chrono::DateTime<chrono::Utc>,
+    /// A full refresh's enrollments in scope are kept (`absent::note_enrollments`).
+    enrollments_noted: bool,
 }
 
 impl Run<'_> {
@@ -373,6 +376,13 @@ async fn import_file<R: Read + Seek>(
         && !check.table_was_empty()
         && let (Some(source), Some(period)) = (run.keys.source(), run.plan.period)
     {
+        if absent::deletes_absent(&file.name) == Some(false)
+            && table != "enrollments"
+            && !run.enrollments_noted
+        {
+            absent::note_enrollments(txn, source, period).await?;
+            run.enrollments_noted = true;
+        }
         count.deleted = absent::soft_delete(txn, &check, table, source, period, run.started).await?;
     }
     run.at.rows = count.read;
