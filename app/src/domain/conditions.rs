@@ -111,17 +111,13 @@ pub fn of_file(file: &str) -> impl Iterator<Item = &'static Condition> + use<'_>
     CONDITIONS.iter().filter(move |c| c.file == file)
 }
 
-/// The conditions a record breaks: `code` answers a column's integer code, `present`
-/// whether a column holds a value.
-pub fn broken<'a>(
-    file: &'a str,
-    code: impl Fn(&str) -> Option<i32> + 'a,
-    present: impl Fn(&str) -> bool + 'a,
-) -> impl Iterator<Item = &'static Condition> + 'a {
-    of_file(file).filter(move |c| code(c.when).is_some_and(|v| c.is.contains(&v)) && !present(c.then))
-}
-
 impl Condition {
+    /// Whether a record breaks the condition: `code` is its `when` column's integer
+    /// code, `present` whether its `then` column holds a value.
+    pub fn broken_by(&self, code: Option<i32>, present: bool) -> bool {
+        code.is_some_and(|v| self.is.contains(&v)) && !present
+    }
+
     /// Why the value is required, as a person reads it.
     pub fn reason(&self, code: i32) -> String {
         format!("a value is required when {} is {code}", self.when)
@@ -132,6 +128,16 @@ impl Condition {
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    /// The conditions of `file` a record breaks: `code` answers a column's integer
+    /// code, `present` whether a column holds a value.
+    fn broken<'a>(
+        file: &'a str,
+        code: impl Fn(&str) -> Option<i32> + 'a,
+        present: impl Fn(&str) -> bool + 'a,
+    ) -> impl Iterator<Item = &'static Condition> + 'a {
+        of_file(file).filter(move |c| c.broken_by(code(c.when), present(c.then)))
+    }
 
     #[test]
     fn an_answer_that_asks_for_another_value_is_broken_only_without_it() {

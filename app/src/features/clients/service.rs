@@ -363,21 +363,19 @@ pub async fn dashboard(
         });
     }
     let households = household_members(db, &enrollments, today).await?;
-    // By key: a client has a handful of enrollments (IN_CHUNK bounds the list).
+    // By key: the client's own enrollments.
     let ids: Vec<Value> = enrollments
         .iter()
-        .take(crate::db::IN_CHUNK)
         .map(|e| e.enrollment_id.clone().into())
         .collect();
-    let retired = if ids.is_empty() {
-        Vec::new()
-    } else {
+    let mut retired = Vec::new();
+    for chunk in ids.chunks(crate::db::IN_CHUNK) {
         let sql = format!(
             "SELECT enrollment_id, elements FROM retired_enrollment_elements WHERE enrollment_id IN ({})",
-            crate::db::marks(ids.len())
+            crate::db::marks(chunk.len())
         );
-        db.query_all_raw(statement(backend, &sql, ids)).await?
-    };
+        retired.extend(db.query_all_raw(statement(backend, &sql, chunk.to_vec())).await?);
+    }
     for row in retired {
         let enrollment_id: String = row.try_get("", "enrollment_id")?;
         if let Some(e) = enrollments.iter_mut().find(|e| e.enrollment_id == enrollment_id) {

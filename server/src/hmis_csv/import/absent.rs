@@ -23,12 +23,21 @@ use super::row::FileCheck;
 const PAGE: u64 = 5_000;
 
 /// The temporary table of the refresh's projects (Hearth IDs), filled as Project.csv
-/// is written.
-pub(super) const PROJECTS: &str = "refresh_projects";
+/// is written ([`Refresh::note_projects`]).
+const PROJECTS: &str = "refresh_projects";
 
-/// The temporary table of the source's enrollments in the refresh's scope
-/// ([`note_enrollments`]).
+/// The temporary table of the source's enrollments in the refresh's scope, filled once
+/// before the first file of enrollments is compared.
 const ENROLLMENTS: &str = "refresh_enrollments";
+
+/// A full refresh under way from a system that has a source (not this installation's
+/// own export) and a readable period.
+pub(super) struct Refresh {
+    source: i32,
+    period: Period,
+    /// [`ENROLLMENTS`] is filled.
+    enrollments_noted: bool,
+}
 
 /// What a full refresh covers.
 #[derive(Clone, Copy, Debug)]
@@ -40,7 +49,7 @@ pub(super) struct Period {
 /// The files whose records a full refresh deletes by absence, and how their scope is
 /// found: `true` for the files of projects, `false` for Enrollment.csv and the files
 /// of enrollments.
-pub(super) fn deletes_absent(file: &str) -> Option<bool> {
+fn deletes_absent(file: &str) -> Option<bool> {
     match file {
         "Funder.csv"
         | "ProjectCoC.csv"
@@ -53,43 +62,70 @@ pub(super) fn deletes_absent(file: &str) -> Option<bool> {
     }
 }
 
-/// Makes the tables of the refresh's projects and enrollments (empty; the import's
-/// own).
-pub(super) async fn start(txn: &impl ConnectionTrait) -> Result<(), DbErr> {
-    let postgres = txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres;
-    for (table, column) in [(PROJECTS, "project_id"), (ENROLLMENTS, "enrollment_id")] {
-        let sql = if postgres {
-            format!("CREATE TEMPORARY TABLE {table} ({column} VARCHAR(64) PRIMARY KEY) ON COMMIT DROP")
-        } else {
-            format!("CREATE TEMPORARY TABLE IF NOT EXISTS {table} ({column} TEXT PRIMARY KEY)")
+impl Refresh {
+    /// A refresh when the export is a full refresh of `source` with a readable period,
+    /// its temporary tables made (empty: the import's connection is its own on SQLite,
+    /// and they go with the transaction on PostgreSQL).
+    pub async fn start(
+        txn: &impl ConnectionTrait,
+        full: bool,
+        source: Option<i32>,
+        period: Option<Period>,
+    ) -> Result<Option<Refresh>, DbErr> {
+        let (true, Some(source), Some(period)) = (full, source, period) else {
+            return Ok(None);
         };
-        txn.execute_unprepared(&sql).await?;
-        if !postgres {
-            // SQLite keeps a temporary table for the connection's life.
-            txn.execute_unprepared(&format!("DELETE FROM {table}")).await?;
+        let postgres = txn.get_database_backend() == sea_orm::DatabaseBackend::Postgres;
+        for (table, column) in [(PROJECTS, "project_id"), (ENROLLMENTS, "enrollment_id")] {
+            let sql = if postgres {
+                format!("CREATE TEMPORARY TABLE {table} ({column} VARCHAR(64) PRIMARY KEY) ON COMMIT DROP")
+            } else {
+                format!("CREATE TEMPORARY TABLE {table} ({column} TEXT PRIMARY KEY)")
+            };
+            txn.execute_unprepared(&sql).await?;
         }
+        Ok(Some(Refresh {
+            source,
+            period,
+            enrollments_noted: false,
+        }))
     }
-    Ok(())
-}
 
-/// Keeps the Hearth IDs of a batch of Project.csv rows written.
-pub(super) async fn note_projects(txn: &impl ConnectionTrait, ids: &[String]) -> Result<(), DbErr> {
-    let backend = txn.get_database_backend();
-    for chunk in ids.chunks(app::db::IN_CHUNK) {
-        let rows = vec!["(?)"; chunk.len()].join(", ");
-        let conflict = match backend {
-            sea_orm::DatabaseBackend::Postgres => " ON CONFLICT DO NOTHING",
-            _ => "",
-        };
-        let insert = match backend {
-            sea_orm::DatabaseBackend::Postgres => "INSERT",
-            _ => "INSERT OR IGNORE",
-        };
-        let sql = format!("{insert} INTO {PROJECTS} (project_id) VALUES {rows}{conflict}");
-        let values = chunk.iter().map(|id| Value::from(id.clone())).collect();
-        txn.execute_raw(app::db::statement(backend, &sql, values)).await?;
+    /// Keeps the Hearth IDs of a batch of Project.csv rows written.
+    pub async fn note_projects(&self, txn: &impl ConnectionTrait, ids: &[&str]) -> Result<(), DbErr> {
+        for chunk in ids.chunks(app::db::IN_CHUNK) {
+            let rows = vec!["(?)"; chunk.len()].join(", ");
+            let sql = format!("INSERT INTO {PROJECTS} (project_id) VALUES {rows} ON CONFLICT DO NOTHING");
+            let values = chunk.iter().map(|id| Value::from(id.to_string())).collect();
+            txn.execute_raw(app::db::statement(txn.get_database_backend(), &sql, values))
+                .await?;
+        }
+        Ok(())
     }
-    Ok(())
+
+    /// Soft-deletes the system's records in the refresh's scope that `check` did not
+    /// see in the file (a file whose table was empty before it has none); answers how
+    /// many.
+    pub async fn soft_delete(
+        &mut self,
+        txn: &impl ConnectionTrait,
+        check: &FileCheck<'_>,
+        table: &str,
+        now: DateTime<Utc>,
+    ) -> Result<u64, DbErr> {
+        let Some(by_project) = deletes_absent(&check.file.name) else {
+            return Ok(0);
+        };
+        if check.table_was_empty() {
+            return Ok(0);
+        }
+        let by_enrollment = !by_project && table != "enrollments";
+        if by_enrollment && !self.enrollments_noted {
+            note_enrollments(txn, self.source, self.period).await?;
+            self.enrollments_noted = true;
+        }
+        soft_delete(txn, check, table, self.source, self.period, by_enrollment, now).await
+    }
 }
 
 /// Enrollments (alias `e`) of the refresh's projects active in its period: entered on
@@ -107,11 +143,7 @@ fn active(e: &str) -> String {
 /// enrollments are compared: each of those is then read by the enrollments' index, a
 /// page of enrollments at a time, instead of testing every record of its table
 /// against the scope.
-pub(super) async fn note_enrollments(
-    txn: &impl ConnectionTrait,
-    source: i32,
-    period: Period,
-) -> Result<(), DbErr> {
+async fn note_enrollments(txn: &impl ConnectionTrait, source: i32, period: Period) -> Result<(), DbErr> {
     let sql = format!(
         "INSERT INTO {ENROLLMENTS} (enrollment_id) SELECT e.enrollment_id FROM enrollments e \
          WHERE e.import_source_id = ? AND {}",
@@ -124,18 +156,20 @@ pub(super) async fn note_enrollments(
 }
 
 /// Soft-deletes the records of `source` in the refresh's scope that `check` did not
-/// see in the file; answers how many. The files of enrollments need
-/// [`note_enrollments`] first.
-pub(super) async fn soft_delete(
+/// see in the file; answers how many. `by_enrollment`: the file's records are read by
+/// the enrollments [`note_enrollments`] kept, else its table is read in key order,
+/// each record tested against the scope (the files of projects, and Enrollment.csv).
+async fn soft_delete(
     txn: &impl ConnectionTrait,
     check: &FileCheck<'_>,
     table: &str,
     source: i32,
     period: Period,
+    by_enrollment: bool,
     now: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
     let file = check.file;
-    let (Some(by_project), Some(key)) = (deletes_absent(&file.name), file.key_column()) else {
+    let Some(key) = file.key_column() else {
         return Ok(0);
     };
     let backend = txn.get_database_backend();
@@ -149,16 +183,16 @@ pub(super) async fn soft_delete(
     let head: Vec<Value> = vec![source.into(), file.name.clone().into(), source.into()];
     let mut deleted = 0;
     let mut after = String::new();
-    if by_project || table == "enrollments" {
+    if !by_enrollment {
         // The table's records in key order, a page at a time, each tested against the
         // scope (the projects' files are small; the enrollments are the scope).
-        let (scope, scope_values): (String, Vec<Value>) = if by_project {
+        let (scope, scope_values): (String, Vec<Value>) = if table == "enrollments" {
+            (active("t"), vec![period.to.into(), period.from.into()])
+        } else {
             (
                 format!("t.project_id IN (SELECT project_id FROM {PROJECTS})"),
                 Vec::new(),
             )
-        } else {
-            (active("t"), vec![period.to.into(), period.from.into()])
         };
         let sql = format!("{select}{scope} AND t.{key} > ? ORDER BY t.{key} LIMIT {PAGE}");
         loop {

@@ -112,10 +112,7 @@ pub(super) struct Header {
 impl Header {
     /// The header, and the spec's required columns it lacks.
     pub fn matched(file: &spec::File, header: &csv::StringRecord) -> (Header, Vec<String>) {
-        let names: Vec<String> = header
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').trim().to_ascii_lowercase())
-            .collect();
+        let names: Vec<String> = header.iter().map(name).collect();
         let mut missing = Vec::new();
         let positions = file
             .columns
@@ -134,6 +131,25 @@ impl Header {
         };
         (header, missing)
     }
+
+    /// Keeps where these columns outside the spec are (an FY2024 export's retired
+    /// columns), as the spec's columns are matched.
+    pub fn keep(&mut self, header: &csv::StringRecord, columns: &[&'static str]) {
+        let names: Vec<String> = header.iter().map(name).collect();
+        self.retired = columns
+            .iter()
+            .filter_map(|column| {
+                let at = names.iter().position(|n| *n == column.to_ascii_lowercase())?;
+                Some((*column, at))
+            })
+            .collect();
+    }
+}
+
+/// A header name as it is matched: without a byte-order mark or spaces around it, in
+/// lower case.
+fn name(header: &str) -> String {
+    header.trim_start_matches('\u{feff}').trim().to_ascii_lowercase()
 }
 
 #[cfg(test)]

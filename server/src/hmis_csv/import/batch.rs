@@ -41,11 +41,7 @@ pub(super) async fn check_repeated_ids(
     let Some(key) = file.key_column() else {
         return Ok(());
     };
-    let id = |row: &Pending| {
-        (!row.skip)
-            .then(|| row.cells[check.key_at].text().map(str::to_string))
-            .flatten()
-    };
+    let id = |row: &Pending| check.kept_key(row).map(str::to_string);
     let ids: Vec<String> = batch.iter().filter_map(id).collect();
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     let sql = format!("SELECT {key} AS id FROM {table} WHERE {key}");

@@ -206,9 +206,7 @@ pub async fn import<R: Read + Seek>(
     let txn = app::db::begin_write(writer.as_ref().unwrap_or(db)).await?;
     let started = chrono::Utc::now();
     let keys = keys::Keys::open(&txn, &plan.source, &own, started).await?;
-    if plan.full {
-        absent::start(&txn).await?;
-    }
+    let refresh = absent::Refresh::start(&txn, plan.full, keys.source(), plan.period).await?;
     let mut summary = ImportSummary {
         version: plan.version_text.clone(),
         source: plan.source.describe(),
@@ -223,7 +221,7 @@ pub async fn import<R: Read + Seek>(
         at,
         progress,
         started,
-        enrollments_noted: false,
+        refresh,
     };
     for file in spec::files() {
         let Some(table) = &file.table else { continue };
@@ -280,8 +278,8 @@ struct Run<'r> {
     progress: Progress<'r>,
     /// When the import began (what its kept records are dated).
     started: chrono::DateTime<chrono::Utc>,
-    /// A full refresh's enrollments in scope are kept (`absent::note_enrollments`).
-    enrollments_noted: bool,
+    /// A full refresh of a system that imported before: deletes what it no longer holds.
+    refresh: Option<absent::Refresh>,
 }
 
 impl Run<'_> {
@@ -371,19 +369,8 @@ async fn import_file<R: Read + Seek>(
         }
     }
     flush(txn, &check, table, &mut batch, run, &mut count).await?;
-    // A full refresh of a system that imported before: what it no longer holds.
-    if run.plan.full
-        && !check.table_was_empty()
-        && let (Some(source), Some(period)) = (run.keys.source(), run.plan.period)
-    {
-        if absent::deletes_absent(&file.name) == Some(false)
-            && table != "enrollments"
-            && !run.enrollments_noted
-        {
-            absent::note_enrollments(txn, source, period).await?;
-            run.enrollments_noted = true;
-        }
-        count.deleted = absent::soft_delete(txn, &check, table, source, period, run.started).await?;
+    if let Some(refresh) = &mut run.refresh {
+        count.deleted = refresh.soft_delete(txn, &check, table, run.started).await?;
     }
     run.at.rows = count.read;
     run.at.done_bytes = done_before + size;
@@ -423,19 +410,19 @@ async fn flush(
         write::write_batch(txn, file, table, &rows, run.keys.source(), &run.options.data_key).await?;
     let retired: Vec<(String, String)> = batch
         .iter_mut()
-        .filter(|r| !r.skip)
-        .filter_map(|r| Some((r.cells[check.key_at].text()?.to_string(), r.retired.take()?)))
+        .filter_map(|r| {
+            let key = check.kept_key(r)?.to_string();
+            Some((key, r.retired.take()?))
+        })
         .collect();
     if !retired.is_empty() {
         write::write_retired(txn, file, retired, &run.plan.version_text, run.started).await?;
     }
-    if run.plan.full && file.name == "Project.csv" {
-        let projects: Vec<String> = batch
-            .iter()
-            .filter(|r| !r.skip)
-            .filter_map(|r| Some(r.cells[check.key_at].text()?.to_string()))
-            .collect();
-        absent::note_projects(txn, &projects).await?;
+    if let Some(refresh) = &run.refresh
+        && file.name == "Project.csv"
+    {
+        let projects: Vec<&str> = batch.iter().filter_map(|r| check.kept_key(r)).collect();
+        refresh.note_projects(txn, &projects).await?;
     }
     for row in batch.drain(..) {
         if row.skip {

@@ -169,17 +169,7 @@ pub fn read_header<R: Read>(
     let names = renamed(file, version, names);
     let (mut header, missing) = Header::matched(file, &names);
     if version == Version::Fy2024 {
-        header.retired = app::domain::retired::columns(&file.name)
-            .iter()
-            .filter_map(|column| {
-                let at = names.iter().position(|n| {
-                    n.trim_start_matches('\u{feff}')
-                        .trim()
-                        .eq_ignore_ascii_case(column)
-                })?;
-                Some((*column, at))
-            })
-            .collect();
+        header.keep(&names, app::domain::retired::columns(&file.name));
     }
     let fine = missing.is_empty();
     for column in missing {

@@ -4,6 +4,7 @@
 
 use std::hash::{BuildHasher, RandomState};
 
+use app::domain::conditions::Condition;
 use app::features::hmis_import::api::{FindingAction, FindingKind, ImportFinding};
 use chrono_tz::Tz;
 
@@ -56,7 +57,7 @@ impl Pending {
 pub(super) struct FileCheck<'f> {
     pub file: &'f spec::File,
     header: Header,
-    pub key_at: usize,
+    key_at: usize,
     /// Each column's hashing (names and SSNs of Client.csv may be hashes).
     hashing: Vec<Hashing>,
     /// Fingerprints of the IDs seen; `None` when the table was empty before the file
@@ -64,6 +65,9 @@ pub(super) struct FileCheck<'f> {
     pub seen: Option<fingerprints::Fingerprints>,
     fingerprint: RandomState,
     time_zone: Tz,
+    /// HUD's conditional requirements of the file, with the positions of the column
+    /// that asks and the column asked for (found once, not per row).
+    conditions: Vec<(&'static Condition, usize, usize)>,
 }
 
 /// Leaves out a row whose ID came earlier in the file.
@@ -107,6 +111,12 @@ impl<'f> FileCheck<'f> {
             seen: None,
             fingerprint: RandomState::new(),
             time_zone,
+            conditions: app::domain::conditions::of_file(&file.name)
+                .filter_map(|c| {
+                    let at = |name: &str| file.columns.iter().position(|col| col.name == name);
+                    Some((c, at(c.when)?, at(c.then)?))
+                })
+                .collect(),
         }
     }
 
@@ -120,6 +130,11 @@ impl<'f> FileCheck<'f> {
         self.header.positions[column]
             .and_then(|at| record.get(at))
             .unwrap_or(b"")
+    }
+
+    /// The row's own ID (a Hearth ID once `keys` resolved it), unless it is left out.
+    pub fn kept_key<'r>(&self, row: &'r Pending) -> Option<&'r str> {
+        (!row.skip).then(|| row.cells[self.key_at].text()).flatten()
     }
 
     /// Whether the file held this ID of its own records, as far as its fingerprints
@@ -217,7 +232,7 @@ impl<'f> FileCheck<'f> {
             self.record_date(&mut row, i, value.as_deref(), flaw);
         }
         if !row.skip {
-            self.conditions(&mut row);
+            self.check_conditions(&mut row);
         }
         if !row.skip
             && let Cell::Text(key) = &row.cells[self.key_at]
@@ -233,23 +248,19 @@ impl<'f> FileCheck<'f> {
     /// HUD's conditional requirements (`domain::conditions`): each value another
     /// answer of the row asks for and that is empty is a finding; the row is stored as
     /// it is.
-    fn conditions(&self, row: &mut Pending) {
-        let file = self.file;
-        let at = |name: &str| file.columns.iter().position(|c| c.name == name);
-        let code = |name: &str| match at(name).map(|i| &row.cells[i]) {
-            Some(Cell::Integer(n)) => Some(*n),
-            _ => None,
-        };
-        let present = |name: &str| at(name).is_some_and(|i| row.cells[i] != Cell::Null);
-        let broken: Vec<(&'static str, String)> = app::domain::conditions::broken(&file.name, code, present)
-            .map(|c| (c.then, c.reason(code(c.when).unwrap_or_default())))
-            .collect();
-        for (column, message) in broken {
-            let flaw = Flaw {
-                kind: FindingKind::MissingWhen,
-                message,
+    fn check_conditions(&self, row: &mut Pending) {
+        for &(condition, when_at, then_at) in &self.conditions {
+            let code = match row.cells[when_at] {
+                Cell::Integer(n) => Some(n),
+                _ => None,
             };
-            row.find(file, Some(column), None, flaw, FindingAction::Kept);
+            if condition.broken_by(code, row.cells[then_at] != Cell::Null) {
+                let flaw = Flaw {
+                    kind: FindingKind::MissingWhen,
+                    message: condition.reason(code.unwrap_or_default()),
+                };
+                row.find(self.file, Some(condition.then), None, flaw, FindingAction::Kept);
+            }
         }
     }
 
