@@ -11,6 +11,34 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Reads the date box `field` with the one form-date reader
+    /// ([`crate::domain::input::form_date`]): `None` when empty, its message when the
+    /// text is not a date.
+    pub fn date(field: &str, text: &str) -> Result<Option<chrono::NaiveDate>, FieldError> {
+        crate::domain::input::form_date(text)
+            .map_err(|_| FieldError::new(field, crate::domain::input::NOT_A_DATE))
+    }
+
+    /// [`Self::date`] for a box that must be filled: `missing` when it is empty.
+    pub fn required_date(field: &str, text: &str, missing: &str) -> Result<chrono::NaiveDate, FieldError> {
+        FieldError::date(field, text)?.ok_or_else(|| FieldError::new(field, missing))
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(error: FieldError) -> Self {
+        AppError::Validation(vec![error])
+    }
+}
+
 /// What a server function can fail with. Messages are written for the user; details
 /// (database errors, stack of causes) stay in the server log.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -51,10 +79,7 @@ pub enum AppError {
 impl AppError {
     /// The error for one field.
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
-        AppError::Validation(vec![FieldError {
-            field: field.into(),
-            message: message.into(),
-        }])
+        AppError::Validation(vec![FieldError::new(field, message)])
     }
 
     /// The message for a field, when this is a validation error that names it.

@@ -6,7 +6,11 @@
 pub mod domain;
 pub mod error;
 pub mod features;
+pub mod jobs;
+pub mod report;
 pub mod routes;
+pub mod session;
+pub mod shell;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -14,7 +18,7 @@ pub mod crypto;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
-pub mod jobs;
+pub mod kept;
 #[cfg(feature = "ssr")]
 pub mod state;
 

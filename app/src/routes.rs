@@ -7,11 +7,12 @@ use leptos_router::{
 };
 
 use crate::features::access::{
-    ChangePasswordPage, LoginCodePage, LoginPage, RequireSession, SettingsPage, TwoStepPage, provide_session,
+    ChangePasswordPage, LoginCodePage, LoginPage, RequireSession, SettingsPage, TwoStepPage,
 };
 use crate::features::admin::{AdminPage, AuditLogPage, UserDetailPage, UsersPage};
 use crate::features::auto_exit::AutoExitPage;
-use crate::features::clients::{ClientDashboardPage, ClientsPage};
+use crate::features::client_search::ClientsPage;
+use crate::features::clients::ClientDashboardPage;
 use crate::features::exits::ReEnterPage;
 use crate::features::hmis_export::ExportsPage;
 use crate::features::hmis_import::{ImportReportPage, ImportsPage};
@@ -21,7 +22,9 @@ use crate::features::profile::ClientProfilePage;
 use crate::features::projects::{ProjectPage, ProjectsPage};
 use crate::features::services::EnrollmentServicesPage;
 use crate::features::workflows::{IntakeStartPage, WorkflowPage};
-use crate::ui::layout::{AppLayout, NotFoundPage};
+use crate::session::provide_session;
+use crate::shell::AppLayout;
+use crate::ui::layout::NotFoundPage;
 
 pub const HOME: &str = "/";
 pub const CLIENTS: &str = "/clients";

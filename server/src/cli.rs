@@ -399,7 +399,7 @@ fn write_report(
     path: &std::path::Path,
     findings: &[app::features::hmis_import::api::ImportFinding],
 ) -> std::io::Result<()> {
-    use crate::downloads::csv_line;
+    use app::report::csv::csv_line;
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
     out.write_all(csv_line(&app::features::hmis_import::api::REPORT_CSV_COLUMNS).as_bytes())?;

@@ -146,7 +146,7 @@ pub async fn copy(
     // starts, if the source had none); the data-quality facts by the server.
     let kept = |e: app::error::AppError| DbErr::Custom(format!("the kept summaries: {e}"));
     let as_of = annual::as_of(source).await.map_err(kept)?;
-    app::features::kept::forget(&txn).await.map_err(kept)?;
+    app::kept::forget(&txn).await.map_err(kept)?;
     txn.commit().await?;
     if let Some(as_of) = as_of {
         annual::rebuild(target, as_of, None).await.map_err(kept)?;
@@ -194,7 +194,7 @@ async fn target_columns(target: &impl ConnectionTrait) -> Result<BTreeMap<String
     for row in rows {
         let (table, column): (String, String) = (row.try_get_by_index(0)?, row.try_get_by_index(1)?);
         // Kept from the others: built anew in PostgreSQL instead.
-        if app::features::kept::tables().any(|kept| kept == table) {
+        if app::kept::tables().any(|kept| kept == table) {
             continue;
         }
         tables.entry(table).or_default().push(column);

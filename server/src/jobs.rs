@@ -184,7 +184,7 @@ async fn heartbeat(state: &AppState) -> Result<(), sea_orm::DbErr> {
     }
     job_run::Entity::update_many()
         .col_expr(job_run::Column::HeartbeatAt, Expr::value(chrono::Utc::now()))
-        .filter(job_run::Column::Status.eq(jobs::RUNNING))
+        .filter(job_run::Column::Status.eq(jobs::JobState::Running.code()))
         .filter(job_run::Column::Worker.eq(&state.jobs.worker))
         .exec(&state.db)
         .await?;
@@ -205,7 +205,7 @@ pub async fn interrupt_orphans(
         .add(job_run::Column::HeartbeatAt.is_null())
         .add(job_run::Column::HeartbeatAt.lt(stale));
     let found = job_run::Entity::find()
-        .filter(job_run::Column::Status.eq(jobs::RUNNING))
+        .filter(job_run::Column::Status.eq(jobs::JobState::Running.code()))
         .filter(orphaned.clone())
         .all(db)
         .await?;
@@ -220,11 +220,14 @@ pub async fn interrupt_orphans(
         );
         // Only if it is still orphaned: a live worker's heartbeat wins.
         let updated = job_run::Entity::update_many()
-            .col_expr(job_run::Column::Status, Expr::value(jobs::INTERRUPTED))
+            .col_expr(
+                job_run::Column::Status,
+                Expr::value(jobs::JobState::Interrupted.code()),
+            )
             .col_expr(job_run::Column::Message, Expr::value(message))
             .col_expr(job_run::Column::FinishedAt, Expr::value(now))
             .filter(job_run::Column::JobRunId.eq(&job.job_run_id))
-            .filter(job_run::Column::Status.eq(jobs::RUNNING))
+            .filter(job_run::Column::Status.eq(jobs::JobState::Running.code()))
             .filter(orphaned.clone())
             .exec(db)
             .await?;
@@ -239,18 +242,21 @@ pub async fn interrupt_orphans(
 /// Claims the oldest queued job, if any.
 async fn claim_next(state: &AppState) -> Result<Option<job_run::Model>, sea_orm::DbErr> {
     let queued = job_run::Entity::find()
-        .filter(job_run::Column::Status.eq(jobs::QUEUED))
+        .filter(job_run::Column::Status.eq(jobs::JobState::Queued.code()))
         .order_by_asc(job_run::Column::StartedAt)
         .all(&state.db)
         .await?;
     for job in queued {
         let claimed = job_run::Entity::update_many()
-            .col_expr(job_run::Column::Status, Expr::value(jobs::RUNNING))
+            .col_expr(
+                job_run::Column::Status,
+                Expr::value(jobs::JobState::Running.code()),
+            )
             .col_expr(job_run::Column::Message, Expr::value("Starting"))
             .col_expr(job_run::Column::Worker, Expr::value(&state.jobs.worker))
             .col_expr(job_run::Column::HeartbeatAt, Expr::value(chrono::Utc::now()))
             .filter(job_run::Column::JobRunId.eq(&job.job_run_id))
-            .filter(job_run::Column::Status.eq(jobs::QUEUED))
+            .filter(job_run::Column::Status.eq(jobs::JobState::Queued.code()))
             .exec(&state.db)
             .await?;
         if claimed.rows_affected == 1 {
@@ -268,27 +274,27 @@ async fn run(state: &AppState, job: job_run::Model) {
 }
 
 async fn run_job(state: &AppState, job: job_run::Model) {
-    let outcome = match job.kind.as_str() {
-        jobs::KIND_HMIS_EXPORT => run_export(state, &job).await,
-        jobs::KIND_HMIS_IMPORT => run_import(state, &job).await,
-        jobs::KIND_AUTO_EXIT => run_auto_exit(state, &job).await,
-        jobs::KIND_ADMIN_EXIT => run_admin_exit(state, &job).await,
-        other => Err(JobError::Failed(format!("unknown job kind {other}"))),
+    let outcome = match jobs::JobKind::from_code(&job.kind) {
+        Some(jobs::JobKind::HmisExport) => run_export(state, &job).await,
+        Some(jobs::JobKind::HmisImport) => run_import(state, &job).await,
+        Some(jobs::JobKind::AutoExit) => run_auto_exit(state, &job).await,
+        Some(jobs::JobKind::AdminExit) => run_admin_exit(state, &job).await,
+        None => Err(JobError::Failed(format!("unknown job kind {}", job.kind))),
     };
     let (status, message) = match outcome {
-        Ok(message) => (jobs::DONE, message),
-        Err(JobError::Refused(message)) => (jobs::FAILED, message),
+        Ok(message) => (jobs::JobState::Done, message),
+        Err(JobError::Refused(message)) => (jobs::JobState::Failed, message),
         Err(JobError::Failed(detail)) => {
             tracing::error!(job = %job.job_run_id, kind = %job.kind, %detail, "job failed");
             (
-                jobs::FAILED,
+                jobs::JobState::Failed,
                 "The job failed. The server log has the details; try again or tell your HMIS administrator."
                     .to_string(),
             )
         }
     };
     let finished = job_run::Entity::update_many()
-        .col_expr(job_run::Column::Status, Expr::value(status))
+        .col_expr(job_run::Column::Status, Expr::value(status.code()))
         .col_expr(job_run::Column::Message, Expr::value(message))
         .col_expr(job_run::Column::FinishedAt, Expr::value(state.now()))
         .filter(job_run::Column::JobRunId.eq(&job.job_run_id))

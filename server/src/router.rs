@@ -3,6 +3,13 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use app::features::admin::csv::AuditCsv;
+use app::features::annual::csv::AnnualCsv;
+use app::features::auto_exit::csv::ApproachingCsv;
+use app::features::coordinated_entry::csv::PriorityCsv;
+use app::features::data_quality::csv::DataQualityCsv;
+use app::features::reports::csv::MilestonesCsv;
+use app::report::csv::CsvReport;
 use app::state::{AppState, Clock};
 use app::{App, shell};
 use axum::Router;
@@ -18,6 +25,7 @@ use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
+use crate::downloads::csv;
 use crate::security::{SecurityHeaders, protect};
 use app::features::access::middleware::load_session;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -43,24 +51,12 @@ pub fn app_router(
     let health = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route(app::routes::ADMIN_AUDIT_CSV, get(crate::downloads::audit_csv))
-        .route(
-            app::routes::ANNUAL_ASSESSMENTS_CSV,
-            get(crate::downloads::annual_csv),
-        )
-        .route(app::routes::MILESTONES_CSV, get(crate::downloads::milestones_csv))
-        .route(
-            app::routes::DATA_QUALITY_CSV,
-            get(crate::downloads::data_quality_csv),
-        )
-        .route(
-            app::routes::APPROACHING_AUTO_EXIT_CSV,
-            get(crate::downloads::approaching_auto_exit_csv),
-        )
-        .route(
-            app::routes::PRIORITY_LIST_CSV,
-            get(crate::downloads::priority_csv),
-        )
+        .route(AuditCsv::PATH, get(csv::<AuditCsv>))
+        .route(AnnualCsv::PATH, get(csv::<AnnualCsv>))
+        .route(MilestonesCsv::PATH, get(csv::<MilestonesCsv>))
+        .route(DataQualityCsv::PATH, get(csv::<DataQualityCsv>))
+        .route(ApproachingCsv::PATH, get(csv::<ApproachingCsv>))
+        .route(PriorityCsv::PATH, get(csv::<PriorityCsv>))
         .route(
             &format!("{}/{{job_run_id}}/download", app::routes::ADMIN_EXPORTS),
             get(crate::downloads::export_zip),

@@ -4,7 +4,8 @@
 mod common;
 
 use app::error::AppError;
-use app::features::access::api::{AccessOption, Next, SessionInfo};
+use app::features::access::api::{AccessOption, Next};
+use app::session::SessionInfo;
 use hearth_server::demo::DEMO_PASSWORD;
 
 async fn session_of(app: &common::TestApp, client: &reqwest::Client) -> Option<SessionInfo> {

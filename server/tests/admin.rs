@@ -4,8 +4,8 @@
 mod common;
 
 use app::error::AppError;
-use app::features::access::api::SessionInfo;
 use app::features::admin::api::{AuditPage, UserFormChoices, UserPage};
+use app::session::SessionInfo;
 
 async fn users(app: &common::TestApp, client: &reqwest::Client, search: &str) -> UserPage {
     let response = app.call_as(client, "list_users", &[("search", search)]).await;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use app::db::entities::{exit_reason, job_run};
 use app::features::admin_exits::api::{AdminExitPlanView, AdminExitsDonePage, CandidatePage, pick_field};
-use app::features::jobs::JobState;
+use app::jobs::JobState;
 use chrono::NaiveDate;
 use common::households::*;
 use common::workflow::*;
@@ -45,7 +45,7 @@ async fn plan(app: &common::TestApp, admin: &reqwest::Client, plan_id: &str) -> 
 async fn finished(app: &common::TestApp, admin: &reqwest::Client, plan_id: &str) -> AdminExitPlanView {
     for _ in 0..200 {
         let view = plan(app, admin, plan_id).await;
-        if view.state.is_some_and(|s| !s.busy()) {
+        if !view.state.busy() && view.state != JobState::Planned {
             return view;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -122,7 +122,7 @@ on_both_databases!(admins_preview_and_run_exactly_the_previewed_rows, |app| {
     let plan_id = plan_of(ok_json(app.call_as(&admin, "preview_admin_exit", &form).await).await);
     assert!(exits(&app).await.is_empty(), "a preview exits nobody");
     let view = plan(&app, &admin, &plan_id).await;
-    assert_eq!(view.state, None, "waiting for confirmation");
+    assert_eq!(view.state, JobState::Planned, "waiting for confirmation");
     let planned: BTreeMap<String, NaiveDate> = view
         .plan
         .households
@@ -156,7 +156,7 @@ on_both_databases!(admins_preview_and_run_exactly_the_previewed_rows, |app| {
     .await;
     assert_eq!(started, plan_id);
     let done = finished(&app, &admin, &plan_id).await;
-    assert_eq!(done.state, Some(JobState::Done), "{:?}", done.message);
+    assert_eq!(done.state, JobState::Done, "{:?}", done.message);
     assert_eq!((done.progress, done.total), (3, 3));
     let result = done.result.expect("a result");
     assert_eq!((result.households_exited, result.enrollments_exited), (2, 3));
@@ -320,7 +320,7 @@ on_both_databases!(
             .to_string();
         let before_activity = ago(&app, 160).format("%Y-%m-%d").to_string();
         for (date, says) in [
-            ("12/01/2026", "as a date"),
+            ("12/01/2026", "Enter a date (YYYY-MM-DD)."),
             (tomorrow.as_str(), "cannot be in the future"),
             (
                 before_activity.as_str(),

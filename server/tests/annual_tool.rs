@@ -212,7 +212,11 @@ on_both_databases!(the_tool_refuses_other_organizations_and_bad_input, |app| {
         .call_as(&casey, "annual_due", &[("filter[due]", "next week")])
         .await;
     assert_eq!(response.status(), 422);
-    assert!(response.text().await.unwrap().contains("due date"));
+    let said = response.text().await.unwrap();
+    assert!(
+        said.contains(r#""field":"due""#) && said.contains("Enter a date (YYYY-MM-DD)."),
+        "{said}"
+    );
     let response = app
         .call_as(&casey, "annual_due", &[("filter[funder]", "9999")])
         .await;
@@ -310,7 +314,7 @@ async fn due_by_the_rules(
 /// page, the CSV, and a list cut short. Answers how many rows were due in all.
 async fn agrees_with_the_rules(
     app: &common::TestApp,
-    admin: &app::features::access::guard::CurrentSession,
+    admin: &app::session::CurrentSession,
     dues: &[&str],
     when: &str,
 ) -> usize {

@@ -489,7 +489,7 @@ on_both_databases!(hmis_admins_run_sweeps_from_the_page, |app| {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     let run = run.expect("the sweep finished");
-    assert_eq!(run.state, app::features::jobs::JobState::Done, "{run:?}");
+    assert_eq!(run.state, app::jobs::JobState::Done, "{run:?}");
     assert_eq!(run.started_by.as_deref(), Some("admin"));
     assert!(
         run.message

@@ -10,7 +10,8 @@ use app::db::entities::{
     assessment_event, case_assignment, client, disability, enrollment, health_and_dv, income_benefit,
     workflow_draft,
 };
-use app::features::clients::api::{ClientDashboard, SearchResults};
+use app::features::client_search::api::SearchResults;
+use app::features::clients::api::ClientDashboard;
 use app::features::workflows::api::StepBody;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 

@@ -349,7 +349,7 @@ on_both_databases!(
             )
             .await,
             422,
-            "as a date",
+            "Enter a date (YYYY-MM-DD).",
         )
         .await;
         refused(
@@ -441,7 +441,7 @@ on_both_databases!(
 /// with more), as JSON.
 async fn everything(
     app: &common::TestApp,
-    admin: &app::features::access::guard::CurrentSession,
+    admin: &app::session::CurrentSession,
     filters: &[app::features::data_quality::api::DqFilter],
 ) -> Vec<String> {
     use app::features::data_quality::service;

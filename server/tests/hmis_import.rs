@@ -1234,8 +1234,8 @@ on_both_databases!(an_import_tells_its_progress_by_file_and_row, |app| {
     let id = app::db::new_id();
     let mut row = app::jobs::NewJob {
         id: id.clone(),
-        kind: app::jobs::KIND_HMIS_IMPORT,
-        status: app::jobs::RUNNING,
+        kind: app::jobs::JobKind::HmisImport,
+        status: app::jobs::JobState::Running,
         at: target.state.now(),
         total: Some(app::features::hmis_import::service::STEPS),
         message: "Reading and importing every file",

@@ -115,13 +115,13 @@ fn result() -> ImportResult {
 
 /// A finished import job of `kind` started by the demo HMIS admin, with the report's
 /// findings stored. Answers its ID.
-async fn job(app: &common::TestApp, kind: &str) -> String {
+async fn job(app: &common::TestApp, kind: app::jobs::JobKind) -> String {
     let id = app::db::new_id();
     let admin = common::households::user_id(app, "admin").await;
     let mut row = app::jobs::NewJob {
         id: id.clone(),
         kind,
-        status: app::features::jobs::DONE,
+        status: app::jobs::JobState::Done,
         at: app.state.now(),
         total: Some(2),
         message: "Imported 790 of 800 rows (200 findings in the report).",
@@ -164,7 +164,7 @@ async fn stored(app: &common::TestApp) -> u64 {
 
 on_both_databases!(hmis_admins_page_through_a_report_by_file_and_kind, |app| {
     app.seed_demo().await;
-    let id = job(&app, app::jobs::KIND_HMIS_IMPORT).await;
+    let id = job(&app, app::jobs::JobKind::HmisImport).await;
     let admin = app.signed_in("admin").await;
     // As stored: NUL as a sign for it (PostgreSQL holds no NUL).
     let all: Vec<ImportFinding> = findings()
@@ -277,7 +277,7 @@ on_both_databases!(hmis_admins_page_through_a_report_by_file_and_kind, |app| {
 
 on_both_databases!(the_report_downloads_as_csv_with_its_filter, |app| {
     app.seed_demo().await;
-    let id = job(&app, app::jobs::KIND_HMIS_IMPORT).await;
+    let id = job(&app, app::jobs::JobKind::HmisImport).await;
     let admin = app.signed_in("admin").await;
     let get = |query: &str| {
         admin
@@ -322,7 +322,7 @@ on_both_databases!(the_report_downloads_as_csv_with_its_filter, |app| {
 
 on_both_databases!(the_report_and_the_imports_list_render_for_a_browser, |app| {
     app.seed_demo().await;
-    let id = job(&app, app::jobs::KIND_HMIS_IMPORT).await;
+    let id = job(&app, app::jobs::JobKind::HmisImport).await;
     let admin = app.signed_in("admin").await;
     let page = |path: String| admin.get(app.url(&path)).header("Accept", "text/html").send();
 
@@ -385,7 +385,7 @@ on_both_databases!(the_report_and_the_imports_list_render_for_a_browser, |app| {
 
 on_both_databases!(only_hmis_admins_read_a_report, |app| {
     app.seed_demo().await;
-    let id = job(&app, app::jobs::KIND_HMIS_IMPORT).await;
+    let id = job(&app, app::jobs::JobKind::HmisImport).await;
     let csv = app::routes::import_report_csv(&id);
     for username in ["agencyadmin", "casemanager"] {
         let who = app.signed_in(username).await;
@@ -403,9 +403,9 @@ on_both_databases!(only_hmis_admins_read_a_report, |app| {
 
 on_both_databases!(unknown_jobs_and_unusable_filters_are_refused, |app| {
     app.seed_demo().await;
-    let id = job(&app, app::jobs::KIND_HMIS_IMPORT).await;
+    let id = job(&app, app::jobs::JobKind::HmisImport).await;
     // Another kind of job with findings of its own is not an import.
-    let export = job(&app, app::jobs::KIND_HMIS_EXPORT).await;
+    let export = job(&app, app::jobs::JobKind::HmisExport).await;
     let admin = app.signed_in("admin").await;
     for job_run_id in ["0190aaaaaaaaaaaaaaaaaaaaaaaaaaaa", export.as_str()] {
         let response = app
@@ -456,7 +456,7 @@ on_both_databases!(unknown_jobs_and_unusable_filters_are_refused, |app| {
 
 on_both_databases!(findings_are_stored_afresh_and_go_with_their_job, |app| {
     app.seed_demo().await;
-    let id = job(&app, app::jobs::KIND_HMIS_IMPORT).await;
+    let id = job(&app, app::jobs::JobKind::HmisImport).await;
     assert_eq!(stored(&app).await, 120);
 
     // Stored again (a job run again): replaced, numbered from 0, across several

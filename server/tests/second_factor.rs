@@ -5,8 +5,9 @@
 mod common;
 
 use app::error::AppError;
-use app::features::access::api::{Next, SessionInfo, TotpEnrollment};
+use app::features::access::api::{Next, TotpEnrollment};
 use app::features::admin::api::UserRow;
+use app::session::SessionInfo;
 use hearth_server::demo::DEMO_PASSWORD;
 use sea_orm::EntityTrait;
 

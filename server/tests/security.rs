@@ -236,7 +236,7 @@ on_both_databases!(a_temporary_password_opens_nothing_but_changing_it, |app| {
         .unwrap();
     assert_eq!(response.status(), 403);
     // The session itself can be read (the page sends the user to change it) …
-    let session: Option<app::features::access::api::SessionInfo> =
+    let session: Option<app::session::SessionInfo> =
         app.call_as(&user, "session", &[]).await.json().await.unwrap();
     assert!(session.unwrap().must_change_password);
     // … and changing it opens everything.

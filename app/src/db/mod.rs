@@ -1,11 +1,13 @@
 //! Database access (server only): connecting with safe settings, write transactions,
 //! and small queries shared by features.
 
+pub mod annual;
 pub mod audit;
 pub mod entities;
 pub mod lease;
 pub mod settings;
 pub mod stale;
+pub mod visibility;
 pub mod zone;
 
 /// A new record ID: a UUID v7 (time-ordered) as 32 hex digits, which is also a valid

@@ -2,8 +2,23 @@
 
 use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
 
+use crate::domain::access::Workgroup;
+use crate::domain::enrollment::DEFAULT_CE_EXITERS;
+
 /// The CoC's display name.
 pub const COC_NAME: &str = "coc_name";
+
+/// The workgroups that may exit CE enrollments now.
+pub async fn ce_exiters(db: &impl ConnectionTrait) -> Result<Vec<Workgroup>, DbErr> {
+    let stored = get(db, CE_EXIT_WORKGROUPS).await?;
+    Ok(match stored {
+        None => DEFAULT_CE_EXITERS.to_vec(),
+        Some(codes) => codes
+            .split(',')
+            .filter_map(|c| Workgroup::from_code(c.trim()))
+            .collect(),
+    })
+}
 
 /// Reads one setting.
 pub async fn get(db: &impl ConnectionTrait, key: &str) -> Result<Option<String>, DbErr> {

@@ -82,6 +82,36 @@ fn date_year(value: &str) -> Option<i32> {
     value[..4].parse().ok()
 }
 
+/// A text box: trimmed, and `None` when empty.
+pub fn optional_text(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+/// A filter's text box as sent: trimmed, `None` when empty.
+pub fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// What every form says of a date box whose text is not a date.
+pub const NOT_A_DATE: &str = "Enter a date (YYYY-MM-DD).";
+
+/// A date box's text is not a date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotADate;
+
+/// Reads a date box as browsers send it (`YYYY-MM-DD`, blanks around it ignored):
+/// `None` when it is empty. The one reader of form dates, so every form accepts and
+/// refuses the same text with the same message ([`NOT_A_DATE`]).
+pub fn form_date(text: &str) -> Result<Option<NaiveDate>, NotADate> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| NotADate)
+}
+
 /// Whether `date` is within the years any date in Hearth may have.
 pub fn date_in_range(date: NaiveDate) -> bool {
     (EARLIEST_YEAR..=LATEST_YEAR).contains(&date.year())
@@ -91,6 +121,18 @@ pub fn date_in_range(date: NaiveDate) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn form_dates_are_year_month_day_or_empty() {
+        assert_eq!(
+            form_date(" 2026-12-05 "),
+            Ok(NaiveDate::from_ymd_opt(2026, 12, 5))
+        );
+        assert_eq!(form_date("  "), Ok(None));
+        assert_eq!(form_date("12/05/2026"), Err(NotADate));
+        assert_eq!(form_date("2026-02-30"), Err(NotADate));
+        assert_eq!(form_date("last week"), Err(NotADate));
+    }
 
     #[test]
     fn hostile_values_are_refused_and_ordinary_ones_pass() {

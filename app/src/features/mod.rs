@@ -7,6 +7,7 @@ pub mod admin_exits;
 pub mod annual;
 pub mod auto_exit;
 pub mod caseload;
+pub mod client_search;
 pub mod clients;
 pub mod coordinated_entry;
 pub mod data_quality;
@@ -14,9 +15,6 @@ pub mod exits;
 pub mod hmis_export;
 pub mod hmis_import;
 pub mod home;
-pub mod jobs;
-#[cfg(feature = "ssr")]
-pub mod kept;
 pub mod organizations;
 pub mod profile;
 pub mod projects;

@@ -113,8 +113,8 @@ pub const DOB_FIELD: &str = "dob";
 
 /// Whether a field asked of adults only applies, given the date of birth typed.
 fn applies(adults_on: Option<chrono::NaiveDate>, dob: &str) -> bool {
-    match (adults_on, chrono::NaiveDate::parse_from_str(dob, "%Y-%m-%d")) {
-        (Some(on), Ok(born)) => born > on || crate::domain::dates::is_adult_on(born, on),
+    match (adults_on, crate::domain::input::form_date(dob)) {
+        (Some(on), Ok(Some(born))) => born > on || crate::domain::dates::is_adult_on(born, on),
         _ => true,
     }
 }

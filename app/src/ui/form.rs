@@ -152,7 +152,7 @@ pub fn DateField(
     #[prop(optional)] required: bool,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let session = crate::features::access::use_session();
+    let session = crate::session::use_session();
     view! {
         <div class="field">
             <label for=name>{label}</label>
@@ -182,7 +182,7 @@ pub fn FilterSelect(
     id: &'static str,
     label: &'static str,
     any: &'static str,
-    choices: Vec<crate::features::annual::api::FilterChoice>,
+    choices: Vec<crate::report::FilterChoice>,
     value: Option<String>,
 ) -> impl IntoView {
     let value = value.unwrap_or_default();

@@ -3,6 +3,7 @@
 pub mod chart;
 pub mod fields;
 pub mod form;
+pub mod format;
 pub mod keyed;
 pub mod layout;
 pub mod menu;

@@ -269,7 +269,7 @@ impl Sample {
                 continue;
             };
             let personal_id: String = row.try_get("", "personal_id")?;
-            if app::features::clients::service::require_visible(db, &session, &personal_id)
+            if app::db::visibility::require_visible(db, &session, &personal_id)
                 .await
                 .is_err()
             {

@@ -526,7 +526,7 @@ pub async fn generated(
     clients: u64,
     seed: u64,
     today: chrono::NaiveDate,
-) -> app::features::access::guard::CurrentSession {
+) -> app::session::CurrentSession {
     let options = hearth_server::demo_data::Options {
         clients,
         seed,

@@ -1,64 +1,10 @@
 //! Server functions for sign-in, the data context and Back Date mode.
 
-use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::access::Workgroup;
 use crate::error::AppError;
-
-/// The signed-in user as the browser sees them (no password hash, no token).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionInfo {
-    pub username: String,
-    pub full_name: String,
-    pub initials: String,
-    pub context: Option<ContextInfo>,
-    pub back_date: Option<NaiveDate>,
-    /// Today in the CoC's time zone.
-    pub today: NaiveDate,
-    /// When the session ends if the user does nothing.
-    pub expires_at: DateTime<Utc>,
-    /// Seconds left at the moment the server answered (immune to clock skew).
-    pub seconds_left: i64,
-    /// The idle timeout, in seconds.
-    pub idle_seconds: i64,
-    /// An administrator reset the password: it must be changed before anything else.
-    pub must_change_password: bool,
-    /// Two-step sign-in (an authenticator code) is on.
-    pub second_factor: bool,
-}
-
-impl SessionInfo {
-    /// The default of every data-entry date field: the Back Date while it is set,
-    /// today otherwise.
-    pub fn entry_date(&self) -> NaiveDate {
-        self.back_date.unwrap_or(self.today)
-    }
-}
-
-/// The organization and workgroup the user is acting in.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ContextInfo {
-    pub organization_id: String,
-    pub organization_name: String,
-    pub workgroup: Workgroup,
-    /// The optional location: a project of the organization.
-    pub location_project_id: Option<String>,
-    pub location_name: Option<String>,
-}
-
-impl ContextInfo {
-    /// As the header shows it: "Case Manager · Riverside Family Shelter · Riverside RRH".
-    pub fn label(&self) -> String {
-        let mut label = format!("{} · {}", self.workgroup.label(), self.organization_name);
-        if let Some(location) = &self.location_name {
-            label.push_str(" · ");
-            label.push_str(location);
-        }
-        label
-    }
-}
 
 /// A location to choose: a project of the acting organization.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,18 +40,11 @@ pub struct Next {
     pub path: String,
 }
 
-/// The current session, or `None` when signed out. Reading it does not restart the
-/// idle timer (the idle watcher polls it).
-#[server(prefix = "/api", endpoint = "session")]
-pub async fn get_session() -> Result<Option<SessionInfo>, AppError> {
-    Ok(super::guard::current().map(|s| s.info()))
-}
-
 /// Keeps the session alive ("Stay signed in"): restarts the idle timer.
 #[server(prefix = "/api", endpoint = "keep_alive")]
-pub async fn keep_alive() -> Result<SessionInfo, AppError> {
+pub async fn keep_alive() -> Result<crate::session::SessionInfo, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(super::guard::require_signed_in())?;
+    let session = crate::state::respond(crate::session::require_signed_in())?;
     crate::state::respond(super::service::keep_alive(&state, &session).await)
 }
 
@@ -113,12 +52,12 @@ pub async fn keep_alive() -> Result<SessionInfo, AppError> {
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(username: String, password: String) -> Result<Next, AppError> {
     let state = crate::state::use_app_state()?;
-    let request = super::guard::request_info();
+    let request = crate::session::request_info();
     // The session this browser held before (another user's, or a sign-in waiting for
     // its code) ends when the new one starts: one browser, one signed-in user.
-    let previous = super::guard::current()
+    let previous = crate::session::current()
         .map(|s| s.session_id)
-        .or_else(|| super::guard::pending_sign_in().map(|p| p.session_id));
+        .or_else(|| crate::session::pending_sign_in().map(|p| p.session_id));
     let mut result = super::service::login(&state, &request, &username, &password).await;
     if result.is_ok()
         && let Some(previous) = previous
@@ -133,9 +72,9 @@ pub async fn login(username: String, password: String) -> Result<Next, AppError>
 #[server(prefix = "/api", endpoint = "logout")]
 pub async fn logout() -> Result<Next, AppError> {
     let state = crate::state::use_app_state()?;
-    let result = match super::guard::current() {
+    let result = match crate::session::current() {
         Some(session) => super::service::logout(&state, &session).await,
-        None => match super::guard::pending_sign_in() {
+        None => match crate::session::pending_sign_in() {
             Some(pending) => super::service::cancel_pending(&state, &pending).await,
             None => Ok(Next {
                 path: crate::routes::LOGIN.to_string(),
@@ -150,8 +89,8 @@ pub async fn logout() -> Result<Next, AppError> {
 #[server(prefix = "/api", endpoint = "login_code")]
 pub async fn verify_login_code(code: String) -> Result<Next, AppError> {
     let state = crate::state::use_app_state()?;
-    let request = super::guard::request_info();
-    let result = match super::guard::pending_sign_in() {
+    let request = crate::session::request_info();
+    let result = match crate::session::pending_sign_in() {
         Some(pending) => super::service::verify_login_code(&state, &request, &pending, &code).await,
         None => Err(AppError::Conflict(
             "This sign-in has timed out. Sign in again with your password.".into(),
@@ -163,14 +102,14 @@ pub async fn verify_login_code(code: String) -> Result<Next, AppError> {
 /// Whether a sign-in is waiting for its authenticator code (the code page asks).
 #[server(prefix = "/api", endpoint = "login_pending")]
 pub async fn login_code_pending() -> Result<bool, AppError> {
-    Ok(super::guard::pending_sign_in().is_some())
+    Ok(crate::session::pending_sign_in().is_some())
 }
 
 /// Starts enrolling an authenticator app: a new secret as QR code and text.
 #[server(prefix = "/api", endpoint = "start_two_step")]
 pub async fn start_two_step() -> Result<TotpEnrollment, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(super::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::second_factor::start_enrollment(&state, &session).await)
 }
 
@@ -178,7 +117,7 @@ pub async fn start_two_step() -> Result<TotpEnrollment, AppError> {
 #[server(prefix = "/api", endpoint = "confirm_two_step")]
 pub async fn confirm_two_step(code: String) -> Result<Next, AppError> {
     let state = crate::state::use_app_state()?;
-    let result = match super::guard::require_user() {
+    let result = match crate::session::require_user() {
         Ok(session) => super::second_factor::confirm_enrollment(&state, &session, &code).await,
         Err(e) => Err(e),
     };
@@ -189,7 +128,7 @@ pub async fn confirm_two_step(code: String) -> Result<Next, AppError> {
 #[server(prefix = "/api", endpoint = "turn_off_two_step")]
 pub async fn turn_off_two_step(password: String) -> Result<Next, AppError> {
     let state = crate::state::use_app_state()?;
-    let result = match super::guard::require_user() {
+    let result = match crate::session::require_user() {
         Ok(session) => super::second_factor::turn_off(&state, &session, &password).await,
         Err(e) => Err(e),
     };
@@ -200,7 +139,7 @@ pub async fn turn_off_two_step(password: String) -> Result<Next, AppError> {
 #[server(prefix = "/api", endpoint = "access_options")]
 pub async fn list_access_options() -> Result<Vec<AccessOption>, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(super::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::service::access_options(&state, &session).await)
 }
 
@@ -210,7 +149,7 @@ pub async fn list_access_options() -> Result<Vec<AccessOption>, AppError> {
 #[server(prefix = "/api", endpoint = "list_locations")]
 pub async fn list_locations() -> Result<Vec<LocationOption>, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(super::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::service::location_options(&state, &session).await)
 }
 
@@ -218,7 +157,7 @@ pub async fn list_locations() -> Result<Vec<LocationOption>, AppError> {
 #[server(prefix = "/api", endpoint = "set_location")]
 pub async fn set_location(project_id: Option<String>) -> Result<Next, AppError> {
     let state = crate::state::use_app_state()?;
-    let result = match super::guard::require_user() {
+    let result = match crate::session::require_user() {
         Ok(session) => {
             let project_id = project_id.map(|p| p.trim().to_string()).filter(|p| !p.is_empty());
             super::service::set_location(&state, &session, project_id.as_deref()).await
@@ -231,7 +170,7 @@ pub async fn set_location(project_id: Option<String>) -> Result<Next, AppError> 
 #[server(prefix = "/api", endpoint = "set_context")]
 pub async fn set_context(user_access_id: String) -> Result<Next, AppError> {
     let state = crate::state::use_app_state()?;
-    let result = match super::guard::require_user() {
+    let result = match crate::session::require_user() {
         Ok(session) => super::service::set_context(&state, &session, &user_access_id).await,
         Err(e) => Err(e),
     };
@@ -246,7 +185,7 @@ pub async fn change_password(
     confirm_password: String,
 ) -> Result<Next, AppError> {
     let state = crate::state::use_app_state()?;
-    let result = match super::guard::require_signed_in() {
+    let result = match crate::session::require_signed_in() {
         Ok(session) => {
             super::service::change_password(
                 &state,
@@ -266,7 +205,7 @@ pub async fn change_password(
 #[server(prefix = "/api", endpoint = "set_back_date")]
 pub async fn set_back_date(back_date: String) -> Result<Next, AppError> {
     let state = crate::state::use_app_state()?;
-    let result = match super::guard::require_user() {
+    let result = match crate::session::require_user() {
         Ok(session) => super::service::set_back_date(&state, &session, &back_date).await,
         Err(e) => Err(e),
     };
@@ -277,7 +216,7 @@ pub async fn set_back_date(back_date: String) -> Result<Next, AppError> {
 #[server(prefix = "/api", endpoint = "clear_back_date")]
 pub async fn clear_back_date() -> Result<Next, AppError> {
     let state = crate::state::use_app_state()?;
-    let result = match super::guard::require_user() {
+    let result = match crate::session::require_user() {
         Ok(session) => super::service::clear_back_date(&state, &session).await,
         Err(e) => Err(e),
     };

@@ -5,8 +5,9 @@
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 
-use super::api::{KeepAlive, SessionInfo, get_session};
+use super::api::KeepAlive;
 use crate::routes;
+use crate::session::{SessionInfo, get_session};
 
 /// Warn this long before the end: two minutes, or a third of a short timeout.
 pub fn warning_seconds(idle_seconds: i64) -> i64 {

@@ -11,9 +11,9 @@ use std::net::SocketAddr;
 
 use axum::extract::ConnectInfo;
 
-use super::guard::{ClientIp, RequestInfo};
 use super::service;
 use crate::domain::access::client_ip;
+use crate::session::{ClientIp, RequestInfo};
 use crate::state::AppState;
 
 pub async fn load_session(State(state): State<AppState>, mut request: Request, next: Next) -> Response {

@@ -2,8 +2,6 @@
 //! mode, and the server-side permission checks every other feature calls.
 
 pub mod api;
-#[cfg(feature = "ssr")]
-pub mod guard;
 mod idle;
 #[cfg(feature = "ssr")]
 pub mod middleware;
@@ -16,5 +14,12 @@ pub mod service;
 pub use idle::IdleWatch;
 pub use pages::{
     BackDateBanner, ChangePasswordPage, LoginCodePage, LoginPage, RequireSession, SettingsPage, TwoStepPage,
-    UserMenu, provide_session, use_session,
+    UserMenu,
 };
+
+// What other features build on: accounts and organizations are created here (admin,
+// organizations), and an admin may turn a user's two-step sign-in off.
+#[cfg(feature = "ssr")]
+pub use second_factor::clear as clear_second_factor;
+#[cfg(feature = "ssr")]
+pub use service::{NewUser, create_organization, create_user, hash_password};

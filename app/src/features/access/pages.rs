@@ -8,27 +8,15 @@ use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_query_map};
 
 use super::api::{
-    ClearBackDate, ConfirmTwoStep, Login, Logout, Next, SessionInfo, SetBackDate, SetContext, SetLocation,
-    TurnOffTwoStep, VerifyLoginCode, get_session, list_access_options, list_locations, login_code_pending,
-    start_two_step,
+    ClearBackDate, ConfirmTwoStep, Login, Logout, Next, SetBackDate, SetContext, SetLocation, TurnOffTwoStep,
+    VerifyLoginCode, list_access_options, list_locations, login_code_pending, start_two_step,
 };
 use crate::error::AppError;
 use crate::routes;
+use crate::session::use_session;
 use crate::ui::form::{FieldMessage, FormMessage};
 use crate::ui::layout::ErrorPanel;
 use crate::ui::status::Loading;
-
-/// The session of this page load, shared by the header and the pages.
-#[derive(Clone, Copy)]
-pub struct SessionResource(pub Resource<Result<Option<SessionInfo>, AppError>>);
-
-pub fn provide_session() {
-    provide_context(SessionResource(Resource::new(|| (), |_| get_session())));
-}
-
-pub fn use_session() -> Resource<Result<Option<SessionInfo>, AppError>> {
-    expect_context::<SessionResource>().0
-}
 
 /// Watches a session-changing action: on success the whole page reloads at the
 /// answer's path (so header, menus and caches reflect the new session); returns the

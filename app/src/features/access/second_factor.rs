@@ -11,11 +11,11 @@ use sea_orm::{
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
 use super::api::{Next, TotpEnrollment};
-use super::guard::CurrentSession;
 use crate::db::audit::{self, Event};
 use crate::db::entities::user;
 use crate::error::AppError;
 use crate::routes;
+use crate::session::CurrentSession;
 use crate::state::AppState;
 
 pub const WRONG_CODE: &str = "That code is not right. Enter the newest code from your authenticator app (and check your device's clock is set automatically).";

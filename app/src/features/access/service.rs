@@ -12,12 +12,13 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use super::api::{AccessOption, LocationOption, Next};
-use super::guard::{ActingContext, CurrentSession, PendingSignIn, RequestInfo};
 use crate::db::audit::{self, Actor, Event};
 use crate::db::entities::{organization, project, session, sign_in_limit, user, user_access};
 use crate::domain::access::{self, Workgroup};
-use crate::error::AppError;
+use crate::domain::input::NOT_A_DATE;
+use crate::error::{AppError, FieldError};
 use crate::routes;
+use crate::session::{ActingContext, CurrentSession, PendingSignIn, RequestInfo};
 use crate::state::AppState;
 
 const WRONG_CREDENTIALS: &str = "Username or password is incorrect.";
@@ -394,10 +395,7 @@ pub async fn login(
             ]
             .into_iter()
             .filter(|(_, missing)| *missing)
-            .map(|(field, _)| crate::error::FieldError {
-                field: field.into(),
-                message: "Required.".into(),
-            })
+            .map(|(field, _)| crate::error::FieldError::new(field, "Required."))
             .collect(),
         ));
     }
@@ -794,7 +792,7 @@ pub async fn load_session(
 pub async fn keep_alive(
     state: &AppState,
     current: &CurrentSession,
-) -> Result<super::api::SessionInfo, AppError> {
+) -> Result<crate::session::SessionInfo, AppError> {
     let now = state.now();
     let Some(row) = session::Entity::find_by_id(current.session_id.clone())
         .one(&state.db)
@@ -969,8 +967,7 @@ pub async fn set_back_date(
     current: &CurrentSession,
     back_date: &str,
 ) -> Result<Next, AppError> {
-    let date = NaiveDate::parse_from_str(back_date.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::field("back_date", "Enter a date (YYYY-MM-DD)."))?;
+    let date = FieldError::required_date("back_date", back_date, NOT_A_DATE)?;
     access::check_back_date(date, state.today()).map_err(|message| AppError::field("back_date", message))?;
     update_back_date(state, current, Some(date)).await?;
     Ok(Next {

@@ -86,18 +86,19 @@ pub struct AuditPage {
     pub has_more: bool,
 }
 
-/// Filters of the audit log search; dates are CoC calendar dates (YYYY-MM-DD).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditFilter {
-    pub username: Option<String>,
-    pub personal_id: Option<String>,
-    pub from: Option<String>,
-    pub to: Option<String>,
+crate::report::filter! {
+    /// Filters of the audit log search; dates are CoC calendar dates (YYYY-MM-DD).
+    pub struct AuditFilter {
+        username,
+        personal_id,
+        from,
+        to,
+    }
 }
 
 #[cfg(feature = "ssr")]
-fn admin() -> Result<crate::features::access::guard::CurrentSession, AppError> {
-    crate::state::respond(crate::features::access::guard::require(&[Workgroup::AgencyAdmin]))
+fn admin() -> Result<crate::session::CurrentSession, AppError> {
+    crate::state::respond(crate::session::require(&[Workgroup::AgencyAdmin]))
 }
 
 #[server(prefix = "/api", endpoint = "list_users")]
@@ -212,6 +213,6 @@ pub async fn search_audit_log(
     page: Option<u64>,
 ) -> Result<AuditPage, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require(&[Workgroup::HmisAdmin]))?;
+    let session = crate::state::respond(crate::session::require(&[Workgroup::HmisAdmin]))?;
     crate::state::respond(super::service::search_audit(&state, &session, &filter, page.unwrap_or(0)).await)
 }

@@ -12,8 +12,8 @@ use super::api::{
     user_form_options,
 };
 use crate::domain::access::Workgroup;
-use crate::features::access::use_session;
 use crate::routes;
+use crate::session::use_session;
 use crate::ui::form::{FieldMessage, FormMessage, encode_query_value};
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
@@ -259,14 +259,7 @@ fn UserRowView(
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
     let query = use_query_map();
-    let filter = move || {
-        query.with(|q| AuditFilter {
-            username: q.get("username"),
-            personal_id: q.get("personal_id"),
-            from: q.get("from"),
-            to: q.get("to"),
-        })
-    };
+    let filter = move || query.with(|q| AuditFilter::from_query(|k| q.get(k)));
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0));
     let rows = Resource::new(
         move || (filter(), page()),
@@ -274,20 +267,7 @@ pub fn AuditLogPage() -> impl IntoView {
     );
     let csv_href = move || {
         let f = filter();
-        let pairs = [
-            ("username", f.username),
-            ("personal_id", f.personal_id),
-            ("from", f.from),
-            ("to", f.to),
-        ];
-        let query: Vec<String> = pairs
-            .into_iter()
-            .filter_map(|(k, v)| {
-                v.filter(|v| !v.is_empty())
-                    .map(|v| format!("{k}={}", encode_query_value(&v)))
-            })
-            .collect();
-        format!("{}?{}", routes::ADMIN_AUDIT_CSV, query.join("&"))
+        format!("{}?{}", routes::ADMIN_AUDIT_CSV, f.query())
     };
     let value = move |key: &'static str| move || query.with(|q| q.get(key));
     view! {

@@ -1,6 +1,6 @@
 //! User administration and audit log queries.
 
-use chrono::{Duration, NaiveDate, TimeZone};
+use chrono::{Duration, TimeZone};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
@@ -14,9 +14,10 @@ use super::api::{
 use crate::db::audit::{self, Event};
 use crate::db::entities::{audit_log, organization, session, user, user_access};
 use crate::domain::access::{self, Workgroup};
-use crate::error::AppError;
-use crate::features::access::guard::{ActingContext, CurrentSession};
-use crate::features::access::service::{NewUser, create_user, hash_password};
+use crate::domain::input::NOT_A_DATE;
+use crate::error::{AppError, FieldError};
+use crate::features::access::{NewUser, create_user, hash_password};
+use crate::session::{ActingContext, CurrentSession};
 use crate::state::AppState;
 
 fn is_hmis_admin(context: &ActingContext) -> bool {
@@ -312,7 +313,7 @@ pub async fn reset_two_step(state: &AppState, admin: &CurrentSession, user_id: &
         .filter(session::Column::PendingSecondFactor.eq(true))
         .exec(&txn)
         .await?;
-    crate::features::access::second_factor::clear(&txn, target, now).await?;
+    crate::features::access::clear_second_factor(&txn, target, now).await?;
     audit::record(
         &txn,
         now,
@@ -603,8 +604,7 @@ fn audit_query(
         query = query.filter(audit_log::Column::PersonalId.eq(personal_id));
     }
     let day_start = |field: &'static str, text: &str| -> Result<chrono::DateTime<chrono::Utc>, AppError> {
-        let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-            .map_err(|_| AppError::field(field, "Enter a date (YYYY-MM-DD)."))?;
+        let date = FieldError::required_date(field, text, NOT_A_DATE)?;
         let local = date.and_hms_opt(0, 0, 0).ok_or(AppError::Internal)?;
         state
             .time_zone

@@ -9,28 +9,19 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::features::annual::api::FilterChoice;
-pub use crate::features::jobs::JobState;
+pub use crate::jobs::JobState;
+use crate::report::FilterChoice;
 
 /// Days without activity the candidates list starts with.
 pub const DEFAULT_DAYS: i32 = 90;
 
-/// Which households the candidates list covers.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CandidateFilter {
-    pub organization_id: Option<String>,
-    pub project_id: Option<String>,
-    /// No service or contact for at least this many days (90 when empty).
-    pub days: Option<String>,
-}
-
-impl CandidateFilter {
-    pub fn query(&self) -> String {
-        crate::ui::form::query_string(&[
-            ("organization_id", &self.organization_id),
-            ("project_id", &self.project_id),
-            ("days", &self.days),
-        ])
+crate::report::filter! {
+    /// Which households the candidates list covers.
+    pub struct CandidateFilter {
+        organization_id,
+        project_id,
+        /// No service or contact for at least this many days (90 when empty).
+        days,
     }
 }
 
@@ -127,8 +118,8 @@ pub struct AdminExitResult {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminExitPlanView {
     pub plan_id: String,
-    /// None while it waits for confirmation.
-    pub state: Option<JobState>,
+    /// `Planned` while it waits for confirmation.
+    pub state: JobState,
     pub progress: i32,
     pub total: i32,
     pub message: Option<String>,
@@ -139,7 +130,7 @@ pub struct AdminExitPlanView {
 
 impl AdminExitPlanView {
     pub fn busy(&self) -> bool {
-        self.state.is_some_and(JobState::busy)
+        self.state.busy()
     }
 }
 
@@ -147,7 +138,7 @@ impl AdminExitPlanView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminExitRun {
     pub plan_id: String,
-    pub state: Option<JobState>,
+    pub state: JobState,
     pub started: String,
     pub started_by: Option<String>,
     pub households: usize,
@@ -220,15 +211,16 @@ pub async fn run_admin_exit(plan_id: String) -> Result<String, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-fn admin() -> Result<crate::features::access::guard::CurrentSession, AppError> {
-    crate::features::access::guard::require(&[crate::domain::access::Workgroup::HmisAdmin])
+fn admin() -> Result<crate::session::CurrentSession, AppError> {
+    crate::session::require(&[crate::domain::access::Workgroup::HmisAdmin])
 }
 
-/// The list of administrative exits of an organization.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DoneFilter {
-    /// HMIS admins choose; agency admins see their own.
-    pub organization_id: Option<String>,
+crate::report::filter! {
+    /// The list of administrative exits of an organization.
+    pub struct DoneFilter {
+        /// HMIS admins choose; agency admins see their own.
+        organization_id,
+    }
 }
 
 /// An administrative exit written.
@@ -261,7 +253,7 @@ pub async fn admin_exits_done(
     page: Option<usize>,
 ) -> Result<AdminExitsDonePage, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require(&[
+    let session = crate::state::respond(crate::session::require(&[
         crate::domain::access::Workgroup::AgencyAdmin,
         crate::domain::access::Workgroup::HmisAdmin,
     ]))?;

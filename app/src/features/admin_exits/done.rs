@@ -5,12 +5,13 @@ use sea_orm::{ConnectionTrait, Value};
 
 use super::api::{AdminExitDone, AdminExitsDonePage, DoneFilter};
 use crate::db::statement;
+use crate::db::visibility::organization_open;
 use crate::domain::access::Workgroup;
 use crate::domain::auto_exit::EXIT_METHOD_ADMIN;
 use crate::error::AppError;
-use crate::features::access::guard::CurrentSession;
-use crate::features::annual::api::FilterChoice;
-use crate::features::annual::service::{audit_view, filter_choices, names_of, non_empty};
+use crate::report::FilterChoice;
+use crate::report::{audit_view, filter_choices, names_of, non_empty};
+use crate::session::CurrentSession;
 use crate::state::AppState;
 
 /// Administrative exits listed per page.
@@ -37,14 +38,10 @@ pub async fn list(
         " FROM exits x JOIN enrollments e ON e.enrollment_id = x.enrollment_id \
          JOIN projects p ON p.project_id = e.project_id \
          JOIN organizations o ON o.organization_id = p.organization_id \
-         WHERE x.exit_method = ? AND x.date_deleted IS NULL \
-         AND (o.victim_service_provider = ? OR o.organization_id = ?)",
+         WHERE x.exit_method = ? AND x.date_deleted IS NULL",
     );
-    let mut values: Vec<Value> = vec![
-        EXIT_METHOD_ADMIN.into(),
-        false.into(),
-        context.organization_id.clone().into(),
-    ];
+    let mut values: Vec<Value> = vec![EXIT_METHOD_ADMIN.into()];
+    organization_open("o", &context.organization_id).and_to(&mut from, &mut values);
     if let Some(o) = &organization {
         from.push_str(" AND p.organization_id = ?");
         values.push(o.clone().into());

@@ -14,10 +14,10 @@ use super::api::{
     get_admin_exit_plan, pick_field,
 };
 use crate::error::AppError;
-use crate::features::clients::pages::format_date;
-use crate::features::jobs::{JobState, RecentJobs, poll_while};
+use crate::jobs::{JobState, RecentJobs, poll_while};
 use crate::routes;
 use crate::ui::form::{FieldMessage, FilterSelect, FormMessage, Pager, action_error, follow};
+use crate::ui::format::format_date;
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
 
@@ -28,13 +28,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 #[component]
 pub fn AdminExitsPage() -> impl IntoView {
     let query = use_query_map();
-    let filter = move || {
-        query.with(|q| CandidateFilter {
-            organization_id: q.get("organization_id"),
-            project_id: q.get("project_id"),
-            days: q.get("days"),
-        })
-    };
+    let filter = move || query.with(|q| CandidateFilter::from_query(|k| q.get(k)));
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(0));
     let data = Resource::new(
         move || (filter(), page()),
@@ -134,7 +128,7 @@ pub fn AdminExitsPage() -> impl IntoView {
                         <RecentJobs
                             title="Recent administrative exits"
                             count=result.runs.len()
-                            busy=result.runs.iter().any(|r| r.state.is_some_and(JobState::busy))
+                            busy=result.runs.iter().any(|r| r.state.busy())
                             busy_text="An administrative exit is running."
                             refresh=routes::ADMIN_EXITS
                             empty="No administrative exits previewed yet."
@@ -186,12 +180,12 @@ fn CandidateLine(row: Candidate) -> impl IntoView {
 fn RunLine(run: AdminExitRun) -> impl IntoView {
     let by = run.started_by.map(|u| format!(" by {u}")).unwrap_or_default();
     let status = match run.state {
-        None => "Previewed, not run".to_string(),
-        Some(JobState::Queued) => "Waiting".into(),
-        Some(JobState::Running) => format!("Working: {} of {}", run.progress, run.total),
-        Some(JobState::Done) => run.message.clone().unwrap_or_else(|| "Done".into()),
-        Some(JobState::Failed) => format!("Failed: {}", run.message.clone().unwrap_or_default()),
-        Some(JobState::Interrupted) => run.message.clone().unwrap_or_else(|| "Interrupted".into()),
+        JobState::Planned => "Previewed, not run".to_string(),
+        JobState::Queued => "Waiting".into(),
+        JobState::Running => format!("Working: {} of {}", run.progress, run.total),
+        JobState::Done => run.message.clone().unwrap_or_else(|| "Done".into()),
+        JobState::Failed => format!("Failed: {}", run.message.clone().unwrap_or_default()),
+        JobState::Interrupted => run.message.clone().unwrap_or_else(|| "Interrupted".into()),
     };
     view! {
         <li class="job" data-testid="admin-exit-run">
@@ -239,7 +233,11 @@ pub fn AdminExitPlanPage() -> impl IntoView {
 fn PlanView(view: AdminExitPlanView, run: ServerAction<RunAdminExit>) -> impl IntoView {
     let plan = view.plan.clone();
     let households = plan.households.len();
-    let verb = if view.state.is_none() { "will exit" } else { "exit" };
+    let verb = if view.state == JobState::Planned {
+        "will exit"
+    } else {
+        "exit"
+    };
     let summary = format!(
         "{} ({}) {verb}: destination 30 No exit interview completed, reason Administrative Exit.",
         plural(households, "household", "households"),
@@ -258,8 +256,9 @@ fn PlanView(view: AdminExitPlanView, run: ServerAction<RunAdminExit>) -> impl In
                 .map(move |m| (h.project_name.clone(), h.exit_date, m.clone()))
         })
         .collect();
-    let status = view.state.map(|state| {
+    let status = Some(view.state).filter(|s| *s != JobState::Planned).map(|state| {
         let label = match state {
+            JobState::Planned => "Planned",
             JobState::Queued => "Waiting",
             JobState::Running => "Working",
             JobState::Done => "Done",
@@ -280,7 +279,7 @@ fn PlanView(view: AdminExitPlanView, run: ServerAction<RunAdminExit>) -> impl In
                 <p data-testid="admin-exit-progress">{format!("{} of {} households", view.progress, view.total)}</p>
                 {view.message.clone().map(|m| view! { <p class="job__message" data-testid="admin-exit-message">{m}</p> })}
                 {state.busy().then(|| view! { <p class="hint">"You can leave this page; the exit goes on. " <a href=admin_exit_plan_path(&view.plan_id)>"Refresh"</a></p> })}
-                {(state == JobState::Interrupted).then(|| view! { <crate::features::jobs::RunAgain job_run_id=view.plan_id.clone() /> })}
+                {(state == JobState::Interrupted).then(|| view! { <crate::jobs::RunAgain job_run_id=view.plan_id.clone() /> })}
             </div>
         }
     });
@@ -292,7 +291,7 @@ fn PlanView(view: AdminExitPlanView, run: ServerAction<RunAdminExit>) -> impl In
             {view.previewed_by.clone().map(|u| format!(" Previewed by {u}."))}
         </p>
         {status}
-        {view.state.is_none().then(|| view! {
+        {(view.state == JobState::Planned).then(|| view! {
             <ActionForm action=run attr:class="form">
                 <input type="hidden" name="plan_id" value=view.plan_id.clone() />
                 <p>"Nothing has changed yet. Check the rows below, then run the exit."</p>
@@ -362,11 +361,7 @@ fn Skips(title: &'static str, skips: Vec<PlanSkip>, testid: &'static str) -> imp
 #[component]
 pub fn AdminExitsDonePage() -> impl IntoView {
     let query = use_query_map();
-    let filter = move || {
-        query.with(|q| DoneFilter {
-            organization_id: q.get("organization_id"),
-        })
-    };
+    let filter = move || query.with(|q| DoneFilter::from_query(|k| q.get(k)));
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(0));
     let data = Resource::new(move || (filter(), page()), |(f, p)| admin_exits_done(f, Some(p)));
     view! {
@@ -384,7 +379,7 @@ pub fn AdminExitsDonePage() -> impl IntoView {
                     let base = format!(
                         "{}?{}",
                         routes::ADMIN_EXITS_DONE,
-                        crate::ui::form::query_string(&[("organization_id", &f.organization_id)])
+                        f.query()
                     );
                     view! {
                         {(!result.organizations.is_empty()).then(|| view! {

@@ -11,7 +11,7 @@ use crate::db::begin_write;
 use crate::db::entities::exit_reason;
 use crate::domain::auto_exit::{EXIT_METHOD_ADMIN, MemberActivity, last_activity};
 use crate::error::AppError;
-use crate::features::auto_exit::sweep::{Member, SystemExit, exit_members, members};
+use crate::features::auto_exit::{Member, SystemExit, exit_members, members};
 
 /// The exits this feature writes.
 pub(crate) const ADMIN: SystemExit = SystemExit {

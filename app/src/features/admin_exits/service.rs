@@ -23,21 +23,16 @@ use crate::domain::access::Workgroup;
 use crate::domain::auto_exit::{
     ADMIN_DAYS, MemberActivity, Standing, admin_exit_date, days_inactive, due_cutoff,
 };
-use crate::error::AppError;
-use crate::features::access::guard::CurrentSession;
-use crate::features::annual::service::{
-    Scope, audit_view, filter_choices, names_of, non_empty, projects_in_scope,
-};
-use crate::features::auto_exit::sweep::{Inactive, inactive_for, next_batch};
-use crate::features::jobs::JobState;
+use crate::error::{AppError, FieldError};
+use crate::features::auto_exit::{Inactive, inactive_for, next_batch};
 use crate::jobs;
+use crate::jobs::JobState;
+use crate::report::{Scope, audit_view, filter_choices, names_of, non_empty, projects_in_scope};
+use crate::session::CurrentSession;
 use crate::state::AppState;
 
 /// Candidates per page.
 pub const PAGE_SIZE: usize = 50;
-/// `job_runs.status` of a plan waiting for the admin's confirmation (the runner never
-/// claims it).
-pub const PLANNED: &str = "planned";
 /// A preview older than this must be made again.
 const PLAN_KEPT_HOURS: i64 = 24;
 /// Plans listed on the candidates page.
@@ -242,11 +237,9 @@ pub async fn page(
 }
 
 fn parse_chosen(state: &AppState, exit_date: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
-    let Some(text) = exit_date.map(str::trim).filter(|t| !t.is_empty()) else {
+    let Some(date) = FieldError::date("exit_date", exit_date.unwrap_or_default())? else {
         return Ok(None);
     };
-    let date = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| AppError::field("exit_date", "Enter the exit date as a date (YYYY-MM-DD)."))?;
     if date > state.today() {
         return Err(AppError::field(
             "exit_date",
@@ -342,8 +335,8 @@ pub async fn preview(
     let txn = begin_write(&state.db).await?;
     jobs::NewJob {
         id: id.clone(),
-        kind: jobs::KIND_ADMIN_EXIT,
-        status: PLANNED,
+        kind: jobs::JobKind::AdminExit,
+        status: JobState::Planned,
         at: now,
         total: Some(i32::try_from(plan.households.len()).unwrap_or(i32::MAX)),
         message: "Previewed; waiting for confirmation",
@@ -376,17 +369,13 @@ async fn find_plan(state: &AppState, plan_id: &str) -> Result<job_run::Model, Ap
     job_run::Entity::find_by_id(plan_id.to_string())
         .one(&state.db)
         .await?
-        .filter(|j| j.kind == jobs::KIND_ADMIN_EXIT)
+        .filter(|j| j.kind == jobs::JobKind::AdminExit.code())
         .ok_or(AppError::NotFound)
 }
 
 fn decode<T: serde::de::DeserializeOwned + Default>(json: Option<&str>) -> T {
     json.and_then(|j| serde_json::from_str(j).ok())
         .unwrap_or_default()
-}
-
-fn job_state(status: &str) -> Option<JobState> {
-    (status != PLANNED).then(|| JobState::from_status(status))
 }
 
 /// A plan with names, its state and what it did.
@@ -431,7 +420,7 @@ pub async fn plan_view(
     };
     Ok(AdminExitPlanView {
         plan_id: job.job_run_id,
-        state: job_state(&job.status),
+        state: JobState::from_status(&job.status),
         progress: job.progress,
         total: job.total.unwrap_or(0),
         message: job.message,
@@ -446,7 +435,7 @@ pub async fn plan_view(
 pub async fn confirm(state: &AppState, admin: &CurrentSession, plan_id: &str) -> Result<String, AppError> {
     admin.require_workgroup(&[Workgroup::HmisAdmin])?;
     let job = find_plan(state, plan_id).await?;
-    if job.status != PLANNED {
+    if job.status != JobState::Planned.code() {
         return Err(AppError::Conflict(
             "This administrative exit was already started.".into(),
         ));
@@ -459,11 +448,14 @@ pub async fn confirm(state: &AppState, admin: &CurrentSession, plan_id: &str) ->
     }
     let txn = begin_write(&state.db).await?;
     let queued = job_run::Entity::update_many()
-        .col_expr(job_run::Column::Status, Expr::value(jobs::QUEUED))
+        .col_expr(
+            job_run::Column::Status,
+            Expr::value(jobs::JobState::Queued.code()),
+        )
         .col_expr(job_run::Column::StartedAt, Expr::value(now))
         .col_expr(job_run::Column::Message, Expr::value("Waiting to start"))
         .filter(job_run::Column::JobRunId.eq(plan_id))
-        .filter(job_run::Column::Status.eq(PLANNED))
+        .filter(job_run::Column::Status.eq(JobState::Planned.code()))
         .exec(&txn)
         .await?;
     if queued.rows_affected != 1 {
@@ -484,13 +476,13 @@ pub async fn confirm(state: &AppState, admin: &CurrentSession, plan_id: &str) ->
 }
 
 async fn runs(state: &AppState) -> Result<Vec<AdminExitRun>, AppError> {
-    Ok(jobs::recent(&state.db, jobs::KIND_ADMIN_EXIT, RECENT)
+    Ok(jobs::recent(&state.db, jobs::JobKind::AdminExit, RECENT)
         .await?
         .into_iter()
         .map(|(row, started_by)| {
             let plan: AdminExitPlan = decode(row.params.as_deref());
             AdminExitRun {
-                state: job_state(&row.status),
+                state: JobState::from_status(&row.status),
                 started: state.stamp(row.started_at),
                 started_by,
                 households: plan.households.len(),

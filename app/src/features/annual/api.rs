@@ -5,34 +5,22 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::report::FilterChoice;
 
-/// The tool's filters, as the page's query string carries them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AnnualFilter {
-    /// HMIS admins choose any organization; others see their own.
-    pub organization_id: Option<String>,
-    pub project_id: Option<String>,
-    /// HUD 2.06.1 funding source code.
-    pub funder: Option<String>,
-    /// A client's PersonalID.
-    pub personal_id: Option<String>,
-    /// YYYY-MM-DD; today when empty.
-    pub due: Option<String>,
-    /// "yes": only the households of the user's case assignments.
-    pub mine: Option<String>,
-}
-
-impl AnnualFilter {
-    /// The filter as a query string (without `?`), empty values left out.
-    pub fn query(&self) -> String {
-        crate::ui::form::query_string(&[
-            ("organization_id", &self.organization_id),
-            ("project_id", &self.project_id),
-            ("funder", &self.funder),
-            ("personal_id", &self.personal_id),
-            ("due", &self.due),
-            ("mine", &self.mine),
-        ])
+crate::report::filter! {
+    /// The tool's filters, as the page's query string carries them.
+    pub struct AnnualFilter {
+        /// HMIS admins choose any organization; others see their own.
+        organization_id,
+        project_id,
+        /// HUD 2.06.1 funding source code.
+        funder,
+        /// A client's PersonalID.
+        personal_id,
+        /// YYYY-MM-DD; today when empty.
+        due,
+        /// "yes": only the households of the user's case assignments.
+        mine,
     }
 }
 
@@ -54,13 +42,6 @@ pub struct AnnualDueRow {
     pub closes: NaiveDate,
     /// Days from the due date to the window's close.
     pub days_left: i64,
-}
-
-/// A choice of a filter.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FilterChoice {
-    pub value: String,
-    pub label: String,
 }
 
 /// One page of the tool.
@@ -108,7 +89,7 @@ pub async fn annual_due(
     page: Option<usize>,
 ) -> Result<AnnualDuePage, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::service::page(&state, &session, &filter, page.unwrap_or(0)).await)
 }
 
@@ -127,6 +108,6 @@ pub struct AnnualCounts {
 #[server(prefix = "/api", endpoint = "annual_due_counts")]
 pub async fn annual_due_counts() -> Result<Option<AnnualCounts>, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::service::counts(&state, &session).await)
 }

@@ -10,9 +10,9 @@ use sea_orm::{ConnectionTrait, Value};
 
 use super::api::AnnualDueRow;
 use super::service::{DUE_COLUMNS, by_urgency, due_row, households_sql};
+use crate::db::annual::annual_dates;
 use crate::db::{marks, statement};
 use crate::error::AppError;
-use crate::features::caseload::service::annual_dates;
 use crate::state::AppState;
 
 /// The members due in the open households of one client (`person`: that client's

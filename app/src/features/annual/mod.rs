@@ -4,6 +4,8 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod csv;
+#[cfg(feature = "ssr")]
 mod households;
 mod page;
 #[cfg(feature = "ssr")]

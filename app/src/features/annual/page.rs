@@ -2,138 +2,85 @@
 
 use leptos::prelude::*;
 use leptos::server::ServerAction;
-use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{AnnualDueRow, AnnualFilter, annual_due, annual_due_counts, csv_path, tool_path};
-use crate::features::clients::pages::format_date;
 use crate::features::workflows::WorkflowStart;
 use crate::features::workflows::api::{StartWorkflow, WorkflowKind};
+use crate::report::{CsvLink, FilterForm, ReportPage, ReportTable};
 use crate::routes;
 use crate::ui::form::{FilterSelect, FormMessage, Pager, action_error, follow};
-use crate::ui::layout::errors_view;
+use crate::ui::format::format_date;
 use crate::ui::status::{CountsCard, Loading};
-
-fn filter_from_query(get: impl Fn(&str) -> Option<String>) -> AnnualFilter {
-    AnnualFilter {
-        organization_id: get("organization_id"),
-        project_id: get("project_id"),
-        funder: get("funder"),
-        personal_id: get("personal_id"),
-        due: get("due"),
-        mine: get("mine"),
-    }
-}
 
 #[component]
 pub fn AnnualAssessmentsPage() -> impl IntoView {
     let query = use_query_map();
-    let filter = move || query.with(|q| filter_from_query(|k| q.get(k)));
+    let filter = move || query.with(|q| AnnualFilter::from_query(|k| q.get(k)));
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(0));
     let data = Resource::new(move || (filter(), page()), |(f, p)| annual_due(f, Some(p)));
     let start = ServerAction::<StartWorkflow>::new();
     follow(start);
     view! {
-        <Title text="Annual Assessment Tool" />
-        <section class="page">
-            <h1>"Annual Assessment Tool"</h1>
-            <p class="lead">
-                "Open enrollments whose annual assessment is due on the date chosen: within 30 days of the anniversary of the head of household's start date, with no annual recorded in that window."
-            </p>
+        <ReportPage
+            title="Annual Assessment Tool"
+            lead="Open enrollments whose annual assessment is due on the date chosen: within 30 days of the anniversary of the head of household's start date, with no annual recorded in that window."
+            data
+            body=move |result| {
+                let f = filter();
+                let total = format!(
+                    "{}{} household member{} due on {}",
+                    if result.more { "More than " } else { "" },
+                    result.total,
+                    if result.total == 1 && !result.more { "" } else { "s" },
+                    format_date(result.due),
+                );
+                let due_value = result.due.format("%Y-%m-%d").to_string();
+                let csv = CsvLink { href: csv_path(&f), file: "annual-assessments.csv", testid: "annual-csv" };
+                let pages = view! { <Pager base=tool_path(&f) page=result.page has_more=result.has_more /> };
+                view! {
+                    <FilterForm
+                        organizations=result.organizations.clone()
+                        organization=f.organization_id.clone()
+                        projects=result.projects.clone()
+                        project=f.project_id.clone()
+                        csv
+                    >
+                        <FilterSelect
+                            id="funder"
+                            label="Funding source"
+                            any="Any funding source"
+                            choices=result.funders.clone()
+                            value=f.funder.clone()
+                        />
+                        <div class="field">
+                            <label for="personal_id">"Client ID"</label>
+                            <input id="personal_id" name="personal_id" value=f.personal_id.clone().unwrap_or_default() />
+                        </div>
+                        <div class="field">
+                            <label for="due">"Due date"</label>
+                            <input id="due" name="due" type="date" value=due_value />
+                        </div>
+                        <div class="field">
+                            <label class="choice">
+                                <input id="mine" name="mine" type="checkbox" value="yes" checked=f.mine.as_deref() == Some("yes") />
+                                <span>"My case assignments only"</span>
+                            </label>
+                        </div>
+                    </FilterForm>
+                    <p data-testid="annual-total">{total}</p>
+                    <ReportTable
+                        testid="annual-table"
+                        columns=&["Client", "Head of household", "Project", "Start date", "Anniversary", "Window", "Days left", ""]
+                    >
+                        {result.rows.into_iter().map(|row| view! { <DueRow row start /> }).collect_view()}
+                    </ReportTable>
+                    {pages}
+                }
+            }
+        >
             <FormMessage error=action_error(start) />
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    let f = filter();
-                    match data.await {
-                        Ok(result) => {
-                            let total = format!(
-                                "{}{} household member{} due on {}",
-                                if result.more { "More than " } else { "" },
-                                result.total,
-                                if result.total == 1 && !result.more { "" } else { "s" },
-                                format_date(result.due),
-                            );
-                            let pages = view! { <Pager base=tool_path(&f) page=result.page has_more=result.has_more /> };
-                            let due_value = result.due.format("%Y-%m-%d").to_string();
-                            view! {
-                                <Form method="GET" action="" attr:class="form form--inline" attr:role="search">
-                                    {(!result.organizations.is_empty())
-                                        .then(|| {
-                                            view! {
-                                                <FilterSelect
-                                                    id="organization_id"
-                                                    label="Organization"
-                                                    any="All organizations"
-                                                    choices=result.organizations.clone()
-                                                    value=f.organization_id.clone()
-                                                />
-                                            }
-                                        })}
-                                    <FilterSelect
-                                        id="project_id"
-                                        label="Project"
-                                        any="All projects"
-                                        choices=result.projects.clone()
-                                        value=f.project_id.clone()
-                                    />
-                                    <FilterSelect
-                                        id="funder"
-                                        label="Funding source"
-                                        any="Any funding source"
-                                        choices=result.funders.clone()
-                                        value=f.funder.clone()
-                                    />
-                                    <div class="field">
-                                        <label for="personal_id">"Client ID"</label>
-                                        <input id="personal_id" name="personal_id" value=f.personal_id.clone().unwrap_or_default() />
-                                    </div>
-                                    <div class="field">
-                                        <label for="due">"Due date"</label>
-                                        <input id="due" name="due" type="date" value=due_value />
-                                    </div>
-                                    <div class="field">
-                                        <label class="choice">
-                                            <input id="mine" name="mine" type="checkbox" value="yes" checked=f.mine.as_deref() == Some("yes") />
-                                            <span>"My case assignments only"</span>
-                                        </label>
-                                    </div>
-                                    <button type="submit" class="button">"Show"</button>
-                                    <a class="button button--secondary" href=csv_path(&f) download="annual-assessments.csv" rel="external" data-testid="annual-csv">
-                                        "Download CSV"
-                                    </a>
-                                </Form>
-                                <p data-testid="annual-total">{total}</p>
-                                <div class="table-scroll">
-                                    <table class="data-table" data-testid="annual-table">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Client"</th>
-                                                <th scope="col">"Head of household"</th>
-                                                <th scope="col">"Project"</th>
-                                                <th scope="col">"Start date"</th>
-                                                <th scope="col">"Anniversary"</th>
-                                                <th scope="col">"Window"</th>
-                                                <th scope="col">"Days left"</th>
-                                                <th scope="col">
-                                                    <span class="visually-hidden">"Actions"</span>
-                                                </th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {result.rows.into_iter().map(|row| view! { <DueRow row start /> }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                                {pages}
-                            }
-                                .into_any()
-                        }
-                        Err(e) => errors_view(e),
-                    }
-                })}
-            </Transition>
-        </section>
+        </ReportPage>
     }
 }
 

@@ -9,49 +9,31 @@
 //! per member answer (`stored`: today and the 304 days after) the list is one index
 //! range of those instead.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use sea_orm::{ConnectionTrait, Value};
 
-use super::api::{
-    AnnualCounts, AnnualDuePage, AnnualDueRow, AnnualFilter, COUNT_LIMIT, FilterChoice, PAGE_SIZE,
-};
+use super::api::{AnnualCounts, AnnualDuePage, AnnualDueRow, AnnualFilter, COUNT_LIMIT, PAGE_SIZE};
 use super::households::due_in_households_of;
-use crate::db::audit::{self, Event};
 use crate::db::{marks, statement};
-use crate::domain::access::{CASE_WORK, Workgroup};
+use crate::domain::access::CASE_WORK;
 use crate::domain::annual::{ANNIVERSARIES, WINDOW_DAYS, starts_with_anniversary_on, window_containing};
-use crate::domain::codes::FUNDING_SOURCE;
-use crate::error::AppError;
-use crate::features::access::guard::CurrentSession;
-use crate::features::clients::service::full_name;
+use crate::error::{AppError, FieldError};
+use crate::report::{
+    Scope, audit_view, filter_choices, funder_choices, names_of, non_empty, projects_in_scope,
+};
+use crate::session::CurrentSession;
 use crate::state::AppState;
 
 /// How many anniversaries back the query looks at most (enrollments open for longer
 /// are rare); never further back than the oldest open head of household in scope.
 const YEARS_BACK: u32 = ANNIVERSARIES;
 
-pub(crate) fn non_empty(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
-}
-
 /// The due date asked for (today when none).
 fn due_date(state: &AppState, filter: &AnnualFilter) -> Result<NaiveDate, AppError> {
-    match non_empty(&filter.due) {
-        None => Ok(state.today()),
-        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| AppError::field("due", "Enter the due date as a date (YYYY-MM-DD).")),
-    }
-}
-
-/// Which projects a list covers: an organization (HMIS admins only, other than their
-/// own), a project, a HUD funding source code.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Scope<'a> {
-    pub organization_id: Option<&'a str>,
-    pub project_id: Option<&'a str>,
-    pub funder: Option<&'a str>,
+    let due = FieldError::date("due", filter.due.as_deref().unwrap_or_default())?;
+    Ok(due.unwrap_or_else(|| state.today()))
 }
 
 impl<'a> From<&'a AnnualFilter> for Scope<'a> {
@@ -62,73 +44,6 @@ impl<'a> From<&'a AnnualFilter> for Scope<'a> {
             funder: non_empty(&f.funder),
         }
     }
-}
-
-/// The projects in scope for this user, by name: their organization's (any
-/// organization's for an HMIS admin), never another organization's victim service
-/// provider projects.
-pub(crate) async fn projects_in_scope(
-    state: &AppState,
-    session: &CurrentSession,
-    scope: Scope<'_>,
-) -> Result<Vec<(String, String)>, AppError> {
-    let context = session.require_workgroup(CASE_WORK)?;
-    let admin = context.workgroup == Workgroup::HmisAdmin;
-    let organization = match scope.organization_id {
-        Some(o) if !admin && o != context.organization_id => return Err(AppError::Forbidden),
-        Some(o) => Some(o.to_string()),
-        None if admin => None,
-        None => Some(context.organization_id.clone()),
-    };
-    let mut sql = String::from(
-        "SELECT p.project_id, p.project_name, p.organization_id FROM projects p \
-         JOIN organizations o ON o.organization_id = p.organization_id \
-         WHERE p.date_deleted IS NULL AND (o.victim_service_provider = ? OR o.organization_id = ?)",
-    );
-    let mut values: Vec<Value> = vec![false.into(), context.organization_id.clone().into()];
-    if let Some(o) = &organization {
-        sql.push_str(" AND p.organization_id = ?");
-        values.push(o.clone().into());
-    }
-    if let Some(code) = scope.funder {
-        let code: i32 = code
-            .parse()
-            .ok()
-            .filter(|c| FUNDING_SOURCE.label(*c).is_some())
-            .ok_or_else(|| AppError::field("funder", "Choose a funding source from the list."))?;
-        sql.push_str(
-            " AND EXISTS (SELECT 1 FROM funders f WHERE f.project_id = p.project_id AND f.funder = ?)",
-        );
-        values.push(code.into());
-    }
-    sql.push_str(" ORDER BY p.project_name");
-    let db = &state.db;
-    let rows = db
-        .query_all_raw(statement(db.get_database_backend(), &sql, values))
-        .await?;
-    let mut projects = Vec::with_capacity(rows.len());
-    for row in rows {
-        projects.push((row.try_get("", "project_id")?, row.try_get("", "project_name")?));
-    }
-    if let Some(wanted) = scope.project_id {
-        if !projects.iter().any(|(id, _)| id == wanted) {
-            // Another organization's project is refused; one the funder filter left
-            // out simply lists nothing.
-            let owner = db
-                .query_one_raw(statement(
-                    db.get_database_backend(),
-                    "SELECT organization_id FROM projects WHERE project_id = ?",
-                    vec![wanted.into()],
-                ))
-                .await?;
-            let theirs: Option<String> = owner.map(|r| r.try_get("", "organization_id")).transpose()?;
-            if !admin && theirs.is_some_and(|o| o != context.organization_id) {
-                return Err(AppError::Forbidden);
-            }
-        }
-        projects.retain(|(id, _)| id == wanted);
-    }
-    Ok(projects)
 }
 
 /// The members due on the filter's date, most urgent first, as far as they were read.
@@ -348,55 +263,6 @@ async fn fill_names(state: &AppState, rows: &mut [AnnualDueRow]) -> Result<(), A
     Ok(())
 }
 
-/// The display names of these clients, by PersonalID.
-pub(crate) async fn names_of(
-    db: &sea_orm::DatabaseConnection,
-    mut ids: Vec<&str>,
-) -> Result<HashMap<String, String>, AppError> {
-    ids.sort_unstable();
-    ids.dedup();
-    let mut names: HashMap<String, String> = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(crate::db::IN_CHUNK) {
-        let sql = format!(
-            "SELECT personal_id, first_name, last_name FROM clients WHERE personal_id IN ({})",
-            marks(chunk.len())
-        );
-        let values = chunk.iter().map(|id| Value::from(id.to_string())).collect();
-        for row in db
-            .query_all_raw(statement(db.get_database_backend(), &sql, values))
-            .await?
-        {
-            let name = full_name([
-                row.try_get("", "first_name")?,
-                None,
-                row.try_get("", "last_name")?,
-                None,
-            ]);
-            names.insert(row.try_get("", "personal_id")?, name);
-        }
-    }
-    Ok(names)
-}
-
-/// An audit row for a list view or download: the filter and the row count (IDs only,
-/// no client data).
-pub(crate) async fn audit_view(
-    state: &AppState,
-    session: &CurrentSession,
-    action: &str,
-    query: &str,
-    count: impl std::fmt::Display,
-) -> Result<(), AppError> {
-    audit::record_view(
-        state,
-        state.now(),
-        &session.actor(),
-        Event::new(action).detail(format!("{query} ({count} rows)")),
-    )
-    .await?;
-    Ok(())
-}
-
 /// One page of the tool, with the filters' choices (an audited list view).
 pub async fn page(
     state: &AppState,
@@ -423,14 +289,7 @@ pub async fn page(
     audit_view(state, session, "annual_tool.view", &filter.query(), &counted).await?;
     let (organizations, projects) =
         filter_choices(state, session, non_empty(&filter.organization_id)).await?;
-    let funders = FUNDING_SOURCE
-        .values
-        .iter()
-        .map(|c| FilterChoice {
-            value: c.code.to_string(),
-            label: c.label.to_string(),
-        })
-        .collect();
+    let funders = funder_choices();
     Ok(AnnualDuePage {
         due: list.due,
         has_more,
@@ -442,47 +301,6 @@ pub async fn page(
         projects,
         funders,
     })
-}
-
-/// The organization choices (HMIS admins only) and the projects the organization
-/// filter allows.
-pub(crate) async fn filter_choices(
-    state: &AppState,
-    session: &CurrentSession,
-    organization_id: Option<&str>,
-) -> Result<(Vec<FilterChoice>, Vec<FilterChoice>), AppError> {
-    let context = session.require_context()?;
-    let organizations = if context.workgroup == Workgroup::HmisAdmin {
-        let db = &state.db;
-        let rows = db
-            .query_all_raw(statement(
-                db.get_database_backend(),
-                "SELECT organization_id, organization_name FROM organizations \
-                 WHERE victim_service_provider = ? OR organization_id = ? ORDER BY organization_name",
-                vec![false.into(), context.organization_id.clone().into()],
-            ))
-            .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            out.push(FilterChoice {
-                value: row.try_get("", "organization_id")?,
-                label: row.try_get("", "organization_name")?,
-            });
-        }
-        out
-    } else {
-        Vec::new()
-    };
-    let scope = Scope {
-        organization_id,
-        ..Default::default()
-    };
-    let projects = projects_in_scope(state, session, scope)
-        .await?
-        .into_iter()
-        .map(|(value, label)| FilterChoice { value, label })
-        .collect();
-    Ok((organizations, projects))
 }
 
 /// Every row of the filter, for the CSV download (audited).

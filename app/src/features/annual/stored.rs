@@ -23,11 +23,11 @@ use super::api::AnnualDueRow;
 use super::households::due_in_households;
 use super::service::by_urgency;
 
+use crate::db::annual::annual_dates;
 use crate::db::lease::Lease;
 use crate::db::{IN_CHUNK, begin_read, begin_write, marks, stale, statement};
 use crate::domain::annual::{OWED_ANSWERS_DAYS, WINDOW_DAYS, owed_anniversary};
 use crate::error::AppError;
-use crate::features::caseload::service::annual_dates;
 use crate::state::AppState;
 
 /// The tables kept from the others: never copied or exported, rebuilt instead.

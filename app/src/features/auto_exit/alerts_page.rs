@@ -3,97 +3,67 @@
 
 use leptos::prelude::*;
 use leptos::server::ServerAction;
-use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
     ApproachingFilter, ApproachingRow, approaching_auto_exit, approaching_auto_exit_counts,
     approaching_csv_path, approaching_path,
 };
-use crate::features::clients::pages::format_date;
 use crate::features::workflows::WorkflowStart;
 use crate::features::workflows::api::{StartWorkflow, WorkflowKind};
+use crate::report::{CsvLink, FilterForm, ReportPage, ReportTable};
 use crate::routes;
-use crate::ui::form::{FilterSelect, FormMessage, action_error, follow};
-use crate::ui::layout::errors_view;
+use crate::ui::form::{FormMessage, action_error, follow};
+use crate::ui::format::format_date;
 use crate::ui::status::{CountsCard, Loading};
 
 #[component]
 pub fn ApproachingAutoExitPage() -> impl IntoView {
     let query = use_query_map();
-    let filter = move || {
-        query.with(|q| ApproachingFilter {
-            organization_id: q.get("organization_id"),
-            project_id: q.get("project_id"),
-            mine: q.get("mine"),
-        })
-    };
+    let filter = move || query.with(|q| ApproachingFilter::from_query(|k| q.get(k)));
     let data = Resource::new(filter, approaching_auto_exit);
     let start = ServerAction::<StartWorkflow>::new();
     follow(start);
     view! {
-        <Title text="Approaching auto-exit" />
-        <section class="page">
-            <h1>"Approaching auto-exit"</h1>
-            <p class="lead">
-                "Households with no service or contact for longer than their project's alert age. Unless someone records a service or a contact, the nightly sweep exits them on the day shown."
-            </p>
+        <ReportPage
+            title="Approaching auto-exit"
+            lead="Households with no service or contact for longer than their project's alert age. Unless someone records a service or a contact, the nightly sweep exits them on the day shown."
+            data
+            body=move |report| {
+                let f = filter();
+                let today = report.today;
+                let total = format!(
+                    "{} household{} as of {}",
+                    report.rows.len(),
+                    if report.rows.len() == 1 { "" } else { "s" },
+                    format_date(today),
+                );
+                let csv = CsvLink { href: approaching_csv_path(&f), file: "approaching-auto-exit.csv", testid: "approaching-csv" };
+                view! {
+                    <FilterForm
+                        organizations=report.organizations.clone()
+                        organization=f.organization_id.clone()
+                        projects=report.projects.clone()
+                        project=f.project_id.clone()
+                        csv
+                    >
+                        <label class="choice">
+                            <input type="checkbox" name="mine" value="yes" checked=f.mine.as_deref() == Some("yes") />
+                            <span>"My case assignments only"</span>
+                        </label>
+                    </FilterForm>
+                    <p data-testid="approaching-total">{total}</p>
+                    <ReportTable
+                        testid="approaching-table"
+                        columns=&["Head of household", "Members", "Project", "Last service or contact", "Days without", "Auto-exit", ""]
+                    >
+                        {report.rows.into_iter().map(|row| view! { <ApproachingLine row today start /> }).collect_view()}
+                    </ReportTable>
+                }
+            }
+        >
             <FormMessage error=action_error(start) />
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    let f = filter();
-                    match data.await {
-                        Ok(report) => {
-                            let today = report.today;
-                            let total = format!(
-                                "{} household{} as of {}",
-                                report.rows.len(),
-                                if report.rows.len() == 1 { "" } else { "s" },
-                                format_date(today),
-                            );
-                            view! {
-                                <Form method="GET" action="" attr:class="form form--inline" attr:role="search">
-                                    {(!report.organizations.is_empty()).then(|| view! {
-                                        <FilterSelect id="organization_id" label="Organization" any="All organizations" choices=report.organizations.clone() value=f.organization_id.clone() />
-                                    })}
-                                    <FilterSelect id="project_id" label="Project" any="All projects" choices=report.projects.clone() value=f.project_id.clone() />
-                                    <label class="choice">
-                                        <input type="checkbox" name="mine" value="yes" checked=f.mine.as_deref() == Some("yes") />
-                                        <span>"My case assignments only"</span>
-                                    </label>
-                                    <button type="submit" class="button">"Show"</button>
-                                    <a class="button button--secondary" href=approaching_csv_path(&f) download="approaching-auto-exit.csv" rel="external" data-testid="approaching-csv">
-                                        "Download CSV"
-                                    </a>
-                                </Form>
-                                <p data-testid="approaching-total">{total}</p>
-                                <div class="table-scroll">
-                                    <table class="data-table" data-testid="approaching-table">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Head of household"</th>
-                                                <th scope="col">"Members"</th>
-                                                <th scope="col">"Project"</th>
-                                                <th scope="col">"Last service or contact"</th>
-                                                <th scope="col">"Days without"</th>
-                                                <th scope="col">"Auto-exit"</th>
-                                                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {report.rows.into_iter().map(|row| view! { <ApproachingLine row today start /> }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                            }
-                                .into_any()
-                        }
-                        Err(e) => errors_view(e),
-                    }
-                })}
-            </Transition>
-        </section>
+        </ReportPage>
     }
 }
 

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-pub use crate::features::jobs::JobState;
+pub use crate::jobs::JobState;
 
 /// What a sweep was asked to do (kept as JSON in `job_runs.params`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,33 +124,24 @@ pub async fn start_auto_exit(
 ) -> Result<String, AppError> {
     let state = crate::state::use_app_state()?;
     let session = crate::state::respond(admin())?;
-    let project_id = crate::features::projects::service::optional_text(project_id);
+    let project_id = crate::domain::input::optional_text(project_id);
     let result = super::service::start(&state, &session, project_id, dry_run.is_some()).await;
     crate::state::respond_then_go(result, |_| crate::routes::ADMIN_AUTO_EXIT.to_string())
 }
 
 #[cfg(feature = "ssr")]
-fn admin() -> Result<crate::features::access::guard::CurrentSession, AppError> {
-    crate::features::access::guard::require(&[crate::domain::access::Workgroup::HmisAdmin])
+fn admin() -> Result<crate::session::CurrentSession, AppError> {
+    crate::session::require(&[crate::domain::access::Workgroup::HmisAdmin])
 }
 
-/// The "Approaching auto-exit" report's filters.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ApproachingFilter {
-    /// HMIS admins choose any organization; others see their own.
-    pub organization_id: Option<String>,
-    pub project_id: Option<String>,
-    /// "yes": only households with a member on the user's case assignments.
-    pub mine: Option<String>,
-}
-
-impl ApproachingFilter {
-    pub fn query(&self) -> String {
-        crate::ui::form::query_string(&[
-            ("organization_id", &self.organization_id),
-            ("project_id", &self.project_id),
-            ("mine", &self.mine),
-        ])
+crate::report::filter! {
+    /// The "Approaching auto-exit" report's filters.
+    pub struct ApproachingFilter {
+        /// HMIS admins choose any organization; others see their own.
+        organization_id,
+        project_id,
+        /// "yes": only households with a member on the user's case assignments.
+        mine,
     }
 }
 
@@ -175,8 +166,8 @@ pub struct ApproachingRow {
 pub struct ApproachingPage {
     pub today: chrono::NaiveDate,
     pub rows: Vec<ApproachingRow>,
-    pub organizations: Vec<crate::features::annual::api::FilterChoice>,
-    pub projects: Vec<crate::features::annual::api::FilterChoice>,
+    pub organizations: Vec<crate::report::FilterChoice>,
+    pub projects: Vec<crate::report::FilterChoice>,
 }
 
 /// Households past their project's auto-alert age, soonest exit first (case work; an
@@ -186,7 +177,7 @@ pub async fn approaching_auto_exit(
     #[server(default)] filter: ApproachingFilter,
 ) -> Result<ApproachingPage, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::approaching::report(&state, &session, &filter).await)
 }
 
@@ -201,7 +192,7 @@ pub struct ApproachingCounts {
 #[server(prefix = "/api", endpoint = "approaching_auto_exit_counts")]
 pub async fn approaching_auto_exit_counts() -> Result<Option<ApproachingCounts>, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::approaching::counts(&state, &session).await)
 }
 

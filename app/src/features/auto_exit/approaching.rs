@@ -13,10 +13,8 @@ use crate::db::{marks, statement};
 use crate::domain::access::CASE_WORK;
 use crate::domain::auto_exit::{Standing, days_inactive, due_cutoff};
 use crate::error::AppError;
-use crate::features::access::guard::CurrentSession;
-use crate::features::annual::service::{
-    Scope, audit_view, filter_choices, names_of, non_empty, projects_in_scope,
-};
+use crate::report::{Scope, audit_view, filter_choices, names_of, non_empty, projects_in_scope};
+use crate::session::CurrentSession;
 use crate::state::AppState;
 
 /// Every household in scope past its alert age, soonest exit first.

@@ -12,7 +12,7 @@ use super::api::{
     AutoExitRun, DryRunPage, JobState, StartAutoExit, get_auto_exit_dry_run, get_auto_exit_overview,
 };
 use crate::error::AppError;
-use crate::features::jobs::{JobStatus, RecentJobs, poll_while};
+use crate::jobs::{JobStatus, RecentJobs, poll_while};
 use crate::routes;
 use crate::ui::form::{FieldMessage, FormMessage, Pager};
 use crate::ui::layout::errors_view;
@@ -181,7 +181,7 @@ pub fn AutoExitDryRunPage() -> impl IntoView {
 #[component]
 fn DryRunView(d: DryRunPage) -> impl IntoView {
     let date = |d: Option<chrono::NaiveDate>| {
-        d.map(crate::features::clients::pages::format_date)
+        d.map(crate::ui::format::format_date)
             .unwrap_or_else(|| "—".into())
     };
     let summary = format!(

@@ -12,9 +12,9 @@ use crate::db::audit::{self, Event};
 use crate::db::entities::{job_run, organization, project};
 use crate::domain::access::Workgroup;
 use crate::error::AppError;
-use crate::features::access::guard::CurrentSession;
-use crate::features::jobs::JobState;
 use crate::jobs;
+use crate::jobs::JobState;
+use crate::session::CurrentSession;
 use crate::state::AppState;
 
 /// Runs listed on the page.
@@ -68,8 +68,8 @@ async fn queue(
     })?;
     jobs::NewJob {
         id,
-        kind: jobs::KIND_AUTO_EXIT,
-        status: jobs::QUEUED,
+        kind: jobs::JobKind::AutoExit,
+        status: jobs::JobState::Queued,
         at: state.now(),
         total: None,
         message: "Waiting to start",
@@ -142,7 +142,7 @@ pub async fn dry_run_page(
     let row = job_run::Entity::find_by_id(job_run_id.to_string())
         .one(&state.db)
         .await?
-        .filter(|r| r.kind == jobs::KIND_AUTO_EXIT)
+        .filter(|r| r.kind == jobs::JobKind::AutoExit.code())
         .ok_or(AppError::NotFound)?;
     let params: SweepParams = row
         .params
@@ -224,7 +224,7 @@ pub async fn overview(state: &AppState, admin: &CurrentSession) -> Result<AutoEx
         .iter()
         .map(|(p, _)| (p.project_id.clone(), p.project_name.clone()))
         .collect();
-    let runs = jobs::recent(&state.db, jobs::KIND_AUTO_EXIT, RECENT)
+    let runs = jobs::recent(&state.db, jobs::JobKind::AutoExit, RECENT)
         .await?
         .into_iter()
         .map(|(row, started_by)| {

@@ -110,7 +110,7 @@ pub async fn names_of_listed(
         .iter()
         .flat_map(|l| l.member_ids.iter().map(String::as_str))
         .collect();
-    crate::features::annual::service::names_of(db, ids).await
+    crate::report::names_of(db, ids).await
 }
 
 /// A household the sweep left open, and why.

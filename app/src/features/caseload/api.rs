@@ -22,7 +22,7 @@ pub struct CaseloadRow {
 #[server(prefix = "/api", endpoint = "my_case_assignments")]
 pub async fn my_case_assignments() -> Result<Vec<CaseloadRow>, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::service::my_case_assignments(&state, &session).await)
 }
 
@@ -38,15 +38,16 @@ pub struct CaseManagerOption {
 #[server(prefix = "/api", endpoint = "reassign_case")]
 pub async fn reassign_case(personal_id: String, user_id: String) -> Result<String, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     let result = super::service::reassign(&state, &session, &personal_id, &user_id).await;
     crate::state::respond_then_go(result, String::clone)
 }
 
-/// Which organization's caseloads (HMIS admins choose; others see their own).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CaseloadFilter {
-    pub organization_id: Option<String>,
+crate::report::filter! {
+    /// Which organization's caseloads (HMIS admins choose; others see their own).
+    pub struct CaseloadFilter {
+        organization_id,
+    }
 }
 
 /// One case manager's load.
@@ -72,7 +73,7 @@ pub struct CaseloadDashboard {
     pub organization_name: String,
     pub today: NaiveDate,
     pub managers: Vec<ManagerLoad>,
-    pub organizations: Vec<crate::features::annual::api::FilterChoice>,
+    pub organizations: Vec<crate::report::FilterChoice>,
 }
 
 /// Every case manager's load in the organization: supervisors and agency admins (their
@@ -82,7 +83,7 @@ pub async fn get_caseload_dashboard(
     #[server(default)] filter: CaseloadFilter,
 ) -> Result<CaseloadDashboard, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::loads::dashboard(&state, &session, &filter).await)
 }
 
@@ -103,13 +104,13 @@ pub async fn caseload_of(
     #[server(default)] filter: CaseloadFilter,
 ) -> Result<CaseloadDetail, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::loads::detail(&state, &session, &filter, &user_id).await)
 }
 
 /// The dashboard's address.
 pub fn caseloads_path(filter: &CaseloadFilter) -> String {
-    let query = crate::ui::form::query_string(&[("organization_id", &filter.organization_id)]);
+    let query = filter.query();
     if query.is_empty() {
         crate::routes::CASELOADS.to_string()
     } else {
@@ -119,7 +120,7 @@ pub fn caseloads_path(filter: &CaseloadFilter) -> String {
 
 /// A case manager's drill-down.
 pub fn caseload_path(user_id: &str, filter: &CaseloadFilter) -> String {
-    let query = crate::ui::form::query_string(&[("organization_id", &filter.organization_id)]);
+    let query = filter.query();
     let base = format!("{}/{user_id}", crate::routes::CASELOADS);
     if query.is_empty() {
         base

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use leptos::server::ServerAction;
 
 use super::api::{CaseManagerOption, CaseloadRow, ReassignCase, my_case_assignments};
-use crate::features::clients::pages::format_date;
 use crate::features::workflows::DraftItem;
 use crate::features::workflows::api::{DiscardWorkflow, my_drafts};
 use crate::routes;
 use crate::ui::form::{FieldMessage, FormMessage, action_error};
+use crate::ui::format::format_date;
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
 

@@ -9,15 +9,16 @@ use std::collections::{HashMap, HashSet};
 use sea_orm::{ConnectionTrait, Value};
 
 use super::api::{CaseloadDashboard, CaseloadDetail, CaseloadFilter, ManagerLoad};
-use super::service::{annual_dates, case_manager_options, head_entry_dates, rows_for};
+use super::service::{case_manager_options, rows_for};
+use crate::db::annual::{annual_dates, head_entry_dates};
 use crate::db::audit::{self, Event};
 use crate::db::marks;
 use crate::db::statement;
 use crate::domain::access::Workgroup;
 use crate::domain::annual::{AnnualStatus, status};
 use crate::error::AppError;
-use crate::features::access::guard::CurrentSession;
-use crate::features::annual::service::{filter_choices, non_empty};
+use crate::report::{filter_choices, non_empty};
+use crate::session::CurrentSession;
 use crate::state::AppState;
 
 /// Who sees every case manager's load (HMIS admins always may).
@@ -135,20 +136,16 @@ async fn loads(
         h
     };
     let approaching =
-        crate::features::auto_exit::approaching::among(state, session, organization_id, &households).await?;
+        crate::features::auto_exit::approaching_among(state, session, organization_id, &households).await?;
     let open_enrollments: Vec<(String, String)> = {
         let mut e: Vec<(String, String)> = open.iter().map(|&p| p.clone()).collect();
         e.sort_unstable();
         e.dedup();
         e
     };
-    let errors = crate::features::data_quality::service::integrity_errors(
-        state,
-        session,
-        organization_id,
-        &open_enrollments,
-    )
-    .await?;
+    let errors =
+        crate::features::data_quality::integrity_errors(state, session, organization_id, &open_enrollments)
+            .await?;
     let user_ids: Vec<&str> = managers.iter().map(|m| m.user_id.as_str()).collect();
     let drafts = drafts(state, &user_ids).await?;
     Ok(managers

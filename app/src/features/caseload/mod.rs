@@ -12,3 +12,7 @@ pub mod service;
 
 pub use components::{CaseloadTable, MyCaseAssignments, MyDrafts, ReassignForm};
 pub use pages::{CaseloadDetailPage, CaseloadsCard, CaseloadsPage};
+
+/// Whether a user may reassign cases, and to whom (the client dashboard offers it).
+#[cfg(feature = "ssr")]
+pub use service::{case_manager_options, may_reassign};

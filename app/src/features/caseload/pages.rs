@@ -10,8 +10,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::api::{CaseloadFilter, ManagerLoad, ReassignCase, caseload_of, caseload_path, caseloads_path};
 use super::components::CaseloadTable;
 use crate::domain::access::Workgroup;
-use crate::features::access::use_session;
 use crate::routes;
+use crate::session::use_session;
 use crate::ui::chart::{Bar, BarChart};
 use crate::ui::form::FilterSelect;
 use crate::ui::layout::errors_view;
@@ -46,11 +46,7 @@ fn bars(managers: &[ManagerLoad], value: fn(&ManagerLoad) -> usize) -> Vec<Bar> 
 #[component]
 pub fn CaseloadsPage() -> impl IntoView {
     let query = use_query_map();
-    let filter = move || {
-        query.with(|q| CaseloadFilter {
-            organization_id: q.get("organization_id"),
-        })
-    };
+    let filter = move || query.with(|q| CaseloadFilter::from_query(|k| q.get(k)));
     let data = Resource::new(filter, super::api::get_caseload_dashboard);
     view! {
         <Title text="Caseloads" />
@@ -134,11 +130,7 @@ pub fn CaseloadDetailPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let user_id = move || params.with(|p| p.get("user_id").unwrap_or_default());
-    let filter = move || {
-        query.with(|q| CaseloadFilter {
-            organization_id: q.get("organization_id"),
-        })
-    };
+    let filter = move || query.with(|q| CaseloadFilter::from_query(|k| q.get(k)));
     let reassign = ServerAction::<ReassignCase>::new();
     let data = Resource::new(
         move || (user_id(), filter(), reassign.version().get()),

@@ -1,21 +1,19 @@
 //! Case assignments on the server.
 
-use std::collections::HashMap;
-
-use chrono::NaiveDate;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, Value};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use super::api::{CaseManagerOption, CaseloadRow};
+use crate::db::annual::{annual_dates, head_entry_dates};
 use crate::db::audit::{self, Event};
 use crate::db::entities::case_assignment;
+use crate::db::visibility::{client_name, require_visible};
 use crate::db::{begin_write, new_id, statement};
 use crate::domain::access::Workgroup;
-use crate::domain::annual::{AnnualStatus, status};
+use crate::domain::annual::status;
 use crate::error::AppError;
-use crate::features::access::guard::CurrentSession;
-use crate::features::clients::pages::format_date;
-use crate::features::clients::service::{full_name, require_visible};
+use crate::session::CurrentSession;
 use crate::state::AppState;
+use crate::ui::format::annual_alert;
 
 /// Workgroups that may reassign cases (HMIS admins always may).
 pub const REASSIGNERS: &[Workgroup] = &[Workgroup::Supervisor, Workgroup::AgencyAdmin];
@@ -60,12 +58,7 @@ pub(crate) async fn rows_for(
         raws.push(Raw {
             row: CaseloadRow {
                 personal_id: r.try_get("", "personal_id")?,
-                name: full_name([
-                    r.try_get("", "first_name")?,
-                    r.try_get("", "middle_name")?,
-                    r.try_get("", "last_name")?,
-                    r.try_get("", "name_suffix")?,
-                ]),
+                name: client_name(r)?,
                 project_name: r.try_get("", "project_name")?,
                 entry_date: r.try_get("", "entry_date")?,
                 exit_date: r.try_get("", "exit_date")?,
@@ -102,82 +95,6 @@ pub(crate) async fn rows_for(
             raw.row
         })
         .collect())
-}
-
-/// The words for an annual assessment that is due or overdue.
-pub fn annual_alert(status: AnnualStatus) -> Option<String> {
-    match status {
-        AnnualStatus::Due(w) => Some(format!("Annual assessment due by {}", format_date(w.closes))),
-        AnnualStatus::Overdue(w) => Some(format!(
-            "Annual assessment overdue (window closed {})",
-            format_date(w.closes)
-        )),
-        AnnualStatus::NotDue => None,
-    }
-}
-
-use crate::db::marks;
-
-/// The rows of `sql` (given the `?, ?, …` of a chunk) for every chunk of `ids`: large
-/// caseloads stay under both databases' parameter limits.
-async fn in_chunks(
-    db: &impl ConnectionTrait,
-    ids: Vec<Value>,
-    sql: impl Fn(&str) -> String,
-) -> Result<Vec<sea_orm::QueryResult>, AppError> {
-    let mut rows = Vec::new();
-    for chunk in ids.chunks(crate::db::IN_CHUNK) {
-        let query = statement(
-            db.get_database_backend(),
-            &sql(&marks(chunk.len())),
-            chunk.to_vec(),
-        );
-        rows.extend(db.query_all_raw(query).await?);
-    }
-    Ok(rows)
-}
-
-/// The head of household's project start date per household.
-pub async fn head_entry_dates<'a>(
-    db: &impl ConnectionTrait,
-    households: impl Iterator<Item = &'a str>,
-) -> Result<HashMap<String, NaiveDate>, AppError> {
-    let ids: Vec<Value> = households.map(|h| h.into()).collect();
-    let mut heads = HashMap::new();
-    let rows = in_chunks(db, ids, |marks| {
-        format!(
-            "SELECT household_id, entry_date FROM enrollments WHERE household_id IN ({marks}) \
-             AND relationship_to_hoh = 1 AND date_deleted IS NULL"
-        )
-    })
-    .await?;
-    for row in rows {
-        heads.insert(row.try_get("", "household_id")?, row.try_get("", "entry_date")?);
-    }
-    Ok(heads)
-}
-
-/// The information dates of annual assessments (stage 5) per enrollment.
-pub async fn annual_dates<'a>(
-    db: &impl ConnectionTrait,
-    enrollments: impl Iterator<Item = &'a str>,
-) -> Result<HashMap<String, Vec<NaiveDate>>, AppError> {
-    let ids: Vec<Value> = enrollments.map(|e| e.into()).collect();
-    let mut annuals: HashMap<String, Vec<NaiveDate>> = HashMap::new();
-    let rows = in_chunks(db, ids, |marks| {
-        format!(
-            "SELECT enrollment_id, information_date FROM assessment_events WHERE enrollment_id IN ({marks}) \
-             AND data_collection_stage = 5 AND date_deleted IS NULL"
-        )
-    })
-    .await?;
-    for row in rows {
-        annuals
-            .entry(row.try_get("", "enrollment_id")?)
-            .or_default()
-            .push(row.try_get("", "information_date")?);
-    }
-    Ok(annuals)
 }
 
 async fn draft_clients(db: &impl ConnectionTrait, user_id: &str) -> Result<Vec<String>, AppError> {

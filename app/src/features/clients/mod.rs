@@ -1,9 +1,9 @@
-//! Clients: search (with the dedup search of intake), the client dashboard with its
-//! enrollments and their action menus, and who may see which client.
+//! The client dashboard: the client's header, enrollments with their households and
+//! action menus, assessments, drafts and case assignment.
 
 pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use pages::{ClientDashboardPage, ClientsPage, HeaderSearch};
+pub use pages::ClientDashboardPage;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::ce::Choice;
 use crate::error::AppError;
-use crate::features::annual::api::FilterChoice;
+use crate::report::FilterChoice;
 use crate::ui::fields::FieldSpec;
 
 /// One local assessment question as the admin page lists it.
@@ -59,30 +59,19 @@ pub struct CeAssessmentView {
     pub history: Vec<RecordedAssessment>,
 }
 
-/// The priority list's filters, as the page's query string carries them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PriorityFilter {
-    /// `domain::ce::HouseholdType` code.
-    pub household_type: Option<String>,
-    /// "yes" or "no".
-    pub chronic: Option<String>,
-    /// "yes" or "no".
-    pub veteran: Option<String>,
-    /// `domain::ce::AgeBand` code.
-    pub age_band: Option<String>,
-    /// A HUD project type code.
-    pub sought: Option<String>,
-}
-
-impl PriorityFilter {
-    pub fn query(&self) -> String {
-        crate::ui::form::query_string(&[
-            ("household_type", &self.household_type),
-            ("chronic", &self.chronic),
-            ("veteran", &self.veteran),
-            ("age_band", &self.age_band),
-            ("sought", &self.sought),
-        ])
+crate::report::filter! {
+    /// The priority list's filters, as the page's query string carries them.
+    pub struct PriorityFilter {
+        /// `domain::ce::HouseholdType` code.
+        household_type,
+        /// "yes" or "no".
+        chronic,
+        /// "yes" or "no".
+        veteran,
+        /// `domain::ce::AgeBand` code.
+        age_band,
+        /// A HUD project type code.
+        sought,
     }
 }
 
@@ -146,7 +135,7 @@ pub struct CeExitSetting {
 #[server(prefix = "/api", endpoint = "ce_exit_setting")]
 pub async fn get_ce_exit_setting() -> Result<CeExitSetting, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::settings::get(&state, &session).await)
 }
 
@@ -157,7 +146,7 @@ pub async fn save_ce_exit_setting(
     #[server(default)] workgroups: std::collections::BTreeMap<String, String>,
 ) -> Result<(), AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     let codes: Vec<String> = workgroups
         .into_iter()
         .filter(|(_, v)| v == "yes")
@@ -251,7 +240,7 @@ pub fn csv_path(filter: &PriorityFilter) -> String {
 #[server(prefix = "/api", endpoint = "ce_questions")]
 pub async fn ce_questions() -> Result<Vec<QuestionRow>, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::service::questions(&state, &session).await)
 }
 
@@ -266,7 +255,7 @@ pub async fn save_ce_question(
     active: Option<String>,
 ) -> Result<(), AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     let form = super::service::QuestionForm {
         question_id: question_id.filter(|q| !q.trim().is_empty()),
         question,
@@ -280,7 +269,7 @@ pub async fn save_ce_question(
 #[server(prefix = "/api", endpoint = "ce_assessment")]
 pub async fn ce_assessment(enrollment_id: String) -> Result<CeAssessmentView, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::service::assessment_view(&state, &session, &enrollment_id).await)
 }
 
@@ -292,7 +281,7 @@ pub async fn record_ce_assessment(
     answers: Option<HashMap<String, String>>,
 ) -> Result<(), AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     let answers = answers.unwrap_or_default();
     crate::state::respond(super::service::record_assessment(&state, &session, &enrollment_id, &answers).await)
 }
@@ -305,14 +294,14 @@ pub async fn priority_list(
     page: Option<usize>,
 ) -> Result<PriorityPage, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::list::list_page(&state, &session, &filter, page.unwrap_or(0)).await)
 }
 
 #[server(prefix = "/api", endpoint = "ce_events")]
 pub async fn ce_events(enrollment_id: String) -> Result<CeEventsView, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::referrals::events_view(&state, &session, &enrollment_id).await)
 }
 
@@ -324,7 +313,7 @@ pub async fn record_ce_event(
     answers: Option<HashMap<String, String>>,
 ) -> Result<(), AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     let answers = answers.unwrap_or_default();
     crate::state::respond(super::referrals::record_event(&state, &session, &enrollment_id, &answers).await)
 }
@@ -338,7 +327,7 @@ pub async fn record_referral_result(
     result_date: String,
 ) -> Result<(), AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(
         super::referrals::record_result(&state, &session, &event_id, &result, &result_date).await,
     )
@@ -348,6 +337,6 @@ pub async fn record_referral_result(
 #[server(prefix = "/api", endpoint = "incoming_referrals")]
 pub async fn incoming_referrals() -> Result<Vec<IncomingReferral>, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::referrals::incoming(&state, &session).await)
 }

@@ -16,11 +16,11 @@ use crate::domain::ce::{AgeBand, HouseholdType, RANK_ORDER_SQL, RANK_ORDER_SQL_P
 use crate::domain::codes::{PROJECT_TYPE, REFERRAL_RESULT};
 use crate::domain::dates::age_on;
 use crate::error::AppError;
-use crate::features::access::guard::CurrentSession;
-use crate::features::annual::api::FilterChoice;
-use crate::features::annual::service::{audit_view, non_empty};
-use crate::features::clients::service::full_name;
+use crate::report::FilterChoice;
+use crate::report::{audit_view, non_empty};
+use crate::session::CurrentSession;
 use crate::state::AppState;
+use crate::ui::format::full_name;
 
 /// What the list reads: the entries (those of open enrollments, on one index).
 const LIST_FROM: &str = " FROM ce_priority l";
@@ -249,7 +249,7 @@ pub async fn list_page(
         page,
         manages,
         exit_refused: {
-            let exiters = super::settings::ce_exiters(&state.db).await?;
+            let exiters = crate::db::settings::ce_exiters(&state.db).await?;
             let workgroup = session.require_context()?.workgroup;
             (!crate::domain::enrollment::may_exit_ce(workgroup, &exiters))
                 .then(|| crate::domain::enrollment::ce_exit_refused(&exiters))

@@ -6,6 +6,8 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod csv;
+#[cfg(feature = "ssr")]
 pub mod list;
 mod pages;
 #[cfg(feature = "ssr")]

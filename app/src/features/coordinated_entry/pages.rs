@@ -17,26 +17,16 @@ use super::api::{
 use crate::domain::ce::TIE_BREAKERS;
 use crate::domain::codes::REFERRAL_RESULT;
 use crate::error::AppError;
-use crate::features::annual::api::FilterChoice;
-use crate::features::clients::pages::format_date;
 use crate::features::workflows::WorkflowStart;
 use crate::features::workflows::api::{StartWorkflow, WorkflowKind};
+use crate::report::FilterChoice;
 use crate::routes;
 use crate::ui::fields::{FieldSpec, Fields, ValidationSummary};
 use crate::ui::form::{FieldMessage, FilterSelect, FormMessage, Pager, action_error, follow, form_level};
+use crate::ui::format::format_date;
 use crate::ui::layout::errors_view;
 use crate::ui::menu::UnavailableAction;
 use crate::ui::status::Loading;
-
-fn filter_from_query(get: impl Fn(&str) -> Option<String>) -> PriorityFilter {
-    PriorityFilter {
-        household_type: get("household_type"),
-        chronic: get("chronic"),
-        veteran: get("veteran"),
-        age_band: get("age_band"),
-        sought: get("sought"),
-    }
-}
 
 fn yes_no() -> Vec<FilterChoice> {
     [("yes", "Yes"), ("no", "No")]
@@ -56,7 +46,7 @@ fn yes(flag: bool) -> &'static str {
 #[component]
 pub fn PriorityListPage() -> impl IntoView {
     let query = use_query_map();
-    let filter = move || query.with(|q| filter_from_query(|k| q.get(k)));
+    let filter = move || query.with(|q| PriorityFilter::from_query(|k| q.get(k)));
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(0));
     let data = Resource::new(move || (filter(), page()), |(f, p)| priority_list(f, Some(p)));
     let start = ServerAction::<StartWorkflow>::new();

@@ -11,16 +11,17 @@ use super::api::{CeEventsView, EventRow, IncomingReferral};
 use super::service::{ce_enrollment, header, posted_code, posted_date, within_enrollment};
 use crate::db::audit::{self, Event};
 use crate::db::entities::{ce_referral, event};
+use crate::db::visibility::enrollment_access;
 use crate::db::{begin_write, new_id, statement};
 use crate::domain::access::{CASE_WORK, Workgroup};
 use crate::domain::ce::{is_project_referral, takes_result};
 use crate::domain::codes::{EVENT_TYPE, NO_YES_MISSING, REFERRAL_RESULT};
 use crate::domain::enrollment::manages_ce_list;
 use crate::error::{AppError, FieldError};
-use crate::features::access::guard::CurrentSession;
-use crate::features::clients::service::{enrollment_access, full_name};
+use crate::session::CurrentSession;
 use crate::state::AppState;
 use crate::ui::fields::{Choice, FieldKind, FieldSpec};
+use crate::ui::format::full_name;
 
 /// The projects that take CE referrals: (project ID, "project — organization").
 async fn receiving_projects(db: &impl ConnectionTrait) -> Result<Vec<(String, String, String)>, AppError> {
@@ -189,36 +190,36 @@ pub async fn record_event(
         .filter(|p| !p.is_empty());
     let project = match (code.map(is_project_referral), chosen) {
         (Some(true), None) => {
-            errors.push(FieldError {
-                field: "project_id".into(),
-                message: "Choose the project the household is referred to.".into(),
-            });
+            errors.push(FieldError::new(
+                "project_id",
+                "Choose the project the household is referred to.",
+            ));
             None
         }
         (Some(true), Some(id)) => match projects.iter().find(|(p, _, _)| p == id) {
             Some(p) => Some(p.clone()),
             None => {
-                errors.push(FieldError {
-                    field: "project_id".into(),
-                    message: "Choose a project that takes CE referrals.".into(),
-                });
+                errors.push(FieldError::new(
+                    "project_id",
+                    "Choose a project that takes CE referrals.",
+                ));
                 None
             }
         },
         (Some(false), Some(_)) => {
-            errors.push(FieldError {
-                field: "project_id".into(),
-                message: "Only a referral to a project's opening (events 10–15) names a project.".into(),
-            });
+            errors.push(FieldError::new(
+                "project_id",
+                "Only a referral to a project's opening (events 10–15) names a project.",
+            ));
             None
         }
         _ => None,
     };
     if code.is_some_and(is_project_referral) && !manages_ce_list(context.workgroup) {
-        errors.push(FieldError {
-            field: "event".into(),
-            message: "Referrals to a project's opening are made by priority list managers.".into(),
-        });
+        errors.push(FieldError::new(
+            "event",
+            "Referrals to a project's opening are made by priority list managers.",
+        ));
     }
     let prob_sol = optional_code(answers, "prob_sol_div_rr_result", &NO_YES_MISSING, "answer")
         .map_err(|e| errors.push(e))
@@ -229,26 +230,26 @@ pub async fn record_event(
         .ok()
         .flatten();
     if code == Some(2) && prob_sol.is_none() {
-        errors.push(FieldError {
-            field: "prob_sol_div_rr_result".into(),
-            message: "Say whether the client was housed or re-housed in a safe alternative.".into(),
-        });
+        errors.push(FieldError::new(
+            "prob_sol_div_rr_result",
+            "Say whether the client was housed or re-housed in a safe alternative.",
+        ));
     }
     if code == Some(5) && case_manage.is_none() {
-        errors.push(FieldError {
-            field: "referral_case_manage_after".into(),
-            message: "Say whether the client enrolled in an aftercare project.".into(),
-        });
+        errors.push(FieldError::new(
+            "referral_case_manage_after",
+            "Say whether the client enrolled in an aftercare project.",
+        ));
     }
     let location = answers
         .get("location")
         .map(|l| l.trim().to_string())
         .filter(|l| !l.is_empty());
     if location.as_ref().is_some_and(|l| l.chars().count() > 250) {
-        errors.push(FieldError {
-            field: "location".into(),
-            message: "Keep the location under 250 characters.".into(),
-        });
+        errors.push(FieldError::new(
+            "location",
+            "Keep the location under 250 characters.",
+        ));
     }
     let (Some(date), Some(code), true) = (date, code, errors.is_empty()) else {
         return Err(AppError::Validation(errors));

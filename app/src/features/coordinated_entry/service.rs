@@ -10,6 +10,7 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set, V
 use super::api::{CeAssessmentView, CeEnrollment, QuestionRow, RecordedAssessment};
 use crate::db::audit::{self, Event};
 use crate::db::entities::{assessment, assessment_question, assessment_result, ce_priority, ce_question};
+use crate::db::visibility::{EnrollmentAccess, enrollment_access};
 use crate::db::{begin_write, new_id, statement};
 use crate::domain::access::Workgroup;
 use crate::domain::ce::{self, Choice, ChronicFacts, HouseholdType};
@@ -20,8 +21,7 @@ use crate::domain::codes::{
 use crate::domain::dates::age_on;
 use crate::domain::enrollment::does_ce_work;
 use crate::error::{AppError, FieldError};
-use crate::features::access::guard::{ActingContext, CurrentSession};
-use crate::features::clients::service::{EnrollmentAccess, enrollment_access};
+use crate::session::{ActingContext, CurrentSession};
 use crate::state::AppState;
 use crate::ui::fields::{Choice as FieldChoice, FieldKind, FieldSpec};
 
@@ -104,17 +104,8 @@ pub(crate) fn posted_date(
     field: &str,
     label: &str,
 ) -> Result<NaiveDate, FieldError> {
-    let text = answers.get(field).map(|s| s.trim()).unwrap_or_default();
-    if text.is_empty() {
-        return Err(FieldError {
-            field: field.into(),
-            message: format!("Enter the {label}."),
-        });
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| FieldError {
-        field: field.into(),
-        message: format!("Enter the {label} as a date (YYYY-MM-DD)."),
-    })
+    let text = answers.get(field).map(String::as_str).unwrap_or_default();
+    FieldError::required_date(field, text, &format!("Enter the {label}."))
 }
 
 /// Reads a posted code of `list` for `field`.
@@ -128,10 +119,7 @@ pub(crate) fn posted_code(
         .get(field)
         .and_then(|v| v.trim().parse::<i32>().ok())
         .filter(|c| list.contains(*c))
-        .ok_or_else(|| FieldError {
-            field: field.into(),
-            message: format!("Choose the {label} from the list."),
-        })
+        .ok_or_else(|| FieldError::new(field, format!("Choose the {label} from the list.")))
 }
 
 /// A date within the enrollment and not in the future.
@@ -217,10 +205,10 @@ pub async fn save_question(
     let mut errors = Vec::new();
     let question = form.question.trim().to_string();
     if question.is_empty() || question.chars().count() > 500 {
-        errors.push(FieldError {
-            field: "question".into(),
-            message: "Write the question (up to 500 characters).".into(),
-        });
+        errors.push(FieldError::new(
+            "question",
+            "Write the question (up to 500 characters).",
+        ));
     }
     let choices = ce::parse_choices(&form.choices).map_err(|message| FieldError {
         field: "choices".into(),
@@ -231,10 +219,10 @@ pub async fn save_question(
         Some(p) => match p.parse::<i32>().ok().filter(|p| (1..=1000).contains(p)) {
             Some(p) => Some(p),
             None => {
-                errors.push(FieldError {
-                    field: "position".into(),
-                    message: "The position is a whole number from 1 to 1000.".into(),
-                });
+                errors.push(FieldError::new(
+                    "position",
+                    "The position is a whole number from 1 to 1000.",
+                ));
                 None
             }
         },
@@ -579,10 +567,7 @@ fn check_assessment(
             s.parse::<i32>()
                 .ok()
                 .filter(|c| SOUGHT_PROJECT_TYPES.contains(c))
-                .ok_or_else(|| FieldError {
-                    field: "sought".into(),
-                    message: "Choose the project type sought from the list.".into(),
-                }),
+                .ok_or_else(|| FieldError::new("sought", "Choose the project type sought from the list.")),
         ),
     };
     let location = answers
@@ -590,10 +575,10 @@ fn check_assessment(
         .map(|s| s.trim().to_string())
         .unwrap_or_default();
     if location.is_empty() || location.chars().count() > 250 {
-        errors.push(FieldError {
-            field: "location".into(),
-            message: "Enter where the assessment took place (up to 250 characters).".into(),
-        });
+        errors.push(FieldError::new(
+            "location",
+            "Enter where the assessment took place (up to 250 characters).",
+        ));
     }
     let mut chosen = Vec::new();
     for q in questions.into_iter().filter(|q| q.active) {
@@ -842,24 +827,4 @@ pub async fn rebuild_list(db: &impl ConnectionTrait) -> Result<u64, AppError> {
         n += 1;
     }
     Ok(n)
-}
-
-/// Refuses the exit of a Coordinated Entry enrollment to anyone outside the workgroups
-/// the CoC lets exit them (its setting; by default priority list managers — acting in
-/// the CE organization, which owns the enrollment — and HMIS admins). The menu says who
-/// may.
-pub async fn check_ce_exit(
-    db: &impl ConnectionTrait,
-    session: &CurrentSession,
-    access: &EnrollmentAccess,
-) -> Result<(), AppError> {
-    let context = session.require_context()?;
-    if access.project_type != Some(ProjectType::CoordinatedEntry.code()) {
-        return Ok(());
-    }
-    let exiters = super::settings::ce_exiters(db).await?;
-    if !crate::domain::enrollment::may_exit_ce(context.workgroup, &exiters) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(())
 }

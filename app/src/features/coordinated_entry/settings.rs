@@ -2,28 +2,14 @@
 //! (each CoC decides; by default priority list managers and HMIS admins). Kept in the
 //! `settings` table so every server enforces the same choice.
 
-use sea_orm::ConnectionTrait;
-
 use super::api::CeExitSetting;
 use crate::db::audit::{self, Event};
-use crate::db::settings::{self, CE_EXIT_WORKGROUPS};
+use crate::db::settings::{self, CE_EXIT_WORKGROUPS, ce_exiters};
 use crate::domain::access::Workgroup;
-use crate::domain::enrollment::{CE_EXITER_CHOICES, DEFAULT_CE_EXITERS, ce_exit_refused};
+use crate::domain::enrollment::{CE_EXITER_CHOICES, ce_exit_refused};
 use crate::error::AppError;
-use crate::features::access::guard::CurrentSession;
+use crate::session::CurrentSession;
 use crate::state::AppState;
-
-/// The workgroups that may exit CE enrollments now.
-pub async fn ce_exiters(db: &impl ConnectionTrait) -> Result<Vec<Workgroup>, AppError> {
-    let stored = settings::get(db, CE_EXIT_WORKGROUPS).await?;
-    Ok(match stored {
-        None => DEFAULT_CE_EXITERS.to_vec(),
-        Some(codes) => codes
-            .split(',')
-            .filter_map(|c| Workgroup::from_code(c.trim()))
-            .collect(),
-    })
-}
 
 /// The setting as the admin page shows it. HMIS admins only.
 pub async fn get(state: &AppState, admin: &CurrentSession) -> Result<CeExitSetting, AppError> {

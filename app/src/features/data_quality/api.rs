@@ -8,28 +8,18 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::features::annual::api::FilterChoice;
+use crate::report::FilterChoice;
 
-/// Which enrollments the report covers: projects of an organization (HMIS admins choose
-/// any; others their own), one project, and the period (enrollments active in it).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DqFilter {
-    pub organization_id: Option<String>,
-    pub project_id: Option<String>,
-    /// First day (a year before `to` when empty).
-    pub from: Option<String>,
-    /// Last day (today when empty).
-    pub to: Option<String>,
-}
-
-impl DqFilter {
-    pub fn query(&self) -> String {
-        crate::ui::form::query_string(&[
-            ("organization_id", &self.organization_id),
-            ("project_id", &self.project_id),
-            ("from", &self.from),
-            ("to", &self.to),
-        ])
+crate::report::filter! {
+    /// Which enrollments the report covers: projects of an organization (HMIS admins choose
+    /// any; others their own), one project, and the period (enrollments active in it).
+    pub struct DqFilter {
+        organization_id,
+        project_id,
+        /// First day (a year before `to` when empty).
+        from,
+        /// Last day (today when empty).
+        to,
     }
 }
 
@@ -99,8 +89,8 @@ pub async fn data_quality_records(
 }
 
 #[cfg(feature = "ssr")]
-fn reviewer() -> Result<crate::features::access::guard::CurrentSession, AppError> {
-    crate::features::access::guard::require(super::REVIEWERS)
+fn reviewer() -> Result<crate::session::CurrentSession, AppError> {
+    crate::session::require(super::REVIEWERS)
 }
 
 /// The report's address for a filter.

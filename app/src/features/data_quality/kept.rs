@@ -17,11 +17,11 @@ use chrono_tz::Tz;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Value};
 
 use super::sql::{Dialect, FACT_COLUMNS, facts_select};
+use crate::db::annual::annual_dates;
 use crate::db::lease::Lease;
 use crate::db::{IN_CHUNK, begin_write, marks, stale, statement};
 use crate::domain::annual::first_unsettled_close;
 use crate::error::AppError;
-use crate::features::caseload::service::annual_dates;
 
 /// The tables kept from the others: never copied or exported, rebuilt instead.
 pub const KEPT_TABLES: [&str; 3] = ["dq_facts", "dq_dirty", "dq_facts_state"];

@@ -4,6 +4,8 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod csv;
+#[cfg(feature = "ssr")]
 pub mod kept;
 mod pages;
 #[cfg(feature = "ssr")]
@@ -21,3 +23,7 @@ pub const REVIEWERS: &[Workgroup] = &[
 ];
 
 pub use pages::{DataQualityPage, DataQualityRecordsPage};
+
+/// The integrity errors of some households (caseloads show them).
+#[cfg(feature = "ssr")]
+pub use service::integrity_errors;

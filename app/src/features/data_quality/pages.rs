@@ -11,20 +11,11 @@ use super::api::{
 use crate::domain::data_quality::{
     Column, ELEMENTS, INTEGRITY, LAG_BUCKETS, LagOf, bucket_label, element_code, lag_code, percent,
 };
-use crate::features::clients::pages::format_date;
 use crate::routes;
 use crate::ui::form::{FilterSelect, Pager};
+use crate::ui::format::format_date;
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
-
-fn filter_from(get: impl Fn(&str) -> Option<String>) -> DqFilter {
-    DqFilter {
-        organization_id: get("organization_id"),
-        project_id: get("project_id"),
-        from: get("from"),
-        to: get("to"),
-    }
-}
 
 /// A count that opens its records (plain text when there are none).
 #[component]
@@ -39,7 +30,7 @@ fn CountLink(filter: DqFilter, code: String, count: usize) -> impl IntoView {
 #[component]
 pub fn DataQualityPage() -> impl IntoView {
     let query = use_query_map();
-    let filter = move || query.with(|q| filter_from(|k| q.get(k)));
+    let filter = move || query.with(|q| DqFilter::from_query(|k| q.get(k)));
     let data = Resource::new(filter, data_quality_report);
     view! {
         <Title text="Data quality" />
@@ -198,7 +189,7 @@ fn Report(filter: DqFilter, report: DqReport) -> impl IntoView {
 #[component]
 pub fn DataQualityRecordsPage() -> impl IntoView {
     let query = use_query_map();
-    let filter = move || query.with(|q| filter_from(|k| q.get(k)));
+    let filter = move || query.with(|q| DqFilter::from_query(|k| q.get(k)));
     let check = move || query.with(|q| q.get("check").unwrap_or_default());
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(0));
     let data = Resource::new(

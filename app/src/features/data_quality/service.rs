@@ -22,14 +22,14 @@ use crate::domain::data_quality::{
     CHILD_HEAD, EXIT_BEFORE_ENTRY, HEAD_EXITED_FIRST, HEADS_NOT_ONE, INTEGRITY, MISSING_ANNUAL, OVERLAPPING,
     PAST_AUTO_EXIT, title_of,
 };
-use crate::error::AppError;
-use crate::features::access::guard::CurrentSession;
-use crate::features::annual::service::{
-    Scope, audit_view, filter_choices, names_of, non_empty, projects_in_scope,
+use crate::error::{AppError, FieldError};
+use crate::features::auto_exit::{
+    inactive_among as among, inactivity_projects as auto_exit_projects, next_batch,
 };
-use crate::features::auto_exit::sweep::{among, next_batch, projects as auto_exit_projects};
-use crate::features::clients::pages::format_date;
+use crate::report::{Scope, audit_view, filter_choices, names_of, non_empty, projects_in_scope};
+use crate::session::CurrentSession;
 use crate::state::AppState;
+use crate::ui::format::format_date;
 
 /// Records per page.
 pub const PAGE_SIZE: usize = 50;
@@ -46,12 +46,7 @@ pub struct Period {
 }
 
 fn date_field(value: &Option<String>, field: &str) -> Result<Option<NaiveDate>, AppError> {
-    non_empty(value)
-        .map(|v| {
-            NaiveDate::parse_from_str(v, "%Y-%m-%d")
-                .map_err(|_| AppError::field(field, "Enter the date as a date (YYYY-MM-DD)."))
-        })
-        .transpose()
+    Ok(FieldError::date(field, value.as_deref().unwrap_or_default())?)
 }
 
 /// The projects and the period of a filter (the year to today when no dates).

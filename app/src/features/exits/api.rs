@@ -43,7 +43,7 @@ pub struct ReEnterMember {
 #[server(prefix = "/api", endpoint = "get_re_enter")]
 pub async fn get_re_enter(enrollment_id: String) -> Result<ReEnterPreview, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::service::preview(&state, &session, &enrollment_id).await)
 }
 
@@ -58,7 +58,7 @@ pub async fn re_enter_enrollment(
     #[server(default)] together: std::collections::BTreeMap<String, String>,
 ) -> Result<String, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     let also: Vec<String> = together
         .into_iter()
         .filter(|(_, v)| v == "yes")

@@ -6,9 +6,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::api::{ReEnterEnrollment, ReEnterMember, get_re_enter};
-use crate::features::clients::pages::format_date;
 use crate::routes;
 use crate::ui::form::{FormMessage, action_error, follow};
+use crate::ui::format::format_date;
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
 

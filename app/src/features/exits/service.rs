@@ -4,15 +4,15 @@ use sea_orm::ConnectionTrait;
 
 use super::api::{ReEnterMember, ReEnterPreview};
 use crate::db::audit::{self, Event};
+use crate::db::visibility::{EnrollmentAccess, enrollment_access};
 use crate::db::{begin_write, statement};
 use crate::domain::access::{CASE_WORK, Workgroup};
 use crate::domain::codes::{DESTINATION, RELATIONSHIP_TO_HOH};
 use crate::domain::exit::check_re_enter;
 use crate::error::AppError;
-use crate::features::access::guard::CurrentSession;
-use crate::features::clients::service::{EnrollmentAccess, enrollment_access};
-use crate::features::workflows::assessment::{STAGE_TABLES, remove};
-use crate::features::workflows::exit::{RecordedExit, recorded_exit};
+use crate::features::workflows::{RecordedExit, recorded_exit};
+use crate::features::workflows::{STAGE_TABLES, remove_assessment as remove};
+use crate::session::CurrentSession;
 use crate::state::AppState;
 
 /// The stage-3 (exit) master assessments of an enrollment, as SQL.
@@ -163,7 +163,7 @@ pub async fn re_enter(
     also: &[String],
 ) -> Result<String, AppError> {
     let access = editable(state, session, enrollment_id).await?;
-    crate::features::coordinated_entry::service::check_ce_exit(&state.db, session, &access).await?;
+    crate::db::visibility::check_ce_exit(&state.db, session, &access).await?;
     let db = &state.db;
     let exit = live_exit(db, enrollment_id).await?;
     check_re_enter(exit.exit_date, state.today(), hmis_admin(session)).map_err(AppError::Conflict)?;

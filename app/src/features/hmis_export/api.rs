@@ -17,7 +17,7 @@ pub struct ExportParams {
     pub hash_pii: bool,
 }
 
-pub use crate::features::jobs::JobState;
+pub use crate::jobs::JobState;
 
 /// One export, as the list shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,13 +76,14 @@ pub async fn start_export(
     project_id: Option<String>,
     hash_pii: Option<String>,
 ) -> Result<String, AppError> {
-    use crate::features::projects::service::{optional_date, optional_text};
+    use crate::domain::input::optional_text;
+    use crate::error::FieldError;
     let state = crate::state::use_app_state()?;
     let session = crate::state::respond(admin())?;
     let parsed = (|| {
         Ok((
-            optional_date("from", from)?,
-            optional_date("to", to)?,
+            FieldError::date("from", from.as_deref().unwrap_or_default())?,
+            FieldError::date("to", to.as_deref().unwrap_or_default())?,
             optional_text(project_id),
         ))
     })();
@@ -96,8 +97,8 @@ pub async fn start_export(
 }
 
 #[cfg(feature = "ssr")]
-fn admin() -> Result<crate::features::access::guard::CurrentSession, AppError> {
-    crate::features::access::guard::require(&[crate::domain::access::Workgroup::HmisAdmin])
+fn admin() -> Result<crate::session::CurrentSession, AppError> {
+    crate::session::require(&[crate::domain::access::Workgroup::HmisAdmin])
 }
 
 /// The download address of a finished export.

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 
 use super::api::{ExportJob, JobState, StartExport, download_path, list_exports};
 use crate::error::AppError;
-use crate::features::jobs::{JobStatus, RecentJobs, poll_while};
+use crate::jobs::{JobStatus, RecentJobs, poll_while};
 use crate::routes;
 use crate::ui::form::{DateField, FieldMessage, FormMessage};
 use crate::ui::layout::errors_view;

@@ -8,8 +8,8 @@ use crate::db::audit::{self, Event};
 use crate::db::entities::{job_run, organization, project};
 use crate::domain::access::Workgroup;
 use crate::error::AppError;
-use crate::features::access::guard::CurrentSession;
 use crate::jobs;
+use crate::session::CurrentSession;
 use crate::state::AppState;
 
 /// Exports listed on the page.
@@ -23,7 +23,7 @@ pub async fn overview(state: &AppState, admin: &CurrentSession) -> Result<Export
         .order_by_asc(project::Column::ProjectName)
         .all(&state.db)
         .await?;
-    let rows = jobs::recent(&state.db, jobs::KIND_HMIS_EXPORT, RECENT).await?;
+    let rows = jobs::recent(&state.db, jobs::JobKind::HmisExport, RECENT).await?;
     let jobs = rows
         .into_iter()
         .map(|(row, started_by)| {
@@ -115,8 +115,8 @@ pub async fn start(
     let txn = crate::db::begin_write(&state.db).await?;
     jobs::NewJob {
         id: id.clone(),
-        kind: jobs::KIND_HMIS_EXPORT,
-        status: jobs::QUEUED,
+        kind: jobs::JobKind::HmisExport,
+        status: jobs::JobState::Queued,
         at: now,
         total: Some(24),
         message: "Waiting to start",
@@ -150,7 +150,7 @@ pub async fn export_file(
     let job = job_run::Entity::find_by_id(job_run_id.to_string())
         .one(&state.db)
         .await?
-        .filter(|j| j.kind == jobs::KIND_HMIS_EXPORT && j.status == jobs::DONE)
+        .filter(|j| j.kind == jobs::JobKind::HmisExport.code() && j.status == jobs::JobState::Done.code())
         .ok_or(AppError::NotFound)?;
     let path = state.jobs.export_path(&job.job_run_id);
     if !path.exists() {

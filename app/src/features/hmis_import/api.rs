@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-pub use crate::features::jobs::JobState;
+pub use crate::jobs::JobState;
 
 /// One problem found in an uploaded file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,7 +69,7 @@ pub const MAX_UPLOAD_BYTES: usize = 2 * 1024 * 1024 * 1024;
 #[server(prefix = "/api", endpoint = "list_imports")]
 pub async fn list_imports() -> Result<Vec<ImportJob>, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require(&[
+    let session = crate::state::respond(crate::session::require(&[
         crate::domain::access::Workgroup::HmisAdmin,
     ]))?;
     crate::state::respond(super::service::recent(&state, &session).await)
@@ -315,17 +315,11 @@ pub struct FindingCount {
     pub count: u64,
 }
 
-/// The import report's filter (query string: `file`, `kind`, `page`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReportFilter {
-    pub file: Option<String>,
-    pub kind: Option<String>,
-}
-
-impl ReportFilter {
-    /// The filter as a query string (without `?`; empty for "everything").
-    pub fn query(&self) -> String {
-        crate::ui::form::query_string(&[("file", &self.file), ("kind", &self.kind)])
+crate::report::filter! {
+    /// The import report's filter (query string: `file`, `kind`, `page`).
+    pub struct ReportFilter {
+        file,
+        kind,
     }
 }
 
@@ -375,7 +369,7 @@ pub async fn import_report(
     page: Option<usize>,
 ) -> Result<ImportReportPage, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require(&[
+    let session = crate::state::respond(crate::session::require(&[
         crate::domain::access::Workgroup::HmisAdmin,
     ]))?;
     let filter = ReportFilter { file, kind };

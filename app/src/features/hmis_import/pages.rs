@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{ImportJob, JobState, list_imports};
-use crate::features::jobs::{JobStatus, RecentJobs, poll_while};
+use crate::jobs::{JobStatus, RecentJobs, poll_while};
 use crate::routes;
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;

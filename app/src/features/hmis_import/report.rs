@@ -13,8 +13,8 @@ use super::api::{
     report_path, rows_imported,
 };
 use crate::error::AppError;
-use crate::features::annual::api::FilterChoice;
-use crate::features::jobs::JobStatus;
+use crate::jobs::JobStatus;
+use crate::report::FilterChoice;
 use crate::routes;
 use crate::ui::form::{FilterSelect, Pager};
 use crate::ui::layout::errors_view;
@@ -29,12 +29,7 @@ pub fn ImportReportPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let job_run_id = move || params.with(|p| p.get("job_run_id").unwrap_or_default());
-    let filter = move || {
-        query.with(|q| ReportFilter {
-            file: q.get("file"),
-            kind: q.get("kind"),
-        })
-    };
+    let filter = move || query.with(|q| ReportFilter::from_query(|k| q.get(k)));
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<usize>().ok()));
     let data = Resource::new(
         move || (job_run_id(), filter(), page()),

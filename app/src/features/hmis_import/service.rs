@@ -17,9 +17,9 @@ use crate::db::audit::{self, Event};
 use crate::db::entities::{import_finding, job_run, user};
 use crate::domain::access::Workgroup;
 use crate::error::AppError;
-use crate::features::access::guard::CurrentSession;
-use crate::features::annual::service::non_empty;
 use crate::jobs;
+use crate::report::non_empty;
+use crate::session::CurrentSession;
 use crate::state::AppState;
 
 /// Imports listed on the page.
@@ -35,7 +35,7 @@ pub struct ImportParams {
 
 pub async fn recent(state: &AppState, admin: &CurrentSession) -> Result<Vec<ImportJob>, AppError> {
     admin.require_workgroup(&[Workgroup::HmisAdmin])?;
-    let rows = jobs::recent(&state.db, jobs::KIND_HMIS_IMPORT, RECENT).await?;
+    let rows = jobs::recent(&state.db, jobs::JobKind::HmisImport, RECENT).await?;
     Ok(rows
         .into_iter()
         .map(|(row, started_by)| import_job(state, row, started_by))
@@ -101,8 +101,8 @@ pub async fn queue(
     let txn = crate::db::begin_write(&state.db).await?;
     jobs::NewJob {
         id: id.to_string(),
-        kind: jobs::KIND_HMIS_IMPORT,
-        status: jobs::QUEUED,
+        kind: jobs::JobKind::HmisImport,
+        status: jobs::JobState::Queued,
         at: now,
         total: Some(STEPS),
         message: "Waiting to start",
@@ -233,7 +233,7 @@ async fn import_job_by_id(state: &AppState, job_run_id: &str) -> Result<ImportJo
     let row = job_run::Entity::find_by_id(job_run_id.to_string())
         .one(&state.db)
         .await?
-        .filter(|r| r.kind == jobs::KIND_HMIS_IMPORT)
+        .filter(|r| r.kind == jobs::JobKind::HmisImport.code())
         .ok_or(AppError::NotFound)?;
     let started_by = match row.created_by.as_deref() {
         Some(id) => user::Entity::find_by_id(id.to_string())

@@ -31,6 +31,6 @@ pub struct SystemStatus {
 #[server(prefix = "/api", endpoint = "system_status")]
 pub async fn get_system_status() -> Result<SystemStatus, AppError> {
     let state = crate::state::use_app_state()?;
-    crate::state::respond(crate::features::access::guard::require_user())?;
+    crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::service::system_status(&state).await)
 }

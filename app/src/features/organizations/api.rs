@@ -33,7 +33,7 @@ pub struct OrganizationList {
 #[server(prefix = "/api", endpoint = "list_organizations")]
 pub async fn list_organizations() -> Result<OrganizationList, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require(&[
+    let session = crate::state::respond(crate::session::require(&[
         crate::domain::access::Workgroup::AgencyAdmin,
     ]))?;
     crate::state::respond(super::service::list(&state, &session).await)
@@ -49,7 +49,7 @@ pub async fn save_organization(
     coordinated_entry: Option<String>,
 ) -> Result<String, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require(&[
+    let session = crate::state::respond(crate::session::require(&[
         crate::domain::access::Workgroup::AgencyAdmin,
     ]))?;
     let form = super::service::OrganizationForm {

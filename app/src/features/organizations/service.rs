@@ -11,7 +11,7 @@ use crate::db::audit::{self, Event};
 use crate::db::entities::{organization, user_access};
 use crate::domain::access::Workgroup;
 use crate::error::{AppError, FieldError};
-use crate::features::access::guard::CurrentSession;
+use crate::session::CurrentSession;
 use crate::state::AppState;
 
 pub async fn list(state: &AppState, admin: &CurrentSession) -> Result<OrganizationList, AppError> {
@@ -111,10 +111,10 @@ pub async fn save(
         .iter()
         .any(|o| Some(&o.organization_id) != form.organization_id.as_ref())
     {
-        return Err(AppError::Validation(vec![FieldError {
-            field: "organization_name".into(),
-            message: "Another organization already has that name.".into(),
-        }]));
+        return Err(AppError::Validation(vec![FieldError::new(
+            "organization_name",
+            "Another organization already has that name.",
+        )]));
     }
     let (victim_service_provider, coordinated_entry) = match (&existing, hmis) {
         (_, true) => (form.victim_service_provider, form.coordinated_entry),
@@ -140,7 +140,7 @@ pub async fn save(
             id
         }
         None => {
-            let id = crate::features::access::service::create_organization(
+            let id = crate::features::access::create_organization(
                 &txn,
                 &name,
                 coordinated_entry,

@@ -222,7 +222,7 @@ pub struct ClientProfile {
 #[server(prefix = "/api", endpoint = "get_client_profile")]
 pub async fn get_client_profile(personal_id: String) -> Result<ClientProfile, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::service::profile(&state, &session, &personal_id).await)
 }
 
@@ -235,7 +235,7 @@ pub async fn save_profile_record(
     answers: Option<HashMap<String, String>>,
 ) -> Result<(), AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     let answers: Answers = answers.unwrap_or_default().into_iter().collect();
     let record_id = record_id.filter(|r| !r.is_empty());
     crate::state::respond(

@@ -10,3 +10,7 @@ mod pages;
 pub mod service;
 
 pub use pages::ClientProfilePage;
+
+/// Checking and storing a profile record (intake records outreach information too).
+#[cfg(feature = "ssr")]
+pub use service::{check as check_record, insert_record};

@@ -6,10 +6,10 @@ use sea_orm::{ConnectionTrait, QueryResult, Value};
 
 use super::api::{ClientProfile, ColumnType, ProfileKind, ProfileRecord, ProfileSection};
 use crate::db::audit::{self, Event};
+use crate::db::visibility::{client_name, organization_open, require_visible};
 use crate::db::{begin_write, new_id, statement};
 use crate::error::{AppError, FieldError};
-use crate::features::access::guard::CurrentSession;
-use crate::features::clients::service::{full_name, require_visible};
+use crate::session::CurrentSession;
 use crate::state::AppState;
 use crate::ui::fields::{Answers, FieldKind, FieldSpec};
 
@@ -77,35 +77,26 @@ pub async fn profile(
         ))
         .await?
         .ok_or(AppError::NotFound)?;
-    let client_name = full_name([
-        client.try_get("", "first_name")?,
-        client.try_get("", "middle_name")?,
-        client.try_get("", "last_name")?,
-        client.try_get("", "name_suffix")?,
-    ]);
+    let client_name = client_name(&client)?;
     let mut sections = Vec::new();
     for kind in ProfileKind::ALL {
         let (table, id_column) = kind.table();
-        let scope = if kind.shared() {
-            "(o.victim_service_provider = ? OR o.organization_id = ?)"
-        } else {
-            "t.organization_id = ?"
-        };
-        let sql = format!(
+        let mut sql = format!(
             "SELECT t.*, o.organization_name, u.first_name AS u_first, u.last_name AS u_last FROM {table} t \
              JOIN organizations o ON o.organization_id = t.organization_id \
              LEFT JOIN users u ON u.user_id = t.created_by \
-             WHERE t.personal_id = ? AND {scope} ORDER BY t.created_at DESC LIMIT 200"
+             WHERE t.personal_id = ?"
         );
-        let values: Vec<Value> = if kind.shared() {
-            vec![
-                personal_id.into(),
-                false.into(),
-                context.organization_id.clone().into(),
-            ]
+        let mut values: Vec<Value> = vec![personal_id.into()];
+        // Shared records are open as their organization's enrollments are; the rest
+        // only to their own organization.
+        if kind.shared() {
+            organization_open("o", &context.organization_id).and_to(&mut sql, &mut values);
         } else {
-            vec![personal_id.into(), context.organization_id.clone().into()]
-        };
+            sql.push_str(" AND t.organization_id = ?");
+            values.push(context.organization_id.clone().into());
+        }
+        sql.push_str(" ORDER BY t.created_at DESC LIMIT 200");
         let columns = kind.columns();
         let mut records = Vec::new();
         for row in db.query_all_raw(statement(backend, &sql, values)).await? {
@@ -187,13 +178,6 @@ async fn in_street_outreach(
     Ok(row.is_some())
 }
 
-fn field_error(field: &str, message: &str) -> FieldError {
-    FieldError {
-        field: field.into(),
-        message: message.into(),
-    }
-}
-
 /// Checks the answers of a record; answers the column values to store.
 pub fn check(
     kind: ProfileKind,
@@ -210,7 +194,7 @@ pub fn check(
             .map(|v| v.trim().to_string())
             .filter(|v| !v.is_empty());
         if spec.required && typed.is_none() {
-            errors.push(field_error(name, "Required."));
+            errors.push(FieldError::new(name, "Required."));
         }
         any |= typed.is_some();
         let value = match (column, typed) {
@@ -221,11 +205,14 @@ pub fn check(
             (ColumnType::Text(max), Some(text)) => {
                 let mut text = text;
                 if text.chars().count() > max {
-                    errors.push(field_error(name, &format!("At most {max} characters.")));
+                    errors.push(FieldError::new(name, format!("At most {max} characters.")));
                 }
                 match name {
                     "email" if !(text.contains('@') && text.contains('.')) => {
-                        errors.push(field_error(name, "Enter an email address like name@example.org."));
+                        errors.push(FieldError::new(
+                            name,
+                            "Enter an email address like name@example.org.",
+                        ));
                     }
                     "phone" | "alt_phone" => {
                         let digits = text.chars().filter(char::is_ascii_digit).count();
@@ -234,13 +221,13 @@ pub fn check(
                                 .chars()
                                 .any(|c| !(c.is_ascii_digit() || " -+().".contains(c)))
                         {
-                            errors.push(field_error(name, "Enter a phone number (7 to 15 digits)."));
+                            errors.push(FieldError::new(name, "Enter a phone number (7 to 15 digits)."));
                         }
                     }
                     "state" => {
                         text = text.to_ascii_uppercase();
                         if !(text.len() == 2 && text.chars().all(|c| c.is_ascii_uppercase())) {
-                            errors.push(field_error(name, "Two letters, e.g. MO."));
+                            errors.push(FieldError::new(name, "Two letters, e.g. MO."));
                         }
                     }
                     "zip" => {
@@ -253,7 +240,7 @@ pub fn check(
                             }
                         };
                         if !ok {
-                            errors.push(field_error(name, "Five digits (or ZIP+4)."));
+                            errors.push(FieldError::new(name, "Five digits (or ZIP+4)."));
                         }
                     }
                     _ => {}
@@ -261,25 +248,25 @@ pub fn check(
                 if let FieldKind::Select(choices) = &spec.kind
                     && !choices.iter().any(|c| c.value == text)
                 {
-                    errors.push(field_error(name, "Choose a value from the list."));
+                    errors.push(FieldError::new(name, "Choose a value from the list."));
                 }
                 Value::String(Some(text))
             }
-            (ColumnType::Date, Some(text)) => match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
-                Ok(date) if date > today => {
-                    errors.push(field_error(name, "The date cannot be in the future."));
+            (ColumnType::Date, Some(text)) => match FieldError::date(name, &text) {
+                Ok(Some(date)) if date > today => {
+                    errors.push(FieldError::new(name, "The date cannot be in the future."));
                     Value::ChronoDate(None)
                 }
-                Ok(date) => Value::ChronoDate(Some(date)),
-                Err(_) => {
-                    errors.push(field_error(name, "Enter a date (year-month-day)."));
+                Ok(date) => Value::ChronoDate(date),
+                Err(error) => {
+                    errors.push(error);
                     Value::ChronoDate(None)
                 }
             },
             (ColumnType::Code, Some(text)) => {
                 let ok = matches!(&spec.kind, FieldKind::Select(choices) if choices.iter().any(|c| c.value == text));
                 if !ok {
-                    errors.push(field_error(name, "Choose a value from the list."));
+                    errors.push(FieldError::new(name, "Choose a value from the list."));
                 }
                 Value::Int(text.parse().ok())
             }
@@ -295,10 +282,10 @@ pub fn check(
     if let (Some(from), Some(to)) = (date_of("from_date"), date_of("to_date"))
         && to < from
     {
-        errors.push(field_error("to_date", "\"To\" is on or after \"From\"."));
+        errors.push(FieldError::new("to_date", "\"To\" is on or after \"From\"."));
     }
     if !any {
-        errors.push(field_error("form", "Fill in at least one field."));
+        errors.push(FieldError::new("form", "Fill in at least one field."));
     }
     if errors.is_empty() {
         Ok(values)

@@ -131,7 +131,8 @@ pub async fn save_project(
     auto_alert_days: Option<String>,
     ce_participating: Option<String>,
 ) -> Result<String, AppError> {
-    use super::service::{optional_code, optional_date, optional_text};
+    use super::service::{optional_code, optional_date};
+    use crate::domain::input::optional_text;
     let state = crate::state::use_app_state()?;
     let session = crate::state::respond(admin())?;
     let is_new = project_id.as_deref().is_none_or(str::is_empty);
@@ -212,7 +213,8 @@ pub async fn add_project_coc(
     zip: Option<String>,
     geography_type: Option<String>,
 ) -> Result<(), AppError> {
-    use super::service::{NewProjectCoc, optional_code, optional_text};
+    use super::service::{NewProjectCoc, optional_code};
+    use crate::domain::input::optional_text;
     let state = crate::state::use_app_state()?;
     let session = crate::state::respond(admin())?;
     let parsed = optional_code("geography_type", geography_type).map(|geography_type| NewProjectCoc {
@@ -240,6 +242,6 @@ pub async fn remove_project_coc(project_coc_id: String) -> Result<(), AppError> 
 
 /// Project administration is for agency admins (their organization) and HMIS admins.
 #[cfg(feature = "ssr")]
-fn admin() -> Result<crate::features::access::guard::CurrentSession, AppError> {
-    crate::features::access::guard::require(&[crate::domain::access::Workgroup::AgencyAdmin])
+fn admin() -> Result<crate::session::CurrentSession, AppError> {
+    crate::session::require(&[crate::domain::access::Workgroup::AgencyAdmin])
 }

@@ -15,16 +15,13 @@ use crate::domain::codes::{
     COC_CODES, FUNDING_SOURCE, GEOGRAPHY_TYPE, HOUSING_TYPE, PROJECT_TYPE, RRH_SUB_TYPE, TARGET_POPULATION,
 };
 use crate::error::AppError;
-use crate::features::access::use_session;
 use crate::features::admin::api::OrganizationOption;
 use crate::routes;
+use crate::session::use_session;
 use crate::ui::form::{CodeSelect, DateField, FieldMessage, FormMessage, form_level};
+use crate::ui::format::format_long_date;
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
-
-fn format_date(date: chrono::NaiveDate) -> String {
-    date.format("%b %-d, %Y").to_string()
-}
 
 #[component]
 pub fn ProjectsPage() -> impl IntoView {
@@ -99,10 +96,10 @@ fn ProjectRowView(project: ProjectRow, today: Option<chrono::NaiveDate>) -> impl
     let operating = match project.operating_end_date {
         Some(end) => format!(
             "{} – {}",
-            format_date(project.operating_start_date),
-            format_date(end)
+            format_long_date(project.operating_start_date),
+            format_long_date(end)
         ),
-        None => format!("Since {}", format_date(project.operating_start_date)),
+        None => format!("Since {}", format_long_date(project.operating_start_date)),
     };
     let closed = today.is_some_and(|t| !project.operating(t));
     view! {
@@ -404,8 +401,8 @@ fn FundersCard(
                                     .or_else(|| FUNDING_SOURCE.label(f.funder).map(str::to_string))
                                     .unwrap_or_else(|| format!("Funder {}", f.funder));
                                 let period = match f.end_date {
-                                    Some(end) => format!("{} – {}", format_date(f.start_date), format_date(end)),
-                                    None => format!("since {}", format_date(f.start_date)),
+                                    Some(end) => format!("{} – {}", format_long_date(f.start_date), format_long_date(end)),
+                                    None => format!("since {}", format_long_date(f.start_date)),
                                 };
                                 let button_label = format!("Remove grant {}", f.grant_id);
                                 view! {

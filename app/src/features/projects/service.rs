@@ -11,19 +11,15 @@ use crate::db::audit::{self, Event};
 use crate::db::entities::{funder, organization, project, project_coc};
 use crate::domain::access::Workgroup;
 use crate::domain::codes::{GEOGRAPHY_TYPE, ProjectType};
+use crate::domain::input::optional_text;
 use crate::domain::projects::{self, FunderDraft, Problem, ProjectDraft};
 use crate::error::{AppError, FieldError};
-use crate::features::access::guard::{ActingContext, CurrentSession};
-use crate::features::admin::service::managed_organizations;
+use crate::features::admin::managed_organizations;
+use crate::session::{ActingContext, CurrentSession};
 use crate::state::AppState;
 
 // ---------------------------------------------------------------------------
 // Form values
-
-/// A text box: trimmed, and `None` when empty.
-pub fn optional_text(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
-}
 
 /// A select or number box: `None` when empty, a field error when not a whole number.
 pub fn optional_code(field: &str, value: Option<String>) -> Result<Option<i32>, AppError> {
@@ -38,12 +34,7 @@ pub fn optional_code(field: &str, value: Option<String>) -> Result<Option<i32>, 
 
 /// A date box (YYYY-MM-DD, as browsers send it): `None` when empty.
 pub fn optional_date(field: &str, value: Option<String>) -> Result<Option<NaiveDate>, AppError> {
-    match optional_text(value) {
-        None => Ok(None),
-        Some(text) => NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::field(field, "Enter a date (YYYY-MM-DD).")),
-    }
+    Ok(FieldError::date(field, value.as_deref().unwrap_or_default())?)
 }
 
 fn invalid(problems: Vec<Problem>) -> Result<(), AppError> {
@@ -53,10 +44,7 @@ fn invalid(problems: Vec<Problem>) -> Result<(), AppError> {
     Err(AppError::Validation(
         problems
             .into_iter()
-            .map(|(field, message)| FieldError {
-                field: field.into(),
-                message: message.into(),
-            })
+            .map(|(field, message)| FieldError::new(field, message))
             .collect(),
     ))
 }

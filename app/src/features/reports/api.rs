@@ -5,25 +5,16 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-use crate::features::annual::api::FilterChoice;
+use crate::report::FilterChoice;
 
-/// The milestone report's filters.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MilestoneFilter {
-    /// HMIS admins choose any organization; others see their own.
-    pub organization_id: Option<String>,
-    pub project_id: Option<String>,
-    /// Also list those who turn 18 within this many days (0 when empty).
-    pub within_days: Option<String>,
-}
-
-impl MilestoneFilter {
-    pub fn query(&self) -> String {
-        crate::ui::form::query_string(&[
-            ("organization_id", &self.organization_id),
-            ("project_id", &self.project_id),
-            ("within_days", &self.within_days),
-        ])
+crate::report::filter! {
+    /// The milestone report's filters.
+    pub struct MilestoneFilter {
+        /// HMIS admins choose any organization; others see their own.
+        organization_id,
+        project_id,
+        /// Also list those who turn 18 within this many days (0 when empty).
+        within_days,
     }
 }
 
@@ -53,7 +44,7 @@ pub struct MilestonePage {
 #[server(prefix = "/api", endpoint = "milestone_report")]
 pub async fn milestone_report(#[server(default)] filter: MilestoneFilter) -> Result<MilestonePage, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::service::report(&state, &session, &filter).await)
 }
 

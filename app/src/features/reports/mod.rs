@@ -2,6 +2,8 @@
 //! turned 18 since entry, or will soon, and what needs updating).
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod csv;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod service;

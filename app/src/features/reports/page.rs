@@ -3,17 +3,15 @@
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{MilestoneFilter, MilestoneRow, milestone_report, milestones_csv_path};
-use crate::features::clients::pages::format_date;
 use crate::features::workflows::WorkflowStart;
 use crate::features::workflows::api::{StartWorkflow, WorkflowKind};
+use crate::report::{CsvLink, FilterForm, ReportPage, ReportTable};
 use crate::routes;
-use crate::ui::form::{FilterSelect, FormMessage, action_error, follow};
-use crate::ui::layout::errors_view;
-use crate::ui::status::Loading;
+use crate::ui::form::{FormMessage, action_error, follow};
+use crate::ui::format::format_date;
 
 #[component]
 pub fn ReportsPage() -> impl IntoView {
@@ -56,94 +54,49 @@ pub fn ReportsPage() -> impl IntoView {
 #[component]
 pub fn MilestonesPage() -> impl IntoView {
     let query = use_query_map();
-    let filter = move || {
-        query.with(|q| MilestoneFilter {
-            organization_id: q.get("organization_id"),
-            project_id: q.get("project_id"),
-            within_days: q.get("within_days"),
-        })
-    };
+    let filter = move || query.with(|q| MilestoneFilter::from_query(|k| q.get(k)));
     let data = Resource::new(filter, milestone_report);
     let start = ServerAction::<StartWorkflow>::new();
     follow(start);
     view! {
-        <Title text="Client Milestone Age Status" />
-        <section class="page">
-            <h1>"Client Milestone Age Status"</h1>
-            <p class="lead">
-                "Clients in open enrollments who were children at their start date and turned 18 since — or will within the days chosen. Adults answer more: veteran status, prior living situation, income and benefits."
-            </p>
+        <ReportPage
+            title="Client Milestone Age Status"
+            lead="Clients in open enrollments who were children at their start date and turned 18 since — or will within the days chosen. Adults answer more: veteran status, prior living situation, income and benefits."
+            data
+            body=move |report| {
+                let f = filter();
+                let total = format!(
+                    "{} client{} as of {}",
+                    report.rows.len(),
+                    if report.rows.len() == 1 { "" } else { "s" },
+                    format_date(report.today),
+                );
+                let csv = CsvLink { href: milestones_csv_path(&f), file: "client-milestones.csv", testid: "milestones-csv" };
+                view! {
+                    <FilterForm
+                        organizations=report.organizations.clone()
+                        organization=f.organization_id.clone()
+                        projects=report.projects.clone()
+                        project=f.project_id.clone()
+                        csv
+                    >
+                        <div class="field">
+                            <label for="within_days">"Or turning 18 within (days)"</label>
+                            <input id="within_days" name="within_days" type="number" min="0" max="366" value=f.within_days.clone().unwrap_or_default() />
+                        </div>
+                    </FilterForm>
+                    <p data-testid="milestones-total">{total}</p>
+                    <ReportTable
+                        testid="milestones-table"
+                        columns=&["Client", "Date of birth", "Turns 18", "Project", "Start date", "To update", ""]
+                    >
+                        {report.rows.into_iter().map(|row| view! { <MilestoneLine row start /> }).collect_view()}
+                    </ReportTable>
+                }
+            }
+        >
             <FormMessage error=action_error(start) />
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    let f = filter();
-                    match data.await {
-                        Ok(report) => {
-                            let total = format!(
-                                "{} client{} as of {}",
-                                report.rows.len(),
-                                if report.rows.len() == 1 { "" } else { "s" },
-                                format_date(report.today),
-                            );
-                            view! {
-                                <Form method="GET" action="" attr:class="form form--inline" attr:role="search">
-                                    {(!report.organizations.is_empty())
-                                        .then(|| {
-                                            view! {
-                                                <FilterSelect
-                                                    id="organization_id"
-                                                    label="Organization"
-                                                    any="All organizations"
-                                                    choices=report.organizations.clone()
-                                                    value=f.organization_id.clone()
-                                                />
-                                            }
-                                        })}
-                                    <FilterSelect
-                                        id="project_id"
-                                        label="Project"
-                                        any="All projects"
-                                        choices=report.projects.clone()
-                                        value=f.project_id.clone()
-                                    />
-                                    <div class="field">
-                                        <label for="within_days">"Or turning 18 within (days)"</label>
-                                        <input id="within_days" name="within_days" type="number" min="0" max="366" value=f.within_days.clone().unwrap_or_default() />
-                                    </div>
-                                    <button type="submit" class="button">"Show"</button>
-                                    <a class="button button--secondary" href=milestones_csv_path(&f) download="client-milestones.csv" rel="external" data-testid="milestones-csv">
-                                        "Download CSV"
-                                    </a>
-                                </Form>
-                                <p data-testid="milestones-total">{total}</p>
-                                <div class="table-scroll">
-                                    <table class="data-table" data-testid="milestones-table">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Client"</th>
-                                                <th scope="col">"Date of birth"</th>
-                                                <th scope="col">"Turns 18"</th>
-                                                <th scope="col">"Project"</th>
-                                                <th scope="col">"Start date"</th>
-                                                <th scope="col">"To update"</th>
-                                                <th scope="col">
-                                                    <span class="visually-hidden">"Actions"</span>
-                                                </th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {report.rows.into_iter().map(|row| view! { <MilestoneLine row start /> }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                            }
-                                .into_any()
-                        }
-                        Err(e) => errors_view(e),
-                    }
-                })}
-            </Transition>
-        </section>
+        </ReportPage>
     }
 }
 

@@ -9,10 +9,10 @@ use super::api::{MilestoneFilter, MilestonePage, MilestoneRow};
 use crate::db::{marks, statement};
 use crate::domain::dates::{adult_on, turns_adult_between};
 use crate::error::AppError;
-use crate::features::access::guard::CurrentSession;
-use crate::features::annual::service::{Scope, audit_view, filter_choices, non_empty, projects_in_scope};
-use crate::features::clients::service::full_name;
+use crate::report::{Scope, audit_view, filter_choices, non_empty, projects_in_scope};
+use crate::session::CurrentSession;
 use crate::state::AppState;
+use crate::ui::format::full_name;
 
 /// The longest look-ahead a user may ask for.
 const MAX_DAYS: i64 = 366;

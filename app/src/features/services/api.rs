@@ -47,7 +47,7 @@ pub struct EnrollmentServices {
 #[server(prefix = "/api", endpoint = "get_enrollment_services")]
 pub async fn get_enrollment_services(enrollment_id: String) -> Result<EnrollmentServices, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::service::services(&state, &session, &enrollment_id).await)
 }
 
@@ -59,7 +59,7 @@ pub async fn add_service(
     service: String,
 ) -> Result<(), AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(
         super::service::add_service(&state, &session, &enrollment_id, &date_provided, &service).await,
     )
@@ -74,7 +74,7 @@ pub async fn add_contact(
     location_details: Option<String>,
 ) -> Result<(), AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(
         super::service::add_contact(
             &state,

@@ -7,3 +7,7 @@ mod pages;
 pub mod service;
 
 pub use pages::EnrollmentServicesPage;
+
+/// The services a step may record (exit records its last contact's service).
+#[cfg(feature = "ssr")]
+pub use service::{parse_choice, service_choices};

@@ -9,10 +9,10 @@ use leptos_router::hooks::use_params_map;
 use super::api::{AddContact, AddService, EnrollmentServices, get_enrollment_services};
 use crate::domain::codes::CURRENT_LIVING_SITUATION;
 use crate::error::AppError;
-use crate::features::clients::pages::format_date;
 use crate::routes;
 use crate::ui::fields::{FieldKind, FieldSpec, GroupedSelect};
 use crate::ui::form::{DateField, FieldMessage, FormMessage, action_error, form_level};
+use crate::ui::format::format_date;
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
 

@@ -6,14 +6,15 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use super::api::{ContactRow, EnrollmentServices, ServiceRow};
 use crate::db::audit::{self, Event};
 use crate::db::entities::{current_living_situation, service};
+use crate::db::visibility::{EnrollmentAccess, enrollment_access};
 use crate::db::{begin_write, new_id, statement};
 use crate::domain::codes::{CURRENT_LIVING_SITUATION, ProjectType, RECORD_TYPE};
+use crate::domain::input::NOT_A_DATE;
 use crate::domain::services::{
     check_date_in_enrollment, records_contacts, type_provided_list, valid_service,
 };
 use crate::error::{AppError, FieldError};
-use crate::features::access::guard::CurrentSession;
-use crate::features::clients::service::{EnrollmentAccess, enrollment_access};
+use crate::session::CurrentSession;
 use crate::state::AppState;
 use crate::ui::fields::Choice;
 
@@ -148,10 +149,7 @@ fn date_field(
     access: &EnrollmentAccess,
     today: NaiveDate,
 ) -> Result<NaiveDate, FieldError> {
-    let date = NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d").map_err(|_| FieldError {
-        field: field.into(),
-        message: "Enter a date (year-month-day).".into(),
-    })?;
+    let date = FieldError::required_date(field, typed, NOT_A_DATE)?;
     check_date_in_enrollment(date, access.entry_date, access.exit_date, today).map_err(|message| {
         FieldError {
             field: field.into(),
@@ -175,10 +173,7 @@ pub async fn add_service(
         .ok();
     let codes = parse_choice(chosen);
     if codes.is_none() {
-        errors.push(FieldError {
-            field: "service".into(),
-            message: "Choose a service from the list.".into(),
-        });
+        errors.push(FieldError::new("service", "Choose a service from the list."));
     }
     let (Some(date), Some((record_type, type_provided))) = (date, codes) else {
         return Err(AppError::Validation(errors));
@@ -233,19 +228,16 @@ pub async fn add_contact(
         .ok()
         .filter(|c| CURRENT_LIVING_SITUATION.contains(*c));
     if code.is_none() {
-        errors.push(FieldError {
-            field: "current_living_situation".into(),
-            message: "Choose the living situation.".into(),
-        });
+        errors.push(FieldError::new(
+            "current_living_situation",
+            "Choose the living situation.",
+        ));
     }
     let details = location_details
         .map(|d| d.trim().to_string())
         .filter(|d| !d.is_empty());
     if details.as_ref().is_some_and(|d| d.chars().count() > 250) {
-        errors.push(FieldError {
-            field: "location_details".into(),
-            message: "At most 250 characters.".into(),
-        });
+        errors.push(FieldError::new("location_details", "At most 250 characters."));
     }
     let (Some(date), Some(code), true) = (date, code, errors.is_empty()) else {
         return Err(AppError::Validation(errors));

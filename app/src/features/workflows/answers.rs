@@ -4,15 +4,9 @@
 use chrono::NaiveDate;
 
 use crate::domain::codes::{CodeList, NO_YES_REASONS_FOR_MISSING_DATA};
+use crate::domain::input::form_date;
 use crate::error::{AppError, FieldError};
 use crate::ui::fields::{Answers, FieldSpec};
-
-pub fn field_error(field: &str, message: &str) -> FieldError {
-    FieldError {
-        field: field.into(),
-        message: message.into(),
-    }
-}
 
 pub fn text(answers: &Answers, key: &str) -> Option<String> {
     answers
@@ -31,7 +25,7 @@ pub fn code(answers: &Answers, key: &str, list: &CodeList, errors: &mut Vec<Fiel
     match value.parse::<i32>() {
         Ok(code) if list.contains(code) => Some(code),
         _ => {
-            errors.push(field_error(key, "Choose a value from the list."));
+            errors.push(FieldError::new(key, "Choose a value from the list."));
             None
         }
     }
@@ -45,27 +39,24 @@ pub fn required_code(
 ) -> Option<i32> {
     let value = code(answers, key, list, errors);
     if value.is_none() && !errors.iter().any(|e| e.field == key) {
-        errors.push(field_error(key, "Required."));
+        errors.push(FieldError::new(key, "Required."));
     }
     value
 }
 
 pub fn date(answers: &Answers, key: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
     let value = text(answers, key)?;
-    match NaiveDate::parse_from_str(&value, "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.push(field_error(key, "Enter a date (year-month-day)."));
-            None
-        }
-    }
+    FieldError::date(key, &value).unwrap_or_else(|error| {
+        errors.push(error);
+        None
+    })
 }
 
 /// A date answer read without reporting (for pages deciding what to show).
 pub fn date_answer(answers: Option<&Answers>, key: &str) -> Option<NaiveDate> {
     answers
         .and_then(|a| text(a, key))
-        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        .and_then(|d| form_date(&d).ok().flatten())
 }
 
 pub fn money(answers: &Answers, key: &str, errors: &mut Vec<FieldError>) -> Option<f64> {
@@ -73,7 +64,10 @@ pub fn money(answers: &Answers, key: &str, errors: &mut Vec<FieldError>) -> Opti
     match value.replace([',', '$'], "").parse::<f64>() {
         Ok(n) if n.is_finite() && (0.0..1_000_000.0).contains(&n) => Some((n * 100.0).round() / 100.0),
         _ => {
-            errors.push(field_error(key, "Enter a monthly amount in dollars, 0 or more."));
+            errors.push(FieldError::new(
+                key,
+                "Enter a monthly amount in dollars, 0 or more.",
+            ));
             None
         }
     }

@@ -102,6 +102,19 @@ pub struct DraftData {
     pub facts: BTreeMap<String, String>,
 }
 
+impl DraftData {
+    /// The draft's household as lists name it: "Ana Ruiz household (3 people)".
+    pub fn title(&self) -> String {
+        match self.members.first() {
+            Some(m) if self.members.len() > 1 => {
+                format!("{} household ({} people)", m.name(), self.members.len())
+            }
+            Some(m) => m.name(),
+            None => "New household".into(),
+        }
+    }
+}
+
 /// One entry of the step list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepLink {
@@ -172,7 +185,7 @@ pub struct WorkflowView {
 #[server(prefix = "/api", endpoint = "get_workflow")]
 pub async fn get_workflow(draft_id: String, step: Option<String>) -> Result<WorkflowView, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::service::view(&state, &session, &draft_id, step.as_deref()).await)
 }
 
@@ -188,7 +201,7 @@ pub async fn save_workflow_step(
     answers: Option<HashMap<String, String>>,
 ) -> Result<String, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     let answers: Answers = answers.unwrap_or_default().into_iter().collect();
     let result = super::service::save_step(
         &state,
@@ -207,7 +220,7 @@ pub async fn save_workflow_step(
 #[server(prefix = "/api", endpoint = "finish_workflow")]
 pub async fn finish_workflow(draft_id: String) -> Result<String, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     let result = super::service::finish(&state, &session, &draft_id).await;
     crate::state::respond_then_go(result, String::clone)
 }
@@ -216,7 +229,7 @@ pub async fn finish_workflow(draft_id: String) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "discard_workflow")]
 pub async fn discard_workflow(draft_id: String) -> Result<String, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     let result = super::service::discard(&state, &session, &draft_id).await;
     crate::state::respond_then_go(result, String::clone)
 }
@@ -227,7 +240,7 @@ pub async fn discard_workflow(draft_id: String) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "start_workflow")]
 pub async fn start_workflow(enrollment_id: String, kind: String) -> Result<String, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     let result = match WorkflowKind::from_code(&kind) {
         Some(kind @ (WorkflowKind::Exit | WorkflowKind::EditExit)) => {
             super::exit::start(&state, &session, kind, &enrollment_id).await
@@ -251,7 +264,7 @@ pub async fn start_intake(
     last_name: Option<String>,
 ) -> Result<String, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     let result = super::intake::start(
         &state,
         &session,
@@ -270,7 +283,7 @@ pub async fn add_household_member(
     last_name: Option<String>,
 ) -> Result<String, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     let result = super::intake::add_member(
         &state,
         &session,
@@ -285,7 +298,7 @@ pub async fn add_household_member(
 #[server(prefix = "/api", endpoint = "remove_household_member")]
 pub async fn remove_household_member(draft_id: String, personal_id: String) -> Result<String, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     let result = super::intake::remove_member(&state, &session, &draft_id, &personal_id).await;
     crate::state::respond_then_go(result, String::clone)
 }
@@ -332,6 +345,6 @@ pub struct MyDraft {
 #[server(prefix = "/api", endpoint = "my_drafts")]
 pub async fn my_drafts() -> Result<Vec<MyDraft>, AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require_user())?;
+    let session = crate::state::respond(crate::session::require_user())?;
     crate::state::respond(super::service::my_drafts(&state, &session).await)
 }

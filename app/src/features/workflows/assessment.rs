@@ -200,16 +200,10 @@ pub fn check(answers: &Answers, collected: Collected, errors: &mut Vec<FieldErro
             }
         }
         if any == Some(1) && yes == 0 {
-            errors.push(FieldError {
-                field: key.into(),
-                message: "\"Yes\": give at least one source below.".into(),
-            });
+            errors.push(FieldError::new(key, "\"Yes\": give at least one source below."));
         }
         if any.is_some_and(|a| a != 1) && yes > 0 {
-            errors.push(FieldError {
-                field: key.into(),
-                message: "Sources are given below: answer \"Yes\".".into(),
-            });
+            errors.push(FieldError::new(key, "Sources are given below: answer \"Yes\"."));
         }
     };
     for g in &SOURCE_GROUPS {
@@ -276,10 +270,7 @@ pub fn check(answers: &Answers, collected: Collected, errors: &mut Vec<FieldErro
         let fleeing = code(answers, "currently_fleeing", &CURRENTLY_FLEEING, errors);
         for (value, key) in [(when, "when_occurred"), (fleeing, "currently_fleeing")] {
             if survivor == Some(1) && value.is_none() {
-                errors.push(FieldError {
-                    field: key.into(),
-                    message: "Required for a survivor.".into(),
-                });
+                errors.push(FieldError::new(key, "Required for a survivor."));
             }
         }
         if let Some(survivor) = survivor {

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use sea_orm::Value;
 
-use super::answers::{code, date, field_error, required_code, validation, yes_no_reasons};
+use super::answers::{code, date, required_code, validation, yes_no_reasons};
 use super::assessment;
 use crate::db::entities::enrollment;
 use crate::domain::codes::{
@@ -14,7 +14,7 @@ use crate::domain::codes::{
     ProjectType, RESIDENCE_PRIOR_LENGTH_OF_STAY, TIMES_HOMELESS_PAST_THREE_YEARS,
 };
 use crate::domain::household::Collected;
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 use crate::ui::fields::{Answers, FieldKind, FieldSpec};
 
 /// The entry page's fields for a member who answers what `collected` says, in a
@@ -107,7 +107,7 @@ pub fn check(answers: &Answers, collected: Collected, entry: NaiveDate) -> Resul
         let street = code(answers, "previous_street_essh", &NO_YES, &mut errors);
         let started = date(answers, "date_to_street_essh", &mut errors);
         if started.is_some_and(|d| d > entry) {
-            errors.push(field_error(
+            errors.push(FieldError::new(
                 "date_to_street_essh",
                 "This date is on or before the project start date.",
             ));
@@ -146,7 +146,7 @@ pub fn check(answers: &Answers, collected: Collected, entry: NaiveDate) -> Resul
     let long_term = stage.long_term_disability;
     out.stage = stage;
     if long_term && disabling.is_some_and(|d| d != 1) {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "disabling_condition",
             "A long-continuing disability is recorded below: the disabling condition is \"Yes\".",
         ));

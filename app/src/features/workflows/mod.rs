@@ -10,6 +10,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod assessment;
 #[cfg(feature = "ssr")]
+mod contract;
+#[cfg(feature = "ssr")]
 pub mod edit_entry;
 #[cfg(feature = "ssr")]
 pub mod entry_assessment;
@@ -24,3 +26,10 @@ pub mod service;
 pub mod update;
 
 pub use pages::{DraftItem, IntakeStartPage, WorkflowPage, WorkflowStart};
+
+// What the exit editor builds on: the recorded exit of a household and removing an
+// assessment's records.
+#[cfg(feature = "ssr")]
+pub use assessment::{STAGE_TABLES, remove as remove_assessment};
+#[cfg(feature = "ssr")]
+pub(crate) use exit::{RecordedExit, recorded_exit};

@@ -16,12 +16,12 @@ use super::api::{
 };
 use crate::domain::codes::RELATIONSHIP_TO_HOH;
 use crate::error::AppError;
-use crate::features::clients::api::{ClientHit, find_matches};
-use crate::features::clients::pages::format_date;
+use crate::features::client_search::api::{ClientHit, find_matches};
 use crate::routes;
 use crate::ui::fields::Fields;
 use crate::ui::fields::ValidationSummary;
 use crate::ui::form::{FieldMessage, FormMessage, action_error, follow, form_level};
+use crate::ui::format::format_date;
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
 

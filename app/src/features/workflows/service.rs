@@ -8,14 +8,13 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, S
 use super::api::{
     DraftData, DraftMember, MyDraft, StepBody, StepLink, StepView, WorkflowKind, WorkflowView, step_path,
 };
-use super::{edit_entry, exit, intake, update};
 use crate::db::audit::{self, Event};
 use crate::db::entities::workflow_draft;
+use crate::db::visibility::{EnrollmentAccess, enrollment_access};
 use crate::db::{begin_write, new_id, statement};
 use crate::domain::access::Workgroup;
 use crate::error::{AppError, FieldError};
-use crate::features::access::guard::CurrentSession;
-use crate::features::clients::service::{EnrollmentAccess, enrollment_access};
+use crate::session::CurrentSession;
 use crate::state::AppState;
 use crate::ui::fields::Answers;
 
@@ -98,12 +97,7 @@ pub async fn close(
 }
 
 fn steps_of(draft: &Draft) -> Vec<StepDef> {
-    match draft.kind {
-        WorkflowKind::Intake => intake::steps(&draft.data),
-        WorkflowKind::Exit | WorkflowKind::EditExit => exit::steps(draft.kind, &draft.data),
-        WorkflowKind::Assessment => update::steps(&draft.data),
-        WorkflowKind::EditEntry => edit_entry::steps(&draft.data),
-    }
+    draft.kind.workflow().steps(draft)
 }
 
 /// Creates a draft for the acting user and organization.
@@ -263,12 +257,7 @@ async fn render(
     draft: &Draft,
     step: &StepDef,
 ) -> Result<StepView, AppError> {
-    match draft.kind {
-        WorkflowKind::Intake => intake::render(state, session, draft, step).await,
-        WorkflowKind::Exit | WorkflowKind::EditExit => exit::render(state, draft, step).await,
-        WorkflowKind::Assessment => update::render(state, draft, step).await,
-        WorkflowKind::EditEntry => edit_entry::render(state, draft, step).await,
-    }
+    draft.kind.workflow().render(state, session, draft, step).await
 }
 
 /// The required answers a saved step left empty, as the page draws it from those
@@ -330,7 +319,7 @@ pub async fn view(
     Ok(WorkflowView {
         draft_id: draft.id().to_string(),
         kind: draft.kind,
-        title: intake::title(&draft.data),
+        title: draft.data.title(),
         steps: steps
             .iter()
             .map(|s| StepLink {
@@ -350,18 +339,7 @@ pub async fn view(
 
 /// Where the user goes when the workflow is finished or thrown away.
 fn back_to(draft: &Draft) -> String {
-    match draft.kind {
-        WorkflowKind::Exit | WorkflowKind::EditExit | WorkflowKind::Assessment | WorkflowKind::EditEntry => {
-            match &draft.model.personal_id {
-                Some(id) => crate::routes::client(id),
-                None => crate::routes::HOME.to_string(),
-            }
-        }
-        WorkflowKind::Intake => match draft.data.members.first() {
-            Some(m) if m.existing => crate::routes::client(&m.personal_id),
-            _ => crate::routes::CLIENTS.to_string(),
-        },
-    }
+    draft.kind.workflow().back_to(draft)
 }
 
 /// Saves a step (see `save_workflow_step`); answers the address of the next step.
@@ -374,18 +352,14 @@ pub async fn save_step(
     mut answers: Answers,
 ) -> Result<String, AppError> {
     let mut draft = load(state, session, draft_id).await?;
+    let kind = draft.kind.workflow();
     let steps = steps_of(&draft);
     let index = steps
         .iter()
         .position(|s| s.id == step)
         .ok_or(AppError::NotFound)?;
     if intent == "default_last" {
-        let filled = match draft.kind {
-            WorkflowKind::Intake => intake::default_last(state, &draft, step).await?,
-            WorkflowKind::Exit | WorkflowKind::EditExit => exit::default_last(state, &draft, step).await?,
-            WorkflowKind::Assessment => update::default_last(state, &draft, step).await?,
-            WorkflowKind::EditEntry => edit_entry::default_last(state, &draft, step).await?,
-        };
+        let filled = kind.default_last(state, &draft, step).await?;
         draft.data.answers.insert(step.to_string(), filled);
         draft.data.done.remove(step);
         store(state, &draft, step).await?;
@@ -395,31 +369,12 @@ pub async fn save_step(
         answers.insert(NO_CHANGES.to_string(), "yes".to_string());
     }
     // Kept before it is checked: nothing typed is lost, even when it needs correcting.
-    let problems = match draft.kind {
-        WorkflowKind::Intake => intake::prepare(state, &draft, step, &mut answers).await?,
-        WorkflowKind::Exit | WorkflowKind::EditExit => {
-            exit::prepare(state, &draft, step, &mut answers).await?;
-            None
-        }
-        WorkflowKind::Assessment => {
-            update::prepare(state, &draft, step, &mut answers).await?;
-            None
-        }
-        WorkflowKind::EditEntry => {
-            edit_entry::prepare(state, &draft, step, &mut answers).await?;
-            None
-        }
-    };
+    let problems = kind.prepare(state, &draft, step, &mut answers).await?;
     draft.data.answers.insert(step.to_string(), answers);
     draft.data.done.remove(step);
     let checked = match problems {
         Some(problems) => Err(problems),
-        None => match draft.kind {
-            WorkflowKind::Intake => intake::check_step(state, session, &draft, step).await,
-            WorkflowKind::Exit | WorkflowKind::EditExit => exit::check_step(state, &draft, step).await,
-            WorkflowKind::Assessment => update::check_step(state, &draft, step).await,
-            WorkflowKind::EditEntry => edit_entry::check_step(state, &draft, step).await,
-        },
+        None => kind.check_step(state, session, &draft, step).await,
     };
     // "No Changes" keeps what is on record as it is; a saved form must answer every
     // question the page marks required.
@@ -436,11 +391,7 @@ pub async fn save_step(
         return Err(err);
     }
     draft.data.done.insert(step.to_string());
-    match draft.kind {
-        WorkflowKind::Exit | WorkflowKind::EditExit => exit::after_save(state, &mut draft, step).await?,
-        WorkflowKind::Assessment => update::after_save(state, &mut draft, step).await?,
-        WorkflowKind::Intake | WorkflowKind::EditEntry => {}
-    }
+    kind.after_save(state, &mut draft, step).await?;
     // Later steps may depend on this one (members, project): recompute the list.
     let steps = steps_of(&draft);
     let next = steps
@@ -473,12 +424,7 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft_id: &str) 
             missing.label
         )));
     }
-    match draft.kind {
-        WorkflowKind::Intake => intake::finish(state, session, &draft).await,
-        WorkflowKind::Exit | WorkflowKind::EditExit => exit::finish(state, session, &draft).await,
-        WorkflowKind::Assessment => update::finish(state, session, &draft).await,
-        WorkflowKind::EditEntry => edit_entry::finish(state, session, &draft).await,
-    }
+    draft.kind.workflow().finish(state, session, &draft).await
 }
 
 /// Deletes a draft inside a workflow's commit.
@@ -546,7 +492,7 @@ pub async fn my_drafts(state: &AppState, session: &CurrentSession) -> Result<Vec
         let updated_at = row.try_get("", "updated_at")?;
         drafts.push(MyDraft {
             draft_id: row.try_get("", "draft_id")?,
-            household: intake::title(&data),
+            household: data.title(),
             kind: parsed.map(|k| k.label().to_string()).unwrap_or(kind),
             updated_at,
             saved_at: state.stamp(updated_at),

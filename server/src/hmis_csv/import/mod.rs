@@ -236,7 +236,7 @@ pub async fn import<R: Read + Seek>(
     // The households imported are marked for the kept summaries (the Annual Assessment
     // Tool's rows, the data-quality facts): a whole export's worth is built anew
     // instead (by the server, on its clock).
-    app::features::kept::forget(&txn)
+    app::kept::forget(&txn)
         .await
         .map_err(|e| DbErr::Custom(e.to_string()))?;
     txn.commit().await?;

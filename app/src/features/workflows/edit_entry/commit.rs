@@ -9,11 +9,11 @@ use sea_orm::{ActiveModelTrait, Set};
 use super::*;
 use crate::db::audit::{self, Event};
 use crate::db::begin_write;
-use crate::features::clients::service::enrollment_access;
+use crate::db::visibility::enrollment_access;
 use crate::features::workflows::service::step_needs_attention;
 
 fn step_def(draft: &Draft, id: &str) -> Result<StepDef, AppError> {
-    steps(&draft.data)
+    steps(draft)
         .into_iter()
         .find(|s| s.id == id)
         .ok_or(AppError::Internal)

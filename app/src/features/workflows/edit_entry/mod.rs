@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, EntityTrait, Value};
 
-use super::answers::{date, date_answer, field_error, iso, ticked, validation};
+use super::answers::{date, date_answer, iso, ticked, validation};
 use super::api::{DraftData, DraftMember, ReviewSection, StepBody, StepView, WorkflowKind, step_path};
 use super::assessment::{self, Source};
 use super::entry_assessment;
@@ -18,11 +18,11 @@ use crate::db::entities::{enrollment, project};
 use crate::db::statement;
 use crate::domain::codes::ProjectType;
 use crate::domain::household::{check_entry_date, collected_for};
-use crate::error::AppError;
-use crate::features::access::guard::CurrentSession;
-use crate::features::clients::pages::format_date;
+use crate::error::{AppError, FieldError};
+use crate::session::CurrentSession;
 use crate::state::AppState;
 use crate::ui::fields::{Answers, FieldKind, FieldSpec};
+use crate::ui::format::format_date;
 
 mod commit;
 
@@ -40,7 +40,8 @@ fn date_key(personal_id: &str) -> String {
     format!("entry_{personal_id}")
 }
 
-pub fn steps(data: &DraftData) -> Vec<StepDef> {
+pub fn steps(draft: &Draft) -> Vec<StepDef> {
+    let data = &draft.data;
     let mut steps = vec![StepDef {
         id: DATES.into(),
         label: "Project start date".into(),
@@ -211,7 +212,12 @@ pub async fn start(
 
 // ---- pages -------------------------------------------------------------------------
 
-pub async fn render(state: &AppState, draft: &Draft, step: &StepDef) -> Result<StepView, AppError> {
+pub async fn render(
+    state: &AppState,
+    _session: &crate::session::CurrentSession,
+    draft: &Draft,
+    step: &StepDef,
+) -> Result<StepView, AppError> {
     let data = &draft.data;
     let empty = Answers::new();
     let form = |id: &str, title: String, intro: String, fields: Vec<FieldSpec>, no_changes: bool| StepView {
@@ -371,7 +377,12 @@ pub async fn prepare(
     Ok(())
 }
 
-pub async fn check_step(state: &AppState, draft: &Draft, step: &str) -> Result<(), AppError> {
+pub async fn check_step(
+    state: &AppState,
+    _session: &crate::session::CurrentSession,
+    draft: &Draft,
+    step: &str,
+) -> Result<(), AppError> {
     match step {
         DATES => check_dates(state, draft).await.map(|_| ()),
         REVIEW => Ok(()),
@@ -416,7 +427,7 @@ pub(super) async fn check_dates(
         let key = date_key(&m.personal_id);
         let Some(new) = date(answers, &key, &mut errors) else {
             if !errors.iter().any(|e| e.field == key) {
-                errors.push(field_error(&key, "Enter the project start date."));
+                errors.push(FieldError::new(&key, "Enter the project start date."));
             }
             continue;
         };
@@ -427,16 +438,16 @@ pub(super) async fn check_dates(
             project.operating_start_date,
             project.operating_end_date,
         ) {
-            errors.push(field_error(&key, &message));
+            errors.push(FieldError::new(&key, &message));
             continue;
         }
         let enrollment_id = m.enrollment_id.as_deref().ok_or(AppError::Internal)?;
         if let Some((what, on)) = first_activity(db, enrollment_id).await?
             && new > on
         {
-            errors.push(field_error(
+            errors.push(FieldError::new(
                 &key,
-                &format!(
+                format!(
                     "{}'s start date cannot be after {what} recorded on {}: correct that first, or choose an earlier date.",
                     m.name(),
                     format_date(on)
@@ -445,9 +456,9 @@ pub(super) async fn check_dates(
             continue;
         }
         if new < old && overlaps_earlier(db, m, old, new).await? {
-            errors.push(field_error(
+            errors.push(FieldError::new(
                 &key,
-                &format!(
+                format!(
                     "{} has an earlier enrollment in this project that ends after that date.",
                     m.name()
                 ),
@@ -463,9 +474,9 @@ pub(super) async fn check_dates(
     if let Some(head) = head {
         for (m, _, new) in out.iter().filter(|(m, _, _)| m.relationship != Some(1)) {
             if *new < head {
-                errors.push(field_error(
-                    &date_key(&m.personal_id),
-                    &format!(
+                errors.push(FieldError::new(
+                    date_key(&m.personal_id),
+                    format!(
                         "{}'s start date is on or after the head of household's ({}).",
                         m.name(),
                         format_date(head)
@@ -509,3 +520,5 @@ async fn overlaps_earlier(
     };
     Ok(n > 0)
 }
+
+super::contract::workflow!(EditEntry);

@@ -8,7 +8,7 @@ use crate::domain::exit::{
     ExitMember, HouseholdExitProblem, check_destination, check_exit_date, check_household_exit,
 };
 use crate::error::FieldError;
-use crate::features::workflows::answers::{code, date, field_error, validation};
+use crate::features::workflows::answers::{code, date, validation};
 
 /// The first step's answers, checked.
 #[derive(Clone, Debug)]
@@ -25,7 +25,12 @@ pub(super) struct ExitAnswers {
     pub service: Option<(i32, i32)>,
 }
 
-pub async fn check_step(state: &AppState, draft: &Draft, step: &str) -> Result<(), AppError> {
+pub async fn check_step(
+    state: &AppState,
+    _session: &crate::session::CurrentSession,
+    draft: &Draft,
+    step: &str,
+) -> Result<(), AppError> {
     if step == EXIT {
         return check_exit_step(state, draft).await.map(|_| ());
     }
@@ -65,7 +70,7 @@ pub(super) async fn check_exit_step(state: &AppState, draft: &Draft) -> Result<E
     let mut errors: Vec<FieldError> = Vec::new();
     let exit_date = date(answers, "exit_date", &mut errors);
     if exit_date.is_none() && !errors.iter().any(|e| e.field == "exit_date") {
-        errors.push(field_error("exit_date", "Enter the exit date."));
+        errors.push(FieldError::new("exit_date", "Enter the exit date."));
     }
     let destination = code(answers, "destination", &DESTINATION, &mut errors);
     let subsidy = code(answers, "subsidy_type", &RENTAL_SUBSIDY_TYPE, &mut errors);
@@ -77,12 +82,12 @@ pub(super) async fn check_exit_step(state: &AppState, draft: &Draft) -> Result<E
         } else {
             "destination"
         };
-        errors.push(field_error(field, &message));
+        errors.push(FieldError::new(field, &message));
     }
     let other_destination =
         text(answers, "other_destination").map(|s| s.chars().take(50).collect::<String>());
     if destination == Some(OTHER_DESTINATION) && other_destination.is_none() {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "other_destination",
             "Say what the other destination is.",
         ));
@@ -94,15 +99,15 @@ pub(super) async fn check_exit_step(state: &AppState, draft: &Draft) -> Result<E
             .iter()
             .any(|c| &c.value == id);
         if !allowed {
-            errors.push(field_error("reason", "Choose a reason from the list."));
+            errors.push(FieldError::new("reason", "Choose a reason from the list."));
         }
     }
     let service = match text(answers, "service") {
         None => None,
         Some(chosen) => {
-            let codes = crate::features::services::service::parse_choice(&chosen);
+            let codes = crate::features::services::parse_choice(&chosen);
             if codes.is_none() {
-                errors.push(field_error("service", "Choose a service from the list."));
+                errors.push(FieldError::new("service", "Choose a service from the list."));
             }
             codes
         }
@@ -160,7 +165,7 @@ pub(super) async fn check_exit_step(state: &AppState, draft: &Draft) -> Result<E
             } else {
                 "exit_date".to_string()
             };
-            errors.push(field_error(&field, &format!("{}: {message}", m.name())));
+            errors.push(FieldError::new(&field, format!("{}: {message}", m.name())));
         }
         let exit_date_of_member = if chosen { own } else { m.exit_date };
         members.push(ExitMember {

@@ -11,14 +11,11 @@ use crate::db::{begin_write, insert_all, new_id};
 use crate::features::workflows::service::step_needs_attention;
 
 fn step_def(draft: &Draft, id: &str) -> StepDef {
-    steps(draft.kind, &draft.data)
-        .into_iter()
-        .find(|s| s.id == id)
-        .unwrap_or(StepDef {
-            id: id.into(),
-            label: "Review and finish".into(),
-            member: None,
-        })
+    steps(draft).into_iter().find(|s| s.id == id).unwrap_or(StepDef {
+        id: id.into(),
+        label: "Review and finish".into(),
+        member: None,
+    })
 }
 
 /// Commits the exit (or the corrected exit) of every member at once.
@@ -29,7 +26,7 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
     if !access.editable {
         return Err(AppError::Forbidden);
     }
-    crate::features::coordinated_entry::service::check_ce_exit(&state.db, session, &access).await?;
+    crate::db::visibility::check_ce_exit(&state.db, session, &access).await?;
     let first = check_exit_step(state, draft)
         .await
         .map_err(|e| step_needs_attention(&step_def(draft, EXIT), e))?;

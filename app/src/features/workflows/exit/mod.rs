@@ -13,14 +13,15 @@ use super::assessment::{self, Source};
 use super::service::{self, Draft, StepDef};
 use crate::db::entities::exit_reason;
 use crate::db::statement;
+use crate::db::visibility::enrollment_access;
 use crate::domain::codes::{DESTINATION, RELATIONSHIP_TO_HOH, RENTAL_SUBSIDY_TYPE};
 use crate::domain::exit::NO_EXIT_INTERVIEW;
 use crate::domain::household::collected_for;
 use crate::error::AppError;
-use crate::features::access::guard::CurrentSession;
-use crate::features::clients::service::{enrollment_access, full_name};
+use crate::session::CurrentSession;
 use crate::state::AppState;
 use crate::ui::fields::{Answers, Choice, FieldKind, FieldSpec};
+use crate::ui::format::full_name;
 
 mod checks;
 mod commit;
@@ -54,7 +55,8 @@ fn exits(kind: WorkflowKind, data: &DraftData, personal_id: &str) -> bool {
         .is_none_or(|a| ticked(a, &format!("exit_{personal_id}")))
 }
 
-pub fn steps(kind: WorkflowKind, data: &DraftData) -> Vec<StepDef> {
+pub fn steps(draft: &Draft) -> Vec<StepDef> {
+    let (kind, data) = (draft.kind, &draft.data);
     let mut steps = vec![StepDef {
         id: EXIT.into(),
         label: "Exit date and destination".into(),
@@ -247,7 +249,7 @@ pub async fn start(
 ) -> Result<String, AppError> {
     let begin = service::begin(state, session, kind, enrollment_id).await?;
     let access = begin.access;
-    crate::features::coordinated_entry::service::check_ce_exit(&state.db, session, &access).await?;
+    crate::db::visibility::check_ce_exit(&state.db, session, &access).await?;
     let db = &state.db;
     let edit = kind == WorkflowKind::EditExit;
     match (edit, access.exit_date) {
@@ -422,3 +424,5 @@ pub async fn after_save(state: &AppState, draft: &mut Draft, step: &str) -> Resu
     }
     Ok(())
 }
+
+super::contract::workflow!(Exit, after_save);

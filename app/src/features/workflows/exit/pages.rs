@@ -5,7 +5,12 @@ use super::*;
 
 // ---- pages -------------------------------------------------------------------------
 
-pub async fn render(state: &AppState, draft: &Draft, step: &StepDef) -> Result<StepView, AppError> {
+pub async fn render(
+    state: &AppState,
+    _session: &crate::session::CurrentSession,
+    draft: &Draft,
+    step: &StepDef,
+) -> Result<StepView, AppError> {
     let id = step.id.as_str();
     if id == EXIT {
         return exit_page(state, draft).await;
@@ -155,7 +160,7 @@ async fn exit_page(state: &AppState, draft: &Draft) -> Result<StepView, AppError
             FieldSpec::new(
                 "service",
                 "Service provided at exit",
-                FieldKind::Select(crate::features::services::service::service_choices()),
+                FieldKind::Select(crate::features::services::service_choices()),
             )
             .hint("Recorded on the exit date for the head of household (or the first member exiting)."),
         ]);

@@ -92,44 +92,50 @@ pub(super) fn check_client_step(
     let last_name = text(answers, "last_name");
     let name_dq = required_code(answers, "name_data_quality", &NAME_DATA_QUALITY, &mut errors);
     if name_dq == Some(1) && (first_name.is_none() || last_name.is_none()) {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "last_name",
             "A full name needs a first and a last name.",
         ));
     }
     if name_dq.is_some_and(|q| q != 99) && first_name.is_none() && last_name.is_none() {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "first_name",
             "Type a name, or choose \"Data not collected\".",
         ));
     }
     for key in ["first_name", "middle_name", "last_name", "name_suffix"] {
         if text(answers, key).is_some_and(|v| v.chars().count() > 50) {
-            errors.push(field_error(key, "At most 50 characters."));
+            errors.push(FieldError::new(key, "At most 50 characters."));
         }
     }
     let ssn_dq = required_code(answers, "ssn_data_quality", &SSN_DATA_QUALITY, &mut errors);
     let has_ssn = answers.contains_key("ssn_sealed") || (m.existing && answers.contains_key("ssn_last4"));
     if ssn_dq == Some(1) && !has_ssn {
-        errors.push(field_error("ssn", "A full SSN was chosen: type the nine digits."));
+        errors.push(FieldError::new(
+            "ssn",
+            "A full SSN was chosen: type the nine digits.",
+        ));
     }
     let dob = date(answers, "dob", &mut errors);
     let dob_dq = required_code(answers, "dob_data_quality", &DOB_DATA_QUALITY, &mut errors);
     if let Some(d) = dob {
         if d > today {
-            errors.push(field_error("dob", "The date of birth cannot be in the future."));
+            errors.push(FieldError::new(
+                "dob",
+                "The date of birth cannot be in the future.",
+            ));
         } else if d < NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(d) {
-            errors.push(field_error("dob", "The date of birth is before 1900."));
+            errors.push(FieldError::new("dob", "The date of birth is before 1900."));
         }
     }
     if matches!(dob_dq, Some(1 | 2)) && dob.is_none() {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "dob",
             "Enter the date of birth (approximate is fine with partial quality).",
         ));
     }
     if matches!(dob_dq, Some(8 | 9 | 99)) && dob.is_some() {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "dob_data_quality",
             "A date was entered: choose full or approximate.",
         ));
@@ -137,13 +143,13 @@ pub(super) fn check_client_step(
     let races = RACES.map(|(column, _)| i32::from(ticked(answers, &format!("race_{column}"))));
     let race_none = code(answers, "race_none", &RACE_NONE, &mut errors);
     if races.iter().all(|r| *r == 0) && race_none.is_none() {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "race_none",
             "Tick at least one race or ethnicity, or choose a reason here.",
         ));
     }
     if races.contains(&1) && race_none.is_some() {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "race_none",
             "Leave this empty when a race or ethnicity is ticked.",
         ));
@@ -161,7 +167,7 @@ pub(super) fn check_client_step(
         Some(99)
     };
     if adult && dob.is_some_and(|d| !crate::domain::dates::is_adult_on(d, today)) && veteran == Some(1) {
-        errors.push(field_error("veteran_status", "A child cannot be a veteran."));
+        errors.push(FieldError::new("veteran_status", "A child cannot be a veteran."));
     }
     validation(errors)?;
     Ok(ClientAnswers {
@@ -201,7 +207,7 @@ pub(super) async fn check_enrollment_step(
     let mut errors = Vec::new();
     let project = match text(answers, "project_id") {
         None => {
-            errors.push(field_error("project_id", "Choose the project."));
+            errors.push(FieldError::new("project_id", "Choose the project."));
             None
         }
         Some(id) => {
@@ -211,7 +217,7 @@ pub(super) async fn check_enrollment_step(
                     Some(p)
                 }
                 _ => {
-                    errors.push(field_error(
+                    errors.push(FieldError::new(
                         "project_id",
                         "Choose one of your organization's projects.",
                     ));
@@ -222,12 +228,12 @@ pub(super) async fn check_enrollment_step(
     };
     let entry_date = date(answers, "entry_date", &mut errors);
     if entry_date.is_none() && !errors.iter().any(|e| e.field == "entry_date") {
-        errors.push(field_error("entry_date", "Enter the project start date."));
+        errors.push(FieldError::new("entry_date", "Enter the project start date."));
     }
     if let (Some(p), Some(entry)) = (&project, entry_date)
         && let Err(message) = check_entry_date(entry, today, p.operating_start_date, p.operating_end_date)
     {
-        errors.push(field_error("entry_date", &message));
+        errors.push(FieldError::new("entry_date", &message));
     }
     let engagement = date(answers, "date_of_engagement", &mut errors);
     if let (Some(p), Some(engaged)) = (&project, engagement) {
@@ -236,12 +242,12 @@ pub(super) async fn check_enrollment_step(
             .and_then(ProjectType::from_code)
             .is_some_and(collects_engagement);
         if !collects {
-            errors.push(field_error(
+            errors.push(FieldError::new(
                 "date_of_engagement",
                 "Only street outreach, night-by-night shelter and services-only projects record a date of engagement.",
             ));
         } else if entry_date.is_some_and(|e| engaged < e) || engaged > today {
-            errors.push(field_error(
+            errors.push(FieldError::new(
                 "date_of_engagement",
                 "The date of engagement is on or after the start date, and not in the future.",
             ));
@@ -262,9 +268,12 @@ pub(super) async fn check_enrollment_step(
         })
         .collect();
     if enrolled.is_empty() {
-        errors.push(field_error("household", "Enroll at least one household member."));
+        errors.push(FieldError::new(
+            "household",
+            "Enroll at least one household member.",
+        ));
     } else if !check_household(&members).is_empty() {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "household",
             "The members enrolled must include exactly one head of household.",
         ));
@@ -277,9 +286,9 @@ pub(super) async fn check_enrollment_step(
             .filter(|m| m.existing && enrolled.contains(&m.personal_id))
         {
             if overlapping(&state.db, &m.personal_id, &p.project_id, entry).await? {
-                errors.push(field_error(
-                    &format!("enroll_{}", m.personal_id),
-                    &format!(
+                errors.push(FieldError::new(
+                    format!("enroll_{}", m.personal_id),
+                    format!(
                         "{} already has an enrollment in this project that is open or ends after this date.",
                         m.name()
                     ),
@@ -340,7 +349,7 @@ pub(super) fn check_outreach_step(
     answers: &Answers,
     today: NaiveDate,
 ) -> Result<Vec<(String, Value)>, AppError> {
-    crate::features::profile::service::check(
+    crate::features::profile::check_record(
         crate::features::profile::api::ProfileKind::OutreachInformation,
         answers,
         today,

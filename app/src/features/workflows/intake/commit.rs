@@ -15,7 +15,7 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
     require_intake_rights(session)?;
     let today = state.today();
     let now = state.now();
-    let all = steps(&draft.data);
+    let all = steps(draft);
     let by_id = |id: &str| all.iter().find(|s| s.id == id).cloned();
     let empty = Answers::new();
     let answers_of = |step: &str| draft.answers(step).unwrap_or(&empty);
@@ -223,7 +223,7 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
         .await?;
     }
     if let Some((personal_id, values)) = outreach {
-        crate::features::profile::service::insert_record(
+        crate::features::profile::insert_record(
             &txn,
             crate::features::profile::api::ProfileKind::OutreachInformation,
             &personal_id,

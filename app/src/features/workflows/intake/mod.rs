@@ -8,8 +8,7 @@ use chrono::NaiveDate;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, Value};
 
 use super::answers::{
-    code, date, date_answer, field_error, required_code, text, ticked, validation, with_values,
-    yes_no_reasons,
+    code, date, date_answer, required_code, text, ticked, validation, with_values, yes_no_reasons,
 };
 use super::api::{
     DraftData, DraftMember, HouseholdMemberView, MemberChoice, ReviewSection, StepBody, StepView,
@@ -31,7 +30,7 @@ use crate::domain::household::{
     Member, check_entry_date, check_household, collected_for, collects_engagement, overlaps,
 };
 use crate::error::{AppError, FieldError};
-use crate::features::access::guard::CurrentSession;
+use crate::session::CurrentSession;
 use crate::state::AppState;
 use crate::ui::fields::{Answers, Choice, FieldKind, FieldSpec};
 
@@ -84,7 +83,8 @@ fn enrolled(data: &DraftData, personal_id: &str) -> bool {
     }
 }
 
-pub fn steps(data: &DraftData) -> Vec<StepDef> {
+pub fn steps(draft: &Draft) -> Vec<StepDef> {
+    let data = &draft.data;
     let mut steps = vec![StepDef {
         id: HOUSEHOLD.into(),
         label: "Household".into(),
@@ -124,16 +124,6 @@ pub fn steps(data: &DraftData) -> Vec<StepDef> {
     steps
 }
 
-pub fn title(data: &DraftData) -> String {
-    match data.members.first() {
-        Some(m) if data.members.len() > 1 => {
-            format!("{} household ({} people)", m.name(), data.members.len())
-        }
-        Some(m) => m.name(),
-        None => "New household".into(),
-    }
-}
-
 fn member<'a>(draft: &'a Draft, personal_id: &str) -> Result<&'a DraftMember, AppError> {
     draft.member(personal_id)
 }
@@ -147,7 +137,7 @@ async fn resolve(
 ) -> Result<DraftMember, AppError> {
     match choice {
         MemberChoice::Existing(personal_id) => {
-            crate::features::clients::service::require_visible(&state.db, session, &personal_id).await?;
+            crate::db::visibility::require_visible(&state.db, session, &personal_id).await?;
             let record = client::Entity::find_by_id(personal_id.clone())
                 .one(&state.db)
                 .await?
@@ -167,16 +157,16 @@ async fn resolve(
         } => {
             let mut errors = Vec::new();
             if first_name.is_empty() {
-                errors.push(field_error(
+                errors.push(FieldError::new(
                     "first_name",
                     "Type the first name (or what the client goes by).",
                 ));
             }
             if last_name.is_empty() {
-                errors.push(field_error("last_name", "Type the last name."));
+                errors.push(FieldError::new("last_name", "Type the last name."));
             }
             if first_name.chars().count() > 50 || last_name.chars().count() > 50 {
-                errors.push(field_error("last_name", "Names are at most 50 characters."));
+                errors.push(FieldError::new("last_name", "Names are at most 50 characters."));
             }
             if !errors.is_empty() {
                 return Err(AppError::Validation(errors));
@@ -404,3 +394,14 @@ mod pages;
 pub use checks::check_step;
 pub use commit::finish;
 pub use pages::{default_last, render};
+
+/// Where intake goes back to: an existing client's dashboard; the client search for
+/// new ones.
+fn back_to(draft: &Draft) -> String {
+    match draft.data.members.first() {
+        Some(m) if m.existing => crate::routes::client(&m.personal_id),
+        _ => crate::routes::CLIENTS.to_string(),
+    }
+}
+
+super::contract::workflow!(Intake, back_to);

@@ -4,10 +4,15 @@ use super::pages::annual_offered;
 use super::*;
 use crate::domain::household::collected_for;
 use crate::error::FieldError;
-use crate::features::clients::pages::format_date;
-use crate::features::workflows::answers::{date, field_error, validation};
+use crate::features::workflows::answers::{date, validation};
+use crate::ui::format::format_date;
 
-pub async fn check_step(state: &AppState, draft: &Draft, step: &str) -> Result<(), AppError> {
+pub async fn check_step(
+    state: &AppState,
+    _session: &crate::session::CurrentSession,
+    draft: &Draft,
+    step: &str,
+) -> Result<(), AppError> {
     match step {
         PROGRAM => check_program(state, draft).map(|_| ()),
         CHOOSE => check_choose(state, draft).await,
@@ -57,11 +62,11 @@ pub(super) fn check_program(state: &AppState, draft: &Draft) -> Result<ProgramAn
         let value = date(answers, key, errors);
         if let Some(d) = value {
             if entry.is_some_and(|e| d < e) {
-                errors.push(field_error(key, "On or after the project start date."));
+                errors.push(FieldError::new(key, "On or after the project start date."));
             } else if d > today {
-                errors.push(field_error(key, "Never in the future."));
+                errors.push(FieldError::new(key, "Never in the future."));
             } else if exit.is_some_and(|x| d > x) {
-                errors.push(field_error(key, "On or before the exit date."));
+                errors.push(FieldError::new(key, "On or before the exit date."));
             }
         }
         Some(value)

@@ -1,12 +1,12 @@
 //! Finish: every step checked again against the household as recorded now, then one
 //! transaction for the program dates and every member's assessment.
 
+use super::super::exit::household;
 use super::checks::{ProgramAnswers, check_date, check_kind, check_member, check_program, head};
 use super::*;
 use crate::db::audit::{self, Event};
 use crate::db::begin_write;
-use crate::features::clients::service::enrollment_access;
-use crate::features::workflows::exit::household;
+use crate::db::visibility::enrollment_access;
 use crate::features::workflows::service::step_needs_attention;
 
 /// The draft with each member's enrollment dates and relationship as recorded now.
@@ -40,14 +40,14 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
         return Err(AppError::Forbidden);
     }
     let fresh = as_recorded(state, draft).await?;
-    let ids = |d: &Draft| steps(&d.data).into_iter().map(|s| s.id).collect::<Vec<_>>();
+    let ids = |d: &Draft| steps(d).into_iter().map(|s| s.id).collect::<Vec<_>>();
     if ids(&fresh) != ids(draft) {
         return Err(AppError::Conflict(
             "Someone entered or exited a household member since this workflow started: check the steps again, then finish."
                 .into(),
         ));
     }
-    let all = steps(&fresh.data);
+    let all = steps(&fresh);
     let def = |id: &str| all.iter().find(|s| s.id == id).cloned().ok_or(AppError::Internal);
     let program = match check_program(state, &fresh) {
         Ok(program) => program,

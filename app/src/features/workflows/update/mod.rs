@@ -18,7 +18,7 @@ use crate::db::statement;
 use crate::domain::codes::ProjectType;
 use crate::domain::household::collects_engagement;
 use crate::error::AppError;
-use crate::features::access::guard::CurrentSession;
+use crate::session::CurrentSession;
 use crate::state::AppState;
 use crate::ui::fields::Answers;
 
@@ -119,7 +119,8 @@ fn editing(data: &DraftData) -> Option<&str> {
     data.facts.get(GROUP).map(String::as_str).filter(|g| *g != NEW)
 }
 
-pub fn steps(data: &DraftData) -> Vec<StepDef> {
+pub fn steps(draft: &Draft) -> Vec<StepDef> {
+    let data = &draft.data;
     let step = |id: &str, label: &str| StepDef {
         id: id.into(),
         label: label.into(),
@@ -401,3 +402,5 @@ pub async fn after_save(state: &AppState, draft: &mut Draft, step: &str) -> Resu
     }
     Ok(())
 }
+
+super::contract::workflow!(Update, after_save);

@@ -3,10 +3,10 @@
 use super::*;
 use crate::domain::annual::{check_annual, current_or_next, window_containing};
 use crate::domain::household::collected_for;
-use crate::features::clients::pages::format_date;
 use crate::features::workflows::answers::with_values;
 use crate::features::workflows::api::{ReviewSection, StepBody, StepView};
 use crate::ui::fields::{Choice, FieldKind, FieldSpec};
+use crate::ui::format::format_date;
 
 fn form(
     id: &str,
@@ -27,7 +27,12 @@ fn form(
     }
 }
 
-pub async fn render(state: &AppState, draft: &Draft, step: &StepDef) -> Result<StepView, AppError> {
+pub async fn render(
+    state: &AppState,
+    _session: &crate::session::CurrentSession,
+    draft: &Draft,
+    step: &StepDef,
+) -> Result<StepView, AppError> {
     let id = step.id.as_str();
     let data = &draft.data;
     match id {

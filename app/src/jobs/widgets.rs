@@ -1,49 +1,10 @@
-//! Background jobs (exports, imports) as people see them: their state and a progress
-//! bar. The queue itself is server-only (`crate::jobs`, `server/src/jobs.rs`).
+//! Background jobs as people see them: their state, a progress bar, the latest runs
+//! and "Run again" for an interrupted one.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
+use super::JobState;
 use crate::error::AppError;
-
-#[cfg(feature = "ssr")]
-pub mod service;
-
-/// Job statuses as stored in `job_runs.status`.
-pub const QUEUED: &str = "queued";
-pub const RUNNING: &str = "running";
-pub const DONE: &str = "done";
-pub const FAILED: &str = "failed";
-/// The worker running it died; it can be run again.
-pub const INTERRUPTED: &str = "interrupted";
-
-/// The state of a job.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum JobState {
-    Queued,
-    Running,
-    Done,
-    Failed,
-    /// Its worker stopped while it ran (the server was killed or crashed).
-    Interrupted,
-}
-
-impl JobState {
-    pub fn from_status(status: &str) -> Self {
-        match status {
-            QUEUED => JobState::Queued,
-            RUNNING => JobState::Running,
-            DONE => JobState::Done,
-            INTERRUPTED => JobState::Interrupted,
-            _ => JobState::Failed,
-        }
-    }
-
-    /// Still to finish: the page keeps checking.
-    pub fn busy(self) -> bool {
-        matches!(self, JobState::Queued | JobState::Running)
-    }
-}
 
 /// Runs an interrupted job again: queued for the next worker, which carries on (every
 /// job is idempotent: what was done stays done and is not done twice). HMIS admins, as
@@ -51,10 +12,10 @@ impl JobState {
 #[server(prefix = "/api", endpoint = "run_job_again")]
 pub async fn run_job_again(job_run_id: String) -> Result<(), AppError> {
     let state = crate::state::use_app_state()?;
-    let session = crate::state::respond(crate::features::access::guard::require(&[
+    let session = crate::state::respond(crate::session::require(&[
         crate::domain::access::Workgroup::HmisAdmin,
     ]))?;
-    crate::state::respond(service::run_again(&state, &session, &job_run_id).await)
+    crate::state::respond(super::service::run_again(&state, &session, &job_run_id).await)
 }
 
 /// The "Run again" button of an interrupted job: a plain form, so it works with and
@@ -83,6 +44,7 @@ pub fn JobStatus(
     message: Option<String>,
 ) -> impl IntoView {
     let (label, class) = match state {
+        JobState::Planned => ("Planned", "tag"),
         JobState::Queued => ("Waiting", "tag"),
         JobState::Running => ("Working", "tag"),
         JobState::Done => (done_label, "tag tag--success"),

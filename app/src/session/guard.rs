@@ -7,7 +7,7 @@ use axum::extract::ConnectInfo;
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 
-use super::api::{ContextInfo, SessionInfo};
+use super::{ContextInfo, SessionInfo};
 use crate::db::audit::Actor;
 use crate::domain::access::{Workgroup, initials};
 use crate::error::AppError;

@@ -1,12 +1,13 @@
-//! Jobs on the database: running an interrupted job again.
+//! Running an interrupted job again (server only).
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
+use super::JobState;
 use crate::db::audit::{self, Event};
 use crate::db::entities::job_run;
 use crate::error::AppError;
-use crate::features::access::guard::CurrentSession;
+use crate::session::CurrentSession;
 use crate::state::AppState;
 
 /// Queues an interrupted job again, in one statement (two admins clicking at once
@@ -14,7 +15,7 @@ use crate::state::AppState;
 pub async fn run_again(state: &AppState, session: &CurrentSession, job_run_id: &str) -> Result<(), AppError> {
     let txn = crate::db::begin_write(&state.db).await?;
     let queued = job_run::Entity::update_many()
-        .col_expr(job_run::Column::Status, Expr::value(super::QUEUED))
+        .col_expr(job_run::Column::Status, Expr::value(JobState::Queued.code()))
         .col_expr(job_run::Column::Message, Expr::value("Waiting to run again"))
         .col_expr(
             job_run::Column::FinishedAt,
@@ -26,7 +27,7 @@ pub async fn run_again(state: &AppState, session: &CurrentSession, job_run_id: &
             Expr::value(Option::<chrono::DateTime<chrono::Utc>>::None),
         )
         .filter(job_run::Column::JobRunId.eq(job_run_id))
-        .filter(job_run::Column::Status.eq(super::INTERRUPTED))
+        .filter(job_run::Column::Status.eq(JobState::Interrupted.code()))
         .exec(&txn)
         .await?;
     if queued.rows_affected == 0 {

@@ -1,20 +1,12 @@
-//! Long jobs (the HMIS CSV export now; import, auto-exit and bulk exits later) run in
-//! the background on whichever server claims them: a `job_runs` row is the queue entry,
-//! its status and its progress, so a user can leave the page and come back, and every
-//! server behind a load balancer sees the same jobs.
+//! The queue on the server: where job files live, the progress kept in memory, new job
+//! rows and the latest runs of a kind. The runner is `server/src/jobs.rs`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use tokio::sync::Notify;
 
-/// Job kinds (`job_runs.kind`).
-pub const KIND_HMIS_EXPORT: &str = "hmis_export";
-pub const KIND_HMIS_IMPORT: &str = "hmis_import";
-pub const KIND_AUTO_EXIT: &str = "auto_exit";
-pub const KIND_ADMIN_EXIT: &str = "admin_exit";
-
-pub use crate::features::jobs::{DONE, FAILED, INTERRUPTED, QUEUED, RUNNING};
+use super::{JobKind, JobState};
 
 /// How often a worker says it is still running its jobs.
 pub const HEARTBEAT_SECONDS: i64 = 3;
@@ -99,8 +91,8 @@ impl Jobs {
 /// done yet.
 pub struct NewJob<'a> {
     pub id: String,
-    pub kind: &'a str,
-    pub status: &'a str,
+    pub kind: JobKind,
+    pub status: JobState,
     pub at: chrono::DateTime<chrono::Utc>,
     pub total: Option<i32>,
     pub message: &'a str,
@@ -114,8 +106,8 @@ impl NewJob<'_> {
         use sea_orm::Set;
         crate::db::entities::job_run::ActiveModel {
             job_run_id: Set(self.id),
-            kind: Set(self.kind.into()),
-            status: Set(self.status.into()),
+            kind: Set(self.kind.code().into()),
+            status: Set(self.status.code().into()),
             started_at: Set(self.at),
             finished_at: Set(None),
             progress: Set(0),
@@ -134,13 +126,13 @@ impl NewJob<'_> {
 /// started it.
 pub async fn recent(
     db: &sea_orm::DatabaseConnection,
-    kind: &str,
+    kind: JobKind,
     limit: u64,
 ) -> Result<Vec<(crate::db::entities::job_run::Model, Option<String>)>, sea_orm::DbErr> {
     use crate::db::entities::{job_run, user};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
     let rows = job_run::Entity::find()
-        .filter(job_run::Column::Kind.eq(kind))
+        .filter(job_run::Column::Kind.eq(kind.code()))
         .order_by_desc(job_run::Column::StartedAt)
         // IDs are UUID v7 (time-ordered): jobs started in the same instant (a test's
         // fixed clock) still list newest first.
