@@ -29,6 +29,22 @@ pub trait Filter: Clone + Default + PartialEq + Send + Sync + 'static {
     }
 }
 
+/// The filter of the page's query, as it changes (a report page's first line).
+pub fn use_filter<F: Filter>() -> impl Fn() -> F + Copy + Send + Sync + 'static {
+    let query = leptos_router::hooks::use_query_map();
+    move || leptos::prelude::With::with(&query, |q| F::from_query(|k| q.get(k)))
+}
+
+/// The page of a paged list the query asks for (`page`, the first when none).
+pub fn use_page() -> impl Fn() -> usize + Copy + Send + Sync + 'static {
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        leptos::prelude::With::with(&query, |q| {
+            q.get("page").and_then(|p| p.parse().ok()).unwrap_or(0)
+        })
+    }
+}
+
 /// Declares a report filter: `filter! { /// doc  pub struct Name { /// doc  field, … } }`.
 macro_rules! filter {
     (

@@ -16,8 +16,8 @@ mod page;
 #[cfg(feature = "ssr")]
 mod scope;
 
-pub use filter::Filter;
 pub(crate) use filter::filter;
+pub use filter::{Filter, use_filter, use_page};
 pub use page::{CsvLink, FilterForm, ReportPage, ReportTable};
 #[cfg(feature = "ssr")]
 pub use scope::{Scope, audit_view, filter_choices, names_of, projects_in_scope};

@@ -259,7 +259,7 @@ fn UserRowView(
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
     let query = use_query_map();
-    let filter = move || query.with(|q| AuditFilter::from_query(|k| q.get(k)));
+    let filter = crate::report::use_filter::<AuditFilter>();
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0));
     let rows = Resource::new(
         move || (filter(), page()),

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 use super::api::{
     AdminExitPlanView, AdminExitRun, Candidate, CandidateFilter, DoneFilter, PlanSkip, PreviewAdminExit,
@@ -15,6 +15,7 @@ use super::api::{
 };
 use crate::error::AppError;
 use crate::jobs::{JobState, RecentJobs, poll_while};
+use crate::report::{FilterForm, ReportPage, ReportTable};
 use crate::routes;
 use crate::ui::form::{FieldMessage, FilterSelect, FormMessage, Pager, action_error, follow};
 use crate::ui::format::format_date;
@@ -27,9 +28,8 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 #[component]
 pub fn AdminExitsPage() -> impl IntoView {
-    let query = use_query_map();
-    let filter = move || query.with(|q| CandidateFilter::from_query(|k| q.get(k)));
-    let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(0));
+    let filter = crate::report::use_filter::<CandidateFilter>();
+    let page = crate::report::use_page();
     let data = Resource::new(
         move || (filter(), page()),
         |(f, p)| admin_exit_candidates(f, Some(p)),
@@ -360,66 +360,38 @@ fn Skips(title: &'static str, skips: Vec<PlanSkip>, testid: &'static str) -> imp
 /// Administrative exits done in an organization (agency admins: their own).
 #[component]
 pub fn AdminExitsDonePage() -> impl IntoView {
-    let query = use_query_map();
-    let filter = move || query.with(|q| DoneFilter::from_query(|k| q.get(k)));
-    let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(0));
+    let filter = crate::report::use_filter::<DoneFilter>();
+    let page = crate::report::use_page();
     let data = Resource::new(move || (filter(), page()), |(f, p)| admin_exits_done(f, Some(p)));
     view! {
-        <Title text="Administrative exits done" />
-        <section class="page">
-            <h1>"Administrative exits done"</h1>
-            <p class="lead">"Enrollments the HMIS lead exited administratively (destination 30, reason Administrative Exit), newest first."</p>
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    let f = filter();
-                    let result = match data.await {
-                        Ok(r) => r,
-                        Err(e) => return errors_view(e),
-                    };
-                    let base = format!(
-                        "{}?{}",
-                        routes::ADMIN_EXITS_DONE,
-                        f.query()
-                    );
-                    view! {
-                        {(!result.organizations.is_empty()).then(|| view! {
-                            <Form method="GET" action="" attr:class="form form--inline" attr:role="search">
-                                <FilterSelect id="organization_id" label="Organization" any="All organizations" choices=result.organizations.clone() value=f.organization_id.clone() />
-                                <button type="submit" class="button">"Show"</button>
-                            </Form>
-                        })}
-                        <p data-testid="admin-exits-done-total">
-                            {format!("{}: {}", result.organization_name, plural(result.total, "administrative exit", "administrative exits"))}
-                        </p>
-                        <div class="table-scroll">
-                            <table class="data-table" data-testid="admin-exits-done">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Client"</th>
-                                        <th scope="col">"Project"</th>
-                                        <th scope="col">"Start date"</th>
-                                        <th scope="col">"Exit date"</th>
-                                        <th scope="col">"Recorded"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {result.rows.into_iter().map(|r| view! {
-                                        <tr data-testid="admin-exit-done">
-                                            <td data-label="Client"><a href=routes::client(&r.personal_id)>{r.name}</a></td>
-                                            <td data-label="Project">{r.project_name}</td>
-                                            <td data-label="Start date">{format_date(r.entry_date)}</td>
-                                            <td data-label="Exit date">{format_date(r.exit_date)}</td>
-                                            <td data-label="Recorded">{r.recorded}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                        <Pager base page=result.page has_more=result.has_more />
-                    }
-                        .into_any()
-                })}
-            </Transition>
-        </section>
+        <ReportPage
+            title="Administrative exits done"
+            lead="Enrollments the HMIS lead exited administratively (destination 30, reason Administrative Exit), newest first."
+            data
+            body=move |result| {
+                let f = filter();
+                let base = format!("{}?{}", routes::ADMIN_EXITS_DONE, f.query());
+                view! {
+                    {(!result.organizations.is_empty()).then(|| view! {
+                        <FilterForm organizations=result.organizations.clone() organization=f.organization_id.clone() />
+                    })}
+                    <p data-testid="admin-exits-done-total">
+                        {format!("{}: {}", result.organization_name, plural(result.total, "administrative exit", "administrative exits"))}
+                    </p>
+                    <ReportTable testid="admin-exits-done" columns=&["Client", "Project", "Start date", "Exit date", "Recorded"]>
+                        {result.rows.into_iter().map(|r| view! {
+                            <tr data-testid="admin-exit-done">
+                                <td data-label="Client"><a href=routes::client(&r.personal_id)>{r.name}</a></td>
+                                <td data-label="Project">{r.project_name}</td>
+                                <td data-label="Start date">{format_date(r.entry_date)}</td>
+                                <td data-label="Exit date">{format_date(r.exit_date)}</td>
+                                <td data-label="Recorded">{r.recorded}</td>
+                            </tr>
+                        }).collect_view()}
+                    </ReportTable>
+                    <Pager base page=result.page has_more=result.has_more />
+                }
+            }
+        />
     }
 }

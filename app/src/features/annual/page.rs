@@ -2,10 +2,9 @@
 
 use leptos::prelude::*;
 use leptos::server::ServerAction;
-use leptos_router::hooks::use_query_map;
 
 use super::api::{AnnualDueRow, AnnualFilter, annual_due, annual_due_counts, csv_path, tool_path};
-use crate::features::workflows::WorkflowStart;
+use crate::features::workflows::WorkflowMenu;
 use crate::features::workflows::api::{StartWorkflow, WorkflowKind};
 use crate::report::{CsvLink, FilterForm, ReportPage, ReportTable};
 use crate::routes;
@@ -15,9 +14,8 @@ use crate::ui::status::{CountsCard, Loading};
 
 #[component]
 pub fn AnnualAssessmentsPage() -> impl IntoView {
-    let query = use_query_map();
-    let filter = move || query.with(|q| AnnualFilter::from_query(|k| q.get(k)));
-    let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(0));
+    let filter = crate::report::use_filter::<AnnualFilter>();
+    let page = crate::report::use_page();
     let data = Resource::new(move || (filter(), page()), |(f, p)| annual_due(f, Some(p)));
     let start = ServerAction::<StartWorkflow>::new();
     follow(start);
@@ -102,30 +100,18 @@ fn DueRow(row: AnnualDueRow, start: ServerAction<StartWorkflow>) -> impl IntoVie
                 <span class=if urgent { "tag tag--warning" } else { "tag tag--muted" }>{row.days_left.to_string()}</span>
             </td>
             <td>
-                <details class="action-menu">
-                    <summary aria-label="Actions">"⋯"</summary>
-                    <ul role="list">
-                        <li>
-                            <WorkflowStart
-                                action=start
-                                enrollment_id=row.enrollment_id.clone()
-                                kind=WorkflowKind::EditEntry
-                                label="Edit the Enrollment".to_string()
-                            />
-                        </li>
-                        <li>
-                            <WorkflowStart
-                                action=start
-                                enrollment_id=row.enrollment_id.clone()
-                                kind=WorkflowKind::Assessment
-                                label="Complete the Annual Assessment".to_string()
-                            />
-                        </li>
-                        <li>
-                            <a href=routes::client(&row.personal_id)>"Select"</a>
-                        </li>
-                    </ul>
-                </details>
+                <WorkflowMenu
+                    action=start
+                    enrollment_id=row.enrollment_id.clone()
+                    starts=vec![
+                        (WorkflowKind::EditEntry, "Edit the Enrollment"),
+                        (WorkflowKind::Assessment, "Complete the Annual Assessment"),
+                    ]
+                >
+                    <li>
+                        <a href=routes::client(&row.personal_id)>"Select"</a>
+                    </li>
+                </WorkflowMenu>
             </td>
         </tr>
     }

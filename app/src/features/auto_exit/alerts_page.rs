@@ -3,13 +3,12 @@
 
 use leptos::prelude::*;
 use leptos::server::ServerAction;
-use leptos_router::hooks::use_query_map;
 
 use super::api::{
     ApproachingFilter, ApproachingRow, approaching_auto_exit, approaching_auto_exit_counts,
     approaching_csv_path, approaching_path,
 };
-use crate::features::workflows::WorkflowStart;
+use crate::features::workflows::WorkflowMenu;
 use crate::features::workflows::api::{StartWorkflow, WorkflowKind};
 use crate::report::{CsvLink, FilterForm, ReportPage, ReportTable};
 use crate::routes;
@@ -19,8 +18,7 @@ use crate::ui::status::{CountsCard, Loading};
 
 #[component]
 pub fn ApproachingAutoExitPage() -> impl IntoView {
-    let query = use_query_map();
-    let filter = move || query.with(|q| ApproachingFilter::from_query(|k| q.get(k)));
+    let filter = crate::report::use_filter::<ApproachingFilter>();
     let data = Resource::new(filter, approaching_auto_exit);
     let start = ServerAction::<StartWorkflow>::new();
     follow(start);
@@ -91,15 +89,12 @@ fn ApproachingLine(
             <td data-label="Days without">{row.days_inactive}</td>
             <td data-label="Auto-exit">{exits}</td>
             <td>
-                <details class="action-menu">
-                    <summary aria-label="Actions">"⋯"</summary>
-                    <ul role="list">
-                        <li><a href=routes::client(&row.head_personal_id)>"Open the dashboard"</a></li>
-                        <li>
-                            <WorkflowStart action=start enrollment_id=row.head_enrollment_id.clone() kind=WorkflowKind::Exit label="Exit the household".to_string() />
-                        </li>
-                    </ul>
-                </details>
+                <WorkflowMenu
+                    action=start
+                    enrollment_id=row.head_enrollment_id.clone()
+                    starts=vec![(WorkflowKind::Exit, "Exit the household")]
+                    dashboard=routes::client(&row.head_personal_id)
+                />
             </td>
         </tr>
     }

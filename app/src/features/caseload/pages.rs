@@ -45,8 +45,7 @@ fn bars(managers: &[ManagerLoad], value: fn(&ManagerLoad) -> usize) -> Vec<Bar> 
 
 #[component]
 pub fn CaseloadsPage() -> impl IntoView {
-    let query = use_query_map();
-    let filter = move || query.with(|q| CaseloadFilter::from_query(|k| q.get(k)));
+    let filter = crate::report::use_filter::<CaseloadFilter>();
     let data = Resource::new(filter, super::api::get_caseload_dashboard);
     view! {
         <Title text="Caseloads" />

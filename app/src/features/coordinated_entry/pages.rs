@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
 use leptos_router::components::Form;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 
 use super::api::{
     CeEnrollment, CeExitSetting, PriorityFilter, PriorityRow, QuestionRow, RecordCeAssessment, RecordCeEvent,
@@ -45,9 +45,8 @@ fn yes(flag: bool) -> &'static str {
 /// Coordinated Entry → Priority List.
 #[component]
 pub fn PriorityListPage() -> impl IntoView {
-    let query = use_query_map();
-    let filter = move || query.with(|q| PriorityFilter::from_query(|k| q.get(k)));
-    let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(0));
+    let filter = crate::report::use_filter::<PriorityFilter>();
+    let page = crate::report::use_page();
     let data = Resource::new(move || (filter(), page()), |(f, p)| priority_list(f, Some(p)));
     let start = ServerAction::<StartWorkflow>::new();
     follow(start);

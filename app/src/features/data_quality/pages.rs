@@ -29,8 +29,7 @@ fn CountLink(filter: DqFilter, code: String, count: usize) -> impl IntoView {
 
 #[component]
 pub fn DataQualityPage() -> impl IntoView {
-    let query = use_query_map();
-    let filter = move || query.with(|q| DqFilter::from_query(|k| q.get(k)));
+    let filter = crate::report::use_filter::<DqFilter>();
     let data = Resource::new(filter, data_quality_report);
     view! {
         <Title text="Data quality" />
@@ -189,9 +188,9 @@ fn Report(filter: DqFilter, report: DqReport) -> impl IntoView {
 #[component]
 pub fn DataQualityRecordsPage() -> impl IntoView {
     let query = use_query_map();
-    let filter = move || query.with(|q| DqFilter::from_query(|k| q.get(k)));
+    let filter = crate::report::use_filter::<DqFilter>();
     let check = move || query.with(|q| q.get("check").unwrap_or_default());
-    let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(0));
+    let page = crate::report::use_page();
     let data = Resource::new(
         move || (filter(), check(), page()),
         |(f, c, p)| data_quality_records(f, c, Some(p)),

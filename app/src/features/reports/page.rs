@@ -3,10 +3,9 @@
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use super::api::{MilestoneFilter, MilestoneRow, milestone_report, milestones_csv_path};
-use crate::features::workflows::WorkflowStart;
+use crate::features::workflows::WorkflowMenu;
 use crate::features::workflows::api::{StartWorkflow, WorkflowKind};
 use crate::report::{CsvLink, FilterForm, ReportPage, ReportTable};
 use crate::routes;
@@ -53,8 +52,7 @@ pub fn ReportsPage() -> impl IntoView {
 
 #[component]
 pub fn MilestonesPage() -> impl IntoView {
-    let query = use_query_map();
-    let filter = move || query.with(|q| MilestoneFilter::from_query(|k| q.get(k)));
+    let filter = crate::report::use_filter::<MilestoneFilter>();
     let data = Resource::new(filter, milestone_report);
     let start = ServerAction::<StartWorkflow>::new();
     follow(start);
@@ -118,27 +116,14 @@ fn MilestoneLine(row: MilestoneRow, start: ServerAction<StartWorkflow>) -> impl 
             <td data-label="Start date">{format_date(row.entry_date)}</td>
             <td data-label="To update">{needs}</td>
             <td>
-                <details class="action-menu">
-                    <summary aria-label="Actions">"⋯"</summary>
-                    <ul role="list">
-                        <li>
-                            <WorkflowStart
-                                action=start
-                                enrollment_id=row.enrollment_id.clone()
-                                kind=WorkflowKind::EditEntry
-                                label="Edit Project Entry".to_string()
-                            />
-                        </li>
-                        <li>
-                            <WorkflowStart
-                                action=start
-                                enrollment_id=row.enrollment_id.clone()
-                                kind=WorkflowKind::Assessment
-                                label="Update Assessment".to_string()
-                            />
-                        </li>
-                    </ul>
-                </details>
+                <WorkflowMenu
+                    action=start
+                    enrollment_id=row.enrollment_id.clone()
+                    starts=vec![
+                        (WorkflowKind::EditEntry, "Edit Project Entry"),
+                        (WorkflowKind::Assessment, "Update Assessment"),
+                    ]
+                />
             </td>
         </tr>
     }

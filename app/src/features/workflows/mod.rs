@@ -25,7 +25,7 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod update;
 
-pub use pages::{DraftItem, IntakeStartPage, WorkflowPage, WorkflowStart};
+pub use pages::{DraftItem, IntakeStartPage, WorkflowMenu, WorkflowPage, WorkflowStart};
 
 // What the exit editor builds on: the recorded exit of a household and removing an
 // assessment's records.

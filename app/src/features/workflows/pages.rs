@@ -626,6 +626,38 @@ pub fn DraftItem(
     }
 }
 
+/// A report row's "⋯" menu: "Open the dashboard" first when `dashboard` is given (the
+/// client's address), then a button per workflow `starts` opens on the row's
+/// enrollment, then `children` (more `<li>` links).
+#[component]
+pub fn WorkflowMenu(
+    action: ServerAction<StartWorkflow>,
+    enrollment_id: String,
+    starts: Vec<(WorkflowKind, &'static str)>,
+    #[prop(optional)] dashboard: Option<String>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <details class="action-menu">
+            <summary aria-label="Actions">"⋯"</summary>
+            <ul role="list">
+                {dashboard.map(|href| view! { <li><a href=href>"Open the dashboard"</a></li> })}
+                {starts
+                    .into_iter()
+                    .map(|(kind, label)| {
+                        view! {
+                            <li>
+                                <WorkflowStart action enrollment_id=enrollment_id.clone() kind label=label.to_string() />
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+                {children.map(|c| c())}
+            </ul>
+        </details>
+    }
+}
+
 /// A menu button that starts (or resumes) a workflow on an enrollment: a POST, since it
 /// creates a draft.
 #[component]
