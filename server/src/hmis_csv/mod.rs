@@ -1,5 +1,6 @@
 //! The HMIS CSV FY2026 format: the specification (built in), the export and the import.
 
+mod csv_text;
 pub mod export;
 pub mod import;
 pub mod limits;

@@ -8,7 +8,7 @@ use chrono::Duration;
 use sea_orm::{ConnectionTrait, Value};
 
 use super::api::{ApproachingCounts, ApproachingFilter, ApproachingPage, ApproachingRow};
-use super::sweep::{next_batch, projects};
+use super::inactivity::{next_batch, projects};
 use crate::db::{marks, statement};
 use crate::domain::access::CASE_WORK;
 use crate::domain::auto_exit::{Standing, days_inactive, due_cutoff};
@@ -101,7 +101,8 @@ pub async fn among(
     for project in projects(db, &in_scope).await? {
         let alert = project.setting.alert_days.unwrap_or(project.setting.exit_days);
         let cutoff = due_cutoff(today, alert);
-        for household in super::sweep::among(db, &project, cutoff, households, today, Standing::Alert).await?
+        for household in
+            super::inactivity::among(db, &project, cutoff, households, today, Standing::Alert).await?
         {
             out.insert(household.household_id);
         }

@@ -9,11 +9,15 @@ pub mod api;
 pub mod approaching;
 #[cfg(feature = "ssr")]
 pub mod csv;
+#[cfg(feature = "ssr")]
+mod inactivity;
 mod page;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod sweep;
+#[cfg(feature = "ssr")]
+mod system_exit;
 
 pub use alerts_page::{ApproachingAutoExitCard, ApproachingAutoExitPage};
 pub use page::{AutoExitDryRunPage, AutoExitPage};
@@ -23,7 +27,10 @@ pub use page::{AutoExitDryRunPage, AutoExitPage};
 #[cfg(feature = "ssr")]
 pub use approaching::among as approaching_among;
 #[cfg(feature = "ssr")]
-pub(crate) use sweep::{
-    Inactive, Member, SystemExit, among as inactive_among, exit_members, inactive_for, members, next_batch,
-    projects as inactivity_projects,
+pub(crate) use inactivity::{
+    Inactive, among as inactive_among, inactive_for, members, next_batch, projects as inactivity_projects,
 };
+#[cfg(feature = "ssr")]
+pub(crate) use sweep::Member;
+#[cfg(feature = "ssr")]
+pub(crate) use system_exit::{SystemExit, exit_members};

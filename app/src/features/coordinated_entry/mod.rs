@@ -8,8 +8,12 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod csv;
 #[cfg(feature = "ssr")]
+mod entry;
+#[cfg(feature = "ssr")]
 pub mod list;
 mod pages;
+#[cfg(feature = "ssr")]
+mod questions;
 #[cfg(feature = "ssr")]
 pub mod referrals;
 #[cfg(feature = "ssr")]
@@ -17,4 +21,7 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod settings;
 
-pub use pages::{CeAssessmentPage, CeEventsPage, CeQuestionsPage, IncomingReferralsPage, PriorityListPage};
+mod questions_page;
+
+pub use pages::{CeAssessmentPage, CeEventsPage, IncomingReferralsPage, PriorityListPage};
+pub use questions_page::CeQuestionsPage;

@@ -1,29 +1,32 @@
 //! Coordinated Entry on the server: who does CE work, the local questions, CE
-//! assessments and the priority list entry they keep. The list itself is in
-//! [`super::list`], events and referrals in [`super::referrals`].
+//! assessments. The questions are in [`super::questions`], the priority list entry an
+//! assessment keeps in [`super::entry`], the list in [`super::list`], events and
+//! referrals in [`super::referrals`].
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set, Value};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 
 use super::api::{CeAssessmentView, CeEnrollment, QuestionRow, RecordedAssessment};
 use crate::db::audit::{self, Event};
-use crate::db::entities::{assessment, assessment_question, assessment_result, ce_priority, ce_question};
+use crate::db::entities::{assessment, assessment_question, assessment_result};
 use crate::db::visibility::{EnrollmentAccess, enrollment_access};
 use crate::db::{begin_write, new_id, statement};
 use crate::domain::access::Workgroup;
-use crate::domain::ce::{self, Choice, ChronicFacts, HouseholdType};
+use crate::domain::ce::{self, Choice};
 use crate::domain::codes::{
-    ASSESSMENT_LEVEL, ASSESSMENT_TYPE, CodeList, DestinationGroup, PRIOR_LIVING_SITUATION,
-    PRIORITIZATION_STATUS, PROJECT_TYPE, ProjectType,
+    ASSESSMENT_LEVEL, ASSESSMENT_TYPE, CodeList, PRIORITIZATION_STATUS, PROJECT_TYPE, ProjectType,
 };
-use crate::domain::dates::age_on;
 use crate::domain::enrollment::does_ce_work;
 use crate::error::{AppError, FieldError};
 use crate::session::{ActingContext, CurrentSession};
 use crate::state::AppState;
 use crate::ui::fields::{Choice as FieldChoice, FieldKind, FieldSpec};
+
+pub use super::entry::{rebuild_list, refresh_entry};
+use super::questions::*;
+pub use super::questions::{QuestionForm, questions, save_question, seed_questions};
 
 /// The AssessmentResultType of the score (AssessmentResults.csv).
 pub const SCORE_RESULT: &str = "Total score";
@@ -148,191 +151,6 @@ pub(crate) fn within_enrollment(
         }),
         None => Ok(on),
     }
-}
-
-fn decode_choices(model: &ce_question::Model) -> Vec<Choice> {
-    serde_json::from_str(&model.choices).unwrap_or_else(|e| {
-        tracing::error!(question = %model.question_id, error = %e, "unreadable CE question choices");
-        Vec::new()
-    })
-}
-
-fn question_row(model: ce_question::Model) -> QuestionRow {
-    let choices = decode_choices(&model);
-    QuestionRow {
-        choices_text: ce::format_choices(&choices),
-        question_id: model.question_id,
-        position: model.position,
-        question: model.question,
-        choices,
-        active: model.active,
-    }
-}
-
-async fn all_questions(db: &impl ConnectionTrait) -> Result<Vec<QuestionRow>, AppError> {
-    Ok(ce_question::Entity::find()
-        .order_by_asc(ce_question::Column::Position)
-        .order_by_asc(ce_question::Column::CreatedAt)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(question_row)
-        .collect())
-}
-
-/// Every question, for the admin page.
-pub async fn questions(state: &AppState, session: &CurrentSession) -> Result<Vec<QuestionRow>, AppError> {
-    session.require_workgroup(&[Workgroup::HmisAdmin])?;
-    all_questions(&state.db).await
-}
-
-/// The question form as posted.
-#[derive(Clone, Debug, Default)]
-pub struct QuestionForm {
-    pub question_id: Option<String>,
-    pub question: String,
-    pub choices: String,
-    pub position: Option<String>,
-    pub active: bool,
-}
-
-pub async fn save_question(
-    state: &AppState,
-    session: &CurrentSession,
-    form: QuestionForm,
-) -> Result<(), AppError> {
-    session.require_workgroup(&[Workgroup::HmisAdmin])?;
-    let mut errors = Vec::new();
-    let question = form.question.trim().to_string();
-    if question.is_empty() || question.chars().count() > 500 {
-        errors.push(FieldError::new(
-            "question",
-            "Write the question (up to 500 characters).",
-        ));
-    }
-    let choices = ce::parse_choices(&form.choices).map_err(|message| FieldError {
-        field: "choices".into(),
-        message,
-    });
-    let position = match form.position.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        None => None,
-        Some(p) => match p.parse::<i32>().ok().filter(|p| (1..=1000).contains(p)) {
-            Some(p) => Some(p),
-            None => {
-                errors.push(FieldError::new(
-                    "position",
-                    "The position is a whole number from 1 to 1000.",
-                ));
-                None
-            }
-        },
-    };
-    let choices = match choices {
-        Ok(c) => Some(c),
-        Err(e) => {
-            errors.push(e);
-            None
-        }
-    };
-    let (Some(choices), true) = (choices, errors.is_empty()) else {
-        return Err(AppError::Validation(errors));
-    };
-    let encoded = serde_json::to_string(&choices).map_err(|e| {
-        tracing::error!(error = %e, "CE question choices could not be encoded");
-        AppError::Internal
-    })?;
-    let now = state.now();
-    let txn = begin_write(&state.db).await?;
-    let question_id = match &form.question_id {
-        Some(id) => {
-            let existing = ce_question::Entity::find_by_id(id.clone())
-                .one(&txn)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let mut active: ce_question::ActiveModel = existing.into();
-            active.question = Set(question);
-            active.choices = Set(encoded);
-            if let Some(p) = position {
-                active.position = Set(p);
-            }
-            active.active = Set(form.active);
-            active.updated_at = Set(now);
-            active.update(&txn).await?;
-            id.clone()
-        }
-        None => {
-            let last = all_questions(&txn)
-                .await?
-                .iter()
-                .map(|q| q.position)
-                .max()
-                .unwrap_or(0);
-            let created_by = Some(session.user_id.clone());
-            insert_question(
-                &txn,
-                position.unwrap_or(last + 1),
-                question,
-                encoded,
-                created_by,
-                now,
-            )
-            .await?
-        }
-    };
-    audit::record(
-        &txn,
-        now,
-        &session.actor(),
-        Event::new("ce_question.save").on("ce_question", &question_id),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
-}
-
-async fn insert_question(
-    db: &impl ConnectionTrait,
-    position: i32,
-    question: String,
-    encoded_choices: String,
-    created_by: Option<String>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<String, AppError> {
-    let id = new_id();
-    ce_question::ActiveModel {
-        question_id: Set(id.clone()),
-        position: Set(position),
-        question: Set(question),
-        choices: Set(encoded_choices),
-        active: Set(true),
-        created_at: Set(now),
-        updated_at: Set(now),
-        created_by: Set(created_by),
-    }
-    .insert(db)
-    .await?;
-    Ok(id)
-}
-
-/// Adds questions given as (question, `label = points` lines) when there are none yet
-/// (the demo CoC's, at first start).
-pub async fn seed_questions(
-    db: &impl ConnectionTrait,
-    questions: &[(&str, &str)],
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), AppError> {
-    if !all_questions(db).await?.is_empty() {
-        return Ok(());
-    }
-    for (position, (question, choices)) in (1..).zip(questions) {
-        let choices = ce::parse_choices(choices).map_err(|e| {
-            tracing::error!(error = %e, "seed question choices do not parse");
-            AppError::Internal
-        })?;
-        let encoded = serde_json::to_string(&choices).map_err(|_| AppError::Internal)?;
-        insert_question(db, position, question.to_string(), encoded, None, now).await?;
-    }
-    Ok(())
 }
 
 /// The project types a household may seek, in the order the form offers them.
@@ -704,127 +522,4 @@ pub async fn record_assessment(
     .await?;
     txn.commit().await?;
     Ok(())
-}
-
-/// Writes (or removes) the priority list entry of a head of household's CE enrollment
-/// from its latest assessment and the household as recorded now.
-pub async fn refresh_entry(
-    db: &impl ConnectionTrait,
-    enrollment_id: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), AppError> {
-    let backend = db.get_database_backend();
-    let latest = db
-        .query_one_raw(statement(
-            backend,
-            "SELECT a.assessment_id, a.assessment_date, a.prioritization_status, \
-             (SELECT r.assessment_result FROM assessment_results r WHERE r.assessment_id = a.assessment_id \
-              AND r.assessment_result_type = ? AND r.date_deleted IS NULL) AS score, \
-             (SELECT r.assessment_result FROM assessment_results r WHERE r.assessment_id = a.assessment_id \
-              AND r.assessment_result_type = ? AND r.date_deleted IS NULL) AS sought \
-             FROM assessments a WHERE a.enrollment_id = ? AND a.date_deleted IS NULL \
-             ORDER BY a.assessment_date DESC, a.created_at DESC, a.assessment_id DESC",
-            vec![SCORE_RESULT.into(), SOUGHT_RESULT.into(), enrollment_id.into()],
-        ))
-        .await?;
-    ce_priority::Entity::delete_by_id(enrollment_id.to_string())
-        .exec(db)
-        .await?;
-    let Some(latest) = latest else {
-        return Ok(());
-    };
-    let head = db
-        .query_one_raw(statement(
-            backend,
-            "SELECT e.household_id, e.personal_id, e.living_situation, e.date_to_street_essh, \
-             e.times_homeless_past_three_years, e.months_homeless_past_three_years, e.disabling_condition, \
-             c.dob, c.veteran_status, (e.exit_date IS NULL AND e.date_deleted IS NULL) AS enrollment_open \
-             FROM enrollments e JOIN clients c ON c.personal_id = e.personal_id WHERE e.enrollment_id = ?",
-            vec![enrollment_id.into()],
-        ))
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let assessed: NaiveDate = latest.try_get("", "assessment_date")?;
-    let household_id: String = head.try_get("", "household_id")?;
-    let members = db
-        .query_all_raw(statement(
-            backend,
-            "SELECT c.dob FROM enrollments m JOIN clients c ON c.personal_id = m.personal_id \
-             WHERE m.household_id = ? AND m.date_deleted IS NULL AND m.exit_date IS NULL",
-            vec![household_id.clone().into()],
-        ))
-        .await?;
-    let mut ages = Vec::with_capacity(members.len());
-    for m in members {
-        let dob: Option<NaiveDate> = m.try_get("", "dob")?;
-        ages.push(dob.and_then(|d| age_on(d, assessed)));
-    }
-    let living: Option<i32> = head.try_get("", "living_situation")?;
-    let homeless_since: Option<NaiveDate> = head.try_get("", "date_to_street_essh")?;
-    let disabling: Option<i32> = head.try_get("", "disabling_condition")?;
-    let veteran: i32 = head.try_get("", "veteran_status")?;
-    let chronic = ce::is_chronic(ChronicFacts {
-        disabling_condition: disabling == Some(1),
-        literally_homeless: living
-            .and_then(|l| DestinationGroup::of(&PRIOR_LIVING_SITUATION, l))
-            .is_some_and(|g| g == DestinationGroup::Homeless),
-        homeless_since,
-        times_homeless: head.try_get("", "times_homeless_past_three_years")?,
-        months_homeless: head.try_get("", "months_homeless_past_three_years")?,
-        on: assessed,
-    });
-    let status: i32 = latest.try_get("", "prioritization_status")?;
-    let score: Option<String> = latest.try_get("", "score")?;
-    let sought: Option<String> = latest.try_get("", "sought")?;
-    ce_priority::ActiveModel {
-        enrollment_id: Set(enrollment_id.to_string()),
-        household_id: Set(household_id),
-        personal_id: Set(head.try_get("", "personal_id")?),
-        assessment_id: Set(latest.try_get("", "assessment_id")?),
-        assessment_date: Set(assessed),
-        score: Set(score.and_then(|s| s.trim().parse().ok()).unwrap_or(0)),
-        placed: Set(status == 1),
-        homeless_since: Set(homeless_since),
-        household_type: Set(HouseholdType::of(&ages).code()),
-        chronic: Set(chronic),
-        veteran: Set(veteran == 1),
-        head_dob: Set(head.try_get("", "dob")?),
-        project_type_sought: Set(sought.and_then(|label| {
-            PROJECT_TYPE
-                .values
-                .iter()
-                .find(|c| c.label == label)
-                .map(|c| c.code)
-        })),
-        updated_at: Set(now),
-        enrollment_open: Set(head.try_get("", "enrollment_open")?),
-    }
-    .insert(db)
-    .await?;
-    Ok(())
-}
-
-/// Rebuilds every priority list entry from the CE assessments recorded (after an HMIS
-/// CSV import or demo data, which write assessments without the list), inside the
-/// caller's transaction. Returns how many enrollments it looked at.
-pub async fn rebuild_list(db: &impl ConnectionTrait) -> Result<u64, AppError> {
-    let rows = db
-        .query_all_raw(statement(
-            db.get_database_backend(),
-            "SELECT DISTINCT a.enrollment_id FROM assessments a \
-             JOIN enrollments e ON e.enrollment_id = a.enrollment_id \
-             JOIN projects p ON p.project_id = e.project_id \
-             WHERE a.date_deleted IS NULL AND e.date_deleted IS NULL AND e.relationship_to_hoh = 1 \
-             AND p.project_type = ?",
-            vec![Value::from(ProjectType::CoordinatedEntry.code())],
-        ))
-        .await?;
-    let now = chrono::Utc::now();
-    let mut n = 0;
-    for row in rows {
-        let id: String = row.try_get("", "enrollment_id")?;
-        refresh_entry(db, &id, now).await?;
-        n += 1;
-    }
-    Ok(n)
 }

@@ -25,7 +25,12 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod update;
 
-pub use pages::{DraftItem, IntakeStartPage, WorkflowMenu, WorkflowPage, WorkflowStart};
+mod start_page;
+mod starts;
+
+pub use pages::WorkflowPage;
+pub use start_page::IntakeStartPage;
+pub use starts::{DraftItem, WorkflowMenu, WorkflowStart};
 
 // What the exit editor builds on: the recorded exit of a household and removing an
 // assessment's records.
