@@ -19,17 +19,17 @@ impl FieldError {
         }
     }
 
-    /// Reads the date box `field` with the one form-date reader
-    /// ([`crate::domain::input::form_date`]): `None` when empty, its message when the
-    /// text is not a date.
-    pub fn date(field: &str, text: &str) -> Result<Option<chrono::NaiveDate>, FieldError> {
-        crate::domain::input::form_date(text)
+    /// Reads the date box `field` as sent (absent or blank is `None`) with the one
+    /// form-date reader ([`crate::domain::input::form_date`]); its message when the text
+    /// is not a date.
+    pub fn date(field: &str, text: Option<&str>) -> Result<Option<chrono::NaiveDate>, FieldError> {
+        crate::domain::input::form_date(text.unwrap_or_default())
             .map_err(|_| FieldError::new(field, crate::domain::input::NOT_A_DATE))
     }
 
     /// [`Self::date`] for a box that must be filled: `missing` when it is empty.
     pub fn required_date(field: &str, text: &str, missing: &str) -> Result<chrono::NaiveDate, FieldError> {
-        FieldError::date(field, text)?.ok_or_else(|| FieldError::new(field, missing))
+        FieldError::date(field, Some(text))?.ok_or_else(|| FieldError::new(field, missing))
     }
 }
 

@@ -56,20 +56,6 @@ pub fn encode_query_value(value: &str) -> String {
         .collect()
 }
 
-/// The form-level message: any error that is not about one field.
-/// A query string (without `?`) of the filled values, each encoded.
-pub fn query_string(pairs: &[(&str, &Option<String>)]) -> String {
-    pairs
-        .iter()
-        .filter_map(|(k, v)| {
-            v.as_deref()
-                .filter(|v| !v.is_empty())
-                .map(|v| format!("{k}={}", encode_query_value(v)))
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
 #[component]
 pub fn FormMessage(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     move || {

@@ -88,7 +88,10 @@ pub async fn list(
         state,
         session,
         "admin_exits.view",
-        &crate::ui::form::query_string(&[("organization_id", &organization)]),
+        &DoneFilter {
+            organization_id: organization.clone(),
+        }
+        .query(),
         total,
     )
     .await?;

@@ -237,7 +237,7 @@ pub async fn page(
 }
 
 fn parse_chosen(state: &AppState, exit_date: Option<&str>) -> Result<Option<NaiveDate>, AppError> {
-    let Some(date) = FieldError::date("exit_date", exit_date.unwrap_or_default())? else {
+    let Some(date) = FieldError::date("exit_date", exit_date)? else {
         return Ok(None);
     };
     if date > state.today() {

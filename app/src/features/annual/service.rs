@@ -32,7 +32,7 @@ const YEARS_BACK: u32 = ANNIVERSARIES;
 
 /// The due date asked for (today when none).
 fn due_date(state: &AppState, filter: &AnnualFilter) -> Result<NaiveDate, AppError> {
-    let due = FieldError::date("due", filter.due.as_deref().unwrap_or_default())?;
+    let due = FieldError::date("due", filter.due.as_deref())?;
     Ok(due.unwrap_or_else(|| state.today()))
 }
 

@@ -44,10 +44,6 @@ pub struct Period {
     pub wide: bool,
 }
 
-fn date_field(value: &Option<String>, field: &str) -> Result<Option<NaiveDate>, AppError> {
-    Ok(FieldError::date(field, value.as_deref().unwrap_or_default())?)
-}
-
 /// The projects and the period of a filter (the year to today when no dates).
 pub async fn period(
     state: &AppState,
@@ -56,8 +52,8 @@ pub async fn period(
 ) -> Result<Period, AppError> {
     session.require_workgroup(super::REVIEWERS)?;
     let today = state.today();
-    let to = date_field(&filter.to, "to")?.unwrap_or(today);
-    let from = match date_field(&filter.from, "from")? {
+    let to = FieldError::date("to", filter.to.as_deref())?.unwrap_or(today);
+    let from = match FieldError::date("from", filter.from.as_deref())? {
         Some(from) => from,
         None => to - Duration::days(364),
     };

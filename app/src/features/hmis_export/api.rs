@@ -82,8 +82,8 @@ pub async fn start_export(
     let session = crate::state::respond(admin())?;
     let parsed = (|| {
         Ok((
-            FieldError::date("from", from.as_deref().unwrap_or_default())?,
-            FieldError::date("to", to.as_deref().unwrap_or_default())?,
+            FieldError::date("from", from.as_deref())?,
+            FieldError::date("to", to.as_deref())?,
             optional_text(project_id),
         ))
     })();

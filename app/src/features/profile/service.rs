@@ -252,7 +252,7 @@ pub fn check(
                 }
                 Value::String(Some(text))
             }
-            (ColumnType::Date, Some(text)) => match FieldError::date(name, &text) {
+            (ColumnType::Date, Some(text)) => match FieldError::date(name, Some(&text)) {
                 Ok(Some(date)) if date > today => {
                     errors.push(FieldError::new(name, "The date cannot be in the future."));
                     Value::ChronoDate(None)

@@ -131,8 +131,9 @@ pub async fn save_project(
     auto_alert_days: Option<String>,
     ce_participating: Option<String>,
 ) -> Result<String, AppError> {
-    use super::service::{optional_code, optional_date};
+    use super::service::optional_code;
     use crate::domain::input::optional_text;
+    use crate::error::FieldError;
     let state = crate::state::use_app_state()?;
     let session = crate::state::respond(admin())?;
     let is_new = project_id.as_deref().is_none_or(str::is_empty);
@@ -147,8 +148,8 @@ pub async fn save_project(
             rrh_sub_type: optional_code("rrh_sub_type", rrh_sub_type)?,
             target_population: optional_code("target_population", target_population)?,
             continuum_project: continuum_project.is_some(),
-            operating_start_date: optional_date("operating_start_date", operating_start_date)?,
-            operating_end_date: optional_date("operating_end_date", operating_end_date)?,
+            operating_start_date: FieldError::date("operating_start_date", operating_start_date.as_deref())?,
+            operating_end_date: FieldError::date("operating_end_date", operating_end_date.as_deref())?,
             auto_exit_days: optional_code("auto_exit_days", auto_exit_days)?,
             auto_alert_days: optional_code("auto_alert_days", auto_alert_days)?,
             ce_participating: ce_participating.is_some(),
@@ -175,7 +176,8 @@ pub async fn add_funder(
     funder_start_date: Option<String>,
     funder_end_date: Option<String>,
 ) -> Result<(), AppError> {
-    use super::service::{optional_code, optional_date};
+    use super::service::optional_code;
+    use crate::error::FieldError;
     let state = crate::state::use_app_state()?;
     let session = crate::state::respond(admin())?;
     let parsed = (|| {
@@ -183,8 +185,8 @@ pub async fn add_funder(
             funder: optional_code("funder", funder)?,
             other_funder: other_funder.unwrap_or_default(),
             grant_id,
-            start_date: optional_date("funder_start_date", funder_start_date)?,
-            end_date: optional_date("funder_end_date", funder_end_date)?,
+            start_date: FieldError::date("funder_start_date", funder_start_date.as_deref())?,
+            end_date: FieldError::date("funder_end_date", funder_end_date.as_deref())?,
         })
     })();
     let result = match parsed {

@@ -1,6 +1,5 @@
 //! Projects, project CoCs and funders on the database.
 
-use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
     Set,
@@ -30,11 +29,6 @@ pub fn optional_code(field: &str, value: Option<String>) -> Result<Option<i32>, 
             .map(Some)
             .map_err(|_| AppError::field(field, "Enter a whole number.")),
     }
-}
-
-/// A date box (YYYY-MM-DD, as browsers send it): `None` when empty.
-pub fn optional_date(field: &str, value: Option<String>) -> Result<Option<NaiveDate>, AppError> {
-    Ok(FieldError::date(field, value.as_deref().unwrap_or_default())?)
 }
 
 fn invalid(problems: Vec<Problem>) -> Result<(), AppError> {

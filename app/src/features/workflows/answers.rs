@@ -46,7 +46,7 @@ pub fn required_code(
 
 pub fn date(answers: &Answers, key: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
     let value = text(answers, key)?;
-    FieldError::date(key, &value).unwrap_or_else(|error| {
+    FieldError::date(key, Some(&value)).unwrap_or_else(|error| {
         errors.push(error);
         None
     })
