@@ -12,7 +12,7 @@ export LEPTOS_SITE_ROOT := $(CURDIR)/target/site
 
 HEARTH := $(CARGO_TARGET_DIR)/release/hearth
 # The test selection that matches what ships: `app` with `ssr` (not unified with hydrate).
-TEST_PACKAGES := -p app -p migration -p server --features app/ssr
+TEST_PACKAGES := -p app -p migration -p server -p demo --features app/ssr
 
 .PHONY: run test bootstrap bootstrap-test build lint fmt-check clippy unit-and-integration e2e clean-data
 

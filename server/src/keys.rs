@@ -233,7 +233,7 @@ pub async fn rotate(
     app::db::audit::record(
         &txn,
         now,
-        &crate::jobs::system_actor("hearth rotate-key"),
+        &app::db::audit::Actor::system("hearth rotate-key"),
         app::db::audit::Event::new("data_key.rotated").detail(format!(
             "{} values sealed again ({} already were, {} opened with neither key)",
             rotation.sealed_again, rotation.already_new, rotation.unreadable

@@ -3,13 +3,10 @@
 
 pub mod auto_exit_list;
 pub mod backup;
-pub mod bench;
 pub mod boundary;
 pub mod cli;
 pub mod config;
 pub mod copy;
-pub mod demo;
-pub mod demo_data;
 pub mod downloads;
 pub mod hmis_csv;
 pub mod jobs;

@@ -6,7 +6,7 @@ mod common;
 use app::error::AppError;
 use app::features::access::api::{AccessOption, Next};
 use app::session::SessionInfo;
-use hearth_server::demo::DEMO_PASSWORD;
+use hearth_demo::accounts::DEMO_PASSWORD;
 
 async fn session_of(app: &common::TestApp, client: &reqwest::Client) -> Option<SessionInfo> {
     let response = app.call_as(client, "session", &[]).await;

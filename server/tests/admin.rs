@@ -236,7 +236,7 @@ on_both_databases!(changing_a_password_signs_out_every_other_session, |app| {
     app.seed_demo().await;
     let tablet = app.signed_in("casemanager").await;
     let laptop = app.signed_in("casemanager").await;
-    let pw = hearth_server::demo::DEMO_PASSWORD;
+    let pw = hearth_demo::accounts::DEMO_PASSWORD;
     let response = app
         .call_as(
             &tablet,
@@ -294,7 +294,7 @@ on_both_databases!(admins_reset_disable_and_end_sessions, |app| {
             "login",
             &[
                 ("username", "supervisor"),
-                ("password", hearth_server::demo::DEMO_PASSWORD),
+                ("password", hearth_demo::accounts::DEMO_PASSWORD),
             ],
         )
         .await;
@@ -433,7 +433,7 @@ on_both_databases!(
         );
         let login = [
             ("username", "supervisor"),
-            ("password", hearth_server::demo::DEMO_PASSWORD),
+            ("password", hearth_demo::accounts::DEMO_PASSWORD),
         ];
         assert_eq!(app.call("login", &login).await.status(), 409);
         let listed = users(&app, &hmis, "supervisor").await.users;

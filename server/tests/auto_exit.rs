@@ -22,7 +22,7 @@ const FAMILY_SHELTER: &str = "Riverside Family Shelter"; // no setting
 
 async fn run(app: &common::TestApp, options: SweepOptions) -> Result<SweepReport, SweepError> {
     let clock = || app.state.now();
-    let actor = hearth_server::jobs::system_actor("test sweep");
+    let actor = app::db::audit::Actor::system("test sweep");
     sweep(&app.db, app.state.today(), &clock, &actor, &options, &mut |_| {}).await
 }
 
@@ -303,7 +303,7 @@ async fn an_exit_saved_during_the_sweep_leaves_that_household_to_it_on_postgresq
         let state = app.state.clone();
         async move {
             let clock = || state.now();
-            let actor = hearth_server::jobs::system_actor("test sweep");
+            let actor = app::db::audit::Actor::system("test sweep");
             sweep(
                 &state.db,
                 state.today(),

@@ -31,13 +31,13 @@ async fn with_demo_clients(
     )
     .await
     .unwrap();
-    let options = hearth_server::demo_data::Options {
+    let options = hearth_demo::data::Options {
         clients,
         seed,
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
         progress: false,
     };
-    hearth_server::demo_data::run(&db, &options, &key).await.unwrap();
+    hearth_demo::data::run(&db, &options, &key).await.unwrap();
     Some((database, db, key))
 }
 
@@ -161,7 +161,9 @@ async fn a_sqlite_database_moves_to_postgresql_whole() {
     let (_source, db, key) = with_demo_clients(common::Backend::Sqlite, 80, 11)
         .await
         .expect("SQLite is always available");
-    hearth_server::demo::seed(&db, chrono::Utc::now()).await.unwrap();
+    hearth_demo::accounts::seed(&db, chrono::Utc::now())
+        .await
+        .unwrap();
     app::db::audit::record(
         &db,
         chrono::Utc::now(),

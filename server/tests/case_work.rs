@@ -307,7 +307,7 @@ on_both_databases!(signing_in_over_a_dead_or_another_users_session, |app| {
             .header("Accept", "application/json")
             .form(&[
                 ("username", username),
-                ("password", hearth_server::demo::DEMO_PASSWORD),
+                ("password", hearth_demo::accounts::DEMO_PASSWORD),
             ])
             .send()
     };

@@ -117,7 +117,7 @@ impl Served {
             .header("Accept", "application/json")
             .form(&[
                 ("username", "admin"),
-                ("password", hearth_server::demo::DEMO_PASSWORD),
+                ("password", hearth_demo::accounts::DEMO_PASSWORD),
             ])
             .send()
             .await

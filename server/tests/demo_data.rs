@@ -20,7 +20,7 @@ use app::domain::codes::{
     RESIDENCE_PRIOR_LENGTH_OF_STAY, SEX, SSN_DATA_QUALITY, VETERAN_STATUS,
 };
 use chrono::NaiveDate;
-use hearth_server::demo_data::{self, DemoDataError, Options, Summary};
+use hearth_demo::data::{self as demo_data, DemoDataError, Options, Summary};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder};
 
@@ -451,7 +451,7 @@ impl Drop for Extra {
     }
 }
 
-/// Every generated row, as text: project IDs (made by `demo::seed`) replaced by project
+/// Every generated row, as text: project IDs (made by `accounts::seed`) replaced by project
 /// names, SSN ciphertexts (random nonces) left out.
 async fn dump(db: &DatabaseConnection) -> Vec<String> {
     let names: HashMap<String, String> = project::Entity::find()

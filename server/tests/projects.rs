@@ -41,7 +41,7 @@ on_both_databases!(hmis_admins_create_projects_with_coc_and_funders, |app| {
     app.seed_demo().await;
     let admin = app.signed_in("admin").await;
     let before = list(&app, &admin).await;
-    assert_eq!(before.projects.len(), hearth_server::demo::DEMO_PROJECTS.len());
+    assert_eq!(before.projects.len(), hearth_demo::accounts::DEMO_PROJECTS.len());
     assert_eq!(before.organizations.len(), 5, "HMIS admins add projects anywhere");
     let outreach = before
         .projects
@@ -214,7 +214,7 @@ on_both_databases!(hmis_admins_create_projects_with_coc_and_funders, |app| {
             .count(&app.db)
             .await
             .unwrap(),
-        hearth_server::demo::DEMO_PROJECTS.len() as u64 + 1
+        hearth_demo::accounts::DEMO_PROJECTS.len() as u64 + 1
     );
 });
 

@@ -13,7 +13,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use hearth_server::bench::pages::{Sample, Walk};
+use hearth_demo::bench::pages::{Sample, Walk};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, TransactionTrait};
 
 /// Tables that grow with the clients, and their rows at 1,000,000 demo clients
@@ -263,9 +263,9 @@ async fn hot_pages_read_large_tables_by_index_only(backend: common::Backend) {
     };
     app.seed_demo().await;
     let today = app.state.today();
-    hearth_server::demo_data::run(
+    hearth_demo::data::run(
         &app.db,
-        &hearth_server::demo_data::Options {
+        &hearth_demo::data::Options {
             clients: 400,
             seed: 7,
             today,

@@ -8,7 +8,7 @@ use app::error::AppError;
 use app::features::access::api::{Next, TotpEnrollment};
 use app::features::admin::api::UserRow;
 use app::session::SessionInfo;
-use hearth_server::demo::DEMO_PASSWORD;
+use hearth_demo::accounts::DEMO_PASSWORD;
 use sea_orm::EntityTrait;
 
 /// A client that keeps cookies and does not follow redirects.

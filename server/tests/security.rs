@@ -8,7 +8,7 @@ mod common;
 use app::error::AppError;
 use app::features::admin::api::UserPage;
 use futures_util::future::join_all;
-use hearth_server::demo::DEMO_PASSWORD;
+use hearth_demo::accounts::DEMO_PASSWORD;
 
 fn fresh_client() -> reqwest::Client {
     reqwest::Client::builder()

@@ -21,6 +21,17 @@ pub struct Actor {
     pub workgroup: Option<String>,
 }
 
+impl Actor {
+    /// Hearth itself acting (a job, a sweep, a CLI command), named for the audit log.
+    pub fn system(name: &str) -> Self {
+        Actor {
+            user_id: Some(super::SYSTEM_USER_ID.to_string()),
+            username: Some(name.to_string()),
+            ..Default::default()
+        }
+    }
+}
+
 /// One audited event.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Event<'a> {

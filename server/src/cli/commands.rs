@@ -115,7 +115,7 @@ pub(super) async fn pages_bench_command(
     config: &Config,
     state: app::state::AppState,
     url: Option<String>,
-    options: crate::bench::pages::Options,
+    options: hearth_demo::bench::pages::Options,
 ) -> Result<(), CliError> {
     let mut shutdown = None;
     let base = match url {
@@ -138,7 +138,7 @@ pub(super) async fn pages_bench_command(
             base
         }
     };
-    let report = crate::bench::pages::run(&state, &base, &options)
+    let report = hearth_demo::bench::pages::run(&state, &base, &options)
         .await
         .map_err(|e| CliError::Usage(e.to_string()))?;
     println!("{report}");
@@ -162,7 +162,7 @@ pub(super) async fn auto_exit_command(
         keep_listed: if args.dry_run { usize::MAX } else { 0 },
         lease_holder: None,
     };
-    let actor = crate::jobs::system_actor("hearth auto-exit");
+    let actor = app::db::audit::Actor::system("hearth auto-exit");
     let mut progress = |p: app::features::auto_exit::sweep::SweepProgress| {
         eprintln!("  {} of {} heads of household looked at", p.done, p.total);
         crate::jobs::test_pace();
@@ -295,7 +295,7 @@ pub(super) async fn demo_data_command(
     config: &Config,
     args: DemoDataArgs,
 ) -> Result<(), CliError> {
-    let options = crate::demo_data::Options {
+    let options = hearth_demo::data::Options {
         clients: args.clients,
         seed: args.seed,
         today: args
@@ -303,10 +303,10 @@ pub(super) async fn demo_data_command(
             .unwrap_or_else(|| chrono::Utc::now().with_timezone(&config.time_zone).date_naive()),
         progress: true,
     };
-    let summary = crate::demo_data::run(db, &options, &config.data_key_for(db).await?).await?;
+    let summary = hearth_demo::data::run(db, &options, &config.data_key_for(db).await?).await?;
     print!("{summary}");
     if !summary.demo_users.is_empty() {
-        println!("{}", crate::demo::describe());
+        println!("{}", hearth_demo::accounts::describe());
     }
     Ok(())
 }

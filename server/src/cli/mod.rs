@@ -293,7 +293,7 @@ pub enum CliError {
     #[error("{0}")]
     App(app::error::AppError),
     #[error(transparent)]
-    DemoData(#[from] crate::demo_data::DemoDataError),
+    DemoData(#[from] hearth_demo::data::DemoDataError),
     #[error("{0}")]
     Usage(String),
     #[error("export failed: {0}")]
@@ -408,22 +408,26 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 }
             }
             let report = match bench {
-                BenchCommand::Search { samples } => crate::bench::search_bench(&state, samples as usize)
+                BenchCommand::Search { samples } => {
+                    hearth_demo::bench::search_bench(&state, samples as usize)
+                        .await
+                        .map(|r| r.to_string())
+                }
+                BenchCommand::Annual { runs } => hearth_demo::bench::annual_bench(&state, runs as usize)
                     .await
                     .map(|r| r.to_string()),
-                BenchCommand::Annual { runs } => crate::bench::annual_bench(&state, runs as usize)
-                    .await
-                    .map(|r| r.to_string()),
-                BenchCommand::Reports { runs } => crate::bench::reports::reports_bench(&state, runs as usize)
-                    .await
-                    .map(|r| r.to_string()),
+                BenchCommand::Reports { runs } => {
+                    hearth_demo::bench::reports::reports_bench(&state, runs as usize)
+                        .await
+                        .map(|r| r.to_string())
+                }
                 BenchCommand::AutoExit { exit_days, write } => {
-                    crate::bench::auto_exit_bench(&state, exit_days, write)
+                    hearth_demo::bench::auto_exit_bench(&state, exit_days, write)
                         .await
                         .map(|r| r.to_string())
                 }
                 BenchCommand::Priority { households, runs } => {
-                    crate::bench::priority_bench(&state, households as usize, runs as usize)
+                    hearth_demo::bench::priority_bench(&state, households as usize, runs as usize)
                         .await
                         .map(|r| r.to_string())
                 }
@@ -433,7 +437,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                     exits,
                     url,
                 } => {
-                    let options = crate::bench::pages::Options {
+                    let options = hearth_demo::bench::pages::Options {
                         users: users as usize,
                         requests: requests as usize,
                         exits: exits as usize,
@@ -447,26 +451,26 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Serve(args) => {
             if args.demo {
-                let created = crate::demo::seed(&db, chrono::Utc::now())
+                let created = hearth_demo::accounts::seed(&db, chrono::Utc::now())
                     .await
                     .map_err(CliError::App)?;
                 if !created.is_empty() {
                     tracing::info!(users = created.len(), "demo organizations and users created");
-                    let options = crate::demo_data::Options {
-                        clients: crate::demo_data::SERVE_DEMO_CLIENTS,
+                    let options = hearth_demo::data::Options {
+                        clients: hearth_demo::data::SERVE_DEMO_CLIENTS,
                         seed: 1,
                         today: chrono::Utc::now().with_timezone(&config.time_zone).date_naive(),
                         progress: false,
                     };
                     let summary =
-                        crate::demo_data::run(&db, &options, &config.data_key_for(&db).await?).await?;
+                        hearth_demo::data::run(&db, &options, &config.data_key_for(&db).await?).await?;
                     tracing::info!(
                         clients = summary.clients,
                         rows = summary.total_rows(),
                         "demo clients created"
                     );
                 }
-                println!("{}", crate::demo::describe());
+                println!("{}", hearth_demo::accounts::describe());
             }
             serve(config, db).await
         }

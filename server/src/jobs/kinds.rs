@@ -169,7 +169,7 @@ pub(super) async fn run_auto_exit(state: &AppState, job: &job_run::Model) -> Res
             username: Some("auto-exit sweep".into()),
             ..Default::default()
         },
-        None => system_actor("auto-exit sweep"),
+        None => app::db::audit::Actor::system("auto-exit sweep"),
     };
     let reporter = Reporter::start(state, &job.job_run_id, |p: &SweepProgress| {
         (
@@ -223,7 +223,7 @@ pub(super) async fn run_admin_exit(state: &AppState, job: &job_run::Model) -> Re
             username: Some("administrative exit".into()),
             ..Default::default()
         },
-        None => system_actor("administrative exit"),
+        None => app::db::audit::Actor::system("administrative exit"),
     };
     let reporter = Reporter::start(state, &job.job_run_id, |p: &RunProgress| {
         (

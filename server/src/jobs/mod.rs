@@ -35,15 +35,6 @@ pub fn test_pace() {
     }
 }
 
-/// Who a job acts as in the audit log when nobody started it.
-pub fn system_actor(name: &str) -> app::db::audit::Actor {
-    app::db::audit::Actor {
-        user_id: Some(app::db::SYSTEM_USER_ID.to_string()),
-        username: Some(name.to_string()),
-        ..Default::default()
-    }
-}
-
 /// Starts this server's runner, and the daily auto-exit sweep at `auto_exit_at` (CoC
 /// time) when set.
 pub fn spawn_runner(state: AppState, auto_exit_at: Option<chrono::NaiveTime>) {

@@ -35,7 +35,7 @@ pub fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<Vec<String>>> {
 /// The demo projects an export holds: all but the victim service provider's.
 pub fn exported_projects() -> usize {
     let safe_harbor = 4;
-    hearth_server::demo::DEMO_PROJECTS
+    hearth_demo::accounts::DEMO_PROJECTS
         .iter()
         .filter(|p| p.0 != safe_harbor)
         .count()

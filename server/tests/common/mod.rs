@@ -73,7 +73,7 @@ impl TestApp {
     }
 
     pub async fn seed_demo(&self) {
-        hearth_server::demo::seed(&self.db, self.state.now())
+        hearth_demo::accounts::seed(&self.db, self.state.now())
             .await
             .expect("demo data");
     }
@@ -90,7 +90,7 @@ impl TestApp {
             .header("Accept", "application/json")
             .form(&[
                 ("username", username),
-                ("password", hearth_server::demo::DEMO_PASSWORD),
+                ("password", hearth_demo::accounts::DEMO_PASSWORD),
             ])
             .send()
             .await
@@ -527,16 +527,16 @@ pub async fn generated(
     seed: u64,
     today: chrono::NaiveDate,
 ) -> app::session::CurrentSession {
-    let options = hearth_server::demo_data::Options {
+    let options = hearth_demo::data::Options {
         clients,
         seed,
         today,
         progress: false,
     };
-    hearth_server::demo_data::run(&app.db, &options, &app.state.data_key)
+    hearth_demo::data::run(&app.db, &options, &app.state.data_key)
         .await
         .expect("demo data is written");
-    hearth_server::bench::bench_session(&app.state, app::domain::access::Workgroup::HmisAdmin)
+    hearth_demo::bench::bench_session(&app.state, app::domain::access::Workgroup::HmisAdmin)
         .await
         .unwrap()
 }

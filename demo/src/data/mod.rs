@@ -12,7 +12,7 @@
 //!
 //! The same client count, seed and "today" give the same rows and IDs on every run and
 //! on both databases. Two things are not: the projects' own IDs (made by
-//! [`crate::demo::seed`]) and the SSN ciphertexts (sealed with a random nonce; the SSNs
+//! [`crate::accounts::seed`]) and the SSN ciphertexts (sealed with a random nonce; the SSNs
 //! themselves, and `ssn_last4`, are the same).
 
 pub mod dice;
@@ -78,7 +78,7 @@ pub struct Summary {
     /// Rows per table, in insert order.
     pub tables: Vec<(&'static str, u64)>,
     pub elapsed: Duration,
-    /// Demo users `demo::seed` created on the way (empty when there were users).
+    /// Demo users `accounts::seed` created on the way (empty when there were users).
     pub demo_users: Vec<String>,
 }
 
@@ -132,7 +132,7 @@ pub async fn load_projects(db: &DatabaseConnection, today: NaiveDate) -> Result<
             let coc_code = cocs
                 .iter()
                 .find(|c| c.project_id == p.project_id && c.date_deleted.is_none())
-                .map_or_else(|| crate::demo::DEMO_COC.0.to_string(), |c| c.coc_code.clone());
+                .map_or_else(|| crate::accounts::DEMO_COC.0.to_string(), |c| c.coc_code.clone());
             Some(ProjectInfo {
                 project_id: p.project_id,
                 name: p.project_name,
@@ -147,7 +147,7 @@ pub async fn load_projects(db: &DatabaseConnection, today: NaiveDate) -> Result<
 
 /// Fills the database with `options.clients` demo clients. Refuses a database that has
 /// clients; creates the demo organizations, projects and users first when it has no
-/// users (see [`crate::demo::seed`]).
+/// users (see [`crate::accounts::seed`]).
 pub async fn run(
     db: &DatabaseConnection,
     options: &Options,
@@ -158,7 +158,7 @@ pub async fn run(
     if existing > 0 {
         return Err(DemoDataError::NotEmpty(existing));
     }
-    let demo_users = crate::demo::seed(db, chrono::Utc::now())
+    let demo_users = crate::accounts::seed(db, chrono::Utc::now())
         .await
         .map_err(DemoDataError::Seed)?;
     let projects = load_projects(db, options.today).await?;
