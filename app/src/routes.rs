@@ -69,10 +69,12 @@ pub const ADMIN_IMPORTS: &str = "/admin/imports";
 pub fn import_report(job_run_id: &str) -> String {
     format!("{ADMIN_IMPORTS}/{job_run_id}")
 }
-/// An import report's findings as CSV: `/admin/imports/:job_run_id/report.csv`
-/// (served by the server crate: a download, not a page).
+/// An import report's findings as CSV, as the route table spells it (served by the
+/// server crate: a download, not a page).
+pub const ADMIN_IMPORT_REPORT_CSV: &str = "/admin/imports/{job_run_id}/report.csv";
+/// An import report's findings as CSV: `/admin/imports/:job_run_id/report.csv`.
 pub fn import_report_csv(job_run_id: &str) -> String {
-    format!("{ADMIN_IMPORTS}/{job_run_id}/report.csv")
+    ADMIN_IMPORT_REPORT_CSV.replace("{job_run_id}", job_run_id)
 }
 /// Served by the server crate (a download, not a page).
 pub const ADMIN_AUDIT_CSV: &str = "/admin/audit.csv";

@@ -1,16 +1,16 @@
-//! File downloads that are not pages: every report's CSV (one generic handler over
-//! `app::report::csv::CsvReport`), finished HMIS CSV exports, an import's report.
+//! File downloads that are not pages: every report's CSV, an import's report included
+//! (one generic handler over `app::report::csv::CsvReport`), and finished HMIS CSV
+//! exports.
 
 use std::sync::Arc;
 
-use app::features::hmis_import::api::ReportFilter;
 use app::report::csv::CsvReport;
-use app::report::csv::csv_line;
 use app::session::CurrentSession;
 use app::state::AppState;
-use axum::extract::{Query, Request, State};
+use axum::extract::{RawPathParams, RawQuery, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
 
 /// The signed-in session of a download or upload request, as an extractor: refused
 /// without a session (401) and while a temporary password is still to be changed
@@ -40,38 +40,36 @@ pub fn refused(err: app::error::AppError) -> Response {
 }
 
 /// Any report's CSV download (`app::report::csv::CsvReport`): its query read from the
-/// query string, the file as the report makes it for this user (audited by the
-/// report), never cached.
+/// query string and the address's own parameters (an import's ID), the file as the
+/// report makes it for this user (audited by the report), never cached.
 pub async fn csv<R: CsvReport>(
     State(state): State<Arc<AppState>>,
-    Query(query): Query<R::Query>,
+    path: RawPathParams,
+    RawQuery(query): RawQuery,
     SignedIn(session): SignedIn,
 ) -> Response {
+    let query = match report_query::<R::Query>(&path, query.as_deref()) {
+        Ok(query) => query,
+        Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
+    };
     match R::csv(&state, &session, query).await {
         Ok(file) => csv_response(file.name, file.text()),
-        Err(err) => (err.status_code(), err.to_string()).into_response(),
+        Err(err) => (err.status_code(), message(&err)).into_response(),
     }
 }
 
-/// An import report's findings as CSV (HMIS admins; audited): the kept findings the
-/// filter (`file`, `kind`) matches, in report order.
-pub async fn import_report_csv(
-    State(state): State<Arc<AppState>>,
-    axum::extract::Path(job_run_id): axum::extract::Path<String>,
-    Query(filter): Query<ReportFilter>,
-    SignedIn(session): SignedIn,
-) -> Response {
-    use app::features::hmis_import::service::report_rows;
-    match report_rows(&state, &session, &job_run_id, &filter).await {
-        Ok(rows) => {
-            let mut text = csv_line(&app::features::hmis_import::api::REPORT_CSV_COLUMNS);
-            for finding in &rows {
-                text.push_str(&csv_line(&finding.csv_fields()));
-            }
-            csv_response("import-report.csv", text)
-        }
-        Err(err) => (err.status_code(), message(&err)).into_response(),
+/// A report's query: the query string's fields and the address's parameters, which
+/// win over a field of the same name. A query that cannot be read says why (a 400).
+fn report_query<Q: DeserializeOwned>(path: &RawPathParams, query: Option<&str>) -> Result<Q, String> {
+    let unreadable = |e: serde_urlencoded::de::Error| format!("Failed to deserialize query string: {e}");
+    let mut pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query.unwrap_or_default()).map_err(unreadable)?;
+    for (key, value) in path {
+        pairs.retain(|(k, _)| k != key);
+        pairs.push((key.to_string(), value.to_string()));
     }
+    let encoded = serde_urlencoded::to_string(&pairs).map_err(|e| e.to_string())?;
+    serde_urlencoded::from_str(&encoded).map_err(unreadable)
 }
 
 /// What a refused download says: the fields' own messages for a query it cannot use.

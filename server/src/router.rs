@@ -8,6 +8,7 @@ use app::features::annual::csv::AnnualCsv;
 use app::features::auto_exit::csv::ApproachingCsv;
 use app::features::coordinated_entry::csv::PriorityCsv;
 use app::features::data_quality::csv::DataQualityCsv;
+use app::features::hmis_import::csv::ImportReportCsv;
 use app::features::reports::csv::MilestonesCsv;
 use app::report::csv::CsvReport;
 use app::state::{AppState, Clock};
@@ -57,13 +58,10 @@ pub fn app_router(
         .route(DataQualityCsv::PATH, get(csv::<DataQualityCsv>))
         .route(ApproachingCsv::PATH, get(csv::<ApproachingCsv>))
         .route(PriorityCsv::PATH, get(csv::<PriorityCsv>))
+        .route(ImportReportCsv::PATH, get(csv::<ImportReportCsv>))
         .route(
             &format!("{}/{{job_run_id}}/download", app::routes::ADMIN_EXPORTS),
             get(crate::downloads::export_zip),
-        )
-        .route(
-            &format!("{}/{{job_run_id}}/report.csv", app::routes::ADMIN_IMPORTS),
-            get(crate::downloads::import_report_csv),
         )
         .with_state(Arc::new(state.clone()));
     // The import upload has its own, larger body limit; everything else is small.

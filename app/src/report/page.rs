@@ -6,9 +6,9 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
+use leptos_router::components::{A, Form};
 
-use super::FilterChoice;
+use super::{Filter, FilterChoice};
 use crate::error::AppError;
 use crate::ui::form::FilterSelect;
 use crate::ui::layout::errors_view;
@@ -19,9 +19,16 @@ use crate::ui::status::Loading;
 #[component]
 pub fn ReportPage<T, V, F>(
     title: &'static str,
-    lead: &'static str,
+    #[prop(into)] lead: String,
     data: Resource<Result<T, AppError>>,
     body: F,
+    /// What to show instead of the error panel when the report is refused (a notice
+    /// saying who may see it and how).
+    #[prop(optional, into)]
+    forbidden: Option<ViewFn>,
+    /// A link back above the title: (address, label), e.g. `(routes::ADMIN, "← Admin")`.
+    #[prop(optional)]
+    back: Option<(&'static str, &'static str)>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView
 where
@@ -32,16 +39,18 @@ where
     view! {
         <Title text=title />
         <section class="page">
+            {back.map(|(href, label)| view! { <p><A href=href>{label}</A></p> })}
             <h1>{title}</h1>
             <p class="lead">{lead}</p>
             {children.map(|c| c())}
             <Transition fallback=Loading>
                 {move || {
-                    let body = body.clone();
+                    let (body, forbidden) = (body.clone(), forbidden.clone());
                     Suspend::new(async move {
-                        match data.await {
-                            Ok(report) => body(report).into_any(),
-                            Err(e) => errors_view(e),
+                        match (data.await, forbidden) {
+                            (Ok(report), _) => body(report).into_any(),
+                            (Err(AppError::Forbidden), Some(notice)) => notice.run(),
+                            (Err(e), _) => errors_view(e),
                         }
                     })
                 }}
@@ -59,18 +68,23 @@ pub struct CsvLink {
     pub testid: &'static str,
 }
 
-/// A report's filter form (GET): the organization choice when there is one (HMIS
-/// admins), the project choice when the report has one, the report's own fields
-/// (`children`), Show and the CSV link.
+/// A report's filter form (GET) for `filter`: the organization choice when there is
+/// one (HMIS admins), the project choice when the report has one (each showing the
+/// filter's value), the report's own fields (`children`), the submit button (Show) and
+/// the CSV link.
 #[component]
-pub fn FilterForm(
+pub fn FilterForm<F: Filter>(
+    filter: F,
     #[prop(optional)] organizations: Vec<FilterChoice>,
-    #[prop(default = None)] organization: Option<String>,
     #[prop(optional)] projects: Option<Vec<FilterChoice>>,
-    #[prop(default = None)] project: Option<String>,
     #[prop(optional)] csv: Option<CsvLink>,
+    /// The submit button's label.
+    #[prop(default = "Show")]
+    submit: &'static str,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
+    let value = |field: &str| filter.value(field).map(str::to_string);
+    let (organization, project) = (value("organization_id"), value("project_id"));
     view! {
         <Form method="GET" action="" attr:class="form form--inline" attr:role="search">
             {(!organizations.is_empty()).then(|| view! {
@@ -80,7 +94,7 @@ pub fn FilterForm(
                 <FilterSelect id="project_id" label="Project" any="All projects" choices=projects value=project />
             })}
             {children.map(|c| c())}
-            <button type="submit" class="button">"Show"</button>
+            <button type="submit" class="button">{submit}</button>
             {csv.map(|csv| view! {
                 <a class="button button--secondary" href=csv.href download=csv.file rel="external" data-testid=csv.testid>
                     "Download CSV"

@@ -189,6 +189,25 @@ pub fn FilterSelect(
     }
 }
 
+/// A text (or date) box of a filter form, named and labelled `id`, holding the value
+/// the page's query sent.
+#[component]
+pub fn FilterInput(
+    id: &'static str,
+    label: &'static str,
+    value: Option<String>,
+    /// The input's type: "text" (the default) or "date".
+    #[prop(default = "text")]
+    kind: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input id=id name=id type=kind value=value.unwrap_or_default() />
+        </div>
+    }
+}
+
 /// Previous/Next links of a paginated list whose address (with its filters) is `base`.
 #[component]
 pub fn Pager(base: String, page: usize, has_more: bool) -> impl IntoView {

@@ -7,14 +7,15 @@ use leptos_router::components::{A, Form};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    AccessEntry, AddUserAccess, AuditFilter, CreateUserAccount, EndUserSessions, RemoveUserAccess,
+    AccessEntry, AddUserAccess, AuditFilter, AuditRow, CreateUserAccount, EndUserSessions, RemoveUserAccess,
     ResetUserPassword, ResetUserTwoStep, SetUserActive, UserRow, get_user, list_users, search_audit_log,
     user_form_options,
 };
 use crate::domain::access::Workgroup;
+use crate::report::{CsvLink, FilterForm, ReportPage, ReportTable};
 use crate::routes;
 use crate::session::use_session;
-use crate::ui::form::{FieldMessage, FormMessage, encode_query_value};
+use crate::ui::form::{FieldMessage, FilterInput, FormMessage, Pager};
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
 
@@ -258,118 +259,70 @@ fn UserRowView(
 
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
-    let query = use_query_map();
     let filter = crate::report::use_filter::<AuditFilter>();
-    let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0));
-    let rows = Resource::new(
+    let page = crate::report::use_page();
+    let data = Resource::new(
         move || (filter(), page()),
-        |(filter, page)| search_audit_log(filter, Some(page)),
+        |(filter, page)| search_audit_log(filter, Some(page as u64)),
     );
-    let csv_href = move || {
-        let f = filter();
-        format!("{}?{}", routes::ADMIN_AUDIT_CSV, f.query())
-    };
-    let value = move |key: &'static str| move || query.with(|q| q.get(key));
     view! {
-        <Title text="Audit log" />
-        <section class="page">
-            <h1>"Audit log"</h1>
-            <Form method="GET" action="" attr:class="form form--inline" attr:role="search">
-                <div class="field">
-                    <label for="username">"User"</label>
-                    <input id="username" name="username" value=value("username") />
-                </div>
-                <div class="field">
-                    <label for="personal_id">"Client ID"</label>
-                    <input id="personal_id" name="personal_id" value=value("personal_id") />
-                </div>
-                <div class="field">
-                    <label for="from">"From"</label>
-                    <input id="from" name="from" type="date" value=value("from") />
-                </div>
-                <div class="field">
-                    <label for="to">"To"</label>
-                    <input id="to" name="to" type="date" value=value("to") />
-                </div>
-                <button type="submit" class="button">"Search"</button>
-                <a class="button button--secondary" href=csv_href download="audit-log.csv" rel="external">"Download CSV"</a>
-            </Form>
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    match rows.await {
-                        Ok(result) => {
-                            let next = result
-                                .has_more
-                                .then(|| format!("?{}&page={}", filter_query(&filter()), result.page + 1));
-                            view! {
-                                <table class="data-table">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"When (UTC)"</th>
-                                            <th scope="col">"User"</th>
-                                            <th scope="col">"Action"</th>
-                                            <th scope="col">"Record"</th>
-                                            <th scope="col">"Context"</th>
-                                            <th scope="col">"IP"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {result.rows.into_iter().map(|row| {
-                                            // One text per cell: two dynamic texts side by side
-                                            // do not survive hydration (the HTML parser merges them).
-                                            let action = match &row.detail {
-                                                Some(d) => format!("{} ({d})", row.action),
-                                                None => row.action.clone(),
-                                            };
-                                            let record = [
-                                                row.entity_type.as_ref().map(|t| format!("{t} {}", row.entity_id.clone().unwrap_or_default())),
-                                                row.personal_id.as_ref().map(|p| format!("client {p}")),
-                                            ]
-                                            .into_iter()
-                                            .flatten()
-                                            .collect::<Vec<_>>()
-                                            .join(" ");
-                                            view! {
-                                                <tr>
-                                                    <td>{row.when.clone()}</td>
-                                                    <td>{row.username.unwrap_or_default()}</td>
-                                                    <td>{action}</td>
-                                                    <td>{record}</td>
-                                                    <td>{row.workgroup.unwrap_or_default()}</td>
-                                                    <td>{row.ip.unwrap_or_default()}</td>
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                                {next.map(|href| view! { <a class="button button--secondary" href=href>"Older entries"</a> })}
-                            }.into_any()
-                        }
-                        Err(e) => errors_view(e),
-                    }
-                })}
-            </Transition>
-        </section>
+        <ReportPage
+            title="Audit log"
+            lead="Who did what, when and from where: sign-ins, every client record viewed or changed, every export and job. Times are in the CoC's time zone."
+            data
+            body=move |result| {
+                let f = filter();
+                let csv = CsvLink {
+                    href: format!("{}?{}", routes::ADMIN_AUDIT_CSV, f.query()),
+                    file: "audit-log.csv",
+                    testid: "audit-csv",
+                };
+                let base = format!("{}?{}", routes::ADMIN_AUDIT, f.query());
+                view! {
+                    <FilterForm filter=f.clone() csv submit="Search">
+                        <FilterInput id="username" label="User" value=f.username.clone() />
+                        <FilterInput id="personal_id" label="Client ID" value=f.personal_id.clone() />
+                        <FilterInput id="from" label="From" kind="date" value=f.from.clone() />
+                        <FilterInput id="to" label="To" kind="date" value=f.to.clone() />
+                    </FilterForm>
+                    <ReportTable testid="audit-table" columns=&["When", "User", "Action", "Record", "Context", "IP"]>
+                        {result.rows.into_iter().map(|row| view! { <AuditRowView row /> }).collect_view()}
+                    </ReportTable>
+                    <Pager base page=result.page as usize has_more=result.has_more />
+                }
+            }
+        />
     }
 }
 
-/// The filter as a query string (without the page).
-fn filter_query(f: &AuditFilter) -> String {
-    let pairs = [
-        ("username", &f.username),
-        ("personal_id", &f.personal_id),
-        ("from", &f.from),
-        ("to", &f.to),
-    ];
-    pairs
-        .into_iter()
-        .filter_map(|(k, v)| {
-            v.as_deref()
-                .filter(|v| !v.is_empty())
-                .map(|v| format!("{k}={}", encode_query_value(v)))
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+#[component]
+fn AuditRowView(row: AuditRow) -> impl IntoView {
+    // One text per cell: two dynamic texts side by side do not survive hydration (the
+    // HTML parser merges them).
+    let action = match &row.detail {
+        Some(d) => format!("{} ({d})", row.action),
+        None => row.action.clone(),
+    };
+    let record = [
+        row.entity_type
+            .as_ref()
+            .map(|t| format!("{t} {}", row.entity_id.clone().unwrap_or_default())),
+        row.personal_id.as_ref().map(|p| format!("client {p}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    view! {
+        <tr>
+            <td data-label="When">{row.when}</td>
+            <td data-label="User">{row.username.unwrap_or_default()}</td>
+            <td data-label="Action">{action}</td>
+            <td data-label="Record">{record}</td>
+            <td data-label="Context">{row.workgroup.unwrap_or_default()}</td>
+            <td data-label="IP">{row.ip.unwrap_or_default()}</td>
+        </tr>
+    }
 }
 
 /// One user: access rows (add, remove) and two-step sign-in.

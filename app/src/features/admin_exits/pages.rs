@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
-use leptos_router::components::{A, Form};
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::api::{
@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::jobs::{JobState, RecentJobs, poll_while};
 use crate::report::{FilterForm, ReportPage, ReportTable};
 use crate::routes;
-use crate::ui::form::{FieldMessage, FilterSelect, FormMessage, Pager, action_error, follow};
+use crate::ui::form::{FieldMessage, FormMessage, Pager, action_error, follow};
 use crate::ui::format::format_date;
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
@@ -38,108 +38,81 @@ pub fn AdminExitsPage() -> impl IntoView {
     follow(preview);
     let error = Signal::derive(move || preview.value().get().and_then(Result::err));
     view! {
-        <Title text="Administrative exits" />
-        <section class="page">
-            <p><A href=routes::ADMIN>"← Admin"</A></p>
-            <h1>"Administrative exits"</h1>
-            <p class="lead">
-                "Open households without a service, bed night or contact for the days chosen. Pick households (or all matching), "
-                "preview exactly what will change, then run it: destination 30 (No exit interview completed), reason Administrative Exit, "
-                "dated on each household's last service or contact, or on a date you choose."
-            </p>
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    let f = filter();
-                    let result = match data.await {
-                        Ok(r) => r,
-                        Err(e) => return errors_view(e),
-                    };
-                    let days = result.days.to_string();
-                    let total = format!(
-                        "{} ({}) without activity for {} days as of {}",
-                        plural(result.total_households, "household", "households"),
-                        plural(result.total_enrollments, "enrollment", "enrollments"),
-                        result.days,
-                        format_date(result.today),
-                    );
-                    let pages = view! { <Pager base=candidates_path(&f) page=result.page has_more=result.has_more /> };
-                    let all_label = format!("All {} matching (every page)", plural(result.total_households, "household", "households"));
-                    let any = !result.rows.is_empty();
-                    let organization_select = (!result.organizations.is_empty()).then(|| view! {
-                        <FilterSelect id="organization_id" label="Organization" any="All organizations" choices=result.organizations.clone() value=f.organization_id.clone() />
-                    });
-                    let project_select = view! {
-                        <FilterSelect id="project_id" label="Project" any="All projects" choices=result.projects.clone() value=f.project_id.clone() />
-                    };
-                    let (organization_id, project_id) = (
-                        f.organization_id.clone().unwrap_or_default(),
-                        f.project_id.clone().unwrap_or_default(),
-                    );
-                    let days_shown = days.clone();
-                    view! {
-                        <Form method="GET" action="" attr:class="form form--inline" attr:role="search">
-                            {organization_select}
-                            {project_select}
-                            <div class="field">
-                                <label for="days">"Days without activity"</label>
-                                <input id="days" name="days" type="number" min="1" max="3650" inputmode="numeric" value=days_shown />
-                            </div>
-                            <button type="submit" class="button">"Show"</button>
-                        </Form>
-                        <p data-testid="candidates-total">{total}</p>
-                        <ActionForm action=preview attr:class="form">
-                            <FormMessage error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
-                            <input type="hidden" name="filter[organization_id]" value=organization_id />
-                            <input type="hidden" name="filter[project_id]" value=project_id />
-                            <input type="hidden" name="filter[days]" value=days />
-                            <div class="table-scroll">
-                                <table class="data-table" data-testid="candidates-table">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col"><span class="visually-hidden">"Select"</span></th>
-                                            <th scope="col">"Household"</th>
-                                            <th scope="col">"Project"</th>
-                                            <th scope="col">"Last service or contact"</th>
-                                            <th scope="col">"Days without"</th>
-                                            <th scope="col">"Exit date"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {result.rows.into_iter().map(|row| view! { <CandidateLine row /> }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                            {pages}
-                            {any.then(|| view! {
-                                <FieldMessage error field="pick" />
-                                <label class="choice">
-                                    <input type="checkbox" name="all" value="yes" />
-                                    <span>{all_label}</span>
-                                </label>
-                                <div class="field">
-                                    <label for="exit_date">"Exit date (optional)"</label>
-                                    <input id="exit_date" name="exit_date" type="date" max=result.today.format("%Y-%m-%d").to_string() />
-                                    <p class="hint">"Empty: each household exits on its last service or contact. A date must not come before any member's start or last activity."</p>
-                                    <FieldMessage error field="exit_date" />
-                                </div>
-                                <button type="submit" class="button" data-testid="preview-admin-exit">"Preview"</button>
-                            })}
-                        </ActionForm>
-                        <RecentJobs
-                            title="Recent administrative exits"
-                            count=result.runs.len()
-                            busy=result.runs.iter().any(|r| r.state.busy())
-                            busy_text="An administrative exit is running."
-                            refresh=routes::ADMIN_EXITS
-                            empty="No administrative exits previewed yet."
+        <ReportPage
+            title="Administrative exits"
+            back=(routes::ADMIN, "← Admin")
+            lead="Open households without a service, bed night or contact for the days chosen. Pick households (or all matching), preview exactly what will change, then run it: destination 30 (No exit interview completed), reason Administrative Exit, dated on each household's last service or contact, or on a date you choose."
+            data
+            body=move |result| {
+                let f = filter();
+                let days = result.days.to_string();
+                let total = format!(
+                    "{} ({}) without activity for {} days as of {}",
+                    plural(result.total_households, "household", "households"),
+                    plural(result.total_enrollments, "enrollment", "enrollments"),
+                    result.days,
+                    format_date(result.today),
+                );
+                let pages = view! { <Pager base=candidates_path(&f) page=result.page has_more=result.has_more /> };
+                let all_label = format!("All {} matching (every page)", plural(result.total_households, "household", "households"));
+                let any = !result.rows.is_empty();
+                let (organization_id, project_id) = (
+                    f.organization_id.clone().unwrap_or_default(),
+                    f.project_id.clone().unwrap_or_default(),
+                );
+                let days_shown = days.clone();
+                view! {
+                    <FilterForm
+                        filter=f.clone()
+                        organizations=result.organizations.clone()
+                        projects=result.projects.clone()
+                    >
+                        <div class="field">
+                            <label for="days">"Days without activity"</label>
+                            <input id="days" name="days" type="number" min="1" max="3650" inputmode="numeric" value=days_shown />
+                        </div>
+                    </FilterForm>
+                    <p data-testid="candidates-total">{total}</p>
+                    <ActionForm action=preview attr:class="form">
+                        <FormMessage error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                        <input type="hidden" name="filter[organization_id]" value=organization_id />
+                        <input type="hidden" name="filter[project_id]" value=project_id />
+                        <input type="hidden" name="filter[days]" value=days />
+                        <ReportTable
+                            testid="candidates-table"
+                            columns=&["Select", "Household", "Project", "Last service or contact", "Days without", "Exit date"]
                         >
-                            {result.runs.into_iter().map(|run| view! { <RunLine run /> }).collect_view()}
-                        </RecentJobs>
-                    }
-                        .into_any()
-                })}
-            </Transition>
-        </section>
+                            {result.rows.into_iter().map(|row| view! { <CandidateLine row /> }).collect_view()}
+                        </ReportTable>
+                        {pages}
+                        {any.then(|| view! {
+                            <FieldMessage error field="pick" />
+                            <label class="choice">
+                                <input type="checkbox" name="all" value="yes" />
+                                <span>{all_label}</span>
+                            </label>
+                            <div class="field">
+                                <label for="exit_date">"Exit date (optional)"</label>
+                                <input id="exit_date" name="exit_date" type="date" max=result.today.format("%Y-%m-%d").to_string() />
+                                <p class="hint">"Empty: each household exits on its last service or contact. A date must not come before any member's start or last activity."</p>
+                                <FieldMessage error field="exit_date" />
+                            </div>
+                            <button type="submit" class="button" data-testid="preview-admin-exit">"Preview"</button>
+                        })}
+                    </ActionForm>
+                    <RecentJobs
+                        title="Recent administrative exits"
+                        count=result.runs.len()
+                        busy=result.runs.iter().any(|r| r.state.busy())
+                        busy_text="An administrative exit is running."
+                        refresh=routes::ADMIN_EXITS
+                        empty="No administrative exits previewed yet."
+                    >
+                        {result.runs.into_iter().map(|run| view! { <RunLine run /> }).collect_view()}
+                    </RecentJobs>
+                }
+            }
+        />
     }
 }
 
@@ -373,7 +346,7 @@ pub fn AdminExitsDonePage() -> impl IntoView {
                 let base = format!("{}?{}", routes::ADMIN_EXITS_DONE, f.query());
                 view! {
                     {(!result.organizations.is_empty()).then(|| view! {
-                        <FilterForm organizations=result.organizations.clone() organization=f.organization_id.clone() />
+                        <FilterForm filter=f.clone() organizations=result.organizations.clone() />
                     })}
                     <p data-testid="admin-exits-done-total">
                         {format!("{}: {}", result.organization_name, plural(result.total, "administrative exit", "administrative exits"))}

@@ -38,10 +38,9 @@ pub fn AnnualAssessmentsPage() -> impl IntoView {
                 let pages = view! { <Pager base=tool_path(&f) page=result.page has_more=result.has_more /> };
                 view! {
                     <FilterForm
+                        filter=f.clone()
                         organizations=result.organizations.clone()
-                        organization=f.organization_id.clone()
                         projects=result.projects.clone()
-                        project=f.project_id.clone()
                         csv
                     >
                         <FilterSelect

@@ -39,10 +39,9 @@ pub fn ApproachingAutoExitPage() -> impl IntoView {
                 let csv = CsvLink { href: approaching_csv_path(&f), file: "approaching-auto-exit.csv", testid: "approaching-csv" };
                 view! {
                     <FilterForm
+                        filter=f.clone()
                         organizations=report.organizations.clone()
-                        organization=f.organization_id.clone()
                         projects=report.projects.clone()
-                        project=f.project_id.clone()
                         csv
                     >
                         <label class="choice">

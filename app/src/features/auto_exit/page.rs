@@ -13,6 +13,7 @@ use super::api::{
 };
 use crate::error::AppError;
 use crate::jobs::{JobStatus, RecentJobs, poll_while};
+use crate::report::{ReportPage, ReportTable};
 use crate::routes;
 use crate::ui::form::{FieldMessage, FormMessage, Pager};
 use crate::ui::layout::errors_view;
@@ -32,80 +33,67 @@ pub fn AutoExitPage() -> impl IntoView {
         tick,
     );
     view! {
-        <Title text="Auto-exit" />
-        <section class="page">
-            <p><A href=routes::ADMIN>"← Admin"</A></p>
-            <h1>"Auto-exit"</h1>
-            <p class="lead">
-                "Every night, households of these projects whose last service or contact is older than the project's setting exit together: "
-                "destination 30 (No exit interview completed), reason Auto Exit, dated on that last service or contact. "
-                "Households with an open Coordinated Entry referral stay and are listed."
-            </p>
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    let overview = match overview.await {
-                        Ok(o) => o,
-                        Err(e) => return errors_view(e),
-                    };
-                    let busy = overview.busy();
-                    let projects = overview.projects.clone();
-                    view! {
-                        <div class="card">
-                            <h2>"Projects that auto-exit"</h2>
-                            {if projects.is_empty() {
-                                view! { <p class="hint">"No project has an auto-exit setting. Set one on a project's page."</p> }.into_any()
-                            } else {
-                                view! {
-                                    <div class="table-scroll"><table class="data-table" data-testid="auto-exit-projects">
-                                        <thead><tr><th scope="col">"Project"</th><th scope="col">"Organization"</th><th scope="col">"Alert after"</th><th scope="col">"Exit after"</th></tr></thead>
-                                        <tbody>
-                                            {projects.iter().cloned().map(|p| view! {
-                                                <tr>
-                                                    <td data-label="Project"><A href=routes::admin_project(&p.project_id)>{p.project_name}</A></td>
-                                                    <td data-label="Organization">{p.organization_name}</td>
-                                                    <td data-label="Alert after">{p.alert_days.map_or_else(|| "—".to_string(), |d| format!("{d} days"))}</td>
-                                                    <td data-label="Exit after">{format!("{} days", p.exit_days)}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table></div>
-                                }.into_any()
-                            }}
-                        </div>
-                        <div class="card">
-                            <h2>"Sweep now"</h2>
-                            <ActionForm action=start attr:class="form">
-                                <FormMessage error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
-                                <div class="field">
-                                    <label for="project_id">"Projects"</label>
-                                    <select id="project_id" name="project_id">
-                                        <option value="">"Every project above"</option>
-                                        {projects.into_iter().map(|p| view! { <option value=p.project_id>{p.project_name}</option> }).collect_view()}
-                                    </select>
-                                    <FieldMessage error field="project_id" />
-                                </div>
-                                <label class="choice">
-                                    <input type="checkbox" name="dry_run" />
-                                    <span><strong>"Dry run"</strong>" — list the households that would be exited, change nothing"</span>
-                                </label>
-                                <button type="submit" class="button">"Start sweep"</button>
-                            </ActionForm>
-                        </div>
-                        <RecentJobs
-                            title="Recent sweeps"
-                            count=overview.runs.len()
-                            busy=busy
-                            busy_text="A sweep is running."
-                            refresh=routes::ADMIN_AUTO_EXIT
-                            empty="No sweeps yet."
-                        >
-                            {overview.runs.into_iter().map(|run| view! { <RunView run /> }).collect_view()}
-                        </RecentJobs>
-                    }
-                        .into_any()
-                })}
-            </Transition>
-        </section>
+        <ReportPage
+            title="Auto-exit"
+            back=(routes::ADMIN, "← Admin")
+            lead="Every night, households of these projects whose last service or contact is older than the project's setting exit together: destination 30 (No exit interview completed), reason Auto Exit, dated on that last service or contact. Households with an open Coordinated Entry referral stay and are listed."
+            data=overview
+            body=move |overview| {
+                let busy = overview.busy();
+                let projects = overview.projects.clone();
+                let project_rows = projects.iter().cloned().map(|p| view! {
+                        <tr>
+                            <td data-label="Project"><A href=routes::admin_project(&p.project_id)>{p.project_name}</A></td>
+                            <td data-label="Organization">{p.organization_name}</td>
+                            <td data-label="Alert after">{p.alert_days.map_or_else(|| "—".to_string(), |d| format!("{d} days"))}</td>
+                            <td data-label="Exit after">{format!("{} days", p.exit_days)}</td>
+                        </tr>
+                }).collect_view();
+                view! {
+                    <div class="card">
+                        <h2>"Projects that auto-exit"</h2>
+                        {if projects.is_empty() {
+                            view! { <p class="hint">"No project has an auto-exit setting. Set one on a project's page."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ReportTable testid="auto-exit-projects" columns=&["Project", "Organization", "Alert after", "Exit after"]>
+                                        {project_rows}
+                                </ReportTable>
+                            }.into_any()
+                        }}
+                    </div>
+                    <div class="card">
+                        <h2>"Sweep now"</h2>
+                        <ActionForm action=start attr:class="form">
+                            <FormMessage error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                            <div class="field">
+                                <label for="project_id">"Projects"</label>
+                                <select id="project_id" name="project_id">
+                                    <option value="">"Every project above"</option>
+                                    {projects.into_iter().map(|p| view! { <option value=p.project_id>{p.project_name}</option> }).collect_view()}
+                                </select>
+                                <FieldMessage error field="project_id" />
+                            </div>
+                            <label class="choice">
+                                <input type="checkbox" name="dry_run" />
+                                <span><strong>"Dry run"</strong>" — list the households that would be exited, change nothing"</span>
+                            </label>
+                            <button type="submit" class="button">"Start sweep"</button>
+                        </ActionForm>
+                    </div>
+                    <RecentJobs
+                        title="Recent sweeps"
+                        count=overview.runs.len()
+                        busy=busy
+                        busy_text="A sweep is running."
+                        refresh=routes::ADMIN_AUTO_EXIT
+                        empty="No sweeps yet."
+                    >
+                        {overview.runs.into_iter().map(|run| view! { <RunView run /> }).collect_view()}
+                    </RecentJobs>
+                }
+            }
+        />
     }
 }
 

@@ -4,12 +4,13 @@
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
-use leptos_router::components::{A, Form};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
 
 use super::api::{CaseloadFilter, ManagerLoad, ReassignCase, caseload_of, caseload_path, caseloads_path};
 use super::components::CaseloadTable;
 use crate::domain::access::Workgroup;
+use crate::report::{FilterForm, ReportPage, ReportTable};
 use crate::routes;
 use crate::session::use_session;
 use crate::ui::chart::{Bar, BarChart};
@@ -48,88 +49,71 @@ pub fn CaseloadsPage() -> impl IntoView {
     let filter = crate::report::use_filter::<CaseloadFilter>();
     let data = Resource::new(filter, super::api::get_caseload_dashboard);
     view! {
-        <Title text="Caseloads" />
-        <section class="page">
-            <h1>"Caseloads"</h1>
-            <p class="lead">"Every case manager's clients and what is due: open a name for their clients, to reassign them."</p>
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    let f = filter();
-                    let dashboard = match data.await {
-                        Ok(d) => d,
-                        Err(e) => return errors_view(e),
-                    };
-                    let managers = dashboard.managers.clone();
-                    let rows = managers
-                        .iter()
-                        .cloned()
-                        .map(|m| {
-                            let href = caseload_path(&m.user_id, &f);
-                            view! {
-                                <tr data-testid="load-row">
-                                    <th scope="row"><a href=href>{m.name}</a></th>
-                                    <td data-label="Active clients" data-testid="load-active">{m.active_clients}</td>
-                                    <td data-label="Households" data-testid="load-households">{m.households}</td>
-                                    <td data-label="Annuals due" data-testid="load-due">{m.annuals_due}</td>
-                                    <td data-label="Annuals overdue" data-testid="load-overdue">{m.annuals_overdue}</td>
-                                    <td data-label="Approaching auto-exit" data-testid="load-exits">{m.exits_due}</td>
-                                    <td data-label="Drafts open" data-testid="load-drafts">{m.open_drafts}</td>
-                                    <td data-label="Data-quality errors" data-testid="load-dq">{m.dq_errors}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view();
-                    view! {
-                        {(!dashboard.organizations.is_empty()).then(|| view! {
-                            <Form method="GET" action="" attr:class="form form--inline" attr:role="search">
-                                <FilterSelect id="organization_id" label="Organization" any="My organization" choices=dashboard.organizations.clone() value=f.organization_id.clone() />
-                                <button type="submit" class="button">"Show"</button>
-                            </Form>
-                        })}
-                        <p data-testid="caseloads-organization">{format!("{} · {} case managers", dashboard.organization_name, managers.len())}</p>
-                        {if managers.is_empty() {
-                            view! { <p class="hint">"No case managers in this organization."</p> }.into_any()
-                        } else {
-                            view! {
-                                <div class="charts">
-                                    <BarChart title="Active clients" testid="chart-active" bars=bars(&managers, |m| m.active_clients) />
-                                    <BarChart title="Annual assessments due or overdue" testid="chart-annuals" bars=bars(&managers, |m| m.annuals_due + m.annuals_overdue) />
-                                    <BarChart title="Data-quality errors" testid="chart-dq" bars=bars(&managers, |m| m.dq_errors) />
-                                </div>
-                                <div class="table-scroll">
-                                    <table class="data-table" data-testid="caseloads-table">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Case manager"</th>
-                                                <th scope="col">"Active clients"</th>
-                                                <th scope="col">"Households"</th>
-                                                <th scope="col">"Annuals due"</th>
-                                                <th scope="col">"Annuals overdue"</th>
-                                                <th scope="col">"Approaching auto-exit"</th>
-                                                <th scope="col">"Drafts open"</th>
-                                                <th scope="col">"Data-quality errors"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>{rows}</tbody>
-                                    </table>
-                                </div>
-                            }
-                                .into_any()
-                        }}
-                    }
-                        .into_any()
-                })}
-            </Transition>
-        </section>
+        <ReportPage
+            title="Caseloads"
+            lead="Every case manager's clients and what is due: open a name for their clients, to reassign them."
+            data
+            body=move |dashboard| {
+                let f = filter();
+                let managers = dashboard.managers.clone();
+                let rows = managers
+                    .iter()
+                    .cloned()
+                    .map(|m| view! { <LoadRow href=caseload_path(&m.user_id, &f) m /> })
+                    .collect_view();
+                view! {
+                    {(!dashboard.organizations.is_empty()).then(|| view! {
+                        <FilterForm filter=f.clone()>
+                            <FilterSelect id="organization_id" label="Organization" any="My organization" choices=dashboard.organizations.clone() value=f.organization_id.clone() />
+                        </FilterForm>
+                    })}
+                    <p data-testid="caseloads-organization">{format!("{} · {} case managers", dashboard.organization_name, managers.len())}</p>
+                    {if managers.is_empty() {
+                        view! { <p class="hint">"No case managers in this organization."</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="charts">
+                                <BarChart title="Active clients" testid="chart-active" bars=bars(&managers, |m| m.active_clients) />
+                                <BarChart title="Annual assessments due or overdue" testid="chart-annuals" bars=bars(&managers, |m| m.annuals_due + m.annuals_overdue) />
+                                <BarChart title="Data-quality errors" testid="chart-dq" bars=bars(&managers, |m| m.dq_errors) />
+                            </div>
+                            <ReportTable
+                                testid="caseloads-table"
+                                columns=&["Case manager", "Active clients", "Households", "Annuals due", "Annuals overdue", "Approaching auto-exit", "Drafts open", "Data-quality errors"]
+                            >
+                                {rows}
+                            </ReportTable>
+                        }
+                            .into_any()
+                    }}
+                }
+            }
+        />
+    }
+}
+
+/// One case manager's row of the dashboard, their name opening their caseload.
+#[component]
+fn LoadRow(m: ManagerLoad, href: String) -> impl IntoView {
+    view! {
+        <tr data-testid="load-row">
+            <th scope="row"><a href=href>{m.name}</a></th>
+            <td data-label="Active clients" data-testid="load-active">{m.active_clients}</td>
+            <td data-label="Households" data-testid="load-households">{m.households}</td>
+            <td data-label="Annuals due" data-testid="load-due">{m.annuals_due}</td>
+            <td data-label="Annuals overdue" data-testid="load-overdue">{m.annuals_overdue}</td>
+            <td data-label="Approaching auto-exit" data-testid="load-exits">{m.exits_due}</td>
+            <td data-label="Drafts open" data-testid="load-drafts">{m.open_drafts}</td>
+            <td data-label="Data-quality errors" data-testid="load-dq">{m.dq_errors}</td>
+        </tr>
     }
 }
 
 #[component]
 pub fn CaseloadDetailPage() -> impl IntoView {
     let params = use_params_map();
-    let query = use_query_map();
     let user_id = move || params.with(|p| p.get("user_id").unwrap_or_default());
-    let filter = move || query.with(|q| CaseloadFilter::from_query(|k| q.get(k)));
+    let filter = crate::report::use_filter::<CaseloadFilter>();
     let reassign = ServerAction::<ReassignCase>::new();
     let data = Resource::new(
         move || (user_id(), filter(), reassign.version().get()),

@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_params_map;
 
 use super::api::{
@@ -18,7 +17,7 @@ use crate::domain::codes::REFERRAL_RESULT;
 use crate::error::AppError;
 use crate::features::workflows::WorkflowStart;
 use crate::features::workflows::api::{StartWorkflow, WorkflowKind};
-use crate::report::FilterChoice;
+use crate::report::{CsvLink, FilterChoice, FilterForm, ReportPage, ReportTable};
 use crate::routes;
 use crate::ui::fields::{FieldSpec, Fields, ValidationSummary};
 use crate::ui::form::{FieldMessage, FilterSelect, FormMessage, Pager, action_error, follow, form_level};
@@ -50,83 +49,50 @@ pub fn PriorityListPage() -> impl IntoView {
     let start = ServerAction::<StartWorkflow>::new();
     follow(start);
     view! {
-        <Title text="Priority List" />
-        <section class="page">
-            <h1>"Coordinated Entry — Priority List"</h1>
-            <p class="lead">{format!("Households placed on the prioritization list, {TIE_BREAKERS}.")}</p>
+        <ReportPage
+            title="Coordinated Entry — Priority List"
+            lead=format!("Households placed on the prioritization list, {TIE_BREAKERS}.")
+            data
+            forbidden=|| view! {
+                <p class="notice notice--info" role="status" data-testid="priority-forbidden">
+                    "The priority list is for priority list managers and CE assessors acting in the Coordinated Entry organization. Choose that context in Settings if you have it; otherwise ask your priority list manager."
+                </p>
+            }
+            body=move |result| {
+                let f = filter();
+                let total = format!(
+                    "{} household{} on the list",
+                    result.total,
+                    if result.total == 1 { "" } else { "s" },
+                );
+                let manages = result.manages;
+                let exit_refused = result.exit_refused.clone();
+                let csv = CsvLink { href: csv_path(&f), file: "priority-list.csv", testid: "priority-csv" };
+                let base = list_path(&f);
+                view! {
+                    <FilterForm filter=f.clone() csv>
+                        <FilterSelect id="household_type" label="Household type" any="Any household" choices=result.household_types.clone() value=f.household_type.clone() />
+                        <FilterSelect id="chronic" label="Chronically homeless" any="Any" choices=yes_no() value=f.chronic.clone() />
+                        <FilterSelect id="veteran" label="Veteran" any="Any" choices=yes_no() value=f.veteran.clone() />
+                        <FilterSelect id="age_band" label="Age (head of household)" any="Any age" choices=result.age_bands.clone() value=f.age_band.clone() />
+                        <FilterSelect id="sought" label="Project type sought" any="Any project type" choices=result.project_types.clone() value=f.sought.clone() />
+                    </FilterForm>
+                    <p data-testid="priority-total">{total}</p>
+                    <ReportTable
+                        testid="priority-table"
+                        columns=&["Rank", "Head of household", "Household", "Score", "Assessed", "Homeless since", "Chronic", "Veteran", "Age", "Seeks", "Status", ""]
+                    >
+                        {result.rows.into_iter().map(|row| view! { <ListRow row manages exit_refused=exit_refused.clone() start /> }).collect_view()}
+                    </ReportTable>
+                    <Pager base page=result.page has_more=result.has_more />
+                }
+            }
+        >
             <p>
                 <a href=routes::INCOMING_REFERRALS>"Incoming referrals to my organization's projects"</a>
             </p>
             <FormMessage error=action_error(start) />
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    let f = filter();
-                    let csv = csv_path(&f);
-                    let base = list_path(&f);
-                    match data.await {
-                        Err(AppError::Forbidden) => {
-                            view! {
-                                <p class="notice notice--info" role="status" data-testid="priority-forbidden">
-                                    "The priority list is for priority list managers and CE assessors acting in the Coordinated Entry organization. Choose that context in Settings if you have it; otherwise ask your priority list manager."
-                                </p>
-                            }
-                                .into_any()
-                        }
-                        Err(e) => errors_view(e),
-                        Ok(result) => {
-                            let total = format!(
-                                "{} household{} on the list",
-                                result.total,
-                                if result.total == 1 { "" } else { "s" },
-                            );
-                            let manages = result.manages;
-                            let exit_refused = result.exit_refused.clone();
-                            view! {
-                                <Form method="GET" action="" attr:class="form form--inline" attr:role="search">
-                                    <FilterSelect id="household_type" label="Household type" any="Any household" choices=result.household_types.clone() value=f.household_type.clone() />
-                                    <FilterSelect id="chronic" label="Chronically homeless" any="Any" choices=yes_no() value=f.chronic.clone() />
-                                    <FilterSelect id="veteran" label="Veteran" any="Any" choices=yes_no() value=f.veteran.clone() />
-                                    <FilterSelect id="age_band" label="Age (head of household)" any="Any age" choices=result.age_bands.clone() value=f.age_band.clone() />
-                                    <FilterSelect id="sought" label="Project type sought" any="Any project type" choices=result.project_types.clone() value=f.sought.clone() />
-                                    <button type="submit" class="button">"Show"</button>
-                                    <a class="button button--secondary" href=csv download="priority-list.csv" rel="external" data-testid="priority-csv">
-                                        "Download CSV"
-                                    </a>
-                                </Form>
-                                <p data-testid="priority-total">{total}</p>
-                                <div class="table-scroll">
-                                    <table class="data-table" data-testid="priority-table">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Rank"</th>
-                                                <th scope="col">"Head of household"</th>
-                                                <th scope="col">"Household"</th>
-                                                <th scope="col">"Score"</th>
-                                                <th scope="col">"Assessed"</th>
-                                                <th scope="col">"Homeless since"</th>
-                                                <th scope="col">"Chronic"</th>
-                                                <th scope="col">"Veteran"</th>
-                                                <th scope="col">"Age"</th>
-                                                <th scope="col">"Seeks"</th>
-                                                <th scope="col">"Status"</th>
-                                                <th scope="col">
-                                                    <span class="visually-hidden">"Actions"</span>
-                                                </th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {result.rows.into_iter().map(|row| view! { <ListRow row manages exit_refused=exit_refused.clone() start /> }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
-                                <Pager base page=result.page has_more=result.has_more />
-                            }
-                                .into_any()
-                        }
-                    }
-                })}
-            </Transition>
-        </section>
+        </ReportPage>
     }
 }
 

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Form};
+use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
@@ -11,8 +11,9 @@ use super::api::{
 use crate::domain::data_quality::{
     Column, ELEMENTS, INTEGRITY, LAG_BUCKETS, LagOf, bucket_label, element_code, lag_code, percent,
 };
+use crate::report::{CsvLink, FilterForm, ReportPage, ReportTable};
 use crate::routes;
-use crate::ui::form::{FilterSelect, Pager};
+use crate::ui::form::{FilterInput, Pager};
 use crate::ui::format::format_date;
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
@@ -32,23 +33,12 @@ pub fn DataQualityPage() -> impl IntoView {
     let filter = crate::report::use_filter::<DqFilter>();
     let data = Resource::new(filter, data_quality_report);
     view! {
-        <Title text="Data quality" />
-        <section class="page">
-            <h1>"Data quality"</h1>
-            <p class="lead">
-                "Enrollments active in the period, checked as HUD's APR data-quality question and the Eva tool check them. "
-                "Every count opens the records behind it."
-            </p>
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    let f = filter();
-                    match data.await {
-                        Ok(report) => view! { <Report filter=f report /> }.into_any(),
-                        Err(e) => errors_view(e),
-                    }
-                })}
-            </Transition>
-        </section>
+        <ReportPage
+            title="Data quality"
+            lead="Enrollments active in the period, checked as HUD's APR data-quality question and the Eva tool check them. Every count opens the records behind it."
+            data
+            body=move |report| view! { <Report filter=filter() report /> }
+        />
     }
 }
 
@@ -118,24 +108,15 @@ fn Report(filter: DqFilter, report: DqReport) -> impl IntoView {
         .collect_view();
     let errors: usize = INTEGRITY.iter().map(|c| report.count(c.code)).sum();
     view! {
-        <Form method="GET" action="" attr:class="form form--inline" attr:role="search">
-            {(!report.organizations.is_empty()).then(|| view! {
-                <FilterSelect id="organization_id" label="Organization" any="All organizations" choices=report.organizations.clone() value=filter.organization_id.clone() />
-            })}
-            <FilterSelect id="project_id" label="Project" any="All projects" choices=report.projects.clone() value=filter.project_id.clone() />
-            <div class="field">
-                <label for="from">"From"</label>
-                <input id="from" name="from" type="date" value=from />
-            </div>
-            <div class="field">
-                <label for="to">"To"</label>
-                <input id="to" name="to" type="date" value=to />
-            </div>
-            <button type="submit" class="button">"Show"</button>
-            <a class="button button--secondary" href=csv_path(&shown, None) download="data-quality.csv" rel="external" data-testid="dq-csv">
-                "Download CSV"
-            </a>
-        </Form>
+        <FilterForm
+            filter=filter.clone()
+            organizations=report.organizations.clone()
+            projects=report.projects.clone()
+            csv=CsvLink { href: csv_path(&shown, None), file: "data-quality.csv", testid: "dq-csv" }
+        >
+            <FilterInput id="from" label="From" kind="date" value=Some(from) />
+            <FilterInput id="to" label="To" kind="date" value=Some(to) />
+        </FilterForm>
         <p data-testid="dq-summary">
             {format!(
                 "{} enrollments active {} – {}; {} integrity error(s).",
@@ -147,40 +128,22 @@ fn Report(filter: DqFilter, report: DqReport) -> impl IntoView {
         </p>
         <div class="card">
             <h2>"Integrity errors"</h2>
-            <div class="table-scroll">
-                <table class="data-table" data-testid="dq-integrity">
-                    <thead><tr><th scope="col">"Check"</th><th scope="col">"Records"</th></tr></thead>
-                    <tbody>{integrity}</tbody>
-                </table>
-            </div>
+            <ReportTable testid="dq-integrity" columns=&["Check", "Records"]>{integrity}</ReportTable>
         </div>
         <div class="card">
             <h2>"Completeness"</h2>
             <p class="hint">"Destination 30 (No exit interview completed) counts as missing, as in the APR; auto-exits and administrative exits record no exit assessment, so their income at exit is missing too."</p>
-            <div class="table-scroll">
-                <table class="data-table" data-testid="dq-completeness">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Element"</th>
-                            <th scope="col">"Universe"</th>
-                            <th scope="col">"Doesn't know / prefers not to answer"</th>
-                            <th scope="col">"Information missing"</th>
-                            <th scope="col">"Issue rate"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{completeness}</tbody>
-                </table>
-            </div>
+            <ReportTable
+                testid="dq-completeness"
+                columns=&["Element", "Universe", "Doesn't know / prefers not to answer", "Information missing", "Issue rate"]
+            >
+                {completeness}
+            </ReportTable>
         </div>
         <div class="card">
             <h2>"Timeliness"</h2>
             <p class="hint">"Days from the project start (started in the period) or the exit (in the period) to when it was entered."</p>
-            <div class="table-scroll">
-                <table class="data-table" data-testid="dq-timeliness">
-                    <thead><tr><th scope="col">"Entered after"</th><th scope="col">"Project starts"</th><th scope="col">"Exits"</th></tr></thead>
-                    <tbody>{timeliness}</tbody>
-                </table>
-            </div>
+            <ReportTable testid="dq-timeliness" columns=&["Entered after", "Project starts", "Exits"]>{timeliness}</ReportTable>
         </div>
     }
 }
@@ -222,30 +185,17 @@ pub fn DataQualityRecordsPage() -> impl IntoView {
                                         "Download CSV"
                                     </a>
                                 </p>
-                                <div class="table-scroll">
-                                    <table class="data-table" data-testid="dq-records">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Client"</th>
-                                                <th scope="col">"Project"</th>
-                                                <th scope="col">"Start date"</th>
-                                                <th scope="col">"Exit date"</th>
-                                                <th scope="col">"What is wrong"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {result.rows.into_iter().map(|r| view! {
-                                                <tr data-testid="dq-record">
-                                                    <td data-label="Client"><a href=routes::client(&r.personal_id)>{r.name}</a></td>
-                                                    <td data-label="Project">{r.project_name}</td>
-                                                    <td data-label="Start date">{format_date(r.entry_date)}</td>
-                                                    <td data-label="Exit date">{r.exit_date.map(format_date).unwrap_or_default()}</td>
-                                                    <td data-label="What is wrong">{r.detail}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
+                                <ReportTable testid="dq-records" columns=&["Client", "Project", "Start date", "Exit date", "What is wrong"]>
+                                    {result.rows.into_iter().map(|r| view! {
+                                        <tr data-testid="dq-record">
+                                            <td data-label="Client"><a href=routes::client(&r.personal_id)>{r.name}</a></td>
+                                            <td data-label="Project">{r.project_name}</td>
+                                            <td data-label="Start date">{format_date(r.entry_date)}</td>
+                                            <td data-label="Exit date">{r.exit_date.map(format_date).unwrap_or_default()}</td>
+                                            <td data-label="What is wrong">{r.detail}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </ReportTable>
                                 <Pager base page=result.page has_more=result.has_more />
                             }
                                 .into_any()

@@ -2,16 +2,13 @@
 
 use leptos::prelude::*;
 use leptos::server::ServerAction;
-use leptos_meta::Title;
-use leptos_router::components::A;
 
 use super::api::{ExportJob, JobState, StartExport, download_path, list_exports};
 use crate::error::AppError;
 use crate::jobs::{JobStatus, RecentJobs, poll_while};
+use crate::report::ReportPage;
 use crate::routes;
 use crate::ui::form::{DateField, FieldMessage, FormMessage};
-use crate::ui::layout::errors_view;
-use crate::ui::status::Loading;
 
 #[component]
 pub fn ExportsPage() -> impl IntoView {
@@ -24,64 +21,57 @@ pub fn ExportsPage() -> impl IntoView {
         tick,
     );
     view! {
-        <Title text="HMIS CSV export" />
-        <section class="page">
-            <p><A href=routes::ADMIN>"← Admin"</A></p>
-            <h1>"HMIS CSV export"</h1>
-            <p class="lead">"The HUD HMIS CSV FY2026 format: 24 files in one zip, for HUD reporting tools, another HMIS or a data warehouse."</p>
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    let overview = match overview.await {
-                        Ok(o) => o,
-                        Err(e) => return errors_view(e),
-                    };
-                    let busy = overview.busy();
-                    view! {
-                        <div class="card">
-                            <h2>"New export"</h2>
-                            <ActionForm action=start attr:class="form">
-                                <FormMessage error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
-                                <div class="field-row">
-                                    <DateField name="from" label="Period start (optional)" error />
-                                    <DateField name="to" label="Period end" entry_default=true required=true error />
-                                </div>
-                                <div class="field">
-                                    <label for="project_id">"Projects"</label>
-                                    <select id="project_id" name="project_id">
-                                        <option value="">"All projects"</option>
-                                        {overview
-                                            .projects
-                                            .into_iter()
-                                            .map(|p| view! { <option value=p.project_id>{p.label}</option> })
-                                            .collect_view()}
-                                    </select>
-                                    <FieldMessage error field="project_id" />
-                                </div>
-                                <label class="choice">
-                                    <input type="checkbox" name="hash_pii" />
-                                    <span>
-                                        <strong>"Hash names and SSNs"</strong>
-                                        " — SHA-256, as HUD's hashed exports (HashStatus 4)"
-                                    </span>
-                                </label>
-                                <button type="submit" class="button">"Start export"</button>
-                            </ActionForm>
-                        </div>
-                        <RecentJobs
-                            title="Recent exports"
-                            count=overview.jobs.len()
-                            busy=busy
-                            busy_text="An export is being written."
-                            refresh=routes::ADMIN_EXPORTS
-                            empty="No exports yet."
-                        >
-                            {overview.jobs.into_iter().map(|job| view! { <ExportJobView job /> }).collect_view()}
-                        </RecentJobs>
-                    }
-                        .into_any()
-                })}
-            </Transition>
-        </section>
+        <ReportPage
+            title="HMIS CSV export"
+            back=(routes::ADMIN, "← Admin")
+            lead="The HUD HMIS CSV FY2026 format: 24 files in one zip, for HUD reporting tools, another HMIS or a data warehouse."
+            data=overview
+            body=move |overview| {
+                let busy = overview.busy();
+                view! {
+                    <div class="card">
+                        <h2>"New export"</h2>
+                        <ActionForm action=start attr:class="form">
+                            <FormMessage error=Signal::derive(move || error.get().filter(|e| !matches!(e, AppError::Validation(_)))) />
+                            <div class="field-row">
+                                <DateField name="from" label="Period start (optional)" error />
+                                <DateField name="to" label="Period end" entry_default=true required=true error />
+                            </div>
+                            <div class="field">
+                                <label for="project_id">"Projects"</label>
+                                <select id="project_id" name="project_id">
+                                    <option value="">"All projects"</option>
+                                    {overview
+                                        .projects
+                                        .into_iter()
+                                        .map(|p| view! { <option value=p.project_id>{p.label}</option> })
+                                        .collect_view()}
+                                </select>
+                                <FieldMessage error field="project_id" />
+                            </div>
+                            <label class="choice">
+                                <input type="checkbox" name="hash_pii" />
+                                <span>
+                                    <strong>"Hash names and SSNs"</strong>
+                                    " — SHA-256, as HUD's hashed exports (HashStatus 4)"
+                                </span>
+                            </label>
+                            <button type="submit" class="button">"Start export"</button>
+                        </ActionForm>
+                    </div>
+                    <RecentJobs
+                        title="Recent exports"
+                        count=overview.jobs.len()
+                        busy=busy
+                        busy_text="An export is being written."
+                        refresh=routes::ADMIN_EXPORTS
+                        empty="No exports yet."
+                    >
+                        {overview.jobs.into_iter().map(|job| view! { <ExportJobView job /> }).collect_view()}
+                    </RecentJobs>
+                }
+            }
+        />
     }
 }
 

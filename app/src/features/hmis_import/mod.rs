@@ -6,6 +6,8 @@
 //! a background job (`server/src/jobs.rs`).
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod csv;
 mod pages;
 mod report;
 #[cfg(feature = "ssr")]

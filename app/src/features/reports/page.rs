@@ -72,10 +72,9 @@ pub fn MilestonesPage() -> impl IntoView {
                 let csv = CsvLink { href: milestones_csv_path(&f), file: "client-milestones.csv", testid: "milestones-csv" };
                 view! {
                     <FilterForm
+                        filter=f.clone()
                         organizations=report.organizations.clone()
-                        organization=f.organization_id.clone()
                         projects=report.projects.clone()
-                        project=f.project_id.clone()
                         csv
                     >
                         <div class="field">

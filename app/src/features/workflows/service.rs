@@ -45,6 +45,34 @@ pub struct StepDef {
     pub member: Option<String>,
 }
 
+/// The last step of every kind but the single assessment.
+pub const REVIEW: &str = "review";
+
+impl StepDef {
+    /// A step of the whole household.
+    pub fn household(id: &str, label: &str) -> Self {
+        StepDef {
+            id: id.into(),
+            label: label.into(),
+            member: None,
+        }
+    }
+
+    /// A step of one member (`id` made from theirs), named for them in the step list.
+    pub fn member(id: String, label: &str, member: &super::api::DraftMember) -> Self {
+        StepDef {
+            id,
+            label: label.into(),
+            member: Some(member.name()),
+        }
+    }
+
+    /// Review and finish.
+    pub fn review() -> Self {
+        Self::household(REVIEW, "Review and finish")
+    }
+}
+
 /// A draft loaded for its owner.
 #[derive(Clone, Debug)]
 pub struct Draft {

@@ -29,7 +29,7 @@ mod commit;
 pub use commit::finish;
 
 pub const DATES: &str = "dates";
-pub const REVIEW: &str = "review";
+pub use crate::features::workflows::service::REVIEW;
 const PROJECT_TYPE: &str = "project_type";
 
 fn member_step(personal_id: &str) -> String {
@@ -42,23 +42,15 @@ fn date_key(personal_id: &str) -> String {
 
 pub fn steps(draft: &Draft) -> Vec<StepDef> {
     let data = &draft.data;
-    let mut steps = vec![StepDef {
-        id: DATES.into(),
-        label: "Project start date".into(),
-        member: None,
-    }];
+    let mut steps = vec![StepDef::household(DATES, "Project start date")];
     for m in &data.members {
-        steps.push(StepDef {
-            id: member_step(&m.personal_id),
-            label: "Entry assessment".into(),
-            member: Some(m.name()),
-        });
+        steps.push(StepDef::member(
+            member_step(&m.personal_id),
+            "Entry assessment",
+            m,
+        ));
     }
-    steps.push(StepDef {
-        id: REVIEW.into(),
-        label: "Review and finish".into(),
-        member: None,
-    });
+    steps.push(StepDef::review());
     steps
 }
 

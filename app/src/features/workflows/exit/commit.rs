@@ -11,11 +11,10 @@ use crate::db::{begin_write, insert_all, new_id};
 use crate::features::workflows::service::step_needs_attention;
 
 fn step_def(draft: &Draft, id: &str) -> StepDef {
-    steps(draft).into_iter().find(|s| s.id == id).unwrap_or(StepDef {
-        id: id.into(),
-        label: "Review and finish".into(),
-        member: None,
-    })
+    steps(draft)
+        .into_iter()
+        .find(|s| s.id == id)
+        .unwrap_or(StepDef::household(id, "Review and finish"))
 }
 
 /// Commits the exit (or the corrected exit) of every member at once.

@@ -33,8 +33,8 @@ use pages::reason_choices;
 pub use pages::render;
 
 pub const EXIT: &str = "exit";
-pub const REVIEW: &str = "review";
 use super::service::NO_CHANGES;
+pub use crate::features::workflows::service::REVIEW;
 
 fn member_step(personal_id: &str) -> String {
     format!("exit-{personal_id}")
@@ -57,23 +57,11 @@ fn exits(kind: WorkflowKind, data: &DraftData, personal_id: &str) -> bool {
 
 pub fn steps(draft: &Draft) -> Vec<StepDef> {
     let (kind, data) = (draft.kind, &draft.data);
-    let mut steps = vec![StepDef {
-        id: EXIT.into(),
-        label: "Exit date and destination".into(),
-        member: None,
-    }];
+    let mut steps = vec![StepDef::household(EXIT, "Exit date and destination")];
     for m in data.members.iter().filter(|m| exits(kind, data, &m.personal_id)) {
-        steps.push(StepDef {
-            id: member_step(&m.personal_id),
-            label: "Exit assessment".into(),
-            member: Some(m.name()),
-        });
+        steps.push(StepDef::member(member_step(&m.personal_id), "Exit assessment", m));
     }
-    steps.push(StepDef {
-        id: REVIEW.into(),
-        label: "Review and finish".into(),
-        member: None,
-    });
+    steps.push(StepDef::review());
     steps
 }
 

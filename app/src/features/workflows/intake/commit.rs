@@ -21,17 +21,17 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
     let answers_of = |step: &str| draft.answers(step).unwrap_or(&empty);
 
     check_household_step(draft, answers_of(HOUSEHOLD))
-        .map_err(|e| step_needs_attention(&by_id(HOUSEHOLD).unwrap_or_else(review_def), e))?;
+        .map_err(|e| step_needs_attention(&by_id(HOUSEHOLD).unwrap_or_else(StepDef::review), e))?;
     let mut clients = Vec::new();
     for m in &draft.data.members {
         let step = client_step(&m.personal_id);
         let checked = check_client_step(draft, m, answers_of(&step), today)
-            .map_err(|e| step_needs_attention(&by_id(&step).unwrap_or_else(review_def), e))?;
+            .map_err(|e| step_needs_attention(&by_id(&step).unwrap_or_else(StepDef::review), e))?;
         clients.push(checked);
     }
     let enrollment_answers = check_enrollment_step(state, session, draft, answers_of(ENROLLMENT))
         .await
-        .map_err(|e| step_needs_attention(&by_id(ENROLLMENT).unwrap_or_else(review_def), e))?;
+        .map_err(|e| step_needs_attention(&by_id(ENROLLMENT).unwrap_or_else(StepDef::review), e))?;
     let mut entries = Vec::new();
     for m in draft
         .data
@@ -41,7 +41,7 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
     {
         let step = entry_step(&m.personal_id);
         let checked = check_entry_step(draft, m, answers_of(&step), today)
-            .map_err(|e| step_needs_attention(&by_id(&step).unwrap_or_else(review_def), e))?;
+            .map_err(|e| step_needs_attention(&by_id(&step).unwrap_or_else(StepDef::review), e))?;
         entries.push((m, checked));
     }
 
@@ -49,7 +49,7 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
         Some(head) => {
             let step = outreach_step(&head.personal_id);
             let values = check_outreach_step(answers_of(&step), today)
-                .map_err(|e| step_needs_attention(&by_id(&step).unwrap_or_else(review_def), e))?;
+                .map_err(|e| step_needs_attention(&by_id(&step).unwrap_or_else(StepDef::review), e))?;
             Some((head.personal_id.clone(), values))
         }
         None => None,
@@ -238,12 +238,4 @@ pub async fn finish(state: &AppState, session: &CurrentSession, draft: &Draft) -
     service::close(&txn, session, draft, &head_id, detail, now).await?;
     txn.commit().await?;
     Ok(crate::routes::client(&head_id))
-}
-
-pub(super) fn review_def() -> StepDef {
-    StepDef {
-        id: REVIEW.into(),
-        label: "Review and finish".into(),
-        member: None,
-    }
 }

@@ -36,8 +36,8 @@ use crate::ui::fields::{Answers, Choice, FieldKind, FieldSpec};
 
 pub const HOUSEHOLD: &str = "household";
 pub const ENROLLMENT: &str = "enrollment";
-pub const REVIEW: &str = "review";
 pub use super::service::NO_CHANGES;
+pub use crate::features::workflows::service::REVIEW;
 
 fn client_step(personal_id: &str) -> String {
     format!("client-{personal_id}")
@@ -85,42 +85,26 @@ fn enrolled(data: &DraftData, personal_id: &str) -> bool {
 
 pub fn steps(draft: &Draft) -> Vec<StepDef> {
     let data = &draft.data;
-    let mut steps = vec![StepDef {
-        id: HOUSEHOLD.into(),
-        label: "Household".into(),
-        member: None,
-    }];
+    let mut steps = vec![StepDef::household(HOUSEHOLD, "Household")];
     for m in &data.members {
-        steps.push(StepDef {
-            id: client_step(&m.personal_id),
-            label: "Basic client information".into(),
-            member: Some(m.name()),
-        });
+        steps.push(StepDef::member(
+            client_step(&m.personal_id),
+            "Basic client information",
+            m,
+        ));
     }
-    steps.push(StepDef {
-        id: ENROLLMENT.into(),
-        label: "Project and start date".into(),
-        member: None,
-    });
+    steps.push(StepDef::household(ENROLLMENT, "Project and start date"));
     for m in data.members.iter().filter(|m| enrolled(data, &m.personal_id)) {
-        steps.push(StepDef {
-            id: entry_step(&m.personal_id),
-            label: "Entry assessment".into(),
-            member: Some(m.name()),
-        });
+        steps.push(StepDef::member(entry_step(&m.personal_id), "Entry assessment", m));
     }
     if let Some(head) = outreach_member(data) {
-        steps.push(StepDef {
-            id: outreach_step(&head.personal_id),
-            label: "Outreach information".into(),
-            member: Some(head.name()),
-        });
+        steps.push(StepDef::member(
+            outreach_step(&head.personal_id),
+            "Outreach information",
+            head,
+        ));
     }
-    steps.push(StepDef {
-        id: REVIEW.into(),
-        label: "Review and finish".into(),
-        member: None,
-    });
+    steps.push(StepDef::review());
     steps
 }
 

@@ -34,7 +34,7 @@ pub const PROGRAM: &str = "program";
 pub const CHOOSE: &str = "choose";
 pub const DATE: &str = "date";
 pub const KIND: &str = "type";
-pub const REVIEW: &str = "review";
+pub use crate::features::workflows::service::REVIEW;
 
 /// HUD DataCollectionStage of an update and of an annual assessment.
 pub const UPDATE: i32 = 2;
@@ -121,11 +121,7 @@ fn editing(data: &DraftData) -> Option<&str> {
 
 pub fn steps(draft: &Draft) -> Vec<StepDef> {
     let data = &draft.data;
-    let step = |id: &str, label: &str| StepDef {
-        id: id.into(),
-        label: label.into(),
-        member: None,
-    };
+    let step = StepDef::household;
     let mut steps = vec![step(PROGRAM, "Program enrollment")];
     if data.facts.contains_key(RECORDED) {
         steps.push(step(CHOOSE, "New or edit existing"));
@@ -134,13 +130,9 @@ pub fn steps(draft: &Draft) -> Vec<StepDef> {
     steps.push(step(KIND, "Update or annual"));
     let label = stage_label(stage(data));
     for m in assessed(data) {
-        steps.push(StepDef {
-            id: member_step(&m.personal_id),
-            label: label.into(),
-            member: Some(m.name()),
-        });
+        steps.push(StepDef::member(member_step(&m.personal_id), label, m));
     }
-    steps.push(step(REVIEW, "Review and finish"));
+    steps.push(StepDef::review());
     steps
 }
 
