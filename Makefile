@@ -31,7 +31,7 @@ bootstrap-test:
 	@scripts/bootstrap.sh test
 
 build:
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 lint: fmt-check clippy
 

@@ -37,6 +37,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     {
         provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }
+    // The compiled assets' versioned directory (the server names it after their hash).
+    let stylesheet = format!("/{}/hearth.css", options.site_pkg_dir);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -45,7 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-                <link rel="stylesheet" id="leptos" href="/pkg/hearth.css" />
+                <link rel="stylesheet" id="leptos" href=stylesheet />
                 <HydrationScripts options />
                 <MetaTags />
             </head>

@@ -20,6 +20,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
             let _ = root.set_attribute("data-hydrated", "true");
         }
     });
+    crate::ui::menu::close_menus_on_outside_tap();
 
     view! {
         <a class="skip-link" href="#main">"Skip to main content"</a>

@@ -1,6 +1,7 @@
 //! The `hearth` server: configuration, telemetry, the HTTP router and the CLI
 //! commands. `main.rs` only parses arguments and calls into here.
 
+pub mod assets;
 pub mod auto_exit_list;
 pub mod backup;
 pub mod boundary;

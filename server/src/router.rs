@@ -23,8 +23,11 @@ use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::trace::TraceLayer;
 
+use crate::assets::Assets;
 use crate::config::Config;
 use crate::downloads::csv;
 use crate::security::{SecurityHeaders, protect};
@@ -35,6 +38,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 pub fn app_router(
     state: AppState,
     leptos_options: LeptosOptions,
+    assets: &Assets,
     limits: crate::boundary::FieldLimits,
 ) -> Router {
     let routes = generate_route_list(App);
@@ -78,6 +82,7 @@ pub fn app_router(
     let secure = state.security.secure_cookies;
     health
         .merge(pages)
+        .merge(assets.router())
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .merge(uploads)
         .layer(axum::middleware::from_fn(crate::boundary::server_fn_status))
@@ -92,6 +97,14 @@ pub fn app_router(
             protect,
         ))
         .layer(TraceLayer::new_for_http())
+        // Pages, server functions and CSV files compressed for browsers that accept it
+        // (Brotli, else gzip); precompressed assets and zips pass as they are.
+        .layer(
+            CompressionLayer::new()
+                .br(true)
+                .gzip(true)
+                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("application/zip"))),
+        )
 }
 
 /// Request bodies larger than this are refused (413). Forms are small; the HMIS CSV
@@ -114,11 +127,13 @@ async fn readyz(State(state): State<Arc<AppState>>) -> (StatusCode, &'static str
     }
 }
 
-pub fn leptos_options(site_root: &std::path::Path, addr: SocketAddr) -> LeptosOptions {
+/// The site's options: pages link the compiled assets under their versioned
+/// directory (`assets::Assets`).
+pub fn leptos_options(site_root: &std::path::Path, addr: SocketAddr, assets: &Assets) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("hearth")
         .site_root(site_root.display().to_string())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(assets.pkg_dir())
         .site_addr(addr)
         .build()
 }
@@ -159,7 +174,13 @@ impl Server {
             crate::jobs::spawn_keepers(state.clone());
         }
         let views = state.views.clone();
-        let router = app_router(state, leptos_options(&config.site_root, addr), limits);
+        let assets = Assets::read(&config.site_root);
+        let router = app_router(
+            state,
+            leptos_options(&config.site_root, addr, &assets),
+            &assets,
+            limits,
+        );
         Ok(Server {
             listener,
             router,

@@ -1,6 +1,7 @@
 //! Security middleware, applied to every request before routing: CSRF defence for
 //! mutating requests, and the response headers (CSP with a per-response nonce,
-//! frame-ancestors, nosniff, referrer policy, HSTS over TLS).
+//! frame-ancestors, nosniff, referrer policy, HSTS over TLS, and what caches may keep:
+//! nothing of a page, server function or download, which hold client data).
 
 use app::state::CspNonce;
 use axum::extract::{Request, State};
@@ -8,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use http::header::{
-    CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, ORIGIN, REFERRER_POLICY, RETRY_AFTER,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, HOST, ORIGIN, REFERRER_POLICY, RETRY_AFTER,
     STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use http::{HeaderValue, Method, StatusCode};
@@ -29,6 +30,7 @@ pub async fn protect(State(settings): State<SecurityHeaders>, mut request: Reque
     }
     let nonce = new_nonce();
     request.extensions_mut().insert(CspNonce(nonce.clone()));
+    let caching = cache_policy(request.uri().path());
     let mut response = next.run(request).await;
     let is_html = response
         .headers()
@@ -47,6 +49,10 @@ pub async fn protect(State(settings): State<SecurityHeaders>, mut request: Reque
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    // The versioned assets say `immutable` themselves (`assets`).
+    if !headers.contains_key(CACHE_CONTROL) {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static(caching));
+    }
     // Busy (the database's connections all taken for too long): nothing was done, and
     // the request may be sent again shortly.
     if response.status() == StatusCode::SERVICE_UNAVAILABLE && !response.headers().contains_key(RETRY_AFTER) {
@@ -66,6 +72,17 @@ pub async fn protect(State(settings): State<SecurityHeaders>, mut request: Reque
 
 /// The page policy: scripts only from this site or carrying this response's nonce,
 /// WebAssembly compilation allowed, nothing inline otherwise, no framing.
+/// What a cache may keep of the answer to `path` when the answer does not say: static
+/// files (the unversioned `pkg/` names, the favicon) are checked again before use;
+/// everything else (pages, server functions, downloads) is kept nowhere.
+pub fn cache_policy(path: &str) -> &'static str {
+    if path.starts_with("/pkg/") || path == "/favicon.svg" {
+        "no-cache"
+    } else {
+        "no-store"
+    }
+}
+
 pub fn page_policy(nonce: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \

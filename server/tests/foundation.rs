@@ -56,7 +56,12 @@ on_both_databases!(home_page_is_rendered_on_the_server, |app| {
         "SSR shows the CoC name read from the database"
     );
     assert!(html.contains("System status"));
-    assert!(html.contains("/pkg/hearth.js"), "hydration scripts are linked");
+    // The hydration script, under the compiled assets' version (`assets`).
+    let version = hearth_server::assets::Assets::read(std::path::Path::new("../target/site")).version;
+    assert!(
+        html.contains(&format!("/pkg/{version}/hearth.js")),
+        "hydration scripts are linked under /pkg/{version}/"
+    );
 });
 
 on_both_databases!(readiness_follows_the_database, |app| {

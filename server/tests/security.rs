@@ -351,3 +351,97 @@ on_both_databases!(
         assert!(matches!(error, AppError::BadInput(_)), "{error:?}");
     }
 );
+
+/// Pages link the compiled assets under a directory named for their contents, which a
+/// browser keeps for a year and gets as the build's Brotli copy when it accepts one;
+/// pages and server functions are compressed as they are sent and kept by no cache.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn assets_are_versioned_and_precompressed_and_pages_are_kept_nowhere() {
+    let site = tempfile::tempdir().expect("temp dir");
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir(&pkg).expect("pkg dir");
+    let script = "export default function init() { return 1; }\n".repeat(50);
+    std::fs::write(pkg.join("hearth.js"), &script).expect("js");
+    std::fs::write(pkg.join("hearth.js.br"), "the build's Brotli copy").expect("br");
+    std::fs::write(pkg.join("hearth.css"), "body { margin: 0 }\n").expect("css");
+    let app = common::spawn_site(common::Backend::Sqlite, |_| {}, site.path().to_path_buf())
+        .await
+        .expect("SQLite is always available");
+    let browser = reqwest::Client::new();
+    let get = |path: String, encoding: &'static str| {
+        let request = browser.get(app.url(&path));
+        let request = if encoding.is_empty() {
+            request
+        } else {
+            request.header("Accept-Encoding", encoding)
+        };
+        async move { request.send().await.expect("the server answers") }
+    };
+    let header = |response: &reqwest::Response, name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap_or_default().to_string())
+    };
+
+    // The sign-in page: kept nowhere, linking the assets under their version.
+    let page = get("/login".into(), "").await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(header(&page, "cache-control").as_deref(), Some("no-store"));
+    let html = page.text().await.expect("html");
+    let at = html.find("/pkg/").expect("the page links the assets");
+    let version: String = html[at + 5..]
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect();
+    assert_eq!(
+        version.len(),
+        16,
+        "a 16-digit version after /pkg/: {}",
+        &html[at..at + 40]
+    );
+    assert!(
+        html.contains(&format!("/pkg/{version}/hearth.css")),
+        "the stylesheet"
+    );
+    assert!(html.contains(&format!("/pkg/{version}/hearth.js")), "the script");
+
+    // The versioned script: kept a year; the Brotli copy to a browser that takes it.
+    let js = format!("/pkg/{version}/hearth.js");
+    let brotli = get(js.clone(), "br, gzip").await;
+    assert_eq!(brotli.status(), 200);
+    assert_eq!(header(&brotli, "content-encoding").as_deref(), Some("br"));
+    assert_eq!(
+        header(&brotli, "cache-control").as_deref(),
+        Some(hearth_server::assets::IMMUTABLE)
+    );
+    assert_eq!(brotli.text().await.expect("body"), "the build's Brotli copy");
+    let plain = get(js, "").await;
+    assert_eq!(header(&plain, "content-encoding"), None);
+    assert_eq!(plain.text().await.expect("body"), script);
+    // Another version is not there; the unversioned name is checked again before use.
+    let stale = get("/pkg/0000000000000000/hearth.js".into(), "").await;
+    assert_eq!(stale.status(), 404);
+    let unversioned = get("/pkg/hearth.css".into(), "").await;
+    assert_eq!(unversioned.status(), 200);
+    assert_eq!(header(&unversioned, "cache-control").as_deref(), Some("no-cache"));
+
+    // Pages and server functions are compressed on the way out, and kept nowhere.
+    let compressed = get("/login".into(), "br").await;
+    assert_eq!(header(&compressed, "content-encoding").as_deref(), Some("br"));
+    let bytes = compressed.bytes().await.expect("body").len();
+    assert!(
+        bytes < html.len() / 2,
+        "{bytes} compressed bytes of {}",
+        html.len()
+    );
+    let session = browser
+        .post(app.url("/api/session"))
+        .header("Accept", "application/json")
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(session.status(), 200);
+    assert_eq!(header(&session, "cache-control").as_deref(), Some("no-store"));
+}

@@ -31,6 +31,9 @@ impl CsvFile {
     }
 }
 
+/// What a report's CSV answers: its file, or why not.
+pub type CsvResult = Result<CsvFile, AppError>;
+
 /// A report that downloads as CSV.
 pub trait CsvReport: Send + Sync + 'static {
     /// The download's address (a `routes` constant).
@@ -43,7 +46,7 @@ pub trait CsvReport: Send + Sync + 'static {
         state: &AppState,
         session: &CurrentSession,
         query: Self::Query,
-    ) -> impl Future<Output = Result<CsvFile, AppError>> + Send;
+    ) -> impl Future<Output = CsvResult> + Send;
 }
 
 /// A date as CSV files write it (`YYYY-MM-DD`).

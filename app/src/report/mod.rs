@@ -18,7 +18,7 @@ mod scope;
 
 pub(crate) use filter::filter;
 pub use filter::{Filter, use_filter, use_page};
-pub use page::{CsvLink, FilterForm, ReportPage, ReportTable};
+pub use page::{CsvLink, FilterForm, ReportPage};
 #[cfg(feature = "ssr")]
 pub use scope::{Scope, audit_view, filter_choices, names_of, projects_in_scope};
 

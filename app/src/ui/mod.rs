@@ -8,3 +8,4 @@ pub mod keyed;
 pub mod layout;
 pub mod menu;
 pub mod status;
+pub mod table;

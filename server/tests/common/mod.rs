@@ -170,6 +170,15 @@ pub async fn spawn_with(
     backend: Backend,
     configure: impl FnOnce(&mut DatabaseConnection),
 ) -> Option<TestApp> {
+    spawn_site(backend, configure, PathBuf::from("../target/site")).await
+}
+
+/// As `spawn_with`, serving the compiled assets of `site_root`.
+pub async fn spawn_site(
+    backend: Backend,
+    configure: impl FnOnce(&mut DatabaseConnection),
+    site_root: PathBuf,
+) -> Option<TestApp> {
     // Server-side errors show in a failing test's output (RUST_LOG picks the level).
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
@@ -193,7 +202,7 @@ pub async fn spawn_with(
         database_url: database.url.clone(),
         addr: SocketAddr::from(([127, 0, 0, 1], 0)),
         data_dir: database.dir.clone().unwrap_or_else(std::env::temp_dir),
-        site_root: PathBuf::from("../target/site"),
+        site_root,
         time_zone: "America/Chicago".parse().expect("valid zone"),
         security: app::state::Security::default(),
         data_key: None,

@@ -1,8 +1,7 @@
 //! The audit log as CSV (HMIS and agency admins; the export is audited).
 
 use super::api::AuditFilter;
-use crate::error::AppError;
-use crate::report::csv::{CsvFile, CsvReport};
+use crate::report::csv::{CsvFile, CsvReport, CsvResult};
 use crate::session::CurrentSession;
 use crate::state::AppState;
 
@@ -15,11 +14,7 @@ impl CsvReport for AuditCsv {
     const PATH: &'static str = crate::routes::ADMIN_AUDIT_CSV;
     type Query = AuditFilter;
 
-    async fn csv(
-        state: &AppState,
-        session: &CurrentSession,
-        filter: AuditFilter,
-    ) -> Result<CsvFile, AppError> {
+    async fn csv(state: &AppState, session: &CurrentSession, filter: Self::Query) -> CsvResult {
         let rows = super::service::export_audit(state, session, &filter, AUDIT_CSV_LIMIT).await?;
         Ok(CsvFile {
             name: "audit-log.csv",

@@ -12,12 +12,13 @@ use super::api::{
     user_form_options,
 };
 use crate::domain::access::Workgroup;
-use crate::report::{CsvLink, FilterForm, ReportPage, ReportTable};
+use crate::report::{CsvLink, FilterForm, ReportPage};
 use crate::routes;
 use crate::session::use_session;
 use crate::ui::form::{FieldMessage, FilterInput, FormMessage, Pager};
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
+use crate::ui::table::DataTable;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -285,9 +286,9 @@ pub fn AuditLogPage() -> impl IntoView {
                         <FilterInput id="from" label="From" kind="date" value=f.from.clone() />
                         <FilterInput id="to" label="To" kind="date" value=f.to.clone() />
                     </FilterForm>
-                    <ReportTable testid="audit-table" columns=&["When", "User", "Action", "Record", "Context", "IP"]>
+                    <DataTable testid="audit-table" columns=&["When", "User", "Action", "Record", "Context", "IP"]>
                         {result.rows.into_iter().map(|row| view! { <AuditRowView row /> }).collect_view()}
-                    </ReportTable>
+                    </DataTable>
                     <Pager base page=result.page as usize has_more=result.has_more />
                 }
             }

@@ -15,12 +15,13 @@ use super::api::{
 };
 use crate::error::AppError;
 use crate::jobs::{JobState, RecentJobs, poll_while};
-use crate::report::{FilterForm, ReportPage, ReportTable};
+use crate::report::{FilterForm, ReportPage};
 use crate::routes;
 use crate::ui::form::{FieldMessage, FormMessage, Pager, action_error, follow};
 use crate::ui::format::format_date;
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
+use crate::ui::table::DataTable;
 
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -78,12 +79,12 @@ pub fn AdminExitsPage() -> impl IntoView {
                         <input type="hidden" name="filter[organization_id]" value=organization_id />
                         <input type="hidden" name="filter[project_id]" value=project_id />
                         <input type="hidden" name="filter[days]" value=days />
-                        <ReportTable
+                        <DataTable
                             testid="candidates-table"
                             columns=&["Select", "Household", "Project", "Last service or contact", "Days without", "Exit date"]
                         >
                             {result.rows.into_iter().map(|row| view! { <CandidateLine row /> }).collect_view()}
-                        </ReportTable>
+                        </DataTable>
                         {pages}
                         {any.then(|| view! {
                             <FieldMessage error field="pick" />
@@ -133,7 +134,7 @@ fn CandidateLine(row: Candidate) -> impl IntoView {
     let held = row.held_by_referral;
     view! {
         <tr data-testid="candidate-row">
-            <td>
+            <td data-label="Select">
                 <input type="checkbox" name=pick_field(&row.household_id) value="yes" aria-label=label disabled=held />
             </td>
             <td data-label="Household">
@@ -277,30 +278,17 @@ fn PlanView(view: AdminExitPlanView, run: ServerAction<RunAdminExit>) -> impl In
         })}
         <Skips title="Left out at the preview" skips=plan.skipped.clone() testid="plan-skipped" />
         <Skips title="Not exited when the exit ran" skips=not_exited testid="plan-not-exited" />
-        <div class="table-scroll">
-            <table class="data-table" data-testid="plan-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Client"</th>
-                        <th scope="col">"In the household"</th>
-                        <th scope="col">"Project"</th>
-                        <th scope="col">"Start date"</th>
-                        <th scope="col">"Exit date"</th>
+        <DataTable testid="plan-table" columns=&["Client", "In the household", "Project", "Start date", "Exit date"]>
+                {rows.into_iter().map(|(project, exit_date, m)| view! {
+                    <tr data-testid="plan-row">
+                        <td data-label="Client"><a href=routes::client(&m.personal_id)>{m.name}</a></td>
+                        <td data-label="In the household">{if m.head { "Head of household" } else { "Member" }}</td>
+                        <td data-label="Project">{project}</td>
+                        <td data-label="Start date">{format_date(m.entry_date)}</td>
+                        <td data-label="Exit date">{format_date(exit_date)}</td>
                     </tr>
-                </thead>
-                <tbody>
-                    {rows.into_iter().map(|(project, exit_date, m)| view! {
-                        <tr data-testid="plan-row">
-                            <td data-label="Client"><a href=routes::client(&m.personal_id)>{m.name}</a></td>
-                            <td data-label="In the household">{if m.head { "Head of household" } else { "Member" }}</td>
-                            <td data-label="Project">{project}</td>
-                            <td data-label="Start date">{format_date(m.entry_date)}</td>
-                            <td data-label="Exit date">{format_date(exit_date)}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }).collect_view()}
+        </DataTable>
     }
 }
 
@@ -351,7 +339,7 @@ pub fn AdminExitsDonePage() -> impl IntoView {
                     <p data-testid="admin-exits-done-total">
                         {format!("{}: {}", result.organization_name, plural(result.total, "administrative exit", "administrative exits"))}
                     </p>
-                    <ReportTable testid="admin-exits-done" columns=&["Client", "Project", "Start date", "Exit date", "Recorded"]>
+                    <DataTable testid="admin-exits-done" columns=&["Client", "Project", "Start date", "Exit date", "Recorded"]>
                         {result.rows.into_iter().map(|r| view! {
                             <tr data-testid="admin-exit-done">
                                 <td data-label="Client"><a href=routes::client(&r.personal_id)>{r.name}</a></td>
@@ -361,7 +349,7 @@ pub fn AdminExitsDonePage() -> impl IntoView {
                                 <td data-label="Recorded">{r.recorded}</td>
                             </tr>
                         }).collect_view()}
-                    </ReportTable>
+                    </DataTable>
                     <Pager base page=result.page has_more=result.has_more />
                 }
             }

@@ -2,8 +2,7 @@
 //! as the screen.
 
 use super::api::AnnualFilter;
-use crate::error::AppError;
-use crate::report::csv::{CsvFile, CsvReport, date};
+use crate::report::csv::{CsvFile, CsvReport, CsvResult, date};
 use crate::session::CurrentSession;
 use crate::state::AppState;
 
@@ -13,11 +12,7 @@ impl CsvReport for AnnualCsv {
     const PATH: &'static str = crate::routes::ANNUAL_ASSESSMENTS_CSV;
     type Query = AnnualFilter;
 
-    async fn csv(
-        state: &AppState,
-        session: &CurrentSession,
-        filter: AnnualFilter,
-    ) -> Result<CsvFile, AppError> {
+    async fn csv(state: &AppState, session: &CurrentSession, filter: Self::Query) -> CsvResult {
         let rows = super::service::export(state, session, &filter).await?;
         Ok(CsvFile {
             name: "annual-assessments.csv",

@@ -6,19 +6,19 @@ use leptos::server::ServerAction;
 use super::api::{AnnualDueRow, AnnualFilter, annual_due, annual_due_counts, csv_path, tool_path};
 use crate::features::workflows::WorkflowMenu;
 use crate::features::workflows::api::{StartWorkflow, WorkflowKind};
-use crate::report::{CsvLink, FilterForm, ReportPage, ReportTable};
+use crate::report::{CsvLink, FilterForm, ReportPage};
 use crate::routes;
-use crate::ui::form::{FilterSelect, FormMessage, Pager, action_error, follow};
+use crate::ui::form::{FilterSelect, FormMessage, Pager, action_error};
 use crate::ui::format::format_date;
 use crate::ui::status::{CountsCard, Loading};
+use crate::ui::table::DataTable;
 
 #[component]
 pub fn AnnualAssessmentsPage() -> impl IntoView {
     let filter = crate::report::use_filter::<AnnualFilter>();
     let page = crate::report::use_page();
     let data = Resource::new(move || (filter(), page()), |(f, p)| annual_due(f, Some(p)));
-    let start = ServerAction::<StartWorkflow>::new();
-    follow(start);
+    let start = crate::features::workflows::use_start();
     view! {
         <ReportPage
             title="Annual Assessment Tool"
@@ -66,12 +66,12 @@ pub fn AnnualAssessmentsPage() -> impl IntoView {
                         </div>
                     </FilterForm>
                     <p data-testid="annual-total">{total}</p>
-                    <ReportTable
+                    <DataTable
                         testid="annual-table"
                         columns=&["Client", "Head of household", "Project", "Start date", "Anniversary", "Window", "Days left", ""]
                     >
                         {result.rows.into_iter().map(|row| view! { <DueRow row start /> }).collect_view()}
-                    </ReportTable>
+                    </DataTable>
                     {pages}
                 }
             }
@@ -100,6 +100,7 @@ fn DueRow(row: AnnualDueRow, start: ServerAction<StartWorkflow>) -> impl IntoVie
             </td>
             <td>
                 <WorkflowMenu
+                    name=format!("Actions for {}, {} enrollment", row.client_name, row.project_name)
                     action=start
                     enrollment_id=row.enrollment_id.clone()
                     starts=vec![

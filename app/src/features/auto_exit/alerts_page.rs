@@ -10,18 +10,18 @@ use super::api::{
 };
 use crate::features::workflows::WorkflowMenu;
 use crate::features::workflows::api::{StartWorkflow, WorkflowKind};
-use crate::report::{CsvLink, FilterForm, ReportPage, ReportTable};
+use crate::report::{CsvLink, FilterForm, ReportPage};
 use crate::routes;
-use crate::ui::form::{FormMessage, action_error, follow};
+use crate::ui::form::{FormMessage, action_error};
 use crate::ui::format::format_date;
 use crate::ui::status::{CountsCard, Loading};
+use crate::ui::table::DataTable;
 
 #[component]
 pub fn ApproachingAutoExitPage() -> impl IntoView {
     let filter = crate::report::use_filter::<ApproachingFilter>();
     let data = Resource::new(filter, approaching_auto_exit);
-    let start = ServerAction::<StartWorkflow>::new();
-    follow(start);
+    let start = crate::features::workflows::use_start();
     view! {
         <ReportPage
             title="Approaching auto-exit"
@@ -50,12 +50,12 @@ pub fn ApproachingAutoExitPage() -> impl IntoView {
                         </label>
                     </FilterForm>
                     <p data-testid="approaching-total">{total}</p>
-                    <ReportTable
+                    <DataTable
                         testid="approaching-table"
                         columns=&["Head of household", "Members", "Project", "Last service or contact", "Days without", "Auto-exit", ""]
                     >
                         {report.rows.into_iter().map(|row| view! { <ApproachingLine row today start /> }).collect_view()}
-                    </ReportTable>
+                    </DataTable>
                 }
             }
         >
@@ -89,6 +89,7 @@ fn ApproachingLine(
             <td data-label="Auto-exit">{exits}</td>
             <td>
                 <WorkflowMenu
+                    name=format!("Actions for {}'s household, {}", row.head_name, row.project_name)
                     action=start
                     enrollment_id=row.head_enrollment_id.clone()
                     starts=vec![(WorkflowKind::Exit, "Exit the household")]

@@ -2,8 +2,7 @@
 //! screen.
 
 use super::api::ApproachingFilter;
-use crate::error::AppError;
-use crate::report::csv::{CsvFile, CsvReport, date};
+use crate::report::csv::{CsvFile, CsvReport, CsvResult, date};
 use crate::session::CurrentSession;
 use crate::state::AppState;
 
@@ -13,11 +12,7 @@ impl CsvReport for ApproachingCsv {
     const PATH: &'static str = crate::routes::APPROACHING_AUTO_EXIT_CSV;
     type Query = ApproachingFilter;
 
-    async fn csv(
-        state: &AppState,
-        session: &CurrentSession,
-        filter: ApproachingFilter,
-    ) -> Result<CsvFile, AppError> {
+    async fn csv(state: &AppState, session: &CurrentSession, filter: Self::Query) -> CsvResult {
         let rows = super::approaching::export(state, session, &filter).await?;
         Ok(CsvFile {
             name: "approaching-auto-exit.csv",

@@ -13,11 +13,12 @@ use super::api::{
 };
 use crate::error::AppError;
 use crate::jobs::{JobStatus, RecentJobs, poll_while};
-use crate::report::{ReportPage, ReportTable};
+use crate::report::ReportPage;
 use crate::routes;
 use crate::ui::form::{FieldMessage, FormMessage, Pager};
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
+use crate::ui::table::DataTable;
 
 #[component]
 pub fn AutoExitPage() -> impl IntoView {
@@ -56,9 +57,9 @@ pub fn AutoExitPage() -> impl IntoView {
                             view! { <p class="hint">"No project has an auto-exit setting. Set one on a project's page."</p> }.into_any()
                         } else {
                             view! {
-                                <ReportTable testid="auto-exit-projects" columns=&["Project", "Organization", "Alert after", "Exit after"]>
+                                <DataTable testid="auto-exit-projects" columns=&["Project", "Organization", "Alert after", "Exit after"]>
                                         {project_rows}
-                                </ReportTable>
+                                </DataTable>
                             }.into_any()
                         }}
                     </div>

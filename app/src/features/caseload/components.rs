@@ -12,6 +12,7 @@ use crate::ui::form::{FieldMessage, FormMessage, action_error};
 use crate::ui::format::format_date;
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
+use crate::ui::table::DataTable;
 
 /// The clients assigned to the user, their open enrollments and what is due.
 #[component]
@@ -45,53 +46,41 @@ pub fn CaseloadTable(
 ) -> impl IntoView {
     let reassigning = reassign.is_some();
     view! {
-        <div class="table-scroll">
-            <table class="data-table" data-testid="caseload-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"Client"</th>
-                        <th scope="col">"Enrollment"</th>
-                        <th scope="col">"Due"</th>
-                        {reassigning.then(|| view! { <th scope="col">"Reassign"</th> })}
-                    </tr>
-                </thead>
-                <tbody>
-                    {rows
-                        .into_iter()
-                        .map(|r| {
-                            let enrollment = match (&r.project_name, r.entry_date, r.exit_date) {
-                                (Some(p), Some(entry), None) => format!("{p} since {}", format_date(entry)),
-                                (Some(p), Some(_), Some(exit)) => format!("{p}, exited {}", format_date(exit)),
-                                _ => "No open enrollment".to_string(),
-                            };
-                            let form = reassign.clone().map(|(options, action)| {
-                                view! { <td data-label="Reassign"><ReassignForm personal_id=r.personal_id.clone() options reassign=action /></td> }
-                            });
-                            view! {
-                                <tr data-testid="caseload-row">
-                                    <td data-label="Client">
-                                        <a href=routes::client(&r.personal_id)>{r.name}</a>
-                                    </td>
-                                    <td data-label="Enrollment">{enrollment}</td>
-                                    <td data-label="Due">
-                                        {if r.due.is_empty() {
-                                            view! { <span class="hint">"Nothing due"</span> }.into_any()
-                                        } else {
-                                            r.due
-                                                .into_iter()
-                                                .map(|d| view! { <span class="tag tag--alert">{d}</span> })
-                                                .collect_view()
-                                                .into_any()
-                                        }}
-                                    </td>
-                                    {form}
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable testid="caseload-table" columns=if reassigning { &["Client", "Enrollment", "Due", "Reassign"] } else { &["Client", "Enrollment", "Due"] }>
+            {rows
+                .into_iter()
+                .map(|r| {
+                    let enrollment = match (&r.project_name, r.entry_date, r.exit_date) {
+                        (Some(p), Some(entry), None) => format!("{p} since {}", format_date(entry)),
+                        (Some(p), Some(_), Some(exit)) => format!("{p}, exited {}", format_date(exit)),
+                        _ => "No open enrollment".to_string(),
+                    };
+                    let form = reassign.clone().map(|(options, action)| {
+                        view! { <td data-label="Reassign"><ReassignForm personal_id=r.personal_id.clone() options reassign=action /></td> }
+                    });
+                    view! {
+                        <tr data-testid="caseload-row">
+                            <td data-label="Client">
+                                <a href=routes::client(&r.personal_id)>{r.name}</a>
+                            </td>
+                            <td data-label="Enrollment">{enrollment}</td>
+                            <td data-label="Due">
+                                {if r.due.is_empty() {
+                                    view! { <span class="hint">"Nothing due"</span> }.into_any()
+                                } else {
+                                    r.due
+                                        .into_iter()
+                                        .map(|d| view! { <span class="tag tag--alert">{d}</span> })
+                                        .collect_view()
+                                        .into_any()
+                                }}
+                            </td>
+                            {form}
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </DataTable>
     }
 }
 

@@ -10,13 +10,14 @@ use leptos_router::hooks::use_params_map;
 use super::api::{CaseloadFilter, ManagerLoad, ReassignCase, caseload_of, caseload_path, caseloads_path};
 use super::components::CaseloadTable;
 use crate::domain::access::Workgroup;
-use crate::report::{FilterForm, ReportPage, ReportTable};
+use crate::report::{FilterForm, ReportPage};
 use crate::routes;
 use crate::session::use_session;
 use crate::ui::chart::{Bar, BarChart};
 use crate::ui::form::FilterSelect;
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
+use crate::ui::table::DataTable;
 
 /// Everything about one case manager's load, in words (the charts' details).
 fn summary(l: &ManagerLoad) -> String {
@@ -77,12 +78,12 @@ pub fn CaseloadsPage() -> impl IntoView {
                                 <BarChart title="Annual assessments due or overdue" testid="chart-annuals" bars=bars(&managers, |m| m.annuals_due + m.annuals_overdue) />
                                 <BarChart title="Data-quality errors" testid="chart-dq" bars=bars(&managers, |m| m.dq_errors) />
                             </div>
-                            <ReportTable
+                            <DataTable
                                 testid="caseloads-table"
                                 columns=&["Case manager", "Active clients", "Households", "Annuals due", "Annuals overdue", "Approaching auto-exit", "Drafts open", "Data-quality errors"]
                             >
                                 {rows}
-                            </ReportTable>
+                            </DataTable>
                         }
                             .into_any()
                     }}

@@ -11,6 +11,7 @@ use crate::ui::form::{encode_query_value, go_to};
 use crate::ui::format::format_date;
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
+use crate::ui::table::DataTable;
 
 /// The search box in the header (a plain GET form: works without JavaScript).
 #[component]
@@ -118,43 +119,31 @@ fn SearchResultsView(found: SearchResults, q: String) -> impl IntoView {
 #[component]
 pub fn ClientHitsTable(hits: Vec<ClientHit>) -> impl IntoView {
     view! {
-        <table class="data-table" data-testid="client-results">
-            <thead>
-                <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Date of birth"</th>
-                    <th scope="col">"Age"</th>
-                    <th scope="col">"SSN"</th>
-                    <th scope="col">"Client ID"</th>
-                    <th scope="col">"Open enrollments"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {hits
-                    .into_iter()
-                    .map(|hit| {
-                        view! {
-                            <tr data-testid="client-row">
-                                <td>
-                                    <a href=routes::client(&hit.personal_id)>
-                                        <strong>{hit.name}</strong>
-                                    </a>
-                                    {hit.veteran.then(|| view! { <span class="tag">"Veteran"</span> })}
-                                </td>
-                                <td class="nowrap">{hit.dob.map(format_date).unwrap_or_else(|| "—".into())}</td>
-                                <td>{hit.age.map(|a| a.to_string()).unwrap_or_else(|| "—".into())}</td>
-                                <td class="nowrap">{hit.ssn_last4.map(|l| format!("•••-••-{l}")).unwrap_or_else(|| "—".into())}</td>
-                                <td>
-                                    <code class="id">{hit.personal_id}</code>
-                                </td>
-                                <td>
-                                    {if hit.enrollments.is_empty() { "None".to_string() } else { hit.enrollments.join(", ") }}
-                                </td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <DataTable testid="client-results" columns=&["Name", "Date of birth", "Age", "SSN", "Client ID", "Open enrollments"]>
+            {hits
+                .into_iter()
+                .map(|hit| {
+                    view! {
+                        <tr data-testid="client-row">
+                            <td data-label="Name">
+                                <a href=routes::client(&hit.personal_id)>
+                                    <strong>{hit.name}</strong>
+                                </a>
+                                {hit.veteran.then(|| view! { <span class="tag">"Veteran"</span> })}
+                            </td>
+                            <td data-label="Date of birth" class="nowrap">{hit.dob.map(format_date).unwrap_or_else(|| "—".into())}</td>
+                            <td data-label="Age">{hit.age.map(|a| a.to_string()).unwrap_or_else(|| "—".into())}</td>
+                            <td data-label="SSN" class="nowrap">{hit.ssn_last4.map(|l| format!("•••-••-{l}")).unwrap_or_else(|| "—".into())}</td>
+                            <td data-label="Client ID">
+                                <code class="id">{hit.personal_id}</code>
+                            </td>
+                            <td data-label="Open enrollments">
+                                {if hit.enrollments.is_empty() { "None".to_string() } else { hit.enrollments.join(", ") }}
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </DataTable>
     }
 }

@@ -15,7 +15,7 @@ use crate::routes;
 use crate::ui::form::{FormMessage, action_error, follow};
 use crate::ui::format::format_date;
 use crate::ui::layout::errors_view;
-use crate::ui::menu::UnavailableAction;
+use crate::ui::menu::{RowMenu, UnavailableAction};
 use crate::ui::status::Loading;
 
 #[component]
@@ -182,7 +182,7 @@ fn EnrollmentCard(e: EnrollmentRow) -> impl IntoView {
                         {e.organization_name.clone()} {e.project_type.clone().map(|t| format!(" · {t}"))}
                     </p>
                 </div>
-                <ActionMenu items=e.menu.clone() anchor=household_anchor.clone() enrollment_id=e.enrollment_id.clone() />
+                <ActionMenu name=format!("Actions for {} enrollment, {}", e.project_name, dates.to_lowercase()) items=e.menu.clone() anchor=household_anchor.clone() enrollment_id=e.enrollment_id.clone() />
             </header>
             <p>
                 <span class=if e.exit_date.is_none() { "tag tag--success" } else { "tag tag--muted" }>{status}</span>
@@ -262,91 +262,87 @@ fn workflow_of(action: EnrollmentAction) -> Option<WorkflowKind> {
 /// The three-dot menu of an enrollment: a disclosure that works without JavaScript.
 /// Unavailable actions are shown greyed with their reason, never as dead links.
 #[component]
-fn ActionMenu(items: Vec<MenuItem>, anchor: String, enrollment_id: String) -> impl IntoView {
-    let start = ServerAction::<crate::features::workflows::api::StartWorkflow>::new();
-    follow(start);
+fn ActionMenu(name: String, items: Vec<MenuItem>, anchor: String, enrollment_id: String) -> impl IntoView {
+    let start = crate::features::workflows::use_start();
     view! {
         <FormMessage error=action_error(start) />
-        <details class="action-menu">
-            <summary aria-label="Enrollment actions">"⋯"</summary>
-            <ul role="list">
-                {items
-                    .into_iter()
-                    .map(|item| {
-                        let label = item.action.label();
-                        match (item.unavailable, item.action) {
-                            (None, EnrollmentAction::ViewHousehold) => {
-                                view! {
-                                    <li>
-                                        <a href=format!("#{anchor}")>{label}</a>
-                                    </li>
-                                }
-                                    .into_any()
+        <RowMenu name>
+            {items
+                .into_iter()
+                .map(|item| {
+                    let label = item.action.label();
+                    match (item.unavailable, item.action) {
+                        (None, EnrollmentAction::ViewHousehold) => {
+                            view! {
+                                <li>
+                                    <a href=format!("#{anchor}")>{label}</a>
+                                </li>
                             }
-                            (None, EnrollmentAction::Services) => {
-                                view! {
-                                    <li>
-                                        <a href=crate::features::services::api::services_path(&enrollment_id)>{label}</a>
-                                    </li>
-                                }
-                                    .into_any()
-                            }
-                            (None, EnrollmentAction::CeAssessment) => {
-                                view! {
-                                    <li>
-                                        <a href=crate::features::coordinated_entry::api::ce_assessment_path(&enrollment_id)>{label}</a>
-                                    </li>
-                                }
-                                    .into_any()
-                            }
-                            (None, EnrollmentAction::CeEvents) => {
-                                view! {
-                                    <li>
-                                        <a href=crate::features::coordinated_entry::api::ce_events_path(&enrollment_id)>{label}</a>
-                                    </li>
-                                }
-                                    .into_any()
-                            }
-                            // Starting a workflow creates a draft: a POST, never a link.
-                            (None, EnrollmentAction::ReEnter) => {
-                                view! {
-                                    <li>
-                                        <a href=crate::features::exits::api::re_enter_path(&enrollment_id)>{label}</a>
-                                    </li>
-                                }
-                                    .into_any()
-                            }
-                            (None, action) => match workflow_of(action) {
-                                Some(kind) => {
-                                    view! {
-                                        <li>
-                                            <WorkflowStart
-                                                action=start
-                                                enrollment_id=enrollment_id.clone()
-                                                kind
-                                                label=label.to_string()
-                                            />
-                                        </li>
-                                    }
-                                        .into_any()
-                                }
-                                None => view! { <li>{label}</li> }.into_any(),
-                            },
-                            (Some(reason), action) => {
-                                view! {
-                                    <UnavailableAction
-                                        label=label.to_string()
-                                        reason
-                                        id=format!("{anchor}-why-{action:?}")
-                                    />
-                                }
-                                    .into_any()
-                            }
+                                .into_any()
                         }
-                    })
-                    .collect_view()}
-            </ul>
-        </details>
+                        (None, EnrollmentAction::Services) => {
+                            view! {
+                                <li>
+                                    <a href=crate::features::services::api::services_path(&enrollment_id)>{label}</a>
+                                </li>
+                            }
+                                .into_any()
+                        }
+                        (None, EnrollmentAction::CeAssessment) => {
+                            view! {
+                                <li>
+                                    <a href=crate::features::coordinated_entry::api::ce_assessment_path(&enrollment_id)>{label}</a>
+                                </li>
+                            }
+                                .into_any()
+                        }
+                        (None, EnrollmentAction::CeEvents) => {
+                            view! {
+                                <li>
+                                    <a href=crate::features::coordinated_entry::api::ce_events_path(&enrollment_id)>{label}</a>
+                                </li>
+                            }
+                                .into_any()
+                        }
+                        // Starting a workflow creates a draft: a POST, never a link.
+                        (None, EnrollmentAction::ReEnter) => {
+                            view! {
+                                <li>
+                                    <a href=crate::features::exits::api::re_enter_path(&enrollment_id)>{label}</a>
+                                </li>
+                            }
+                                .into_any()
+                        }
+                        (None, action) => match workflow_of(action) {
+                            Some(kind) => {
+                                view! {
+                                    <li>
+                                        <WorkflowStart
+                                            action=start
+                                            enrollment_id=enrollment_id.clone()
+                                            kind
+                                            label=label.to_string()
+                                        />
+                                    </li>
+                                }
+                                    .into_any()
+                            }
+                            None => view! { <li>{label}</li> }.into_any(),
+                        },
+                        (Some(reason), action) => {
+                            view! {
+                                <UnavailableAction
+                                    label=label.to_string()
+                                    reason
+                                    id=format!("{anchor}-why-{action:?}")
+                                />
+                            }
+                                .into_any()
+                        }
+                    }
+                })
+                .collect_view()}
+        </RowMenu>
     }
 }
 

@@ -1,8 +1,7 @@
 //! The Coordinated Entry priority list as CSV, ranked as on screen (audited).
 
 use super::api::PriorityFilter;
-use crate::error::AppError;
-use crate::report::csv::{CsvFile, CsvReport, date};
+use crate::report::csv::{CsvFile, CsvReport, CsvResult, date};
 use crate::session::CurrentSession;
 use crate::state::AppState;
 
@@ -12,11 +11,7 @@ impl CsvReport for PriorityCsv {
     const PATH: &'static str = crate::routes::PRIORITY_LIST_CSV;
     type Query = PriorityFilter;
 
-    async fn csv(
-        state: &AppState,
-        session: &CurrentSession,
-        filter: PriorityFilter,
-    ) -> Result<CsvFile, AppError> {
+    async fn csv(state: &AppState, session: &CurrentSession, filter: Self::Query) -> CsvResult {
         let yes = |b: bool| if b { "Yes" } else { "No" }.to_string();
         let rows = super::list::export(state, session, &filter).await?;
         Ok(CsvFile {

@@ -17,14 +17,15 @@ use crate::domain::codes::REFERRAL_RESULT;
 use crate::error::AppError;
 use crate::features::workflows::WorkflowStart;
 use crate::features::workflows::api::{StartWorkflow, WorkflowKind};
-use crate::report::{CsvLink, FilterChoice, FilterForm, ReportPage, ReportTable};
+use crate::report::{CsvLink, FilterChoice, FilterForm, ReportPage};
 use crate::routes;
 use crate::ui::fields::{FieldSpec, Fields, ValidationSummary};
-use crate::ui::form::{FieldMessage, FilterSelect, FormMessage, Pager, action_error, follow, form_level};
+use crate::ui::form::{FieldMessage, FilterSelect, FormMessage, Pager, action_error, form_level};
 use crate::ui::format::format_date;
 use crate::ui::layout::errors_view;
-use crate::ui::menu::UnavailableAction;
+use crate::ui::menu::{RowMenu, UnavailableAction};
 use crate::ui::status::Loading;
+use crate::ui::table::DataTable;
 
 fn yes_no() -> Vec<FilterChoice> {
     [("yes", "Yes"), ("no", "No")]
@@ -46,8 +47,7 @@ pub fn PriorityListPage() -> impl IntoView {
     let filter = crate::report::use_filter::<PriorityFilter>();
     let page = crate::report::use_page();
     let data = Resource::new(move || (filter(), page()), |(f, p)| priority_list(f, Some(p)));
-    let start = ServerAction::<StartWorkflow>::new();
-    follow(start);
+    let start = crate::features::workflows::use_start();
     view! {
         <ReportPage
             title="Coordinated Entry — Priority List"
@@ -78,12 +78,12 @@ pub fn PriorityListPage() -> impl IntoView {
                         <FilterSelect id="sought" label="Project type sought" any="Any project type" choices=result.project_types.clone() value=f.sought.clone() />
                     </FilterForm>
                     <p data-testid="priority-total">{total}</p>
-                    <ReportTable
+                    <DataTable
                         testid="priority-table"
                         columns=&["Rank", "Head of household", "Household", "Score", "Assessed", "Homeless since", "Chronic", "Veteran", "Age", "Seeks", "Status", ""]
                     >
                         {result.rows.into_iter().map(|row| view! { <ListRow row manages exit_refused=exit_refused.clone() start /> }).collect_view()}
-                    </ReportTable>
+                    </DataTable>
                     <Pager base page=result.page has_more=result.has_more />
                 }
             }
@@ -141,23 +141,20 @@ fn ListRow(
                 <span class=if housed { "tag tag--warning" } else { "tag tag--muted" } data-testid="priority-status">{status}</span>
             </td>
             <td>
-                <details class="action-menu">
-                    <summary aria-label="Actions">"⋯"</summary>
-                    <ul role="list">
+                <RowMenu name=format!("Actions for {}'s household, rank {}", row.client_name, row.rank)>
+                    <li>
+                        <a href=routes::client(&row.personal_id)>"Open the dashboard"</a>
+                    </li>
+                    <li>
+                        <a href=events.clone()>"Record a CE event"</a>
+                    </li>
+                    {manages.then(|| view! {
                         <li>
-                            <a href=routes::client(&row.personal_id)>"Open the dashboard"</a>
+                            <a href=format!("{events}#record-event")>"Refer to a project"</a>
                         </li>
-                        <li>
-                            <a href=events.clone()>"Record a CE event"</a>
-                        </li>
-                        {manages.then(|| view! {
-                            <li>
-                                <a href=format!("{events}#record-event")>"Refer to a project"</a>
-                            </li>
-                        })}
-                        {exit}
-                    </ul>
-                </details>
+                    })}
+                    {exit}
+                </RowMenu>
             </td>
         </tr>
     }
@@ -234,32 +231,19 @@ pub fn CeAssessmentPage() -> impl IntoView {
                                         view! { <p class="hint">"No CE assessment yet."</p> }.into_any()
                                     } else {
                                         view! {
-                                            <table class="data-table" data-testid="ce-assessments">
-                                                <thead>
+                                            <DataTable testid="ce-assessments" columns=&["Date", "Score", "Prioritization", "Type", "Level", "Location", "By"]>
+                                                {v.history.into_iter().map(|a| view! {
                                                     <tr>
-                                                        <th scope="col">"Date"</th>
-                                                        <th scope="col">"Score"</th>
-                                                        <th scope="col">"Prioritization"</th>
-                                                        <th scope="col">"Type"</th>
-                                                        <th scope="col">"Level"</th>
-                                                        <th scope="col">"Location"</th>
-                                                        <th scope="col">"By"</th>
+                                                        <td data-label="Date">{format_date(a.assessment_date)}</td>
+                                                        <td data-label="Score">{a.score.map(|s| s.to_string()).unwrap_or_default()}</td>
+                                                        <td data-label="Prioritization">{a.prioritization_status}</td>
+                                                        <td data-label="Type">{a.assessment_type}</td>
+                                                        <td data-label="Level">{a.assessment_level}</td>
+                                                        <td data-label="Location">{a.location}</td>
+                                                        <td data-label="By">{a.recorded_by.unwrap_or_default()}</td>
                                                     </tr>
-                                                </thead>
-                                                <tbody>
-                                                    {v.history.into_iter().map(|a| view! {
-                                                        <tr>
-                                                            <td data-label="Date">{format_date(a.assessment_date)}</td>
-                                                            <td data-label="Score">{a.score.map(|s| s.to_string()).unwrap_or_default()}</td>
-                                                            <td data-label="Prioritization">{a.prioritization_status}</td>
-                                                            <td data-label="Type">{a.assessment_type}</td>
-                                                            <td data-label="Level">{a.assessment_level}</td>
-                                                            <td data-label="Location">{a.location}</td>
-                                                            <td data-label="By">{a.recorded_by.unwrap_or_default()}</td>
-                                                        </tr>
-                                                    }).collect_view()}
-                                                </tbody>
-                                            </table>
+                                                }).collect_view()}
+                                            </DataTable>
                                         }.into_any()
                                     }}
                                 </section>
@@ -349,37 +333,27 @@ pub fn CeEventsPage() -> impl IntoView {
                                         view! { <p class="hint">"No CE event yet."</p> }.into_any()
                                     } else {
                                         view! {
-                                            <table class="data-table" data-testid="ce-events">
-                                                <thead>
-                                                    <tr>
-                                                        <th scope="col">"Date"</th>
-                                                        <th scope="col">"Event"</th>
-                                                        <th scope="col">"Project"</th>
-                                                        <th scope="col">"Result"</th>
-                                                    </tr>
-                                                </thead>
-                                                <tbody>
-                                                    {v.events.into_iter().map(|e| {
-                                                        let outcome = match (e.result, e.result_date) {
-                                                            (Some(r), Some(d)) => format!("{r} on {}", format_date(d)),
-                                                            (Some(r), None) => r,
-                                                            _ => String::new(),
-                                                        };
-                                                        let form = e.takes_result.then(|| view! { <ResultForm action=result event_id=e.event_id.clone() /> });
-                                                        view! {
-                                                            <tr data-testid="ce-event">
-                                                                <td data-label="Date">{format_date(e.event_date)}</td>
-                                                                <td data-label="Event">{e.event}</td>
-                                                                <td data-label="Project">{e.project_name.or(e.location).unwrap_or_default()}</td>
-                                                                <td data-label="Result">
-                                                                    <span data-testid="ce-event-result">{outcome}</span>
-                                                                    {form}
-                                                                </td>
-                                                            </tr>
-                                                        }
-                                                    }).collect_view()}
-                                                </tbody>
-                                            </table>
+                                            <DataTable testid="ce-events" columns=&["Date", "Event", "Project", "Result"]>
+                                                {v.events.into_iter().map(|e| {
+                                                    let outcome = match (e.result, e.result_date) {
+                                                        (Some(r), Some(d)) => format!("{r} on {}", format_date(d)),
+                                                        (Some(r), None) => r,
+                                                        _ => String::new(),
+                                                    };
+                                                    let form = e.takes_result.then(|| view! { <ResultForm action=result event_id=e.event_id.clone() /> });
+                                                    view! {
+                                                        <tr data-testid="ce-event">
+                                                            <td data-label="Date">{format_date(e.event_date)}</td>
+                                                            <td data-label="Event">{e.event}</td>
+                                                            <td data-label="Project">{e.project_name.or(e.location).unwrap_or_default()}</td>
+                                                            <td data-label="Result">
+                                                                <span data-testid="ce-event-result">{outcome}</span>
+                                                                {form}
+                                                            </td>
+                                                        </tr>
+                                                    }
+                                                }).collect_view()}
+                                            </DataTable>
                                         }.into_any()
                                     }}
                                 </section>
@@ -421,40 +395,26 @@ pub fn IncomingReferralsPage() -> impl IntoView {
                         Err(e) => errors_view(e),
                         Ok(rows) if rows.is_empty() => view! { <p class="hint" data-testid="incoming-empty">"No referrals yet."</p> }.into_any(),
                         Ok(rows) => view! {
-                            <div class="table-scroll">
-                                <table class="data-table" data-testid="incoming">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Client"</th>
-                                            <th scope="col">"Project"</th>
-                                            <th scope="col">"Referral"</th>
-                                            <th scope="col">"Referred on"</th>
-                                            <th scope="col">"Enrolled"</th>
-                                            <th scope="col">"Result"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {rows.into_iter().map(|r| {
-                                            let outcome = match (r.result.clone(), r.result_date) {
-                                                (Some(x), Some(d)) => format!("{x} on {}", format_date(d)),
-                                                (Some(x), None) => x,
-                                                _ => String::new(),
-                                            };
-                                            let form = r.result.is_none().then(|| view! { <ResultForm action=result event_id=r.event_id.clone() /> });
-                                            view! {
-                                                <tr data-testid="incoming-row">
-                                                    <td data-label="Client"><a href=routes::client(&r.personal_id)>{r.client_name}</a></td>
-                                                    <td data-label="Project">{r.project_name}</td>
-                                                    <td data-label="Referral">{r.event}</td>
-                                                    <td data-label="Referred on">{format_date(r.referred_on)}</td>
-                                                    <td data-label="Enrolled">{yes(r.enrolled)}</td>
-                                                    <td data-label="Result"><span>{outcome}</span>{form}</td>
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
+                            <DataTable testid="incoming" columns=&["Client", "Project", "Referral", "Referred on", "Enrolled", "Result"]>
+                                    {rows.into_iter().map(|r| {
+                                        let outcome = match (r.result.clone(), r.result_date) {
+                                            (Some(x), Some(d)) => format!("{x} on {}", format_date(d)),
+                                            (Some(x), None) => x,
+                                            _ => String::new(),
+                                        };
+                                        let form = r.result.is_none().then(|| view! { <ResultForm action=result event_id=r.event_id.clone() /> });
+                                        view! {
+                                            <tr data-testid="incoming-row">
+                                                <td data-label="Client"><a href=routes::client(&r.personal_id)>{r.client_name}</a></td>
+                                                <td data-label="Project">{r.project_name}</td>
+                                                <td data-label="Referral">{r.event}</td>
+                                                <td data-label="Referred on">{format_date(r.referred_on)}</td>
+                                                <td data-label="Enrolled">{yes(r.enrolled)}</td>
+                                                <td data-label="Result"><span>{outcome}</span>{form}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                            </DataTable>
                         }.into_any(),
                     }
                 })}

@@ -3,8 +3,7 @@
 
 use super::api::DqFilter;
 use super::service::{Export, export};
-use crate::error::AppError;
-use crate::report::csv::{CsvFile, CsvReport, date};
+use crate::report::csv::{CsvFile, CsvReport, CsvResult, date};
 use crate::session::CurrentSession;
 use crate::state::AppState;
 
@@ -22,11 +21,7 @@ impl CsvReport for DataQualityCsv {
     const PATH: &'static str = crate::routes::DATA_QUALITY_CSV;
     type Query = DataQualityQuery;
 
-    async fn csv(
-        state: &AppState,
-        session: &CurrentSession,
-        query: DataQualityQuery,
-    ) -> Result<CsvFile, AppError> {
+    async fn csv(state: &AppState, session: &CurrentSession, query: Self::Query) -> CsvResult {
         let check = query.check.as_deref().filter(|c| !c.is_empty());
         Ok(match export(state, session, &query.filter, check).await? {
             Export::Records(title, rows) => CsvFile {

@@ -11,12 +11,13 @@ use super::api::{
 use crate::domain::data_quality::{
     Column, ELEMENTS, INTEGRITY, LAG_BUCKETS, LagOf, bucket_label, element_code, lag_code, percent,
 };
-use crate::report::{CsvLink, FilterForm, ReportPage, ReportTable};
+use crate::report::{CsvLink, FilterForm, ReportPage};
 use crate::routes;
 use crate::ui::form::{FilterInput, Pager};
 use crate::ui::format::format_date;
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
+use crate::ui::table::DataTable;
 
 /// A count that opens its records (plain text when there are none).
 #[component]
@@ -128,22 +129,22 @@ fn Report(filter: DqFilter, report: DqReport) -> impl IntoView {
         </p>
         <div class="card">
             <h2>"Integrity errors"</h2>
-            <ReportTable testid="dq-integrity" columns=&["Check", "Records"]>{integrity}</ReportTable>
+            <DataTable testid="dq-integrity" columns=&["Check", "Records"]>{integrity}</DataTable>
         </div>
         <div class="card">
             <h2>"Completeness"</h2>
             <p class="hint">"Destination 30 (No exit interview completed) counts as missing, as in the APR; auto-exits and administrative exits record no exit assessment, so their income at exit is missing too."</p>
-            <ReportTable
+            <DataTable
                 testid="dq-completeness"
                 columns=&["Element", "Universe", "Doesn't know / prefers not to answer", "Information missing", "Issue rate"]
             >
                 {completeness}
-            </ReportTable>
+            </DataTable>
         </div>
         <div class="card">
             <h2>"Timeliness"</h2>
             <p class="hint">"Days from the project start (started in the period) or the exit (in the period) to when it was entered."</p>
-            <ReportTable testid="dq-timeliness" columns=&["Entered after", "Project starts", "Exits"]>{timeliness}</ReportTable>
+            <DataTable testid="dq-timeliness" columns=&["Entered after", "Project starts", "Exits"]>{timeliness}</DataTable>
         </div>
     }
 }
@@ -185,7 +186,7 @@ pub fn DataQualityRecordsPage() -> impl IntoView {
                                         "Download CSV"
                                     </a>
                                 </p>
-                                <ReportTable testid="dq-records" columns=&["Client", "Project", "Start date", "Exit date", "What is wrong"]>
+                                <DataTable testid="dq-records" columns=&["Client", "Project", "Start date", "Exit date", "What is wrong"]>
                                     {result.rows.into_iter().map(|r| view! {
                                         <tr data-testid="dq-record">
                                             <td data-label="Client"><a href=routes::client(&r.personal_id)>{r.name}</a></td>
@@ -195,7 +196,7 @@ pub fn DataQualityRecordsPage() -> impl IntoView {
                                             <td data-label="What is wrong">{r.detail}</td>
                                         </tr>
                                     }).collect_view()}
-                                </ReportTable>
+                                </DataTable>
                                 <Pager base page=result.page has_more=result.has_more />
                             }
                                 .into_any()

@@ -4,8 +4,7 @@
 use serde::Deserialize;
 
 use super::api::{REPORT_CSV_COLUMNS, ReportFilter};
-use crate::error::AppError;
-use crate::report::csv::{CsvFile, CsvReport};
+use crate::report::csv::{CsvFile, CsvReport, CsvResult};
 use crate::session::CurrentSession;
 use crate::state::AppState;
 
@@ -23,11 +22,7 @@ impl CsvReport for ImportReportCsv {
     const PATH: &'static str = crate::routes::ADMIN_IMPORT_REPORT_CSV;
     type Query = ImportReportQuery;
 
-    async fn csv(
-        state: &AppState,
-        session: &CurrentSession,
-        query: ImportReportQuery,
-    ) -> Result<CsvFile, AppError> {
+    async fn csv(state: &AppState, session: &CurrentSession, query: Self::Query) -> CsvResult {
         let rows = super::service::report_rows(state, session, &query.job_run_id, &query.filter).await?;
         Ok(CsvFile {
             name: "import-report.csv",

@@ -19,6 +19,7 @@ use crate::routes;
 use crate::ui::form::{FilterSelect, Pager};
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
+use crate::ui::table::DataTable;
 
 fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -145,32 +146,18 @@ fn FileCounts(job: ImportJob) -> impl IntoView {
                 view! { <p class="hint">"No file held rows."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
-                        <table class="data-table" data-testid="import-files">
-                            <thead>
+                    <DataTable testid="import-files" columns=&["File", "Read", "Imported", "Not imported", "Hearth's copy newer", "Deleted (not in the full refresh)"]>
+                            {files.into_iter().map(|f| view! {
                                 <tr>
-                                    <th scope="col">"File"</th>
-                                    <th scope="col">"Read"</th>
-                                    <th scope="col">"Imported"</th>
-                                    <th scope="col">"Not imported"</th>
-                                    <th scope="col">"Hearth's copy newer"</th>
-                                    <th scope="col">"Deleted (not in the full refresh)"</th>
+                                    <th scope="row">{f.file}</th>
+                                    <td data-label="Read">{f.read}</td>
+                                    <td data-label="Imported">{f.imported}</td>
+                                    <td data-label="Not imported">{f.skipped}</td>
+                                    <td data-label="Hearth's copy newer">{f.kept_newer}</td>
+                                    <td data-label="Deleted (not in the full refresh)">{f.deleted}</td>
                                 </tr>
-                            </thead>
-                            <tbody>
-                                {files.into_iter().map(|f| view! {
-                                    <tr>
-                                        <th scope="row">{f.file}</th>
-                                        <td data-label="Read">{f.read}</td>
-                                        <td data-label="Imported">{f.imported}</td>
-                                        <td data-label="Not imported">{f.skipped}</td>
-                                        <td data-label="Hearth's copy newer">{f.kept_newer}</td>
-                                        <td data-label="Deleted (not in the full refresh)">{f.deleted}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                            }).collect_view()}
+                    </DataTable>
                 }
                     .into_any()
             }}
@@ -190,34 +177,22 @@ fn FindingCounts(job: ImportJob) -> impl IntoView {
                 view! { <p class="hint">"Nothing was found that breaks the HMIS CSV specification."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
-                        <table class="data-table" data-testid="import-finding-counts">
-                            <thead>
-                                <tr>
-                                    <th scope="col">"File"</th>
-                                    <th scope="col">"Problem"</th>
-                                    <th scope="col">"What was done"</th>
-                                    <th scope="col">"Findings"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {counts.into_iter().map(|c| {
-                                    let href = report_path(&id, &ReportFilter {
-                                        file: Some(c.file.clone()),
-                                        kind: Some(c.kind.as_str().to_string()),
-                                    });
-                                    view! {
-                                        <tr>
-                                            <th scope="row">{c.file}</th>
-                                            <td data-label="Problem">{c.kind.label()}</td>
-                                            <td data-label="What was done">{c.action.label()}</td>
-                                            <td data-label="Findings"><a href=href>{c.count}</a></td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <DataTable testid="import-finding-counts" columns=&["File", "Problem", "What was done", "Findings"]>
+                            {counts.into_iter().map(|c| {
+                                let href = report_path(&id, &ReportFilter {
+                                    file: Some(c.file.clone()),
+                                    kind: Some(c.kind.as_str().to_string()),
+                                });
+                                view! {
+                                    <tr>
+                                        <th scope="row">{c.file}</th>
+                                        <td data-label="Problem">{c.kind.label()}</td>
+                                        <td data-label="What was done">{c.action.label()}</td>
+                                        <td data-label="Findings"><a href=href>{c.count}</a></td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                    </DataTable>
                 }
                     .into_any()
             }}
@@ -278,31 +253,17 @@ fn Findings(filter: ReportFilter, report: ReportPage) -> impl IntoView {
 #[component]
 fn FindingsTable(rows: Vec<ImportFinding>) -> impl IntoView {
     view! {
-        <div class="table-scroll">
-            <table class="data-table" data-testid="import-findings">
-                <thead>
+        <DataTable testid="import-findings" columns=&["File", "Line", "Column", "Value", "Problem", "What was done"]>
+                {rows.into_iter().map(|f| view! {
                     <tr>
-                        <th scope="col">"File"</th>
-                        <th scope="col">"Line"</th>
-                        <th scope="col">"Column"</th>
-                        <th scope="col">"Value"</th>
-                        <th scope="col">"Problem"</th>
-                        <th scope="col">"What was done"</th>
+                        <td data-label="File">{f.file}</td>
+                        <td data-label="Line">{f.line}</td>
+                        <td data-label="Column">{f.column.unwrap_or_default()}</td>
+                        <td data-label="Value">{f.value.unwrap_or_default()}</td>
+                        <td data-label="Problem">{f.message}</td>
+                        <td data-label="What was done">{f.action.label()}</td>
                     </tr>
-                </thead>
-                <tbody>
-                    {rows.into_iter().map(|f| view! {
-                        <tr>
-                            <td data-label="File">{f.file}</td>
-                            <td data-label="Line">{f.line}</td>
-                            <td data-label="Column">{f.column.unwrap_or_default()}</td>
-                            <td data-label="Value">{f.value.unwrap_or_default()}</td>
-                            <td data-label="Problem">{f.message}</td>
-                            <td data-label="What was done">{f.action.label()}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+                }).collect_view()}
+        </DataTable>
     }
 }

@@ -22,6 +22,7 @@ use crate::ui::form::{CodeSelect, DateField, FieldMessage, FormMessage, form_lev
 use crate::ui::format::format_long_date;
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
+use crate::ui::table::DataTable;
 
 #[component]
 pub fn ProjectsPage() -> impl IntoView {
@@ -54,25 +55,13 @@ pub fn ProjectsPage() -> impl IntoView {
                             view! { <p class="hint">"No projects yet. Add the first one below."</p> }.into_any()
                         } else {
                             view! {
-                                <table class="data-table">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Project"</th>
-                                            <th scope="col">"Organization"</th>
-                                            <th scope="col">"Type"</th>
-                                            <th scope="col">"CoC"</th>
-                                            <th scope="col">"Operating"</th>
-                                            <th scope="col">"Funders"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {list
-                                            .projects
-                                            .into_iter()
-                                            .map(|project| view! { <ProjectRowView project today /> })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
+                                <DataTable columns=&["Project", "Organization", "Type", "CoC", "Operating", "Funders"]>
+                                    {list
+                                        .projects
+                                        .into_iter()
+                                        .map(|project| view! { <ProjectRowView project today /> })
+                                        .collect_view()}
+                                </DataTable>
                             }.into_any()
                         }}
                         <div class="card">
@@ -104,18 +93,18 @@ fn ProjectRowView(project: ProjectRow, today: Option<chrono::NaiveDate>) -> impl
     let closed = today.is_some_and(|t| !project.operating(t));
     view! {
         <tr data-testid="project-row">
-            <td>
+            <td data-label="Project">
                 <A href=routes::admin_project(&project.project_id)>
                     <strong>{project.project_name.clone()}</strong>
                 </A>
                 {project.ce_participating.then(|| view! { <span class="tag">"CE"</span> })}
                 {closed.then(|| view! { <span class="tag tag--muted">"Closed"</span> })}
             </td>
-            <td>{project.organization_name}</td>
-            <td>{kind}</td>
-            <td>{project.coc_codes.join(", ")}</td>
-            <td>{operating}</td>
-            <td>{project.funders}</td>
+            <td data-label="Organization">{project.organization_name}</td>
+            <td data-label="Type">{kind}</td>
+            <td data-label="CoC">{project.coc_codes.join(", ")}</td>
+            <td data-label="Operating">{operating}</td>
+            <td data-label="Funders">{project.funders}</td>
         </tr>
     }
 }

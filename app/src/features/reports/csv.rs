@@ -1,8 +1,7 @@
 //! The Client Milestone Age Status report as CSV (audited).
 
 use super::api::MilestoneFilter;
-use crate::error::AppError;
-use crate::report::csv::{CsvFile, CsvReport, date};
+use crate::report::csv::{CsvFile, CsvReport, CsvResult, date};
 use crate::session::CurrentSession;
 use crate::state::AppState;
 
@@ -12,11 +11,7 @@ impl CsvReport for MilestonesCsv {
     const PATH: &'static str = crate::routes::MILESTONES_CSV;
     type Query = MilestoneFilter;
 
-    async fn csv(
-        state: &AppState,
-        session: &CurrentSession,
-        filter: MilestoneFilter,
-    ) -> Result<CsvFile, AppError> {
+    async fn csv(state: &AppState, session: &CurrentSession, filter: Self::Query) -> CsvResult {
         let rows = super::service::export(state, session, &filter).await?;
         Ok(CsvFile {
             name: "client-milestones.csv",

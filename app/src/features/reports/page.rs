@@ -7,10 +7,11 @@ use leptos_meta::Title;
 use super::api::{MilestoneFilter, MilestoneRow, milestone_report, milestones_csv_path};
 use crate::features::workflows::WorkflowMenu;
 use crate::features::workflows::api::{StartWorkflow, WorkflowKind};
-use crate::report::{CsvLink, FilterForm, ReportPage, ReportTable};
+use crate::report::{CsvLink, FilterForm, ReportPage};
 use crate::routes;
-use crate::ui::form::{FormMessage, action_error, follow};
+use crate::ui::form::{FormMessage, action_error};
 use crate::ui::format::format_date;
+use crate::ui::table::DataTable;
 
 #[component]
 pub fn ReportsPage() -> impl IntoView {
@@ -54,8 +55,7 @@ pub fn ReportsPage() -> impl IntoView {
 pub fn MilestonesPage() -> impl IntoView {
     let filter = crate::report::use_filter::<MilestoneFilter>();
     let data = Resource::new(filter, milestone_report);
-    let start = ServerAction::<StartWorkflow>::new();
-    follow(start);
+    let start = crate::features::workflows::use_start();
     view! {
         <ReportPage
             title="Client Milestone Age Status"
@@ -83,12 +83,12 @@ pub fn MilestonesPage() -> impl IntoView {
                         </div>
                     </FilterForm>
                     <p data-testid="milestones-total">{total}</p>
-                    <ReportTable
+                    <DataTable
                         testid="milestones-table"
                         columns=&["Client", "Date of birth", "Turns 18", "Project", "Start date", "To update", ""]
                     >
                         {report.rows.into_iter().map(|row| view! { <MilestoneLine row start /> }).collect_view()}
-                    </ReportTable>
+                    </DataTable>
                 }
             }
         >
@@ -116,6 +116,7 @@ fn MilestoneLine(row: MilestoneRow, start: ServerAction<StartWorkflow>) -> impl 
             <td data-label="To update">{needs}</td>
             <td>
                 <WorkflowMenu
+                    name=format!("Actions for {}, {} enrollment", row.client_name, row.project_name)
                     action=start
                     enrollment_id=row.enrollment_id.clone()
                     starts=vec![

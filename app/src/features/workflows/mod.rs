@@ -30,7 +30,7 @@ mod starts;
 
 pub use pages::WorkflowPage;
 pub use start_page::IntakeStartPage;
-pub use starts::{DraftItem, WorkflowMenu, WorkflowStart};
+pub use starts::{DraftItem, WorkflowMenu, WorkflowStart, use_start};
 
 // What the exit editor builds on: the recorded exit of a household and removing an
 // assessment's records.

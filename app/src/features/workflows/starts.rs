@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::server::ServerAction;
 
 use super::api::{DiscardWorkflow, StartWorkflow, WorkflowKind};
+use crate::ui::menu::RowMenu;
 
 /// A workflow in progress in a list: resume it (its owner) or discard it.
 #[component]
@@ -41,11 +42,20 @@ pub fn DraftItem(
     }
 }
 
-/// A report row's "⋯" menu: "Open the dashboard" first when `dashboard` is given (the
-/// client's address), then a button per workflow `starts` opens on the row's
-/// enrollment, then `children` (more `<li>` links).
+/// The action a page's menus start (or resume) workflows with: once the draft is made,
+/// the browser follows it to the workflow's step.
+pub fn use_start() -> ServerAction<StartWorkflow> {
+    let start = ServerAction::<StartWorkflow>::new();
+    crate::ui::form::follow(start);
+    start
+}
+
+/// A report row's "⋯" menu, named for its row (`name`): "Open the dashboard" first when
+/// `dashboard` is given (the client's address), then a button per workflow `starts`
+/// opens on the row's enrollment, then `children` (more `<li>` links).
 #[component]
 pub fn WorkflowMenu(
+    #[prop(into)] name: String,
     action: ServerAction<StartWorkflow>,
     enrollment_id: String,
     starts: Vec<(WorkflowKind, &'static str)>,
@@ -53,23 +63,20 @@ pub fn WorkflowMenu(
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     view! {
-        <details class="action-menu">
-            <summary aria-label="Actions">"⋯"</summary>
-            <ul role="list">
-                {dashboard.map(|href| view! { <li><a href=href>"Open the dashboard"</a></li> })}
-                {starts
-                    .into_iter()
-                    .map(|(kind, label)| {
-                        view! {
-                            <li>
-                                <WorkflowStart action enrollment_id=enrollment_id.clone() kind label=label.to_string() />
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-                {children.map(|c| c())}
-            </ul>
-        </details>
+        <RowMenu name>
+            {dashboard.map(|href| view! { <li><a href=href>"Open the dashboard"</a></li> })}
+            {starts
+                .into_iter()
+                .map(|(kind, label)| {
+                    view! {
+                        <li>
+                            <WorkflowStart action enrollment_id=enrollment_id.clone() kind label=label.to_string() />
+                        </li>
+                    }
+                })
+                .collect_view()}
+            {children.map(|c| c())}
+        </RowMenu>
     }
 }
 

@@ -1,0 +1,103 @@
+//! The compiled browser assets (`pkg/`: the wasm, its JavaScript and the stylesheet),
+//! served under an address that names their contents: `/pkg/<version>/…`, where
+//! `<version>` is a hash of the files. A browser keeps them for a year without asking
+//! again (`immutable`); a new build has a new version, so pages never load a stale
+//! mix. The Brotli and gzip copies the build writes beside each file (`cargo leptos
+//! build --precompress`) go to browsers that accept them.
+
+use std::path::{Path, PathBuf};
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
+use sha2::{Digest, Sha256};
+use tower_http::services::ServeDir;
+
+/// How long a browser keeps a versioned asset.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// The compiled assets of one site root.
+#[derive(Clone, Debug)]
+pub struct Assets {
+    /// Where the build wrote them (`<site root>/pkg`).
+    pub dir: PathBuf,
+    /// The hash of their contents (16 hex digits).
+    pub version: String,
+}
+
+impl Assets {
+    /// The assets under `site_root`: hashed once, at start. A site root without them
+    /// (tests of the server functions alone) has a version all the same.
+    pub fn read(site_root: &Path) -> Self {
+        let dir = site_root.join("pkg");
+        Assets {
+            version: version_of(&dir),
+            dir,
+        }
+    }
+
+    /// The package directory pages link to, relative to the site root: `pkg/<version>`.
+    pub fn pkg_dir(&self) -> String {
+        format!("pkg/{}", self.version)
+    }
+
+    /// `/pkg/<version>/…` from the build's directory, precompressed copies preferred,
+    /// successful answers kept by the browser for a year.
+    pub fn router<S: Clone + Send + Sync + 'static>(&self) -> Router<S> {
+        let files = ServeDir::new(&self.dir).precompressed_br().precompressed_gzip();
+        Router::new()
+            .nest_service(&format!("/{}", self.pkg_dir()), files)
+            .layer(axum::middleware::map_response(keep_for_a_year))
+    }
+}
+
+async fn keep_for_a_year(mut response: Response) -> Response {
+    if response.status().is_success() {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+    }
+    response
+}
+
+/// A hash of every file in `dir` (names and contents, in name order), leaving out the
+/// compressed copies: they follow from the files.
+fn version_of(dir: &Path) -> String {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    names.retain(|p| p.is_file() && !matches!(p.extension().and_then(|e| e.to_str()), Some("br" | "gz")));
+    names.sort();
+    let mut hash = Sha256::new();
+    for path in &names {
+        hash.update(path.file_name().map(|n| n.as_encoded_bytes()).unwrap_or_default());
+        match std::fs::read(path) {
+            Ok(bytes) => hash.update(&bytes),
+            Err(err) => tracing::warn!(path = %path.display(), error = %err, "an asset could not be read"),
+        }
+    }
+    hash.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_version_follows_the_contents_not_the_compressed_copies() {
+        let site = tempfile::tempdir().expect("temp dir");
+        let pkg = site.path().join("pkg");
+        std::fs::create_dir(&pkg).expect("pkg dir");
+        std::fs::write(pkg.join("hearth.js"), "one").expect("js");
+        let first = Assets::read(site.path()).version;
+        assert_eq!(first.len(), 16);
+        std::fs::write(pkg.join("hearth.js.br"), "compressed").expect("br");
+        assert_eq!(Assets::read(site.path()).version, first, "copies do not count");
+        std::fs::write(pkg.join("hearth.js"), "two").expect("js");
+        assert_ne!(
+            Assets::read(site.path()).version,
+            first,
+            "new contents, new version"
+        );
+    }
+}
