@@ -5,7 +5,7 @@ import { daysAgo, enrollmentAction, intakeByApi, saveAndContinue, step, surname 
 // The supervisor's caseload dashboard: a case manager's counts, a chart's details on
 // hover, the drill-down to their clients, and the counts after the case manager exits a
 // household. The case manager is "multi" (Morgan Ellis), whose Riverside caseload no
-// other test touches. Desktop only.
+// other test touches. Desktop, but for a tablet's tap on a chart (it only reads).
 
 async function asMorgan(page: Page) {
   await page.context().clearCookies();
@@ -59,4 +59,18 @@ test("@desktop a supervisor sees a case manager's counts change after an exit", 
   await row.getByRole("link", { name: "Morgan Ellis" }).click();
   await expect(page.getByRole("heading", { name: "Caseload — Morgan Ellis", level: 1 })).toBeVisible();
   await expect(page.getByTestId("caseload-row").filter({ hasText: `Jules ${last}` })).toHaveCount(0);
+});
+
+test("@tablet a chart's bar tapped on a tablet tells its details", async ({ page }) => {
+  await signIn(page, "supervisor");
+  await page.goto("/caseloads");
+  await waitForHydration(page);
+  const detail = page.getByTestId("chart-active-detail");
+  await expect(detail).toHaveText("Tap or point at a bar for its details.");
+  const bar = page.getByTestId("chart-active").getByTestId("chart-bar").first();
+  const label = bar.locator("text").first();
+  const name = (await label.textContent()) ?? "";
+  expect(name).not.toEqual("");
+  await label.tap();
+  await expect(detail).toContainText(new RegExp(`^${name}: \\d+ active clients in \\d+ households`));
 });

@@ -5,9 +5,17 @@ test.beforeEach(async ({ page, javaScriptEnabled }) => {
 });
 
 test.describe("home page", () => {
-  test("shows the CoC read from the database and re-checks it through a server function", async ({ page, gotoPage }) => {
+  test("shows the CoC read from the database and, to an HMIS admin, re-checks it through a server function", async ({ page, gotoPage }) => {
+    // A case manager's home has the CoC and the day, not the system's state.
     await gotoPage("/");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hearth Continuum of Care");
+    await expect(page.getByTestId("coc-today")).toBeVisible();
+    await expect(page.getByRole("heading", { name: "System status" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Check database again" })).toHaveCount(0);
+
+    await page.context().clearCookies();
+    await signIn(page, "admin");
+    await gotoPage("/");
     await expect(page.getByTestId("database-backend")).toHaveText("SQLite");
     const checkedAt = page.getByTestId("checked-at");
     const before = await checkedAt.textContent();
@@ -21,7 +29,9 @@ test.describe("home page", () => {
     await expect(page.getByRole("button", { name: "Check database again" })).toBeEnabled();
   });
 
-  test("renders on the server and its form works without JavaScript @nojs", async ({ page, gotoPage }) => {
+  test("renders on the server and its form works without JavaScript @nojs", async ({ page, gotoPage, javaScriptEnabled }) => {
+    await page.context().clearCookies();
+    await signIn(page, "admin", javaScriptEnabled !== false);
     await gotoPage("/");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Hearth Continuum of Care");
     await expect(page.getByTestId("coc-today")).toHaveText(/\w+day, \w+ \d{1,2}, \d{4}/);

@@ -55,7 +55,20 @@ on_both_databases!(home_page_is_rendered_on_the_server, |app| {
         html.contains("Hearth Continuum of Care"),
         "SSR shows the CoC name read from the database"
     );
-    assert!(html.contains("System status"));
+    assert!(
+        !html.contains("System status"),
+        "a case manager's home does not show the system's state"
+    );
+    let admin = app.signed_in("admin").await;
+    let admin_home = admin
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(admin_home.contains("System status"), "an HMIS admin's home does");
     // The hydration script, under the compiled assets' version (`assets`).
     let version = hearth_server::assets::Assets::read(std::path::Path::new("../target/site")).version;
     assert!(

@@ -1,6 +1,6 @@
 //! A small horizontal bar chart: server-rendered SVG (readable without JavaScript, each
 //! bar titled for a native tooltip) that, once hydrated, shows a bar's details below
-//! the chart when it is pointed at or focused.
+//! the chart when it is tapped, pointed at or focused.
 
 use leptos::prelude::*;
 
@@ -31,7 +31,12 @@ pub fn BarChart(title: &'static str, testid: &'static str, bars: Vec<Bar>) -> im
         .map(|(i, bar)| {
             let y = i * ROW + 4;
             let width = (bar.value * span / max).max(if bar.value > 0 { 2 } else { 0 });
-            let (enter, focus, label) = (bar.detail.clone(), bar.detail.clone(), bar.detail.clone());
+            let (enter, focus, tap, label) = (
+                bar.detail.clone(),
+                bar.detail.clone(),
+                bar.detail.clone(),
+                bar.detail.clone(),
+            );
             view! {
                 <g
                     class="chart__bar"
@@ -39,6 +44,7 @@ pub fn BarChart(title: &'static str, testid: &'static str, bars: Vec<Bar>) -> im
                     role="listitem"
                     aria-label=label
                     data-testid="chart-bar"
+                    on:click=move |_| shown.set(Some(tap.clone()))
                     on:mouseenter=move |_| shown.set(Some(enter.clone()))
                     on:focus=move |_| shown.set(Some(focus.clone()))
                     on:mouseleave=move |_| shown.set(None)
@@ -59,7 +65,7 @@ pub fn BarChart(title: &'static str, testid: &'static str, bars: Vec<Bar>) -> im
                 {bars}
             </svg>
             <p class="chart__detail hint" aria-live="polite" data-testid=format!("{testid}-detail")>
-                {move || shown.get().unwrap_or_else(|| "Point at a bar for details.".to_string())}
+                {move || shown.get().unwrap_or_else(|| "Tap or point at a bar for its details.".to_string())}
             </p>
         </figure>
     }

@@ -116,19 +116,9 @@ pub fn UsersPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match users.await {
                         Ok(page) => view! {
-                            <table class="data-table">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"User"</th>
-                                        <th scope="col">"Access"</th>
-                                        <th scope="col">"Status"</th>
-                                        <th scope="col">"Actions"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {page.users.into_iter().map(|user| view! { <UserRowView user reset toggle end /> }).collect_view()}
-                                </tbody>
-                            </table>
+                            <DataTable columns=&["User", "Access", "Status", "Actions"]>
+                                {page.users.into_iter().map(|user| view! { <UserRowView user reset toggle end /> }).collect_view()}
+                            </DataTable>
                             <p class="hint">{format!("Page {} of {}", page.page + 1, page.pages.max(1))}</p>
                         }.into_any(),
                         Err(e) => errors_view(e),
@@ -213,21 +203,21 @@ fn UserRowView(
     let password_label = format!("Temporary password for {}", user.username);
     view! {
         <tr data-testid=row_id>
-            <td>
+            <td data-label="User">
                 <a href=format!("{}/{}", routes::ADMIN_USERS, user.user_id)>
                     <strong>{user.full_name.clone()}</strong>
                 </a>
                 <br />
                 <span class="hint">{user.username.clone()}</span>
             </td>
-            <td>{user.access.iter().map(AccessEntry::label).collect::<Vec<_>>().join("; ")}</td>
-            <td>
+            <td data-label="Access">{user.access.iter().map(AccessEntry::label).collect::<Vec<_>>().join("; ")}</td>
+            <td data-label="Status">
                 {status}
                 <br />
                 <span class="hint">{sessions}</span>
                 {user.second_factor.then(|| view! { <br /> <span class="hint">"Two-step sign-in"</span> })}
             </td>
-            <td class="actions">
+            <td data-label="Actions" class="actions">
                 {if user.account_managed {
                     view! {
                         <ActionForm action=reset attr:class="form form--inline">

@@ -98,7 +98,7 @@ fn DueRow(row: AnnualDueRow, start: ServerAction<StartWorkflow>) -> impl IntoVie
             <td data-label="Days left">
                 <span class=if urgent { "tag tag--warning" } else { "tag tag--muted" }>{row.days_left.to_string()}</span>
             </td>
-            <td>
+            <td data-label="Actions">
                 <WorkflowMenu
                     name=format!("Actions for {}, {} enrollment", row.client_name, row.project_name)
                     action=start

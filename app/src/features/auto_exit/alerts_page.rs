@@ -87,7 +87,7 @@ fn ApproachingLine(
             <td data-label="Last service or contact">{format_date(row.last_activity)}</td>
             <td data-label="Days without">{row.days_inactive}</td>
             <td data-label="Auto-exit">{exits}</td>
-            <td>
+            <td data-label="Actions">
                 <WorkflowMenu
                     name=format!("Actions for {}'s household, {}", row.head_name, row.project_name)
                     action=start

@@ -140,7 +140,7 @@ fn ListRow(
             <td data-label="Status">
                 <span class=if housed { "tag tag--warning" } else { "tag tag--muted" } data-testid="priority-status">{status}</span>
             </td>
-            <td>
+            <td data-label="Actions">
                 <RowMenu name=format!("Actions for {}'s household, rank {}", row.client_name, row.rank)>
                     <li>
                         <a href=routes::client(&row.personal_id)>"Open the dashboard"</a>

@@ -115,10 +115,10 @@ fn ImportJobView(job: ImportJob) -> impl IntoView {
                     <tbody>
                         {problems.into_iter().map(|p| view! {
                             <tr>
-                                <td>{p.file}</td>
-                                <td>{p.line.map(|l| l.to_string()).unwrap_or_default()}</td>
-                                <td>{p.column.unwrap_or_default()}</td>
-                                <td>{p.message}</td>
+                                <td data-label="File">{p.file}</td>
+                                <td data-label="Line">{p.line.map(|l| l.to_string()).unwrap_or_default()}</td>
+                                <td data-label="Column">{p.column.unwrap_or_default()}</td>
+                                <td data-label="Problem">{p.message}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>

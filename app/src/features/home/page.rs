@@ -3,8 +3,10 @@ use leptos::server::ServerAction;
 use leptos_meta::Title;
 
 use super::api::{GetSystemStatus, SystemStatus, get_system_status};
+use crate::domain::access::Workgroup;
 use crate::error::AppError;
 use crate::features::caseload::{MyCaseAssignments, MyDrafts};
+use crate::session::use_session;
 use crate::ui::layout::ErrorPanel;
 use crate::ui::status::Loading;
 
@@ -41,36 +43,61 @@ pub fn HomePage() -> impl IntoView {
             <crate::features::annual::AnnualDueCard />
             <crate::features::auto_exit::ApproachingAutoExitCard />
             <MyCaseAssignments />
-            <Transition fallback=Loading>
-                <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors /> }>
-                    {move || Suspend::new(async move {
-                        let current = match check.value().get() {
-                            Some(Ok(fresh)) => Ok(fresh),
-                            _ => status.await,
-                        };
-                        current.map(|s| view! { <StatusView status=s /> })
-                    })}
-                </ErrorBoundary>
-            </Transition>
-            <ActionForm action=check attr:class="inline-form">
-                <button type="submit" class="button" disabled=move || check.pending().get()>
-                    {move || if check.pending().get() { "Checking…" } else { "Check database again" }}
-                </button>
-            </ActionForm>
-            {move || {
-                check
-                    .value()
-                    .get()
-                    .and_then(Result::err)
-                    .map(|e: AppError| {
-                        view! {
-                            <p class="notice notice--error" role="alert">
-                                {e.to_string()}
-                            </p>
-                        }
-                    })
-            }}
+            <SystemStatusCard check status />
         </section>
+    }
+}
+
+/// The system's state for HMIS admins (the database, its migrations, how fast it
+/// answers) with a check on demand; nobody else's home shows it.
+#[component]
+fn SystemStatusCard(
+    check: ServerAction<GetSystemStatus>,
+    status: Resource<Result<SystemStatus, AppError>>,
+) -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let admin = session
+                    .await
+                    .ok()
+                    .flatten()
+                    .and_then(|s| s.context)
+                    .is_some_and(|c| c.workgroup == Workgroup::HmisAdmin);
+                admin.then(|| view! {
+                    <Transition fallback=Loading>
+                        <ErrorBoundary fallback=|errors| view! { <ErrorPanel errors /> }>
+                            {move || Suspend::new(async move {
+                                let current = match check.value().get() {
+                                    Some(Ok(fresh)) => Ok(fresh),
+                                    _ => status.await,
+                                };
+                                current.map(|s| view! { <StatusView status=s /> })
+                            })}
+                        </ErrorBoundary>
+                    </Transition>
+                    <ActionForm action=check attr:class="inline-form">
+                        <button type="submit" class="button" disabled=move || check.pending().get()>
+                            {move || if check.pending().get() { "Checking…" } else { "Check database again" }}
+                        </button>
+                    </ActionForm>
+                    {move || {
+                        check
+                            .value()
+                            .get()
+                            .and_then(Result::err)
+                            .map(|e: AppError| {
+                                view! {
+                                    <p class="notice notice--error" role="alert">
+                                        {e.to_string()}
+                                    </p>
+                                }
+                            })
+                    }}
+                })
+            })}
+        </Transition>
     }
 }
 

@@ -12,6 +12,7 @@ use crate::routes;
 use crate::ui::form::{FieldMessage, FormMessage};
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
+use crate::ui::table::DataTable;
 
 #[component]
 pub fn OrganizationsPage() -> impl IntoView {
@@ -37,19 +38,9 @@ pub fn OrganizationsPage() -> impl IntoView {
                     });
                     let may_create = list.may_create;
                     view! {
-                        <table class="data-table">
-                            <thead>
-                                <tr>
-                                    <th scope="col">"Organization"</th>
-                                    <th scope="col">"Kind"</th>
-                                    <th scope="col">"Users"</th>
-                                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {list.organizations.into_iter().map(|org| view! { <OrganizationRowView org /> }).collect_view()}
-                            </tbody>
-                        </table>
+                        <DataTable columns=&["Organization", "Kind", "Users", ""]>
+                            {list.organizations.into_iter().map(|org| view! { <OrganizationRowView org /> }).collect_view()}
+                        </DataTable>
                         {(editing.is_some() || may_create).then(|| view! {
                             <OrganizationForm save error editing may_set_flags=may_create />
                         })}
@@ -72,10 +63,10 @@ fn OrganizationRowView(org: OrganizationRow) -> impl IntoView {
     let edit_label = format!("Edit {}", org.organization_name);
     view! {
         <tr data-testid="organization-row">
-            <td><strong>{org.organization_name.clone()}</strong></td>
-            <td>{kind}</td>
-            <td>{org.users}</td>
-            <td>
+            <td data-label="Organization"><strong>{org.organization_name.clone()}</strong></td>
+            <td data-label="Kind">{kind}</td>
+            <td data-label="Users">{org.users}</td>
+            <td data-label="Actions">
                 <a class="button button--secondary" href=format!("{}?edit={}", routes::ADMIN_ORGANIZATIONS, org.organization_id) aria-label=edit_label>
                     "Edit"
                 </a>

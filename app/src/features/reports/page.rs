@@ -114,7 +114,7 @@ fn MilestoneLine(row: MilestoneRow, start: ServerAction<StartWorkflow>) -> impl 
             <td data-label="Project">{row.project_name.clone()}</td>
             <td data-label="Start date">{format_date(row.entry_date)}</td>
             <td data-label="To update">{needs}</td>
-            <td>
+            <td data-label="Actions">
                 <WorkflowMenu
                     name=format!("Actions for {}, {} enrollment", row.client_name, row.project_name)
                     action=start

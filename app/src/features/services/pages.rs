@@ -15,6 +15,7 @@ use crate::ui::form::{DateField, FieldMessage, FormMessage, action_error, form_l
 use crate::ui::format::format_date;
 use crate::ui::layout::errors_view;
 use crate::ui::status::Loading;
+use crate::ui::table::DataTable;
 
 #[component]
 pub fn EnrollmentServicesPage() -> impl IntoView {
@@ -77,32 +78,22 @@ fn ServicesView(
                 view! { <p class="hint">"No services recorded yet."</p> }.into_any()
             } else {
                 view! {
-                    <table class="data-table" data-testid="services">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Date"</th>
-                                <th scope="col">"Type"</th>
-                                <th scope="col">"Service"</th>
-                                <th scope="col">"Recorded by"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {p
-                                .services
-                                .into_iter()
-                                .map(|s| {
-                                    view! {
-                                        <tr>
-                                            <td>{format_date(s.date_provided)}</td>
-                                            <td>{s.record_type}</td>
-                                            <td>{s.type_provided}</td>
-                                            <td>{s.recorded_by.unwrap_or_default()}</td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
+                    <DataTable testid="services" columns=&["Date", "Type", "Service", "Recorded by"]>
+                        {p
+                            .services
+                            .into_iter()
+                            .map(|s| {
+                                view! {
+                                    <tr>
+                                        <td data-label="Date">{format_date(s.date_provided)}</td>
+                                        <td data-label="Type">{s.record_type}</td>
+                                        <td data-label="Service">{s.type_provided}</td>
+                                        <td data-label="Recorded by">{s.recorded_by.unwrap_or_default()}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </DataTable>
                 }
                     .into_any()
             }}
@@ -132,30 +123,21 @@ fn ServicesView(
                             view! { <p class="hint">"No contacts recorded yet."</p> }.into_any()
                         } else {
                             view! {
-                                <table class="data-table" data-testid="contacts">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Date"</th>
-                                            <th scope="col">"Living situation"</th>
-                                            <th scope="col">"Location"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {p
-                                            .contacts
-                                            .into_iter()
-                                            .map(|c| {
-                                                view! {
-                                                    <tr>
-                                                        <td>{format_date(c.information_date)}</td>
-                                                        <td>{c.living_situation}</td>
-                                                        <td>{c.location_details.unwrap_or_default()}</td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
+                                <DataTable testid="contacts" columns=&["Date", "Living situation", "Location"]>
+                                    {p
+                                        .contacts
+                                        .into_iter()
+                                        .map(|c| {
+                                            view! {
+                                                <tr>
+                                                    <td data-label="Date">{format_date(c.information_date)}</td>
+                                                    <td data-label="Living situation">{c.living_situation}</td>
+                                                    <td data-label="Location">{c.location_details.unwrap_or_default()}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </DataTable>
                             }
                                 .into_any()
                         }}
