@@ -60,14 +60,7 @@ on_both_databases!(home_page_is_rendered_on_the_server, |app| {
         "a case manager's home does not show the system's state"
     );
     let admin = app.signed_in("admin").await;
-    let admin_home = admin
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let admin_home = app.page(&admin, "/").await;
     assert!(admin_home.contains("System status"), "an HMIS admin's home does");
     // The hydration script, under the compiled assets' version (`assets`).
     let version = hearth_server::assets::Assets::read(std::path::Path::new("../target/site")).version;

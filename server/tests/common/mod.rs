@@ -65,13 +65,13 @@ impl TestApp {
 }
 
 impl TestApp {
-    /// Creates the demo organizations and users (see `hearth serve --demo`).
     /// The text of the page at `path` as `client` gets it.
     pub async fn page(&self, client: &reqwest::Client, path: &str) -> String {
         let response = client.get(self.url(path)).send().await.expect("the page answers");
         response.text().await.expect("the page's text")
     }
 
+    /// Creates the demo organizations and users (see `hearth serve --demo`).
     pub async fn seed_demo(&self) {
         hearth_demo::accounts::seed(&self.db, self.state.now())
             .await
