@@ -1,5 +1,5 @@
 import { expect, signIn, test, waitForHydration } from "./fixtures";
-import { daysAgo, enrollmentAction, intakeByApi, saveAndContinue, step, surname, us } from "./intake-helpers";
+import { daysAgo, enrollmentAction, goToStep, intakeByApi, saveAndContinue, step, surname, us } from "./intake-helpers";
 
 // Exits as case managers do them on a tablet. Each test enrolls its own household
 // through the API (the intake has its own browser tests), then exits through the UI.
@@ -142,7 +142,7 @@ test("@tablet an exit left halfway resumes from the dashboard in a new browser s
   await other.getByRole("link", { name: "Resume exit" }).click();
   await step(other, `Exit assessment — Ines ${last}`);
   await expect(other.locator('[data-testid="step"][data-done="true"]')).toHaveCount(1);
-  await other.getByRole("navigation", { name: "Steps" }).getByRole("link", { name: /Exit date and destination/ }).click();
+  await goToStep(other, /Exit date and destination/);
   await expect(other.getByLabel("Project exit date")).toHaveValue(daysAgo(1));
   await context.close();
 });

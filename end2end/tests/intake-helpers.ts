@@ -27,8 +27,19 @@ export async function fillClient(page: Page, dob: string, adult: boolean) {
   if (adult) await page.getByLabel("Veteran status").selectOption("0");
 }
 
-/** The entry assessment: adults answer the HoH-and-adults elements too. */
-export async function fillEntry(page: Page, adult: boolean) {
+/** Opens a step from the step list, unfolding the list first where it is folded (on a
+ *  tablet), as a person taps "Step n of m" and then the step. */
+export async function goToStep(page: Page, name: string | RegExp) {
+  const list = page.getByTestId("step-list");
+  const summary = list.locator("summary");
+  if (await summary.isVisible()) await summary.click();
+  await list.getByRole("navigation", { name: "Steps" }).getByRole("link", { name }).click();
+}
+
+/** The entry assessment: adults answer the HoH-and-adults elements too. The sources
+ *  of health insurance appear once "Yes" is chosen: at once with JavaScript, after
+ *  Save & Continue (which asks for a source) without it. */
+export async function fillEntry(page: Page, adult: boolean, js = true) {
   if (adult) {
     await page.getByLabel("Type of residence before project start").selectOption("116");
     await page.getByLabel("Length of stay in that residence").selectOption("3");
@@ -38,7 +49,15 @@ export async function fillEntry(page: Page, adult: boolean) {
   }
   await page.getByLabel("Disabling condition", { exact: true }).selectOption("0");
   await page.getByLabel("Covered by health insurance").selectOption("1");
-  await page.getByLabel("Medicaid", { exact: true }).check();
+  const medicaid = page.getByLabel("Medicaid", { exact: true });
+  if (js) {
+    await expect(medicaid).toBeVisible();
+  } else {
+    await expect(medicaid).toBeHidden();
+    await page.getByTestId("save-continue").click();
+    await expect(page.getByText("give at least one source below")).toBeVisible();
+  }
+  await medicaid.check();
   for (const kind of [
     "Physical disability",
     "Developmental disability",
@@ -81,7 +100,7 @@ export async function intakeOne(page: Page, first: string, last: string, project
   await saveAndContinue(page, "Project and start date");
   await chooseProject(page, project);
   await saveAndContinue(page, `Entry assessment — ${first} ${last}`);
-  await fillEntry(page, true);
+  await fillEntry(page, true, js);
   if (project.includes("Street Outreach")) {
     await saveAndContinue(page, `Outreach information — ${first} ${last}`);
     await page.getByLabel("Last known location").fill("Riverfront park, north shelter house");

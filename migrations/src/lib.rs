@@ -23,6 +23,7 @@ mod m20261208_000023_keep_annual_due;
 mod m20261209_000024_keep_dq_facts;
 mod m20261210_000025_cover_sweep_reads;
 mod m20261211_000026_retired_elements;
+mod m20261212_000027_short_client_id;
 mod plain_indexes;
 
 pub struct Migrator;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000024_keep_dq_facts::Migration),
             Box::new(m20261210_000025_cover_sweep_reads::Migration),
             Box::new(m20261211_000026_retired_elements::Migration),
+            Box::new(m20261212_000027_short_client_id::Migration),
         ]
     }
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use app::db::entities::{assessment_event, enrollment, income_benefit};
+use app::db::entities::{assessment_event, enrollment, health_and_dv, income_benefit};
 use app::features::workflows::api::{StepBody, WorkflowView};
 use common::workflow::*;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
@@ -488,3 +488,128 @@ on_both_databases!(only_the_owning_organization_assesses, |app| {
     .await;
     assert!(events(&app, 2).await.is_empty());
 });
+
+/// `ADULT_ENTRY` with some answers replaced or added.
+fn adult_entry_with<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut answers: Vec<(&str, &str)> = ADULT_ENTRY
+        .iter()
+        .filter(|(k, _)| !changes.iter().any(|(c, _)| c == k))
+        .copied()
+        .collect();
+    answers.extend_from_slice(changes);
+    answers
+}
+
+on_both_databases!(
+    dependent_questions_count_only_when_their_answer_asks_them,
+    |app| {
+        app.seed_demo().await;
+        let casey = app.signed_in("casemanager").await;
+        let people = [("Iris", "Dependent", "1980-02-02", "1")];
+        // Transitional housing asks 3.917's break-in-homelessness questions.
+        let project = "Riverside Transitional Living";
+        let (draft, ids) = intake(&app, &casey, &people, project, &today(&app)).await;
+        let step = format!("entry-{}", ids[0]);
+        let w: WorkflowView = view(&app, &casey, &draft, &step).await;
+        let StepBody::Form(fields) = w.step.body else {
+            panic!("a form")
+        };
+        assert!(fields.iter().any(|f| f.name == "previous_street_essh"));
+
+        // Income "No": an amount still typed under it (hidden on the page) is not kept.
+        saved(
+            &app,
+            &casey,
+            &draft,
+            &step,
+            &adult_entry_with(&[("income_from_any_source", "0"), ("income_Earned", "500")]),
+        )
+        .await;
+        let kept = shown(&app, &casey, &draft, &step).await;
+        assert!(
+            kept.contains(&("income_from_any_source".into(), "0".into())),
+            "{kept:?}"
+        );
+        assert!(!kept.iter().any(|(k, _)| k == "income_Earned"), "{kept:?}");
+
+        // A disability answered Yes asks whether it is long-continuing: required then only.
+        refused(
+            save(
+                &app,
+                &casey,
+                &draft,
+                &step,
+                &adult_entry_with(&[("disability_5", "1")]),
+            )
+            .await,
+            422,
+            "\"field\":\"indefinite_5\"",
+        )
+        .await;
+        // A survivor is asked when it happened and whether fleeing.
+        let survivor = save(
+            &app,
+            &casey,
+            &draft,
+            &step,
+            &adult_entry_with(&[("domestic_violence_survivor", "1")]),
+        )
+        .await;
+        let body = survivor.text().await.unwrap();
+        assert!(body.contains("\"field\":\"when_occurred\""), "{body}");
+        assert!(body.contains("\"field\":\"currently_fleeing\""), "{body}");
+
+        // Not a survivor: the follow-ups sent anyway are dropped, and the step saves.
+        saved(
+            &app,
+            &casey,
+            &draft,
+            &step,
+            &adult_entry_with(&[
+                ("income_from_any_source", "0"),
+                ("income_Earned", "500"),
+                ("domestic_violence_survivor", "0"),
+                ("when_occurred", "1"),
+                ("currently_fleeing", "1"),
+                // From a place not meant for habitation: the break-in-homelessness
+                // questions (after an institutional, temporary or permanent stay) do
+                // not apply.
+                ("los_under_threshold", "1"),
+                ("previous_street_essh", "1"),
+            ]),
+        )
+        .await;
+        let kept = shown(&app, &casey, &draft, &step).await;
+        for dropped in [
+            "when_occurred",
+            "currently_fleeing",
+            "los_under_threshold",
+            "previous_street_essh",
+        ] {
+            assert!(!kept.iter().any(|(k, _)| k == dropped), "{dropped}: {kept:?}");
+        }
+        ok_url(
+            app.call_as(&casey, "finish_workflow", &[("draft_id", &draft)])
+                .await,
+        )
+        .await;
+
+        // What the HMIS holds: no income, no earned amount, no "when" for a non-survivor.
+        let income = income_benefit::Entity::find()
+            .filter(income_benefit::Column::PersonalId.eq(ids[0].as_str()))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect("the entry's income record");
+        assert_eq!(income.income_from_any_source, Some(0));
+        assert_eq!(income.earned_amount, None);
+        let dv = health_and_dv::Entity::find()
+            .filter(health_and_dv::Column::PersonalId.eq(ids[0].as_str()))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect("the entry's DV record");
+        assert_eq!(dv.domestic_violence_survivor, Some(0));
+        assert_eq!(dv.when_occurred, None);
+    }
+);

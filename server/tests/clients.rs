@@ -116,6 +116,14 @@ on_both_databases!(intake_of_a_new_household_commits_every_row_at_finish, |app| 
     let response = app.call_as(&casey, "search_clients", &[("q", &ids[1])]).await;
     let found: SearchResults = response.json().await.unwrap();
     assert_eq!(found.exact.as_deref(), Some(ids[1].as_str()));
+    // ... and by the short ID the dashboard shows ("9C21-A27D"), unique in the household
+    // though its members were entered in the same second.
+    let short = app::domain::dedup::short_client_id(&ids[1]);
+    assert_eq!(short.len(), 9, "{short}");
+    let response = app.call_as(&casey, "search_clients", &[("q", &short)]).await;
+    let found: SearchResults = response.json().await.unwrap();
+    assert_eq!(found.hits.len(), 1, "{short}: {found:?}");
+    assert_eq!(found.exact.as_deref(), Some(ids[1].as_str()));
     let response = app
         .call_as(&casey, "search_clients", &[("q", "ram 1/20/2017")])
         .await;

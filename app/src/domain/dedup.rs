@@ -68,6 +68,9 @@ pub fn prefix_upper_bound(prefix: &str) -> Option<String> {
 pub struct ClientQuery {
     /// An exact client ID (PersonalID).
     pub personal_id: Option<String>,
+    /// The last eight characters of a client ID, as the short ID people read shows
+    /// them (lowercase hexadecimal).
+    pub short_id: Option<String>,
     /// First-name prefix (search key).
     pub first: Option<String>,
     /// Last-name prefix (search key).
@@ -86,6 +89,8 @@ impl ClientQuery {
 /// Reads what was typed into a search box:
 ///
 /// - a client ID (32 hexadecimal characters) → that client;
+/// - a short client ID (`9C21-A27D`, see [`short_client_id`]) → the clients whose ID
+///   ends so (one, but for a rare coincidence);
 /// - four digits → SSN last four;
 /// - a date (`2001-03-14`, `3/14/2001`, `03/14/2001`) → date of birth;
 /// - words → first and last name prefixes: "joh smi" is first "joh", last "smi";
@@ -97,6 +102,10 @@ pub fn parse_query(typed: &str) -> ClientQuery {
     let typed = typed.trim();
     if is_personal_id(typed) {
         query.personal_id = Some(typed.to_ascii_lowercase());
+        return query;
+    }
+    if is_short_client_id(typed) {
+        query.short_id = Some(typed.replace('-', "").to_ascii_lowercase());
         return query;
     }
     let comma = typed.contains(',');
@@ -135,6 +144,31 @@ pub fn is_personal_id(text: &str) -> bool {
     text.len() == 32 && text.chars().all(|c| c.is_ascii_hexdigit())
 }
 
+/// The client ID people read, say on the phone and type into the search: the last
+/// eight of Hearth's 32 hexadecimal characters in two groups ("9C21-A27D"; the first
+/// ones are a time stamp, shared by clients entered in the same minute, the last ones
+/// random). An ID of another shape (imported from another HMIS) is shown as it is.
+/// The full ID stays in addresses and the HUD CSV export.
+pub fn short_client_id(personal_id: &str) -> String {
+    if is_personal_id(personal_id) {
+        let tail = personal_id[SHORT_ID_FROM..].to_ascii_uppercase();
+        format!("{}-{}", &tail[..4], &tail[4..])
+    } else {
+        personal_id.to_string()
+    }
+}
+
+/// Where the short ID starts in a client ID (0-based; SQL's `substr` counts from 1).
+pub const SHORT_ID_FROM: usize = 24;
+
+/// Typed text in the shape of [`short_client_id`].
+pub fn is_short_client_id(text: &str) -> bool {
+    text.len() == 9
+        && text
+            .char_indices()
+            .all(|(i, c)| if i == 4 { c == '-' } else { c.is_ascii_hexdigit() })
+}
+
 /// A date typed as ISO (`2001-03-14`) or US (`3/14/2001`).
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
@@ -155,6 +189,30 @@ mod tests {
         assert_eq!(search_key("O'Brien"), "o'brien");
         assert_eq!(search_key(" Ángel "), "angel");
         assert_eq!(search_key("ŁUKASZ"), "lukasz");
+    }
+
+    #[test]
+    fn the_short_client_id_is_the_random_end_of_the_id() {
+        let id = "019b0a2c3d4e7f6a8a1b2c3d9c21a27d";
+        assert_eq!(short_client_id(id), "9C21-A27D");
+        assert_eq!(
+            short_client_id("HMIS-77"),
+            "HMIS-77",
+            "an imported ID stays as it is"
+        );
+        let q = parse_query(" 9C21-a27d ");
+        assert_eq!(q.short_id.as_deref(), Some("9c21a27d"));
+        assert!(q.first.is_none() && q.last.is_none() && q.ssn_last4.is_none());
+        assert!(!is_short_client_id("9C21A27D") && !is_short_client_id("9C21-A27G"));
+    }
+
+    proptest! {
+        #[test]
+        fn every_short_client_id_finds_its_client(id in "[0-9a-f]{32}") {
+            let q = parse_query(&short_client_id(&id));
+            let short = q.short_id.expect("a short ID");
+            prop_assert_eq!(&id[SHORT_ID_FROM..], short.as_str());
+        }
     }
 
     #[test]

@@ -13,7 +13,11 @@ pub struct Bar {
     pub detail: String,
 }
 
-const ROW: usize = 30;
+/// A row's height: each bar is a ≥ 44 CSS px tap target where the chart is drawn at
+/// its usual width (a row answers a tap anywhere across it).
+const ROW: usize = 40;
+/// The bar's thickness.
+const BAR: usize = 18;
 const LABEL: usize = 150;
 const WIDTH: usize = 520;
 /// Room on the right for the value.
@@ -51,9 +55,10 @@ pub fn BarChart(title: &'static str, testid: &'static str, bars: Vec<Bar>) -> im
                     on:blur=move |_| shown.set(None)
                 >
                     <title>{bar.detail}</title>
-                    <text class="chart__label" x=LABEL - 8 y=y + 19 text-anchor="end">{bar.label}</text>
-                    <rect class="chart__rect" x=LABEL y=y + 5 width=width height=ROW - 12 rx="3" />
-                    <text class="chart__value" x=LABEL + width + 6 y=y + 19>{bar.value}</text>
+                    <rect class="chart__row" x="0" y=y width=WIDTH height=ROW />
+                    <text class="chart__label" x=LABEL - 8 y=y + ROW / 2 + 5 text-anchor="end">{bar.label}</text>
+                    <rect class="chart__rect" x=LABEL y=y + (ROW - BAR) / 2 width=width height=BAR rx="3" />
+                    <text class="chart__value" x=LABEL + width + 6 y=y + ROW / 2 + 5>{bar.value}</text>
                 </g>
             }
         })

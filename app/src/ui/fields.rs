@@ -2,6 +2,8 @@
 //! rendered here and posted as `answers[name]=value`, so a workflow's pages, its draft
 //! and its "Default Last" prefill all speak the same language (field name → text).
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +27,7 @@ impl Choice {
             .iter()
             .map(|code| Choice {
                 value: code.code.to_string(),
-                label: code.label.to_string(),
+                label: crate::domain::codes::plain_label(code.label).to_string(),
                 group: code.group.map(str::to_string),
             })
             .collect()
@@ -68,6 +70,21 @@ pub struct FieldSpec {
     /// server decides again at save from the date it receives.
     #[serde(default)]
     pub adults_on: Option<chrono::NaiveDate>,
+    /// Asked only when another answer of the form is one of some values (HUD's
+    /// dependent questions: the sources when "from any source" is Yes, the follow-up
+    /// of a disability answered Yes). Hidden as the person answers; the server drops
+    /// an answer to a question that does not apply and requires it only when it does.
+    #[serde(default)]
+    pub shown_when: Option<ShownWhen>,
+}
+
+/// The answer a dependent question waits for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShownWhen {
+    /// The answer's field.
+    pub field: String,
+    /// The values that make the question apply (a select's codes; "yes" for a tick).
+    pub values: Vec<String>,
 }
 
 impl FieldSpec {
@@ -80,6 +97,7 @@ impl FieldSpec {
             required: false,
             hint: None,
             adults_on: None,
+            shown_when: None,
         }
     }
 
@@ -106,17 +124,63 @@ impl FieldSpec {
         self.adults_on = Some(on);
         self
     }
+
+    /// Asked only when `field` is answered with one of `values` (see
+    /// [`FieldSpec::shown_when`]).
+    pub fn when<V: ToString>(mut self, field: &str, values: impl IntoIterator<Item = V>) -> Self {
+        self.shown_when = Some(ShownWhen {
+            field: field.to_string(),
+            values: values.into_iter().map(|v| v.to_string()).collect(),
+        });
+        self
+    }
 }
 
 /// The name of the date-of-birth field that [`FieldSpec::adults_on`] watches.
 pub const DOB_FIELD: &str = "dob";
 
 /// Whether a field asked of adults only applies, given the date of birth typed.
-fn applies(adults_on: Option<chrono::NaiveDate>, dob: &str) -> bool {
+fn adult_applies(adults_on: Option<chrono::NaiveDate>, dob: &str) -> bool {
     match (adults_on, crate::domain::input::form_date(dob)) {
         (Some(on), Ok(Some(born))) => born > on || crate::domain::dates::is_adult_on(born, on),
         _ => true,
     }
+}
+
+/// Whether a dependent question applies, given its controlling answer and whether
+/// that answer's own question applies.
+fn condition_holds(shown_when: Option<&ShownWhen>, answer: &str, controller_applies: bool) -> bool {
+    shown_when.is_none_or(|c| controller_applies && c.values.iter().any(|v| v == answer))
+}
+
+/// The names of the fields that do not apply to the answers the fields hold (asked of
+/// adults only and the date of birth makes a child, or waiting for an answer not
+/// given). The server drops those answers and does not require them.
+pub fn inapplicable(fields: &[FieldSpec]) -> std::collections::BTreeSet<String> {
+    let value = |name: &str| {
+        fields
+            .iter()
+            .find(|f| f.name == name)
+            .map(|f| f.value.as_str())
+            .unwrap_or_default()
+    };
+    let dob = value(DOB_FIELD);
+    let mut hidden = std::collections::BTreeSet::new();
+    // Fields come in page order: a controlling question is decided before those that
+    // wait for it.
+    for f in fields.iter().filter(|f| !f.name.is_empty()) {
+        let controller = f.shown_when.as_ref().map(|c| c.field.as_str());
+        let applies = adult_applies(f.adults_on, dob)
+            && condition_holds(
+                f.shown_when.as_ref(),
+                controller.map(value).unwrap_or_default(),
+                !controller.is_some_and(|c| hidden.contains(c)),
+            );
+        if !applies {
+            hidden.insert(f.name.clone());
+        }
+    }
+    hidden
 }
 
 /// The answers of one form: field name → posted text.
@@ -159,25 +223,48 @@ pub fn ValidationSummary(
 /// vanished and never reached the summary).
 #[component]
 pub fn Fields(fields: Vec<FieldSpec>, #[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
-    let dob = RwSignal::new(
-        fields
-            .iter()
-            .find(|f| f.name == DOB_FIELD)
-            .map(|f| f.value.clone())
-            .unwrap_or_default(),
-    );
-    fields
-        .into_iter()
-        .map(|field| {
-            let adults_on = field.adults_on;
-            let hidden = move || !applies(adults_on, &dob.get());
-            view! {
-                <div class="field-slot" hidden=hidden>
-                    <FieldView field error dob />
-                </div>
-            }
+    // The answers other questions wait for, as the person gives them.
+    let watched: HashMap<String, RwSignal<String>> = fields
+        .iter()
+        .filter(|f| {
+            !f.name.is_empty()
+                && (f.name == DOB_FIELD
+                    || fields
+                        .iter()
+                        .any(|d| d.shown_when.as_ref().is_some_and(|c| c.field == f.name)))
         })
-        .collect_view()
+        .map(|f| (f.name.clone(), RwSignal::new(f.value.clone())))
+        .collect();
+    let dob = watched.get(DOB_FIELD).copied();
+    // Whether each question applies; page order puts a controlling question first.
+    let mut applies_by_name: HashMap<String, Signal<bool>> = HashMap::new();
+    let mut views = Vec::with_capacity(fields.len());
+    for field in fields {
+        let adults_on = field.adults_on;
+        let condition = field.shown_when.clone();
+        let answer = condition.as_ref().and_then(|c| watched.get(&c.field).copied());
+        let controller = condition
+            .as_ref()
+            .and_then(|c| applies_by_name.get(&c.field).copied());
+        let applies = Signal::derive(move || {
+            adult_applies(adults_on, &dob.map(|d| d.get()).unwrap_or_default())
+                && condition_holds(
+                    condition.as_ref(),
+                    &answer.map(|a| a.get()).unwrap_or_default(),
+                    controller.is_none_or(|c| c.get()),
+                )
+        });
+        if !field.name.is_empty() {
+            applies_by_name.insert(field.name.clone(), applies);
+        }
+        let watch = watched.get(&field.name).copied();
+        views.push(view! {
+            <div class="field-slot" hidden=move || !applies.get()>
+                <FieldView field error watch />
+            </div>
+        });
+    }
+    views.collect_view()
 }
 
 /// "(required)" beside a required field's label, outside it (the label stays the
@@ -187,7 +274,12 @@ fn required_mark(required: bool) -> Option<impl IntoView> {
 }
 
 #[component]
-fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>, dob: RwSignal<String>) -> impl IntoView {
+fn FieldView(
+    field: FieldSpec,
+    error: Signal<Option<AppError>>,
+    /// Set as the person answers, when other questions wait for this answer.
+    watch: Option<RwSignal<String>>,
+) -> impl IntoView {
     let FieldSpec {
         name,
         label,
@@ -196,8 +288,13 @@ fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>, dob: RwSignal<St
         required,
         hint,
         adults_on: _,
+        shown_when: _,
     } = field;
-    let watches_dob = name == DOB_FIELD;
+    let track = move |value: String| {
+        if let Some(w) = watch {
+            w.set(value);
+        }
+    };
     let id = format!("f-{name}");
     let posted = format!("answers[{name}]");
     let message_field = name.clone();
@@ -209,7 +306,15 @@ fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>, dob: RwSignal<St
         FieldKind::Checkbox => view! {
             <div class="field">
                 <label class="choice">
-                    <input type="checkbox" id=id name=posted value="yes" checked=value == "yes" aria-describedby=described />
+                    <input
+                        type="checkbox"
+                        id=id
+                        name=posted
+                        value="yes"
+                        checked=value == "yes"
+                        aria-describedby=described
+                        on:change:target=move |ev| track(if ev.target().checked() { "yes".into() } else { String::new() })
+                    />
                     <span>{label}</span>
                 </label>
                 {hint_view}
@@ -218,7 +323,7 @@ fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>, dob: RwSignal<St
         }
         .into_any(),
         FieldKind::Select(choices) => view! {
-            <GroupedSelect id name=posted label choices value required hint=hint_text error error_field=message_field />
+            <GroupedSelect id name=posted label choices value required hint=hint_text error error_field=message_field watch />
         }
         .into_any(),
         FieldKind::Text { max_length } => view! {
@@ -233,6 +338,7 @@ fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>, dob: RwSignal<St
                     maxlength=max_length
                     aria-required=required.then_some("true")
                     aria-describedby=described
+                    on:input:target=move |ev| track(ev.target().value())
                 />
                 <FieldMessage error field=message_field />
             </div>
@@ -249,11 +355,7 @@ fn FieldView(field: FieldSpec, error: Signal<Option<AppError>>, dob: RwSignal<St
                     value=value
                     aria-required=required.then_some("true")
                     aria-describedby=described
-                    on:input:target=move |ev| {
-                        if watches_dob {
-                            dob.set(ev.target().value());
-                        }
-                    }
+                    on:input:target=move |ev| track(ev.target().value())
                 />
                 <FieldMessage error field=message_field />
             </div>
@@ -316,6 +418,9 @@ pub fn GroupedSelect(
     #[prop(into)] error: Signal<Option<AppError>>,
     /// The field name validation errors use.
     error_field: String,
+    /// Set as the person chooses, when other questions wait for this answer.
+    #[prop(default = None)]
+    watch: Option<RwSignal<String>>,
 ) -> impl IntoView {
     let mut groups: Vec<(Option<String>, Vec<Choice>)> = Vec::new();
     for choice in choices {
@@ -345,11 +450,86 @@ pub fn GroupedSelect(
         <div class="field">
             <span class="field__label"><label for=id.clone()>{label}</label>{required_mark(required)}</span>
             {hint.map(|text| view! { <p class="hint" id=format!("{id}-hint")>{text}</p> })}
-            <select id=id name=name aria-required=required.then_some("true") aria-describedby=described>
+            <select
+                id=id
+                name=name
+                aria-required=required.then_some("true")
+                aria-describedby=described
+                on:change:target=move |ev| {
+                    if let Some(w) = watch {
+                        w.set(ev.target().value());
+                    }
+                }
+            >
                 <option value="" selected=value.is_empty()>"Choose…"</option>
                 {options}
             </select>
             <FieldMessage error field=error_field />
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn answered(spec: FieldSpec, value: &str) -> FieldSpec {
+        FieldSpec {
+            value: value.to_string(),
+            ..spec
+        }
+    }
+
+    /// "Any income?" → "Earned" → "Earned: specify", each waiting for the one before.
+    fn chain(any: &str, earned: &str) -> Vec<FieldSpec> {
+        vec![
+            FieldSpec::section("Income"),
+            answered(FieldSpec::new("any", "Any income", FieldKind::Checkbox), any),
+            answered(
+                FieldSpec::new("earned", "Earned", FieldKind::Text { max_length: 9 }).when("any", ["yes"]),
+                earned,
+            ),
+            FieldSpec::new("note", "Note", FieldKind::Text { max_length: 9 }).when("earned", ["1", "2"]),
+        ]
+    }
+
+    #[test]
+    fn a_question_waits_for_its_answer_and_for_its_question_to_apply() {
+        let names = |fields: &[FieldSpec]| inapplicable(fields).into_iter().collect::<Vec<_>>();
+        assert_eq!(names(&chain("yes", "1")), Vec::<String>::new());
+        assert_eq!(names(&chain("yes", "3")), vec!["note"]);
+        // "earned" still holds 1, but its own question does not apply.
+        assert_eq!(names(&chain("", "1")), vec!["earned", "note"]);
+    }
+
+    #[test]
+    fn a_question_for_adults_follows_the_date_of_birth_typed() {
+        let on = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let fields = |dob: &str| {
+            vec![
+                answered(FieldSpec::new(DOB_FIELD, "Date of birth", FieldKind::Date), dob),
+                FieldSpec::new("veteran", "Veteran", FieldKind::Checkbox).adults_only(on),
+            ]
+        };
+        assert!(inapplicable(&fields("2015-01-01")).contains("veteran"));
+        assert!(inapplicable(&fields("1980-01-01")).is_empty());
+        assert!(inapplicable(&fields("")).is_empty(), "unknown age: asked");
+    }
+
+    proptest! {
+        /// Whatever is answered, a dependent question applies exactly when its
+        /// controlling question applies and holds one of the awaited values.
+        #[test]
+        fn dependents_apply_exactly_when_awaited(any in "(yes|)", earned in "[0-4]?") {
+            let hidden = inapplicable(&chain(&any, &earned));
+            let earned_applies = any == "yes";
+            prop_assert_eq!(!hidden.contains("earned"), earned_applies);
+            prop_assert_eq!(
+                !hidden.contains("note"),
+                earned_applies && (earned == "1" || earned == "2")
+            );
+            prop_assert!(!hidden.contains("any") && !hidden.contains(""));
+        }
     }
 }

@@ -115,7 +115,7 @@ impl CodeList {
 
     /// HUD's label for `code`.
     pub fn label(&self, code: i32) -> Option<&'static str> {
-        self.get(code).map(|value| value.label)
+        self.get(code).map(|value| plain_label(value.label))
     }
 
     /// Whether `code` is in the list.
@@ -306,6 +306,21 @@ hud_enum! {
 
 /// The database column of a HUD CSV column name: `SSIAmount` → `ssi_amount`,
 /// `NoSCHIPReason` → `no_schip_reason`, `VADisabilityService` → `va_disability_service`.
+/// A HUD label as people read it, without the specification's notes to programmers:
+/// "Other source (specify in OtherIncomeSourceIdentify)" → "Other source",
+/// "Bed Night (TypeProvided=200)" → "Bed Night".
+pub fn plain_label(label: &'static str) -> &'static str {
+    match label.find(" (") {
+        Some(at) => {
+            let note = &label[at + 2..];
+            let for_programmers =
+                note.starts_with("specify in ") || note.starts_with("list code per") || note.contains('=');
+            if for_programmers { &label[..at] } else { label }
+        }
+        None => label,
+    }
+}
+
 pub fn column_name(hud: &str) -> String {
     let chars: Vec<char> = hud.chars().collect();
     let mut out = String::with_capacity(hud.len() + 4);

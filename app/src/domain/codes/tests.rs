@@ -349,4 +349,29 @@ proptest! {
             prop_assert_eq!(list.contains(&code), list.check(&code).is_ok(), "{} {}", list.name, code);
         }
     }
+
+}
+
+#[test]
+fn labels_people_read_carry_no_notes_to_programmers() {
+    assert_eq!(
+        plain_label("Other source (specify in OtherIncomeSourceIdentify)"),
+        "Other source"
+    );
+    assert_eq!(plain_label("Bed Night (TypeProvided=200)"), "Bed Night");
+    assert_eq!(
+        plain_label("Rental by client, with ongoing housing subsidy"),
+        "Rental by client, with ongoing housing subsidy"
+    );
+    assert_eq!(
+        plain_label("Client doesn't know (HUD)"),
+        "Client doesn't know (HUD)"
+    );
+    assert_eq!(RECORD_TYPE.label(200), Some("Bed Night"));
+    for list in [&INCOME_SOURCES, &NON_CASH_BENEFITS, &HEALTH_INSURANCE] {
+        for code in list.values {
+            let plain = plain_label(code.label);
+            assert!(!plain.contains("Identify") && !plain.contains('='), "{plain}");
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! The client search page, the search box in the header, and the table of clients found
 //! (also shown by intake's dedup search).
 
+use crate::domain::dedup::short_client_id;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -135,7 +136,7 @@ pub fn ClientHitsTable(hits: Vec<ClientHit>) -> impl IntoView {
                             <td data-label="Age">{hit.age.map(|a| a.to_string()).unwrap_or_else(|| "—".into())}</td>
                             <td data-label="SSN" class="nowrap">{hit.ssn_last4.map(|l| format!("•••-••-{l}")).unwrap_or_else(|| "—".into())}</td>
                             <td data-label="Client ID">
-                                <code class="id">{hit.personal_id}</code>
+                                <code class="id">{short_client_id(&hit.personal_id)}</code>
                             </td>
                             <td data-label="Open enrollments">
                                 {if hit.enrollments.is_empty() { "None".to_string() } else { hit.enrollments.join(", ") }}

@@ -1,5 +1,5 @@
-//! Client search on the server: indexed name-key prefixes, ID, date of birth and SSN
-//! last four, with the visibility rule, one page at a time.
+//! Client search on the server: indexed name-key prefixes, ID (whole, or the short
+//! ID's eight characters), date of birth and SSN last four, with the visibility rule, one page at a time.
 
 use std::collections::HashMap;
 
@@ -27,6 +27,11 @@ pub fn search_sql(query: &ClientQuery, organization_id: &str, page: u64) -> (Str
     if let Some(id) = &query.personal_id {
         sql.push_str(" AND c.personal_id = ?");
         values.push(id.clone().into());
+    }
+    if let Some(short) = &query.short_id {
+        // The expression of the index `ix_clients_short_id`, as written there.
+        sql.push_str(" AND substr(c.personal_id, 25, 8) = ?");
+        values.push(short.clone().into());
     }
     for (column, prefix) in [
         ("c.last_name_key", &query.last),
@@ -97,8 +102,9 @@ pub async fn search(
     for hit in &mut hits {
         hit.enrollments = open.get(&hit.personal_id).cloned().unwrap_or_default();
     }
-    let exact = match (&query.personal_id, hits.as_slice()) {
-        (Some(_), [only]) => Some(only.personal_id.clone()),
+    let by_id = query.personal_id.is_some() || query.short_id.is_some();
+    let exact = match (by_id, hits.as_slice()) {
+        (true, [only]) => Some(only.personal_id.clone()),
         _ => None,
     };
     Ok(SearchResults {

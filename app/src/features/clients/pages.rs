@@ -1,5 +1,6 @@
 //! The Clients area: search (and the header's search box), the client dashboard.
 
+use crate::domain::dedup::short_client_id;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
@@ -70,7 +71,7 @@ fn DashboardView(
                     <dd>{client.dob.map(format_date).unwrap_or_else(|| "Not recorded".into())}</dd>
                     <dt>"Client ID"</dt>
                     <dd>
-                        <code class="id" data-testid="client-id">{client.personal_id.clone()}</code>
+                        <code class="id" data-testid="client-id">{short_client_id(&client.personal_id)}</code>
                     </dd>
                     <dt>"Veteran status"</dt>
                     <dd>{client.veteran_status.clone()}</dd>

@@ -16,7 +16,7 @@ use crate::db::entities::{assessment_event, disability, health_and_dv, income_be
 use crate::db::{insert_all, new_id, statement};
 use crate::domain::codes::{
     CURRENTLY_FLEEING, DISABILITY_TYPE, HEALTH_INSURANCE, INCOME_SOURCES, NO_YES_REASONS_FOR_MISSING_DATA,
-    NON_CASH_BENEFITS, TextCodeList, WHEN_DV_OCCURRED, column_name,
+    NON_CASH_BENEFITS, TextCodeList, WHEN_DV_OCCURRED, column_name, plain_label,
 };
 use crate::domain::household::Collected;
 use crate::error::{AppError, FieldError};
@@ -25,6 +25,9 @@ use crate::ui::fields::{Answers, FieldKind, FieldSpec};
 /// Disability types whose "Yes" asks whether it is long-continuing and impairs
 /// independent living (4.05, 4.07, 4.09, 4.10).
 const ASKS_INDEFINITE: [i32; 4] = [5, 7, 9, 10];
+
+/// "Yes" in HUD's No/Yes lists (1.8).
+const YES: i32 = 1;
 
 /// The HUD tables whose rows hang off a master assessment.
 pub const STAGE_TABLES: [&str; 5] = [
@@ -100,19 +103,25 @@ pub fn fields(collected: Collected) -> Vec<FieldSpec> {
     for g in SOURCE_GROUPS.iter().filter(|g| g.asked(collected)) {
         fields.push(FieldSpec::section(g.section));
         fields.push(yes_no_reasons(g.any, g.any_label).required());
+        // The sources are asked once "from any source" is Yes.
         for item in g.list.values {
             let name = format!("{}{}", g.prefix, item.code);
-            fields.push(if g.amounts {
-                FieldSpec::new(&name, &format!("{} (monthly $)", item.label), FieldKind::Money)
-            } else {
-                FieldSpec::new(&name, item.label, FieldKind::Checkbox)
-            });
+            fields.push(
+                if g.amounts {
+                    FieldSpec::new(
+                        &name,
+                        &format!("{} (monthly $)", plain_label(item.label)),
+                        FieldKind::Money,
+                    )
+                } else {
+                    FieldSpec::new(&name, plain_label(item.label), FieldKind::Checkbox)
+                }
+                .when(g.any, [YES]),
+            );
         }
-        fields.push(FieldSpec::new(
-            g.other,
-            g.other_label,
-            FieldKind::Text { max_length: 50 },
-        ));
+        fields.push(
+            FieldSpec::new(g.other, g.other_label, FieldKind::Text { max_length: 50 }).when(g.any, [YES]),
+        );
     }
     fields.push(FieldSpec::section("4.05–4.10 Disabilities"));
     for kind in DISABILITY_TYPE.values {
@@ -125,12 +134,19 @@ pub fn fields(collected: Collected) -> Vec<FieldSpec> {
             .required(),
         );
         if ASKS_INDEFINITE.contains(&kind.code) {
+            let responses = crate::domain::disability::responses(kind.code);
+            let yes = responses
+                .values
+                .iter()
+                .map(|r| r.code)
+                .filter(|&r| crate::domain::disability::is_yes(kind.code, r));
             fields.push(
                 yes_no_reasons(
                     &format!("indefinite_{}", kind.code),
                     "Expected to be long-continuing and to impair independent living?",
                 )
-                .hint("When the answer above is Yes."),
+                .required()
+                .when(&format!("disability_{}", kind.code), yes),
             );
         }
     }
@@ -143,9 +159,11 @@ pub fn fields(collected: Collected) -> Vec<FieldSpec> {
                 "When did the experience occur?",
                 &WHEN_DV_OCCURRED,
             )
-            .hint("When a survivor."),
+            .required()
+            .when("domestic_violence_survivor", [YES]),
             FieldSpec::code("currently_fleeing", "Currently fleeing?", &CURRENTLY_FLEEING)
-                .hint("When a survivor."),
+                .required()
+                .when("domestic_violence_survivor", [YES]),
         ]);
     }
     fields

@@ -58,19 +58,26 @@ pub fn fields(collected: Collected, project_type: Option<ProjectType>) -> Vec<Fi
                 .iter()
                 .position(|f| f.name == "length_of_stay")
                 .map_or(fields.len(), |i| i + 1);
+            // Asked after an institutional, temporary or permanent situation (HUD's
+            // 200–499 codes), the night before only after a short stay.
+            let not_homeless = PRIOR_LIVING_SITUATION
+                .values
+                .iter()
+                .map(|c| c.code)
+                .filter(|c| (200..500).contains(c));
             let questions = vec![
                 FieldSpec::code(
                     "los_under_threshold",
                     "Was the stay less than 90 days (7 nights for a place not meant for habitation)?",
                     &NO_YES,
                 )
-                .hint("Institutional, transitional and permanent situations only."),
+                .when("living_situation", not_homeless),
                 FieldSpec::code(
                     "previous_street_essh",
                     "On the night before, stayed on the streets, in emergency shelter or a safe haven?",
                     &NO_YES,
                 )
-                .hint("Institutional, transitional and permanent situations only."),
+                .when("los_under_threshold", [1]),
             ];
             fields.splice(at..at, questions);
         }

@@ -155,9 +155,36 @@ fn WorkflowView(
     }
 }
 
-/// The step list: every step, grouped by member, with a check mark once saved.
+/// The step list: every step, grouped by member, with a check mark once saved. On a
+/// tablet it is folded under one line ("Step 3 of 7 …"), so each step's form starts
+/// in the first screen; on wider screens it stays open beside the form.
 #[component]
 fn StepList(draft_id: String, steps: Vec<StepLink>) -> impl IntoView {
+    let total = steps.len();
+    let saved = steps.iter().filter(|s| s.done).count();
+    let position = steps.iter().position(|s| s.current).map_or(0, |i| i + 1);
+    let current = steps
+        .iter()
+        .find(|s| s.current)
+        .map(|s| match &s.member {
+            Some(m) => format!("{} — {m}", s.label),
+            None => s.label.clone(),
+        })
+        .unwrap_or_default();
+    view! {
+        <details class="step-list" data-testid="step-list">
+            <summary class="step-list__summary">
+                <span>{format!("Step {position} of {total}: {current}")}</span>
+                <span class="hint">{format!("{saved} saved · all steps")}</span>
+            </summary>
+            <StepLinks draft_id steps />
+        </details>
+    }
+    .into_any()
+}
+
+#[component]
+fn StepLinks(draft_id: String, steps: Vec<StepLink>) -> impl IntoView {
     view! {
         <nav class="steps" aria-label="Steps">
             <ol>
@@ -214,42 +241,57 @@ fn StepPanel(
         no_changes,
         finish,
     } = step;
+    // "No Changes" and "Default Last" are what the guides press first: they sit above
+    // the form as well as in the action bar under it (which stays in sight on tablets).
+    let shortcuts = move |place: &'static str| {
+        let testid = |name: &str| match place {
+            "top" => name.to_string(),
+            _ => format!("{name}-{place}"),
+        };
+        view! {
+            {no_changes
+                .then(|| {
+                    view! {
+                        <button
+                            type="submit"
+                            class="button button--secondary"
+                            name="intent"
+                            value="no_changes"
+                            formnovalidate=true
+                            data-testid=testid("no-changes")
+                        >
+                            "No Changes"
+                        </button>
+                    }
+                })}
+            {default_last
+                .then(|| {
+                    view! {
+                        <button
+                            type="submit"
+                            class="button button--secondary"
+                            name="intent"
+                            value="default_last"
+                            formnovalidate=true
+                            data-testid=testid("default-last")
+                        >
+                            "Default Last"
+                        </button>
+                    }
+                })}
+        }
+    };
+    let top = move || {
+        (no_changes || default_last)
+            .then(|| view! { <div class="button-row button-row--top">{shortcuts("top")}</div> })
+    };
     let buttons = move || {
         view! {
-            <div class="button-row">
+            <div class="button-row action-bar">
                 <button type="submit" class="button" name="intent" value="save" data-testid="save-continue">
                     "Save & Continue"
                 </button>
-                {no_changes
-                    .then(|| {
-                        view! {
-                            <button
-                                type="submit"
-                                class="button button--secondary"
-                                name="intent"
-                                value="no_changes"
-                                formnovalidate=true
-                                data-testid="no-changes"
-                            >
-                                "No Changes"
-                            </button>
-                        }
-                    })}
-                {default_last
-                    .then(|| {
-                        view! {
-                            <button
-                                type="submit"
-                                class="button button--secondary"
-                                name="intent"
-                                value="default_last"
-                                formnovalidate=true
-                                data-testid="default-last"
-                            >
-                                "Default Last"
-                            </button>
-                        }
-                    })}
+                {shortcuts("bottom")}
             </div>
         }
     };
@@ -258,6 +300,7 @@ fn StepPanel(
             <ActionForm action=actions.save attr:class="form" attr:data-testid="step-form">
                 <input type="hidden" name="draft_id" value=draft_id.clone() />
                 <input type="hidden" name="step" value=id.clone() />
+                {top()}
                 <FormMessage error=form_level(save_error) />
                 <Fields fields=fields.clone() error=save_error />
                 <ValidationSummary fields error=save_error />
@@ -356,6 +399,7 @@ fn StepPanel(
         {intro.map(|i| view! { <p class="hint" data-testid="step-intro">{i}</p> })}
         {content}
     }
+    .into_any()
 }
 
 #[component]

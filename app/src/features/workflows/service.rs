@@ -16,7 +16,7 @@ use crate::domain::access::Workgroup;
 use crate::error::{AppError, FieldError};
 use crate::session::CurrentSession;
 use crate::state::AppState;
-use crate::ui::fields::Answers;
+use crate::ui::fields::{Answers, inapplicable};
 
 /// Marks a step saved with "No Changes".
 pub const NO_CHANGES: &str = "_no_changes";
@@ -300,14 +300,35 @@ async fn missing_required(
     let StepBody::Form(fields) = render(state, session, draft, step).await?.body else {
         return Ok(Vec::new());
     };
+    let hidden = inapplicable(&fields);
     Ok(fields
         .into_iter()
         .filter(|f| f.required && !f.name.is_empty() && f.value.trim().is_empty())
+        .filter(|f| !hidden.contains(&f.name))
         .map(|f| FieldError {
             field: f.name,
             message: "Required.".into(),
         })
         .collect())
+}
+
+/// Drops the answers to the step's questions that do not apply to the other answers
+/// (a source when "from any source" is not Yes, a follow-up of a "No"): the page hides
+/// them as the person answers, and what a hidden question still holds is not recorded.
+async fn drop_inapplicable(
+    state: &AppState,
+    session: &CurrentSession,
+    draft: &mut Draft,
+    step: &StepDef,
+) -> Result<(), AppError> {
+    let StepBody::Form(fields) = render(state, session, draft, step).await?.body else {
+        return Ok(());
+    };
+    let hidden = inapplicable(&fields);
+    if let Some(answers) = draft.data.answers.get_mut(&step.id) {
+        answers.retain(|name, _| !hidden.contains(name));
+    }
+    Ok(())
 }
 
 /// `checked` with the `missing` required answers added (each field named once).
@@ -400,6 +421,7 @@ pub async fn save_step(
     let problems = kind.prepare(state, &draft, step, &mut answers).await?;
     draft.data.answers.insert(step.to_string(), answers);
     draft.data.done.remove(step);
+    drop_inapplicable(state, session, &mut draft, &steps[index]).await?;
     let checked = match problems {
         Some(problems) => Err(problems),
         None => kind.check_step(state, session, &draft, step).await,

@@ -71,6 +71,10 @@ impl Sample {
             ) {
                 sample.searches.push(format!("{first} {last}"));
             }
+            // The short ID people read off a dashboard and type back.
+            sample
+                .searches
+                .push(app::domain::dedup::short_client_id(&personal_id));
             sample.clients.push(personal_id);
         }
         // Open households of the organization, largest first (no Coordinated Entry).

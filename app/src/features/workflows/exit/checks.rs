@@ -233,7 +233,7 @@ pub(super) async fn check_exit_step(state: &AppState, draft: &Draft) -> Result<E
 }
 
 /// 3.12 "Other", which asks what it is.
-const OTHER_DESTINATION: i32 = 17;
+pub(super) const OTHER_DESTINATION: i32 = 17;
 
 /// The reason recorded on the started member's exit (Edit Exit keeps a system reason
 /// such as "Auto Exit" choosable).

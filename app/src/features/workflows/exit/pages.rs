@@ -1,5 +1,6 @@
-//! The exit's pages: the first step (date, who exits, destination, reason, case
-//! assignment, service), each member's exit assessment, the review.
+//! The exit's pages: the first step (date, destination and reason first — what the
+//! guides' first form asks — then who exits, their own dates, case assignment,
+//! service), each member's exit assessment, the review.
 
 use super::*;
 
@@ -78,6 +79,30 @@ async fn exit_page(state: &AppState, draft: &Draft) -> Result<StepView, AppError
         FieldSpec::new("exit_date", "Project exit date", FieldKind::Date)
             .required()
             .hint("The last day in the project. Never before the project start date, never in the future."),
+        FieldSpec::section("3.12 Destination"),
+        FieldSpec::code("destination", "Destination", &DESTINATION)
+            .required()
+            .hint("\"No exit interview completed\" fills every exit page from the latest records."),
+        FieldSpec::code(
+            "subsidy_type",
+            "Type of the ongoing housing subsidy",
+            &RENTAL_SUBSIDY_TYPE,
+        )
+        .required()
+        .when("destination", [crate::domain::exit::RENTAL_WITH_SUBSIDY]),
+        FieldSpec::new(
+            "other_destination",
+            "Other destination: specify",
+            FieldKind::Text { max_length: 50 },
+        )
+        .required()
+        .when("destination", [super::checks::OTHER_DESTINATION]),
+        FieldSpec::section("Reason for leaving"),
+        FieldSpec::new(
+            "reason",
+            "Reason for leaving",
+            FieldKind::Select(reason_choices(&state.db, text(&answers, "reason").as_deref()).await?),
+        ),
     ];
     if !edit {
         fields.push(FieldSpec::section("Who exits"));
@@ -97,14 +122,18 @@ async fn exit_page(state: &AppState, draft: &Draft) -> Result<StepView, AppError
     if draft.data.members.len() > 1 {
         fields.push(FieldSpec::section("Different exit dates"));
         for m in &draft.data.members {
-            fields.push(
-                FieldSpec::new(
-                    &format!("date_{}", m.personal_id),
-                    &format!("{}: exit date, if different", m.name()),
-                    FieldKind::Date,
-                )
-                .hint("Empty: the exit date above. Never after the head of household's exit date."),
-            );
+            let date = FieldSpec::new(
+                &format!("date_{}", m.personal_id),
+                &format!("{}: exit date, if different", m.name()),
+                FieldKind::Date,
+            )
+            .hint("Empty: the exit date above. Never after the head of household's exit date.");
+            // Asked of those who exit (an exit being corrected names no one).
+            fields.push(if edit {
+                date
+            } else {
+                date.when(&format!("exit_{}", m.personal_id), ["yes"])
+            });
         }
     }
     let head = draft.data.members.iter().find(|m| m.relationship == Some(1));
@@ -127,30 +156,6 @@ async fn exit_page(state: &AppState, draft: &Draft) -> Result<StepView, AppError
             ),
         );
     }
-    fields.extend([
-        FieldSpec::section("3.12 Destination"),
-        FieldSpec::code("destination", "Destination", &DESTINATION)
-            .required()
-            .hint("\"No exit interview completed\" fills every exit page from the latest records."),
-        FieldSpec::code(
-            "subsidy_type",
-            "Type of the ongoing housing subsidy",
-            &RENTAL_SUBSIDY_TYPE,
-        )
-        .hint("When the destination is a rental with an ongoing housing subsidy."),
-        FieldSpec::new(
-            "other_destination",
-            "Other destination: specify",
-            FieldKind::Text { max_length: 50 },
-        )
-        .hint("When the destination is \"Other\"."),
-        FieldSpec::section("Reason for leaving"),
-        FieldSpec::new(
-            "reason",
-            "Reason for leaving",
-            FieldKind::Select(reason_choices(&state.db, text(&answers, "reason").as_deref()).await?),
-        ),
-    ]);
     if !edit {
         fields.extend([
             FieldSpec::section("Case assignment"),
