@@ -110,7 +110,7 @@ test("an existing client is found by dedup and reused; a closed browser resumes 
   await expect(page.getByTestId("household-member")).toContainText("On record");
   await saveAndContinue(page, `Basic client information — Beatrix ${last}`);
   await expect(page.getByLabel("First name", { exact: true })).toHaveValue("Beatrix");
-  await page.getByRole("button", { name: "No Changes" }).click();
+  await page.getByRole("button", { name: "No Changes" }).first().click();
   await step(page, "Project and start date");
   await chooseProject(page, "Riverside Rapid Re-Housing");
   await saveAndContinue(page, `Entry assessment — Beatrix ${last}`);

@@ -79,7 +79,7 @@ async function enrollInRrh(browser: Browser, first: string, last: string) {
   await match.getByRole("button", { name: "Start intake with this client" }).click();
   await step(page, "Household");
   await saveAndContinue(page, `Basic client information — ${first} ${last}`);
-  await page.getByRole("button", { name: "No Changes" }).click();
+  await page.getByRole("button", { name: "No Changes" }).first().click();
   await step(page, "Project and start date");
   await chooseProject(page, "Riverside Rapid Re-Housing");
   await saveAndContinue(page, `Entry assessment — ${first} ${last}`);
