@@ -14,10 +14,10 @@ use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
 pub const DEMO_PASSWORD: &str = "Demo-pass-2026";
 
 /// Access rows of a demo user: (index into DEMO_ORGANIZATIONS, workgroup).
-type DemoAccess = &'static [(usize, Workgroup)];
+pub type DemoAccess = &'static [(usize, Workgroup)];
 
 /// (username, first name, last name, access)
-const DEMO_USERS: &[(&str, &str, &str, DemoAccess)] = &[
+pub const DEMO_USERS: &[(&str, &str, &str, DemoAccess)] = &[
     ("admin", "Alex", "Admin", &[(0, Workgroup::HmisAdmin)]),
     ("casemanager", "Casey", "Manning", &[(1, Workgroup::CaseManager)]),
     ("outreach", "Olivia", "Reyes", &[(2, Workgroup::CaseManager)]),
@@ -38,7 +38,7 @@ const DEMO_USERS: &[(&str, &str, &str, DemoAccess)] = &[
 ];
 
 /// (name, coordinated entry, victim service provider)
-const DEMO_ORGANIZATIONS: &[(&str, bool, bool)] = &[
+pub const DEMO_ORGANIZATIONS: &[(&str, bool, bool)] = &[
     ("HMIS Lead Agency", false, false),
     ("Riverside Family Shelter", false, false),
     ("Northside Street Outreach", false, false),
@@ -194,6 +194,19 @@ pub const DEMO_PROJECTS: &[DemoProject] = &[
         None,
         true,
         3,
+    ),
+    // Case management without housing: households that stop coming are auto-exited
+    // (the suggested services-only periods, 90 days, warned at 80).
+    (
+        1,
+        "Riverside Community Case Management",
+        ProjectType::ServicesOnly,
+        None,
+        None,
+        Some(80),
+        Some(90),
+        false,
+        4,
     ),
 ];
 

@@ -410,7 +410,7 @@ on_both_databases!(the_context_can_carry_a_location_of_its_organization, |app| {
         .json()
         .await
         .unwrap();
-    assert_eq!(locations.len(), 4, "Riverside's projects");
+    assert_eq!(locations.len(), 5, "Riverside's projects");
     let rrh = locations
         .iter()
         .find(|l| l.project_name == "Riverside Rapid Re-Housing")

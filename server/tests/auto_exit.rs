@@ -19,6 +19,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 const OUTREACH: &str = "Northside Street Outreach"; // exit after 365 days
 const NIGHT_SHELTER: &str = "Northside Night Shelter"; // exit after 45 days, night by night
 const FAMILY_SHELTER: &str = "Riverside Family Shelter"; // no setting
+const SERVICES_ONLY: &str = "Riverside Community Case Management"; // exit after 90 days
 
 async fn run(app: &common::TestApp, options: SweepOptions) -> Result<SweepReport, SweepError> {
     let clock = || app.state.now();
@@ -356,7 +357,7 @@ on_both_databases!(hmis_admins_run_sweeps_from_the_page, |app| {
     let admin = app.signed_in("admin").await;
     let listed = overview(&app, &admin).await;
     let names: Vec<&str> = listed.projects.iter().map(|p| p.project_name.as_str()).collect();
-    assert_eq!(names, [NIGHT_SHELTER, OUTREACH]);
+    assert_eq!(names, [NIGHT_SHELTER, OUTREACH, SERVICES_ONLY]);
     // Bad input: clear messages, nothing queued.
     refused(
         app.call_as(&admin, "start_auto_exit", &[("project_id", "nope")])

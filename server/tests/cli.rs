@@ -142,10 +142,10 @@ fn auto_exit_runs_from_the_command_line_and_its_benchmark_puts_the_settings_back
         String::from_utf8_lossy(&output.stdout).to_string()
     };
     run(&["demo-data", "--clients", "60"]);
-    // The demo's street outreach and night shelter auto-exit.
+    // The demo's street outreach, night shelter and services-only project auto-exit.
     let csv = dir.path().join("would-exit.csv");
     let dry = run(&["auto-exit", "--dry-run", "--csv", csv.to_str().unwrap()]);
-    assert!(dry.contains("2 project(s): would exit"), "{dry}");
+    assert!(dry.contains("3 project(s): would exit"), "{dry}");
     // Each household it would exit or skip is listed: a table here, the same in the CSV.
     let count = |after: &str| -> usize {
         let rest = &dry[dry.find(after).unwrap() + after.len()..];
@@ -184,9 +184,9 @@ fn auto_exit_runs_from_the_command_line_and_its_benchmark_puts_the_settings_back
     for kind in ["Dry run (read only)", "Sweep (exits written)"] {
         assert!(bench.contains(kind), "{kind} in {bench}");
     }
-    // Every project had a setting for the run; the demo's two have theirs again.
+    // Every project had a setting for the run; the demo's three have theirs again.
     let after = run(&["auto-exit"]);
-    assert!(after.contains("2 project(s): exited"), "{after}");
+    assert!(after.contains("3 project(s): exited"), "{after}");
     let again = run(&["auto-exit"]);
     assert!(again.contains("exited 0 household(s)"), "{again}");
 }

@@ -426,7 +426,7 @@ on_both_databases!(agency_admins_manage_only_their_projects, |app| {
             .iter()
             .all(|p| p.organization_name == "Riverside Family Shelter")
     );
-    assert_eq!(own.projects.len(), 4);
+    assert_eq!(own.projects.len(), 5);
     let riverside = own.organizations[0].organization_id.clone();
 
     let ok = app

@@ -10,13 +10,19 @@
 //! If a write fails, the batches committed before it stay: start again on a new
 //! database.
 //!
+//! The households are generated against a [`household::World`] read from the database
+//! first ([`load`]): its projects, the users who take cases (open stays are assigned to
+//! them, a caseload each at most) and the CoC's Coordinated Entry questions (every CE
+//! assessment answers them, its score the points of its answers).
+//!
 //! The same client count, seed and "today" give the same rows and IDs on every run and
-//! on both databases. Two things are not: the projects' own IDs (made by
+//! on both databases. Two things are not: the projects' and users' own IDs (made by
 //! [`crate::accounts::seed`]) and the SSN ciphertexts (sealed with a random nonce; the SSNs
 //! themselves, and `ssn_last4`, are the same).
 
 pub mod dice;
 pub mod household;
+pub mod load;
 pub mod names;
 pub mod rows;
 pub mod writer;
@@ -24,13 +30,12 @@ pub mod writer;
 use std::time::{Duration, Instant};
 
 use app::crypto::DataKey;
-use app::db::entities::{client, organization, project, project_coc};
-use app::domain::codes::ProjectType;
+use app::db::entities::client;
 use chrono::NaiveDate;
-use sea_orm::{DatabaseBackend, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryOrder};
+use sea_orm::{DatabaseBackend, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait};
 
-use household::{ProjectInfo, World};
-use rows::{Ids, Rows, Table};
+pub use load::{load_projects, load_world};
+use rows::{Ids, Rows, TABLES, Table};
 
 /// Households per transaction (about 930 clients and 31,000 rows).
 pub const HOUSEHOLDS_PER_BATCH: u64 = 500;
@@ -108,43 +113,6 @@ impl std::fmt::Display for Summary {
     }
 }
 
-/// The projects households may be enrolled in: every live project with a project type
-/// and no operating end before `today`, by name (a stable order).
-pub async fn load_projects(db: &DatabaseConnection, today: NaiveDate) -> Result<Vec<ProjectInfo>, DbErr> {
-    let organizations = organization::Entity::find().all(db).await?;
-    let cocs = project_coc::Entity::find()
-        .order_by_asc(project_coc::Column::CocCode)
-        .all(db)
-        .await?;
-    let projects = project::Entity::find()
-        .order_by_asc(project::Column::ProjectName)
-        .order_by_asc(project::Column::ProjectId)
-        .all(db)
-        .await?;
-    Ok(projects
-        .into_iter()
-        .filter(|p| p.date_deleted.is_none() && p.operating_end_date.is_none_or(|end| end >= today))
-        .filter_map(|p| {
-            let kind = ProjectType::from_code(p.project_type?)?;
-            let victim_service = organizations
-                .iter()
-                .any(|o| o.organization_id == p.organization_id && o.victim_service_provider);
-            let coc_code = cocs
-                .iter()
-                .find(|c| c.project_id == p.project_id && c.date_deleted.is_none())
-                .map_or_else(|| crate::accounts::DEMO_COC.0.to_string(), |c| c.coc_code.clone());
-            Some(ProjectInfo {
-                project_id: p.project_id,
-                name: p.project_name,
-                kind,
-                victim_service,
-                coc_code,
-                operating_start: p.operating_start_date,
-            })
-        })
-        .collect())
-}
-
 /// Fills the database with `options.clients` demo clients. Refuses a database that has
 /// clients; creates the demo organizations, projects and users first when it has no
 /// users (see [`crate::accounts::seed`]).
@@ -161,11 +129,9 @@ pub async fn run(
     let demo_users = crate::accounts::seed(db, chrono::Utc::now())
         .await
         .map_err(DemoDataError::Seed)?;
-    let projects = load_projects(db, options.today).await?;
-    if projects.is_empty() {
-        return Err(DemoDataError::NoProjects);
-    }
-    let world = World::new(options.seed, options.today, projects);
+    let world = load_world(db, options.seed, options.today)
+        .await?
+        .ok_or(DemoDataError::NoProjects)?;
     let total = options.clients;
     let key = data_key.clone();
 
@@ -201,11 +167,11 @@ pub async fn run(
         DatabaseBackend::Postgres => POSTGRES_WRITERS,
         _ => 1,
     };
-    let mut counts = [0u64; 12];
+    let mut counts = [0u64; TABLES];
     let mut households = 0u64;
     let mut last_report = Instant::now();
     let mut in_flight = tokio::task::JoinSet::new();
-    let mut add = |written: [u64; 12], counts: &mut [u64; 12]| {
+    let mut add = |written: [u64; TABLES], counts: &mut [u64; TABLES]| {
         for (total, n) in counts.iter_mut().zip(written) {
             *total += n;
         }

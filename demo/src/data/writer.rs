@@ -17,8 +17,9 @@
 //!   keep the same row counts as if there were one.
 
 use app::db::entities::{
-    assessment, assessment_event, client, current_living_situation, disability, employment_education,
-    enrollment, event, exit, health_and_dv, income_benefit, service,
+    assessment, assessment_event, assessment_question, assessment_result, case_assignment, client,
+    current_living_situation, disability, employment_education, enrollment, event, exit, health_and_dv,
+    income_benefit, service,
 };
 use sea_orm::sea_query::PostgresQueryBuilder;
 use sea_orm::{
@@ -26,7 +27,7 @@ use sea_orm::{
     IntoActiveModel, Iterable, QueryTrait,
 };
 
-use super::rows::{Rows, Table};
+use super::rows::{Rows, TABLES, Table};
 
 /// The most bind parameters a statement may carry: SQLite's limit (32,766 since 3.32)
 /// and PostgreSQL's (the wire protocol counts them in 16 bits).
@@ -109,6 +110,7 @@ async fn insert_all<C: ConnectionTrait>(sink: &mut Sink<'_, C>, rows: Rows) -> R
         households: _,
         clients,
         enrollments,
+        case_assignments,
         exits,
         assessment_events,
         income_benefits,
@@ -118,10 +120,13 @@ async fn insert_all<C: ConnectionTrait>(sink: &mut Sink<'_, C>, rows: Rows) -> R
         services,
         current_living_situations,
         assessments,
+        assessment_questions,
+        assessment_results,
         events,
     } = rows;
     sink.insert::<client::Entity>(clients).await?;
     sink.insert::<enrollment::Entity>(enrollments).await?;
+    sink.insert::<case_assignment::Entity>(case_assignments).await?;
     sink.insert::<exit::Entity>(exits).await?;
     sink.insert::<assessment_event::Entity>(assessment_events).await?;
     sink.insert::<income_benefit::Entity>(income_benefits).await?;
@@ -133,14 +138,18 @@ async fn insert_all<C: ConnectionTrait>(sink: &mut Sink<'_, C>, rows: Rows) -> R
     sink.insert::<current_living_situation::Entity>(current_living_situations)
         .await?;
     sink.insert::<assessment::Entity>(assessments).await?;
+    sink.insert::<assessment_question::Entity>(assessment_questions)
+        .await?;
+    sink.insert::<assessment_result::Entity>(assessment_results)
+        .await?;
     sink.insert::<event::Entity>(events).await?;
     Ok(())
 }
 
 /// Writes one batch in one transaction. Returns the rows written per table, in
 /// [`Table::ALL`] order.
-pub async fn write(db: &DatabaseConnection, rows: Rows) -> Result<[u64; 12], DbErr> {
-    let mut counts = [0u64; 12];
+pub async fn write(db: &DatabaseConnection, rows: Rows) -> Result<[u64; TABLES], DbErr> {
+    let mut counts = [0u64; TABLES];
     for (i, table) in Table::ALL.into_iter().enumerate() {
         counts[i] = rows.count(table) as u64;
     }

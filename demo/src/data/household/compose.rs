@@ -178,16 +178,25 @@ pub(super) fn length_of_stay(dice: &mut Dice, kind: ProjectType) -> i64 {
         ProjectType::PhRapidReHousing => (45, 240.0, 730),
         ProjectType::PhPermanentSupportiveHousing => (90, 1100.0, 4000),
         ProjectType::HomelessnessPrevention => (14, 75.0, 365),
-        ProjectType::CoordinatedEntry => (7, 60.0, 365),
+        ProjectType::CoordinatedEntry => (7, 100.0, 450),
+        ProjectType::ServicesOnly => (14, 160.0, 900),
         _ => (30, 100.0, 720),
     };
     (minimum + dice.exponential(mean)).min(cap)
 }
 
-pub(super) fn plan_timeline(world: &World, dice: &mut Dice, flow: Flow, dv: bool) -> Vec<Plan> {
+/// The household's path along `flow`, starting on a day from `from` (the first day
+/// entries may fall on, or later) to today.
+pub(super) fn plan_timeline(
+    world: &World,
+    dice: &mut Dice,
+    flow: Flow,
+    dv: bool,
+    from: NaiveDate,
+) -> Vec<Plan> {
     let today = world.today;
-    let window = days_between(world.window_start(), today);
-    let mut date = add_days(world.window_start(), dice.range(0, window));
+    let window = days_between(from, today);
+    let mut date = add_days(from, dice.range(0, window));
     let mut plans: Vec<Plan> = Vec::new();
     for (i, &kind) in flow.iter().enumerate() {
         let Some(project) = world.pick_project(dice, kind, dv) else {

@@ -1,7 +1,10 @@
 //! One episode of service, member by member: entries, prior living situations, the
-//! stage-dated records (entry, update, annual, exit) and exits with destinations.
+//! stage-dated records (entry, update, annual, exit), exits with destinations
+//! ([`exits`]) and the case manager of the open stays.
 
 mod activity;
+mod ce_answers;
+mod exits;
 
 use app::domain::codes::{DestinationGroup, PRIOR_LIVING_SITUATION, ProjectType};
 use chrono::NaiveDate;
@@ -9,14 +12,11 @@ use chrono::NaiveDate;
 use super::compose::{HEAD, Plan};
 use super::records::{disabilities, domestic_violence, education, finances};
 use super::tables::{
-    DEST_CE, DEST_ES, DEST_HOUSED, DEST_HP, DEST_NBN, DEST_NOT_MOVED_IN, DEST_SO, DEST_TH,
-    OTHER_DESTINATIONS, PRIOR_FAMILY, PRIOR_HOUSING, PRIOR_PREVENTION, PRIOR_SHELTER, PRIOR_STREET,
-    PRIOR_YOUTH, REASON_ADMIN, REASON_AUTO, REASON_COMPLETED, REASON_CRIMINAL, REASON_DEATH,
-    REASON_DISAGREEMENT, REASON_HOUSING, REASON_MAX_TIME, REASON_NON_COMPLIANCE, REASON_OTHER,
-    REASON_UNKNOWN, SUBSIDIES, as_destination, length_code,
+    PRIOR_FAMILY, PRIOR_HOUSING, PRIOR_PREVENTION, PRIOR_SHELTER, PRIOR_STREET, PRIOR_YOUTH, SUBSIDIES,
+    length_code,
 };
 use super::{
-    Disabilities, DomesticViolence, Episode, Exit, Finances, Member, PriorLiving, Stage, Stay, World,
+    Disabilities, DomesticViolence, Episode, Exit, Finances, Member, Plant, PriorLiving, Stage, Stay, World,
     add_days, add_years, age_on, days_between,
 };
 use crate::data::dice::Dice;
@@ -47,6 +47,9 @@ pub(super) struct Builder<'a> {
     situation: Situation,
     /// Moves into the next permanent housing project at once (came from a residential one).
     moving_in_next: bool,
+    plant: Option<Plant>,
+    /// Which cycle of planted stories the household is in (its number / `plant::CYCLE`).
+    cycle: u64,
 }
 
 impl<'a> Builder<'a> {
@@ -56,6 +59,7 @@ impl<'a> Builder<'a> {
         members: &'a [Member],
         fleeing_dv: bool,
         first_entry: NaiveDate,
+        (plant, cycle): (Option<Plant>, u64),
     ) -> Self {
         let has_young_child = members
             .iter()
@@ -101,6 +105,8 @@ impl<'a> Builder<'a> {
                 since: first_entry,
             },
             moving_in_next: false,
+            plant,
+            cycle,
         }
     }
 
@@ -127,6 +133,10 @@ impl<'a> Builder<'a> {
         let length = days_between(plan.entry, head_end);
         let last_episode = next.is_none();
         let nbn = kind == ProjectType::EsNightByNight;
+        // An open services-only household was last seen on this day (it comes and goes;
+        // street outreach and shelters keep their own rhythm).
+        let last_seen =
+            (plan.exit.is_none() && kind == ProjectType::ServicesOnly).then(|| self.last_seen(plan));
 
         // 3.10 and 3.11 per member: joining later, leaving earlier.
         let mut dates: Vec<(usize, NaiveDate, Option<NaiveDate>)> = Vec::new();
@@ -185,7 +195,15 @@ impl<'a> Builder<'a> {
             if !in_stay {
                 break;
             }
+            let holds_today = add_days(anniversary, -30) <= today && today <= add_days(anniversary, 30);
+            if self.plant.is_some_and(|p| p.skips_annual(year, holds_today)) {
+                continue;
+            }
             extra_stages.push((5, date));
+        }
+        if let Some(last) = last_seen {
+            // Nobody saw a household that stopped coming.
+            extra_stages.retain(|(_, date)| *date <= last);
         }
         extra_stages.sort_by_key(|(_, date)| *date);
 
@@ -198,6 +216,8 @@ impl<'a> Builder<'a> {
             .exit
             .map(|date| self.exit_record(kind, date, destination, subsidy, next.is_some()));
 
+        // The household's enrollments are entered together.
+        let entered_late = self.entered_late(plan.entry);
         let mut stays = Vec::with_capacity(dates.len());
         for (m, entry, exit_date) in dates {
             let adult = self.profiles[m].adult;
@@ -226,13 +246,19 @@ impl<'a> Builder<'a> {
             };
             let stages = self.stages(m, kind, entry, exit_date, &extra_stages, exit.as_ref());
             let services = self.services(kind, m, entry, exit_date, move_in);
-            let contacts = if m == 0 || adult {
+            let contacts = if kind == ProjectType::ServicesOnly {
+                // The case manager meets the head of household.
+                match m {
+                    0 => self.check_ins(entry, last_seen.unwrap_or(end)),
+                    _ => Vec::new(),
+                }
+            } else if m == 0 || adult {
                 self.contacts(kind, entry, end, exit_date.is_none(), prior.as_ref())
             } else {
                 Vec::new()
             };
             let (assessments, events) = if m == 0 && kind == ProjectType::CoordinatedEntry {
-                self.ce_activity(entry, exit_date, next, exit.as_ref())
+                self.ce_activity(entry, exit_date, next, exit.as_ref(), prior.as_ref())
             } else {
                 (Vec::new(), Vec::new())
             };
@@ -249,6 +275,7 @@ impl<'a> Builder<'a> {
                 contacts,
                 assessments,
                 events,
+                entered_late: entered_late.min(days_between(entry, today)),
             });
         }
 
@@ -294,17 +321,25 @@ impl<'a> Builder<'a> {
                     ProjectType::PhRapidReHousing | ProjectType::PhPermanentSupportiveHousing
                 );
         }
+        let case_manager = if plan.exit.is_none() {
+            self.case_manager(plan.project)
+        } else {
+            None
+        };
         Episode {
             project: plan.project,
             kind,
             stays,
+            case_manager,
         }
     }
 
     pub(super) fn first_situation(&mut self, kind: ProjectType, entry: NaiveDate) -> Situation {
         let table = match kind {
             ProjectType::StreetOutreach => PRIOR_STREET,
-            ProjectType::EsNightByNight | ProjectType::CoordinatedEntry => PRIOR_SHELTER,
+            ProjectType::EsNightByNight | ProjectType::CoordinatedEntry | ProjectType::ServicesOnly => {
+                PRIOR_SHELTER
+            }
             ProjectType::EsEntryExit => PRIOR_FAMILY,
             ProjectType::TransitionalHousing => PRIOR_YOUTH,
             ProjectType::HomelessnessPrevention => PRIOR_PREVENTION,
@@ -398,113 +433,6 @@ impl<'a> Builder<'a> {
             });
         }
         prior
-    }
-
-    /// Destination and subsidy when the household moves on to a project of `next`.
-    pub(super) fn transition(&mut self, next: ProjectType) -> (i32, Option<i32>) {
-        match next {
-            ProjectType::EsEntryExit | ProjectType::EsNightByNight => (101, None),
-            ProjectType::TransitionalHousing => (302, None),
-            ProjectType::PhRapidReHousing => (435, Some(431)),
-            ProjectType::PhPermanentSupportiveHousing => (435, Some(439)),
-            ProjectType::StreetOutreach => (116, None),
-            _ => (
-                as_destination(self.situation.code),
-                self.situation.subsidy.filter(|_| self.situation.code == 435),
-            ),
-        }
-    }
-
-    /// Destination and subsidy of a household's (or member's) last exit.
-    pub(super) fn final_destination(&mut self, kind: ProjectType, moved_in: bool) -> (i32, Option<i32>) {
-        let table = match kind {
-            ProjectType::PhRapidReHousing | ProjectType::PhPermanentSupportiveHousing if moved_in => {
-                DEST_HOUSED
-            }
-            ProjectType::PhRapidReHousing | ProjectType::PhPermanentSupportiveHousing => DEST_NOT_MOVED_IN,
-            ProjectType::TransitionalHousing => DEST_TH,
-            ProjectType::EsEntryExit => DEST_ES,
-            ProjectType::EsNightByNight => DEST_NBN,
-            ProjectType::StreetOutreach => DEST_SO,
-            ProjectType::HomelessnessPrevention => DEST_HP,
-            ProjectType::CoordinatedEntry => DEST_CE,
-            _ => DEST_ES,
-        };
-        let destination = self.dice.weighted(table);
-        let subsidy = (destination == 435).then(|| {
-            if self.members[0].veteran_status == 1 && self.dice.chance(0.3) {
-                419
-            } else {
-                self.dice.weighted(SUBSIDIES)
-            }
-        });
-        (destination, subsidy)
-    }
-
-    pub(super) fn exit_record(
-        &mut self,
-        kind: ProjectType,
-        date: NaiveDate,
-        destination: i32,
-        subsidy_type: Option<i32>,
-        moving_on: bool,
-    ) -> Exit {
-        let outreach_like = matches!(
-            kind,
-            ProjectType::StreetOutreach | ProjectType::EsNightByNight | ProjectType::CoordinatedEntry
-        );
-        let (reason, method) = if moving_on {
-            (
-                if self.dice.chance(0.5) {
-                    REASON_COMPLETED
-                } else {
-                    REASON_HOUSING
-                },
-                "manual",
-            )
-        } else {
-            match destination {
-                30 if self.dice.chance(0.05) => (REASON_ADMIN, "admin"),
-                30 if outreach_like && self.dice.chance(0.7) => (REASON_AUTO, "auto"),
-                30 => (REASON_UNKNOWN, "manual"),
-                24 => (REASON_DEATH, "manual"),
-                207 => (REASON_CRIMINAL, "manual"),
-                8 | 9 | 99 | 17 => (REASON_OTHER, "manual"),
-                code => match app::domain::codes::destination_group(code) {
-                    Some(DestinationGroup::Permanent) => (
-                        if self.dice.chance(0.6) {
-                            REASON_COMPLETED
-                        } else {
-                            REASON_HOUSING
-                        },
-                        "manual",
-                    ),
-                    Some(DestinationGroup::Homeless) => (
-                        self.dice.pick(&[
-                            REASON_NON_COMPLIANCE,
-                            REASON_DISAGREEMENT,
-                            REASON_UNKNOWN,
-                            REASON_MAX_TIME,
-                        ]),
-                        "manual",
-                    ),
-                    Some(DestinationGroup::Temporary) => (
-                        self.dice
-                            .pick(&[REASON_HOUSING, REASON_OTHER, REASON_DISAGREEMENT]),
-                        "manual",
-                    ),
-                    _ => (REASON_OTHER, "manual"),
-                },
-            }
-        };
-        Exit {
-            date,
-            destination,
-            subsidy_type,
-            other_destination: (destination == 17).then(|| self.dice.pick(OTHER_DESTINATIONS)),
-            exit_reason_id: reason,
-            exit_method: method,
-        }
     }
 
     /// Entry, update, annual and exit data collections of member `m`'s stay.

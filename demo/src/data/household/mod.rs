@@ -3,7 +3,8 @@
 //! [`Household`] into table rows.
 //!
 //! A household is drawn from its own random stream ([`Dice::for_household`]), so it
-//! depends only on the seed, its number and the project list. Its story:
+//! depends only on the seed, its number and the world (projects, case managers, CE
+//! questions). Its story:
 //!
 //! 1. a composition (single adult, youth, couple, family, parenting youth, adults) with
 //!    exactly one head of household aged 18 or over;
@@ -13,9 +14,11 @@
 //! 3. birth dates that keep children under 18 at every entry and adults 18 or over;
 //! 4. per episode, one stay per member (members may join after the head, never before,
 //!    and leave before the head, never after), with the stage-dated records, services,
-//!    contacts, CE assessments and events, and exits with destinations.
-
-use std::collections::HashMap;
+//!    contacts, CE assessments (answering the CoC's questions) and events, exits with
+//!    destinations, and the case manager its open stays are assigned to;
+//! 5. for some households, by their number, a planted story ([`Plant`]) a screen needs
+//!    to show something: a household about to be auto-exited, an annual assessment due
+//!    today, a client of two organizations, a data-quality problem.
 
 use app::domain::codes::ProjectType;
 use chrono::{Months, NaiveDate, TimeDelta};
@@ -24,81 +27,18 @@ use super::dice::Dice;
 
 mod compose;
 mod episode;
+mod plant;
 mod records;
 mod tables;
 #[cfg(test)]
 pub mod tests;
+mod world;
 
 use compose::{Age, compose, make_members, plan_timeline};
 use episode::Builder;
+pub use plant::Plant;
 use tables::{ADULT_FLOWS, DV_FLOWS, FAMILY_FLOWS, HOUSEHOLD_KINDS, YOUTH_FLOWS};
-
-/// A project the generator may enroll households in.
-#[derive(Clone, Debug)]
-pub struct ProjectInfo {
-    /// 2.02.1 ProjectID.
-    pub project_id: String,
-    /// 2.02.2 ProjectName (CE referrals name it).
-    pub name: String,
-    /// 2.02.6 ProjectType.
-    pub kind: ProjectType,
-    /// 2.01 VictimServiceProvider of the project's organization: DV households go there.
-    pub victim_service: bool,
-    /// 2.03.1 CoC code of the project: 3.16 EnrollmentCoC of its heads of household.
-    pub coc_code: String,
-    /// 2.02.3 OperatingStartDate: no entry before it.
-    pub operating_start: NaiveDate,
-}
-
-/// What every household is generated against: the seed, the projects and "today".
-pub struct World {
-    pub seed: u64,
-    /// The last day of the data: entries lie in the three years before it, nothing after.
-    pub today: NaiveDate,
-    pub projects: Vec<ProjectInfo>,
-    /// Project indexes by 2.02.6 code: (run by a victim service provider, others).
-    by_kind: HashMap<i32, (Vec<usize>, Vec<usize>)>,
-}
-
-impl World {
-    pub fn new(seed: u64, today: NaiveDate, projects: Vec<ProjectInfo>) -> Self {
-        let mut by_kind: HashMap<i32, (Vec<usize>, Vec<usize>)> = HashMap::new();
-        for (i, project) in projects.iter().enumerate() {
-            let entry = by_kind.entry(project.kind.code()).or_default();
-            if project.victim_service {
-                entry.0.push(i);
-            } else {
-                entry.1.push(i);
-            }
-        }
-        World {
-            seed,
-            today,
-            projects,
-            by_kind,
-        }
-    }
-
-    /// The first day entries may fall on: three years before today.
-    pub fn window_start(&self) -> NaiveDate {
-        self.today
-            .checked_sub_months(Months::new(36))
-            .unwrap_or(self.today)
-    }
-
-    /// A project of `kind`, preferring victim-service-provider projects for DV
-    /// households and the others for everyone else.
-    fn pick_project(&self, dice: &mut Dice, kind: ProjectType, dv: bool) -> Option<usize> {
-        let (vsp, others) = self.by_kind.get(&kind.code())?;
-        let (preferred, fallback) = if dv { (vsp, others) } else { (others, vsp) };
-        let list = if preferred.is_empty() { fallback } else { preferred };
-        if list.is_empty() {
-            None
-        } else {
-            Some(dice.pick(list))
-        }
-    }
-}
+pub use world::{CaseManager, CeQuestion, ProjectInfo, Topic, World};
 
 /// 3.04 Race and ethnicity: the seven 1.10 columns, RaceNone and the free text.
 #[derive(Clone, Debug, PartialEq)]
@@ -366,6 +306,12 @@ pub struct CeAssessment {
     pub level: i32,
     /// 4.19.7 PrioritizationStatus.
     pub prioritization: i32,
+    /// The choice (an index into its `choices`) given to each of [`World::ce_questions`].
+    pub answers: Vec<usize>,
+    /// The score: the points of the choices given (`domain::ce::score`).
+    pub score: i32,
+    /// 2.02.6 code of the project type sought, for housing assessments.
+    pub sought: Option<i32>,
 }
 
 /// A 4.20 Coordinated entry event (Event.csv).
@@ -400,6 +346,8 @@ pub struct Exit {
     pub exit_reason_id: &'static str,
     /// Local: manual, auto or admin.
     pub exit_method: &'static str,
+    /// Days after the exit date the exit was entered (5.01 DateCreated).
+    pub entered_late: i64,
 }
 
 /// One member's enrollment in one episode.
@@ -423,6 +371,8 @@ pub struct Stay {
     pub contacts: Vec<Contact>,
     pub assessments: Vec<CeAssessment>,
     pub events: Vec<CeEvent>,
+    /// Days after the entry date the enrollment was entered (5.01 DateCreated).
+    pub entered_late: i64,
 }
 
 impl Stay {
@@ -439,6 +389,9 @@ pub struct Episode {
     pub kind: ProjectType,
     /// `stays[0]` is the head of household's.
     pub stays: Vec<Stay>,
+    /// The case manager (an index into [`World::case_managers`]) the open stays of the
+    /// episode are assigned to, if any.
+    pub case_manager: Option<usize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -459,6 +412,8 @@ pub struct Household {
     pub fleeing_dv: bool,
     pub members: Vec<Member>,
     pub episodes: Vec<Episode>,
+    /// The story planted in this household, if any (see [`Plant`]).
+    pub plant: Option<Plant>,
 }
 
 // ---------------------------------------------------------------------------------
@@ -499,6 +454,7 @@ fn birth_for_age(dice: &mut Dice, age: i64, date: NaiveDate) -> NaiveDate {
 /// members (the last household is cut to make the client count exact; at least 1).
 pub fn generate(world: &World, index: u64, max_members: usize) -> Household {
     let mut dice = Dice::for_household(world.seed, index);
+    let plant = Plant::of(index);
     let kind = dice.weighted(HOUSEHOLD_KINDS);
     let mut drafts = compose(&mut dice, kind);
     drafts.truncate(max_members.max(1));
@@ -509,7 +465,8 @@ pub fn generate(world: &World, index: u64, max_members: usize) -> Household {
             HouseholdKind::SingleAdult | HouseholdKind::Youth if head_female => 0.08,
             _ => 0.02,
         };
-        dice.chance(p)
+        // A planted path goes through the CoC's other projects.
+        dice.chance(p) && !plant.is_some_and(Plant::shapes_timeline)
     };
     let has_children = drafts.iter().any(|d| matches!(d.age, Age::LastEntry(_)));
     let flows = if fleeing_dv {
@@ -522,22 +479,34 @@ pub fn generate(world: &World, index: u64, max_members: usize) -> Household {
         ADULT_FLOWS
     };
     let flow = dice.weighted(flows);
-    let plans = plan_timeline(world, &mut dice, flow, fleeing_dv);
+    let plans = match plant.and_then(|p| p.plans(world, &mut dice)) {
+        Some(plans) => plans,
+        None => {
+            let from = plant.map_or(world.window_start(), |p| p.starts_from(world));
+            plan_timeline(world, &mut dice, flow, fleeing_dv, from)
+        }
+    };
     let first_entry = plans[0].entry;
     // Members may join up to 14 days after the head: children stay under 18 then too.
     let latest_entry = add_days(plans[plans.len() - 1].entry, 14);
     let members = make_members(world, &mut dice, &drafts, first_entry, latest_entry);
-    let mut builder = Builder::new(world, dice, &members, fleeing_dv, first_entry);
+    let story = (plant, index / plant::CYCLE);
+    let mut builder = Builder::new(world, dice, &members, fleeing_dv, first_entry, story);
     let mut episodes = Vec::with_capacity(plans.len());
     for (i, plan) in plans.iter().enumerate() {
         let next = plans.get(i + 1);
         let previous = i.checked_sub(1).map(|p| plans[p].kind);
         episodes.push(builder.episode(plan, previous, next));
     }
-    Household {
+    let mut household = Household {
         kind,
         fleeing_dv,
         members,
         episodes,
+        plant,
+    };
+    if let Some(plant) = plant {
+        plant.apply(world, index, &mut household);
     }
+    household
 }

@@ -24,6 +24,7 @@ pub(super) const TH: ProjectType = ProjectType::TransitionalHousing;
 pub(super) const RRH: ProjectType = ProjectType::PhRapidReHousing;
 pub(super) const PSH: ProjectType = ProjectType::PhPermanentSupportiveHousing;
 pub(super) const HP: ProjectType = ProjectType::HomelessnessPrevention;
+pub(super) const SSO: ProjectType = ProjectType::ServicesOnly;
 
 /// Paths of single adults, couples and adult-only households.
 pub(super) const ADULT_FLOWS: &[(Flow, u32)] = &[
@@ -43,6 +44,8 @@ pub(super) const ADULT_FLOWS: &[(Flow, u32)] = &[
     (&[RRH], 3),
     (&[PSH], 2),
     (&[TH], 2),
+    (&[SSO], 7),
+    (&[SSO, CE, RRH], 2),
 ];
 
 /// Paths of unaccompanied youth (18-24).
@@ -56,6 +59,7 @@ pub(super) const YOUTH_FLOWS: &[(Flow, u32)] = &[
     (&[CE], 3),
     (&[CE, RRH], 3),
     (&[HP], 2),
+    (&[SSO], 2),
 ];
 
 /// Paths of households with children.
@@ -72,6 +76,7 @@ pub(super) const FAMILY_FLOWS: &[(Flow, u32)] = &[
     (&[HP, ES], 2),
     (&[RRH], 3),
     (&[TH], 3),
+    (&[SSO], 6),
 ];
 
 /// Paths of households fleeing domestic violence.
@@ -168,6 +173,12 @@ pub(super) const OTHER_DESTINATIONS: &[&str] = &[
 pub(super) const STREET_CONTACTS: &[(i32, u32)] = &[
     (116, 70), (101, 8), (118, 2), (335, 4), (336, 3), (314, 3), (37, 4), (17, 2), (207, 1), (8, 1), (9, 1),
     (99, 1),
+];
+
+/// 4.12 CurrentLivingSituation at a services-only check-in.
+#[rustfmt::skip]
+pub(super) const CHECK_IN_CONTACTS: &[(i32, u32)] = &[
+    (101, 35), (116, 25), (335, 12), (336, 10), (314, 8), (410, 6), (99, 4),
 ];
 
 /// 4.12 LocationDetails of street contacts.

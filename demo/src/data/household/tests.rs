@@ -10,28 +10,46 @@ use app::domain::codes::{
     VETERAN_STATUS, WHEN_DV_OCCURRED,
 };
 use proptest::prelude::*;
+use std::collections::HashMap;
 
 use super::compose::{CHILD, PARTNER};
 use super::records::takes_referral_result;
 use super::tables::*;
 use super::*;
 
-/// The demo CoC's projects, as `accounts::seed` creates them.
+/// The demo CoC's projects, case managers and CE questions, as `accounts::seed`
+/// creates them (IDs made up: `project3`, `org1`, the username as the user ID).
 pub fn demo_world(seed: u64, today: NaiveDate) -> World {
+    use crate::accounts::{DEMO_ORGANIZATIONS, DEMO_PROJECTS, DEMO_USERS};
     let start = NaiveDate::from_ymd_opt(2019, 7, 1).unwrap();
-    let projects = crate::accounts::DEMO_PROJECTS
+    let organization = |i: usize| format!("org{i}");
+    let projects = DEMO_PROJECTS
         .iter()
         .enumerate()
         .map(|(i, project)| ProjectInfo {
             project_id: format!("project{i}"),
             name: project.1.to_string(),
             kind: project.2,
-            victim_service: project.0 == 4,
+            organization_id: organization(project.0),
+            victim_service: DEMO_ORGANIZATIONS[project.0].2,
             coc_code: "MO-500".into(),
             operating_start: start,
+            auto_exit: project.6.map(|days| (days, project.5)),
         })
         .collect();
-    World::new(seed, today, projects)
+    let case_managers = DEMO_USERS
+        .iter()
+        .flat_map(|(username, _, _, access)| {
+            access
+                .iter()
+                .filter(|(_, workgroup)| *workgroup == app::domain::access::Workgroup::CaseManager)
+                .map(|(org, _)| CaseManager {
+                    user_id: username.to_string(),
+                    organization_id: organization(*org),
+                })
+        })
+        .collect();
+    World::new(seed, today, projects, case_managers, CeQuestion::demo())
 }
 
 fn today() -> NaiveDate {
@@ -118,6 +136,13 @@ pub fn check_household(world: &World, household: &Household) {
             assert!(head.entry >= end, "episodes follow one another");
         }
         previous_end = Some(head.exit_date().unwrap_or(today));
+        if let Some(cm) = episode.case_manager {
+            assert!(head.exit.is_none(), "open episodes are assigned");
+            assert_eq!(
+                world.case_managers[cm].organization_id, world.projects[episode.project].organization_id,
+                "to a case manager of the project's organization"
+            );
+        }
         let head_birth = members[0].birth_date;
         assert!(
             age_on(head_birth, head.entry) >= 18,
@@ -136,6 +161,10 @@ pub fn check_household(world: &World, household: &Household) {
             }
             assert!(stay.entry >= head.entry, "nobody enters before the head");
             assert!(stay.entry <= today);
+            assert!(stay.entered_late >= 0 && add_days(stay.entry, stay.entered_late) <= today);
+            if let Some(exit) = &stay.exit {
+                assert!(exit.entered_late >= 0 && add_days(exit.date, exit.entered_late) <= today);
+            }
             if let Some(exit) = &stay.exit {
                 assert!(exit.date >= stay.entry, "exit on or after entry");
                 assert!(exit.date <= today, "no exit in the future");
@@ -257,6 +286,20 @@ pub fn check_household(world: &World, household: &Household) {
                 code_in(&ASSESSMENT_LEVEL, a.level, "4.19.4");
                 code_in(&PRIORITIZATION_STATUS, a.prioritization, "4.19.7");
                 assert!(a.date >= stay.entry && a.date <= end);
+                // Every question answered with one of its choices; the score is theirs.
+                assert_eq!(a.answers.len(), world.ce_questions.len());
+                let chosen = world
+                    .ce_questions
+                    .iter()
+                    .zip(&a.answers)
+                    .map(|(q, &i)| q.choices.get(i).expect("one of the question's choices"));
+                assert_eq!(a.score, app::domain::ce::score(chosen));
+                if let Some(sought) = a.sought {
+                    assert!(
+                        app::features::coordinated_entry::service::SOUGHT_PROJECT_TYPES.contains(&sought),
+                        "{sought}"
+                    );
+                }
             }
             for e in &stay.events {
                 code_in(&EVENT_TYPE, e.event, "4.20.2");
@@ -385,6 +428,115 @@ fn truncated_households_keep_their_head() {
         assert_eq!(household.members.len(), 1);
         check_household(&world, &household);
     }
+}
+
+#[test]
+fn ce_answers_follow_the_record_and_spread_the_scores() {
+    let world = demo_world(13, today());
+    let topics: Vec<Topic> = world.ce_questions.iter().map(|q| q.topic).collect();
+    assert_eq!(
+        topics,
+        [
+            Topic::SleptLastNight,
+            Topic::TimesHomeless,
+            Topic::Disability,
+            Topic::EmergencyRoom
+        ],
+        "the demo questions are recognized"
+    );
+    let mut scores = HashMap::<i32, usize>::new();
+    let mut sought = HashMap::<i32, usize>::new();
+    for index in 0..3000 {
+        for episode in generate(&world, index, 6).episodes {
+            let head = &episode.stays[0];
+            for a in &head.assessments {
+                *scores.entry(a.score).or_default() += 1;
+                if a.level == 2 {
+                    *sought
+                        .entry(a.sought.expect("a housing assessment seeks a project type"))
+                        .or_default() += 1;
+                } else {
+                    assert_eq!(a.sought, None);
+                }
+                // Slept outside: the first choice; disabling condition: "Yes".
+                if head.prior.as_ref().is_some_and(|p| p.living_situation == 116) {
+                    assert_eq!(a.answers[0], 0);
+                }
+                assert_eq!(a.answers[2] == 0, head.disabling_condition == 1);
+            }
+        }
+    }
+    let nonzero = scores.keys().filter(|s| **s > 0).count();
+    assert!(nonzero >= 7, "a spread of scores: {scores:?}");
+    assert!(sought.len() >= 3, "{sought:?}");
+    // A question of the CoC's own is answered too, most points for the neediest.
+    let mut own = demo_world(13, today());
+    own.ce_questions.push(CeQuestion::new(
+        5,
+        "How urgent is the household's need?".into(),
+        app::domain::ce::parse_choices("Not urgent = 0\nUrgent = 4\nVery urgent = 8").unwrap(),
+    ));
+    assert_eq!(own.ce_questions[4].topic, Topic::Other);
+    let chosen: Vec<usize> = (0..1500)
+        .flat_map(|index| generate(&own, index, 6).episodes)
+        .flat_map(|e| e.stays.into_iter().flat_map(|s| s.assessments))
+        .map(|a| a.answers[4])
+        .collect();
+    assert!((0..3).all(|i| chosen.contains(&i)), "every choice is given");
+}
+
+#[test]
+fn open_episodes_are_assigned_to_their_organizations_case_managers() {
+    let world = demo_world(17, today());
+    let (mut open, mut assigned, mut managers) = (0, 0, HashMap::<usize, usize>::new());
+    for index in 0..3000 {
+        for episode in generate(&world, index, 6).episodes {
+            let staffed = !world.case_managers_of(episode.project).is_empty();
+            if episode.stays[0].exit.is_some() || !staffed {
+                assert_eq!(episode.case_manager, None);
+                continue;
+            }
+            open += 1;
+            if let Some(cm) = episode.case_manager {
+                assigned += 1;
+                *managers.entry(cm).or_default() += 1;
+            }
+        }
+    }
+    let share = f64::from(assigned) / f64::from(open);
+    assert!(
+        (0.7..0.9).contains(&share),
+        "a good share of open episodes: {share}"
+    );
+    assert_eq!(
+        managers.len(),
+        world.case_managers.len(),
+        "every case manager: {managers:?}"
+    );
+}
+
+#[test]
+fn open_services_only_households_come_and_go() {
+    let world = demo_world(19, today());
+    let mut standings = HashMap::new();
+    for index in 0..3000 {
+        if Plant::of(index).is_some() {
+            continue;
+        }
+        let household = generate(&world, index, 6);
+        let last = household.episodes.last().unwrap();
+        if last.kind == ProjectType::ServicesOnly && last.stays[0].exit.is_none() {
+            let standing = super::plant::tests::standing_of(&world, last).unwrap();
+            *standings.entry(format!("{standing:?}")).or_insert(0) += 1;
+        }
+    }
+    for standing in ["Active", "Alert", "Due"] {
+        assert!(standings.contains_key(standing), "{standings:?}");
+    }
+    assert!(
+        standings["Active"] > 4 * (standings["Alert"] + standings["Due"]),
+        "{standings:?}"
+    );
 }
 
 #[test]

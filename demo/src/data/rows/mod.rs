@@ -1,116 +1,26 @@
 //! Households to table rows: the entity models of one transaction's worth of
 //! households, with IDs from per-table counters (deterministic, 32 lowercase hex
-//! digits, so valid HUD S32 IDs).
+//! digits, so valid HUD S32 IDs; see [`ids`]).
 
+mod activity;
+pub mod ids;
 mod income;
 #[cfg(test)]
 mod tests;
 
 use app::crypto::DataKey;
 use app::db::entities::{
-    assessment, assessment_event, client, current_living_situation, disability, employment_education,
-    enrollment, event, exit, health_and_dv, income_benefit, service,
+    assessment, assessment_event, assessment_question, assessment_result, case_assignment, client,
+    current_living_situation, disability, employment_education, enrollment, event, exit, health_and_dv,
+    income_benefit, service,
 };
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
+use chrono::TimeDelta;
 
 use super::household::{DISABILITY_TYPES, Household, Stage, Stay, World};
 use app::domain::dedup::search_key;
+use ids::{IdKind, stamp};
+pub use ids::{Ids, TABLES, Table};
 use income::income_row;
-
-/// The tables the generator fills, in insert order (parents before children).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Table {
-    Clients,
-    Enrollments,
-    Exits,
-    AssessmentEvents,
-    IncomeBenefits,
-    Disabilities,
-    HealthAndDvs,
-    EmploymentEducations,
-    Services,
-    CurrentLivingSituations,
-    Assessments,
-    Events,
-}
-
-impl Table {
-    pub const ALL: [Table; 12] = [
-        Table::Clients,
-        Table::Enrollments,
-        Table::Exits,
-        Table::AssessmentEvents,
-        Table::IncomeBenefits,
-        Table::Disabilities,
-        Table::HealthAndDvs,
-        Table::EmploymentEducations,
-        Table::Services,
-        Table::CurrentLivingSituations,
-        Table::Assessments,
-        Table::Events,
-    ];
-
-    /// The database table name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Table::Clients => "clients",
-            Table::Enrollments => "enrollments",
-            Table::Exits => "exits",
-            Table::AssessmentEvents => "assessment_events",
-            Table::IncomeBenefits => "income_benefits",
-            Table::Disabilities => "disabilities",
-            Table::HealthAndDvs => "health_and_dvs",
-            Table::EmploymentEducations => "employment_educations",
-            Table::Services => "services",
-            Table::CurrentLivingSituations => "current_living_situations",
-            Table::Assessments => "assessments",
-            Table::Events => "events",
-        }
-    }
-}
-
-/// The ID kinds: one counter each.
-#[derive(Clone, Copy)]
-enum IdKind {
-    Client = 1,
-    Household,
-    Enrollment,
-    Exit,
-    AssessmentEvent,
-    IncomeBenefit,
-    Disability,
-    HealthAndDv,
-    EmploymentEducation,
-    Service,
-    CurrentLivingSituation,
-    Assessment,
-    Event,
-}
-
-/// Per-kind counters. An ID is `de` (demo), the kind as two hex digits and the counter
-/// as 28: `de01000…0001` is the first client. UUID v7 IDs the app makes start with the
-/// time (`019…`), so they never meet these.
-#[derive(Default)]
-pub struct Ids {
-    counters: [u64; 14],
-}
-
-impl Ids {
-    fn next(&mut self, kind: IdKind) -> String {
-        let counter = &mut self.counters[kind as usize];
-        *counter += 1;
-        format!("de{:02x}{:028x}", kind as u8, *counter)
-    }
-}
-
-/// Record timestamps (5.01 DateCreated, 5.02 DateUpdated): the record's date during
-/// office hours in the central US (14:00-22:00 UTC), varied by a counter, so they are
-/// deterministic too.
-fn stamp(date: NaiveDate, n: u64) -> DateTime<Utc> {
-    let afternoon = NaiveTime::from_hms_opt(14, 0, 0).unwrap_or_default();
-    let minutes = i64::try_from(n.wrapping_mul(37) % 480).unwrap_or(0);
-    date.and_time(afternoon).and_utc() + TimeDelta::minutes(minutes)
-}
 
 /// The rows of some households, per table.
 #[derive(Default)]
@@ -118,6 +28,7 @@ pub struct Rows {
     pub households: u64,
     pub clients: Vec<client::Model>,
     pub enrollments: Vec<enrollment::Model>,
+    pub case_assignments: Vec<case_assignment::Model>,
     pub exits: Vec<exit::Model>,
     pub assessment_events: Vec<assessment_event::Model>,
     pub income_benefits: Vec<income_benefit::Model>,
@@ -127,6 +38,8 @@ pub struct Rows {
     pub services: Vec<service::Model>,
     pub current_living_situations: Vec<current_living_situation::Model>,
     pub assessments: Vec<assessment::Model>,
+    pub assessment_questions: Vec<assessment_question::Model>,
+    pub assessment_results: Vec<assessment_result::Model>,
     pub events: Vec<event::Model>,
 }
 
@@ -136,6 +49,7 @@ impl Rows {
         match table {
             Table::Clients => self.clients.len(),
             Table::Enrollments => self.enrollments.len(),
+            Table::CaseAssignments => self.case_assignments.len(),
             Table::Exits => self.exits.len(),
             Table::AssessmentEvents => self.assessment_events.len(),
             Table::IncomeBenefits => self.income_benefits.len(),
@@ -145,6 +59,8 @@ impl Rows {
             Table::Services => self.services.len(),
             Table::CurrentLivingSituations => self.current_living_situations.len(),
             Table::Assessments => self.assessments.len(),
+            Table::AssessmentQuestions => self.assessment_questions.len(),
+            Table::AssessmentResults => self.assessment_results.len(),
             Table::Events => self.events.len(),
         }
     }
@@ -214,6 +130,7 @@ impl Rows {
         for episode in &household.episodes {
             let project = &world.projects[episode.project];
             let household_id = ids.next(IdKind::Household);
+            let case_manager = episode.case_manager.filter(|&cm| ids.take_case(cm));
             for stay in &episode.stays {
                 let personal_id = &personal_ids[stay.member];
                 let relationship = household.members[stay.member].relationship;
@@ -228,8 +145,12 @@ impl Rows {
                     relationship,
                     coc,
                 );
+                if let Some(cm) = case_manager.filter(|_| stay.exit.is_none()) {
+                    self.case_assignment(world, cm, ids, stay, &enrollment_id, personal_id);
+                }
                 if let Some(exit) = &stay.exit {
-                    let at = stamp(exit.date, self.exits.len() as u64);
+                    let entered = exit.date + TimeDelta::days(exit.entered_late);
+                    let at = stamp(entered, self.exits.len() as u64);
                     self.exits.push(exit::Model {
                         exit_id: ids.next(IdKind::Exit),
                         enrollment_id: enrollment_id.clone(),
@@ -281,7 +202,7 @@ impl Rows {
                 for stage in &stay.stages {
                     self.stage(stage, ids, &enrollment_id, personal_id);
                 }
-                self.activity(stay, ids, &enrollment_id, personal_id);
+                self.activity(stay, world, ids, &enrollment_id, personal_id);
             }
         }
     }
@@ -297,7 +218,10 @@ impl Rows {
         relationship: i32,
         enrollment_coc: Option<String>,
     ) {
-        let at = stamp(stay.entry, self.enrollments.len() as u64);
+        let at = stamp(
+            stay.entry + TimeDelta::days(stay.entered_late),
+            self.enrollments.len() as u64,
+        );
         let prior = stay.prior.as_ref();
         self.enrollments.push(enrollment::Model {
             enrollment_id: enrollment_id.to_string(),
@@ -366,6 +290,36 @@ impl Rows {
             updated_at: at,
             created_by: None,
             date_deleted: None,
+        });
+    }
+
+    /// A stay on a case manager's caseload (what intake's "assign to me" writes), from
+    /// the entry on, not ended.
+    fn case_assignment(
+        &mut self,
+        world: &World,
+        case_manager: usize,
+        ids: &mut Ids,
+        stay: &Stay,
+        enrollment_id: &str,
+        personal_id: &str,
+    ) {
+        let cm = &world.case_managers[case_manager];
+        let at = stamp(
+            stay.entry + TimeDelta::days(stay.entered_late),
+            self.case_assignments.len() as u64,
+        );
+        self.case_assignments.push(case_assignment::Model {
+            case_assignment_id: ids.next(IdKind::CaseAssignment),
+            personal_id: personal_id.to_string(),
+            enrollment_id: Some(enrollment_id.to_string()),
+            user_id: cm.user_id.clone(),
+            organization_id: cm.organization_id.clone(),
+            start_date: stay.entry,
+            end_date: None,
+            created_at: at,
+            updated_at: at,
+            created_by: Some(cm.user_id.clone()),
         });
     }
 
@@ -459,92 +413,6 @@ impl Rows {
                 created_by: None,
                 date_deleted: None,
                 assessment_event_id: event_id,
-            });
-        }
-    }
-
-    /// Services, current living situations, CE assessments and events of a stay.
-    fn activity(&mut self, stay: &Stay, ids: &mut Ids, enrollment_id: &str, personal_id: &str) {
-        for service in &stay.services {
-            let at = stamp(service.date, self.services.len() as u64);
-            self.services.push(service::Model {
-                services_id: ids.next(IdKind::Service),
-                enrollment_id: enrollment_id.to_string(),
-                personal_id: personal_id.to_string(),
-                date_provided: service.date,
-                record_type: service.record_type,
-                type_provided: service.type_provided,
-                other_type_provided: None,
-                moving_on_other_type: service.moving_on_other_type.map(str::to_string),
-                sub_type_provided: None,
-                fa_amount: None,
-                fa_start_date: None,
-                fa_end_date: None,
-                referral_outcome: None,
-                created_at: at,
-                updated_at: at,
-                created_by: None,
-                date_deleted: None,
-            });
-        }
-        for contact in &stay.contacts {
-            let at = stamp(contact.date, self.current_living_situations.len() as u64);
-            let follow_up = |i: usize| contact.follow_up.map(|answers| answers[i]);
-            self.current_living_situations
-                .push(current_living_situation::Model {
-                    current_living_sit_id: ids.next(IdKind::CurrentLivingSituation),
-                    enrollment_id: enrollment_id.to_string(),
-                    personal_id: personal_id.to_string(),
-                    information_date: contact.date,
-                    current_living_situation: contact.situation,
-                    cls_subsidy_type: contact.subsidy_type,
-                    verified_by: None,
-                    leave_situation14_days: contact.leave_within_14_days,
-                    subsequent_residence: follow_up(0),
-                    resources_to_obtain: follow_up(1),
-                    lease_own60_day: follow_up(2),
-                    moved_two_or_more: follow_up(3),
-                    location_details: contact.location_details.map(str::to_string),
-                    created_at: at,
-                    updated_at: at,
-                    created_by: None,
-                    date_deleted: None,
-                });
-        }
-        for a in &stay.assessments {
-            let at = stamp(a.date, self.assessments.len() as u64);
-            self.assessments.push(assessment::Model {
-                assessment_id: ids.next(IdKind::Assessment),
-                enrollment_id: enrollment_id.to_string(),
-                personal_id: personal_id.to_string(),
-                assessment_date: a.date,
-                assessment_location: a.location.to_string(),
-                assessment_type: a.assessment_type,
-                assessment_level: a.level,
-                prioritization_status: a.prioritization,
-                created_at: at,
-                updated_at: at,
-                created_by: None,
-                date_deleted: None,
-            });
-        }
-        for e in &stay.events {
-            let at = stamp(e.date, self.events.len() as u64);
-            self.events.push(event::Model {
-                event_id: ids.next(IdKind::Event),
-                enrollment_id: enrollment_id.to_string(),
-                personal_id: personal_id.to_string(),
-                event_date: e.date,
-                event: e.event,
-                prob_sol_div_rr_result: e.problem_solving_result,
-                referral_case_manage_after: e.case_management_after,
-                location_crisis_or_ph_housing: e.location.clone(),
-                referral_result: e.referral_result,
-                result_date: e.result_date,
-                created_at: at,
-                updated_at: at,
-                created_by: None,
-                date_deleted: None,
             });
         }
     }

@@ -1,17 +1,19 @@
-//! What happens during a stay: income drift, employment, services, street contacts
-//! and coordinated-entry assessments and events.
+//! What happens during a stay: income drift, employment, services, street contacts,
+//! a services-only household's check-ins, coordinated-entry assessments and events,
+//! when records were entered, and who takes the case.
 
 use app::domain::codes::{DestinationGroup, ProjectType};
 use chrono::NaiveDate;
 
 use super::Builder;
 use crate::data::dice::Dice;
+use crate::data::household::Plant;
 use crate::data::household::compose::Plan;
 use crate::data::household::records::cents;
 use crate::data::household::records::takes_referral_result;
 use crate::data::household::tables::as_destination;
 use crate::data::household::tables::{
-    CE_LOCATIONS, DEST_DIVERTED, MOVING_ON_OTHER, STREET_CONTACTS, STREET_LOCATIONS,
+    CE_LOCATIONS, CHECK_IN_CONTACTS, DEST_DIVERTED, MOVING_ON_OTHER, STREET_CONTACTS, STREET_LOCATIONS,
 };
 use crate::data::household::{
     CeAssessment, CeEvent, Contact, EARNED, Employment, Exit, PriorLiving, Service, add_days, days_between,
@@ -198,6 +200,88 @@ impl Builder<'_> {
         }
     }
 
+    /// The day an open services-only household was last seen: mostly lately, now and
+    /// then long enough ago to be warned about or due for its project's auto-exit (a
+    /// planted story says which).
+    pub(super) fn last_seen(&mut self, plan: &Plan) -> NaiveDate {
+        let today = self.world.today;
+        let setting = self.world.projects[plan.project].auto_exit;
+        let planted = match (self.plant, setting) {
+            (Some(plant), Some(setting)) => plant.quiet_days(&mut self.dice, setting),
+            _ => None,
+        };
+        let quiet = planted.unwrap_or_else(|| match setting {
+            Some((exit, alert)) => {
+                let (exit, alert) = (i64::from(exit), i64::from(alert.unwrap_or(exit)));
+                match self.dice.weighted(&[(0, 62), (1, 26), (2, 8), (3, 4)]) {
+                    0 => self.dice.range(0, 30),
+                    1 => self.dice.range(31, alert - 1),
+                    2 => self.dice.range(alert, exit - 1),
+                    _ => self.dice.range(exit, exit + 45),
+                }
+            }
+            None => self.dice.range(0, 45),
+        });
+        add_days(today, -quiet).max(plan.entry)
+    }
+
+    /// 4.12 contacts of a services-only head of household: at entry, every two to six
+    /// weeks, and on `last` (the exit, or the day last seen).
+    pub(super) fn check_ins(&mut self, entry: NaiveDate, last: NaiveDate) -> Vec<Contact> {
+        let mut contacts = Vec::new();
+        let mut date = entry;
+        while date < last && contacts.len() < 20 {
+            contacts.push(self.contact_at(date));
+            date = add_days(date, self.dice.range(14, 42));
+        }
+        contacts.push(self.contact_at(last));
+        contacts
+    }
+
+    /// A services-only contact: where the household is staying now.
+    fn contact_at(&mut self, date: NaiveDate) -> Contact {
+        let situation = self.dice.weighted(CHECK_IN_CONTACTS);
+        let mut contact = Contact {
+            date,
+            situation,
+            subsidy_type: None,
+            leave_within_14_days: None,
+            follow_up: None,
+            location_details: None,
+        };
+        self.fill_leave_questions(&mut contact);
+        contact
+    }
+
+    /// Days after `date` its record was entered: mostly the same day, now and then days
+    /// or weeks later (never after today).
+    pub(super) fn entered_late(&mut self, date: NaiveDate) -> i64 {
+        let days = match self.dice.weighted(&[(0, 85), (1, 10), (2, 4), (3, 1)]) {
+            0 => 0,
+            1 => self.dice.range(1, 3),
+            2 => self.dice.range(4, 10),
+            _ => self.dice.range(11, 30),
+        };
+        days.min(days_between(date, self.world.today)).max(0)
+    }
+
+    /// The case manager of an open episode in `project`: one of its organization's,
+    /// for most households; for every planted story's, each of them in turn, cycle
+    /// after cycle (so each has some of the stories).
+    pub(super) fn case_manager(&mut self, project: usize) -> Option<usize> {
+        let world = self.world;
+        let staff = world.case_managers_of(project);
+        if staff.is_empty() {
+            return None;
+        }
+        if self.plant.is_some_and(Plant::shapes_timeline) {
+            return staff
+                .get(usize::try_from(self.cycle).unwrap_or(0) % staff.len())
+                .copied();
+        }
+        self.dice.chance(0.8).then(|| self.dice.pick(staff))
+    }
+
     /// 4.19 assessments and 4.20 events of a CE stay (head of household).
     pub(super) fn ce_activity(
         &mut self,
@@ -205,6 +289,7 @@ impl Builder<'_> {
         exit: Option<NaiveDate>,
         next: Option<&Plan>,
         exit_record: Option<&Exit>,
+        prior: Option<&PriorLiving>,
     ) -> (Vec<CeAssessment>, Vec<CeEvent>) {
         let end = exit.unwrap_or(self.world.today);
         let span = days_between(entry, end);
@@ -212,12 +297,16 @@ impl Builder<'_> {
         let mut events = Vec::new();
         let assessment_type = |dice: &mut Dice| dice.weighted(&[(3, 55), (1, 35), (2, 10)]);
         let crisis_type = assessment_type(&mut self.dice);
+        let (answers, score) = self.ce_answers(prior);
         assessments.push(CeAssessment {
             date: entry,
             location: self.location(crisis_type),
             assessment_type: crisis_type,
             level: 1,
             prioritization: 2,
+            answers,
+            score,
+            sought: None,
         });
         let diverted = exit_record
             .is_some_and(|e| DEST_DIVERTED.iter().any(|(code, _)| *code == e.destination))
@@ -244,17 +333,26 @@ impl Builder<'_> {
                 result_date: None,
             });
         }
-        let housing_assessment = (next.is_some() || (!diverted && self.dice.chance(0.6))).then(|| {
-            let date = add_days(entry, self.dice.range(0, span.min(30)));
-            let kind = assessment_type(&mut self.dice);
-            CeAssessment {
-                date,
-                location: self.location(kind),
-                assessment_type: kind,
-                level: 2,
-                prioritization: if self.dice.chance(0.9) { 1 } else { 2 },
-            }
-        });
+        // A planted household waits on the priority list.
+        let waiting = self.plant == Some(Plant::OnPriorityList);
+        let housing_assessment =
+            (next.is_some() || waiting || (!diverted && self.dice.chance(0.6))).then(|| {
+                // (A waiting household's is its latest: not on the day of the first.)
+                let first_day = i64::from(waiting).min(span);
+                let date = add_days(entry, self.dice.range(first_day, span.min(30)));
+                let kind = assessment_type(&mut self.dice);
+                let (answers, score) = self.ce_answers(prior);
+                CeAssessment {
+                    date,
+                    location: self.location(kind),
+                    assessment_type: kind,
+                    level: 2,
+                    prioritization: if self.dice.chance(0.9) || waiting { 1 } else { 2 },
+                    answers,
+                    score,
+                    sought: Some(self.sought(next, prior)),
+                }
+            });
         let assessed = housing_assessment.as_ref().map_or(entry, |a| a.date);
         if let Some(assessment) = housing_assessment {
             assessments.push(assessment);
