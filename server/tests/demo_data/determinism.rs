@@ -3,64 +3,24 @@
 
 use super::*;
 
-/// A second, empty database on the same server as `app`'s, removed when dropped.
+/// A second, empty, migrated database on the same server as `app`'s, removed when
+/// dropped (by `common::TestDatabase`).
 struct Extra {
     db: DatabaseConnection,
-    _dir: Option<tempfile::TempDir>,
-    postgres_name: Option<String>,
+    _database: common::TestDatabase,
 }
 
 impl Extra {
     async fn new(backend: common::Backend) -> Self {
-        let (url, dir, postgres_name) = match backend {
-            common::Backend::Sqlite => {
-                let dir = tempfile::tempdir().unwrap();
-                let url = format!("sqlite://{}?mode=rwc", dir.path().join("extra.db").display());
-                (url, Some(dir), None)
-            }
-            common::Backend::Postgres => {
-                let admin_url = common::postgres_admin_url();
-                let admin = Database::connect(&admin_url).await.unwrap();
-                let name = format!("hearth_test_{}", uuid::Uuid::new_v4().simple());
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                    .await
-                    .unwrap();
-                let _ = admin.close().await;
-                let (server, _) = admin_url.rsplit_once('/').unwrap();
-                (format!("{server}/{name}"), None, Some(name))
-            }
-        };
-        let db = app::db::connect(&url).await.unwrap();
+        let database = common::TestDatabase::create(backend)
+            .await
+            .expect("the first database of this kind was created, so a second one can be");
+        let db = app::db::connect(&database.url).await.unwrap();
         Migrator::up(&db, None).await.unwrap();
         Extra {
             db,
-            _dir: dir,
-            postgres_name,
+            _database: database,
         }
-    }
-}
-
-impl Drop for Extra {
-    fn drop(&mut self) {
-        let Some(name) = self.postgres_name.take() else {
-            return;
-        };
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
-            runtime.block_on(async {
-                let admin = Database::connect(&common::postgres_admin_url()).await.ok()?;
-                admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await
-                    .ok()?;
-                admin.close().await.ok()
-            })
-        })
-        .join();
     }
 }
 

@@ -28,7 +28,7 @@ use app::domain::codes::{
 use chrono::NaiveDate;
 use hearth_demo::data::{self as demo_data, DemoDataError, Options, Summary};
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait, QueryOrder};
 
 const CLIENTS: u64 = 300;
 

@@ -1,5 +1,6 @@
 //! Client search on the server: indexed name-key prefixes, ID (whole, or the short
-//! ID's eight characters), date of birth and SSN last four, with the visibility rule, one page at a time.
+//! ID's eight characters), date of birth and SSN last four, with the visibility rule,
+//! one page at a time.
 
 use std::collections::HashMap;
 

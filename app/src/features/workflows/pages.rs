@@ -244,41 +244,29 @@ fn StepPanel(
     // "No Changes" and "Default Last" are what the guides press first: they sit above
     // the form as well as in the action bar under it (which stays in sight on tablets).
     let shortcuts = move |place: &'static str| {
-        let testid = |name: &str| match place {
-            "top" => name.to_string(),
-            _ => format!("{name}-{place}"),
+        let shortcut = move |shown: bool, intent: &'static str, label: &'static str, name: &'static str| {
+            let testid = match place {
+                "top" => name.to_string(),
+                _ => format!("{name}-{place}"),
+            };
+            shown.then(|| {
+                view! {
+                    <button
+                        type="submit"
+                        class="button button--secondary"
+                        name="intent"
+                        value=intent
+                        formnovalidate=true
+                        data-testid=testid
+                    >
+                        {label}
+                    </button>
+                }
+            })
         };
         view! {
-            {no_changes
-                .then(|| {
-                    view! {
-                        <button
-                            type="submit"
-                            class="button button--secondary"
-                            name="intent"
-                            value="no_changes"
-                            formnovalidate=true
-                            data-testid=testid("no-changes")
-                        >
-                            "No Changes"
-                        </button>
-                    }
-                })}
-            {default_last
-                .then(|| {
-                    view! {
-                        <button
-                            type="submit"
-                            class="button button--secondary"
-                            name="intent"
-                            value="default_last"
-                            formnovalidate=true
-                            data-testid=testid("default-last")
-                        >
-                            "Default Last"
-                        </button>
-                    }
-                })}
+            {shortcut(no_changes, "no_changes", "No Changes", "no-changes")}
+            {shortcut(default_last, "default_last", "Default Last", "default-last")}
         }
     };
     let top = move || {

@@ -288,19 +288,25 @@ async fn render(
     draft.kind.workflow().render(state, session, draft, step).await
 }
 
-/// The required answers a saved step left empty, as the page draws it from those
-/// answers (so a question shown only when it applies is required only then). "Required."
-/// by each field, like the kinds' own checks say it.
-async fn missing_required(
+/// Applies the step's page to a saved step, drawn once from its answers: drops the
+/// answers to the questions that do not apply to the other answers (a source when
+/// "from any source" is not Yes, a follow-up of a "No"), which the page hides as the
+/// person answers and which are not recorded; and answers the required questions that
+/// apply and were left empty ("Required." by each field, like the kinds' own checks
+/// say it), so a question shown only when it applies is required only then.
+async fn apply_page(
     state: &AppState,
     session: &CurrentSession,
-    draft: &Draft,
+    draft: &mut Draft,
     step: &StepDef,
 ) -> Result<Vec<FieldError>, AppError> {
     let StepBody::Form(fields) = render(state, session, draft, step).await?.body else {
         return Ok(Vec::new());
     };
     let hidden = inapplicable(&fields);
+    if let Some(answers) = draft.data.answers.get_mut(&step.id) {
+        answers.retain(|name, _| !hidden.contains(name));
+    }
     Ok(fields
         .into_iter()
         .filter(|f| f.required && !f.name.is_empty() && f.value.trim().is_empty())
@@ -310,25 +316,6 @@ async fn missing_required(
             message: "Required.".into(),
         })
         .collect())
-}
-
-/// Drops the answers to the step's questions that do not apply to the other answers
-/// (a source when "from any source" is not Yes, a follow-up of a "No"): the page hides
-/// them as the person answers, and what a hidden question still holds is not recorded.
-async fn drop_inapplicable(
-    state: &AppState,
-    session: &CurrentSession,
-    draft: &mut Draft,
-    step: &StepDef,
-) -> Result<(), AppError> {
-    let StepBody::Form(fields) = render(state, session, draft, step).await?.body else {
-        return Ok(());
-    };
-    let hidden = inapplicable(&fields);
-    if let Some(answers) = draft.data.answers.get_mut(&step.id) {
-        answers.retain(|name, _| !hidden.contains(name));
-    }
-    Ok(())
 }
 
 /// `checked` with the `missing` required answers added (each field named once).
@@ -421,7 +408,7 @@ pub async fn save_step(
     let problems = kind.prepare(state, &draft, step, &mut answers).await?;
     draft.data.answers.insert(step.to_string(), answers);
     draft.data.done.remove(step);
-    drop_inapplicable(state, session, &mut draft, &steps[index]).await?;
+    let missing = apply_page(state, session, &mut draft, &steps[index]).await?;
     let checked = match problems {
         Some(problems) => Err(problems),
         None => kind.check_step(state, session, &draft, step).await,
@@ -431,10 +418,7 @@ pub async fn save_step(
     let checked = if intent == "no_changes" {
         checked
     } else {
-        with_missing(
-            checked,
-            missing_required(state, session, &draft, &steps[index]).await?,
-        )
+        with_missing(checked, missing)
     };
     if let Err(err) = checked {
         store(state, &draft, step).await?;
