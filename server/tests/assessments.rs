@@ -559,6 +559,23 @@ on_both_databases!(
         assert!(body.contains("\"field\":\"when_occurred\""), "{body}");
         assert!(body.contains("\"field\":\"currently_fleeing\""), "{body}");
 
+        // A short hospital stay after a night in shelter keeps the homeless history;
+        // after a night housed (a break in homelessness) it is not asked, and what is
+        // sent anyway is dropped.
+        for (night_before, history_kept) in [("1", true), ("0", false)] {
+            let answers = adult_entry_with(&[
+                ("living_situation", "206"),
+                ("length_of_stay", "10"),
+                ("los_under_threshold", "1"),
+                ("previous_street_essh", night_before),
+                ("months_homeless_past_three_years", "101"),
+            ]);
+            saved(&app, &casey, &draft, &step, &answers).await;
+            let kept = shown(&app, &casey, &draft, &step).await;
+            let months = ("months_homeless_past_three_years".to_string(), "101".to_string());
+            assert_eq!(kept.contains(&months), history_kept, "{night_before}: {kept:?}");
+        }
+
         // Not a survivor: the follow-ups sent anyway are dropped, and the step saves.
         saved(
             &app,

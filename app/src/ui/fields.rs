@@ -74,8 +74,9 @@ pub struct FieldSpec {
     /// dependent questions: the sources when "from any source" is Yes, the follow-up
     /// of a disability answered Yes). Hidden as the person answers; the server drops
     /// an answer to a question that does not apply and requires it only when it does.
-    #[serde(default)]
-    pub shown_when: Option<ShownWhen>,
+    /// Several: asked when any of them holds (HUD's "either … or …").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shown_when: Vec<ShownWhen>,
 }
 
 /// The answer a dependent question waits for.
@@ -97,7 +98,7 @@ impl FieldSpec {
             required: false,
             hint: None,
             adults_on: None,
-            shown_when: None,
+            shown_when: Vec::new(),
         }
     }
 
@@ -128,7 +129,14 @@ impl FieldSpec {
     /// Asked only when `field` is answered with one of `values` (see
     /// [`FieldSpec::shown_when`]).
     pub fn when<V: ToString>(mut self, field: &str, values: impl IntoIterator<Item = V>) -> Self {
-        self.shown_when = Some(ShownWhen {
+        self.shown_when.clear();
+        self.or_when(field, values)
+    }
+
+    /// Asked also when `field` is answered with one of `values`: the question applies
+    /// when any of its conditions holds.
+    pub fn or_when<V: ToString>(mut self, field: &str, values: impl IntoIterator<Item = V>) -> Self {
+        self.shown_when.push(ShownWhen {
             field: field.to_string(),
             values: values.into_iter().map(|v| v.to_string()).collect(),
         });
@@ -147,10 +155,15 @@ fn adult_applies(adults_on: Option<chrono::NaiveDate>, dob: &str) -> bool {
     }
 }
 
-/// Whether a dependent question applies, given its controlling answer and whether
-/// that answer's own question applies.
-fn condition_holds(shown_when: Option<&ShownWhen>, answer: &str, controller_applies: bool) -> bool {
-    shown_when.is_none_or(|c| controller_applies && c.values.iter().any(|v| v == answer))
+/// Whether a question applies given its conditions: none, or any of them holds.
+/// `answer(i)` gives the `i`th condition's controlling answer and whether that answer's
+/// own question applies.
+fn condition_holds(shown_when: &[ShownWhen], answer: impl Fn(usize) -> (String, bool)) -> bool {
+    shown_when.is_empty()
+        || shown_when.iter().enumerate().any(|(i, c)| {
+            let (given, controller_applies) = answer(i);
+            controller_applies && c.values.contains(&given)
+        })
 }
 
 /// The names of the fields that do not apply to the answers the fields hold (asked of
@@ -169,13 +182,11 @@ pub fn inapplicable(fields: &[FieldSpec]) -> std::collections::BTreeSet<String> 
     // Fields come in page order: a controlling question is decided before those that
     // wait for it.
     for f in fields.iter().filter(|f| !f.name.is_empty()) {
-        let controller = f.shown_when.as_ref().map(|c| c.field.as_str());
         let applies = adult_applies(f.adults_on, dob)
-            && condition_holds(
-                f.shown_when.as_ref(),
-                controller.map(value).unwrap_or_default(),
-                !controller.is_some_and(|c| hidden.contains(c)),
-            );
+            && condition_holds(&f.shown_when, |i| {
+                let controller = &f.shown_when[i].field;
+                (value(controller).to_string(), !hidden.contains(controller))
+            });
         if !applies {
             hidden.insert(f.name.clone());
         }
@@ -231,7 +242,7 @@ pub fn Fields(fields: Vec<FieldSpec>, #[prop(into)] error: Signal<Option<AppErro
                 && (f.name == DOB_FIELD
                     || fields
                         .iter()
-                        .any(|d| d.shown_when.as_ref().is_some_and(|c| c.field == f.name)))
+                        .any(|d| d.shown_when.iter().any(|c| c.field == f.name)))
         })
         .map(|f| (f.name.clone(), RwSignal::new(f.value.clone())))
         .collect();
@@ -242,17 +253,19 @@ pub fn Fields(fields: Vec<FieldSpec>, #[prop(into)] error: Signal<Option<AppErro
     for field in fields {
         let adults_on = field.adults_on;
         let condition = field.shown_when.clone();
-        let answer = condition.as_ref().and_then(|c| watched.get(&c.field).copied());
-        let controller = condition
-            .as_ref()
-            .and_then(|c| applies_by_name.get(&c.field).copied());
+        let answers: Vec<_> = condition.iter().map(|c| watched.get(&c.field).copied()).collect();
+        let controllers: Vec<_> = condition
+            .iter()
+            .map(|c| applies_by_name.get(&c.field).copied())
+            .collect();
         let applies = Signal::derive(move || {
             adult_applies(adults_on, &dob.map(|d| d.get()).unwrap_or_default())
-                && condition_holds(
-                    condition.as_ref(),
-                    &answer.map(|a| a.get()).unwrap_or_default(),
-                    controller.is_none_or(|c| c.get()),
-                )
+                && condition_holds(&condition, |i| {
+                    (
+                        answers[i].map(|a| a.get()).unwrap_or_default(),
+                        controllers[i].is_none_or(|c| c.get()),
+                    )
+                })
         });
         if !field.name.is_empty() {
             applies_by_name.insert(field.name.clone(), applies);
@@ -515,6 +528,33 @@ mod tests {
         assert!(inapplicable(&fields("2015-01-01")).contains("veteran"));
         assert!(inapplicable(&fields("1980-01-01")).is_empty());
         assert!(inapplicable(&fields("")).is_empty(), "unknown age: asked");
+    }
+
+    /// HUD's 3.917: the homeless history after a homeless situation, or after a short
+    /// stay elsewhere that followed a night on the streets.
+    fn either(situation: &str, night_before: &str) -> Vec<FieldSpec> {
+        let code = |name: &str| FieldSpec::new(name, name, FieldKind::Text { max_length: 3 });
+        vec![
+            answered(code("situation"), situation),
+            answered(code("night_before").when("situation", ["215"]), night_before),
+            code("months")
+                .when("situation", ["116"])
+                .or_when("night_before", ["1"]),
+        ]
+    }
+
+    #[test]
+    fn a_question_with_two_conditions_applies_when_either_holds() {
+        assert!(!inapplicable(&either("116", "")).contains("months"), "homeless");
+        assert!(
+            !inapplicable(&either("215", "1")).contains("months"),
+            "the night before"
+        );
+        assert!(inapplicable(&either("215", "0")).contains("months"));
+        assert!(inapplicable(&either("", "")).contains("months"));
+        // The night before was answered, then the situation changed: that answer no
+        // longer applies, so neither does what waits for it.
+        assert!(inapplicable(&either("410", "1")).contains("months"));
     }
 
     proptest! {

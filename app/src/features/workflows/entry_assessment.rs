@@ -22,6 +22,24 @@ use crate::ui::fields::{Answers, FieldKind, FieldSpec};
 pub fn fields(collected: Collected, project_type: Option<ProjectType>) -> Vec<FieldSpec> {
     let mut fields = Vec::new();
     if collected.prior_living_situation {
+        let breaks = project_type.is_none_or(crate::domain::household::asks_homelessness_break);
+        // Where a break in homelessness is asked, the homeless history (when this
+        // episode started, times and months homeless) follows a homeless situation (or
+        // one not known), or a short stay elsewhere after a night on the streets or in
+        // shelter.
+        let history = |question: FieldSpec| {
+            if !breaks {
+                return question;
+            }
+            let homeless_or_unknown = PRIOR_LIVING_SITUATION
+                .values
+                .iter()
+                .map(|c| c.code)
+                .filter(|c| !(200..500).contains(c));
+            question
+                .when("living_situation", homeless_or_unknown)
+                .or_when("previous_street_essh", [1])
+        };
         fields.extend([
             FieldSpec::section("3.917 Prior living situation"),
             FieldSpec::code(
@@ -36,23 +54,23 @@ pub fn fields(collected: Collected, project_type: Option<ProjectType>) -> Vec<Fi
                 &RESIDENCE_PRIOR_LENGTH_OF_STAY,
             )
             .required(),
-            FieldSpec::new(
+            history(FieldSpec::new(
                 "date_to_street_essh",
                 "Approximate date this episode of homelessness started",
                 FieldKind::Date,
-            ),
-            FieldSpec::code(
+            )),
+            history(FieldSpec::code(
                 "times_homeless_past_three_years",
                 "Times on the streets, in shelter or safe haven in the past three years",
                 &TIMES_HOMELESS_PAST_THREE_YEARS,
-            ),
-            FieldSpec::code(
+            )),
+            history(FieldSpec::code(
                 "months_homeless_past_three_years",
                 "Total months homeless in the past three years",
                 &MONTHS_HOMELESS_PAST_THREE_YEARS,
-            ),
+            )),
         ]);
-        if project_type.is_none_or(crate::domain::household::asks_homelessness_break) {
+        if breaks {
             // After "Length of stay": the break-in-homelessness questions.
             let at = fields
                 .iter()
