@@ -31,7 +31,7 @@ bootstrap-test:
 	@scripts/bootstrap.sh test
 
 build:
-	cargo leptos build --release --precompress
+	cargo leptos build --release --split --precompress
 
 lint: fmt-check clippy
 

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::{
-    ParamSegment, SsrMode, StaticSegment,
+    Lazy, LazyRoute, ParamSegment, SsrMode, StaticSegment,
     components::{ParentRoute, Route, Router, Routes},
 };
 
@@ -104,6 +104,110 @@ pub const NAV_AREAS: [(&str, &str); 5] = [
     (ADMIN, "Admin"),
 ];
 
+/// The browser bundle is split (`cargo leptos build --split`): the frame (header,
+/// navigation, session, router) loads with every page, and each area's pages load
+/// together, as one lazy function per area (`area { Route => Page, … }`), when a page
+/// of the area is drawn. Areas rather than pages: code shared by several split points
+/// goes into chunks of its own, one per set of points sharing it, and per page that was
+/// ~200 small modules to fetch and instantiate. Each `Route` is the route type the
+/// table below names.
+macro_rules! lazy_areas {
+    ($($area:ident { $($route:ident => $page:path),* $(,)? })*) => {$(
+        mod $area {
+            use super::*;
+
+            /// The area's pages, loaded together.
+            #[leptos::lazy($area)]
+            pub fn load(route: &'static str) -> AnyView {
+                match route {
+                    $(stringify!($route) => untrack($page).into_any(),)*
+                    _ => ().into_any(),
+                }
+            }
+        }
+
+        $(
+            #[derive(Debug)]
+            pub struct $route;
+
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                async fn view(_this: Self) -> AnyView {
+                    $area::load(stringify!($route)).await
+                }
+
+                // Loads the area's code before the route is drawn: hydration needs the
+                // page's view at once (without it the page was drawn a second time).
+                async fn preload() {
+                    #[cfg(feature = "hydrate")]
+                    $area::__preload_load().await;
+                }
+            }
+        )*
+    )*};
+}
+
+lazy_areas! {
+    sign_in_area {
+        LoginRoute => LoginPage,
+        LoginCodeRoute => LoginCodePage,
+        SettingsRoute => SettingsPage,
+        ChangePasswordRoute => ChangePasswordPage,
+        TwoStepRoute => TwoStepPage,
+    }
+    home_area {
+        HomeRoute => HomePage,
+    }
+    clients_area {
+        ClientsRoute => ClientsPage,
+        ClientDashboardRoute => ClientDashboardPage,
+        ClientProfileRoute => ClientProfilePage,
+        IntakeStartRoute => IntakeStartPage,
+        ReEnterRoute => ReEnterPage,
+        EnrollmentServicesRoute => EnrollmentServicesPage,
+        CeAssessmentRoute => crate::features::coordinated_entry::CeAssessmentPage,
+        CeEventsRoute => crate::features::coordinated_entry::CeEventsPage,
+    }
+    workflow_area {
+        WorkflowRoute => WorkflowPage,
+    }
+    work_lists_area {
+        AnnualAssessmentsRoute => crate::features::annual::AnnualAssessmentsPage,
+        PriorityListRoute => crate::features::coordinated_entry::PriorityListPage,
+        IncomingReferralsRoute => crate::features::coordinated_entry::IncomingReferralsPage,
+        CaseloadsRoute => crate::features::caseload::CaseloadsPage,
+        CaseloadDetailRoute => crate::features::caseload::CaseloadDetailPage,
+    }
+    reports_area {
+        ReportsRoute => crate::features::reports::ReportsPage,
+        MilestonesRoute => crate::features::reports::MilestonesPage,
+        ApproachingAutoExitRoute => crate::features::auto_exit::ApproachingAutoExitPage,
+        AdminExitsDoneRoute => crate::features::admin_exits::AdminExitsDonePage,
+        DataQualityRoute => crate::features::data_quality::DataQualityPage,
+        DataQualityRecordsRoute => crate::features::data_quality::DataQualityRecordsPage,
+    }
+    admin_area {
+        AdminRoute => AdminPage,
+        UsersRoute => UsersPage,
+        UserDetailRoute => UserDetailPage,
+        AuditLogRoute => AuditLogPage,
+        OrganizationsRoute => OrganizationsPage,
+        ProjectsRoute => ProjectsPage,
+        ProjectRoute => ProjectPage,
+        ExportsRoute => ExportsPage,
+        AutoExitRoute => AutoExitPage,
+        AutoExitDryRunRoute => crate::features::auto_exit::AutoExitDryRunPage,
+        AdminExitsRoute => crate::features::admin_exits::AdminExitsPage,
+        AdminExitPlanRoute => crate::features::admin_exits::AdminExitPlanPage,
+        ImportsRoute => ImportsPage,
+        ImportReportRoute => ImportReportPage,
+        CeQuestionsRoute => crate::features::coordinated_entry::CeQuestionsPage,
+    }
+}
+
 /// Every page renders with `SsrMode::Async`: the server waits for the page's data and
 /// sends complete HTML, so pages work with JavaScript off and can set their status
 /// (404, 403) from what the data says.
@@ -116,167 +220,167 @@ pub fn App() -> impl IntoView {
         <Router>
             <AppLayout>
                 <Routes fallback=NotFoundPage>
-                    <Route ssr=SsrMode::Async path=StaticSegment("login") view=LoginPage />
+                    <Route ssr=SsrMode::Async path=StaticSegment("login") view={Lazy::<LoginRoute>::new()} />
                     <Route
                         ssr=SsrMode::Async
                         path=(StaticSegment("login"), StaticSegment("code"))
-                        view=LoginCodePage
+                        view={Lazy::<LoginCodeRoute>::new()}
                     />
                     <ParentRoute ssr=SsrMode::Async path=StaticSegment("") view=RequireSession>
-                        <Route ssr=SsrMode::Async path=StaticSegment("") view=HomePage />
-                        <Route ssr=SsrMode::Async path=StaticSegment("settings") view=SettingsPage />
+                        <Route ssr=SsrMode::Async path=StaticSegment("") view={Lazy::<HomeRoute>::new()} />
+                        <Route ssr=SsrMode::Async path=StaticSegment("settings") view={Lazy::<SettingsRoute>::new()} />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("settings"), StaticSegment("password"))
-                            view=ChangePasswordPage
+                            view={Lazy::<ChangePasswordRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("settings"), StaticSegment("two-step"))
-                            view=TwoStepPage
+                            view={Lazy::<TwoStepRoute>::new()}
                         />
-                        <Route ssr=SsrMode::Async path=StaticSegment("clients") view=ClientsPage />
+                        <Route ssr=SsrMode::Async path=StaticSegment("clients") view={Lazy::<ClientsRoute>::new()} />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("clients"), ParamSegment("personal_id"))
-                            view=ClientDashboardPage
+                            view={Lazy::<ClientDashboardRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("clients"), ParamSegment("personal_id"), StaticSegment("profile"))
-                            view=ClientProfilePage
+                            view={Lazy::<ClientProfileRoute>::new()}
                         />
-                        <Route ssr=SsrMode::Async path=StaticSegment("intake") view=IntakeStartPage />
+                        <Route ssr=SsrMode::Async path=StaticSegment("intake") view={Lazy::<IntakeStartRoute>::new()} />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("enrollments"), ParamSegment("enrollment_id"), StaticSegment("re-enter"))
-                            view=ReEnterPage
+                            view={Lazy::<ReEnterRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("enrollments"), ParamSegment("enrollment_id"), StaticSegment("services"))
-                            view=EnrollmentServicesPage
+                            view={Lazy::<EnrollmentServicesRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("workflows"), ParamSegment("draft_id"))
-                            view=WorkflowPage
+                            view={Lazy::<WorkflowRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("workflows"), ParamSegment("draft_id"), ParamSegment("step"))
-                            view=WorkflowPage
+                            view={Lazy::<WorkflowRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=StaticSegment("annual-assessments")
-                            view=crate::features::annual::AnnualAssessmentsPage
+                            view={Lazy::<AnnualAssessmentsRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=StaticSegment("coordinated-entry")
-                            view=crate::features::coordinated_entry::PriorityListPage
+                            view={Lazy::<PriorityListRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("coordinated-entry"), StaticSegment("referrals"))
-                            view=crate::features::coordinated_entry::IncomingReferralsPage
+                            view={Lazy::<IncomingReferralsRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("enrollments"), ParamSegment("enrollment_id"), StaticSegment("ce-assessment"))
-                            view=crate::features::coordinated_entry::CeAssessmentPage
+                            view={Lazy::<CeAssessmentRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("enrollments"), ParamSegment("enrollment_id"), StaticSegment("ce-events"))
-                            view=crate::features::coordinated_entry::CeEventsPage
+                            view={Lazy::<CeEventsRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("admin"), StaticSegment("ce-questions"))
-                            view=crate::features::coordinated_entry::CeQuestionsPage
+                            view={Lazy::<CeQuestionsRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=StaticSegment("reports")
-                            view=crate::features::reports::ReportsPage
+                            view={Lazy::<ReportsRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("reports"), StaticSegment("milestones"))
-                            view=crate::features::reports::MilestonesPage
+                            view={Lazy::<MilestonesRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("reports"), StaticSegment("approaching-auto-exit"))
-                            view=crate::features::auto_exit::ApproachingAutoExitPage
+                            view={Lazy::<ApproachingAutoExitRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("reports"), StaticSegment("admin-exits"))
-                            view=crate::features::admin_exits::AdminExitsDonePage
+                            view={Lazy::<AdminExitsDoneRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("reports"), StaticSegment("data-quality"))
-                            view=crate::features::data_quality::DataQualityPage
+                            view={Lazy::<DataQualityRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("reports"), StaticSegment("data-quality"), StaticSegment("records"))
-                            view=crate::features::data_quality::DataQualityRecordsPage
+                            view={Lazy::<DataQualityRecordsRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=StaticSegment("caseloads")
-                            view=crate::features::caseload::CaseloadsPage
+                            view={Lazy::<CaseloadsRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("caseloads"), ParamSegment("user_id"))
-                            view=crate::features::caseload::CaseloadDetailPage
+                            view={Lazy::<CaseloadDetailRoute>::new()}
                         />
-                        <Route ssr=SsrMode::Async path=StaticSegment("admin") view=AdminPage />
+                        <Route ssr=SsrMode::Async path=StaticSegment("admin") view={Lazy::<AdminRoute>::new()} />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("admin"), StaticSegment("users"))
-                            view=UsersPage
+                            view={Lazy::<UsersRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("admin"), StaticSegment("users"), ParamSegment("user_id"))
-                            view=UserDetailPage
+                            view={Lazy::<UserDetailRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("admin"), StaticSegment("audit"))
-                            view=AuditLogPage
+                            view={Lazy::<AuditLogRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("admin"), StaticSegment("organizations"))
-                            view=OrganizationsPage
+                            view={Lazy::<OrganizationsRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("admin"), StaticSegment("projects"))
-                            view=ProjectsPage
+                            view={Lazy::<ProjectsRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("admin"), StaticSegment("projects"), ParamSegment("project_id"))
-                            view=ProjectPage
+                            view={Lazy::<ProjectRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("admin"), StaticSegment("exports"))
-                            view=ExportsPage
+                            view={Lazy::<ExportsRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("admin"), StaticSegment("auto-exit"))
-                            view=AutoExitPage
+                            view={Lazy::<AutoExitRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
@@ -286,27 +390,27 @@ pub fn App() -> impl IntoView {
                                 StaticSegment("runs"),
                                 ParamSegment("job_run_id"),
                             )
-                            view=crate::features::auto_exit::AutoExitDryRunPage
+                            view={Lazy::<AutoExitDryRunRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("admin"), StaticSegment("admin-exits"))
-                            view=crate::features::admin_exits::AdminExitsPage
+                            view={Lazy::<AdminExitsRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("admin"), StaticSegment("admin-exits"), ParamSegment("plan_id"))
-                            view=crate::features::admin_exits::AdminExitPlanPage
+                            view={Lazy::<AdminExitPlanRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("admin"), StaticSegment("imports"))
-                            view=ImportsPage
+                            view={Lazy::<ImportsRoute>::new()}
                         />
                         <Route
                             ssr=SsrMode::Async
                             path=(StaticSegment("admin"), StaticSegment("imports"), ParamSegment("job_run_id"))
-                            view=ImportReportPage
+                            view={Lazy::<ImportReportRoute>::new()}
                         />
                     </ParentRoute>
                 </Routes>

@@ -24,6 +24,7 @@ test("@desktop an HMIS admin previews and runs an administrative exit; the agenc
   await page.context().clearCookies();
   await signIn(page, "admin");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+  await expect(page.getByRole("heading", { name: "Admin", level: 1 })).toBeVisible();
   await page.getByRole("link", { name: "Administrative exits", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Administrative exits", level: 1 })).toBeVisible();
   await waitForHydration(page);

@@ -5,6 +5,7 @@ test("an HMIS admin adds a user, who must change the temporary password @nojs", 
   const username = `e2e_${testInfo.project.name.replace(/\W/g, "")}`;
   await signIn(page, "admin", js);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+  await expect(page.getByRole("heading", { name: "Admin", level: 1 })).toBeVisible();
   await page.getByRole("link", { name: "Users" }).click();
   await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
   if (js) await waitForHydration(page);
@@ -73,6 +74,7 @@ test("an HMIS admin adds an organization, then renames it @nojs", async ({ page,
   const name = `Harbor Light ${testInfo.project.name}`;
   await signIn(page, "admin", js);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+  await expect(page.getByRole("heading", { name: "Admin", level: 1 })).toBeVisible();
   await page.getByRole("link", { name: "Organizations" }).click();
   await expect(page.getByRole("heading", { name: "Organizations", level: 1 })).toBeVisible();
   if (js) await waitForHydration(page);
@@ -102,6 +104,7 @@ test("an agency admin cannot reset a user who also works for another organizatio
   const js = javaScriptEnabled !== false;
   await signIn(page, "agencyadmin", js);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+  await expect(page.getByRole("heading", { name: "Admin", level: 1 })).toBeVisible();
   await page.getByRole("link", { name: "Users" }).click();
   await expect(page.getByRole("heading", { name: "Users", level: 1 })).toBeVisible();
   // multi works at Riverside and Northside: the HMIS admin's to reset.

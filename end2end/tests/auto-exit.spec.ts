@@ -37,6 +37,7 @@ test("@desktop households approach auto-exit, and the sweep an HMIS admin starts
   await page.context().clearCookies();
   await signIn(page, "admin");
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+  await expect(page.getByRole("heading", { name: "Admin", level: 1 })).toBeVisible();
   await page.getByRole("link", { name: "Auto-exit", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Auto-exit", level: 1 })).toBeVisible();
   await waitForHydration(page);

@@ -6,6 +6,7 @@ test("an HMIS admin exports one project, downloads the zip and imports it back @
   const js = javaScriptEnabled !== false;
   await signIn(page, "admin", js);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+  await expect(page.getByRole("heading", { name: "Admin", level: 1 })).toBeVisible();
   await page.getByRole("link", { name: "HMIS CSV export" }).click();
   await expect(page.getByRole("heading", { name: "HMIS CSV export", level: 1 })).toBeVisible();
   if (js) await waitForHydration(page);

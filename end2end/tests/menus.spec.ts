@@ -3,16 +3,15 @@ import { expect, signIn, test, waitForHydration } from "./fixtures";
 // The "⋯" row menus on the priority list (households other tests and the server's data
 // put there, not made by this test): named for their rows, one open at a time, closed
 // by a tap outside or Escape, each item a whole-row tap target. The page is only read.
-// Tablet only for now: in the desktop project the same steps timed out once (cause not
-// yet found; see the issue 24 note). To do: run it on demo households the test does
-// not depend on other tests for.
+// The other menu opened is the last row's: an open menu covers the rows under its
+// button (on a desktop, the next row's ⋯ too), and a person taps a button they see.
 
-test("@tablet row menus are named for their rows, open one at a time and close on a tap outside or Escape", async ({ page }) => {
+test("row menus are named for their rows, open one at a time and close on a tap outside or Escape", async ({ page }) => {
   await signIn(page, "plm");
   await page.goto("/coordinated-entry");
   await waitForHydration(page);
   const rows = page.getByTestId("priority-row");
-  await expect(rows.nth(1)).toBeVisible();
+  await expect(rows.nth(5)).toBeVisible();
 
   // Every ⋯ says whose row it acts on.
   const names = await page
@@ -23,7 +22,7 @@ test("@tablet row menus are named for their rows, open one at a time and close o
   for (const name of names) expect(name).toMatch(/^Actions for .+'s household, rank \d+$/);
 
   const first = rows.nth(0).locator("details.action-menu");
-  const second = rows.nth(1).locator("details.action-menu");
+  const second = rows.last().locator("details.action-menu");
   await first.locator("summary").click();
   await expect(first).toHaveAttribute("open", "");
 

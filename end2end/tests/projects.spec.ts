@@ -5,6 +5,7 @@ test("an agency admin adds a project, gives it a CoC and a funder, and edits it 
   const name = `Riverside Youth Shelter ${testInfo.project.name}`;
   await signIn(page, "agencyadmin", js);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+  await expect(page.getByRole("heading", { name: "Admin", level: 1 })).toBeVisible();
   await page.getByRole("link", { name: "Projects" }).click();
   await expect(page.getByRole("heading", { name: "Projects", level: 1 })).toBeVisible();
   // Only their organization's projects.

@@ -13,6 +13,9 @@ use axum::response::Response;
 use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
 
+/// The map of the bundle's chunks `cargo leptos build --split` writes.
+const SPLIT_MANIFEST: &str = "__wasm_split_manifest.json";
+
 /// How long a browser keeps a versioned asset.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
@@ -30,9 +33,46 @@ impl Assets {
     /// (tests of the server functions alone) has a version all the same.
     pub fn read(site_root: &Path) -> Self {
         let dir = site_root.join("pkg");
-        Assets {
+        let assets = Assets {
             version: version_of(&dir),
             dir,
+        };
+        assets.place_split_manifest();
+        assets
+    }
+
+    /// Leptos reads the map of the bundle's chunks (which chunks each page needs, so
+    /// the page can ask for them beside the main bundle) from
+    /// `<site root>/<pkg dir>/__wasm_split_manifest.json`, and the pkg dir pages link to
+    /// is `pkg/<version>`: a copy of the build's map goes there. Without it pages still
+    /// work, each chunk asked for only once the main bundle runs.
+    fn place_split_manifest(&self) {
+        let built = self.dir.join(SPLIT_MANIFEST);
+        if !built.is_file() {
+            return;
+        }
+        let versioned = self.dir.join(&self.version);
+        let placed = std::fs::create_dir_all(&versioned)
+            .and_then(|()| std::fs::copy(&built, versioned.join(SPLIT_MANIFEST)));
+        if let Err(err) = placed {
+            tracing::warn!(
+                dir = %versioned.display(),
+                error = %err,
+                "the bundle's chunk map could not be placed: pages load their chunks without preloading"
+            );
+        }
+        // The copies placed for earlier builds go.
+        let earlier = std::fs::read_dir(&self.dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                name != self.version && name.len() == 16 && name.chars().all(|c| c.is_ascii_hexdigit())
+            });
+        for entry in earlier {
+            let _ = std::fs::remove_dir_all(entry.path());
         }
     }
 
@@ -98,6 +138,28 @@ mod tests {
             Assets::read(site.path()).version,
             first,
             "new contents, new version"
+        );
+    }
+
+    #[test]
+    fn the_chunk_map_is_placed_where_leptos_reads_it() {
+        let site = tempfile::tempdir().expect("temp dir");
+        let pkg = site.path().join("pkg");
+        std::fs::create_dir(&pkg).expect("pkg dir");
+        std::fs::write(pkg.join("hearth.js"), "one").expect("js");
+        let without = Assets::read(site.path());
+        assert!(
+            !pkg.join(&without.version).exists(),
+            "nothing placed without a map"
+        );
+        std::fs::write(pkg.join(SPLIT_MANIFEST), r#"{"home":["chunk_0","home"]}"#).expect("map");
+        let assets = Assets::read(site.path());
+        let placed = std::fs::read_to_string(site.path().join(assets.pkg_dir()).join(SPLIT_MANIFEST));
+        assert_eq!(placed.expect("placed"), r#"{"home":["chunk_0","home"]}"#);
+        assert_eq!(
+            Assets::read(site.path()).version,
+            assets.version,
+            "the copy is not hashed"
         );
     }
 }
