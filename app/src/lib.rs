@@ -8,6 +8,7 @@ pub mod error;
 pub mod features;
 pub mod jobs;
 pub mod report;
+pub mod resource;
 pub mod routes;
 pub mod session;
 pub mod shell;

@@ -106,23 +106,52 @@ pub const NAV_AREAS: [(&str, &str); 5] = [
 
 /// The browser bundle is split (`cargo leptos build --split`): the frame (header,
 /// navigation, session, router) loads with every page, and each area's pages load
-/// together, as one lazy function per area (`area { Route => Page, … }`), when a page
+/// together, as one split function per area (`area { Route => Page, … }`), when a page
 /// of the area is drawn. Areas rather than pages: code shared by several split points
 /// goes into chunks of its own, one per set of points sharing it, and per page that was
 /// ~200 small modules to fetch and instantiate. Each `Route` is the route type the
-/// table below names.
+/// table below names, and a variant of its area's `Page`.
+///
+/// The split is `wasm_split`'s own `fallible` form rather than `#[leptos::lazy]`, which
+/// panics (stopping the whole app) when a module cannot be downloaded — on a tablet's
+/// cellular link that happens. Here the page says so and offers to try again
+/// ([`PageCodeUnavailable`]). On the server the area is only named, so the page lists its
+/// modules for the browser to preload (`leptos::prefetch_lazy_fn_on_server`, with the
+/// module's name as in the build's `__wasm_split_manifest.json`).
 macro_rules! lazy_areas {
     ($($area:ident { $($route:ident => $page:path),* $(,)? })*) => {$(
         mod $area {
             use super::*;
 
-            /// The area's pages, loaded together.
-            #[leptos::lazy($area)]
-            pub fn load(route: &'static str) -> AnyView {
-                match route {
-                    $(stringify!($route) => untrack($page).into_any(),)*
-                    _ => ().into_any(),
+            /// The area's pages.
+            #[derive(Clone, Copy, Debug)]
+            #[repr(u8)]
+            pub enum Page {
+                $($route,)*
+            }
+
+            fn draw(page: Page) -> AnyView {
+                match page {
+                    $(Page::$route => untrack($page).into_any(),)*
                 }
+            }
+
+            /// The area's pages, loaded together.
+            #[cfg(feature = "hydrate")]
+            #[::leptos::wasm_split::wasm_split(
+                $area,
+                wasm_split_path = ::leptos::wasm_split,
+                preload(#[allow(non_snake_case)] preload),
+                fallible
+            )]
+            pub fn load(page: Page) -> Result<AnyView, CodeUnavailable> {
+                Ok(draw(page))
+            }
+
+            #[cfg(not(feature = "hydrate"))]
+            pub async fn load(page: Page) -> Result<AnyView, CodeUnavailable> {
+                ::leptos::prefetch_lazy_fn_on_server(stringify!($area));
+                Ok(draw(page))
             }
         }
 
@@ -136,18 +165,56 @@ macro_rules! lazy_areas {
                 }
 
                 async fn view(_this: Self) -> AnyView {
-                    $area::load(stringify!($route)).await
+                    $area::load($area::Page::$route)
+                        .await
+                        .unwrap_or_else(|_| PageCodeUnavailable().into_any())
                 }
 
                 // Loads the area's code before the route is drawn: hydration needs the
-                // page's view at once (without it the page was drawn a second time).
+                // page's view at once (without it the page was drawn a second time). A
+                // failed download shows in `view`, which tries once more.
                 async fn preload() {
                     #[cfg(feature = "hydrate")]
-                    $area::__preload_load().await;
+                    let _ = $area::preload().await;
                 }
             }
         )*
     )*};
+}
+
+/// A page's code could not be downloaded (the connection dropped).
+#[derive(Debug)]
+pub struct CodeUnavailable;
+
+#[cfg(feature = "hydrate")]
+impl From<leptos::wasm_split::SplitLoaderError> for CodeUnavailable {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        CodeUnavailable
+    }
+}
+
+/// What a page shows when its code could not be downloaded: the address stays, and
+/// "Try again" loads it whole.
+#[component]
+fn PageCodeUnavailable() -> impl IntoView {
+    let here = leptos_router::hooks::use_location();
+    let href = move || match (here.pathname.get(), here.search.get()) {
+        (path, query) if query.is_empty() => path,
+        (path, query) => format!("{path}?{query}"),
+    };
+    view! {
+        <section class="page">
+            <div class="notice notice--error" role="alert">
+                <strong>"This page could not be loaded. "</strong>
+                "The connection dropped while it was downloading."
+            </div>
+            <p>
+                <a class="button" href=href rel="external">
+                    "Try again"
+                </a>
+            </p>
+        </section>
+    }
 }
 
 lazy_areas! {
@@ -215,10 +282,12 @@ lazy_areas! {
 pub fn App() -> impl IntoView {
     crate::provide_shell_context();
     provide_session();
+    // True while the router moves to another page (its area's code and data loading).
+    let (routing, set_routing) = signal(false);
     view! {
         <crate::DefaultTitle />
-        <Router>
-            <AppLayout>
+        <Router set_is_routing=set_routing>
+            <AppLayout routing>
                 <Routes fallback=NotFoundPage>
                     <Route ssr=SsrMode::Async path=StaticSegment("login") view={Lazy::<LoginRoute>::new()} />
                     <Route

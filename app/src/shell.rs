@@ -10,9 +10,11 @@ use crate::features::client_search::HeaderSearch;
 use crate::routes::{HOME, NAV_AREAS};
 use crate::session::use_session;
 
-/// Header, navigation and main content area.
+/// Header, navigation and main content area. `routing` is true while the router moves
+/// to another page: a bar runs along the top of the screen (after a moment, so quick
+/// moves do not flicker) and the main area says it is busy.
 #[component]
-pub fn AppLayout(children: Children) -> impl IntoView {
+pub fn AppLayout(#[prop(into)] routing: Signal<bool>, children: Children) -> impl IntoView {
     // Browser tests wait for this attribute before they interact: clicks sent before
     // hydration finishes are lost.
     Effect::new(move |_| {
@@ -23,6 +25,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
     crate::ui::menu::close_menus_on_outside_tap();
 
     view! {
+        <div class="route-progress" class:route-progress--on=move || routing.get() aria-hidden="true"></div>
         <a class="skip-link" href="#main">"Skip to main content"</a>
         <header class="app-header">
             <div class="app-header__bar">
@@ -37,7 +40,7 @@ pub fn AppLayout(children: Children) -> impl IntoView {
             <MainNav />
         </header>
         <BackDateBanner />
-        <main id="main" class="app-main" tabindex="-1">
+        <main id="main" class="app-main" tabindex="-1" aria-busy=move || routing.get().then_some("true")>
             {children()}
         </main>
         <footer class="app-footer">

@@ -1,4 +1,4 @@
-import { test, expect, signIn } from "./fixtures";
+import { test, expect, signIn, waitForHydration } from "./fixtures";
 
 test.beforeEach(async ({ page, javaScriptEnabled }) => {
   await signIn(page, "casemanager", javaScriptEnabled !== false);
@@ -43,6 +43,44 @@ test.describe("home page", () => {
 });
 
 test.describe("app shell", () => {
+  test("a page whose code cannot be downloaded says so, and loads when tried again", async ({ page, gotoPage, expectedProblems }) => {
+    await gotoPage("/");
+    // The connection drops: every module of the next page's code fails to download.
+    const modules = /\/pkg\/.*\.wasm$/;
+    await page.route(modules, (route) => route.fulfill({ status: 503, body: "" }));
+    expectedProblems.push(/status of 503/, /WebAssembly|wasm/i);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reports" }).click();
+    await expect(page.getByRole("alert")).toContainText("This page could not be loaded.");
+    await expect(page).toHaveURL(/\/reports$/);
+
+    // The header still works (the app did not stop), and "Try again" loads the page.
+    await page.unroute(modules);
+    await page.getByRole("link", { name: "Try again" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Reports");
+    await waitForHydration(page);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Clients" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Clients");
+  });
+
+  test("a bar runs along the top of the screen while the next page loads", async ({ page, gotoPage }) => {
+    await gotoPage("/");
+    const bar = page.locator(".route-progress");
+    const main = page.getByRole("main");
+    const barWidth = () => bar.evaluate((e) => e.getBoundingClientRect().width);
+    expect(await barWidth()).toBe(0);
+    // A slow link: the next page's code and data take a second and a half to arrive.
+    await page.route(/\/(api|pkg)\//, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+    });
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reports" }).click();
+    await expect.poll(barWidth).toBeGreaterThan(0);
+    await expect(main).toHaveAttribute("aria-busy", "true");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Reports");
+    await expect.poll(barWidth).toBe(0);
+    await expect(main).not.toHaveAttribute("aria-busy", "true");
+  });
+
   test("navigation reaches every area @nojs", async ({ page, gotoPage }) => {
     await gotoPage("/");
     const nav = page.getByRole("navigation", { name: "Main" });

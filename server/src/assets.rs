@@ -15,6 +15,8 @@ use tower_http::services::ServeDir;
 
 /// The map of the bundle's chunks `cargo leptos build --split` writes.
 const SPLIT_MANIFEST: &str = "__wasm_split_manifest.json";
+/// How many earlier builds' copies of the chunk map stay (the newest ones).
+const EARLIER_COPIES_KEPT: usize = 2;
 
 /// How long a browser keeps a versioned asset.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -61,8 +63,9 @@ impl Assets {
                 "the bundle's chunk map could not be placed: pages load their chunks without preloading"
             );
         }
-        // The copies placed for earlier builds go.
-        let earlier = std::fs::read_dir(&self.dir)
+        // The copies placed for earlier builds go, but for the latest few: a server of
+        // the build before may still be answering while this one starts.
+        let mut earlier: Vec<_> = std::fs::read_dir(&self.dir)
             .into_iter()
             .flatten()
             .flatten()
@@ -70,9 +73,12 @@ impl Assets {
                 let name = e.file_name();
                 let name = name.to_string_lossy();
                 name != self.version && name.len() == 16 && name.chars().all(|c| c.is_ascii_hexdigit())
-            });
-        for entry in earlier {
-            let _ = std::fs::remove_dir_all(entry.path());
+            })
+            .map(|e| (e.metadata().and_then(|m| m.modified()).ok(), e.path()))
+            .collect();
+        earlier.sort_by(|a, b| b.0.cmp(&a.0));
+        for (_, path) in earlier.into_iter().skip(EARLIER_COPIES_KEPT) {
+            let _ = std::fs::remove_dir_all(path);
         }
     }
 
@@ -160,6 +166,37 @@ mod tests {
             Assets::read(site.path()).version,
             assets.version,
             "the copy is not hashed"
+        );
+
+        // Four older builds' copies, oldest first, then a new build: of the five earlier
+        // copies the newest two stay (the build just before and the newest other).
+        let hour = std::time::Duration::from_secs(3600);
+        let now = std::time::SystemTime::now();
+        let earlier = [
+            "00000000000000a1",
+            "00000000000000a2",
+            "00000000000000a3",
+            "00000000000000a4",
+        ];
+        for (age, name) in (1..=4u32).rev().zip(earlier) {
+            let dir = pkg.join(name);
+            std::fs::create_dir(&dir).expect("earlier copy");
+            let stamp = std::fs::File::open(&dir).expect("open");
+            stamp.set_modified(now - hour * age).expect("set time");
+        }
+        std::fs::write(pkg.join("hearth.js"), "two").expect("a new build");
+        let next = Assets::read(site.path());
+        let kept: Vec<bool> = earlier.iter().map(|name| pkg.join(name).exists()).collect();
+        assert_eq!(
+            kept,
+            [false, false, false, true],
+            "only the newest older copy stays"
+        );
+        assert!(pkg.join(&assets.version).exists(), "the build just before stays");
+        assert!(
+            pkg.join(next.pkg_dir().trim_start_matches("pkg/"))
+                .join(SPLIT_MANIFEST)
+                .is_file()
         );
     }
 }

@@ -4,6 +4,7 @@
 //! Show, Download CSV) and the table. Pages stay plain GET forms: they work without
 //! JavaScript.
 
+use crate::resource::Resource;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};

@@ -4,6 +4,7 @@
 //! permission guard every server function starts with (`require`, `require_user`). It
 //! sits below the features so that none has to import another to know who is asking.
 
+use crate::resource::{Resource, resource};
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -85,7 +86,7 @@ pub struct SessionResource(pub Resource<Result<Option<SessionInfo>, AppError>>);
 
 /// Loads the session once for the page (the app shell calls it).
 pub fn provide_session() {
-    provide_context(SessionResource(Resource::new(|| (), |_| get_session())));
+    provide_context(SessionResource(resource(|| (), |_| get_session())));
 }
 
 /// The session of this page load.

@@ -1,6 +1,7 @@
 //! Sign-in page, settings panel (context, Back Date, sign out), the header's user
 //! menu, and the guard around every signed-in page.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
@@ -204,8 +205,8 @@ fn LocationCard(
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let session = use_session();
-    let options = Resource::new(|| (), |_| list_access_options());
-    let locations = Resource::new(|| (), |_| list_locations());
+    let options = resource(|| (), |_| list_access_options());
+    let locations = resource(|| (), |_| list_locations());
     let set_location = ServerAction::<SetLocation>::new();
     let location_error = watch(Signal::derive(move || set_location.value().get()));
     let choose = ServerAction::<SetContext>::new();
@@ -395,7 +396,7 @@ fn TwoStepCard(on: bool) -> impl IntoView {
 /// confirm with a code.
 #[component]
 pub fn TwoStepPage() -> impl IntoView {
-    let enrollment = Resource::new(|| (), |_| start_two_step());
+    let enrollment = resource(|| (), |_| start_two_step());
     let confirm = ServerAction::<ConfirmTwoStep>::new();
     let error = watch(Signal::derive(move || confirm.value().get()));
     view! {
@@ -444,7 +445,7 @@ pub fn TwoStepPage() -> impl IntoView {
 /// The second step of signing in.
 #[component]
 pub fn LoginCodePage() -> impl IntoView {
-    let pending = Resource::new(|| (), |_| login_code_pending());
+    let pending = resource(|| (), |_| login_code_pending());
     let action = ServerAction::<VerifyLoginCode>::new();
     let cancel = ServerAction::<Logout>::new();
     let error = watch(Signal::derive(move || action.value().get()));

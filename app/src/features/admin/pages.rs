@@ -1,5 +1,6 @@
 //! Admin pages: the admin home, users, and the audit log.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
@@ -79,7 +80,7 @@ pub fn UsersPage() -> impl IntoView {
     let reset = ServerAction::<ResetUserPassword>::new();
     let toggle = ServerAction::<SetUserActive>::new();
     let end = ServerAction::<EndUserSessions>::new();
-    let users = Resource::new(
+    let users = resource(
         move || {
             (
                 query.with(|q| (q.get("q"), q.get("page").and_then(|p| p.parse::<u64>().ok()))),
@@ -88,7 +89,7 @@ pub fn UsersPage() -> impl IntoView {
         },
         |((search, page), _)| list_users(search, page),
     );
-    let options = Resource::new(|| (), |_| user_form_options());
+    let options = resource(|| (), |_| user_form_options());
     let create_error = Signal::derive(move || create.value().get().and_then(Result::err));
     let reset_error = Signal::derive(move || reset.value().get().and_then(Result::err));
     let row_error = Signal::derive(move || {
@@ -252,7 +253,7 @@ fn UserRowView(
 pub fn AuditLogPage() -> impl IntoView {
     let filter = crate::report::use_filter::<AuditFilter>();
     let page = crate::report::use_page();
-    let data = Resource::new(
+    let data = resource(
         move || (filter(), page()),
         |(filter, page)| search_audit_log(filter, Some(page as u64)),
     );
@@ -323,7 +324,7 @@ pub fn UserDetailPage() -> impl IntoView {
     let add = ServerAction::<AddUserAccess>::new();
     let remove = ServerAction::<RemoveUserAccess>::new();
     let two_step = ServerAction::<ResetUserTwoStep>::new();
-    let user = Resource::new(
+    let user = resource(
         move || {
             (
                 params.with(|p| p.get("user_id").unwrap_or_default()),
@@ -332,7 +333,7 @@ pub fn UserDetailPage() -> impl IntoView {
         },
         |(user_id, _)| get_user(user_id),
     );
-    let options = Resource::new(|| (), |_| user_form_options());
+    let options = resource(|| (), |_| user_form_options());
     let add_error = Signal::derive(move || add.value().get().and_then(Result::err));
     let row_error = Signal::derive(move || {
         remove

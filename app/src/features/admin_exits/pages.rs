@@ -2,6 +2,7 @@
 //! exactly what will change with its run and progress, and the list of administrative
 //! exits done in an organization.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
@@ -31,7 +32,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 pub fn AdminExitsPage() -> impl IntoView {
     let filter = crate::report::use_filter::<CandidateFilter>();
     let page = crate::report::use_page();
-    let data = Resource::new(
+    let data = resource(
         move || (filter(), page()),
         |(f, p)| admin_exit_candidates(f, Some(p)),
     );
@@ -177,7 +178,7 @@ pub fn AdminExitPlanPage() -> impl IntoView {
     let plan_id = move || params.with(|p| p.get("plan_id").unwrap_or_default());
     let run = ServerAction::<RunAdminExit>::new();
     let tick = RwSignal::new(0u32);
-    let data = Resource::new(
+    let data = resource(
         move || (plan_id(), run.version().get(), tick.get()),
         |(id, _, _)| get_admin_exit_plan(id),
     );
@@ -323,7 +324,7 @@ fn Skips(title: &'static str, skips: Vec<PlanSkip>, testid: &'static str) -> imp
 pub fn AdminExitsDonePage() -> impl IntoView {
     let filter = crate::report::use_filter::<DoneFilter>();
     let page = crate::report::use_page();
-    let data = Resource::new(move || (filter(), page()), |(f, p)| admin_exits_done(f, Some(p)));
+    let data = resource(move || (filter(), page()), |(f, p)| admin_exits_done(f, Some(p)));
     view! {
         <ReportPage
             title="Administrative exits done"

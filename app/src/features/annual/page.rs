@@ -1,5 +1,6 @@
 //! The Annual Assessment Tool page and the home page's card.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 
@@ -17,7 +18,7 @@ use crate::ui::table::DataTable;
 pub fn AnnualAssessmentsPage() -> impl IntoView {
     let filter = crate::report::use_filter::<AnnualFilter>();
     let page = crate::report::use_page();
-    let data = Resource::new(move || (filter(), page()), |(f, p)| annual_due(f, Some(p)));
+    let data = resource(move || (filter(), page()), |(f, p)| annual_due(f, Some(p)));
     let start = crate::features::workflows::use_start();
     view! {
         <ReportPage
@@ -121,7 +122,7 @@ fn DueRow(row: AnnualDueRow, start: ServerAction<StartWorkflow>) -> impl IntoVie
 /// user's case assignments, linking to the tool.
 #[component]
 pub fn AnnualDueCard() -> impl IntoView {
-    let counts = Resource::new(|| (), |_| annual_due_counts());
+    let counts = resource(|| (), |_| annual_due_counts());
     view! {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {

@@ -1,6 +1,7 @@
 //! "Approaching auto-exit": households past their project's alert age, and the home
 //! page's card counting them.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 
@@ -20,7 +21,7 @@ use crate::ui::table::DataTable;
 #[component]
 pub fn ApproachingAutoExitPage() -> impl IntoView {
     let filter = crate::report::use_filter::<ApproachingFilter>();
-    let data = Resource::new(filter, approaching_auto_exit);
+    let data = resource(filter, approaching_auto_exit);
     let start = crate::features::workflows::use_start();
     view! {
         <ReportPage
@@ -104,7 +105,7 @@ fn ApproachingLine(
 /// user's case assignments, linking to the report. Nothing when there are none.
 #[component]
 pub fn ApproachingAutoExitCard() -> impl IntoView {
-    let counts = Resource::new(|| (), |_| approaching_auto_exit_counts());
+    let counts = resource(|| (), |_| approaching_auto_exit_counts());
     view! {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {

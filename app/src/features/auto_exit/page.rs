@@ -1,6 +1,7 @@
 //! The auto-exit page: which projects auto-exit, a sweep on demand (or a dry run), and
 //! what the recent sweeps did.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
@@ -24,7 +25,7 @@ use crate::ui::table::DataTable;
 pub fn AutoExitPage() -> impl IntoView {
     let start = ServerAction::<StartAutoExit>::new();
     let tick = RwSignal::new(0u32);
-    let overview = Resource::new(
+    let overview = resource(
         move || (start.version().get(), tick.get()),
         |_| get_auto_exit_overview(),
     );
@@ -141,7 +142,7 @@ fn RunView(run: AutoExitRun) -> impl IntoView {
 pub fn AutoExitDryRunPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let data = Resource::new(
+    let data = resource(
         move || {
             (
                 params.with(|p| p.get("job_run_id").unwrap_or_default()),

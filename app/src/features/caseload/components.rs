@@ -1,6 +1,7 @@
 //! The home page's "My Case Assignments" and "In progress" cards, and the reassign
 //! form of the client dashboard.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 
@@ -17,7 +18,7 @@ use crate::ui::table::DataTable;
 /// The clients assigned to the user, their open enrollments and what is due.
 #[component]
 pub fn MyCaseAssignments() -> impl IntoView {
-    let rows = Resource::new(|| (), |_| my_case_assignments());
+    let rows = resource(|| (), |_| my_case_assignments());
     view! {
         <section class="card" aria-labelledby="caseload-title" data-testid="my-case-assignments">
             <h2 id="caseload-title">"My Case Assignments"</h2>
@@ -88,7 +89,7 @@ pub fn CaseloadTable(
 #[component]
 pub fn MyDrafts() -> impl IntoView {
     let discard = ServerAction::<DiscardWorkflow>::new();
-    let drafts = Resource::new(move || discard.version().get(), |_| my_drafts());
+    let drafts = resource(move || discard.version().get(), |_| my_drafts());
     let error = action_error(discard);
     view! {
         <Transition fallback=Loading>

@@ -1,6 +1,7 @@
 //! The supervisor's caseload dashboard (every case manager's load, with charts), its
 //! drill-down to one case manager's clients with reassignment, and the home card.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
@@ -48,7 +49,7 @@ fn bars(managers: &[ManagerLoad], value: fn(&ManagerLoad) -> usize) -> Vec<Bar> 
 #[component]
 pub fn CaseloadsPage() -> impl IntoView {
     let filter = crate::report::use_filter::<CaseloadFilter>();
-    let data = Resource::new(filter, super::api::get_caseload_dashboard);
+    let data = resource(filter, super::api::get_caseload_dashboard);
     view! {
         <ReportPage
             title="Caseloads"
@@ -116,7 +117,7 @@ pub fn CaseloadDetailPage() -> impl IntoView {
     let user_id = move || params.with(|p| p.get("user_id").unwrap_or_default());
     let filter = crate::report::use_filter::<CaseloadFilter>();
     let reassign = ServerAction::<ReassignCase>::new();
-    let data = Resource::new(
+    let data = resource(
         move || (user_id(), filter(), reassign.version().get()),
         |(id, f, _)| caseload_of(id, f),
     );

@@ -2,6 +2,7 @@
 //! (also shown by intake's dedup search).
 
 use crate::domain::dedup::short_client_id;
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -35,7 +36,7 @@ pub fn ClientsPage() -> impl IntoView {
     let query = use_query_map();
     let q = move || query.with(|m| m.get("q").unwrap_or_default());
     let page = move || query.with(|m| m.get("page").and_then(|p| p.parse::<u64>().ok()).unwrap_or(0));
-    let results = Resource::new(move || (q(), page()), |(q, page)| search_clients(q, Some(page)));
+    let results = resource(move || (q(), page()), |(q, page)| search_clients(q, Some(page)));
     view! {
         <Title text="Clients" />
         <section class="page">

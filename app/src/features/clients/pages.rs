@@ -1,6 +1,7 @@
 //! The Clients area: search (and the header's search box), the client dashboard.
 
 use crate::domain::dedup::short_client_id;
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
@@ -26,7 +27,7 @@ pub fn ClientDashboardPage() -> impl IntoView {
     let discard = ServerAction::<DiscardWorkflow>::new();
     let start = ServerAction::<StartIntake>::new();
     let reassign = ServerAction::<ReassignCase>::new();
-    let dashboard = Resource::new(
+    let dashboard = resource(
         move || (personal_id(), discard.version().get() + reassign.version().get()),
         |(id, _)| get_client_dashboard(id),
     );

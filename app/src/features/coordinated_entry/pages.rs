@@ -2,6 +2,7 @@
 //! pages, the incoming referrals of a receiving organization. The HMIS admin's local
 //! questions are in `questions_page`.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
@@ -46,7 +47,7 @@ fn yes(flag: bool) -> &'static str {
 pub fn PriorityListPage() -> impl IntoView {
     let filter = crate::report::use_filter::<PriorityFilter>();
     let page = crate::report::use_page();
-    let data = Resource::new(move || (filter(), page()), |(f, p)| priority_list(f, Some(p)));
+    let data = resource(move || (filter(), page()), |(f, p)| priority_list(f, Some(p)));
     let start = crate::features::workflows::use_start();
     view! {
         <ReportPage
@@ -207,7 +208,7 @@ pub fn CeAssessmentPage() -> impl IntoView {
     let params = use_params_map();
     let enrollment_id = move || params.with(|p| p.get("enrollment_id").unwrap_or_default());
     let record = ServerAction::<RecordCeAssessment>::new();
-    let data = Resource::new(
+    let data = resource(
         move || (enrollment_id(), record.version().get()),
         |(id, _)| ce_assessment(id),
     );
@@ -307,7 +308,7 @@ pub fn CeEventsPage() -> impl IntoView {
     let enrollment_id = move || params.with(|p| p.get("enrollment_id").unwrap_or_default());
     let record = ServerAction::<RecordCeEvent>::new();
     let result = ServerAction::<RecordReferralResult>::new();
-    let data = Resource::new(
+    let data = resource(
         move || (enrollment_id(), record.version().get() + result.version().get()),
         |(id, _)| ce_events(id),
     );
@@ -383,7 +384,7 @@ pub fn CeEventsPage() -> impl IntoView {
 #[component]
 pub fn IncomingReferralsPage() -> impl IntoView {
     let result = ServerAction::<RecordReferralResult>::new();
-    let data = Resource::new(move || result.version().get(), |_| incoming_referrals());
+    let data = resource(move || result.version().get(), |_| incoming_referrals());
     view! {
         <Title text="Incoming Referrals" />
         <section class="page">

@@ -1,6 +1,7 @@
 //! Admin → CE assessment questions: the CoC's local prioritization questions, and who
 //! may exit CE enrollments.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
@@ -17,9 +18,9 @@ use crate::ui::status::Loading;
 #[component]
 pub fn CeQuestionsPage() -> impl IntoView {
     let save = ServerAction::<SaveCeQuestion>::new();
-    let data = Resource::new(move || save.version().get(), |_| ce_questions());
+    let data = resource(move || save.version().get(), |_| ce_questions());
     let save_exit = ServerAction::<SaveCeExitSetting>::new();
-    let exit_setting = Resource::new(move || save_exit.version().get(), |_| get_ce_exit_setting());
+    let exit_setting = resource(move || save_exit.version().get(), |_| get_ce_exit_setting());
     view! {
         <Title text="CE Assessment Questions" />
         <section class="page">

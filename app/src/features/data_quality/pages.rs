@@ -1,5 +1,6 @@
 //! The data-quality report and the records behind each of its counts.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -32,7 +33,7 @@ fn CountLink(filter: DqFilter, code: String, count: usize) -> impl IntoView {
 #[component]
 pub fn DataQualityPage() -> impl IntoView {
     let filter = crate::report::use_filter::<DqFilter>();
-    let data = Resource::new(filter, data_quality_report);
+    let data = resource(filter, data_quality_report);
     view! {
         <ReportPage
             title="Data quality"
@@ -155,7 +156,7 @@ pub fn DataQualityRecordsPage() -> impl IntoView {
     let filter = crate::report::use_filter::<DqFilter>();
     let check = move || query.with(|q| q.get("check").unwrap_or_default());
     let page = crate::report::use_page();
-    let data = Resource::new(
+    let data = resource(
         move || (filter(), check(), page()),
         |(f, c, p)| data_quality_records(f, c, Some(p)),
     );

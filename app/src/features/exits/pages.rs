@@ -1,5 +1,6 @@
 //! "Re-enter the Enrollment": what will be undone, then a confirmation.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
@@ -17,7 +18,7 @@ pub fn ReEnterPage() -> impl IntoView {
     let params = use_params_map();
     let enrollment_id = move || params.with(|p| p.get("enrollment_id").unwrap_or_default());
     let re_enter = ServerAction::<ReEnterEnrollment>::new();
-    let preview = Resource::new(enrollment_id, get_re_enter);
+    let preview = resource(enrollment_id, get_re_enter);
     follow(re_enter);
     let error = action_error(re_enter);
     view! {

@@ -1,5 +1,6 @@
 //! The exports page: start an HMIS CSV export, watch it, download it.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 
@@ -14,7 +15,7 @@ use crate::ui::form::{DateField, FieldMessage, FormMessage};
 pub fn ExportsPage() -> impl IntoView {
     let start = ServerAction::<StartExport>::new();
     let tick = RwSignal::new(0u32);
-    let overview = Resource::new(move || (start.version().get(), tick.get()), |_| list_exports());
+    let overview = resource(move || (start.version().get(), tick.get()), |_| list_exports());
     let error = Signal::derive(move || start.value().get().and_then(Result::err));
     poll_while(
         Signal::derive(move || matches!(overview.get(), Some(Ok(o)) if o.busy())),

@@ -1,6 +1,7 @@
 //! The imports page: upload an HMIS CSV export, follow it, read why it was refused or
 //! how much was imported, with a link to its report (`report.rs`).
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -16,7 +17,7 @@ use crate::ui::status::Loading;
 pub fn ImportsPage() -> impl IntoView {
     let query = use_query_map();
     let tick = RwSignal::new(0u32);
-    let imports = Resource::new(move || tick.get(), |_| list_imports());
+    let imports = resource(move || tick.get(), |_| list_imports());
     poll_while(
         Signal::derive(
             move || matches!(imports.get(), Some(Ok(jobs)) if jobs.iter().any(|j| j.state.busy())),

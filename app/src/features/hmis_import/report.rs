@@ -3,6 +3,7 @@
 //! with a plain GET form (it works without JavaScript), a page at a time, or all of
 //! them as CSV.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
@@ -32,7 +33,7 @@ pub fn ImportReportPage() -> impl IntoView {
     let job_run_id = move || params.with(|p| p.get("job_run_id").unwrap_or_default());
     let filter = move || query.with(|q| ReportFilter::from_query(|k| q.get(k)));
     let page = move || query.with(|q| q.get("page").and_then(|p| p.parse::<usize>().ok()));
-    let data = Resource::new(
+    let data = resource(
         move || (job_run_id(), filter(), page()),
         |(id, f, page)| import_report(id, f.file, f.kind, page),
     );

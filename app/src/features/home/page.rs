@@ -1,3 +1,4 @@
+use crate::resource::{Resource, resource};
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
@@ -16,7 +17,7 @@ pub fn HomePage() -> impl IntoView {
     let check = ServerAction::<GetSystemStatus>::new();
     // Server-rendered on first load; re-read after every check (also without JS: the
     // form posts to the server function and the browser comes back to this page).
-    let status = Resource::new(move || check.version().get(), |_| get_system_status());
+    let status = resource(move || check.version().get(), |_| get_system_status());
 
     view! {
         <Title text="Home" />

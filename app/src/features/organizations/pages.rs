@@ -1,5 +1,6 @@
 //! The organizations page: a list, and one form to add or edit.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
@@ -18,7 +19,7 @@ use crate::ui::table::DataTable;
 pub fn OrganizationsPage() -> impl IntoView {
     let query = use_query_map();
     let save = ServerAction::<SaveOrganization>::new();
-    let list = Resource::new(move || save.version().get(), |_| list_organizations());
+    let list = resource(move || save.version().get(), |_| list_organizations());
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     let editing = move || query.with(|q| q.get("edit"));
 

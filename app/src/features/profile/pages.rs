@@ -2,6 +2,7 @@
 //! records (Edit opens the record's form in place), an Add form and the history of
 //! replaced versions. Disclosures (`<details>`) keep it usable without JavaScript.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
@@ -20,7 +21,7 @@ pub fn ClientProfilePage() -> impl IntoView {
     let personal_id = move || params.with(|p| p.get("personal_id").unwrap_or_default());
     // Each form has its own action (its errors stay on it); a save reloads the page.
     let saved = RwSignal::new(0usize);
-    let profile = Resource::new(
+    let profile = resource(
         move || (personal_id(), saved.get()),
         |(id, _)| get_client_profile(id),
     );

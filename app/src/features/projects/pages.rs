@@ -1,6 +1,7 @@
 //! The projects pages: the list with an "add" form, and one project's page with its
 //! descriptor, CoCs and funding sources.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
@@ -27,7 +28,7 @@ use crate::ui::table::DataTable;
 #[component]
 pub fn ProjectsPage() -> impl IntoView {
     let save = ServerAction::<SaveProject>::new();
-    let list = Resource::new(|| (), |_| list_projects());
+    let list = resource(|| (), |_| list_projects());
     let session = use_session();
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     // A new project opens its page, where its CoC and funders are added.
@@ -222,7 +223,7 @@ pub fn ProjectPage() -> impl IntoView {
     let remove_coc = ServerAction::<RemoveProjectCoc>::new();
     let add_funder = ServerAction::<AddFunder>::new();
     let remove_funder = ServerAction::<RemoveFunder>::new();
-    let project = Resource::new(
+    let project = resource(
         move || {
             (
                 params.with(|p| p.get("project_id").unwrap_or_default()),
@@ -235,7 +236,7 @@ pub fn ProjectPage() -> impl IntoView {
         },
         |(project_id, _)| get_project(project_id),
     );
-    let organizations = Resource::new(|| (), |_| list_projects());
+    let organizations = resource(|| (), |_| list_projects());
     let save_error = Signal::derive(move || save.value().get().and_then(Result::err));
     let saved = Signal::derive(move || matches!(save.value().get(), Some(Ok(_))));
     view! {

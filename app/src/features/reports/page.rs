@@ -1,5 +1,6 @@
 //! The Reports area and the Client Milestone Age Status report.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
@@ -54,7 +55,7 @@ pub fn ReportsPage() -> impl IntoView {
 #[component]
 pub fn MilestonesPage() -> impl IntoView {
     let filter = crate::report::use_filter::<MilestoneFilter>();
-    let data = Resource::new(filter, milestone_report);
+    let data = resource(filter, milestone_report);
     let start = crate::features::workflows::use_start();
     view! {
         <ReportPage

@@ -1,6 +1,7 @@
 //! The Services page of an enrollment: services and contacts listed, and the forms to
 //! record them (for the owning organization).
 
+use crate::resource::resource;
 use leptos::prelude::*;
 use leptos::server::ServerAction;
 use leptos_meta::Title;
@@ -23,7 +24,7 @@ pub fn EnrollmentServicesPage() -> impl IntoView {
     let enrollment_id = move || params.with(|p| p.get("enrollment_id").unwrap_or_default());
     let add_service = ServerAction::<AddService>::new();
     let add_contact = ServerAction::<AddContact>::new();
-    let page = Resource::new(
+    let page = resource(
         move || {
             (
                 enrollment_id(),

@@ -27,17 +27,18 @@ pub fn fields(collected: Collected, project_type: Option<ProjectType>) -> Vec<Fi
         // episode started, times and months homeless) follows a homeless situation (or
         // one not known), or a short stay elsewhere after a night on the streets or in
         // shelter.
+        // HUD's institutional, temporary and permanent situations are codes 200–499.
+        let (not_homeless, homeless_or_unknown): (Vec<_>, Vec<_>) = PRIOR_LIVING_SITUATION
+            .values
+            .iter()
+            .map(|c| c.code)
+            .partition(|c| (200..500).contains(c));
         let history = |question: FieldSpec| {
             if !breaks {
                 return question;
             }
-            let homeless_or_unknown = PRIOR_LIVING_SITUATION
-                .values
-                .iter()
-                .map(|c| c.code)
-                .filter(|c| !(200..500).contains(c));
             question
-                .when("living_situation", homeless_or_unknown)
+                .when("living_situation", &homeless_or_unknown)
                 .or_when("previous_street_essh", [1])
         };
         fields.extend([
@@ -76,13 +77,8 @@ pub fn fields(collected: Collected, project_type: Option<ProjectType>) -> Vec<Fi
                 .iter()
                 .position(|f| f.name == "length_of_stay")
                 .map_or(fields.len(), |i| i + 1);
-            // Asked after an institutional, temporary or permanent situation (HUD's
-            // 200–499 codes), the night before only after a short stay.
-            let not_homeless = PRIOR_LIVING_SITUATION
-                .values
-                .iter()
-                .map(|c| c.code)
-                .filter(|c| (200..500).contains(c));
+            // Asked after an institutional, temporary or permanent situation, the
+            // night before only after a short stay.
             let questions = vec![
                 FieldSpec::code(
                     "los_under_threshold",

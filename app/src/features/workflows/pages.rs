@@ -1,6 +1,7 @@
 //! The workflow page: the step list on the left (on top on narrow screens) with a
 //! green check on each saved step, the step's form on the right.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 
 use crate::ui::keyed::Keyed;
@@ -48,7 +49,7 @@ pub fn WorkflowPage() -> impl IntoView {
             saved.update(|n| *n += 1);
         }
     });
-    let workflow = Resource::new(
+    let workflow = resource(
         move || {
             (
                 draft_id(),
@@ -59,7 +60,7 @@ pub fn WorkflowPage() -> impl IntoView {
         |(id, step, _)| get_workflow(id, step),
     );
     let get = move |k: &'static str| query.with(|m| m.get(k).unwrap_or_default());
-    let matches = Resource::new(
+    let matches = resource(
         move || (get("first"), get("last"), get("dob")),
         |(first, last, dob)| async move {
             if first.trim().is_empty() || last.trim().is_empty() {

@@ -1,6 +1,7 @@
 //! Intake's first page: the dedup search (first letters of the names, date of birth),
 //! the clients it finds, and the form for a new client when none is the person.
 
+use crate::resource::resource;
 use leptos::prelude::*;
 
 use leptos::server::ServerAction;
@@ -48,7 +49,7 @@ pub fn IntakeStartPage() -> impl IntoView {
     let start = ServerAction::<StartIntake>::new();
     follow(start);
     let error = action_error(start);
-    let matches = Resource::new(
+    let matches = resource(
         move || (get("first"), get("last"), get("dob")),
         |(first, last, dob)| async move {
             if first.trim().is_empty() || last.trim().is_empty() {
