@@ -123,9 +123,10 @@ macro_rules! lazy_areas {
         mod $area {
             use super::*;
 
-            /// The area's pages.
+            /// The area's pages, by their route types' names.
             #[derive(Clone, Copy, Debug)]
             #[repr(u8)]
+            #[allow(clippy::enum_variant_names)]
             pub enum Page {
                 $($route,)*
             }

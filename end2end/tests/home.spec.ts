@@ -48,7 +48,7 @@ test.describe("app shell", () => {
     // The connection drops: every module of the next page's code fails to download.
     const modules = /\/pkg\/.*\.wasm$/;
     await page.route(modules, (route) => route.fulfill({ status: 503, body: "" }));
-    expectedProblems.push(/status of 503/, /WebAssembly|wasm/i);
+    expectedProblems.push(/status of 503/, /Failed to execute 'compile' on 'WebAssembly': HTTP status code is not ok/);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Reports" }).click();
     await expect(page.getByRole("alert")).toContainText("This page could not be loaded.");
     await expect(page).toHaveURL(/\/reports$/);

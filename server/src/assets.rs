@@ -76,7 +76,7 @@ impl Assets {
             })
             .map(|e| (e.metadata().and_then(|m| m.modified()).ok(), e.path()))
             .collect();
-        earlier.sort_by(|a, b| b.0.cmp(&a.0));
+        earlier.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
         for (_, path) in earlier.into_iter().skip(EARLIER_COPIES_KEPT) {
             let _ = std::fs::remove_dir_all(path);
         }
