@@ -4,7 +4,8 @@
 Reads a wasm file that still has its name section (the one rustc writes, before
 wasm-bindgen and wasm-opt strip it):
 
-    cargo build -p frontend --profile wasm-release --target wasm32-unknown-unknown
+    RUSTFLAGS="--cfg erase_components" \
+        cargo build -p frontend --profile wasm-release --target wasm32-unknown-unknown
     bench/wasm-composition.py $CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm
 
 Prints the code size by crate (the first path segment of each function's demangled

@@ -164,6 +164,23 @@ on_both_databases!(the_tool_lists_exactly_the_members_due, |app| {
     let actions = app.audit_actions().await;
     assert!(actions.contains(&"annual_tool.view".to_string()));
     assert!(actions.contains(&"annual_tool.export".to_string()));
+
+    // Each view's audit detail: the filter, if any, then the count ("6 rows").
+    use app::db::entities::audit_log;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let details: Vec<String> = audit_log::Entity::find()
+        .filter(audit_log::Column::Action.eq("annual_tool.view"))
+        .all(&app.db)
+        .await
+        .expect("audit log")
+        .into_iter()
+        .filter_map(|row| row.detail)
+        .collect();
+    assert!(details.iter().any(|d| d == "6 rows"), "{details:?}");
+    assert!(
+        details.iter().any(|d| d.starts_with("mine=yes; ") && d.ends_with(" rows")),
+        "{details:?}"
+    );
 });
 
 on_both_databases!(the_tool_refuses_other_organizations_and_bad_input, |app| {

@@ -180,7 +180,10 @@ pub async fn audit_view(
         state,
         state.now(),
         &session.actor(),
-        Event::new(action).detail(format!("{query} ({count} rows)")),
+        Event::new(action).detail(match query {
+            "" => format!("{count} rows"),
+            query => format!("{query}; {count} rows"),
+        }),
     )
     .await?;
     Ok(())
