@@ -178,7 +178,9 @@ on_both_databases!(the_tool_lists_exactly_the_members_due, |app| {
         .collect();
     assert!(details.iter().any(|d| d == "6 rows"), "{details:?}");
     assert!(
-        details.iter().any(|d| d.starts_with("mine=yes; ") && d.ends_with(" rows")),
+        details
+            .iter()
+            .any(|d| d.starts_with("mine=yes; ") && d.ends_with(" rows")),
         "{details:?}"
     );
 });
