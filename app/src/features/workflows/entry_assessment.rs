@@ -23,16 +23,16 @@ pub fn fields(collected: Collected, project_type: Option<ProjectType>) -> Vec<Fi
     let mut fields = Vec::new();
     if collected.prior_living_situation {
         let breaks = project_type.is_none_or(crate::domain::household::asks_homelessness_break);
-        // Where a break in homelessness is asked, the homeless history (when this
-        // episode started, times and months homeless) follows a homeless situation (or
-        // one not known), or a short stay elsewhere after a night on the streets or in
-        // shelter.
         // HUD's institutional, temporary and permanent situations are codes 200–499.
         let (not_homeless, homeless_or_unknown): (Vec<_>, Vec<_>) = PRIOR_LIVING_SITUATION
             .values
             .iter()
             .map(|c| c.code)
             .partition(|c| (200..500).contains(c));
+        // Where a break in homelessness is asked, the homeless history (when this
+        // episode started, times and months homeless) follows a homeless situation (or
+        // one not known), or a short stay elsewhere after a night on the streets or in
+        // shelter.
         let history = |question: FieldSpec| {
             if !breaks {
                 return question;
